@@ -1,0 +1,51 @@
+/**
+ * Stable error codes. A code never changes meaning once published; messages may be reworded.
+ */
+export type FairpackErrorCode =
+  | 'INVALID_RESOURCES'
+  | 'INVALID_REQUEST'
+  | 'INVALID_NODE'
+  | 'DUPLICATE_NODE'
+  | 'UNKNOWN_NODE'
+  | 'NODE_NOT_EMPTY'
+  | 'DUPLICATE_ALLOCATION'
+  | 'UNKNOWN_ALLOCATION'
+  | 'ALREADY_RELEASED'
+  | 'UNKNOWN_JOB'
+  | 'INVALID_OPTION'
+  | 'UNKNOWN_STRATEGY'
+  | 'STRATEGY_CONTRACT_VIOLATION';
+
+// A registry symbol (Symbol.for) is shared by every copy of the library loaded in one realm,
+// so the guard below recognises errors thrown by the ESM copy from the CJS copy and back.
+const BRAND = Symbol.for('fairpack.error');
+
+/** The one error class fairpack throws. `code` is stable; `message` says expected / got / what to do. */
+export class FairpackError extends Error {
+  readonly code: FairpackErrorCode;
+  /** Structured facts about the failure (the dimension, the value, the id …). */
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: FairpackErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'FairpackError';
+    this.code = code;
+    this.details = Object.freeze({ ...details });
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+}
+
+/** True for any `FairpackError`, even one thrown by another copy (ESM vs CJS) of fairpack. */
+export function isFairpackError(value: unknown): value is FairpackError {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/** Renders a value for an error message: strings quoted, type named, e.g. `-1 (number)`. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return `"${value.length > 60 ? `${value.slice(0, 57)}...` : value}" (string)`;
+  if (typeof value === 'number') return `${Object.is(value, -0) ? '-0' : String(value)} (number)`;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === 'object') return 'an object';
+  return `${String(value)} (${typeof value})`;
+}

@@ -1,0 +1,49 @@
+/**
+ * fairpack — an embeddable, exact, multi-dimensional resource scheduler.
+ * The public surface is listed explicitly; everything else is internal.
+ */
+export { FairpackError, isFairpackError, type FairpackErrorCode } from './errors.js';
+export { type Resources, DEFAULT_PRECISION } from './resources/index.js';
+export {
+  ResourcePool,
+  type NodeSpec,
+  type ResourcePoolOptions,
+  type Toleration,
+  type AllocationRequest,
+  type Placement,
+  type Allocation,
+  type AllocateResult,
+  type DoesNotFitReason,
+  type ReleaseResult,
+  type RemoveNodeOptions,
+  type RemoveNodeResult,
+  type PoolCapacity,
+  type BatchAlgorithm,
+  type BatchSizeKey,
+  type PlanBatchOptions,
+  type UnplacedRequest,
+  type BatchCandidate,
+  type BatchPlan,
+} from './pool/index.js';
+export {
+  firstFit,
+  bestFit,
+  worstFit,
+  dotProduct,
+  placementStrategies,
+  placementStrategyNames,
+  type PlacementStrategyName,
+  type PlacementStrategy,
+  type NodeView,
+  type NodeStatus,
+  type Taint,
+  type TaintEffect,
+  type ScoringOptions,
+  type DimensionWeights,
+  type PlacementIndex,
+  type IndexSpace,
+  type IndexedNode,
+  type CapacityGroup,
+  type DenseRequest,
+  type AcceptNode,
+} from './placement/index.js';

@@ -1,0 +1,127 @@
+import { alignmentCoefficients, denseAlignment, denseWeights, exceedsGroup } from '../score-math.js';
+import type { AcceptNode, CapacityGroup, DenseRequest, IndexSpace, IndexedNode, PlacementIndex } from '../strategy.js';
+import { PositionalTree } from './positional-tree.js';
+
+/**
+ * Dot-product: branch and bound over one positional tree per capacity group.
+ *
+ * The alignment Σ coef_i · free_i / cap_i has coef_i ≥ 0, so replacing each free amount by its
+ * subtree maximum gives an upper bound, computed with the same operations in the same order
+ * (rounding is monotone, so the bound is never below any member's computed score). Subtrees are
+ * visited best bound first and dropped when their bound cannot beat, or tie at an earlier node
+ * than, the best found so far.
+ */
+export class AlignmentIndex implements PlacementIndex {
+  private readonly trees = new Map<CapacityGroup, PositionalTree>();
+  private readonly weights: Float64Array;
+  private coef = new Float64Array(0);
+  // search state
+  private request: DenseRequest | undefined;
+  private accept: AcceptNode | undefined;
+  private group: CapacityGroup | undefined;
+  private tree: PositionalTree | undefined;
+  private bestScore = -Infinity;
+  private bestPos = -1;
+  private globalBest = -Infinity;
+
+  constructor(private readonly space: IndexSpace, weights: Readonly<Record<string, number>>) {
+    this.weights = denseWeights(weights, space);
+  }
+
+  add(node: IndexedNode): void {
+    let tree = this.trees.get(node.group);
+    if (tree === undefined) {
+      tree = new PositionalTree(this.space.dimensions.length);
+      this.trees.set(node.group, tree);
+    }
+    tree.add(node);
+  }
+
+  remove(node: IndexedNode): void {
+    const tree = this.trees.get(node.group);
+    if (tree === undefined) return;
+    tree.remove(node);
+    if (tree.length === 0) this.trees.delete(node.group);
+  }
+
+  update(node: IndexedNode): void {
+    this.trees.get(node.group)?.update(node);
+  }
+
+  select(request: DenseRequest, accept: AcceptNode | undefined): IndexedNode | undefined {
+    let best: IndexedNode | undefined;
+    let bestScore = -Infinity;
+    this.request = request;
+    this.accept = accept;
+    this.globalBest = -Infinity;
+    for (const [group, tree] of this.trees) {
+      if (exceedsGroup(group, request) || !tree.covers(1, request)) continue;
+      if (this.coef.length < group.dims.length) this.coef = new Float64Array(group.dims.length);
+      alignmentCoefficients(group, request, this.weights, this.coef);
+      this.group = group;
+      this.tree = tree;
+      this.bestScore = -Infinity;
+      this.bestPos = -1;
+      this.search(1, 0, tree.size, this.boundOf(1));
+      if (this.bestPos < 0) continue;
+      const candidate = tree.members[this.bestPos] as IndexedNode;
+      if (best === undefined || this.bestScore > bestScore || (this.bestScore === bestScore && candidate.order < best.order)) {
+        best = candidate;
+        bestScore = this.bestScore;
+        this.globalBest = bestScore;
+      }
+    }
+    this.request = undefined;
+    this.accept = undefined;
+    this.group = undefined;
+    this.tree = undefined;
+    return best;
+  }
+
+  /** Self-check for tests: members are exactly `expected`, one tree per group, maxima current. */
+  check(expected: ReadonlySet<IndexedNode>): string | undefined {
+    let count = 0;
+    for (const [group, tree] of this.trees) {
+      count += tree.length;
+      for (const member of tree.members) if (member !== undefined && member.group !== group) return `node ${member.id} is filed under another capacity group`;
+      const problem = tree.check(expected);
+      if (problem !== undefined) return problem;
+    }
+    return count === expected.size ? undefined : `the index holds ${count} nodes, expected ${expected.size}`;
+  }
+
+  private boundOf(i: number): number {
+    const tree = this.tree as PositionalTree;
+    return denseAlignment(this.group as CapacityGroup, this.coef, tree.max, i * this.space.dimensions.length, this.space.factor);
+  }
+
+  private search(i: number, lo: number, span: number, bound: number): void {
+    const tree = this.tree as PositionalTree;
+    const request = this.request as DenseRequest;
+    if (!tree.covers(i, request)) return;
+    if (bound < this.globalBest || bound < this.bestScore || (bound === this.bestScore && lo > this.bestPos)) return;
+    if (i >= tree.size) {
+      const node = tree.members[lo] as IndexedNode;
+      // a leaf's bound is its own score (its maxima are its free amounts)
+      if (this.accept === undefined || this.accept(node)) {
+        if (bound > this.bestScore || lo < this.bestPos) {
+          this.bestScore = bound;
+          this.bestPos = lo;
+        }
+      }
+      return;
+    }
+    const half = span >> 1;
+    const l = 2 * i;
+    const r = l + 1;
+    const lb = tree.covers(l, request) ? this.boundOf(l) : -Infinity;
+    const rb = tree.covers(r, request) ? this.boundOf(r) : -Infinity;
+    if (rb > lb) {
+      this.search(r, lo + half, half, rb);
+      this.search(l, lo, half, lb);
+    } else {
+      this.search(l, lo, half, lb);
+      this.search(r, lo + half, half, rb);
+    }
+  }
+}

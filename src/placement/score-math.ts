@@ -1,0 +1,124 @@
+import { FairpackError, describeValue } from '../errors.js';
+import { isPlainRecord } from '../resources/index.js';
+import type { CapacityGroup, DenseRequest, DimensionWeights, IndexSpace, NodeView, ScoringOptions } from './strategy.js';
+
+/*
+ * The built-in scores, written once for a NodeView (what `score` sees) and once for the dense
+ * internal form (what the indexes see). Both perform the same floating-point operations in the
+ * same order — dimensions in pool order, unscaled amounts — so they return identical doubles and
+ * the indexes agree with a brute-force scan bit for bit:
+ *
+ *   slack(node)      = Σ_d w_d · (free_d / cap_d)
+ *   demand(node,req) = Σ_d w_d · (req_d / cap_d)
+ *   best-fit  score  = −(slack − demand)     (least leftover wins)
+ *   worst-fit score  =   slack − demand      (most leftover wins)
+ *   alignment        = Σ_d (w_d · (req_d / cap_d)) · (free_d / cap_d)   (dot-product)
+ *
+ * Within one capacity group `demand` is the same for every node, and x ↦ fl(x − c) is monotone,
+ * so ordering a group by `slack` orders it by score.
+ */
+
+export function validateWeights(strategy: string, options: ScoringOptions | undefined): DimensionWeights {
+  const weights = options?.weights;
+  if (weights === undefined) return {};
+  if (!isPlainRecord(weights)) {
+    throw new FairpackError('INVALID_OPTION', `Expected ${strategy} \`weights\` to be an object of dimension → number, got ${describeValue(weights)}.`, { strategy });
+  }
+  for (const [dimension, weight] of Object.entries(weights)) {
+    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) {
+      throw new FairpackError(
+        'INVALID_OPTION',
+        `Expected ${strategy} weight for "${dimension}" to be a finite number >= 0, got ${describeValue(weight)}. Use 1 for the default weight.`,
+        { strategy, dimension, value: weight },
+      );
+    }
+  }
+  return Object.freeze({ ...weights });
+}
+
+function weightOf(weights: DimensionWeights, dimension: string): number {
+  return Object.hasOwn(weights, dimension) ? (weights[dimension] as number) : 1;
+}
+
+export function denseWeights(weights: DimensionWeights, space: IndexSpace): Float64Array {
+  return Float64Array.from(space.dimensions, (dimension) => weightOf(weights, dimension));
+}
+
+// ---- views --------------------------------------------------------------------------------------
+
+export function viewSlack(node: NodeView, weights: DimensionWeights): number {
+  let sum = 0;
+  for (const d of Object.keys(node.capacity)) {
+    sum += weightOf(weights, d) * ((node.available[d] ?? 0) / (node.capacity[d] as number));
+  }
+  return sum;
+}
+
+export function viewDemand(node: NodeView, request: Readonly<Record<string, number>>, weights: DimensionWeights): number {
+  let sum = 0;
+  for (const d of Object.keys(node.capacity)) {
+    const amount = Object.hasOwn(request, d) ? (request[d] as number) : 0;
+    sum += weightOf(weights, d) * (amount / (node.capacity[d] as number));
+  }
+  return sum;
+}
+
+export function viewAlignment(node: NodeView, request: Readonly<Record<string, number>>, weights: DimensionWeights): number {
+  let sum = 0;
+  for (const d of Object.keys(node.capacity)) {
+    const cap = node.capacity[d] as number;
+    const amount = Object.hasOwn(request, d) ? (request[d] as number) : 0;
+    sum += weightOf(weights, d) * (amount / cap) * ((node.available[d] ?? 0) / cap);
+  }
+  return sum;
+}
+
+// ---- dense --------------------------------------------------------------------------------------
+
+export function denseSlack(group: CapacityGroup, free: Float64Array, factor: number, w: Float64Array): number {
+  let sum = 0;
+  const { dims, capacity } = group;
+  for (let i = 0; i < dims.length; i++) {
+    const d = dims[i] as number;
+    sum += (w[d] as number) * ((free[d] as number) / factor / (capacity[i] as number));
+  }
+  return sum;
+}
+
+export function denseDemand(group: CapacityGroup, request: DenseRequest, w: Float64Array): number {
+  let sum = 0;
+  const { dims, capacity } = group;
+  for (let i = 0; i < dims.length; i++) {
+    const d = dims[i] as number;
+    sum += (w[d] as number) * ((request.unscaled[d] as number) / (capacity[i] as number));
+  }
+  return sum;
+}
+
+/** Per group dimension i: w_d · req_d / cap_d, the coefficient of free_d / cap_d in the alignment. */
+export function alignmentCoefficients(group: CapacityGroup, request: DenseRequest, w: Float64Array, out: Float64Array): void {
+  const { dims, capacity } = group;
+  for (let i = 0; i < dims.length; i++) {
+    const d = dims[i] as number;
+    out[i] = (w[d] as number) * ((request.unscaled[d] as number) / (capacity[i] as number));
+  }
+}
+
+/** Σ_i coef_i · (amount_d / factor / cap_i): the alignment of `amounts` (free, or a subtree's maxima). */
+export function denseAlignment(group: CapacityGroup, coef: Float64Array, amounts: ArrayLike<number>, offset: number, factor: number): number {
+  let sum = 0;
+  const { dims, capacity } = group;
+  for (let i = 0; i < dims.length; i++) {
+    const d = dims[i] as number;
+    sum += (coef[i] as number) * ((amounts[offset + d] as number) / factor / (capacity[i] as number));
+  }
+  return sum;
+}
+
+/** True when the request asks for a dimension the group lacks, or more than a group node holds. */
+export function exceedsGroup(group: CapacityGroup, request: DenseRequest): boolean {
+  for (const d of request.nonZero) {
+    if ((request.amounts[d] as number) > (group.capacityDense[d] ?? 0)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,60 @@
+import type { CapacityGroup } from '../placement/index.js';
+import { fromScaled } from '../resources/index.js';
+import type { DimensionSpace } from './dimension-space.js';
+
+/** A capacity group the pool can widen when a new dimension appears. */
+export interface MutableCapacityGroup extends CapacityGroup {
+  capacityDense: Float64Array;
+  members: number;
+}
+
+/**
+ * Nodes with identical capacity vectors share a group. Indexes keep one structure per group,
+ * because ratios to capacity (and so scores) compare directly only within a group.
+ */
+export class CapacityGroups {
+  private readonly bySignature = new Map<string, MutableCapacityGroup>();
+  private nextId = 0;
+
+  constructor(private readonly space: DimensionSpace) {}
+
+  acquire(capacity: Float64Array): MutableCapacityGroup {
+    const signature = signatureOf(capacity);
+    let group = this.bySignature.get(signature);
+    if (group === undefined) {
+      const dims: number[] = [];
+      for (let d = 0; d < capacity.length; d++) if ((capacity[d] as number) > 0) dims.push(d);
+      group = {
+        id: this.nextId++,
+        dims,
+        capacity: dims.map((d) => fromScaled(capacity[d] as number, this.space.scale)),
+        capacityDense: Float64Array.from(capacity),
+        members: 0,
+      };
+      this.bySignature.set(signature, group);
+    }
+    group.members++;
+    return group;
+  }
+
+  releaseMember(group: MutableCapacityGroup): void {
+    group.members--;
+    if (group.members === 0) this.bySignature.delete(signatureOf(group.capacityDense));
+  }
+
+  /** After a new dimension: widen every group's dense capacity (new dimensions are 0). */
+  widen(size: number): void {
+    for (const group of this.bySignature.values()) {
+      const dense = new Float64Array(size);
+      dense.set(group.capacityDense);
+      group.capacityDense = dense;
+    }
+  }
+}
+
+// trailing zeros are dropped so a signature survives widening
+function signatureOf(capacity: Float64Array): string {
+  let end = capacity.length;
+  while (end > 0 && capacity[end - 1] === 0) end--;
+  return Array.prototype.join.call(capacity.subarray(0, end), ',');
+}

@@ -1,0 +1,46 @@
+import type { Taint } from '../placement/index.js';
+import type { NodeState } from './node-state.js';
+import type { ParsedRequest } from './request.js';
+import type { Toleration } from './types.js';
+
+/*
+ * Eligibility is everything but room: the node is ready, its labels satisfy the selector, and
+ * every NoSchedule taint is tolerated. An untolerated PreferNoSchedule taint does not exclude a
+ * node; it puts it in the second tier, tried only when no first-tier node fits.
+ */
+
+function tolerates(tolerations: readonly Toleration[], taint: Taint): boolean {
+  for (const t of tolerations) {
+    if (t.effect !== undefined && t.effect !== taint.effect) continue;
+    if (t.operator === 'Exists') {
+      if (t.key === undefined || t.key === taint.key) return true;
+      continue;
+    }
+    if (t.key === taint.key && (t.value ?? '') === (taint.value ?? '')) return true;
+  }
+  return false;
+}
+
+export function matchesSelector(node: NodeState, request: ParsedRequest): boolean {
+  for (const key of request.selectorKeys) {
+    if (!Object.hasOwn(node.labels, key) || node.labels[key] !== request.nodeSelector[key]) return false;
+  }
+  return true;
+}
+
+/** Ready, selector matched, no untolerated NoSchedule taint. */
+export function isEligible(node: NodeState, request: ParsedRequest): boolean {
+  if (node.status !== 'ready' || !matchesSelector(node, request)) return false;
+  for (const taint of node.taints) {
+    if (taint.effect === 'NoSchedule' && !tolerates(request.tolerations, taint)) return false;
+  }
+  return true;
+}
+
+/** Has an untolerated PreferNoSchedule taint (second tier). */
+export function isAvoided(node: NodeState, request: ParsedRequest): boolean {
+  for (const taint of node.taints) {
+    if (taint.effect === 'PreferNoSchedule' && !tolerates(request.tolerations, taint)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,21 @@
+export { ResourcePool } from './resource-pool.js';
+export type {
+  NodeSpec,
+  ResourcePoolOptions,
+  Toleration,
+  AllocationRequest,
+  Placement,
+  Allocation,
+  AllocateResult,
+  DoesNotFitReason,
+  ReleaseResult,
+  RemoveNodeOptions,
+  RemoveNodeResult,
+  PoolCapacity,
+  BatchAlgorithm,
+  BatchSizeKey,
+  PlanBatchOptions,
+  UnplacedRequest,
+  BatchCandidate,
+  BatchPlan,
+} from './types.js';

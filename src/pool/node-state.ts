@@ -1,0 +1,143 @@
+import { FairpackError, describeValue } from '../errors.js';
+import type { IndexedNode, NodeStatus, NodeView, Taint } from '../placement/index.js';
+import { type Resources, copyStringRecord, fromScaled, isPlainRecord, parseResources } from '../resources/index.js';
+import type { MutableCapacityGroup } from './capacity-groups.js';
+import type { DimensionSpace } from './dimension-space.js';
+
+const STATUSES: readonly NodeStatus[] = ['ready', 'draining', 'offline'];
+const EFFECTS = ['NoSchedule', 'PreferNoSchedule'] as const;
+
+/** The pool's mutable record of one node. `free` is scaled and dense; allocated = capacity − free. */
+export class NodeState implements IndexedNode {
+  capacity: Float64Array;
+  free: Float64Array;
+  allocationCount = 0;
+
+  constructor(
+    readonly id: string,
+    readonly order: number,
+    public slot: number,
+    public group: MutableCapacityGroup,
+    capacity: Float64Array,
+    readonly labels: Readonly<Record<string, string>>,
+    readonly taints: readonly Taint[],
+    public status: NodeStatus,
+    readonly costPerHour: number | undefined,
+  ) {
+    this.capacity = capacity;
+    this.free = Float64Array.from(capacity);
+  }
+
+  /** Grows the dense arrays after a new dimension was registered (the node has none of it). */
+  widen(size: number): void {
+    const capacity = new Float64Array(size);
+    capacity.set(this.capacity);
+    const free = new Float64Array(size);
+    free.set(this.free);
+    this.capacity = capacity;
+    this.free = free;
+  }
+
+  view(space: DimensionSpace): NodeView {
+    const capacity: Record<string, number> = {};
+    const allocated: Record<string, number> = {};
+    const available: Record<string, number> = {};
+    for (const d of this.group.dims) {
+      const name = space.dimensions[d] as string;
+      const cap = this.capacity[d] as number;
+      const free = this.free[d] as number;
+      capacity[name] = fromScaled(cap, space.scale);
+      allocated[name] = fromScaled(cap - free, space.scale);
+      available[name] = fromScaled(free, space.scale);
+    }
+    return Object.freeze({
+      id: this.id,
+      order: this.order,
+      capacity: Object.freeze(capacity),
+      allocated: Object.freeze(allocated),
+      available: Object.freeze(available),
+      labels: this.labels,
+      taints: this.taints,
+      status: this.status,
+      ...(this.costPerHour === undefined ? {} : { costPerHour: this.costPerHour }),
+      allocationCount: this.allocationCount,
+    });
+  }
+}
+
+/** A validated node spec: everything checked, nothing registered yet. */
+export interface ParsedNode {
+  readonly id: string;
+  readonly names: readonly string[];
+  readonly amounts: readonly number[];
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly Taint[];
+  readonly status: NodeStatus;
+  readonly costPerHour: number | undefined;
+}
+
+export function parseNodeSpec(spec: unknown, space: DimensionSpace): ParsedNode {
+  if (!isPlainRecord(spec)) {
+    throw new FairpackError('INVALID_NODE', `Expected a node to be an object { id, capacity, labels?, taints?, status? }, got ${describeValue(spec)}.`);
+  }
+  const id = parseNodeId(spec['id']);
+  const { names, amounts } = parseResources(spec['capacity'], space.scale, `capacity of node "${id}"`);
+  const labels = copyStringRecord(spec['labels'], `labels of node "${id}"`, 'INVALID_NODE');
+  const taints = parseTaints(spec['taints'], id);
+  const status = parseStatus(spec['status'] ?? 'ready', `status of node "${id}"`);
+  const cost = spec['costPerHour'];
+  if (cost !== undefined && (typeof cost !== 'number' || !Number.isFinite(cost) || cost < 0)) {
+    throw new FairpackError('INVALID_NODE', `Expected costPerHour of node "${id}" to be a finite number >= 0, got ${describeValue(cost)}.`, { nodeId: id });
+  }
+  return { id, names, amounts, labels, taints, status, costPerHour: cost };
+}
+
+export function parseNodeId(id: unknown): string {
+  if (typeof id !== 'string' || id.length === 0) {
+    throw new FairpackError('INVALID_NODE', `Expected a node id to be a non-empty string, got ${describeValue(id)}. Give every node a unique \`id\`.`, { value: id });
+  }
+  return id;
+}
+
+export function parseStatus(status: unknown, what: string): NodeStatus {
+  if (!STATUSES.includes(status as NodeStatus)) {
+    throw new FairpackError('INVALID_NODE', `Expected ${what} to be one of 'ready', 'draining', 'offline', got ${describeValue(status)}.`, { value: status });
+  }
+  return status as NodeStatus;
+}
+
+function parseTaints(input: unknown, nodeId: string): readonly Taint[] {
+  if (input === undefined) return Object.freeze([]);
+  if (!Array.isArray(input)) {
+    throw new FairpackError('INVALID_NODE', `Expected taints of node "${nodeId}" to be an array of { key, value?, effect }, got ${describeValue(input)}.`, { nodeId });
+  }
+  return Object.freeze(
+    input.map((taint: unknown, i) => {
+      const where = `taint ${i} of node "${nodeId}"`;
+      if (!isPlainRecord(taint) || typeof taint['key'] !== 'string' || taint['key'].length === 0) {
+        throw new FairpackError('INVALID_NODE', `Expected ${where} to be { key: non-empty string, value?, effect }, got ${describeValue(taint)}.`, { nodeId });
+      }
+      const { key, value, effect } = taint;
+      if (value !== undefined && typeof value !== 'string') {
+        throw new FairpackError('INVALID_NODE', `Expected the value of ${where} to be a string, got ${describeValue(value)}.`, { nodeId });
+      }
+      if (!EFFECTS.includes(effect as (typeof EFFECTS)[number])) {
+        throw new FairpackError('INVALID_NODE', `Expected the effect of ${where} to be 'NoSchedule' or 'PreferNoSchedule', got ${describeValue(effect)}.`, { nodeId });
+      }
+      return Object.freeze({ key, ...(value === undefined ? {} : { value }), effect: effect as Taint['effect'] });
+    }),
+  );
+}
+
+/** Dense scaled vector from parsed entries (names must be registered). */
+export function denseVector(names: readonly string[], amounts: readonly number[], space: DimensionSpace): Float64Array {
+  const out = new Float64Array(space.size);
+  for (let i = 0; i < names.length; i++) out[space.indexOf(names[i] as string)] = amounts[i] as number;
+  return out;
+}
+
+export function sparseResources(dims: readonly number[], amounts: ArrayLike<number>, space: DimensionSpace, times = 1): Resources {
+  const out: Record<string, number> = {};
+  for (const d of dims) out[space.dimensions[d] as string] = fromScaled((amounts[d] as number) * times, space.scale);
+  return Object.freeze(out);
+}

@@ -1,0 +1,438 @@
+import { nanoid } from 'nanoid';
+import { FairpackError, describeValue } from '../errors.js';
+import {
+  type IndexedNode,
+  type NodeStatus,
+  type NodeView,
+  type PlacementIndex,
+  type PlacementStrategy,
+  resolvePlacementStrategy,
+} from '../placement/index.js';
+import { type Scale, createScale, fromScaled, isPlainRecord } from '../resources/index.js';
+import { CapacityGroups } from './capacity-groups.js';
+import { DimensionSpace } from './dimension-space.js';
+import { isAvoided, isEligible } from './eligibility.js';
+import { type LiveAllocation, POOL_INTERNALS, type PoolInternals } from './internals.js';
+import { NodeState, type ParsedNode, denseVector, parseNodeId, parseNodeSpec, parseStatus, sparseResources } from './node-state.js';
+import { type ParsedRequest, parseRequest } from './request.js';
+import { planBatch } from './batch/plan-batch.js';
+import { explainShortfall } from './shortfall.js';
+import type {
+  AllocateResult,
+  Allocation,
+  AllocationRequest,
+  BatchPlan,
+  NodeSpec,
+  PlanBatchOptions,
+  PoolCapacity,
+  ReleaseResult,
+  RemoveNodeOptions,
+  RemoveNodeResult,
+  ResourcePoolOptions,
+} from './types.js';
+
+const OPTION_KEYS = new Set(['nodes', 'capacity', 'placement', 'precision', 'now']);
+/** Released ids remembered so that a second release says ALREADY_RELEASED (oldest forgotten first). */
+const REMEMBERED_RELEASES = 10_000;
+
+/**
+ * Nodes, exact capacity and placement. No time, no queue: `allocate` either places a request now
+ * or says why it does not fit; `release` gives the resources back exactly.
+ */
+export class ResourcePool {
+  private readonly scale: Scale;
+  private readonly space: DimensionSpace;
+  private readonly groups: CapacityGroups;
+  private readonly strategy: PlacementStrategy;
+  private readonly now: () => number;
+  private index: PlacementIndex | undefined;
+  /** In node order (a Map keeps insertion order; a re-added node goes to the end). */
+  private readonly nodesById = new Map<string, NodeState>();
+  private readonly live = new Map<string, LiveAllocation>();
+  private readonly released = new Map<string, string>();
+  private readonly freeSlots: number[] = [];
+  private nextSlot = 0;
+  private nextOrder = 0;
+  /** Nodes with any taint: while 0, no request needs a per-node taint check. */
+  private taintedNodes = 0;
+  /** Nodes with a PreferNoSchedule taint: while 0, placement needs only one tier. */
+  private softTaintedNodes = 0;
+
+  constructor(options: ResourcePoolOptions = {}) {
+    if (!isPlainRecord(options as unknown)) {
+      throw new FairpackError('INVALID_OPTION', `Expected ResourcePool options to be an object, got ${describeValue(options)}.`);
+    }
+    for (const key of Object.keys(options)) {
+      if (!OPTION_KEYS.has(key)) {
+        throw new FairpackError('INVALID_OPTION', `Unknown ResourcePool option \`${key}\`. Expected one of ${[...OPTION_KEYS].join(', ')}.`, { option: key });
+      }
+    }
+    this.scale = createScale(options.precision);
+    this.space = new DimensionSpace(this.scale);
+    this.groups = new CapacityGroups(this.space);
+    this.strategy = resolvePlacementStrategy(options.placement);
+    const now = options.now ?? (() => Date.now());
+    if (typeof now !== 'function') {
+      throw new FairpackError('INVALID_OPTION', `Expected \`now\` to be a function returning milliseconds, got ${describeValue(now)}.`, { option: 'now' });
+    }
+    this.now = now;
+    if (options.nodes !== undefined && options.capacity !== undefined) {
+      throw new FairpackError('INVALID_OPTION', 'Expected `nodes` or `capacity`, got both. Use `capacity` for one flat pool, or list it as a node in `nodes`.');
+    }
+    const specs: unknown = options.capacity !== undefined ? [{ id: 'default', capacity: options.capacity }] : (options.nodes ?? []);
+    if (!Array.isArray(specs)) {
+      throw new FairpackError('INVALID_OPTION', `Expected \`nodes\` to be an array of node specs, got ${describeValue(specs)}.`, { option: 'nodes' });
+    }
+    const parsed = (specs as unknown[]).map((spec) => parseNodeSpec(spec, this.space));
+    const seen = new Set<string>();
+    for (const node of parsed) {
+      if (seen.has(node.id)) throw duplicateNode(node.id);
+      seen.add(node.id);
+    }
+    for (const node of parsed) this.space.register(node.names);
+    this.index = this.createIndex();
+    for (const node of parsed) this.insertNode(node);
+  }
+
+  /** Decimal places accepted in amounts. */
+  get precision(): number {
+    return this.scale.precision;
+  }
+
+  /** The placement strategy's name. */
+  get placement(): string {
+    return this.strategy.name;
+  }
+
+  // ---- nodes -------------------------------------------------------------------------------------
+
+  addNode(spec: NodeSpec): NodeView {
+    const parsed = parseNodeSpec(spec, this.space);
+    if (this.nodesById.has(parsed.id)) throw duplicateNode(parsed.id);
+    if (this.space.register(parsed.names)) this.widen();
+    return this.insertNode(parsed).view(this.space);
+  }
+
+  removeNode(id: string, options: RemoveNodeOptions = {}): RemoveNodeResult {
+    const node = this.requireNode(id);
+    if (!isPlainRecord(options as unknown) || (options.force !== undefined && typeof options.force !== 'boolean')) {
+      throw new FairpackError('INVALID_OPTION', `Expected removeNode options to be { force?: boolean }, got ${describeValue(options)}.`);
+    }
+    if (node.allocationCount > 0 && options.force !== true) {
+      throw new FairpackError(
+        'NODE_NOT_EMPTY',
+        `Expected node "${id}" to have no live allocations before removal, got ${node.allocationCount}. Release them, drain the node first, or pass { force: true } to evict them.`,
+        { nodeId: id, allocations: node.allocationCount },
+      );
+    }
+    const evicted: Allocation[] = [];
+    for (const record of [...this.live.values()]) {
+      if (!record.nodes.includes(node)) continue;
+      this.releaseRecord(record, `it was evicted when node "${id}" was removed`);
+      evicted.push(record.allocation);
+    }
+    const view = node.view(this.space);
+    if (node.status === 'ready') this.index?.remove(node);
+    this.groups.releaseMember(node.group);
+    this.countTaints(node, -1);
+    this.freeSlots.push(node.slot);
+    this.nodesById.delete(id);
+    return Object.freeze({ node: view, evicted: Object.freeze(evicted) });
+  }
+
+  setNodeStatus(id: string, status: NodeStatus): NodeView {
+    const node = this.requireNode(id);
+    const next = parseStatus(status, `the status of node "${id}"`);
+    if (next !== node.status) {
+      if (node.status === 'ready') this.index?.remove(node);
+      node.status = next;
+      if (next === 'ready') this.index?.add(node);
+    }
+    return node.view(this.space);
+  }
+
+  node(id: string): NodeView | undefined {
+    return this.nodesById.get(id)?.view(this.space);
+  }
+
+  nodes(): NodeView[] {
+    return [...this.nodesById.values()].map((node) => node.view(this.space));
+  }
+
+  /** Cluster sums over every node (whatever its status), per dimension. */
+  capacity(): PoolCapacity {
+    const size = this.space.size;
+    const total = new Float64Array(size);
+    const free = new Float64Array(size);
+    for (const node of this.nodesById.values()) {
+      for (let d = 0; d < size; d++) {
+        total[d] = (total[d] as number) + (node.capacity[d] as number);
+        free[d] = (free[d] as number) + (node.free[d] as number);
+      }
+    }
+    const totalOut: Record<string, number> = {};
+    const allocatedOut: Record<string, number> = {};
+    const availableOut: Record<string, number> = {};
+    for (let d = 0; d < size; d++) {
+      if (total[d] === 0) continue;
+      const name = this.space.dimensions[d] as string;
+      totalOut[name] = fromScaled(total[d] as number, this.scale);
+      allocatedOut[name] = fromScaled((total[d] as number) - (free[d] as number), this.scale);
+      availableOut[name] = fromScaled(free[d] as number, this.scale);
+    }
+    return Object.freeze({ total: Object.freeze(totalOut), allocated: Object.freeze(allocatedOut), available: Object.freeze(availableOut) });
+  }
+
+  // ---- allocations -------------------------------------------------------------------------------
+
+  /** Places every replica of the request now, or none of them and says why. */
+  allocate(input: AllocationRequest): AllocateResult {
+    const request = parseRequest(input, this.space);
+    if (request.id !== undefined && this.live.has(request.id)) {
+      throw new FairpackError('DUPLICATE_ALLOCATION', `Expected a new allocation id, got "${request.id}", which is live. Omit \`id\` to get a generated one, or release the live allocation first.`, { id: request.id });
+    }
+    if (request.unknown.length > 0) return explainShortfall(request, this.nodesById.values(), undefined, this.space);
+    const chosen: NodeState[] = [];
+    try {
+      for (let r = 0; r < request.replicas; r++) {
+        const node = this.choose(request, chosen);
+        if (node === undefined) {
+          const failure = explainShortfall(request, this.nodesById.values(), request.spread ? new Set(chosen) : undefined, this.space);
+          this.rollBack(request, chosen);
+          return failure;
+        }
+        this.take(node, request.dense.nonZero, request.dense.amounts);
+        chosen.push(node);
+      }
+    } catch (error) {
+      this.rollBack(request, chosen);
+      throw error;
+    }
+    return Object.freeze({ ok: true, allocation: this.record(request, chosen) });
+  }
+
+  release(id: string): ReleaseResult {
+    const record = typeof id === 'string' ? this.live.get(id) : undefined;
+    if (record === undefined) {
+      const how = typeof id === 'string' ? this.released.get(id) : undefined;
+      if (how !== undefined) {
+        throw new FairpackError('ALREADY_RELEASED', `Expected a live allocation, got "${id}", which was already released: ${how}. Nothing was freed twice.`, { id });
+      }
+      throw new FairpackError('UNKNOWN_ALLOCATION', `Expected the id of a live allocation, got ${describeValue(id)}. Use the \`allocation.id\` that allocate() returned.`, { id });
+    }
+    this.releaseRecord(record, 'by release()');
+    return Object.freeze({ allocation: record.allocation, freed: record.allocation.resources });
+  }
+
+  allocation(id: string): Allocation | undefined {
+    return this.live.get(id)?.allocation;
+  }
+
+  allocations(): Allocation[] {
+    return [...this.live.values()].map((record) => record.allocation);
+  }
+
+  /**
+   * Places many requests at once, as well as it can (see docs/batch-packing.md). Every request is
+   * validated first: one bad request throws and nothing is placed.
+   */
+  planBatch(requests: readonly AllocationRequest[], options: PlanBatchOptions = {}): BatchPlan {
+    return planBatch(this, requests, options);
+  }
+
+  /** @internal for fairpack/testing and the batch planner. */
+  [POOL_INTERNALS](): PoolInternals {
+    return { space: this.space, nodes: this.nodesById, live: this.live, index: this.index, strategy: this.strategy };
+  }
+
+  // ---- internals ---------------------------------------------------------------------------------
+
+  /**
+   * Registers an allocation on nodes already chosen (by a batch plan). Every replica must fit
+   * and be eligible; the caller has checked, this re-checks and throws without changing anything.
+   * @internal
+   */
+  commitPlacement(request: ParsedRequest, chosen: readonly NodeState[]): Allocation {
+    const need = new Map<NodeState, number>();
+    for (const node of chosen) need.set(node, (need.get(node) ?? 0) + 1);
+    for (const [node, count] of need) {
+      const fitsAll = request.dense.nonZero.every((d) => (node.free[d] as number) >= (request.dense.amounts[d] as number) * count);
+      if (this.nodesById.get(node.id) !== node || !isEligible(node, request) || !fitsAll) {
+        throw new Error(`fairpack internal error: a batch plan put a replica on node "${node.id}", where it does not fit`);
+      }
+    }
+    for (const node of chosen) this.take(node, request.dense.nonZero, request.dense.amounts);
+    return this.record(request, chosen);
+  }
+
+  /** Parses a request against this pool's dimensions. @internal */
+  parseRequest(input: unknown): ParsedRequest {
+    return parseRequest(input, this.space);
+  }
+
+  private record(request: ParsedRequest, chosen: readonly NodeState[]): Allocation {
+    const id = request.id ?? nanoid();
+    const { nonZero, amounts } = request.dense;
+    const resources = request.replicas === 1 ? request.resources : sparseResources(nonZero, amounts, this.space, request.replicas);
+    const allocation: Allocation = Object.freeze({
+      id,
+      jobId: request.jobId ?? id,
+      tenant: request.tenant,
+      priority: request.priority,
+      resources,
+      placements: Object.freeze(chosen.map((node) => Object.freeze({ nodeId: node.id, resources: request.resources }))),
+      createdAt: this.now(),
+      ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
+    });
+    for (const node of distinct(chosen)) node.allocationCount++;
+    this.live.set(id, { allocation, nodes: chosen, dims: nonZero, amounts: nonZero.map((d) => amounts[d] as number) });
+    this.released.delete(id);
+    return allocation;
+  }
+
+  private releaseRecord(record: LiveAllocation, how: string): void {
+    for (const node of record.nodes) {
+      const { dims, amounts } = record;
+      for (let i = 0; i < dims.length; i++) {
+        const d = dims[i] as number;
+        node.free[d] = (node.free[d] as number) + (amounts[i] as number);
+      }
+      if (node.status === 'ready') this.index?.update(node);
+    }
+    for (const node of distinct(record.nodes)) node.allocationCount--;
+    this.live.delete(record.allocation.id);
+    this.released.set(record.allocation.id, how);
+    if (this.released.size > REMEMBERED_RELEASES) {
+      this.released.delete(this.released.keys().next().value as string);
+    }
+  }
+
+  /** One replica's node, or undefined. First-tier nodes (no untolerated PreferNoSchedule) first. */
+  private choose(request: ParsedRequest, chosen: readonly NodeState[]): NodeState | undefined {
+    const excluded = request.spread && chosen.length > 0 ? new Set(chosen) : undefined;
+    const needsCheck = excluded !== undefined || request.selectorKeys.length > 0 || this.taintedNodes > 0;
+    if (this.softTaintedNodes > 0) {
+      const preferred = this.chooseAmong(request, (node) => isEligible(node, request) && !excluded?.has(node) && !isAvoided(node, request));
+      if (preferred !== undefined) return preferred;
+    }
+    return this.chooseAmong(request, needsCheck ? (node) => isEligible(node, request) && !excluded?.has(node) : undefined);
+  }
+
+  private chooseAmong(request: ParsedRequest, accept: ((node: NodeState) => boolean) | undefined): NodeState | undefined {
+    const index = this.index;
+    if (index !== undefined) {
+      const picked = index.select(request.dense, accept as ((node: IndexedNode) => boolean) | undefined);
+      if (picked === undefined) return undefined;
+      const node = this.nodesById.get(picked.id);
+      if (node !== picked || node.status !== 'ready' || !fitsOne(node, request) || (accept !== undefined && !accept(node))) {
+        throw this.violation(`its index chose node ${describeValue(picked.id)}, which is not a feasible candidate`);
+      }
+      return node;
+    }
+    const candidates: NodeState[] = [];
+    for (const node of this.nodesById.values()) {
+      if (node.status === 'ready' && fitsOne(node, request) && (accept === undefined || accept(node))) candidates.push(node);
+    }
+    if (candidates.length === 0) return undefined;
+    const views = candidates.map((node) => node.view(this.space));
+    if (this.strategy.select !== undefined) {
+      const id = this.strategy.select(views, request.resources);
+      if (id === undefined) return undefined;
+      const node = candidates.find((candidate) => candidate.id === id);
+      if (node === undefined) throw this.violation(`select() returned ${describeValue(id)}, which is not one of the ${candidates.length} feasible candidates`);
+      return node;
+    }
+    const score = this.strategy.score as NonNullable<PlacementStrategy['score']>;
+    let best: NodeState | undefined;
+    let bestScore = -Infinity;
+    for (let i = 0; i < candidates.length; i++) {
+      const value = score(views[i] as NodeView, request.resources);
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw this.violation(`score() returned ${describeValue(value)} for node "${(candidates[i] as NodeState).id}"; scores must be finite numbers`);
+      }
+      if (best === undefined || value > bestScore) {
+        best = candidates[i];
+        bestScore = value;
+      }
+    }
+    return best;
+  }
+
+  private take(node: NodeState, dims: readonly number[], amounts: Float64Array): void {
+    for (const d of dims) node.free[d] = (node.free[d] as number) - (amounts[d] as number);
+    this.index?.update(node);
+  }
+
+  private rollBack(request: ParsedRequest, chosen: readonly NodeState[]): void {
+    const { nonZero, amounts } = request.dense;
+    for (const node of chosen) {
+      for (const d of nonZero) node.free[d] = (node.free[d] as number) + (amounts[d] as number);
+      this.index?.update(node);
+    }
+  }
+
+  private violation(what: string): FairpackError {
+    return new FairpackError(
+      'STRATEGY_CONTRACT_VIOLATION',
+      `Placement strategy "${this.strategy.name}" broke its contract: ${what}. Nothing was allocated; fix the strategy (run placementStrategyContract from fairpack/testing).`,
+      { strategy: this.strategy.name },
+    );
+  }
+
+  private insertNode(parsed: ParsedNode): NodeState {
+    const capacity = denseVector(parsed.names, parsed.amounts, this.space);
+    const slot = this.freeSlots.pop() ?? this.nextSlot++;
+    const node = new NodeState(parsed.id, this.nextOrder++, slot, this.groups.acquire(capacity), capacity, parsed.labels, parsed.taints, parsed.status, parsed.costPerHour);
+    this.nodesById.set(node.id, node);
+    this.countTaints(node, 1);
+    if (node.status === 'ready') this.index?.add(node);
+    return node;
+  }
+
+  private countTaints(node: NodeState, sign: 1 | -1): void {
+    if (node.taints.length > 0) this.taintedNodes += sign;
+    if (node.taints.some((t) => t.effect === 'PreferNoSchedule')) this.softTaintedNodes += sign;
+  }
+
+  /** A new dimension appeared: widen every dense vector and rebuild the index. */
+  private widen(): void {
+    const size = this.space.size;
+    for (const node of this.nodesById.values()) node.widen(size);
+    this.groups.widen(size);
+    this.index = this.createIndex();
+    for (const node of this.nodesById.values()) if (node.status === 'ready') this.index?.add(node);
+  }
+
+  private createIndex(): PlacementIndex | undefined {
+    const index = this.strategy.createIndex?.(this.space);
+    if (index === undefined) return undefined;
+    for (const method of ['add', 'remove', 'update', 'select'] as const) {
+      if (typeof index[method] !== 'function') throw this.violation(`createIndex() returned an index without a ${method}() method`);
+    }
+    return index;
+  }
+
+  private requireNode(id: string): NodeState {
+    const node = typeof id === 'string' ? this.nodesById.get(id) : undefined;
+    if (node === undefined) {
+      if (typeof id !== 'string' || id.length === 0) parseNodeId(id);
+      throw new FairpackError('UNKNOWN_NODE', `Expected the id of a node in this pool, got ${describeValue(id)}. Known nodes: ${[...this.nodesById.keys()].slice(0, 10).join(', ') || 'none'}.`, { nodeId: id });
+    }
+    return node;
+  }
+}
+
+function duplicateNode(id: string): FairpackError {
+  return new FairpackError('DUPLICATE_NODE', `Expected unique node ids, got "${id}" twice. Remove the existing node first or choose another id.`, { nodeId: id });
+}
+
+function fitsOne(node: NodeState, request: ParsedRequest): boolean {
+  const { nonZero, amounts } = request.dense;
+  for (const d of nonZero) if ((node.free[d] as number) < (amounts[d] as number)) return false;
+  return true;
+}
+
+function distinct<T>(items: readonly T[]): Iterable<T> {
+  return items.length === 1 ? items : new Set(items);
+}
+

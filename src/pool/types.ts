@@ -1,0 +1,172 @@
+import type { Resources } from '../resources/index.js';
+import type { NodeStatus, NodeView, PlacementStrategy, Taint, TaintEffect } from '../placement/index.js';
+import type { PlacementStrategyName } from '../placement/registry.js';
+
+/** A node as you describe it to the pool. */
+export interface NodeSpec {
+  /** Unique, non-empty. */
+  readonly id: string;
+  readonly capacity: Resources;
+  /** Matched by requests' `nodeSelector`. @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** `NoSchedule` keeps untolerating requests off; `PreferNoSchedule` ranks the node last. @default [] */
+  readonly taints?: readonly Taint[];
+  /** Only `ready` nodes receive new allocations. @default 'ready' */
+  readonly status?: NodeStatus;
+  /** Informational; reported in views and used by cost-aware strategies you write. */
+  readonly costPerHour?: number;
+}
+
+export interface ResourcePoolOptions {
+  /** The nodes, in node order. Give `nodes` or `capacity`, not both. @default [] */
+  readonly nodes?: readonly NodeSpec[];
+  /** Shorthand for one flat pool: a single node with id `default`. */
+  readonly capacity?: Resources;
+  /** A built-in strategy name or your own strategy object. @default 'best-fit' */
+  readonly placement?: PlacementStrategyName | PlacementStrategy;
+  /** Decimal places accepted in amounts; amounts are held as exact scaled integers. @default 3 */
+  readonly precision?: number;
+  /** Clock for `createdAt`, in milliseconds. @default () => Date.now() */
+  readonly now?: () => number;
+}
+
+/** Lets a request onto tainted nodes (Kubernetes semantics). */
+export interface Toleration {
+  /** Taint key to match; omit with operator `Exists` to tolerate every taint. */
+  readonly key?: string;
+  /** `Equal` matches key and value; `Exists` matches the key with any value. @default 'Equal' */
+  readonly operator?: 'Equal' | 'Exists';
+  readonly value?: string;
+  /** Omit to tolerate every effect. */
+  readonly effect?: TaintEffect;
+}
+
+export interface AllocationRequest {
+  /** Allocation id (also the job id unless `jobId` is given). @default a nanoid */
+  readonly id?: string;
+  /** @default the allocation id */
+  readonly jobId?: string;
+  /** @default 'default' */
+  readonly tenant?: string;
+  /** Priority class name, recorded on the allocation. @default 'default' */
+  readonly priority?: string;
+  /** Resources of one replica. */
+  readonly resources: Resources;
+  /** Gang size: all replicas are placed or none is. @default 1 */
+  readonly replicas?: number;
+  /** Put every replica on a different node. @default false */
+  readonly spread?: boolean;
+  /** Every label here must be on the node with the same value. @default {} */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** @default [] */
+  readonly tolerations?: readonly Toleration[];
+  /** Carried on the allocation untouched. */
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+export interface Placement {
+  readonly nodeId: string;
+  readonly resources: Resources;
+}
+
+export interface Allocation {
+  readonly id: string;
+  readonly jobId: string;
+  readonly tenant: string;
+  readonly priority: string;
+  /** Sum of the placements. */
+  readonly resources: Resources;
+  /** One entry per replica. */
+  readonly placements: readonly Placement[];
+  readonly createdAt: number;
+  readonly expiresAt?: number;
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+/** Why a request does not fit now. */
+export type DoesNotFitReason = 'insufficient-resources' | 'no-eligible-node';
+
+export type AllocateResult =
+  | { readonly ok: true; readonly allocation: Allocation }
+  | {
+      readonly ok: false;
+      readonly reason: DoesNotFitReason;
+      /** Human-readable explanation. */
+      readonly message: string;
+      /** Free amounts, on the closest eligible node, of the dimensions that fall short. */
+      readonly available: Resources;
+      /** The replica's amounts in those dimensions. */
+      readonly required: Resources;
+      /** The closest eligible node (fewest short dimensions, then smallest shortfall). */
+      readonly nodeId?: string;
+    };
+
+export interface ReleaseResult {
+  readonly allocation: Allocation;
+  readonly freed: Resources;
+}
+
+export interface RemoveNodeOptions {
+  /** Remove even with live allocations; they are released and returned as `evicted`. @default false */
+  readonly force?: boolean;
+}
+
+export interface RemoveNodeResult {
+  readonly node: NodeView;
+  readonly evicted: readonly Allocation[];
+}
+
+export interface PoolCapacity {
+  readonly total: Resources;
+  readonly allocated: Resources;
+  readonly available: Resources;
+}
+
+// ---- batch packing ----------------------------------------------------------------------------
+
+/**
+ * `ffd` / `bfd`: item-centric first-fit / best-fit decreasing by `sizeKey`;
+ * `dot-product` / `l2-norm`: bin-centric (fill one node at a time; Panigrahy et al. 2011);
+ * `auto`: run the portfolio and keep the best plan.
+ */
+export type BatchAlgorithm = 'auto' | 'ffd' | 'bfd' | 'dot-product' | 'l2-norm';
+
+/** How item-centric algorithms size a request, over its amounts normalised by the largest node capacity. */
+export type BatchSizeKey = 'sum' | 'max' | 'l2';
+
+export interface PlanBatchOptions {
+  /** @default 'auto' */
+  readonly algorithm?: BatchAlgorithm;
+  /** Size key for `ffd`/`bfd` (with `auto`, every key is tried). @default 'sum' */
+  readonly sizeKey?: BatchSizeKey;
+  /** Compute the plan without allocating anything. @default false */
+  readonly dryRun?: boolean;
+}
+
+export interface UnplacedRequest {
+  /** Position of the request in the input array. */
+  readonly index: number;
+  readonly request: AllocationRequest;
+  readonly reason: DoesNotFitReason;
+  readonly message: string;
+}
+
+/** A summary of one algorithm's plan (with `auto`, one per portfolio member). */
+export interface BatchCandidate {
+  readonly algorithm: Exclude<BatchAlgorithm, 'auto'>;
+  readonly sizeKey?: BatchSizeKey;
+  readonly placedCount: number;
+  readonly nodesUsed: number;
+  /** Σ_d free_d / cap_d over used nodes: room left on nodes that are in use. */
+  readonly stranded: number;
+}
+
+export interface BatchPlan extends BatchCandidate {
+  /** Allocations in input order (live unless `dryRun`). */
+  readonly placed: readonly Allocation[];
+  readonly unplaced: readonly UnplacedRequest[];
+  /** False for a dry run. */
+  readonly committed: boolean;
+  /** Every plan `auto` compared (just the one otherwise). */
+  readonly candidates: readonly BatchCandidate[];
+}

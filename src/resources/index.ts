@@ -1,0 +1,10 @@
+export { type Scale, DEFAULT_PRECISION, createScale, toScaled, fromScaled } from './scale.js';
+export {
+  type Resources,
+  type ScaledEntries,
+  parseResources,
+  toResources,
+  isPlainRecord,
+  copyStringRecord,
+  validateDimensionName,
+} from './vector.js';

@@ -1,0 +1,32 @@
+// Smoke test of the built CommonJS entries (nanoid is bundled into them: it is ESM-only).
+const assert = require('node:assert/strict');
+const { ResourcePool, isFairpackError, FairpackError } = require('fairpack');
+const { checkInvariants } = require('fairpack/testing');
+
+async function main() {
+  const pool = new ResourcePool({ capacity: { cpu: 2 } });
+  const r = pool.allocate({ resources: { cpu: 0.5 } });
+  assert.equal(r.ok, true);
+  assert.match(r.allocation.id, /^[\w-]{21}$/);
+  checkInvariants(pool);
+  pool.release(r.allocation.id);
+  assert.deepEqual(pool.capacity().available, { cpu: 2 });
+
+  // isFairpackError recognises errors thrown by the other (ESM) copy, and the ESM guard ours
+  const esm = await import('fairpack');
+  assert.notEqual(esm.FairpackError, FairpackError, 'two copies are loaded');
+  let fromEsm;
+  try {
+    new esm.ResourcePool({ precision: -1 });
+  } catch (error) {
+    fromEsm = error;
+  }
+  assert.equal(isFairpackError(fromEsm), true);
+  assert.equal(esm.isFairpackError(new FairpackError('INVALID_OPTION', 'x')), true);
+  assert.equal(isFairpackError(new Error('plain')), false);
+  console.log('smoke (cjs): ok');
+}
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

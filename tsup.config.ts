@@ -1,0 +1,26 @@
+import { defineConfig } from 'tsup';
+
+const entry = { index: 'src/index.ts', testing: 'src/testing/index.ts' };
+
+export default defineConfig([
+  {
+    entry,
+    format: ['esm'],
+    dts: true,
+    clean: true,
+    sourcemap: true,
+    target: 'node20',
+    external: ['fast-check'],
+  },
+  {
+    // nanoid 5 is ESM-only: the CommonJS build carries its own copy so that
+    // `require('fairpack')` works on every Node >= 20, not only where require(esm) exists.
+    entry,
+    format: ['cjs'],
+    dts: true,
+    sourcemap: true,
+    target: 'node20',
+    external: ['fast-check'],
+    noExternal: ['nanoid'],
+  },
+]);
