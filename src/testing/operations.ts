@@ -23,7 +23,8 @@ export function applyPoolOperation(pool: ResourcePool, operation: PoolOperation)
     try {
       call();
     } catch (error) {
-      if (!isFairpackError(error)) throw error;
+      // a broken strategy is a bug to report, not an input the pool may refuse
+      if (!isFairpackError(error) || error.code === 'STRATEGY_CONTRACT_VIOLATION') throw error;
       if (JSON.stringify(poolSnapshot(pool)) !== JSON.stringify(before)) {
         throw new InvariantViolation(`${operation.kind} was refused with ${error.code} but changed the pool`);
       }
