@@ -33,6 +33,8 @@ const SHAPES: readonly Resources[] = [
   { cpu: 8, memory: 16 },
   { cpu: 16, memory: 64, gpu: 2 },
   { cpu: 4, memory: 8 },
+  // thirds, sixths and ninths: distinct slacks that round to equal scores (see strategies.test.ts)
+  { cpu: 3, memory: 6, gpu: 9 },
 ];
 
 export interface NodesArbitraryOptions extends ResourcesArbitraryOptions {

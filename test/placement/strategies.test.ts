@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type NodeSpec, type PlacementStrategyName, ResourcePool, bestFit, dotProduct, isFairpackError, worstFit } from 'fairpack';
+import { referencePlacement } from 'fairpack/testing';
 
 // Three nodes of one shape { cpu: 8, memory: 16 }, partly used, plus one larger node.
 //   a: free cpu 2, memory 4      b: free cpu 6, memory 4      c: free cpu 4, memory 12
@@ -88,5 +89,44 @@ describe('ties go to node order', () => {
   it.each(['first-fit', 'best-fit', 'worst-fit', 'dot-product'] as const)('%s: identical empty nodes → the first', (placement) => {
     const pool = new ResourcePool({ placement, nodes: ['x', 'y', 'z'].map((id) => ({ id, capacity: { cpu: 4, memory: 4 } })) });
     expect(placedOn(pool, { cpu: 1 })).toBe('x');
+  });
+});
+
+describe('rounding collisions are settled by node order, exactly as a brute-force scan', () => {
+  // Capacity { cpu: 3, memory: 6, gpu: 9 }. Free (0, 3, 9) has slack 0/3 + 3/6 + 9/9 = 1.5, and
+  // free (2, 3, 3) has slack 2/3 + 3/6 + 3/9, which the doubles give as 1.4999999999999998.
+  // For a request { gpu: 2 } (demand 2/9) both leftovers round to the same double,
+  // so the scores tie and the node that comes first must win — though the keys differ.
+  const collide = (placement: 'best-fit' | 'worst-fit', firstFree: 'exact' | 'rounded') => {
+    const capacity = { cpu: 3, memory: 6, gpu: 9 };
+    const pool = new ResourcePool({ placement, nodes: [{ id: 'n0', capacity }, { id: 'n1', capacity }] });
+    const used = { exact: { cpu: 3, memory: 3 }, rounded: { cpu: 1, memory: 3, gpu: 6 } };
+    const other = firstFree === 'exact' ? 'rounded' : 'exact';
+    for (const [id, resources] of [['n0', used[firstFree]], ['n1', used[other]]] as const) {
+      pool.setNodeStatus(id === 'n0' ? 'n1' : 'n0', 'offline');
+      const r = pool.allocate({ resources });
+      if (!r.ok || r.allocation.placements[0]?.nodeId !== id) throw new Error('setup failed');
+      pool.setNodeStatus(id === 'n0' ? 'n1' : 'n0', 'ready');
+    }
+    return pool;
+  };
+
+  it('the collision is real', () => {
+    const slackA = 0 / 3 + 3 / 6 + 9 / 9;
+    const slackB = 2 / 3 + 3 / 6 + 3 / 9;
+    expect(slackA).not.toBe(slackB);
+    expect(-(slackA - 2 / 9)).toBe(-(slackB - 2 / 9));
+  });
+
+  it.each([
+    ['best-fit', 'exact'],
+    ['best-fit', 'rounded'],
+    ['worst-fit', 'exact'],
+    ['worst-fit', 'rounded'],
+  ] as const)('%s with the %s-slack node first → n0', (placement, first) => {
+    const pool = collide(placement, first);
+    const strategy = placement === 'best-fit' ? bestFit() : worstFit();
+    expect(referencePlacement(pool, strategy, { resources: { gpu: 2 } })).toBe('n0');
+    expect(placedOn(pool, { gpu: 2 })).toBe('n0');
   });
 });

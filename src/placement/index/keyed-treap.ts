@@ -81,6 +81,21 @@ export class KeyedTreap {
     return found;
   }
 
+  /** The smallest key greater than `key` among all members (fitting or not), or NaN. */
+  successorKey(root: number, key: number): number {
+    let next = Number.NaN;
+    for (let t = root; t !== NIL; ) {
+      const k = this.keys[t] as number;
+      if (k > key) {
+        next = k;
+        t = this.left[t] as number;
+      } else {
+        t = this.right[t] as number;
+      }
+    }
+    return next;
+  }
+
   /** Maxima of a whole tree cover the request? (cheap test before searching a group) */
   mayFit(root: number, request: DenseRequest): boolean {
     return root !== NIL && this.coversAt(root, request);

@@ -53,6 +53,9 @@ export class SlackIndex implements PlacementIndex {
       const score = this.scoreOf(this.tree.key(slot), demand);
       // rounding collisions: later keys whose score still equals this one compete on node order
       for (;;) {
+        // cheap exit: if even the next key of any member scores differently, no later one can tie
+        const successor = this.tree.successorKey(root, this.tree.key(slot));
+        if (Number.isNaN(successor) || this.scoreOf(successor, demand) !== score) break;
         slot = this.tree.findFirst(root, request, accept, this.tree.key(slot), true);
         if (slot === EMPTY_TREE || this.scoreOf(this.tree.key(slot), demand) !== score) break;
         const next = this.tree.node(slot);
