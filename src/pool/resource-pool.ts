@@ -53,6 +53,8 @@ export class ResourcePool {
   private readonly freeSlots: number[] = [];
   private nextSlot = 0;
   private nextOrder = 0;
+  /** Scaled cluster capacity per dimension, kept so that a node that would push a total past the exact range is refused. */
+  private readonly totals = new Map<string, number>();
   /** Nodes with any taint: while 0, no request needs a per-node taint check. */
   private taintedNodes = 0;
   /** Nodes with a PreferNoSchedule taint: while 0, placement needs only one tier. */
@@ -89,6 +91,8 @@ export class ResourcePool {
       if (seen.has(node.id)) throw duplicateNode(node.id);
       seen.add(node.id);
     }
+    const totals = new Map<string, number>();
+    for (const node of parsed) checkTotals(totals, node);
     for (const node of parsed) this.space.register(node.names);
     this.index = this.createIndex();
     for (const node of parsed) this.insertNode(node);
@@ -109,6 +113,7 @@ export class ResourcePool {
   addNode(spec: NodeSpec): NodeView {
     const parsed = parseNodeSpec(spec, this.space);
     if (this.nodesById.has(parsed.id)) throw duplicateNode(parsed.id);
+    checkTotals(new Map(this.totals), parsed);
     if (this.space.register(parsed.names)) this.widen();
     return this.insertNode(parsed).view(this.space);
   }
@@ -135,6 +140,10 @@ export class ResourcePool {
     if (node.status === 'ready') this.index?.remove(node);
     this.groups.releaseMember(node.group);
     this.countTaints(node, -1);
+    for (const d of node.group.dims) {
+      const name = this.space.dimensions[d] as string;
+      this.totals.set(name, (this.totals.get(name) ?? 0) - (node.capacity[d] as number));
+    }
     this.freeSlots.push(node.slot);
     this.nodesById.delete(id);
     return Object.freeze({ node: view, evicted: Object.freeze(evicted) });
@@ -192,12 +201,14 @@ export class ResourcePool {
       throw new FairpackError('DUPLICATE_ALLOCATION', `Expected a new allocation id, got "${request.id}", which is live. Omit \`id\` to get a generated one, or release the live allocation first.`, { id: request.id });
     }
     if (request.unknown.length > 0) return explainShortfall(request, this.nodesById.values(), undefined, this.space);
+    const createdAt = this.readClock();
     const chosen: NodeState[] = [];
     try {
       for (let r = 0; r < request.replicas; r++) {
         const node = this.choose(request, chosen);
         if (node === undefined) {
-          const failure = explainShortfall(request, this.nodesById.values(), request.spread ? new Set(chosen) : undefined, this.space);
+          // explained before the rollback: a gang's shortfall is what the next replica meets
+          const failure = this.explainFailure(request, chosen);
           this.rollBack(request, chosen);
           return failure;
         }
@@ -208,7 +219,7 @@ export class ResourcePool {
       this.rollBack(request, chosen);
       throw error;
     }
-    return Object.freeze({ ok: true, allocation: this.record(request, chosen) });
+    return Object.freeze({ ok: true, allocation: this.record(request, chosen, createdAt) });
   }
 
   release(id: string): ReleaseResult {
@@ -252,7 +263,7 @@ export class ResourcePool {
    * and be eligible; the caller has checked, this re-checks and throws without changing anything.
    * @internal
    */
-  commitPlacement(request: ParsedRequest, chosen: readonly NodeState[]): Allocation {
+  commitPlacement(request: ParsedRequest, chosen: readonly NodeState[], createdAt: number = this.readClock()): Allocation {
     const need = new Map<NodeState, number>();
     for (const node of chosen) need.set(node, (need.get(node) ?? 0) + 1);
     for (const [node, count] of need) {
@@ -262,7 +273,16 @@ export class ResourcePool {
       }
     }
     for (const node of chosen) this.take(node, request.dense.nonZero, request.dense.amounts);
-    return this.record(request, chosen);
+    return this.record(request, chosen, createdAt);
+  }
+
+  /** Reads the injected clock, refusing anything but a finite number (before any change is made). @internal */
+  readClock(): number {
+    const time = this.now();
+    if (typeof time !== 'number' || !Number.isFinite(time)) {
+      throw new FairpackError('INVALID_OPTION', `Expected the \`now\` clock to return finite milliseconds, got ${describeValue(time)}. Nothing was allocated; fix the clock passed as \`now\`.`, { option: 'now', value: time });
+    }
+    return time;
   }
 
   /** Parses a request against this pool's dimensions. @internal */
@@ -270,7 +290,7 @@ export class ResourcePool {
     return parseRequest(input, this.space);
   }
 
-  private record(request: ParsedRequest, chosen: readonly NodeState[]): Allocation {
+  private record(request: ParsedRequest, chosen: readonly NodeState[], createdAt: number): Allocation {
     const id = request.id ?? nanoid();
     const { nonZero, amounts } = request.dense;
     const resources = request.replicas === 1 ? request.resources : sparseResources(nonZero, amounts, this.space, request.replicas);
@@ -281,7 +301,7 @@ export class ResourcePool {
       priority: request.priority,
       resources,
       placements: Object.freeze(chosen.map((node) => Object.freeze({ nodeId: node.id, resources: request.resources }))),
-      createdAt: this.now(),
+      createdAt,
       ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
     });
     for (const node of distinct(chosen)) node.allocationCount++;
@@ -371,6 +391,22 @@ export class ResourcePool {
     }
   }
 
+  /** Why replica `chosen.length + 1` found no node. */
+  private explainFailure(request: ParsedRequest, chosen: readonly NodeState[]): AllocateResult {
+    const failure = explainShortfall(request, this.nodesById.values(), request.spread ? new Set(chosen) : undefined, this.space);
+    if (failure.ok) return failure;
+    const declined = failure.reason === 'insufficient-resources' && Object.keys(failure.required).length === 0;
+    const gang = request.replicas > 1 ? `Replica ${chosen.length + 1} of ${request.replicas} (after placing ${chosen.length}): ` : '';
+    if (declined) {
+      return Object.freeze({
+        ...failure,
+        reason: 'declined-by-strategy',
+        message: `${gang}placement strategy "${this.strategy.name}" chose none of the feasible nodes.`,
+      });
+    }
+    return gang === '' ? failure : Object.freeze({ ...failure, message: gang + failure.message });
+  }
+
   private violation(what: string): FairpackError {
     return new FairpackError(
       'STRATEGY_CONTRACT_VIOLATION',
@@ -385,6 +421,7 @@ export class ResourcePool {
     const node = new NodeState(parsed.id, this.nextOrder++, slot, this.groups.acquire(capacity), capacity, parsed.labels, parsed.taints, parsed.status, parsed.costPerHour);
     this.nodesById.set(node.id, node);
     this.countTaints(node, 1);
+    parsed.names.forEach((name, i) => this.totals.set(name, (this.totals.get(name) ?? 0) + (parsed.amounts[i] as number)));
     if (node.status === 'ready') this.index?.add(node);
     return node;
   }
@@ -424,6 +461,21 @@ export class ResourcePool {
 
 function duplicateNode(id: string): FairpackError {
   return new FairpackError('DUPLICATE_NODE', `Expected unique node ids, got "${id}" twice. Remove the existing node first or choose another id.`, { nodeId: id });
+}
+
+/** Adds a node's capacity to running totals, refusing one that would leave the exact integer range. */
+function checkTotals(totals: Map<string, number>, node: ParsedNode): void {
+  node.names.forEach((name, i) => {
+    const total = (totals.get(name) ?? 0) + (node.amounts[i] as number);
+    if (total > Number.MAX_SAFE_INTEGER) {
+      throw new FairpackError(
+        'INVALID_RESOURCES',
+        `Expected the cluster's total "${name}" to stay within the exact integer range, got a total past it with node "${node.id}". Use a larger unit (e.g. GiB rather than bytes) or a lower \`precision\`.`,
+        { dimension: name, nodeId: node.id },
+      );
+    }
+    totals.set(name, total);
+  });
 }
 
 function fitsOne(node: NodeState, request: ParsedRequest): boolean {

@@ -6,7 +6,7 @@ import type { NodeState } from './node-state.js';
 import type { ParsedRequest } from './request.js';
 import type { AllocateResult } from './types.js';
 
-type DoesNotFit = Extract<AllocateResult, { ok: false }>;
+export type DoesNotFit = Extract<AllocateResult, { ok: false }>;
 
 /**
  * Explains why one replica of `request` fits nowhere, from the closest eligible node's view:
@@ -73,7 +73,7 @@ export function explainShortfall(
   return Object.freeze({
     ok: false,
     reason: 'insufficient-resources',
-    message: `Insufficient resources on the closest node "${closest.id}": ${parts.join('; ') || 'the strategy chose no node'}.`,
+    message: `Insufficient resources on the closest node "${closest.id}": ${parts.join('; ')}.`,
     available: Object.freeze(available) as Resources,
     required: Object.freeze(required) as Resources,
     nodeId: closest.id,

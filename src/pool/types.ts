@@ -83,8 +83,12 @@ export interface Allocation {
   readonly metadata?: Readonly<Record<string, unknown>>;
 }
 
-/** Why a request does not fit now. */
-export type DoesNotFitReason = 'insufficient-resources' | 'no-eligible-node';
+/**
+ * Why a request does not fit now: no eligible node has room (`insufficient-resources`), no node is
+ * eligible at all (`no-eligible-node`: not ready, selector, NoSchedule taints, spread), or a custom
+ * strategy's `select` returned no node although some were feasible (`declined-by-strategy`).
+ */
+export type DoesNotFitReason = 'insufficient-resources' | 'no-eligible-node' | 'declined-by-strategy';
 
 export type AllocateResult =
   | { readonly ok: true; readonly allocation: Allocation }

@@ -33,20 +33,20 @@ export function createScale(precision: number = DEFAULT_PRECISION): Scale {
  */
 export function toScaled(amount: unknown, dimension: string, scale: Scale, where: string): number {
   if (typeof amount !== 'number' || Number.isNaN(amount) || !Number.isFinite(amount) || amount < 0) {
-    throw invalidAmount(amount, dimension, scale, where, 'a finite number >= 0');
+    throw invalidAmount(amount, dimension, where, 'a finite number >= 0', 'Pass a plain non-negative number (0 or omit the dimension for none).');
   }
   const scaled = Math.round(amount * scale.factor);
   if (scaled > Number.MAX_SAFE_INTEGER) {
     throw invalidAmount(
       amount,
       dimension,
-      scale,
       where,
       `at most ${Math.floor(Number.MAX_SAFE_INTEGER / scale.factor)} (larger amounts lose exactness at precision ${scale.precision})`,
+      'Use a larger unit (e.g. GiB rather than bytes) or a lower `precision`.',
     );
   }
   if (scaled / scale.factor !== amount) {
-    throw invalidAmount(amount, dimension, scale, where, `a number with at most ${scale.precision} decimal places`);
+    throw invalidAmount(amount, dimension, where, `a number with at most ${scale.precision} decimal places`, `Round the amount to ${scale.precision} decimals or raise the pool's \`precision\`.`);
   }
   return scaled;
 }
@@ -55,11 +55,9 @@ export function fromScaled(scaled: number, scale: Scale): number {
   return scaled / scale.factor;
 }
 
-function invalidAmount(amount: unknown, dimension: string, scale: Scale, where: string, expected: string): FairpackError {
-  return new FairpackError(
-    'INVALID_RESOURCES',
-    `Expected ${where} "${dimension}" to be ${expected}, got ${describeValue(amount)}. ` +
-      `Round the amount to ${scale.precision} decimals or raise the pool's \`precision\`.`,
-    { dimension, value: amount, precision: scale.precision },
-  );
+function invalidAmount(amount: unknown, dimension: string, where: string, expected: string, advice: string): FairpackError {
+  return new FairpackError('INVALID_RESOURCES', `Expected ${where} "${dimension}" to be ${expected}, got ${describeValue(amount)}. ${advice}`, {
+    dimension,
+    value: amount,
+  });
 }

@@ -248,3 +248,51 @@ describe('custom strategies are checked by the runtime', () => {
     expect(refused(() => new ResourcePool({ placement: { name: 'empty' } })).code).toBe('INVALID_OPTION');
   });
 });
+
+describe('review fixes', () => {
+  it('a clock that throws or returns NaN changes nothing', () => {
+    const pool = new ResourcePool({ capacity: { cpu: 8 }, now: () => Number.NaN });
+    expect(refused(() => pool.allocate({ resources: { cpu: 3 } })).code).toBe('INVALID_OPTION');
+    const throwing = new ResourcePool({
+      capacity: { cpu: 8 },
+      now: () => {
+        throw new Error('clock broke');
+      },
+    });
+    expect(() => throwing.allocate({ resources: { cpu: 3 } })).toThrow('clock broke');
+    expect(throwing.capacity().available).toEqual({ cpu: 8 });
+    expect(pool.capacity().available).toEqual({ cpu: 8 });
+  });
+
+  it('a gang that runs out explains what the next replica meets', () => {
+    const pool = new ResourcePool({ capacity: { cpu: 8 } });
+    // replicas 1 and 2 take 4 + 4 = 8; replica 3 finds 0 free
+    const r = pool.allocate({ resources: { cpu: 4 }, replicas: 3 });
+    expect(r).toMatchObject({ ok: false, reason: 'insufficient-resources', available: { cpu: 0 }, required: { cpu: 4 } });
+    expect(!r.ok && r.message).toMatch(/^Replica 3 of 3 \(after placing 2\): /);
+    expect(pool.capacity().available).toEqual({ cpu: 8 });
+  });
+
+  it('a select() that declines every candidate is reported as declined-by-strategy', () => {
+    const pool = new ResourcePool({ capacity: { cpu: 8 }, placement: { name: 'picky', select: () => undefined } });
+    expect(pool.allocate({ resources: { cpu: 1 } })).toMatchObject({ ok: false, reason: 'declined-by-strategy', message: expect.stringContaining('"picky"') as unknown });
+  });
+
+  it('refuses a node that would push a cluster total past the exact range', () => {
+    const big = { bytes: 4e15 };
+    const pool = new ResourcePool({ precision: 0, nodes: [{ id: 'a', capacity: big }, { id: 'b', capacity: big }] });
+    const before = poolSnapshot(pool);
+    // 4e15 × 3 = 1.2e16 > 2^53 ≈ 9.007e15
+    expect(refused(() => pool.addNode({ id: 'c', capacity: big })).code).toBe('INVALID_RESOURCES');
+    expect(poolSnapshot(pool)).toEqual(before);
+    pool.removeNode('b');
+    expect(pool.addNode({ id: 'c', capacity: big }).capacity).toEqual(big);
+    expect(refused(() => new ResourcePool({ precision: 0, nodes: ['a', 'b', 'c'].map((id) => ({ id, capacity: big })) })).code).toBe('INVALID_RESOURCES');
+  });
+
+  it('advice fits the mistake', () => {
+    const pool = new ResourcePool({ capacity: { cpu: 8 } });
+    expect(refused(() => pool.allocate({ resources: { cpu: -1 } })).message).toMatch(/non-negative number/);
+    expect(refused(() => pool.allocate({ resources: { cpu: 0.0005 } })).message).toMatch(/Round the amount to 3 decimals/);
+  });
+});
