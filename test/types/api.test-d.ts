@@ -21,7 +21,7 @@ describe('public types', () => {
     expectTypeOf(r).toEqualTypeOf<AllocateResult>();
     if (r.ok) expectTypeOf(r.allocation).toEqualTypeOf<Allocation>();
     else {
-      expectTypeOf(r.reason).toEqualTypeOf<'insufficient-resources' | 'no-eligible-node'>();
+      expectTypeOf(r.reason).toEqualTypeOf<'insufficient-resources' | 'no-eligible-node' | 'declined-by-strategy'>();
       expectTypeOf(r.available).toEqualTypeOf<Resources>();
     }
     expectTypeOf(pool.capacity()).toEqualTypeOf<PoolCapacity>();
