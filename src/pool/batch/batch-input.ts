@@ -53,12 +53,13 @@ export function parseBatchOptions(options: unknown): BatchOptions {
  * Parses every request before anything is planned, so one bad request throws and nothing is
  * placed. The error keeps the parser's code and details and says which request it was.
  */
-export function parseBatchRequests(pool: ResourcePool, requests: unknown, liveIds: ReadonlySet<string> | ReadonlyMap<string, unknown>): ParsedRequest[] {
+export function parseBatchRequests(pool: ResourcePool, requests: unknown, liveIds: { has(id: string): boolean }): ParsedRequest[] {
   if (!Array.isArray(requests)) {
     throw new FairpackError('INVALID_REQUEST', `Expected planBatch requests to be an array of requests, got ${describeValue(requests)}. Wrap a single request in [ ].`);
   }
   const seen = new Map<string, number>();
-  return (requests as unknown[]).map((input, index) => {
+  // Array.from visits holes of a sparse array too (as undefined), so they are refused, not skipped
+  return Array.from(requests as unknown[], (input, index) => {
     let parsed: ParsedRequest;
     try {
       parsed = pool.parseRequest(input);

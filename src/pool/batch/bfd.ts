@@ -1,6 +1,7 @@
 import type { BatchSizeKey } from '../types.js';
+import type { PackingAlgorithm } from './packing-algorithm.js';
+import { Simulation } from './simulation.js';
 import { decreasingOrder } from './size-keys.js';
-import { type PackingAlgorithm, Simulation } from './simulation.js';
 
 /**
  * Best-fit decreasing (item-centric): take the requests largest first by `sizeKey` and put each

@@ -41,22 +41,29 @@ function fillPass(sim: Simulation, score: FillScore, tier: Tier): void {
     opened[n] = 1;
     const node = nodes[n] as NodeState;
     const dropped = new Set<BatchItem>();
+    // Room on n only shrinks while it is filled, so a request that does not fit now never will:
+    // each step scores the requests that still fit and drops the rest, so the list empties quickly.
+    // (Eligibility cannot change, and spread marks are clear between gangs: fit is all to recheck.)
+    const fitting = remaining.filter((item) => sim.canTake(item, n, tier));
     for (;;) {
       let best: BatchItem | undefined;
       let bestScore = -Infinity;
-      for (const item of remaining) {
-        if (sim.isPlaced(item) || dropped.has(item) || !sim.canTake(item, n, tier)) continue;
+      let kept = 0;
+      for (const item of fitting) {
+        if (!sim.fits(item, n)) continue;
+        fitting[kept++] = item;
         const value = score(item, node, sim.free[n] as Float64Array);
         if (best === undefined || value > bestScore) {
           best = item;
           bestScore = value;
         }
       }
+      fitting.length = kept;
       if (best === undefined) break;
-      const gang = best;
-      const placed = sim.placeWhole(gang, () => chooseForGang(sim, gang, n, tier));
-      if (!placed) dropped.add(gang);
-      else for (const m of sim.assignment[gang.index] ?? []) if (opened[m] === 0) spilled.push(m);
+      const pick = best;
+      fitting.splice(fitting.indexOf(pick), 1);
+      if (!sim.placeWhole(pick, () => chooseForGang(sim, pick, n, tier))) dropped.add(pick);
+      else for (const m of sim.assignment[pick.index] ?? []) if (opened[m] === 0) spilled.push(m);
     }
     remaining = remaining.filter((item) => !sim.isPlaced(item) && !dropped.has(item));
   }

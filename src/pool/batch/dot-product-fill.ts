@@ -1,5 +1,5 @@
 import { fillBinByBin } from './bin-fill.js';
-import type { PackingAlgorithm } from './simulation.js';
+import type { PackingAlgorithm } from './packing-algorithm.js';
 
 /**
  * Dot-product (bin-centric, Panigrahy et al. 2011): fill the open node with the request whose

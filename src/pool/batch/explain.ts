@@ -25,7 +25,7 @@ export function explainUnplaced(sim: Simulation): UnplacedRequest[] {
 
 /*
  * A gang is explained at the replica that finds no room, as `allocate` does: earlier replicas are
- * put first-fit on the plan's free vectors, then taken back. For identical replicas first-fit
+ * put first-fit on the plan's simulation, then given back. For identical replicas first-fit
  * places as many as any order would, so the failing replica is a fact of the plan, not of the
  * order. (Every algorithm leaves out only requests that no longer fit, so one replica always fails.)
  */
@@ -33,31 +33,28 @@ function explainOne(sim: Simulation, item: BatchItem, standIns: readonly NodeSta
   const { context } = sim;
   const eligibility = context.eligibility[item.group] as Uint8Array;
   const chosen: number[] = [];
-  const taken = new Set<number>();
   let explanation: Pick<UnplacedRequest, 'reason' | 'message'> | undefined;
-  for (let r = 0; r < item.replicas && explanation === undefined; r++) {
-    let n = chosen.length > 0 && !item.spread ? (chosen[chosen.length - 1] as number) : 0;
-    while (n < standIns.length && (eligibility[n] === INELIGIBLE || (item.spread && taken.has(n)) || !item.placeable || !sim.fits(item, n))) n++;
-    if (n < standIns.length) {
-      move(sim, item, n, -1);
-      chosen.push(n);
-      taken.add(n);
-      continue;
+  // room only shrinks as replicas are put down, so each scan resumes where the last one stopped
+  let n = 0;
+  for (let r = 0; r < item.replicas; r++) {
+    while (n < standIns.length && !(item.placeable && eligibility[n] !== INELIGIBLE && sim.fits(item, n))) n++;
+    if (n === standIns.length) {
+      const excluded = item.spread ? new Set(chosen.map((m) => standIns[m] as NodeState)) : undefined;
+      const shortfall = explainShortfall(item.request, standIns, excluded, context.space);
+      // the same wording as allocate() for a gang that fails part-way (an unknown dimension fails at once)
+      const gang = item.replicas > 1 && item.placeable ? `Replica ${r + 1} of ${item.replicas} (after placing ${r}): ` : '';
+      explanation = { reason: shortfall.reason, message: gang + shortfall.message };
+      break;
     }
-    const excluded = item.spread ? new Set(chosen.map((m) => standIns[m] as NodeState)) : undefined;
-    explanation = explainShortfall(item.request, standIns, excluded, context.space);
+    sim.take(item, n);
+    chosen.push(n);
+    if (item.spread) n++; // the next replica needs another node
   }
-  for (const n of chosen) move(sim, item, n, 1);
+  for (const m of chosen) sim.giveBack(item, m);
   return (
     explanation ?? {
       reason: 'insufficient-resources',
       message: 'Not placed: the plan gave the room it needed to other requests of the batch.',
     }
   );
-}
-
-/** Takes (−1) or gives back (+1) one replica on the simulation's node n, exactly. */
-function move(sim: Simulation, item: BatchItem, n: number, sign: 1 | -1): void {
-  const free = sim.free[n] as Float64Array;
-  for (const d of item.dims) free[d] = (free[d] as number) + sign * (item.amounts[d] as number);
 }

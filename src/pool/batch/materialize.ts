@@ -1,6 +1,5 @@
 import { nanoid } from 'nanoid';
-import { sparseResources } from '../node-state.js';
-import type { NodeState } from '../node-state.js';
+import { type NodeState, sparseResources } from '../node-state.js';
 import type { ResourcePool } from '../resource-pool.js';
 import type { Allocation } from '../types.js';
 import type { BatchItem } from './context.js';
@@ -11,16 +10,19 @@ import type { Simulation } from './simulation.js';
  * `pool.commitPlacement`, which re-checks fit and eligibility; every prefix of a plan that fits
  * also fits (amounts are ≥ 0), so the order of commits cannot make one fail. Dry run: the same
  * frozen `Allocation` objects `allocate` would return, registered nowhere.
+ *
+ * The clock is read once, before anything is committed: the batch is created at one instant, and a
+ * clock that misbehaves (non-finite time) throws while the pool is still untouched.
  */
 export function materialize(pool: ResourcePool, sim: Simulation, dryRun: boolean): Allocation[] {
   const { context } = sim;
-  const now = dryRun ? poolClock(pool) : undefined;
+  const createdAt = pool.readClock();
   const placed: Allocation[] = [];
   for (const item of context.items) {
     const chosen = sim.assignment[item.index];
     if (chosen === undefined) continue;
     const nodes = chosen.map((n) => context.nodes[n] as NodeState);
-    placed.push(now === undefined ? pool.commitPlacement(item.request, nodes) : preview(item, nodes, sim, now()));
+    placed.push(dryRun ? preview(item, nodes, sim, createdAt) : pool.commitPlacement(item.request, nodes, createdAt));
   }
   return placed;
 }
@@ -40,15 +42,4 @@ function preview(item: BatchItem, nodes: readonly NodeState[], sim: Simulation, 
     createdAt,
     ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
   });
-}
-
-/*
- * A dry run stamps `createdAt` with the pool's own clock (its `now` option), as a commit would. The
- * pool does not expose its clock to the batch planner yet, so it is read from the pool object; if
- * that ever fails the stamp is NaN rather than the wall clock, which would break injected time.
- * TODO: read it from PoolInternals once `now` is added there.
- */
-function poolClock(pool: ResourcePool): () => number {
-  const now: unknown = Reflect.get(pool, 'now');
-  return typeof now === 'function' ? () => Number(now()) : () => Number.NaN;
 }

@@ -1,7 +1,55 @@
+import { POOL_INTERNALS } from '../internals.js';
 import type { ResourcePool } from '../resource-pool.js';
-import type { AllocationRequest, BatchPlan, PlanBatchOptions } from '../types.js';
+import type { AllocationRequest, BatchCandidate, BatchPlan, PlanBatchOptions } from '../types.js';
+import { parseBatchOptions, parseBatchRequests } from './batch-input.js';
+import { buildContext } from './context.js';
+import { explainUnplaced } from './explain.js';
+import { materialize } from './materialize.js';
+import type { PackingAlgorithm } from './packing-algorithm.js';
+import { algorithmsFor, isBetterPlan } from './portfolio.js';
+import type { PlanSummary, Simulation } from './simulation.js';
 
-// placeholder so the tree compiles while the batch planner is being written (see issue 2 §6)
-export function planBatch(_pool: ResourcePool, _requests: readonly AllocationRequest[], _options: PlanBatchOptions): BatchPlan {
-  throw new Error('planBatch: work in progress');
+/**
+ * `pool.planBatch`: validate everything, run the chosen algorithm (or, for `auto`, the whole
+ * portfolio) on simulations of the pool's current state, keep the best plan, then commit it —
+ * or, for a dry run, only describe it. See docs/batch-packing.md.
+ *
+ * Nothing touches the pool before the winner is known: a throw before the commit leaves the pool
+ * exactly as it was.
+ */
+export function planBatch(pool: ResourcePool, requests: readonly AllocationRequest[], options: PlanBatchOptions): BatchPlan {
+  const { algorithm, sizeKey, dryRun } = parseBatchOptions(options);
+  const { space, nodes, live } = pool[POOL_INTERNALS]();
+  const parsed = parseBatchRequests(pool, requests, live);
+  const context = buildContext(space, [...nodes.values()], requests, parsed);
+
+  const candidates: BatchCandidate[] = [];
+  let best: { run: PackingAlgorithm; sim: Simulation; summary: PlanSummary } | undefined;
+  for (const run of algorithmsFor(algorithm, sizeKey)) {
+    const sim = run.pack(context);
+    const summary = sim.summary();
+    candidates.push(describe(run, summary));
+    if (best === undefined || isBetterPlan(summary, best.summary)) best = { run, sim, summary };
+  }
+  if (best === undefined) throw new Error('fairpack internal error: the batch portfolio is empty');
+
+  const unplaced = explainUnplaced(best.sim);
+  const placed = materialize(pool, best.sim, dryRun);
+  return Object.freeze({
+    ...describe(best.run, best.summary),
+    placed: Object.freeze(placed),
+    unplaced: Object.freeze(unplaced),
+    committed: !dryRun,
+    candidates: Object.freeze(candidates),
+  });
+}
+
+function describe(run: PackingAlgorithm, summary: PlanSummary): BatchCandidate {
+  return Object.freeze({
+    algorithm: run.algorithm,
+    ...(run.sizeKey === undefined ? {} : { sizeKey: run.sizeKey }),
+    placedCount: summary.placedCount,
+    nodesUsed: summary.nodesUsed,
+    stranded: summary.stranded,
+  });
 }

@@ -3,7 +3,8 @@ import { bestFitDecreasing } from './bfd.js';
 import { dotProductFill } from './dot-product-fill.js';
 import { firstFitDecreasing } from './ffd.js';
 import { l2NormFill } from './l2-norm-fill.js';
-import type { PackingAlgorithm, PlanSummary } from './simulation.js';
+import type { PackingAlgorithm } from './packing-algorithm.js';
+import type { PlanSummary } from './simulation.js';
 import { batchSizeKeys } from './size-keys.js';
 
 type SingleAlgorithm = Exclude<BatchAlgorithm, 'auto'>;

@@ -1,4 +1,3 @@
-import type { BatchAlgorithm, BatchSizeKey } from '../types.js';
 import { AVOIDED, type BatchContext, type BatchItem, PREFERRED, type Tier } from './context.js';
 
 /** The figures `auto` compares (see BatchCandidate). */
@@ -6,13 +5,6 @@ export interface PlanSummary {
   readonly placedCount: number;
   readonly nodesUsed: number;
   readonly stranded: number;
-}
-
-/** One batch algorithm: computes a plan on a fresh simulation and never touches the pool. */
-export interface PackingAlgorithm {
-  readonly algorithm: Exclude<BatchAlgorithm, 'auto'>;
-  readonly sizeKey?: BatchSizeKey;
-  pack(context: BatchContext): Simulation;
 }
 
 /**
@@ -70,25 +62,32 @@ export class Simulation {
     for (let r = 0; r < item.replicas; r++) {
       const n = choose(previous);
       if (n < 0) break;
-      this.add(item, n, -1);
+      this.take(item, n);
       if (item.spread) this.marked[n] = 1;
       chosen.push(n);
       previous = n;
     }
     if (item.spread) for (const n of chosen) this.marked[n] = 0;
     if (chosen.length < item.replicas) {
-      for (const n of chosen) this.add(item, n, 1);
+      for (const n of chosen) this.giveBack(item, n);
       return false;
     }
     this.assignment[item.index] = chosen;
     return true;
   }
 
-  /** sign −1 takes one replica from node n, +1 gives it back; exact, so a roll-back restores bit for bit. */
-  private add(item: BatchItem, n: number, sign: 1 | -1): void {
+  /** Takes one replica's room on node n (the caller has checked it fits). */
+  take(item: BatchItem, n: number): void {
     const free = this.free[n] as Float64Array;
-    for (const d of item.dims) free[d] = (free[d] as number) + sign * (item.amounts[d] as number);
-    this.load[n] = (this.load[n] as number) - sign;
+    for (const d of item.dims) free[d] = (free[d] as number) - (item.amounts[d] as number);
+    this.load[n] = (this.load[n] as number) + 1;
+  }
+
+  /** Undoes one `take`. Amounts are exact integers, so the free vector is restored bit for bit. */
+  giveBack(item: BatchItem, n: number): void {
+    const free = this.free[n] as Float64Array;
+    for (const d of item.dims) free[d] = (free[d] as number) + (item.amounts[d] as number);
+    this.load[n] = (this.load[n] as number) - 1;
   }
 
   /**

@@ -1,0 +1,25 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import { type Allocation, type BatchCandidate, type BatchPlan, type BatchSizeKey, ResourcePool, type UnplacedRequest } from 'fairpack';
+
+describe('planBatch types', () => {
+  const pool = new ResourcePool({ capacity: { cpu: 4 } });
+
+  it('returns a BatchPlan whose algorithm is never auto', () => {
+    const plan = pool.planBatch([{ resources: { cpu: 1 } }]);
+    expectTypeOf(plan).toEqualTypeOf<BatchPlan>();
+    expectTypeOf(plan.algorithm).toEqualTypeOf<'ffd' | 'bfd' | 'dot-product' | 'l2-norm'>();
+    expectTypeOf(plan.sizeKey).toEqualTypeOf<BatchSizeKey | undefined>();
+    expectTypeOf(plan.placed).toEqualTypeOf<readonly Allocation[]>();
+    expectTypeOf(plan.unplaced).toEqualTypeOf<readonly UnplacedRequest[]>();
+    expectTypeOf(plan.candidates).toEqualTypeOf<readonly BatchCandidate[]>();
+  });
+
+  it('rejects misspelt options at compile time', () => {
+    // @ts-expect-error not an algorithm
+    pool.planBatch([], { algorithm: 'first-fit' });
+    // @ts-expect-error not a size key
+    pool.planBatch([], { sizeKey: 'volume' });
+    // @ts-expect-error dryRun is a boolean
+    pool.planBatch([], { dryRun: 'yes' });
+  });
+});
