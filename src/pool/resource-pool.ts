@@ -1,4 +1,3 @@
-import { nanoid } from 'nanoid';
 import { FairpackError, describeValue } from '../errors.js';
 import {
   type IndexedNode,
@@ -9,11 +8,12 @@ import {
   resolvePlacementStrategy,
 } from '../placement/index.js';
 import { type Scale, createScale, fromScaled, isPlainRecord } from '../resources/index.js';
+import { buildAllocation } from './build-allocation.js';
 import { CapacityGroups } from './capacity-groups.js';
 import { DimensionSpace } from './dimension-space.js';
 import { isAvoided, isEligible } from './eligibility.js';
 import { type LiveAllocation, POOL_INTERNALS, type PoolInternals } from './internals.js';
-import { NodeState, type ParsedNode, denseVector, parseNodeId, parseNodeSpec, parseStatus, sparseResources } from './node-state.js';
+import { NodeState, type ParsedNode, denseVector, parseNodeId, parseNodeSpec, parseStatus } from './node-state.js';
 import { type ParsedRequest, parseRequest } from './request.js';
 import { planBatch } from './batch/plan-batch.js';
 import { explainShortfall } from './shortfall.js';
@@ -291,19 +291,9 @@ export class ResourcePool {
   }
 
   private record(request: ParsedRequest, chosen: readonly NodeState[], createdAt: number): Allocation {
-    const id = request.id ?? nanoid();
+    const allocation = buildAllocation(request, chosen, createdAt, this.space);
+    const { id } = allocation;
     const { nonZero, amounts } = request.dense;
-    const resources = request.replicas === 1 ? request.resources : sparseResources(nonZero, amounts, this.space, request.replicas);
-    const allocation: Allocation = Object.freeze({
-      id,
-      jobId: request.jobId ?? id,
-      tenant: request.tenant,
-      priority: request.priority,
-      resources,
-      placements: Object.freeze(chosen.map((node) => Object.freeze({ nodeId: node.id, resources: request.resources }))),
-      createdAt,
-      ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
-    });
     for (const node of distinct(chosen)) node.allocationCount++;
     this.live.set(id, { allocation, nodes: chosen, dims: nonZero, amounts: nonZero.map((d) => amounts[d] as number) });
     this.released.delete(id);

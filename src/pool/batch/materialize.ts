@@ -1,8 +1,7 @@
-import { nanoid } from 'nanoid';
-import { type NodeState, sparseResources } from '../node-state.js';
+import { buildAllocation } from '../build-allocation.js';
+import type { NodeState } from '../node-state.js';
 import type { ResourcePool } from '../resource-pool.js';
 import type { Allocation } from '../types.js';
-import type { BatchItem } from './context.js';
 import type { Simulation } from './simulation.js';
 
 /**
@@ -22,24 +21,8 @@ export function materialize(pool: ResourcePool, sim: Simulation, dryRun: boolean
     const chosen = sim.assignment[item.index];
     if (chosen === undefined) continue;
     const nodes = chosen.map((n) => context.nodes[n] as NodeState);
-    placed.push(dryRun ? preview(item, nodes, sim, createdAt) : pool.commitPlacement(item.request, nodes, createdAt));
+    placed.push(dryRun ? buildAllocation(item.request, nodes, createdAt, sim.context.space) : pool.commitPlacement(item.request, nodes, createdAt));
   }
   return placed;
 }
 
-/** What `allocate` would have recorded for this request on these nodes (see ResourcePool.record). */
-function preview(item: BatchItem, nodes: readonly NodeState[], sim: Simulation, createdAt: number): Allocation {
-  const { request } = item;
-  const id = request.id ?? nanoid();
-  const resources = request.replicas === 1 ? request.resources : sparseResources(request.dense.nonZero, request.dense.amounts, sim.context.space, request.replicas);
-  return Object.freeze({
-    id,
-    jobId: request.jobId ?? id,
-    tenant: request.tenant,
-    priority: request.priority,
-    resources,
-    placements: Object.freeze(nodes.map((node) => Object.freeze({ nodeId: node.id, resources: request.resources }))),
-    createdAt,
-    ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
-  });
-}

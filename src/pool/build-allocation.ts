@@ -1,0 +1,26 @@
+import { nanoid } from 'nanoid';
+import type { DimensionSpace } from './dimension-space.js';
+import { type NodeState, sparseResources } from './node-state.js';
+import type { ParsedRequest } from './request.js';
+import type { Allocation } from './types.js';
+
+/**
+ * The frozen `Allocation` for a request placed on `chosen` (one node per replica) — what
+ * `allocate` records and what a dry-run batch plan shows. One replica's resources object is shared
+ * by every placement, and by the allocation itself when there is one replica, to keep live
+ * allocations small.
+ */
+export function buildAllocation(request: ParsedRequest, chosen: readonly NodeState[], createdAt: number, space: DimensionSpace): Allocation {
+  const id = request.id ?? nanoid();
+  const { nonZero, amounts } = request.dense;
+  return Object.freeze({
+    id,
+    jobId: request.jobId ?? id,
+    tenant: request.tenant,
+    priority: request.priority,
+    resources: request.replicas === 1 ? request.resources : sparseResources(nonZero, amounts, space, request.replicas),
+    placements: Object.freeze(chosen.map((node) => Object.freeze({ nodeId: node.id, resources: request.resources }))),
+    createdAt,
+    ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
+  });
+}
