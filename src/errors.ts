@@ -14,7 +14,18 @@ export type FairpackErrorCode =
   | 'UNKNOWN_JOB'
   | 'INVALID_OPTION'
   | 'UNKNOWN_STRATEGY'
-  | 'STRATEGY_CONTRACT_VIOLATION';
+  | 'STRATEGY_CONTRACT_VIOLATION'
+  | 'UNKNOWN_POLICY'
+  | 'POLICY_CONTRACT_VIOLATION'
+  | 'UNKNOWN_PRIORITY_CLASS'
+  | 'DUPLICATE_JOB'
+  | 'QUEUE_FULL'
+  | 'JOB_REJECTED'
+  | 'JOB_CANCELLED'
+  | 'JOB_EXPIRED'
+  | 'ACQUIRE_TIMEOUT'
+  | 'ACQUIRE_ABORTED'
+  | 'MANAGER_CLOSED';
 
 // A registry symbol (Symbol.for) is shared by every copy of the library loaded in one realm,
 // so the guard below recognises errors thrown by the ESM copy from the CJS copy and back.

@@ -47,3 +47,33 @@ export {
   type DenseRequest,
   type AcceptNode,
 } from './placement/index.js';
+export {
+  AllocationManager,
+  DEFAULT_PRIORITY_CLASSES,
+  type AllocationManagerOptions,
+  type AllocationManagerEvents,
+  type JobRequest,
+  type JobStatus,
+  type JobView,
+  type ManagerMetrics,
+  type ManagerReleaseResult,
+  type PriorityClass,
+  type QueueView,
+  type QueuedReason,
+  type RejectCode,
+  type ReleaseOutcome,
+  type SubmitResult,
+  type TenantOptions,
+} from './manager/index.js';
+export {
+  fifo,
+  priority,
+  roundRobin,
+  drf,
+  fairnessPolicies,
+  fairnessPolicyNames,
+  type FairnessPolicyName,
+  type FairnessPolicy,
+  type TenantCandidate,
+} from './fairness/index.js';
+export type { AbortSignalLike } from './platform.js';

@@ -30,7 +30,12 @@ export function matchesSelector(node: NodeState, request: ParsedRequest): boolea
 
 /** Ready, selector matched, no untolerated NoSchedule taint. */
 export function isEligible(node: NodeState, request: ParsedRequest): boolean {
-  if (node.status !== 'ready' || !matchesSelector(node, request)) return false;
+  return node.status === 'ready' && isEligibleWhenReady(node, request);
+}
+
+/** Selector matched and no untolerated NoSchedule taint, whatever the node's status. */
+export function isEligibleWhenReady(node: NodeState, request: ParsedRequest): boolean {
+  if (!matchesSelector(node, request)) return false;
   for (const taint of node.taints) {
     if (taint.effect === 'NoSchedule' && !tolerates(request.tolerations, taint)) return false;
   }

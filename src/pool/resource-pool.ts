@@ -11,7 +11,7 @@ import { type Scale, createScale, fromScaled, isPlainRecord } from '../resources
 import { buildAllocation } from './build-allocation.js';
 import { CapacityGroups } from './capacity-groups.js';
 import { DimensionSpace } from './dimension-space.js';
-import { isAvoided, isEligible } from './eligibility.js';
+import { isAvoided, isEligible, isEligibleWhenReady } from './eligibility.js';
 import { type LiveAllocation, POOL_INTERNALS, type PoolInternals } from './internals.js';
 import { NodeState, type ParsedNode, denseVector, parseNodeId, parseNodeSpec, parseStatus } from './node-state.js';
 import { type ParsedRequest, parseRequest } from './request.js';
@@ -196,11 +196,19 @@ export class ResourcePool {
 
   /** Places every replica of the request now, or none of them and says why. */
   allocate(input: AllocationRequest): AllocateResult {
-    const request = parseRequest(input, this.space);
+    return this.allocateParsed(parseRequest(input, this.space), true) as AllocateResult;
+  }
+
+  /**
+   * `allocate` for a request parsed earlier (against the current dimensions). Without `explain`
+   * a request that does not fit returns undefined instead of scanning nodes for an explanation:
+   * the manager's scheduling cycle tries many requests that do not fit. @internal
+   */
+  allocateParsed(request: ParsedRequest, explain: boolean): AllocateResult | undefined {
     if (request.id !== undefined && this.live.has(request.id)) {
       throw new FairpackError('DUPLICATE_ALLOCATION', `Expected a new allocation id, got "${request.id}", which is live. Omit \`id\` to get a generated one, or release the live allocation first.`, { id: request.id });
     }
-    if (request.unknown.length > 0) return explainShortfall(request, this.nodesById.values(), undefined, this.space);
+    if (request.unknown.length > 0) return explain ? explainShortfall(request, this.nodesById.values(), undefined, this.space) : undefined;
     const createdAt = this.readClock();
     const chosen: NodeState[] = [];
     try {
@@ -208,7 +216,7 @@ export class ResourcePool {
         const node = this.choose(request, chosen);
         if (node === undefined) {
           // explained before the rollback: a gang's shortfall is what the next replica meets
-          const failure = this.explainFailure(request, chosen);
+          const failure = explain ? this.explainFailure(request, chosen) : undefined;
           this.rollBack(request, chosen);
           return failure;
         }
@@ -220,6 +228,37 @@ export class ResourcePool {
       throw error;
     }
     return Object.freeze({ ok: true, allocation: this.record(request, chosen, createdAt) });
+  }
+
+  /** Why `request` does not fit now (the explanation `allocate` gives). @internal */
+  explain(request: ParsedRequest): AllocateResult {
+    return this.explainFailure(request, []);
+  }
+
+  /**
+   * Could the request fit if every node were empty and ready? False when no node (whatever its
+   * status) is large enough for a replica and matches its selector and NoSchedule taints, or a
+   * spread gang has fewer such nodes than replicas. @internal
+   */
+  couldEverFit(request: ParsedRequest): boolean {
+    if (request.unknown.length > 0) return false;
+    let nodes = 0;
+    let replicas = 0;
+    for (const node of this.nodesById.values()) {
+      if (!isEligibleWhenReady(node, request)) continue;
+      let fitting = Infinity;
+      for (const d of request.dense.nonZero) fitting = Math.min(fitting, Math.floor((node.capacity[d] as number) / (request.dense.amounts[d] as number)));
+      if (fitting < 1) continue;
+      nodes++;
+      replicas += request.spread ? 1 : fitting;
+      if (replicas >= request.replicas) return true;
+    }
+    return nodes > 0 && replicas >= request.replicas;
+  }
+
+  /** How many dimensions the pool knows (requests parsed earlier are stale once it grows). @internal */
+  get dimensionCount(): number {
+    return this.space.size;
   }
 
   release(id: string): ReleaseResult {

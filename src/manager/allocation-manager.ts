@@ -1,0 +1,644 @@
+import { nanoid } from 'nanoid';
+import { FairpackError, describeValue } from '../errors.js';
+import { type FairnessPolicy, type TenantCandidate, resolveFairnessPolicy } from '../fairness/index.js';
+import type { NodeStatus, NodeView } from '../placement/index.js';
+import { type Allocation, type NodeSpec, type PoolCapacity, ResourcePool, type RemoveNodeOptions } from '../pool/index.js';
+import { POOL_INTERNALS, type PoolInternals } from '../pool/internals.js';
+import { type AbortSignalLike, type TimerHandle, host, unref } from '../platform.js';
+import { createScale, isPlainRecord } from '../resources/index.js';
+import { DeferredEvents, type EventName, type Listener } from './deferred-events.js';
+import { ExpiryHeap } from './expiry-heap.js';
+import { JobQueue } from './job-queue.js';
+import { type JobRecord, jobView } from './job-record.js';
+import { parseJobRequest } from './job-request.js';
+import { PriorityClasses } from './priority-classes.js';
+import { TenantLedger } from './tenant-ledger.js';
+import type {
+  AllocationManagerOptions,
+  JobRequest,
+  JobStatus,
+  JobView,
+  ManagerMetrics,
+  ManagerReleaseResult,
+  QueueView,
+  ReleaseOutcome,
+  SubmitResult,
+} from './types.js';
+
+const OPTION_KEYS = new Set(['nodes', 'capacity', 'pool', 'placement', 'precision', 'fairness', 'tenants', 'concurrency', 'priorityClasses', 'now', 'timers', 'history', 'maxQueued', 'backfillWindow']);
+const STATUSES: readonly JobStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled', 'expired', 'preempted', 'rejected'];
+
+interface Waiter {
+  resolve(allocation: Allocation): void;
+  reject(error: FairpackError): void;
+}
+
+/**
+ * Who goes next, and what happens over time: queues per (tenant, priority class), a pluggable
+ * fairness policy, backfill, concurrency caps, TTL, typed events — over a ResourcePool.
+ */
+export class AllocationManager {
+  private readonly events = new DeferredEvents();
+  private readonly pool: ResourcePool;
+  private readonly books: PoolInternals;
+  private readonly policy: FairnessPolicy;
+  private readonly classes: PriorityClasses;
+  private readonly ledger: TenantLedger;
+  private readonly caps = new Map<string, number>();
+  private readonly runningByCategory = new Map<string, number>();
+  private readonly now: () => number;
+  private readonly timers: boolean;
+  private readonly historyLimit: number;
+  private readonly maxQueued: number;
+  private readonly backfillWindow: number;
+  /** Live jobs (queued or running). */
+  private readonly live = new Map<string, JobRecord>();
+  /** Finished jobs, oldest first, at most `historyLimit`. */
+  private readonly history = new Map<string, JobRecord>();
+  private readonly byAllocation = new Map<string, JobRecord>();
+  /** band value → tenant → queue. */
+  private readonly bands = new Map<number, Map<string, JobQueue>>();
+  private bandOrder: number[] = [];
+  private readonly expiry = new ExpiryHeap();
+  private readonly waiters = new Map<string, Waiter>();
+  private readonly ended = new Map<JobStatus, number>(STATUSES.map((s) => [s, 0]));
+  private totals = new Map<string, number>();
+  private queued = 0;
+  private sequence = 0;
+  private decisions = 0;
+  private timer: TimerHandle | undefined;
+  private closed = false;
+
+  constructor(options: AllocationManagerOptions = {}) {
+    if (!isPlainRecord(options as unknown)) throw new FairpackError('INVALID_OPTION', `Expected AllocationManager options to be an object, got ${describeValue(options)}.`);
+    for (const key of Object.keys(options)) {
+      if (!OPTION_KEYS.has(key)) throw new FairpackError('INVALID_OPTION', `Unknown AllocationManager option \`${key}\`. Expected one of ${[...OPTION_KEYS].join(', ')}.`, { option: key });
+    }
+    if (options.pool !== undefined) {
+      if (!(options.pool instanceof ResourcePool)) throw new FairpackError('INVALID_OPTION', `Expected \`pool\` to be a ResourcePool, got ${describeValue(options.pool)}.`, { option: 'pool' });
+      for (const key of ['nodes', 'capacity', 'placement', 'precision'] as const) {
+        if (options[key] !== undefined) throw new FairpackError('INVALID_OPTION', `Expected \`${key}\` to be left out when \`pool\` is given, got both. Configure the pool itself.`, { option: key });
+      }
+      if (options.pool.allocations().length > 0) throw new FairpackError('INVALID_OPTION', 'Expected `pool` to have no live allocations: the manager must own every allocation of its pool.', { option: 'pool' });
+    }
+    this.now = options.now ?? (() => Date.now());
+    if (typeof this.now !== 'function') throw new FairpackError('INVALID_OPTION', `Expected \`now\` to be a function returning milliseconds, got ${describeValue(options.now)}.`, { option: 'now' });
+    this.pool =
+      options.pool ??
+      new ResourcePool({
+        ...(options.nodes === undefined ? {} : { nodes: options.nodes }),
+        ...(options.capacity === undefined ? {} : { capacity: options.capacity }),
+        ...(options.placement === undefined ? {} : { placement: options.placement }),
+        ...(options.precision === undefined ? {} : { precision: options.precision }),
+        now: () => this.clock(),
+      });
+    this.books = this.pool[POOL_INTERNALS]();
+    this.policy = resolveFairnessPolicy(options.fairness);
+    this.classes = new PriorityClasses(options.priorityClasses);
+    this.ledger = new TenantLedger(createScale(this.pool.precision), options.tenants);
+    this.parseCaps(options.concurrency);
+    this.timers = bool(options.timers ?? options.now === undefined, 'timers');
+    this.historyLimit = count(options.history ?? 10_000, 'history', 0);
+    this.maxQueued = options.maxQueued === undefined || options.maxQueued === Infinity ? Infinity : count(options.maxQueued, 'maxQueued', 0);
+    this.backfillWindow = count(options.backfillWindow ?? 64, 'backfillWindow', 1);
+    this.refreshTotals();
+  }
+
+  // ---- events ------------------------------------------------------------------------------------
+
+  /** Listens to an event (see `AllocationManagerEvents`); listeners run after the state change. */
+  on<E extends EventName>(event: E, listener: Listener<E>): this {
+    this.events.on(event, listener);
+    return this;
+  }
+
+  once<E extends EventName>(event: E, listener: Listener<E>): this {
+    this.events.on(event, listener, true);
+    return this;
+  }
+
+  off<E extends EventName>(event: E, listener: Listener<E>): this {
+    this.events.off(event, listener);
+    return this;
+  }
+
+  // ---- jobs --------------------------------------------------------------------------------------
+
+  /** Places the job now, queues it, or rejects it. Bad input throws and changes nothing. */
+  submit(request: JobRequest): SubmitResult {
+    return this.operation(() => this.submitOne(request));
+  }
+
+  /** Submits several jobs in order, as one operation (events after the last). */
+  submitMany(requests: readonly JobRequest[]): SubmitResult[] {
+    if (!Array.isArray(requests)) throw new FairpackError('INVALID_REQUEST', `Expected an array of job requests, got ${describeValue(requests)}.`);
+    return this.operation(() => requests.map((request) => this.submitOne(request)));
+  }
+
+  /** Releases a running job's allocation (outcome `completed` by default) and drives the queue. */
+  release(allocationId: string, options: { readonly outcome?: ReleaseOutcome } = {}): ManagerReleaseResult {
+    return this.operation(() => {
+      const outcome = options.outcome ?? 'completed';
+      if (outcome !== 'completed' && outcome !== 'failed') throw new FairpackError('INVALID_OPTION', `Expected \`outcome\` to be 'completed' or 'failed', got ${describeValue(outcome)}.`, { option: 'outcome' });
+      const job = typeof allocationId === 'string' ? this.byAllocation.get(allocationId) : undefined;
+      if (job === undefined) {
+        this.pool.release(allocationId); // throws UNKNOWN_ALLOCATION or ALREADY_RELEASED with the pool's words
+        throw new Error(`fairpack internal error: allocation ${allocationId} is live in the pool but has no job`);
+      }
+      const allocation = job.allocation as Allocation;
+      this.finish(job, outcome, outcome === 'failed' ? 'released as failed' : undefined);
+      this.events.defer('released', jobView(job), allocation);
+      return Object.freeze({ job: jobView(job), allocation, freed: allocation.resources });
+    });
+  }
+
+  /** Cancels a queued or running job (a finished job is returned as it is). */
+  cancel(jobId: string): JobView {
+    return this.operation(() => {
+      const job = this.requireJob(jobId);
+      if (job.status === 'queued' || job.status === 'running') {
+        this.finish(job, 'cancelled', 'cancelled');
+        this.events.defer('cancelled', jobView(job));
+      }
+      return jobView(job);
+    });
+  }
+
+  /**
+   * Resolves with the allocation once the job is placed. Rejects (FairpackError) when the job is
+   * rejected, cancelled or ends before it starts, on `timeoutMs` or when `signal` aborts — and
+   * then the job is taken out of the queue.
+   */
+  acquire(request: JobRequest, options: { readonly signal?: AbortSignalLike; readonly timeoutMs?: number } = {}): Promise<Allocation> {
+    return new Promise<Allocation>((resolve, reject) => {
+      const { signal, timeoutMs } = options;
+      if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !(timeoutMs >= 0))) {
+        throw new FairpackError('INVALID_OPTION', `Expected \`timeoutMs\` to be a number >= 0, got ${describeValue(timeoutMs)}.`, { option: 'timeoutMs' });
+      }
+      if (signal?.aborted === true) throw new FairpackError('ACQUIRE_ABORTED', 'The signal was already aborted; nothing was submitted.');
+      const result = this.submit(request);
+      if (result.status === 'allocated') return resolve(result.allocation);
+      if (result.status === 'rejected') return reject(new FairpackError('JOB_REJECTED', `Job ${result.jobId} was rejected: ${result.reason}`, { jobId: result.jobId, code: result.code }));
+      const { jobId } = result;
+      let handle: TimerHandle | undefined;
+      const onAbort = () => giveUp(new FairpackError('ACQUIRE_ABORTED', `acquire() of job ${jobId} was aborted; the job was removed from the queue.`, { jobId }));
+      const cleanup = () => {
+        if (handle !== undefined) host.clearTimeout(handle);
+        signal?.removeEventListener('abort', onAbort);
+        this.waiters.delete(jobId);
+      };
+      const giveUp = (error: FairpackError) => {
+        cleanup();
+        const job = this.live.get(jobId);
+        if (job?.status === 'queued') this.cancel(jobId);
+        reject(error);
+      };
+      this.waiters.set(jobId, {
+        resolve: (allocation) => (cleanup(), resolve(allocation)),
+        reject: (error) => (cleanup(), reject(error)),
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (timeoutMs !== undefined) handle = host.setTimeout(() => giveUp(new FairpackError('ACQUIRE_TIMEOUT', `Job ${jobId} was not placed within ${timeoutMs} ms; it was removed from the queue.`, { jobId })), timeoutMs);
+    });
+  }
+
+  job(jobId: string): JobView | undefined {
+    const job = this.live.get(jobId) ?? this.history.get(jobId);
+    return job === undefined ? undefined : jobView(job);
+  }
+
+  /** Live jobs, then remembered finished ones; filter by status and tenant. */
+  jobs(filter: { readonly status?: JobStatus; readonly tenant?: string } = {}): JobView[] {
+    const out: JobView[] = [];
+    for (const source of [this.live, this.history]) {
+      for (const job of source.values()) {
+        if ((filter.status === undefined || job.status === filter.status) && (filter.tenant === undefined || job.tenant === filter.tenant)) out.push(jobView(job));
+      }
+    }
+    return out;
+  }
+
+  allocations(filter: { readonly tenant?: string } = {}): Allocation[] {
+    const out: Allocation[] = [];
+    for (const job of this.byAllocation.values()) if (filter.tenant === undefined || job.tenant === filter.tenant) out.push(job.allocation as Allocation);
+    return out;
+  }
+
+  /** Non-empty queues, highest priority first, then tenant id. */
+  queues(): QueueView[] {
+    const out: QueueView[] = [];
+    for (const band of this.bandOrder) {
+      const queues = [...(this.bands.get(band)?.values() ?? [])].filter((q) => q.length > 0).sort((a, b) => (a.tenant < b.tenant ? -1 : 1));
+      for (const queue of queues) out.push(Object.freeze({ tenant: queue.tenant, priority: queue.priority, length: queue.length, ...(queue.head() === undefined ? {} : { head: queue.head()?.id as string }) }));
+    }
+    return out;
+  }
+
+  setTenant(tenant: string, options: { readonly weight?: number }): void {
+    this.operation(() => {
+      if (options.weight !== undefined) this.ledger.setWeight(tenant, options.weight);
+    });
+  }
+
+  // ---- cluster -----------------------------------------------------------------------------------
+
+  capacity(): PoolCapacity {
+    return this.pool.capacity();
+  }
+  nodes(): NodeView[] {
+    return this.pool.nodes();
+  }
+
+  addNode(spec: NodeSpec): NodeView {
+    return this.operation(() => {
+      const node = this.pool.addNode(spec);
+      this.refreshTotals();
+      this.unblockAll();
+      this.events.defer('node:added', node);
+      return node;
+    });
+  }
+
+  /** Removes a node; with `force`, its jobs are re-queued at the head of their queues. */
+  removeNode(id: string, options: RemoveNodeOptions = {}): NodeView {
+    return this.operation(() => {
+      const { node, evicted } = this.pool.removeNode(id, options);
+      for (const allocation of evicted) this.requeue(this.byAllocation.get(allocation.id) as JobRecord, `node ${id} was removed`);
+      this.refreshTotals();
+      this.events.defer('node:removed', node);
+      return node;
+    });
+  }
+
+  /** `offline` means failed: the node's jobs are re-queued at once. `draining` keeps them running. */
+  setNodeStatus(id: string, status: NodeStatus): NodeView {
+    return this.operation(() => {
+      const node = this.pool.setNodeStatus(id, status);
+      if (status === 'offline') {
+        for (const job of [...this.byAllocation.values()]) {
+          if (job.allocation?.placements.some((p) => p.nodeId === id)) {
+            this.pool.release((job.allocation as Allocation).id);
+            this.requeue(job, `node ${id} went offline`);
+          }
+        }
+      }
+      if (status === 'ready') this.unblockAll();
+      this.events.defer('node:status', node);
+      return node;
+    });
+  }
+
+  // ---- time --------------------------------------------------------------------------------------
+
+  /** Processes what is due at now(): expires allocations past their TTL; drives the queue. */
+  tick(): { readonly expired: readonly string[] } {
+    return this.operation(() => ({ expired: this.expireDue() }));
+  }
+
+  /** Expires allocations past their TTL now; returns the expired job ids (the seed's manual cleanup). */
+  cleanupExpired(): string[] {
+    return [...this.tick().expired];
+  }
+
+  /** Stops the timer and rejects pending `acquire` calls; later submissions throw MANAGER_CLOSED. */
+  close(): void {
+    this.closed = true;
+    if (this.timer !== undefined) host.clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const [jobId, waiter] of [...this.waiters]) waiter.reject(new FairpackError('MANAGER_CLOSED', `The manager was closed while job ${jobId} waited.`, { jobId }));
+  }
+
+  metrics(): ManagerMetrics {
+    const capacity = this.pool.capacity();
+    const utilisation: Record<string, number> = {};
+    for (const [name, total] of Object.entries(capacity.total)) utilisation[name] = total === 0 ? 0 : (capacity.allocated[name] ?? 0) / total;
+    const jobs = Object.fromEntries(STATUSES.map((s) => [s, this.ended.get(s) ?? 0])) as Record<JobStatus, number>;
+    jobs.queued = this.queued;
+    jobs.running = this.byAllocation.size;
+    const queuedByTenant = new Map<string, number>();
+    for (const job of this.live.values()) if (job.status === 'queued') queuedByTenant.set(job.tenant, (queuedByTenant.get(job.tenant) ?? 0) + 1);
+    const tenants: Record<string, ManagerMetrics['tenants'][string]> = {};
+    for (const tenant of new Set([...this.ledger.tenants(), ...queuedByTenant.keys()])) {
+      tenants[tenant] = { usage: this.ledger.usage(tenant), dominantShare: this.ledger.dominantShare(tenant, this.totals), weight: this.ledger.weight(tenant), queued: queuedByTenant.get(tenant) ?? 0, running: this.ledger.running(tenant) };
+    }
+    return Object.freeze({ jobs, queued: this.queued, running: this.byAllocation.size, capacity, utilisation, tenants, decisions: this.decisions });
+  }
+
+  // ---- the scheduling cycle ------------------------------------------------------------------------
+
+  /**
+   * Serves bands from the highest priority down. In a band, the policy picks among the tenants
+   * whose queues are not blocked; the picked queue's backfill window is tried in order; a placement
+   * asks the policy again, a miss blocks the queue until room frees. Blocked queues are skipped, so
+   * a decision costs O(tenants + window), not O(queued jobs).
+   */
+  private schedule(): void {
+    for (const band of this.bandOrder) {
+      const open = [...(this.bands.get(band)?.values() ?? [])].filter((q) => q.length > 0 && !q.blocked);
+      while (open.length > 0) {
+        const candidates = open.map((queue) => this.candidate(queue));
+        const picked = this.policy.pick(candidates);
+        const at = candidates.indexOf(picked);
+        if (at < 0) throw new FairpackError('POLICY_CONTRACT_VIOLATION', `Fairness policy "${this.policy.name}" broke its contract: pick() returned something that is not one of the candidates. Fix the policy (see docs/custom-policy.md).`, { policy: this.policy.name });
+        const queue = open[at] as JobQueue;
+        if (this.tryQueue(queue)) {
+          this.policy.placed?.(queue.tenant);
+          if (queue.length === 0) open.splice(at, 1);
+        } else {
+          queue.blocked = true;
+          open.splice(at, 1);
+        }
+      }
+    }
+  }
+
+  private tryQueue(queue: JobQueue): boolean {
+    for (const job of queue.window(this.backfillWindow)) {
+      if (job.category !== undefined && (this.runningByCategory.get(job.category) ?? 0) >= (this.caps.get(job.category) ?? Infinity)) {
+        job.reason = 'concurrency-limit';
+        continue;
+      }
+      this.refreshParse(job);
+      const result = this.pool.allocateParsed(job.parsed, false);
+      if (result?.ok === true) {
+        this.start(job, result.allocation);
+        return true;
+      }
+      job.reason = 'insufficient-resources';
+    }
+    return false;
+  }
+
+  private candidate(queue: JobQueue): TenantCandidate {
+    const { tenant } = queue;
+    const ledger = this.ledger;
+    return {
+      tenant,
+      weight: ledger.weight(tenant),
+      // usage is built only for policies that read it
+      get usage() {
+        return ledger.usage(tenant);
+      },
+      dominantShare: ledger.dominantShare(tenant, this.totals),
+      running: ledger.running(tenant),
+      headSequence: (queue.head() as JobRecord).sequence,
+    };
+  }
+
+  // ---- state changes -------------------------------------------------------------------------------
+
+  private submitOne(request: JobRequest): SubmitResult {
+    if (this.closed) throw new FairpackError('MANAGER_CLOSED', 'Expected an open manager, got a closed one. Create a new AllocationManager.');
+    const parsed = parseJobRequest(request, this.classes, this.pool);
+    const id = parsed.id ?? nanoid();
+    if (this.live.has(id)) throw new FairpackError('DUPLICATE_JOB', `Expected a new job id, got "${id}", which is ${this.live.get(id)?.status}. Omit \`id\` to get a generated one.`, { jobId: id });
+    this.history.delete(id);
+    const band = this.policy.ignoresPriority === true ? 0 : parsed.priorityClass.value;
+    const job: JobRecord = {
+      id,
+      tenant: parsed.tenant,
+      priority: parsed.priorityClass.name,
+      band,
+      category: parsed.category,
+      resources: parsed.request.resources,
+      replicas: parsed.request.replicas,
+      sequence: this.sequence++,
+      submittedAt: this.clock(),
+      deadline: parsed.deadline,
+      ttlMs: parsed.ttlMs,
+      input: parsed.poolRequest,
+      parsed: parsed.request,
+      parsedWith: this.pool.dimensionCount,
+      status: 'queued',
+      queue: undefined,
+      ticket: 0,
+      allocation: undefined,
+      startedAt: undefined,
+      endedAt: undefined,
+      expiresAt: undefined,
+      reason: undefined,
+    };
+    if (this.queued >= this.maxQueued) return this.reject(job, 'QUEUE_FULL', `the queue holds ${this.queued} jobs, the most allowed (maxQueued)`);
+    if (!this.pool.couldEverFit(job.parsed)) return this.reject(job, 'UNSATISFIABLE', 'no node could hold it even empty (too large, or no node matches its selector and taints)');
+    this.live.set(id, job);
+    const position = this.enqueue(job);
+    this.schedule();
+    if (job.status === 'running') return Object.freeze({ status: 'allocated', jobId: id, allocation: job.allocation as Allocation });
+    this.events.defer('queued', jobView(job));
+    return this.queuedResult(job, position);
+  }
+
+  private queuedResult(job: JobRecord, position: number): SubmitResult {
+    if (job.reason === 'concurrency-limit') {
+      const category = job.category as string;
+      return Object.freeze({ status: 'queued', jobId: job.id, reason: 'concurrency-limit', message: `Category "${category}" has ${this.runningByCategory.get(category) ?? 0} running jobs, its limit.`, available: Object.freeze({}), required: Object.freeze({}), position });
+    }
+    const explanation = this.pool.explain(job.parsed);
+    if (explanation.ok) throw new Error('fairpack internal error: explain() placed a job');
+    const fits = Object.keys(explanation.required).length === 0 && explanation.reason === 'declined-by-strategy';
+    return Object.freeze({
+      status: 'queued',
+      jobId: job.id,
+      reason: fits || job.reason === undefined ? 'fairness' : explanation.reason,
+      message: job.reason === undefined ? 'Waiting behind other jobs in its queue.' : explanation.message,
+      available: explanation.available,
+      required: explanation.required,
+      position,
+    });
+  }
+
+  private reject(job: JobRecord, code: 'QUEUE_FULL' | 'UNSATISFIABLE', reason: string): SubmitResult {
+    job.status = 'rejected';
+    job.reason = reason;
+    job.endedAt = job.submittedAt;
+    this.remember(job);
+    this.events.defer('rejected', jobView(job));
+    return Object.freeze({ status: 'rejected', jobId: job.id, code, reason: `Rejected: ${reason}.` });
+  }
+
+  private enqueue(job: JobRecord, front = false): number {
+    let tenants = this.bands.get(job.band);
+    if (tenants === undefined) {
+      tenants = new Map();
+      this.bands.set(job.band, tenants);
+      this.bandOrder = [...this.bands.keys()].sort((a, b) => b - a);
+    }
+    let queue = tenants.get(job.tenant);
+    if (queue === undefined) {
+      queue = new JobQueue(job.tenant, job.band, job.priority);
+      tenants.set(job.tenant, queue);
+    }
+    job.status = 'queued';
+    this.queued++;
+    // a new job may be small enough to backfill where the head did not fit: look again
+    queue.blocked = false;
+    if (front) {
+      queue.pushFront(job);
+      return 0;
+    }
+    return queue.push(job);
+  }
+
+  private start(job: JobRecord, allocation: Allocation): void {
+    job.queue?.remove(job);
+    this.queued--;
+    const now = this.clock();
+    job.status = 'running';
+    job.allocation = allocation;
+    job.startedAt = now;
+    job.reason = undefined;
+    this.byAllocation.set(allocation.id, job);
+    this.charge(job, 1);
+    if (job.category !== undefined) this.runningByCategory.set(job.category, (this.runningByCategory.get(job.category) ?? 0) + 1);
+    if (job.ttlMs !== undefined) {
+      job.expiresAt = now + job.ttlMs;
+      this.expiry.push(job, job.expiresAt, allocation.id);
+    }
+    this.decisions++;
+    this.events.defer('allocated', allocation, jobView(job));
+    this.waiters.get(job.id)?.resolve(allocation);
+  }
+
+  /** Ends a queued or running job with a final status. */
+  private finish(job: JobRecord, status: JobStatus, reason: string | undefined): void {
+    if (job.status === 'queued') {
+      job.queue?.remove(job);
+      this.queued--;
+    } else if (job.status === 'running') {
+      this.pool.release((job.allocation as Allocation).id);
+      this.stopRunning(job);
+      this.unblockAll();
+    }
+    job.status = status;
+    job.reason = reason;
+    job.endedAt = this.clock();
+    this.live.delete(job.id);
+    this.remember(job);
+    this.waiters.get(job.id)?.reject(new FairpackError(status === 'cancelled' ? 'JOB_CANCELLED' : 'JOB_EXPIRED', `Job ${job.id} ended (${status}) before it was placed.`, { jobId: job.id }));
+  }
+
+  /** A running job whose allocation is gone (node removed or failed) waits again, first in line. */
+  private requeue(job: JobRecord, reason: string): void {
+    this.stopRunning(job);
+    job.allocation = undefined;
+    job.startedAt = undefined;
+    job.expiresAt = undefined;
+    job.reason = reason;
+    this.enqueue(job, true);
+    this.unblockAll();
+    this.events.defer('queued', jobView(job));
+  }
+
+  private stopRunning(job: JobRecord): void {
+    this.byAllocation.delete((job.allocation as Allocation).id);
+    this.charge(job, -1);
+    if (job.category !== undefined) this.runningByCategory.set(job.category, (this.runningByCategory.get(job.category) ?? 1) - 1);
+  }
+
+  private expireDue(): string[] {
+    const now = this.clock();
+    const expired: string[] = [];
+    for (let next = this.expiry.peek(); next !== undefined && next.at <= now; next = this.expiry.peek()) {
+      this.expiry.pop();
+      const { job, allocationId } = next;
+      if (job.status !== 'running' || job.allocation?.id !== allocationId) continue; // stale entry
+      const allocation = job.allocation;
+      this.finish(job, 'expired', `TTL of ${job.ttlMs} ms passed`);
+      this.events.defer('expired', jobView(job), allocation);
+      expired.push(job.id);
+    }
+    return expired;
+  }
+
+  /** Adds or removes a running job's resources (replicas × one replica, exact) to its tenant's usage. */
+  private charge(job: JobRecord, sign: 1 | -1): void {
+    const { nonZero, amounts } = job.parsed.dense;
+    const names = nonZero.map((d) => this.books.space.dimensions[d] as string);
+    this.ledger.charge(job.tenant, names, nonZero.map((d) => (amounts[d] as number) * job.replicas), sign);
+  }
+
+  private remember(job: JobRecord): void {
+    this.ended.set(job.status, (this.ended.get(job.status) ?? 0) + 1);
+    if (this.historyLimit === 0) return;
+    this.history.set(job.id, job);
+    if (this.history.size > this.historyLimit) this.history.delete(this.history.keys().next().value as string);
+  }
+
+  private unblockAll(): void {
+    for (const tenants of this.bands.values()) for (const queue of tenants.values()) queue.blocked = false;
+  }
+
+  private refreshParse(job: JobRecord): void {
+    if (job.parsedWith === this.pool.dimensionCount) return;
+    job.parsed = this.pool.parseRequest(job.input);
+    job.parsedWith = this.pool.dimensionCount;
+  }
+
+  private refreshTotals(): void {
+    const totals = new Map<string, number>();
+    for (const node of this.books.nodes.values()) {
+      for (const d of node.group.dims) {
+        const name = this.books.space.dimensions[d] as string;
+        totals.set(name, (totals.get(name) ?? 0) + (node.capacity[d] as number));
+      }
+    }
+    this.totals = totals;
+  }
+
+  private requireJob(jobId: string): JobRecord {
+    const job = typeof jobId === 'string' ? (this.live.get(jobId) ?? this.history.get(jobId)) : undefined;
+    if (job === undefined) throw new FairpackError('UNKNOWN_JOB', `Expected the id of a known job, got ${describeValue(jobId)}. Finished jobs are remembered up to \`history\` jobs.`, { jobId });
+    return job;
+  }
+
+  private clock(): number {
+    const time = this.now();
+    if (typeof time !== 'number' || !Number.isFinite(time)) throw new FairpackError('INVALID_OPTION', `Expected the \`now\` clock to return finite milliseconds, got ${describeValue(time)}.`, { option: 'now' });
+    return time;
+  }
+
+  private operation<T>(change: () => T): T {
+    return this.events.operation(
+      () => {
+        const result = change();
+        this.schedule();
+        return result;
+      },
+      () => this.armTimer(),
+    );
+  }
+
+  /** One timer for the next TTL expiry (unref'd where the runtime supports it). */
+  private armTimer(): void {
+    if (!this.timers || this.closed) return;
+    if (this.timer !== undefined) host.clearTimeout(this.timer);
+    this.timer = undefined;
+    const next = this.expiry.peek();
+    if (next === undefined) return;
+    const handle = host.setTimeout(() => {
+      this.timer = undefined;
+      this.tick();
+    }, Math.max(0, next.at - this.clock()));
+    unref(handle);
+    this.timer = handle;
+  }
+
+  private parseCaps(concurrency: unknown): void {
+    if (concurrency === undefined) return;
+    if (!isPlainRecord(concurrency)) throw new FairpackError('INVALID_OPTION', `Expected \`concurrency\` to be an object of category → limit, got ${describeValue(concurrency)}.`, { option: 'concurrency' });
+    for (const [category, limit] of Object.entries(concurrency)) this.caps.set(category, count(limit, `concurrency.${category}`, 0));
+  }
+}
+
+
+function count(value: unknown, option: string, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new FairpackError('INVALID_OPTION', `Expected \`${option}\` to be an integer >= ${min}, got ${describeValue(value)}.`, { option, value });
+  }
+  return value;
+}
+
+function bool(value: unknown, option: string): boolean {
+  if (typeof value !== 'boolean') throw new FairpackError('INVALID_OPTION', `Expected \`${option}\` to be a boolean, got ${describeValue(value)}.`, { option, value });
+  return value;
+}

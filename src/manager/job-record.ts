@@ -1,0 +1,54 @@
+import type { Allocation } from '../pool/index.js';
+import type { ParsedRequest } from '../pool/request.js';
+import type { Resources } from '../resources/index.js';
+import type { JobQueue } from './job-queue.js';
+import type { JobStatus, JobView } from './types.js';
+
+/** The manager's mutable record of one job. */
+export interface JobRecord {
+  readonly id: string;
+  readonly tenant: string;
+  readonly priority: string;
+  readonly band: number;
+  readonly category: string | undefined;
+  readonly resources: Resources;
+  readonly replicas: number;
+  /** Arrival order, unique and increasing: FIFO and every tie rule use it. */
+  readonly sequence: number;
+  readonly submittedAt: number;
+  readonly deadline: number | undefined;
+  readonly ttlMs: number | undefined;
+  /** The original request, kept to re-parse it when the pool learns new dimensions. */
+  readonly input: unknown;
+  parsed: ParsedRequest;
+  parsedWith: number;
+  status: JobStatus;
+  /** The queue holding it while queued (cleared when it leaves: lazy removal checks this). */
+  queue: JobQueue | undefined;
+  /** Changes on every enqueue, so a stale entry of an earlier stay in the same queue is skipped. */
+  ticket: number;
+  allocation: Allocation | undefined;
+  startedAt: number | undefined;
+  endedAt: number | undefined;
+  expiresAt: number | undefined;
+  reason: string | undefined;
+}
+
+export function jobView(job: JobRecord): JobView {
+  return Object.freeze({
+    id: job.id,
+    tenant: job.tenant,
+    priority: job.priority,
+    ...(job.category === undefined ? {} : { category: job.category }),
+    resources: job.resources,
+    replicas: job.replicas,
+    status: job.status,
+    ...(job.allocation === undefined ? {} : { allocationId: job.allocation.id }),
+    submittedAt: job.submittedAt,
+    ...(job.startedAt === undefined ? {} : { startedAt: job.startedAt }),
+    ...(job.endedAt === undefined ? {} : { endedAt: job.endedAt }),
+    ...(job.reason === undefined ? {} : { reason: job.reason }),
+    ...(job.deadline === undefined ? {} : { deadline: job.deadline }),
+    ...(job.expiresAt === undefined ? {} : { expiresAt: job.expiresAt }),
+  });
+}

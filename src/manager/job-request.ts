@@ -1,0 +1,57 @@
+import { FairpackError, describeValue } from '../errors.js';
+import type { AllocationRequest, ResourcePool } from '../pool/index.js';
+import type { ParsedRequest } from '../pool/request.js';
+import { isPlainRecord } from '../resources/index.js';
+import type { PriorityClasses } from './priority-classes.js';
+import type { PriorityClass } from './types.js';
+
+const MANAGER_FIELDS = new Set(['id', 'category', 'ttlMs', 'deadline', 'estimatedRuntimeMs']);
+
+export interface ParsedJobRequest {
+  readonly id: string | undefined;
+  readonly tenant: string;
+  readonly priorityClass: PriorityClass;
+  readonly category: string | undefined;
+  readonly ttlMs: number | undefined;
+  readonly deadline: number | undefined;
+  readonly estimatedRuntimeMs: number | undefined;
+  /** What is handed to the pool (the manager's own fields taken out; job id as `jobId`). */
+  readonly poolRequest: AllocationRequest;
+  readonly request: ParsedRequest;
+}
+
+/** Validates a job request completely, or throws a FairpackError; nothing is changed either way. */
+export function parseJobRequest(input: unknown, classes: PriorityClasses, pool: ResourcePool): ParsedJobRequest {
+  if (!isPlainRecord(input)) throw new FairpackError('INVALID_REQUEST', `Expected a job request object { resources, tenant?, priority?, … }, got ${describeValue(input)}.`);
+  const id = optionalString(input['id'], 'id');
+  if (input['jobId'] !== undefined) throw new FairpackError('INVALID_REQUEST', 'Expected `id` for the job id, got `jobId`. The manager uses the job id as the allocation\'s `jobId`.');
+  const priorityClass = classes.resolve(input['priority'] ?? 'default');
+  const poolRequest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) if (!MANAGER_FIELDS.has(key)) poolRequest[key] = value;
+  poolRequest['priority'] = priorityClass.name;
+  if (id !== undefined) poolRequest['jobId'] = id;
+  const request = pool.parseRequest(poolRequest);
+  return {
+    id,
+    tenant: request.tenant,
+    priorityClass,
+    category: optionalString(input['category'], 'category'),
+    ttlMs: optionalNumber(input['ttlMs'], 'ttlMs', (v) => v > 0, 'a finite number > 0'),
+    deadline: optionalNumber(input['deadline'], 'deadline', () => true, 'a finite number (ms, on the manager\'s clock)'),
+    estimatedRuntimeMs: optionalNumber(input['estimatedRuntimeMs'], 'estimatedRuntimeMs', (v) => v >= 0, 'a finite number >= 0'),
+    poolRequest: poolRequest as unknown as AllocationRequest,
+    request,
+  };
+}
+
+function optionalString(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0) throw new FairpackError('INVALID_REQUEST', `Expected \`${field}\` to be a non-empty string, got ${describeValue(value)}.`, { field, value });
+  return value;
+}
+
+function optionalNumber(value: unknown, field: string, ok: (v: number) => boolean, expected: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) throw new FairpackError('INVALID_REQUEST', `Expected \`${field}\` to be ${expected}, got ${describeValue(value)}.`, { field, value });
+  return value;
+}

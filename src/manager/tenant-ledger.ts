@@ -1,0 +1,84 @@
+import { FairpackError, describeValue } from '../errors.js';
+import { type Resources, type Scale, fromScaled, isPlainRecord } from '../resources/index.js';
+
+interface TenantAccount {
+  weight: number;
+  /** Scaled usage per dimension name. */
+  readonly usage: Map<string, number>;
+  running: number;
+}
+
+/**
+ * Per-tenant usage, exact (scaled integers), and the dominant share DRF ranks by:
+ * max_d usage_d / total_d over the cluster's dimensions.
+ */
+export class TenantLedger {
+  private readonly accounts = new Map<string, TenantAccount>();
+
+  constructor(
+    private readonly scale: Scale,
+    tenants: unknown,
+  ) {
+    if (tenants === undefined) return;
+    if (!isPlainRecord(tenants)) {
+      throw new FairpackError('INVALID_OPTION', `Expected \`tenants\` to be an object of tenant id → { weight? }, got ${describeValue(tenants)}.`, { option: 'tenants' });
+    }
+    for (const [tenant, options] of Object.entries(tenants)) {
+      if (!isPlainRecord(options)) {
+        throw new FairpackError('INVALID_OPTION', `Expected \`tenants.${tenant}\` to be an object { weight? }, got ${describeValue(options)}.`, { option: 'tenants' });
+      }
+      this.setWeight(tenant, options['weight'] ?? 1);
+    }
+  }
+
+  setWeight(tenant: string, weight: unknown): void {
+    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight <= 0) {
+      throw new FairpackError('INVALID_OPTION', `Expected the weight of tenant "${tenant}" to be a finite number > 0, got ${describeValue(weight)}.`, { tenant, value: weight });
+    }
+    this.account(tenant).weight = weight;
+  }
+
+  weight(tenant: string): number {
+    return this.accounts.get(tenant)?.weight ?? 1;
+  }
+
+  running(tenant: string): number {
+    return this.accounts.get(tenant)?.running ?? 0;
+  }
+
+  /** Adds (sign 1) or removes (sign −1) an allocation's scaled amounts. */
+  charge(tenant: string, dims: readonly string[], scaled: readonly number[], sign: 1 | -1): void {
+    const account = this.account(tenant);
+    account.running += sign;
+    dims.forEach((name, i) => account.usage.set(name, (account.usage.get(name) ?? 0) + sign * (scaled[i] as number)));
+  }
+
+  usage(tenant: string): Resources {
+    const out: Record<string, number> = {};
+    for (const [name, amount] of this.accounts.get(tenant)?.usage ?? []) if (amount !== 0) out[name] = fromScaled(amount, this.scale);
+    return Object.freeze(out);
+  }
+
+  /** max_d usage_d / total_d, with `total` the cluster's scaled capacity per dimension. */
+  dominantShare(tenant: string, total: ReadonlyMap<string, number>): number {
+    let share = 0;
+    for (const [name, amount] of this.accounts.get(tenant)?.usage ?? []) {
+      const cap = total.get(name) ?? 0;
+      if (amount > 0) share = Math.max(share, cap > 0 ? amount / cap : Infinity);
+    }
+    return share;
+  }
+
+  tenants(): string[] {
+    return [...this.accounts.keys()];
+  }
+
+  private account(tenant: string): TenantAccount {
+    let account = this.accounts.get(tenant);
+    if (account === undefined) {
+      account = { weight: 1, usage: new Map(), running: 0 };
+      this.accounts.set(tenant, account);
+    }
+    return account;
+  }
+}
