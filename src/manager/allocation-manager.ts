@@ -12,6 +12,7 @@ import { JobQueue } from './job-queue.js';
 import { type JobRecord, jobView } from './job-record.js';
 import { parseJobRequest } from './job-request.js';
 import { PriorityClasses } from './priority-classes.js';
+import { Reservations } from './reservations.js';
 import { TenantLedger } from './tenant-ledger.js';
 import type {
   AllocationManagerOptions,
@@ -25,7 +26,7 @@ import type {
   SubmitResult,
 } from './types.js';
 
-const OPTION_KEYS = new Set(['nodes', 'capacity', 'pool', 'placement', 'precision', 'fairness', 'tenants', 'concurrency', 'priorityClasses', 'now', 'timers', 'history', 'maxQueued', 'backfillWindow']);
+const OPTION_KEYS = new Set(['nodes', 'capacity', 'pool', 'placement', 'precision', 'fairness', 'tenants', 'concurrency', 'priorityClasses', 'now', 'timers', 'history', 'maxQueued', 'backfillWindow', 'starvation']);
 const STATUSES: readonly JobStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled', 'expired', 'preempted', 'rejected'];
 
 interface Waiter {
@@ -66,6 +67,7 @@ export class AllocationManager {
   private queued = 0;
   private sequence = 0;
   private decisions = 0;
+  private readonly reservations: Reservations | undefined;
   private timer: TimerHandle | undefined;
   private closed = false;
 
@@ -101,6 +103,7 @@ export class AllocationManager {
     this.historyLimit = count(options.history ?? 10_000, 'history', 0);
     this.maxQueued = options.maxQueued === undefined || options.maxQueued === Infinity ? Infinity : count(options.maxQueued, 'maxQueued', 0);
     this.backfillWindow = count(options.backfillWindow ?? 64, 'backfillWindow', 1);
+    this.reservations = parseStarvation(options.starvation, this.pool, this.books);
     this.refreshTotals();
   }
 
@@ -141,6 +144,9 @@ export class AllocationManager {
       const outcome = options.outcome ?? 'completed';
       if (outcome !== 'completed' && outcome !== 'failed') throw new FairpackError('INVALID_OPTION', `Expected \`outcome\` to be 'completed' or 'failed', got ${describeValue(outcome)}.`, { option: 'outcome' });
       const job = typeof allocationId === 'string' ? this.byAllocation.get(allocationId) : undefined;
+      if (job === undefined && this.reservations?.isHold(allocationId) === true) {
+        throw new FairpackError('UNKNOWN_ALLOCATION', `Expected the id of a job's allocation, got "${allocationId}", which holds room reserved for a starving job. It is released by the manager when that job starts.`, { id: allocationId });
+      }
       if (job === undefined) {
         this.pool.release(allocationId); // throws UNKNOWN_ALLOCATION or ALREADY_RELEASED with the pool's words
         throw new Error(`fairpack internal error: allocation ${allocationId} is live in the pool but has no job`);
@@ -263,7 +269,11 @@ export class AllocationManager {
   removeNode(id: string, options: RemoveNodeOptions = {}): NodeView {
     return this.operation(() => {
       const { node, evicted } = this.pool.removeNode(id, options);
-      for (const allocation of evicted) this.requeue(this.byAllocation.get(allocation.id) as JobRecord, `node ${id} was removed`);
+      for (const allocation of evicted) {
+        const job = this.byAllocation.get(allocation.id);
+        if (job === undefined) this.reservations?.forgetHold(allocation.id);
+        else this.requeue(job, `node ${id} was removed`);
+      }
       this.refreshTotals();
       this.events.defer('node:removed', node);
       return node;
@@ -333,6 +343,19 @@ export class AllocationManager {
    * a decision costs O(tenants + window), not O(queued jobs).
    */
   private schedule(): void {
+    const reservations = this.reservations;
+    if (reservations !== undefined) {
+      // reserved jobs take the room that freed on their node before anyone else may
+      for (const job of reservations.jobs()) this.refreshParse(job);
+      reservations.serve(this.clock(), (job, allocation) => this.start(job, allocation));
+    }
+    this.serveBands();
+    if (reservations !== undefined && reservations.consider(this.heads(), this.clock())) {
+      reservations.serve(this.clock(), (job, allocation) => this.start(job, allocation));
+    }
+  }
+
+  private serveBands(): void {
     for (const band of this.bandOrder) {
       const open = [...(this.bands.get(band)?.values() ?? [])].filter((q) => q.length > 0 && !q.blocked);
       while (open.length > 0) {
@@ -348,6 +371,16 @@ export class AllocationManager {
           queue.blocked = true;
           open.splice(at, 1);
         }
+      }
+    }
+  }
+
+  /** The head of every non-empty queue. */
+  private *heads(): Generator<JobRecord> {
+    for (const tenants of this.bands.values()) {
+      for (const queue of tenants.values()) {
+        const head = queue.head();
+        if (head !== undefined) yield head;
       }
     }
   }
@@ -410,6 +443,7 @@ export class AllocationManager {
       parsed: parsed.request,
       parsedWith: this.pool.dimensionCount,
       status: 'queued',
+      queuedSince: 0,
       queue: undefined,
       ticket: 0,
       allocation: undefined,
@@ -469,6 +503,7 @@ export class AllocationManager {
       tenants.set(job.tenant, queue);
     }
     job.status = 'queued';
+    job.queuedSince = this.clock();
     this.queued++;
     // a new job may be small enough to backfill where the head did not fit: look again
     queue.blocked = false;
@@ -480,6 +515,7 @@ export class AllocationManager {
   }
 
   private start(job: JobRecord, allocation: Allocation): void {
+    this.reservations?.drop(job);
     job.queue?.remove(job);
     this.queued--;
     const now = this.clock();
@@ -502,6 +538,7 @@ export class AllocationManager {
   /** Ends a queued or running job with a final status. */
   private finish(job: JobRecord, status: JobStatus, reason: string | undefined): void {
     if (job.status === 'queued') {
+      this.reservations?.drop(job);
       job.queue?.remove(job);
       this.queued--;
     } else if (job.status === 'running') {
@@ -613,12 +650,12 @@ export class AllocationManager {
     if (!this.timers || this.closed) return;
     if (this.timer !== undefined) host.clearTimeout(this.timer);
     this.timer = undefined;
-    const next = this.expiry.peek();
-    if (next === undefined) return;
+    const at = Math.min(this.expiry.peek()?.at ?? Infinity, this.reservations?.nextDue(this.heads()) ?? Infinity);
+    if (at === Infinity) return;
     const handle = host.setTimeout(() => {
       this.timer = undefined;
       this.tick();
-    }, Math.max(0, next.at - this.clock()));
+    }, Math.max(0, at - this.clock()));
     unref(handle);
     this.timer = handle;
   }
@@ -630,6 +667,15 @@ export class AllocationManager {
   }
 }
 
+
+function parseStarvation(option: unknown, pool: ResourcePool, books: PoolInternals): Reservations | undefined {
+  if (option === false) return undefined;
+  const afterMs = option === undefined ? 60_000 : isPlainRecord(option) ? option['afterMs'] : undefined;
+  if (typeof afterMs !== 'number' || !Number.isFinite(afterMs) || afterMs < 0) {
+    throw new FairpackError('INVALID_OPTION', `Expected \`starvation\` to be { afterMs: number >= 0 } or false, got ${describeValue(option)}.`, { option: 'starvation' });
+  }
+  return new Reservations(pool, books, afterMs);
+}
 
 function count(value: unknown, option: string, min: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {

@@ -23,6 +23,8 @@ export interface JobRecord {
   parsed: ParsedRequest;
   parsedWith: number;
   status: JobStatus;
+  /** When it last entered a queue (submit, or a re-queue): the starvation clock starts here. */
+  queuedSince: number;
   /** The queue holding it while queued (cleared when it leaves: lazy removal checks this). */
   queue: JobQueue | undefined;
   /** Changes on every enqueue, so a stale entry of an earlier stay in the same queue is skipped. */

@@ -51,6 +51,12 @@ export interface AllocationManagerOptions {
    * (backfill), per decision. @default 64
    */
   readonly backfillWindow?: number;
+  /**
+   * Starvation bound: a queue head that has waited `afterMs` reserves a node, and room that frees
+   * there is held for it until it fits (backfill goes on elsewhere). `false` turns it off.
+   * @default { afterMs: 60_000 }
+   */
+  readonly starvation?: { readonly afterMs: number } | false;
 }
 
 export interface JobRequest extends Omit<AllocationRequest, 'priority' | 'tenant'> {

@@ -1,0 +1,137 @@
+import type { Allocation, ResourcePool } from '../pool/index.js';
+import { isEligible } from '../pool/eligibility.js';
+import type { PoolInternals } from '../pool/internals.js';
+import type { NodeState } from '../pool/node-state.js';
+import type { JobRecord } from './job-record.js';
+
+interface Reservation {
+  readonly job: JobRecord;
+  readonly node: NodeState;
+  /** The placeholder allocation holding the room freed so far, if any. */
+  hold: Allocation | undefined;
+}
+
+/** Tenant name of hold allocations in the pool (never a real tenant's: it has a NUL character). */
+export const HOLD_TENANT = '\u0000reservation';
+
+/**
+ * The starvation bound. A queue head that has waited `afterMs` gets a node: the eligible node
+ * large enough for it that is closest to fitting it now. From then on every bit of room that
+ * frees on that node is held for it by a placeholder allocation in the pool (so no other job can
+ * take it, and the books still balance), until the job fits there and is placed. Backfill goes on
+ * everywhere else. Gangs (replicas > 1) are not given reservations.
+ */
+export class Reservations {
+  private readonly byJob = new Map<JobRecord, Reservation>();
+
+  constructor(
+    private readonly pool: ResourcePool,
+    private readonly books: PoolInternals,
+    readonly afterMs: number,
+  ) {}
+
+  get size(): number {
+    return this.byJob.size;
+  }
+
+  has(job: JobRecord): boolean {
+    return this.byJob.has(job);
+  }
+
+  isHold(allocationId: string): boolean {
+    for (const reservation of this.byJob.values()) if (reservation.hold?.id === allocationId) return true;
+    return false;
+  }
+
+  /**
+   * Gives each reservation the room freed since the last call: places jobs that now fit on their
+   * node (through `start`), holds what has freed for the others, drops reservations whose node
+   * is gone or no longer eligible.
+   */
+  serve(createdAt: number, start: (job: JobRecord, allocation: Allocation) => void): void {
+    for (const reservation of [...this.byJob.values()]) {
+      this.releaseHold(reservation);
+      const { job, node } = reservation;
+      if (this.books.nodes.get(node.id) !== node || !isEligible(node, job.parsed)) {
+        this.byJob.delete(job);
+        continue;
+      }
+      const { nonZero, amounts } = job.parsed.dense;
+      if (nonZero.every((d) => (node.free[d] as number) >= (amounts[d] as number))) {
+        this.byJob.delete(job);
+        start(job, this.pool.commitPlacement(job.parsed, [node], createdAt));
+        continue;
+      }
+      const held: Record<string, number> = {};
+      for (const d of nonZero) {
+        const amount = Math.min(amounts[d] as number, node.free[d] as number);
+        if (amount > 0) held[this.books.space.dimensions[d] as string] = amount / this.books.space.factor;
+      }
+      if (Object.keys(held).length === 0) continue;
+      const request = this.pool.parseRequest({ resources: held, tenant: HOLD_TENANT, jobId: job.id, tolerations: [{ operator: 'Exists' }] });
+      reservation.hold = this.pool.commitPlacement(request, [node], createdAt);
+    }
+  }
+
+  /** Reserves a node for each starving head that has none yet; true if any was added. */
+  consider(heads: Iterable<JobRecord>, now: number): boolean {
+    let added = false;
+    for (const job of heads) {
+      if (this.byJob.has(job) || job.replicas !== 1 || now - job.queuedSince < this.afterMs) continue;
+      const node = this.closestNode(job);
+      if (node === undefined) continue;
+      this.byJob.set(job, { job, node, hold: undefined });
+      added = true;
+    }
+    return added;
+  }
+
+  jobs(): JobRecord[] {
+    return [...this.byJob.keys()];
+  }
+
+  /** The earliest time a head without a reservation starts to starve. */
+  nextDue(heads: Iterable<JobRecord>): number {
+    let next = Infinity;
+    for (const job of heads) if (!this.byJob.has(job) && job.replicas === 1) next = Math.min(next, job.queuedSince + this.afterMs);
+    return next;
+  }
+
+  /** The job started elsewhere, ended or was re-queued: its reservation goes. */
+  drop(job: JobRecord): void {
+    const reservation = this.byJob.get(job);
+    if (reservation === undefined) return;
+    this.releaseHold(reservation);
+    this.byJob.delete(job);
+  }
+
+  /** Reservations whose hold was evicted with a removed node. */
+  forgetHold(allocationId: string): void {
+    for (const reservation of this.byJob.values()) if (reservation.hold?.id === allocationId) reservation.hold = undefined;
+  }
+
+  private releaseHold(reservation: Reservation): void {
+    if (reservation.hold === undefined) return;
+    if (this.books.live.has(reservation.hold.id)) this.pool.release(reservation.hold.id);
+    reservation.hold = undefined;
+  }
+
+  /** Eligible, large enough when empty, not reserved already; least relative shortfall now, then node order. */
+  private closestNode(job: JobRecord): NodeState | undefined {
+    const reserved = new Set([...this.byJob.values()].map((r) => r.node));
+    const { nonZero, amounts } = job.parsed.dense;
+    let best: NodeState | undefined;
+    let bestGap = Infinity;
+    for (const node of this.books.nodes.values()) {
+      if (reserved.has(node) || !isEligible(node, job.parsed)) continue;
+      if (!nonZero.every((d) => (node.capacity[d] as number) >= (amounts[d] as number))) continue;
+      let gap = 0;
+      for (const d of nonZero) gap += Math.max(0, (amounts[d] as number) - (node.free[d] as number)) / (amounts[d] as number);
+      if (gap < bestGap) {
+        best = node;
+        bestGap = gap;
+      }
+    }
+    return best;
+  }
+}
