@@ -19,3 +19,4 @@ export { checkInvariants, checkReleaseAllRestoresCapacity, poolSnapshot, Invaria
 export { applyPoolOperation, type OperationOutcome } from './operations.js';
 export { referencePlacement } from './reference-placement.js';
 export { placementStrategyContract, type ContractCheck, type ContractOptions } from './placement-contract.js';
+export { fairnessPolicyContract } from './fairness-contract.js';
