@@ -66,7 +66,8 @@ function progressiveFilling(capacity: readonly number[], users: readonly { id: s
     if (next.task.every((x, d) => (used[d] as number) + x <= (capacity[d] as number))) {
       next.task.forEach((x, d) => {
         used[d] = (used[d] as number) + x;
-        (usage.get(next.id) as number[])[d] += x;
+        const mine = usage.get(next.id) as number[];
+        mine[d] = (mine[d] as number) + x;
       });
       launched.set(next.id, (launched.get(next.id) as number) + 1);
       next.sequences.shift();

@@ -166,7 +166,7 @@ describe.each(fairnessPolicyNames)('model-based: %s', (fairness) => {
         // a short starvation bound, so that reservations and their holds take part
         const manager = new AllocationManager({ pool, fairness, concurrency: CAPS, now: () => clock.time, timers: false, starvation: { afterMs: 40 } });
         const real: Real = { manager, pool, clock };
-        fc.modelRun(() => ({ model: { submitted: new Set(), ended: new Map(), time: 0 }, real }), cmds);
+        fc.modelRun(() => ({ model: { submitted: new Set<string>(), ended: new Map<string, string>(), time: 0 }, real }), cmds);
         // progress: with every node ready, releasing everything repeatedly leaves no fitting job queued
         for (const node of manager.nodes()) manager.setNodeStatus(node.id, 'ready');
         for (let round = 0; round < 200 && manager.allocations().length > 0; round++) {

@@ -1,0 +1,35 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import { type Allocation, AllocationManager, type FairnessPolicy, type JobView, type SubmitResult, drf } from 'fairpack';
+
+describe('AllocationManager types', () => {
+  it('submit returns a union on status; events are typed', () => {
+    const manager = new AllocationManager({ capacity: { cpu: 1 }, fairness: 'drf' });
+    const result = manager.submit({ resources: { cpu: 1 }, tenant: 'a', priority: 'high', ttlMs: 10 });
+    expectTypeOf(result).toEqualTypeOf<SubmitResult>();
+    if (result.status === 'allocated') expectTypeOf(result.allocation).toEqualTypeOf<Allocation>();
+    if (result.status === 'queued') expectTypeOf(result.position).toEqualTypeOf<number>();
+    if (result.status === 'rejected') expectTypeOf(result.code).toEqualTypeOf<'QUEUE_FULL' | 'UNSATISFIABLE'>();
+    manager.on('allocated', (allocation, job) => {
+      expectTypeOf(allocation).toEqualTypeOf<Allocation>();
+      expectTypeOf(job).toEqualTypeOf<JobView>();
+    });
+    manager.on('expired', (job, allocation) => {
+      expectTypeOf(job.status).toEqualTypeOf<JobView['status']>();
+      expectTypeOf(allocation.id).toEqualTypeOf<string>();
+    });
+    expectTypeOf(manager.acquire({ resources: { cpu: 1 } })).toEqualTypeOf<Promise<Allocation>>();
+    expectTypeOf(drf()).toEqualTypeOf<FairnessPolicy>();
+  });
+
+  it('rejects misuse at compile time', () => {
+    const manager = new AllocationManager({ capacity: { cpu: 1 } });
+    // @ts-expect-error unknown event names are refused
+    manager.on('finished', () => undefined);
+    // @ts-expect-error payloads are typed
+    manager.on('queued', (job: number) => job);
+    // @ts-expect-error unknown fairness policy names are refused
+    void (() => new AllocationManager({ fairness: 'lottery' }));
+    // @ts-expect-error outcome is 'completed' | 'failed'
+    void (() => manager.release('x', { outcome: 'done' }));
+  });
+});
