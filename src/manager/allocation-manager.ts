@@ -386,9 +386,15 @@ export class AllocationManager {
   }
 
   private tryQueue(queue: JobQueue): boolean {
+    // jobs of a shape that just failed would fail again: the window costs O(distinct shapes)
+    let failed: Set<string> | undefined;
     for (const job of queue.window(this.backfillWindow)) {
       if (job.category !== undefined && (this.runningByCategory.get(job.category) ?? 0) >= (this.caps.get(job.category) ?? Infinity)) {
         job.reason = 'concurrency-limit';
+        continue;
+      }
+      if (failed?.has(job.shape) === true) {
+        job.reason = 'insufficient-resources';
         continue;
       }
       this.refreshParse(job);
@@ -398,6 +404,7 @@ export class AllocationManager {
         return true;
       }
       job.reason = 'insufficient-resources';
+      (failed ??= new Set()).add(job.shape);
     }
     return false;
   }
@@ -440,6 +447,7 @@ export class AllocationManager {
       deadline: parsed.deadline,
       ttlMs: parsed.ttlMs,
       input: parsed.poolRequest,
+      shape: shapeOf(parsed.poolRequest),
       parsed: parsed.request,
       parsedWith: this.pool.dimensionCount,
       status: 'queued',
@@ -467,18 +475,42 @@ export class AllocationManager {
       const category = job.category as string;
       return Object.freeze({ status: 'queued', jobId: job.id, reason: 'concurrency-limit', message: `Category "${category}" has ${this.runningByCategory.get(category) ?? 0} running jobs, its limit.`, available: Object.freeze({}), required: Object.freeze({}), position });
     }
-    const explanation = this.pool.explain(job.parsed);
-    if (explanation.ok) throw new Error('fairpack internal error: explain() placed a job');
-    const fits = Object.keys(explanation.required).length === 0 && explanation.reason === 'declined-by-strategy';
+    // The explanation scans every node: it is worked out when first read (then kept), so that
+    // submitting many jobs that wait stays cheap. Read it right away for the state at submit.
+    let explained: Extract<SubmitResult, { status: 'queued' }> | undefined;
+    const explain = () => (explained ??= this.explainQueued(job, position));
     return Object.freeze({
       status: 'queued',
       jobId: job.id,
-      reason: fits || job.reason === undefined ? 'fairness' : explanation.reason,
-      message: job.reason === undefined ? 'Waiting behind other jobs in its queue.' : explanation.message,
+      position,
+      get reason() {
+        return explain().reason;
+      },
+      get message() {
+        return explain().message;
+      },
+      get available() {
+        return explain().available;
+      },
+      get required() {
+        return explain().required;
+      },
+    });
+  }
+
+  private explainQueued(job: JobRecord, position: number): Extract<SubmitResult, { status: 'queued' }> {
+    const explanation = this.pool.explain(job.parsed);
+    if (explanation.ok) throw new Error('fairpack internal error: explain() placed a job');
+    const fits = explanation.reason === 'declined-by-strategy' || job.reason === undefined;
+    return {
+      status: 'queued',
+      jobId: job.id,
+      reason: fits ? 'fairness' : explanation.reason,
+      message: fits ? 'Waiting behind other jobs in its queue.' : explanation.message,
       available: explanation.available,
       required: explanation.required,
       position,
-    });
+    };
   }
 
   private reject(job: JobRecord, code: 'QUEUE_FULL' | 'UNSATISFIABLE', reason: string): SubmitResult {
@@ -667,6 +699,11 @@ export class AllocationManager {
   }
 }
 
+
+/** Requests with the same shape fit in exactly the same places. */
+function shapeOf(request: JobRequest | import('../pool/index.js').AllocationRequest): string {
+  return JSON.stringify([request.resources, request.replicas ?? 1, request.spread ?? false, request.nodeSelector ?? {}, request.tolerations ?? []]);
+}
 
 function parseStarvation(option: unknown, pool: ResourcePool, books: PoolInternals): Reservations | undefined {
   if (option === false) return undefined;

@@ -20,6 +20,8 @@ export interface JobRecord {
   readonly ttlMs: number | undefined;
   /** The original request, kept to re-parse it when the pool learns new dimensions. */
   readonly input: unknown;
+  /** Placement-relevant fields as a key: jobs of one shape fit in exactly the same places. */
+  readonly shape: string;
   parsed: ParsedRequest;
   parsedWith: number;
   status: JobStatus;
