@@ -22,7 +22,6 @@ export type FairpackErrorCode =
   | 'QUEUE_FULL'
   | 'JOB_REJECTED'
   | 'JOB_CANCELLED'
-  | 'JOB_EXPIRED'
   | 'ACQUIRE_TIMEOUT'
   | 'ACQUIRE_ABORTED'
   | 'MANAGER_CLOSED';

@@ -1,8 +1,9 @@
 import { nanoid } from 'nanoid';
-import { FairpackError, describeValue } from '../errors.js';
+import { FairpackError, describeValue, isFairpackError } from '../errors.js';
 import { type FairnessPolicy, type TenantCandidate, resolveFairnessPolicy } from '../fairness/index.js';
 import type { NodeStatus, NodeView } from '../placement/index.js';
 import { type Allocation, type NodeSpec, type PoolCapacity, ResourcePool, type RemoveNodeOptions } from '../pool/index.js';
+import type { AllocationTimes } from '../pool/build-allocation.js';
 import { POOL_INTERNALS, type PoolInternals } from '../pool/internals.js';
 import { type AbortSignalLike, type TimerHandle, host, unref } from '../platform.js';
 import { createScale, isPlainRecord } from '../resources/index.js';
@@ -10,7 +11,7 @@ import { DeferredEvents, type EventName, type Listener } from './deferred-events
 import { ExpiryHeap } from './expiry-heap.js';
 import { JobQueue } from './job-queue.js';
 import { type JobRecord, jobView } from './job-record.js';
-import { parseJobRequest } from './job-request.js';
+import { type ParsedJobRequest, parseJobRequest } from './job-request.js';
 import { PriorityClasses } from './priority-classes.js';
 import { Reservations } from './reservations.js';
 import { TenantLedger } from './tenant-ledger.js';
@@ -129,13 +130,14 @@ export class AllocationManager {
 
   /** Places the job now, queues it, or rejects it. Bad input throws and changes nothing. */
   submit(request: JobRequest): SubmitResult {
-    return this.operation(() => this.submitOne(request));
+    return this.operation(() => this.submitParsed(this.parseSubmission([request]))[0] as SubmitResult);
   }
 
   /** Submits several jobs in order, as one operation (events after the last). */
   submitMany(requests: readonly JobRequest[]): SubmitResult[] {
     if (!Array.isArray(requests)) throw new FairpackError('INVALID_REQUEST', `Expected an array of job requests, got ${describeValue(requests)}.`);
-    return this.operation(() => requests.map((request) => this.submitOne(request)));
+    // every request is checked before any is submitted: one bad request changes nothing
+    return this.operation(() => this.submitParsed(this.parseSubmission(requests)));
   }
 
   /** Releases a running job's allocation (outcome `completed` by default) and drives the queue. */
@@ -153,7 +155,7 @@ export class AllocationManager {
       }
       const allocation = job.allocation as Allocation;
       this.finish(job, outcome, outcome === 'failed' ? 'released as failed' : undefined);
-      this.events.defer('released', jobView(job), allocation);
+      this.events.defer('released', allocation, jobView(job));
       return Object.freeze({ job: jobView(job), allocation, freed: allocation.resources });
     });
   }
@@ -178,7 +180,7 @@ export class AllocationManager {
   acquire(request: JobRequest, options: { readonly signal?: AbortSignalLike; readonly timeoutMs?: number } = {}): Promise<Allocation> {
     return new Promise<Allocation>((resolve, reject) => {
       const { signal, timeoutMs } = options;
-      if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !(timeoutMs >= 0))) {
+      if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0)) {
         throw new FairpackError('INVALID_OPTION', `Expected \`timeoutMs\` to be a number >= 0, got ${describeValue(timeoutMs)}.`, { option: 'timeoutMs' });
       }
       if (signal?.aborted === true) throw new FairpackError('ACQUIRE_ABORTED', 'The signal was already aborted; nothing was submitted.');
@@ -195,16 +197,15 @@ export class AllocationManager {
       };
       const giveUp = (error: FairpackError) => {
         cleanup();
-        const job = this.live.get(jobId);
-        if (job?.status === 'queued') this.cancel(jobId);
-        reject(error);
+        reject(error); // settled first: a listener of the cancellation below cannot leave it hanging
+        if (this.live.get(jobId)?.status === 'queued') this.cancel(jobId);
       };
       this.waiters.set(jobId, {
         resolve: (allocation) => (cleanup(), resolve(allocation)),
         reject: (error) => (cleanup(), reject(error)),
       });
       signal?.addEventListener('abort', onAbort, { once: true });
-      if (timeoutMs !== undefined) handle = host.setTimeout(() => giveUp(new FairpackError('ACQUIRE_TIMEOUT', `Job ${jobId} was not placed within ${timeoutMs} ms; it was removed from the queue.`, { jobId })), timeoutMs);
+      if (timeoutMs !== undefined && timeoutMs !== Infinity) handle = host.setTimeout(() => giveUp(new FairpackError('ACQUIRE_TIMEOUT', `Job ${jobId} was not placed within ${timeoutMs} ms; it was removed from the queue.`, { jobId })), timerDelay(timeoutMs));
     });
   }
 
@@ -242,6 +243,10 @@ export class AllocationManager {
 
   setTenant(tenant: string, options: { readonly weight?: number }): void {
     this.operation(() => {
+      if (typeof tenant !== 'string' || tenant.length === 0) throw new FairpackError('INVALID_OPTION', `Expected a tenant id (non-empty string), got ${describeValue(tenant)}.`);
+      if (!isPlainRecord(options as unknown) || Object.keys(options).some((k) => k !== 'weight')) {
+        throw new FairpackError('INVALID_OPTION', `Expected tenant options { weight? }, got ${describeValue(options)}.`, { tenant });
+      }
       if (options.weight !== undefined) this.ledger.setWeight(tenant, options.weight);
     });
   }
@@ -268,12 +273,16 @@ export class AllocationManager {
   /** Removes a node; with `force`, its jobs are re-queued at the head of their queues. */
   removeNode(id: string, options: RemoveNodeOptions = {}): NodeView {
     return this.operation(() => {
+      // holds for reservations are the manager's own: they never keep a node from being removed
+      if (options.force !== true) this.reservations?.releaseNode(id);
       const { node, evicted } = this.pool.removeNode(id, options);
+      const displaced: JobRecord[] = [];
       for (const allocation of evicted) {
         const job = this.byAllocation.get(allocation.id);
         if (job === undefined) this.reservations?.forgetHold(allocation.id);
-        else this.requeue(job, `node ${id} was removed`);
+        else displaced.push(job);
       }
+      this.requeueAll(displaced, `node ${id} was removed`);
       this.refreshTotals();
       this.events.defer('node:removed', node);
       return node;
@@ -285,12 +294,9 @@ export class AllocationManager {
     return this.operation(() => {
       const node = this.pool.setNodeStatus(id, status);
       if (status === 'offline') {
-        for (const job of [...this.byAllocation.values()]) {
-          if (job.allocation?.placements.some((p) => p.nodeId === id)) {
-            this.pool.release((job.allocation as Allocation).id);
-            this.requeue(job, `node ${id} went offline`);
-          }
-        }
+        const displaced = [...this.byAllocation.values()].filter((job) => job.allocation?.placements.some((p) => p.nodeId === id));
+        for (const job of displaced) this.pool.release((job.allocation as Allocation).id);
+        this.requeueAll(displaced, `node ${id} went offline`);
       }
       if (status === 'ready') this.unblockAll();
       this.events.defer('node:status', node);
@@ -315,7 +321,11 @@ export class AllocationManager {
     this.closed = true;
     if (this.timer !== undefined) host.clearTimeout(this.timer);
     this.timer = undefined;
-    for (const [jobId, waiter] of [...this.waiters]) waiter.reject(new FairpackError('MANAGER_CLOSED', `The manager was closed while job ${jobId} waited.`, { jobId }));
+    for (const [jobId, waiter] of [...this.waiters]) {
+      waiter.reject(new FairpackError('MANAGER_CLOSED', `The manager was closed while job ${jobId} waited; the job was cancelled.`, { jobId }));
+      // nobody waits for it any more: it must not start later and hold room nobody releases
+      if (this.live.get(jobId)?.status === 'queued') this.cancel(jobId);
+    }
   }
 
   metrics(): ManagerMetrics {
@@ -347,13 +357,25 @@ export class AllocationManager {
     if (reservations !== undefined) {
       // reserved jobs take the room that freed on their node before anyone else may
       for (const job of reservations.jobs()) this.refreshParse(job);
-      reservations.serve(this.clock(), (job, allocation) => this.start(job, allocation));
+      reservations.serve(this.stamp, this.begin, this.underCap);
     }
     this.serveBands();
-    if (reservations !== undefined && reservations.consider(this.heads(), this.clock())) {
-      reservations.serve(this.clock(), (job, allocation) => this.start(job, allocation));
+    if (reservations !== undefined && reservations.consider(this.heads(), this.clock(), this.underCap)) {
+      reservations.serve(this.stamp, this.begin, this.underCap);
     }
   }
+
+  /** When a job starting now was created and when it expires. */
+  private readonly stamp = (job: JobRecord): AllocationTimes => {
+    const createdAt = this.clock();
+    return { createdAt, ...(job.ttlMs === undefined ? {} : { expiresAt: createdAt + job.ttlMs }) };
+  };
+
+  private readonly begin = (job: JobRecord, allocation: Allocation): void => this.start(job, allocation);
+
+  /** Its category (if any) has a free slot. */
+  private readonly underCap = (job: JobRecord): boolean =>
+    job.category === undefined || (this.runningByCategory.get(job.category) ?? 0) < (this.caps.get(job.category) ?? Infinity);
 
   private serveBands(): void {
     for (const band of this.bandOrder) {
@@ -389,7 +411,7 @@ export class AllocationManager {
     // jobs of a shape that just failed would fail again: the window costs O(distinct shapes)
     let failed: Set<string> | undefined;
     for (const job of queue.window(this.backfillWindow)) {
-      if (job.category !== undefined && (this.runningByCategory.get(job.category) ?? 0) >= (this.caps.get(job.category) ?? Infinity)) {
+      if (!this.underCap(job)) {
         job.reason = 'concurrency-limit';
         continue;
       }
@@ -398,7 +420,7 @@ export class AllocationManager {
         continue;
       }
       this.refreshParse(job);
-      const result = this.pool.allocateParsed(job.parsed, false);
+      const result = this.pool.allocateParsed(job.parsed, false, this.stamp(job));
       if (result?.ok === true) {
         this.start(job, result.allocation);
         return true;
@@ -427,11 +449,32 @@ export class AllocationManager {
 
   // ---- state changes -------------------------------------------------------------------------------
 
-  private submitOne(request: JobRequest): SubmitResult {
+  private parseSubmission(requests: readonly JobRequest[]): ParsedJobRequest[] {
     if (this.closed) throw new FairpackError('MANAGER_CLOSED', 'Expected an open manager, got a closed one. Create a new AllocationManager.');
-    const parsed = parseJobRequest(request, this.classes, this.pool);
-    const id = parsed.id ?? nanoid();
-    if (this.live.has(id)) throw new FairpackError('DUPLICATE_JOB', `Expected a new job id, got "${id}", which is ${this.live.get(id)?.status}. Omit \`id\` to get a generated one.`, { jobId: id });
+    const seen = new Set<string>();
+    return requests.map((request, index) => {
+      let parsed: ParsedJobRequest;
+      try {
+        parsed = parseJobRequest(request, this.classes, this.pool, nanoid);
+      } catch (error) {
+        if (requests.length > 1 && isFairpackError(error)) throw new FairpackError(error.code, `Request ${index} of the batch is invalid: ${error.message}`, { ...error.details, index });
+        throw error;
+      }
+      const { id } = parsed;
+      if (this.live.has(id) || seen.has(id)) {
+        throw new FairpackError('DUPLICATE_JOB', `Expected a new job id, got "${id}", which is ${this.live.get(id)?.status ?? 'used twice in this batch'}. Omit \`id\` to get a generated one.`, { jobId: id, index });
+      }
+      seen.add(id);
+      return parsed;
+    });
+  }
+
+  private submitParsed(batch: readonly ParsedJobRequest[]): SubmitResult[] {
+    return batch.map((parsed) => this.submitOne(parsed));
+  }
+
+  private submitOne(parsed: ParsedJobRequest): SubmitResult {
+    const { id } = parsed;
     this.history.delete(id);
     const band = this.policy.ignoresPriority === true ? 0 : parsed.priorityClass.value;
     const job: JobRecord = {
@@ -478,7 +521,8 @@ export class AllocationManager {
     // The explanation scans every node: it is worked out when first read (then kept), so that
     // submitting many jobs that wait stays cheap. Read it right away for the state at submit.
     let explained: Extract<SubmitResult, { status: 'queued' }> | undefined;
-    const explain = () => (explained ??= this.explainQueued(job, position));
+    const triedAndMissed = job.reason !== undefined;
+    const explain = () => (explained ??= this.explainQueued(job, position, triedAndMissed));
     return Object.freeze({
       status: 'queued',
       jobId: job.id,
@@ -498,10 +542,11 @@ export class AllocationManager {
     });
   }
 
-  private explainQueued(job: JobRecord, position: number): Extract<SubmitResult, { status: 'queued' }> {
+  private explainQueued(job: JobRecord, position: number, triedAndMissed: boolean): Extract<SubmitResult, { status: 'queued' }> {
     const explanation = this.pool.explain(job.parsed);
     if (explanation.ok) throw new Error('fairpack internal error: explain() placed a job');
-    const fits = explanation.reason === 'declined-by-strategy' || job.reason === undefined;
+    // not tried at all (its queue was blocked behind its head, or past the backfill window)
+    const fits = !triedAndMissed;
     return {
       status: 'queued',
       jobId: job.id,
@@ -531,7 +576,8 @@ export class AllocationManager {
     }
     let queue = tenants.get(job.tenant);
     if (queue === undefined) {
-      queue = new JobQueue(job.tenant, job.band, job.priority);
+      // under a policy that ignores priority one queue holds every class
+      queue = new JobQueue(job.tenant, job.band, this.policy.ignoresPriority === true ? '*' : job.priority);
       tenants.set(job.tenant, queue);
     }
     job.status = 'queued';
@@ -559,7 +605,7 @@ export class AllocationManager {
     this.charge(job, 1);
     if (job.category !== undefined) this.runningByCategory.set(job.category, (this.runningByCategory.get(job.category) ?? 0) + 1);
     if (job.ttlMs !== undefined) {
-      job.expiresAt = now + job.ttlMs;
+      job.expiresAt = allocation.expiresAt ?? now + job.ttlMs;
       this.expiry.push(job, job.expiresAt, allocation.id);
     }
     this.decisions++;
@@ -583,7 +629,13 @@ export class AllocationManager {
     job.endedAt = this.clock();
     this.live.delete(job.id);
     this.remember(job);
-    this.waiters.get(job.id)?.reject(new FairpackError(status === 'cancelled' ? 'JOB_CANCELLED' : 'JOB_EXPIRED', `Job ${job.id} ended (${status}) before it was placed.`, { jobId: job.id }));
+    this.waiters.get(job.id)?.reject(new FairpackError('JOB_CANCELLED', `Job ${job.id} was ${status} before it was placed.`, { jobId: job.id, status }));
+  }
+
+  /** Re-queues displaced jobs at the heads of their queues, keeping their arrival order. */
+  private requeueAll(jobs: JobRecord[], reason: string): void {
+    jobs.sort((a, b) => b.sequence - a.sequence);
+    for (const job of jobs) this.requeue(job, reason);
   }
 
   /** A running job whose allocation is gone (node removed or failed) waits again, first in line. */
@@ -613,7 +665,7 @@ export class AllocationManager {
       if (job.status !== 'running' || job.allocation?.id !== allocationId) continue; // stale entry
       const allocation = job.allocation;
       this.finish(job, 'expired', `TTL of ${job.ttlMs} ms passed`);
-      this.events.defer('expired', jobView(job), allocation);
+      this.events.defer('expired', allocation, jobView(job));
       expired.push(job.id);
     }
     return expired;
@@ -682,12 +734,13 @@ export class AllocationManager {
     if (!this.timers || this.closed) return;
     if (this.timer !== undefined) host.clearTimeout(this.timer);
     this.timer = undefined;
-    const at = Math.min(this.expiry.peek()?.at ?? Infinity, this.reservations?.nextDue(this.heads()) ?? Infinity);
+    const now = this.clock();
+    const at = Math.min(this.expiry.peek()?.at ?? Infinity, this.reservations?.nextDue(this.heads(), now) ?? Infinity);
     if (at === Infinity) return;
     const handle = host.setTimeout(() => {
       this.timer = undefined;
       this.tick();
-    }, Math.max(0, at - this.clock()));
+    }, timerDelay(at - now));
     unref(handle);
     this.timer = handle;
   }
@@ -703,6 +756,11 @@ export class AllocationManager {
 /** Requests with the same shape fit in exactly the same places. */
 function shapeOf(request: JobRequest | import('../pool/index.js').AllocationRequest): string {
   return JSON.stringify([request.resources, request.replicas ?? 1, request.spread ?? false, request.nodeSelector ?? {}, request.tolerations ?? []]);
+}
+
+/** Timers take at most 2^31 − 1 ms (longer ones fire at once); a later deadline re-arms on the way. */
+export function timerDelay(ms: number): number {
+  return Math.min(Math.max(0, ms), 2 ** 31 - 1);
 }
 
 function parseStarvation(option: unknown, pool: ResourcePool, books: PoolInternals): Reservations | undefined {

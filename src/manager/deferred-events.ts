@@ -44,9 +44,20 @@ export class DeferredEvents {
     let result: T;
     try {
       result = change();
-    } finally {
+    } catch (error) {
       this.depth--;
+      // what did change before the throw (a broken policy mid-cycle) is still announced
+      if (this.depth === 0) {
+        try {
+          settle();
+          this.flush();
+        } catch {
+          // the original error matters more than a listener's
+        }
+      }
+      throw error;
     }
+    this.depth--;
     if (this.depth === 0) {
       settle();
       this.flush();

@@ -8,7 +8,7 @@ import type { PriorityClass } from './types.js';
 const MANAGER_FIELDS = new Set(['id', 'category', 'ttlMs', 'deadline', 'estimatedRuntimeMs']);
 
 export interface ParsedJobRequest {
-  readonly id: string | undefined;
+  readonly id: string;
   readonly tenant: string;
   readonly priorityClass: PriorityClass;
   readonly category: string | undefined;
@@ -21,15 +21,15 @@ export interface ParsedJobRequest {
 }
 
 /** Validates a job request completely, or throws a FairpackError; nothing is changed either way. */
-export function parseJobRequest(input: unknown, classes: PriorityClasses, pool: ResourcePool): ParsedJobRequest {
+export function parseJobRequest(input: unknown, classes: PriorityClasses, pool: ResourcePool, newId: () => string): ParsedJobRequest {
   if (!isPlainRecord(input)) throw new FairpackError('INVALID_REQUEST', `Expected a job request object { resources, tenant?, priority?, … }, got ${describeValue(input)}.`);
-  const id = optionalString(input['id'], 'id');
+  const id = optionalString(input['id'], 'id') ?? newId();
   if (input['jobId'] !== undefined) throw new FairpackError('INVALID_REQUEST', 'Expected `id` for the job id, got `jobId`. The manager uses the job id as the allocation\'s `jobId`.');
   const priorityClass = classes.resolve(input['priority'] ?? 'default');
   const poolRequest: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) if (!MANAGER_FIELDS.has(key)) poolRequest[key] = value;
   poolRequest['priority'] = priorityClass.name;
-  if (id !== undefined) poolRequest['jobId'] = id;
+  poolRequest['jobId'] = id;
   const request = pool.parseRequest(poolRequest);
   return {
     id,

@@ -1,3 +1,4 @@
+import type { AllocationTimes } from '../pool/build-allocation.js';
 import type { Allocation, ResourcePool } from '../pool/index.js';
 import { isEligible } from '../pool/eligibility.js';
 import type { PoolInternals } from '../pool/internals.js';
@@ -48,7 +49,7 @@ export class Reservations {
    * node (through `start`), holds what has freed for the others, drops reservations whose node
    * is gone or no longer eligible.
    */
-  serve(createdAt: number, start: (job: JobRecord, allocation: Allocation) => void): void {
+  serve(times: (job: JobRecord) => AllocationTimes, start: (job: JobRecord, allocation: Allocation) => void, canStart: (job: JobRecord) => boolean): void {
     for (const reservation of [...this.byJob.values()]) {
       this.releaseHold(reservation);
       const { job, node } = reservation;
@@ -57,9 +58,9 @@ export class Reservations {
         continue;
       }
       const { nonZero, amounts } = job.parsed.dense;
-      if (nonZero.every((d) => (node.free[d] as number) >= (amounts[d] as number))) {
+      if (canStart(job) && nonZero.every((d) => (node.free[d] as number) >= (amounts[d] as number))) {
         this.byJob.delete(job);
-        start(job, this.pool.commitPlacement(job.parsed, [node], createdAt));
+        start(job, this.pool.commitPlacement(job.parsed, [node], times(job)));
         continue;
       }
       const held: Record<string, number> = {};
@@ -69,15 +70,16 @@ export class Reservations {
       }
       if (Object.keys(held).length === 0) continue;
       const request = this.pool.parseRequest({ resources: held, tenant: HOLD_TENANT, jobId: job.id, tolerations: [{ operator: 'Exists' }] });
-      reservation.hold = this.pool.commitPlacement(request, [node], createdAt);
+      reservation.hold = this.pool.commitPlacement(request, [node], { createdAt: times(job).createdAt });
     }
   }
 
   /** Reserves a node for each starving head that has none yet; true if any was added. */
-  consider(heads: Iterable<JobRecord>, now: number): boolean {
+  consider(heads: Iterable<JobRecord>, now: number, canStart: (job: JobRecord) => boolean): boolean {
     let added = false;
     for (const job of heads) {
-      if (this.byJob.has(job) || job.replicas !== 1 || now - job.queuedSince < this.afterMs) continue;
+      // a job held back by its concurrency cap waits for the cap, not for room
+      if (this.byJob.has(job) || job.replicas !== 1 || now - job.queuedSince < this.afterMs || !canStart(job)) continue;
       const node = this.closestNode(job);
       if (node === undefined) continue;
       this.byJob.set(job, { job, node, hold: undefined });
@@ -90,11 +92,27 @@ export class Reservations {
     return [...this.byJob.keys()];
   }
 
-  /** The earliest time a head without a reservation starts to starve. */
-  nextDue(heads: Iterable<JobRecord>): number {
+  /**
+   * The next time (after `now`) a head without a reservation starts to starve. Heads already
+   * starving but without a node are looked at again on the next change (room, a node), not by a
+   * timer that would fire at once for ever.
+   */
+  nextDue(heads: Iterable<JobRecord>, now: number): number {
     let next = Infinity;
-    for (const job of heads) if (!this.byJob.has(job) && job.replicas === 1) next = Math.min(next, job.queuedSince + this.afterMs);
+    for (const job of heads) {
+      const due = job.queuedSince + this.afterMs;
+      if (!this.byJob.has(job) && job.replicas === 1 && due > now) next = Math.min(next, due);
+    }
     return next;
+  }
+
+  /** Gives up the reservations on a node (it is being removed). */
+  releaseNode(nodeId: string): void {
+    for (const reservation of [...this.byJob.values()]) {
+      if (reservation.node.id !== nodeId) continue;
+      this.releaseHold(reservation);
+      this.byJob.delete(reservation.job);
+    }
   }
 
   /** The job started elsewhere, ended or was re-queued: its reservation goes. */

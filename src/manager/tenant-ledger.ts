@@ -24,8 +24,8 @@ export class TenantLedger {
       throw new FairpackError('INVALID_OPTION', `Expected \`tenants\` to be an object of tenant id → { weight? }, got ${describeValue(tenants)}.`, { option: 'tenants' });
     }
     for (const [tenant, options] of Object.entries(tenants)) {
-      if (!isPlainRecord(options)) {
-        throw new FairpackError('INVALID_OPTION', `Expected \`tenants.${tenant}\` to be an object { weight? }, got ${describeValue(options)}.`, { option: 'tenants' });
+      if (!isPlainRecord(options) || Object.keys(options).some((key) => key !== 'weight')) {
+        throw new FairpackError('INVALID_OPTION', `Expected \`tenants.${tenant}\` to be an object { weight? }, got ${isPlainRecord(options) ? `keys ${Object.keys(options).join(', ')}` : describeValue(options)}.`, { option: 'tenants' });
       }
       this.setWeight(tenant, options['weight'] ?? 1);
     }

@@ -59,7 +59,7 @@ export interface AllocationManagerOptions {
   readonly starvation?: { readonly afterMs: number } | false;
 }
 
-export interface JobRequest extends Omit<AllocationRequest, 'priority' | 'tenant'> {
+export interface JobRequest extends Omit<AllocationRequest, 'priority' | 'tenant' | 'jobId'> {
   /** @default 'default' */
   readonly tenant?: string;
   /** Priority class name. @default 'default' */
@@ -148,11 +148,11 @@ export interface AllocationManagerEvents {
   /** A job is waiting (at submit, or again after its node failed). */
   queued: [job: JobView];
   /** A running job's allocation was released (completed or failed). */
-  released: [job: JobView, allocation: Allocation];
+  released: [allocation: Allocation, job: JobView];
   /** A queued or running job was cancelled. */
   cancelled: [job: JobView];
   /** A running job passed its TTL and was released. */
-  expired: [job: JobView, allocation: Allocation];
+  expired: [allocation: Allocation, job: JobView];
   /** A submission was refused (queue full, can never fit). */
   rejected: [job: JobView];
   'node:added': [node: NodeView];

@@ -4,13 +4,19 @@ import { type NodeState, sparseResources } from './node-state.js';
 import type { ParsedRequest } from './request.js';
 import type { Allocation } from './types.js';
 
+/** When an allocation was made and when it expires (the manager's TTL), in ms. */
+export interface AllocationTimes {
+  readonly createdAt: number;
+  readonly expiresAt?: number | undefined;
+}
+
 /**
  * The frozen `Allocation` for a request placed on `chosen` (one node per replica) — what
  * `allocate` records and what a dry-run batch plan shows. One replica's resources object is shared
  * by every placement, and by the allocation itself when there is one replica, to keep live
  * allocations small.
  */
-export function buildAllocation(request: ParsedRequest, chosen: readonly NodeState[], createdAt: number, space: DimensionSpace): Allocation {
+export function buildAllocation(request: ParsedRequest, chosen: readonly NodeState[], times: AllocationTimes, space: DimensionSpace): Allocation {
   const id = request.id ?? nanoid();
   const { nonZero, amounts } = request.dense;
   return Object.freeze({
@@ -20,7 +26,8 @@ export function buildAllocation(request: ParsedRequest, chosen: readonly NodeSta
     priority: request.priority,
     resources: request.replicas === 1 ? request.resources : sparseResources(nonZero, amounts, space, request.replicas),
     placements: Object.freeze(chosen.map((node) => Object.freeze({ nodeId: node.id, resources: request.resources }))),
-    createdAt,
+    createdAt: times.createdAt,
+    ...(times.expiresAt === undefined ? {} : { expiresAt: times.expiresAt }),
     ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
   });
 }

@@ -8,7 +8,7 @@ import {
   resolvePlacementStrategy,
 } from '../placement/index.js';
 import { type Scale, createScale, fromScaled, isPlainRecord } from '../resources/index.js';
-import { buildAllocation } from './build-allocation.js';
+import { type AllocationTimes, buildAllocation } from './build-allocation.js';
 import { CapacityGroups } from './capacity-groups.js';
 import { DimensionSpace } from './dimension-space.js';
 import { isAvoided, isEligible, isEligibleWhenReady } from './eligibility.js';
@@ -204,12 +204,12 @@ export class ResourcePool {
    * a request that does not fit returns undefined instead of scanning nodes for an explanation:
    * the manager's scheduling cycle tries many requests that do not fit. @internal
    */
-  allocateParsed(request: ParsedRequest, explain: boolean): AllocateResult | undefined {
+  allocateParsed(request: ParsedRequest, explain: boolean, times?: AllocationTimes): AllocateResult | undefined {
     if (request.id !== undefined && this.live.has(request.id)) {
       throw new FairpackError('DUPLICATE_ALLOCATION', `Expected a new allocation id, got "${request.id}", which is live. Omit \`id\` to get a generated one, or release the live allocation first.`, { id: request.id });
     }
     if (request.unknown.length > 0) return explain ? explainShortfall(request, this.nodesById.values(), undefined, this.space) : undefined;
-    const createdAt = this.readClock();
+    const stamp = times ?? { createdAt: this.readClock() };
     const chosen: NodeState[] = [];
     try {
       for (let r = 0; r < request.replicas; r++) {
@@ -227,7 +227,7 @@ export class ResourcePool {
       this.rollBack(request, chosen);
       throw error;
     }
-    return Object.freeze({ ok: true, allocation: this.record(request, chosen, createdAt) });
+    return Object.freeze({ ok: true, allocation: this.record(request, chosen, stamp) });
   }
 
   /** Why `request` does not fit now (the explanation `allocate` gives). @internal */
@@ -302,7 +302,7 @@ export class ResourcePool {
    * and be eligible; the caller has checked, this re-checks and throws without changing anything.
    * @internal
    */
-  commitPlacement(request: ParsedRequest, chosen: readonly NodeState[], createdAt: number = this.readClock()): Allocation {
+  commitPlacement(request: ParsedRequest, chosen: readonly NodeState[], times: AllocationTimes = { createdAt: this.readClock() }): Allocation {
     const need = new Map<NodeState, number>();
     for (const node of chosen) need.set(node, (need.get(node) ?? 0) + 1);
     for (const [node, count] of need) {
@@ -312,7 +312,7 @@ export class ResourcePool {
       }
     }
     for (const node of chosen) this.take(node, request.dense.nonZero, request.dense.amounts);
-    return this.record(request, chosen, createdAt);
+    return this.record(request, chosen, times);
   }
 
   /** Reads the injected clock, refusing anything but a finite number (before any change is made). @internal */
@@ -329,8 +329,8 @@ export class ResourcePool {
     return parseRequest(input, this.space);
   }
 
-  private record(request: ParsedRequest, chosen: readonly NodeState[], createdAt: number): Allocation {
-    const allocation = buildAllocation(request, chosen, createdAt, this.space);
+  private record(request: ParsedRequest, chosen: readonly NodeState[], times: AllocationTimes): Allocation {
+    const allocation = buildAllocation(request, chosen, times, this.space);
     const { id } = allocation;
     const { nonZero, amounts } = request.dense;
     for (const node of distinct(chosen)) node.allocationCount++;

@@ -158,7 +158,7 @@ describe('release, cancel, TTL', () => {
     const time = clock();
     const manager = new AllocationManager({ capacity: { cpu: 1 }, now: time.now });
     const expired: string[] = [];
-    manager.on('expired', (job) => expired.push(job.id));
+    manager.on('expired', (_allocation, job) => expired.push(job.id));
     manager.submit({ id: 'short', resources: { cpu: 1 }, ttlMs: 1000 });
     manager.submit({ id: 'next', resources: { cpu: 1 } });
     time.advance(999);
@@ -238,7 +238,7 @@ describe('events', () => {
       expect(manager.allocations().map((a) => a.id)).toContain(allocation.id);
       if (job.id === 'a') manager.release(allocation.id);
     });
-    manager.on('released', (job) => seen.push(`released ${job.id}`));
+    manager.on('released', (_allocation, job) => seen.push(`released ${job.id}`));
     manager.on('queued', (job) => seen.push(`queued ${job.id}`));
     manager.submit({ id: 'a', resources: { cpu: 2 } });
     manager.submit({ id: 'b', resources: { cpu: 2 } });

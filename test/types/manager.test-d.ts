@@ -13,7 +13,7 @@ describe('AllocationManager types', () => {
       expectTypeOf(allocation).toEqualTypeOf<Allocation>();
       expectTypeOf(job).toEqualTypeOf<JobView>();
     });
-    manager.on('expired', (job, allocation) => {
+    manager.on('expired', (allocation, job) => {
       expectTypeOf(job.status).toEqualTypeOf<JobView['status']>();
       expectTypeOf(allocation.id).toEqualTypeOf<string>();
     });

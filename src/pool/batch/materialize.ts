@@ -21,7 +21,7 @@ export function materialize(pool: ResourcePool, sim: Simulation, dryRun: boolean
     const chosen = sim.assignment[item.index];
     if (chosen === undefined) continue;
     const nodes = chosen.map((n) => context.nodes[n] as NodeState);
-    placed.push(dryRun ? buildAllocation(item.request, nodes, createdAt, sim.context.space) : pool.commitPlacement(item.request, nodes, createdAt));
+    placed.push(dryRun ? buildAllocation(item.request, nodes, { createdAt }, sim.context.space) : pool.commitPlacement(item.request, nodes, { createdAt }));
   }
   return placed;
 }
