@@ -16,6 +16,7 @@ import { type LiveAllocation, POOL_INTERNALS, type PoolInternals } from './inter
 import { NodeState, type ParsedNode, denseVector, parseNodeId, parseNodeSpec, parseStatus } from './node-state.js';
 import { type ParsedRequest, parseRequest } from './request.js';
 import { planBatch } from './batch/plan-batch.js';
+import { ReleasedIds } from './released-ids.js';
 import { explainShortfall } from './shortfall.js';
 import type {
   AllocateResult,
@@ -49,7 +50,7 @@ export class ResourcePool {
   /** In node order (a Map keeps insertion order; a re-added node goes to the end). */
   private readonly nodesById = new Map<string, NodeState>();
   private readonly live = new Map<string, LiveAllocation>();
-  private readonly released = new Map<string, string>();
+  private readonly released = new ReleasedIds(REMEMBERED_RELEASES);
   private readonly freeSlots: number[] = [];
   private nextSlot = 0;
   private nextOrder = 0;
@@ -215,8 +216,8 @@ export class ResourcePool {
       for (let r = 0; r < request.replicas; r++) {
         const node = this.choose(request, chosen);
         if (node === undefined) {
-          // explained before the rollback: a gang's shortfall is what the next replica meets
-          const failure = explain ? this.explainFailure(request, chosen) : undefined;
+          // a gang is explained before the rollback: its shortfall is what the next replica meets
+          const failure = !explain ? undefined : chosen.length === 0 ? this.lazyExplanation(request) : this.explainFailure(request, chosen);
           this.rollBack(request, chosen);
           return failure;
         }
@@ -334,8 +335,9 @@ export class ResourcePool {
     const { id } = allocation;
     const { nonZero, amounts } = request.dense;
     for (const node of distinct(chosen)) node.allocationCount++;
-    this.live.set(id, { allocation, nodes: chosen, dims: nonZero, amounts: nonZero.map((d) => amounts[d] as number) });
-    this.released.delete(id);
+    // exact-size copies: the arrays that grew by push carry spare capacity a live record would keep
+    this.live.set(id, { allocation, nodes: chosen.slice(), dims: nonZero.slice(), amounts: nonZero.map((d) => amounts[d] as number) });
+    this.released.forget(id);
     return allocation;
   }
 
@@ -350,10 +352,7 @@ export class ResourcePool {
     }
     for (const node of distinct(record.nodes)) node.allocationCount--;
     this.live.delete(record.allocation.id);
-    this.released.set(record.allocation.id, how);
-    if (this.released.size > REMEMBERED_RELEASES) {
-      this.released.delete(this.released.keys().next().value as string);
-    }
+    this.released.add(record.allocation.id, how);
   }
 
   /** One replica's node, or undefined. First-tier nodes (no untolerated PreferNoSchedule) first. */
@@ -418,6 +417,33 @@ export class ResourcePool {
       for (const d of nonZero) node.free[d] = (node.free[d] as number) + (amounts[d] as number);
       this.index?.update(node);
     }
+  }
+
+  /**
+   * The explanation of a request that fits nowhere scans every node, so it is worked out when a
+   * field other than `ok` is first read (then kept): code that only checks `ok` never pays for it.
+   */
+  private lazyExplanation(request: ParsedRequest): AllocateResult {
+    let explained: Extract<AllocateResult, { ok: false }> | undefined;
+    const explain = () => (explained ??= this.explainFailure(request, []) as Extract<AllocateResult, { ok: false }>);
+    return Object.freeze({
+      ok: false as const,
+      get reason() {
+        return explain().reason;
+      },
+      get message() {
+        return explain().message;
+      },
+      get available() {
+        return explain().available;
+      },
+      get required() {
+        return explain().required;
+      },
+      get nodeId() {
+        return explain().nodeId;
+      },
+    });
   }
 
   /** Why replica `chosen.length + 1` found no node. */

@@ -101,8 +101,8 @@ export type AllocateResult =
       readonly available: Resources;
       /** The replica's amounts in those dimensions. */
       readonly required: Resources;
-      /** The closest eligible node (fewest short dimensions, then smallest shortfall). */
-      readonly nodeId?: string;
+      /** The closest eligible node (fewest short dimensions, then smallest shortfall); undefined when none is eligible. */
+      readonly nodeId?: string | undefined;
     };
 
 export interface ReleaseResult {
