@@ -1,5 +1,6 @@
 import { alignmentCoefficients, denseAlignment, denseWeights, exceedsGroup } from '../score-math.js';
 import type { AcceptNode, CapacityGroup, DenseRequest, IndexSpace, IndexedNode, PlacementIndex } from '../strategy.js';
+import { CoupledBounds } from './coupled-bounds.js';
 import { PositionalTree } from './positional-tree.js';
 
 /**
@@ -31,7 +32,7 @@ export class AlignmentIndex implements PlacementIndex {
   add(node: IndexedNode): void {
     let tree = this.trees.get(node.group);
     if (tree === undefined) {
-      tree = new PositionalTree(this.space.dimensions.length);
+      tree = new PositionalTree(this.space.dimensions.length, new CoupledBounds(node.group));
       this.trees.set(node.group, tree);
     }
     tree.add(node);
@@ -55,7 +56,9 @@ export class AlignmentIndex implements PlacementIndex {
     this.accept = accept;
     this.globalBest = -Infinity;
     for (const [group, tree] of this.trees) {
-      if (exceedsGroup(group, request) || !tree.covers(1, request)) continue;
+      if (exceedsGroup(group, request)) continue;
+      tree.prepare(request);
+      if (!tree.covers(1, request)) continue;
       if (this.coef.length < group.dims.length) this.coef = new Float64Array(group.dims.length);
       alignmentCoefficients(group, request, this.weights, this.coef);
       this.group = group;

@@ -1,4 +1,5 @@
 import type { DenseRequest, IndexedNode } from '../strategy.js';
+import type { CoupledBounds } from './coupled-bounds.js';
 
 const NIL = -1;
 
@@ -17,9 +18,15 @@ export class KeyedTreap {
   private left = new Int32Array(0);
   private right = new Int32Array(0);
   private priority = new Uint32Array(0);
-  private readonly keys: number[] = [];
-  private readonly orders: number[] = [];
+  private keys = new Float64Array(0);
+  private orders = new Float64Array(0);
   private max = new Float64Array(0);
+  /** Coupled bounds (see CoupledBounds): each member's own values, and the subtree maxima. */
+  private own = new Float64Array(0);
+  private coupledMax = new Float64Array(0);
+  private tests: readonly number[] = [];
+  /** How many coupled bounds each member's group has (≤ the stride `coupled`). */
+  private coupledOf = new Int32Array(0);
   private readonly members: (IndexedNode | undefined)[] = [];
   private seed = 0x9e3779b9;
   private splitLeft = NIL;
@@ -31,7 +38,11 @@ export class KeyedTreap {
   private lowKey = -Infinity;
   private lowStrict = false;
 
-  constructor(private readonly dimensions: number) {}
+  constructor(
+    private readonly dimensions: number,
+    /** Number of coupled bounds per member (the same for every group: it depends on `dimensions`). */
+    private readonly coupled: number,
+  ) {}
 
   key(slot: number): number {
     return this.keys[slot] as number;
@@ -41,9 +52,11 @@ export class KeyedTreap {
     return this.members[slot] as IndexedNode;
   }
 
-  insert(root: number, node: IndexedNode, key: number): number {
+  insert(root: number, node: IndexedNode, key: number, bounds: CoupledBounds): number {
     const t = node.slot;
     this.ensure(t);
+    bounds.values(node.free, this.own, t * this.coupled);
+    this.coupledOf[t] = bounds.size;
     this.members[t] = node;
     this.keys[t] = key;
     this.orders[t] = node.order;
@@ -70,7 +83,8 @@ export class KeyedTreap {
   }
 
   /** First member (in key order) with key ≥ lowKey (> if strict) that fits and is accepted. */
-  findFirst(root: number, request: DenseRequest, accept: ((node: IndexedNode) => boolean) | undefined, lowKey: number, strict: boolean): number {
+  findFirst(root: number, request: DenseRequest, accept: ((node: IndexedNode) => boolean) | undefined, lowKey: number, strict: boolean, tests: readonly number[]): number {
+    this.tests = tests;
     this.request = request;
     this.accept = accept;
     this.lowKey = lowKey;
@@ -97,7 +111,8 @@ export class KeyedTreap {
   }
 
   /** Maxima of a whole tree cover the request? (cheap test before searching a group) */
-  mayFit(root: number, request: DenseRequest): boolean {
+  mayFit(root: number, request: DenseRequest, tests: readonly number[]): boolean {
+    this.tests = tests;
     return root !== NIL && this.coversAt(root, request);
   }
 
@@ -143,6 +158,11 @@ export class KeyedTreap {
     const base = t * this.dimensions;
     for (const d of request.nonZero) {
       if ((this.max[base + d] as number) < (request.amounts[d] as number)) return false;
+    }
+    const tests = this.tests;
+    const K = this.coupled;
+    for (let i = 0; i < tests.length; i += 2) {
+      if ((this.coupledMax[t * K + (tests[i] as number)] as number) < (tests[i + 1] as number)) return false;
     }
     return true;
   }
@@ -196,6 +216,14 @@ export class KeyedTreap {
       if (r !== NIL && (this.max[r * D + d] as number) > m) m = this.max[r * D + d] as number;
       this.max[base + d] = m;
     }
+    const K = this.coupled;
+    const used = this.coupledOf[t] as number;
+    for (let k = 0; k < used; k++) {
+      let m = this.own[t * K + k] as number;
+      if (l !== NIL && (this.coupledMax[l * K + k] as number) > m) m = this.coupledMax[l * K + k] as number;
+      if (r !== NIL && (this.coupledMax[r * K + k] as number) > m) m = this.coupledMax[r * K + k] as number;
+      this.coupledMax[t * K + k] = m;
+    }
   }
 
   private ensure(slot: number): void {
@@ -204,9 +232,18 @@ export class KeyedTreap {
     this.left = grow(this.left, size);
     this.right = grow(this.right, size);
     this.priority = grow(this.priority, size);
+    this.coupledOf = grow(this.coupledOf, size);
+    this.keys = grow(this.keys, size);
+    this.orders = grow(this.orders, size);
     const max = new Float64Array(size * this.dimensions);
     max.set(this.max);
     this.max = max;
+    const own = new Float64Array(size * this.coupled);
+    own.set(this.own);
+    this.own = own;
+    const coupledMax = new Float64Array(size * this.coupled);
+    coupledMax.set(this.coupledMax);
+    this.coupledMax = coupledMax;
   }
 
   private nextPriority(): number {
@@ -229,7 +266,7 @@ export function fits(free: Float64Array, request: DenseRequest): boolean {
   return true;
 }
 
-function grow<T extends Int32Array | Uint32Array>(array: T, size: number): T {
+function grow<T extends Int32Array | Uint32Array | Float64Array>(array: T, size: number): T {
   const next = new (array.constructor as new (n: number) => T)(size);
   next.set(array);
   return next;

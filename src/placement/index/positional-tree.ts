@@ -1,4 +1,5 @@
 import type { DenseRequest, IndexedNode } from '../strategy.js';
+import type { CoupledBounds } from './coupled-bounds.js';
 import { fits } from './keyed-treap.js';
 
 /**
@@ -15,13 +16,27 @@ export class PositionalTree {
   /** max[i * D + d] for tree node i (1 = root, leaves at size … 2·size − 1). */
   max = new Float64Array(0);
   count = new Int32Array(0);
+  /** Coupled bounds per tree node: coupledMax[i * K + k]. */
+  private coupledMax = new Float64Array(0);
+  private readonly leafValues: Float64Array;
+  /** [k, threshold, …] for the request being searched (see `prepare`). */
+  private tests: number[] = [];
   members: (IndexedNode | undefined)[] = [];
   private used = 0;
   private live = 0;
   private readonly positionOfSlot = new Map<number, number>();
 
-  constructor(private readonly dimensions: number) {
+  constructor(
+    private readonly dimensions: number,
+    private readonly coupled?: CoupledBounds,
+  ) {
+    this.leafValues = new Float64Array(coupled?.size ?? 0);
     this.resize(16);
+  }
+
+  /** Sets up the coupled tests for a request; call before `covers` (findFirst does it itself). */
+  prepare(request: DenseRequest): void {
+    this.tests = this.coupled?.tests(request) ?? [];
   }
 
   get length(): number {
@@ -62,6 +77,7 @@ export class PositionalTree {
 
   /** The leftmost member that fits the request and is accepted. */
   findFirst(request: DenseRequest, accept: ((node: IndexedNode) => boolean) | undefined): IndexedNode | undefined {
+    this.prepare(request);
     return this.descend(1, request, accept);
   }
 
@@ -71,6 +87,13 @@ export class PositionalTree {
     const base = i * this.dimensions;
     for (const d of request.nonZero) {
       if ((this.max[base + d] as number) < (request.amounts[d] as number)) return false;
+    }
+    const tests = this.tests;
+    if (tests.length > 0) {
+      const K = this.leafValues.length;
+      for (let t = 0; t < tests.length; t += 2) {
+        if ((this.coupledMax[i * K + (tests[t] as number)] as number) < (tests[t + 1] as number)) return false;
+      }
     }
     return true;
   }
@@ -109,6 +132,12 @@ export class PositionalTree {
     const node = this.members[pos];
     for (let d = 0; d < D; d++) this.max[i * D + d] = node === undefined ? -1 : (node.free[d] as number);
     this.count[i] = node === undefined ? 0 : 1;
+    const K = this.leafValues.length;
+    if (K > 0) {
+      if (node === undefined) this.leafValues.fill(-1);
+      else this.coupled?.values(node.free, this.leafValues, 0);
+      this.coupledMax.set(this.leafValues, i * K);
+    }
     for (i >>= 1; i >= 1; i >>= 1) {
       const l = 2 * i;
       const r = l + 1;
@@ -116,6 +145,11 @@ export class PositionalTree {
         const a = this.max[l * D + d] as number;
         const b = this.max[r * D + d] as number;
         this.max[i * D + d] = a > b ? a : b;
+      }
+      for (let k = 0; k < K; k++) {
+        const a = this.coupledMax[l * K + k] as number;
+        const b = this.coupledMax[r * K + k] as number;
+        this.coupledMax[i * K + k] = a > b ? a : b;
       }
       this.count[i] = (this.count[l] as number) + (this.count[r] as number);
     }
@@ -155,22 +189,27 @@ export class PositionalTree {
   private resize(size: number): void {
     this.size = size;
     this.max = new Float64Array(2 * size * this.dimensions).fill(-1);
+    this.coupledMax = new Float64Array(2 * size * this.leafValues.length).fill(-1);
     this.count = new Int32Array(2 * size);
     this.members = new Array<IndexedNode | undefined>(size).fill(undefined);
   }
 
   private rebuild(): void {
     const D = this.dimensions;
+    const K = this.leafValues.length;
     this.max.fill(-1);
+    this.coupledMax.fill(-1);
     this.count.fill(0);
     for (let pos = 0; pos < this.used; pos++) {
       const node = this.members[pos] as IndexedNode;
       const i = pos + this.size;
       for (let d = 0; d < D; d++) this.max[i * D + d] = node.free[d] as number;
+      if (K > 0) this.coupled?.values(node.free, this.coupledMax, i * K);
       this.count[i] = 1;
     }
     for (let i = this.size - 1; i >= 1; i--) {
       for (let d = 0; d < D; d++) this.max[i * D + d] = Math.max(this.max[2 * i * D + d] as number, this.max[(2 * i + 1) * D + d] as number);
+      for (let k = 0; k < K; k++) this.coupledMax[i * K + k] = Math.max(this.coupledMax[2 * i * K + k] as number, this.coupledMax[(2 * i + 1) * K + k] as number);
       this.count[i] = (this.count[2 * i] as number) + (this.count[2 * i + 1] as number);
     }
   }

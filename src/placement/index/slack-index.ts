@@ -1,5 +1,6 @@
 import { denseDemand, denseSlack, denseWeights, exceedsGroup } from '../score-math.js';
 import type { AcceptNode, CapacityGroup, DenseRequest, IndexSpace, IndexedNode, PlacementIndex } from '../strategy.js';
+import { CoupledBounds } from './coupled-bounds.js';
 import { EMPTY_TREE, KeyedTreap } from './keyed-treap.js';
 
 /**
@@ -14,6 +15,7 @@ import { EMPTY_TREE, KeyedTreap } from './keyed-treap.js';
 export class SlackIndex implements PlacementIndex {
   private readonly tree: KeyedTreap;
   private readonly roots = new Map<CapacityGroup, number>();
+  private readonly bounds = new Map<CapacityGroup, CoupledBounds>();
   private readonly weights: Float64Array;
 
   constructor(
@@ -21,13 +23,18 @@ export class SlackIndex implements PlacementIndex {
     weights: Readonly<Record<string, number>>,
     private readonly prefer: 'least' | 'most',
   ) {
-    this.tree = new KeyedTreap(space.dimensions.length);
+    this.tree = new KeyedTreap(space.dimensions.length, CoupledBounds.MAX);
     this.weights = denseWeights(weights, space);
   }
 
   add(node: IndexedNode): void {
     const root = this.roots.get(node.group) ?? EMPTY_TREE;
-    this.roots.set(node.group, this.tree.insert(root, node, this.keyOf(node)));
+    let bounds = this.bounds.get(node.group);
+    if (bounds === undefined) {
+      bounds = new CoupledBounds(node.group);
+      this.bounds.set(node.group, bounds);
+    }
+    this.roots.set(node.group, this.tree.insert(root, node, this.keyOf(node), bounds));
   }
 
   remove(node: IndexedNode): void {
@@ -45,9 +52,11 @@ export class SlackIndex implements PlacementIndex {
     let best: IndexedNode | undefined;
     let bestScore = -Infinity;
     for (const [group, root] of this.roots) {
-      if (exceedsGroup(group, request) || !this.tree.mayFit(root, request)) continue;
+      if (exceedsGroup(group, request)) continue;
+      const tests = (this.bounds.get(group) as CoupledBounds).tests(request);
+      if (!this.tree.mayFit(root, request, tests)) continue;
       const demand = denseDemand(group, request, this.weights);
-      let slot = this.tree.findFirst(root, request, accept, -Infinity, false);
+      let slot = this.tree.findFirst(root, request, accept, -Infinity, false, tests);
       if (slot === EMPTY_TREE) continue;
       let candidate = this.tree.node(slot);
       const score = this.scoreOf(this.tree.key(slot), demand);
@@ -56,7 +65,7 @@ export class SlackIndex implements PlacementIndex {
         // cheap exit: if even the next key of any member scores differently, no later one can tie
         const successor = this.tree.successorKey(root, this.tree.key(slot));
         if (Number.isNaN(successor) || this.scoreOf(successor, demand) !== score) break;
-        slot = this.tree.findFirst(root, request, accept, this.tree.key(slot), true);
+        slot = this.tree.findFirst(root, request, accept, this.tree.key(slot), true, tests);
         if (slot === EMPTY_TREE || this.scoreOf(this.tree.key(slot), demand) !== score) break;
         const next = this.tree.node(slot);
         if (next.order < candidate.order) candidate = next;

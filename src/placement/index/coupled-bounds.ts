@@ -1,0 +1,89 @@
+import type { CapacityGroup, DenseRequest } from '../strategy.js';
+
+/** Ratios of the normalised amounts of a pair of dimensions that get their own bound. */
+const RATIOS = [0.25, 0.5, 1, 2, 4];
+/** Geometric midpoints between neighbouring ratios: a request's ratio picks the nearest on a log scale. */
+const CUTS = RATIOS.slice(1).map((r, k) => Math.sqrt(r * (RATIOS[k] as number)));
+/** Pairs are formed among the first few dimensions only, to bound the work per update. */
+const MAX_PAIRED_DIMENSIONS = 4;
+
+/**
+ * Bounds that couple two dimensions, so that a subtree is skipped when no single member has
+ * room in both — per-dimension maxima cannot tell "one node with free cpu and another with free
+ * memory" from "one node with both", and a fragmented cluster is full of the former.
+ *
+ * For a pair (i, j) and a ratio r, a node's value is g(x) = min(x_i · a, x_j · b) with
+ * a = 1 / cap_i and b = 1 / (cap_j · r): how far the node could go along the direction (1, r)
+ * of normalised amounts. A node that fits request q has x ≥ q in every dimension, and g is
+ * monotone (so is rounding), hence g(x) ≥ g(q): a subtree whose largest g is below g(q) holds no
+ * node that fits. With r near the request's own ratio the test is almost exact. Capacities are
+ * the group's, so every tree that uses a CoupledBounds holds one capacity group.
+ */
+export class CoupledBounds {
+  /** Number of bounds (pairs × ratios). */
+  readonly size: number;
+  private readonly first: Int32Array;
+  private readonly second: Int32Array;
+  private readonly a: Float64Array;
+  private readonly b: Float64Array;
+  private readonly pairs: { readonly i: number; readonly j: number; readonly base: number }[] = [];
+  private readonly capacity: Float64Array;
+
+  /** The most bounds any group can have (pairs among at most MAX_PAIRED_DIMENSIONS dimensions). */
+  static readonly MAX = ((MAX_PAIRED_DIMENSIONS * (MAX_PAIRED_DIMENSIONS - 1)) / 2) * RATIOS.length;
+
+  constructor(group: CapacityGroup) {
+    // pairs among the group's own dimensions: a pair the group lacks could never help
+    const dims = group.dims.slice(0, MAX_PAIRED_DIMENSIONS);
+    for (let a = 0; a < dims.length; a++) {
+      for (let b = a + 1; b < dims.length; b++) this.pairs.push({ i: dims[a] as number, j: dims[b] as number, base: this.pairs.length * RATIOS.length });
+    }
+    this.size = this.pairs.length * RATIOS.length;
+    this.first = new Int32Array(this.size);
+    this.second = new Int32Array(this.size);
+    this.a = new Float64Array(this.size);
+    this.b = new Float64Array(this.size);
+    this.capacity = group.capacityDense;
+    for (const { i, j, base } of this.pairs) {
+      const capI = this.capacity[i] ?? 0;
+      const capJ = this.capacity[j] ?? 0;
+      RATIOS.forEach((r, k) => {
+        this.first[base + k] = i;
+        this.second[base + k] = j;
+        this.a[base + k] = 1 / capI;
+        this.b[base + k] = 1 / (capJ * r);
+      });
+    }
+  }
+
+  /** g_k(x) for every bound k, written at out[offset + k]. */
+  values(x: ArrayLike<number>, out: Float64Array, offset: number): void {
+    for (let k = 0; k < this.size; k++) {
+      const u = (x[this.first[k] as number] as number) * (this.a[k] as number);
+      const v = (x[this.second[k] as number] as number) * (this.b[k] as number);
+      out[offset + k] = u < v ? u : v;
+    }
+  }
+
+  /**
+   * The bounds worth testing for a request: for each pair it needs both dimensions of, the
+   * ratio nearest its own (log scale), as [k, threshold, k, threshold, …].
+   */
+  tests(request: DenseRequest): number[] {
+    const out: number[] = [];
+    const q = request.amounts;
+    for (const { i, j, base } of this.pairs) {
+      const qi = q[i] ?? 0;
+      const qj = q[j] ?? 0;
+      if (qi === 0 || qj === 0) continue;
+      const ratio = qj / (this.capacity[j] as number) / (qi / (this.capacity[i] as number));
+      let best = 0;
+      while (best < CUTS.length && ratio > (CUTS[best] as number)) best++;
+      const k = base + best;
+      const u = qi * (this.a[k] as number);
+      const v = qj * (this.b[k] as number);
+      out.push(k, u < v ? u : v);
+    }
+    return out;
+  }
+}
