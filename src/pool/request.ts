@@ -97,8 +97,10 @@ function parseSpread(value: unknown): boolean {
   return value;
 }
 
+const NO_TOLERATIONS: readonly Toleration[] = Object.freeze([]);
+
 function parseTolerations(input: unknown): readonly Toleration[] {
-  if (input === undefined) return [];
+  if (input === undefined) return NO_TOLERATIONS;
   if (!Array.isArray(input)) {
     throw new FairpackError('INVALID_REQUEST', `Expected \`tolerations\` to be an array of { key?, operator?, value?, effect? }, got ${describeValue(input)}.`);
   }

@@ -61,8 +61,10 @@ export function toResources(names: readonly string[], scaled: ArrayLike<number>,
 }
 
 /** Copies string → string records (labels, selectors) safely: any key is an own property. */
+const NO_ENTRIES: Readonly<Record<string, string>> = Object.freeze({});
+
 export function copyStringRecord(input: unknown, what: string, code: 'INVALID_NODE' | 'INVALID_REQUEST'): Readonly<Record<string, string>> {
-  if (input === undefined) return Object.freeze({});
+  if (input === undefined) return NO_ENTRIES;
   if (!isPlainRecord(input)) {
     throw new FairpackError(code, `Expected ${what} to be an object of string → string, got ${describeValue(input)}.`, {
       value: input,
