@@ -10,6 +10,7 @@
  * the batch planner is missing or fails, the demo says so and carries on.
  */
 import {
+  AllocationManager,
   type AllocationRequest,
   type BatchAlgorithm,
   type NodeSpec,
@@ -193,7 +194,7 @@ if (!allExact) process.exitCode = 1;
 
 const algorithms: readonly BatchAlgorithm[] = ['ffd', 'bfd', 'dot-product', 'l2-norm', 'auto'];
 const batchRows: Row[] = [];
-try {
+{
   const pool = new ResourcePool({ nodes });
   for (const algorithm of algorithms) {
     const plan = pool.planBatch(jobs, { algorithm, dryRun: true });
@@ -234,10 +235,30 @@ try {
     console.log('      heuristics favour large requests and walk nodes in node order; with mixed node shapes');
     console.log('      that can strand the cpu of general nodes behind memory-heavy jobs.');
   }
-} catch (error) {
-  // the batch planner is being written alongside this demo: never let it take the demo down
-  const reason = error instanceof Error ? error.message : String(error);
-  const pending = /work in progress/i.test(reason);
-  console.log(`\npool.planBatch ${pending ? 'is not available in this build yet' : 'failed'} (${reason}); no batch table.`);
-  if (!pending) process.exitCode = 1;
+}
+
+// ---- who goes next: two tenants under DRF (AllocationManager) ----------------------------------
+
+// The same cluster, shared by two teams. `ml` runs memory-heavy jobs, `web` cpu-heavy ones; each
+// queues 60 jobs at once. Weighted DRF serves the team with the lower dominant share (its largest
+// fraction of any resource) first, so neither can crowd the other out, whoever submitted first.
+{
+  const manager = new AllocationManager({ nodes, fairness: 'drf', now: () => 0, timers: false });
+  for (let i = 0; i < 60; i++) {
+    for (const tenant of ['ml', 'web'] as const) {
+      const resources = tenant === 'ml' ? { cpu: 1, memory: 24 } : { cpu: 4, memory: 4 };
+      manager.submit({ tenant, resources });
+    }
+  }
+  console.log('\nAllocationManager, fairness: drf — two tenants each queue 60 jobs (ml: 1 cpu + 24 GiB, web: 4 cpu + 4 GiB)');
+  const { tenants } = manager.metrics();
+  for (const tenant of ['ml', 'web'] as const) {
+    const t = tenants[tenant];
+    if (t === undefined) continue;
+    console.log(
+      `  ${tenant.padEnd(4)} running ${String(t.running).padStart(2)}, queued ${String(t.queued).padStart(2)}, ` +
+        `usage ${JSON.stringify(t.usage)}, dominant share ${(t.dominantShare * 100).toFixed(1)} %`,
+    );
+  }
+  console.log(`  shares are of the whole cluster (cpu ${total['cpu']}, memory ${total['memory']} GiB); the tainted gpu nodes take neither`);
 }
