@@ -1,0 +1,75 @@
+/**
+ * `npm run bench [-- part …]`: runs the benchmark parts, each in its own node process started
+ * with --expose-gc (so heap readings and between-repetition collections work), then prints every
+ * PASS/FAIL line again as a summary. Exits 1 when a target fails.
+ *
+ *   npm run bench                      all parts: placement, batch, memory, manager
+ *   npm run bench -- placement         just one (or several) parts
+ *   FAIRPACK_BENCH_SIZES=1000,10000 npm run bench -- placement
+ *
+ * Sizes, repetitions and seeds come from FAIRPACK_BENCH_* environment variables; each part's
+ * file lists the ones it reads. Results and their interpretation: docs/performance.md.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TargetResult } from './lib/report.js';
+
+// manager: the AllocationManager's scheduling cycle (bench/manager.ts; figures only, no verdicts)
+const PARTS = ['placement', 'batch', 'memory', 'manager'] as const;
+type Part = (typeof PARTS)[number];
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = dirname(here);
+
+function parseParts(args: readonly string[]): Part[] {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(`usage: npm run bench [-- ${PARTS.join(' | ')} …]\nEnvironment variables: see the header of bench/<part>.ts and docs/performance.md.`);
+    process.exit(0);
+  }
+  const unknown = args.filter((arg) => !(PARTS as readonly string[]).includes(arg));
+  if (unknown.length > 0) {
+    console.error(`Unknown bench part(s): ${unknown.join(', ')}. Expected some of: ${PARTS.join(', ')}.`);
+    process.exit(2);
+  }
+  return args.length === 0 ? [...PARTS] : (args as Part[]);
+}
+
+function main(): void {
+  const parts = parseParts(process.argv.slice(2));
+  const scratch = mkdtempSync(join(tmpdir(), 'fairpack-bench-'));
+  const resultsFile = join(scratch, 'results.jsonl');
+  const started = performance.now();
+  let crashed = false;
+  try {
+    for (const part of parts) {
+      const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, `${part}.ts`)], {
+        cwd: root,
+        stdio: 'inherit',
+        env: { ...process.env, FAIRPACK_BENCH_RESULTS: resultsFile },
+      });
+      if (result.status !== 0) {
+        console.error(`bench part "${part}" exited with ${result.status ?? result.signal ?? 'an error'}`);
+        crashed = true;
+      }
+      console.log('');
+    }
+    let lines: TargetResult[] = [];
+    try {
+      lines = readFileSync(resultsFile, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as TargetResult);
+    } catch {
+      // no part wrote a result
+    }
+    console.log(`## Summary (${((performance.now() - started) / 1000).toFixed(0)} s; node ${process.version})\n`);
+    for (const line of lines) console.log(`${line.verdict}  [${line.part}] ${line.target} — ${line.detail}`);
+    const failed = lines.filter((line) => line.verdict === 'FAIL').length;
+    console.log(`\n${lines.length - failed} of ${lines.length} checks did not fail${failed > 0 ? `; ${failed} FAILED` : ''}.`);
+    if (failed > 0 || crashed) process.exitCode = 1;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+main();
