@@ -7,6 +7,7 @@ import type { AllocationTimes } from '../pool/build-allocation.js';
 import { POOL_INTERNALS, type PoolInternals } from '../pool/internals.js';
 import { type AbortSignalLike, type TimerHandle, host, unref } from '../platform.js';
 import { createScale, isPlainRecord } from '../resources/index.js';
+import { withLazyFields } from '../lazy-fields.js';
 import { DeferredEvents, type EventName, type Listener } from './deferred-events.js';
 import { ExpiryHeap } from './expiry-heap.js';
 import { JobQueue } from './job-queue.js';
@@ -520,26 +521,10 @@ export class AllocationManager {
     }
     // The explanation scans every node: it is worked out when first read (then kept), so that
     // submitting many jobs that wait stays cheap. Read it right away for the state at submit.
-    let explained: Extract<SubmitResult, { status: 'queued' }> | undefined;
     const triedAndMissed = job.reason !== undefined;
-    const explain = () => (explained ??= this.explainQueued(job, position, triedAndMissed));
-    return Object.freeze({
-      status: 'queued',
-      jobId: job.id,
-      position,
-      get reason() {
-        return explain().reason;
-      },
-      get message() {
-        return explain().message;
-      },
-      get available() {
-        return explain().available;
-      },
-      get required() {
-        return explain().required;
-      },
-    });
+    return withLazyFields({ status: 'queued' as const, jobId: job.id, position }, ['reason', 'message', 'available', 'required'] as const, () =>
+      this.explainQueued(job, position, triedAndMissed),
+    );
   }
 
   private explainQueued(job: JobRecord, position: number, triedAndMissed: boolean): Extract<SubmitResult, { status: 'queued' }> {

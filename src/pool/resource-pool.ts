@@ -1,4 +1,5 @@
 import { FairpackError, describeValue } from '../errors.js';
+import { withLazyFields } from '../lazy-fields.js';
 import {
   type IndexedNode,
   type NodeStatus,
@@ -424,26 +425,9 @@ export class ResourcePool {
    * field other than `ok` is first read (then kept): code that only checks `ok` never pays for it.
    */
   private lazyExplanation(request: ParsedRequest): AllocateResult {
-    let explained: Extract<AllocateResult, { ok: false }> | undefined;
-    const explain = () => (explained ??= this.explainFailure(request, []) as Extract<AllocateResult, { ok: false }>);
-    return Object.freeze({
-      ok: false as const,
-      get reason() {
-        return explain().reason;
-      },
-      get message() {
-        return explain().message;
-      },
-      get available() {
-        return explain().available;
-      },
-      get required() {
-        return explain().required;
-      },
-      get nodeId() {
-        return explain().nodeId;
-      },
-    });
+    return withLazyFields({ ok: false as const }, ['reason', 'message', 'available', 'required', 'nodeId'] as const, () =>
+      this.explainFailure(request, []) as Extract<AllocateResult, { ok: false }>,
+    );
   }
 
   /** Why replica `chosen.length + 1` found no node. */

@@ -1,7 +1,7 @@
 import { alignmentCoefficients, denseAlignment, denseWeights, exceedsGroup } from '../score-math.js';
 import type { AcceptNode, CapacityGroup, DenseRequest, IndexSpace, IndexedNode, PlacementIndex } from '../strategy.js';
-import { CoupledBounds } from './coupled-bounds.js';
-import { PositionalTree } from './positional-tree.js';
+import { GroupTrees } from './group-trees.js';
+import type { PositionalTree } from './positional-tree.js';
 
 /**
  * Dot-product: branch and bound over one positional tree per capacity group.
@@ -13,7 +13,7 @@ import { PositionalTree } from './positional-tree.js';
  * than, the best found so far.
  */
 export class AlignmentIndex implements PlacementIndex {
-  private readonly trees = new Map<CapacityGroup, PositionalTree>();
+  private readonly groups: GroupTrees;
   private readonly weights: Float64Array;
   private coef = new Float64Array(0);
   // search state
@@ -27,26 +27,17 @@ export class AlignmentIndex implements PlacementIndex {
 
   constructor(private readonly space: IndexSpace, weights: Readonly<Record<string, number>>) {
     this.weights = denseWeights(weights, space);
+    this.groups = new GroupTrees(space.dimensions.length);
   }
 
   add(node: IndexedNode): void {
-    let tree = this.trees.get(node.group);
-    if (tree === undefined) {
-      tree = new PositionalTree(this.space.dimensions.length, new CoupledBounds(node.group));
-      this.trees.set(node.group, tree);
-    }
-    tree.add(node);
+    this.groups.add(node);
   }
-
   remove(node: IndexedNode): void {
-    const tree = this.trees.get(node.group);
-    if (tree === undefined) return;
-    tree.remove(node);
-    if (tree.length === 0) this.trees.delete(node.group);
+    this.groups.remove(node);
   }
-
   update(node: IndexedNode): void {
-    this.trees.get(node.group)?.update(node);
+    this.groups.update(node);
   }
 
   select(request: DenseRequest, accept: AcceptNode | undefined): IndexedNode | undefined {
@@ -55,7 +46,7 @@ export class AlignmentIndex implements PlacementIndex {
     this.request = request;
     this.accept = accept;
     this.globalBest = -Infinity;
-    for (const [group, tree] of this.trees) {
+    for (const [group, tree] of this.groups.trees) {
       if (exceedsGroup(group, request)) continue;
       tree.prepare(request);
       if (!tree.covers(1, request)) continue;
@@ -81,16 +72,8 @@ export class AlignmentIndex implements PlacementIndex {
     return best;
   }
 
-  /** Self-check for tests: members are exactly `expected`, one tree per group, maxima current. */
   check(expected: ReadonlySet<IndexedNode>): string | undefined {
-    let count = 0;
-    for (const [group, tree] of this.trees) {
-      count += tree.length;
-      for (const member of tree.members) if (member !== undefined && member.group !== group) return `node ${member.id} is filed under another capacity group`;
-      const problem = tree.check(expected);
-      if (problem !== undefined) return problem;
-    }
-    return count === expected.size ? undefined : `the index holds ${count} nodes, expected ${expected.size}`;
+    return this.groups.check(expected);
   }
 
   private boundOf(i: number): number {

@@ -1,7 +1,6 @@
-import type { AcceptNode, CapacityGroup, DenseRequest, IndexSpace, IndexedNode, PlacementIndex } from '../strategy.js';
 import { exceedsGroup } from '../score-math.js';
-import { CoupledBounds } from './coupled-bounds.js';
-import { PositionalTree } from './positional-tree.js';
+import type { AcceptNode, DenseRequest, IndexSpace, IndexedNode, PlacementIndex } from '../strategy.js';
+import { GroupTrees } from './group-trees.js';
 
 /**
  * First-fit: the leftmost fitting node in node order. One positional tree per capacity group
@@ -9,33 +8,25 @@ import { PositionalTree } from './positional-tree.js';
  * pruned descent, and the earliest of those in node order wins.
  */
 export class FirstFitIndex implements PlacementIndex {
-  private readonly trees = new Map<CapacityGroup, PositionalTree>();
+  private readonly groups: GroupTrees;
 
-  constructor(private readonly space: IndexSpace) {}
+  constructor(space: IndexSpace) {
+    this.groups = new GroupTrees(space.dimensions.length);
+  }
 
   add(node: IndexedNode): void {
-    let tree = this.trees.get(node.group);
-    if (tree === undefined) {
-      tree = new PositionalTree(this.space.dimensions.length, new CoupledBounds(node.group));
-      this.trees.set(node.group, tree);
-    }
-    tree.add(node);
+    this.groups.add(node);
   }
-
   remove(node: IndexedNode): void {
-    const tree = this.trees.get(node.group);
-    if (tree === undefined) return;
-    tree.remove(node);
-    if (tree.length === 0) this.trees.delete(node.group);
+    this.groups.remove(node);
   }
-
   update(node: IndexedNode): void {
-    this.trees.get(node.group)?.update(node);
+    this.groups.update(node);
   }
 
   select(request: DenseRequest, accept: AcceptNode | undefined): IndexedNode | undefined {
     let best: IndexedNode | undefined;
-    for (const [group, tree] of this.trees) {
+    for (const [group, tree] of this.groups.trees) {
       if (exceedsGroup(group, request)) continue;
       const found = tree.findFirst(request, accept);
       if (found !== undefined && (best === undefined || found.order < best.order)) best = found;
@@ -43,15 +34,7 @@ export class FirstFitIndex implements PlacementIndex {
     return best;
   }
 
-  /** Self-check for tests: members are exactly `expected`, one tree per group, maxima current. */
   check(expected: ReadonlySet<IndexedNode>): string | undefined {
-    let count = 0;
-    for (const [group, tree] of this.trees) {
-      count += tree.length;
-      for (const member of tree.members) if (member !== undefined && member.group !== group) return `node ${member.id} is filed under another capacity group`;
-      const problem = tree.check(expected);
-      if (problem !== undefined) return problem;
-    }
-    return count === expected.size ? undefined : `the index holds ${count} nodes, expected ${expected.size}`;
+    return this.groups.check(expected);
   }
 }
