@@ -80,9 +80,9 @@ export interface IndexSpace {
 /** One replica's demand, dense and sparse. */
 export interface DenseRequest {
   /** Scaled amount per dense dimension. */
-  readonly amounts: Float64Array;
+  readonly amounts: readonly number[];
   /** Unscaled amount per dense dimension (the value the request object holds). */
-  readonly unscaled: Float64Array;
+  readonly unscaled: readonly number[];
   /** Dense indices of dimensions with a non-zero amount. */
   readonly nonZero: readonly number[];
 }

@@ -35,8 +35,11 @@ export function parseRequest(input: unknown, space: DimensionSpace): ParsedReque
     throw new FairpackError('INVALID_REQUEST', `Expected \`replicas\` to be an integer from 1 to ${MAX_REPLICAS}, got ${describeValue(replicas)}.`, { value: replicas });
   }
   const size = space.size;
-  const dense: DenseRequest = { amounts: new Float64Array(size), unscaled: new Float64Array(size), nonZero: [] };
-  const nonZero = dense.nonZero as number[];
+  // plain arrays: a request lives for one call, and small typed arrays cost more to allocate
+  const denseAmounts = new Array<number>(size).fill(0);
+  const denseUnscaled = new Array<number>(size).fill(0);
+  const nonZero: number[] = [];
+  const dense: DenseRequest = { amounts: denseAmounts, unscaled: denseUnscaled, nonZero };
   const unknown: { name: string; amount: number }[] = [];
   const resources: Record<string, number> = {};
   for (let i = 0; i < names.length; i++) {
@@ -52,8 +55,8 @@ export function parseRequest(input: unknown, space: DimensionSpace): ParsedReque
       unknown.push({ name, amount });
       continue;
     }
-    dense.amounts[d] = scaled;
-    dense.unscaled[d] = amount;
+    denseAmounts[d] = scaled;
+    denseUnscaled[d] = amount;
     nonZero.push(d);
   }
   nonZero.sort((a, b) => a - b);

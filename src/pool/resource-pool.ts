@@ -407,7 +407,7 @@ export class ResourcePool {
     return best;
   }
 
-  private take(node: NodeState, dims: readonly number[], amounts: Float64Array): void {
+  private take(node: NodeState, dims: readonly number[], amounts: readonly number[]): void {
     for (const d of dims) node.free[d] = (node.free[d] as number) - (amounts[d] as number);
     this.index?.update(node);
   }

@@ -64,22 +64,44 @@ export class KeyedTreap {
     this.right[t] = NIL;
     this.priority[t] = this.nextPriority();
     this.pull(t);
-    this.split(root, key, node.order);
-    const l = this.splitLeft;
-    const r = this.splitRight;
-    return this.merge(this.merge(l, t), r);
+    return this.insertAt(root, t);
   }
 
   remove(root: number, node: IndexedNode): number {
     const t = node.slot;
-    const key = this.keys[t] as number;
-    this.split(root, key, node.order);
-    const l = this.splitLeft;
-    // node orders are integers: (key, order + 1) separates t from every later member
-    this.split(this.splitRight, key, node.order + 1);
-    const r = this.splitRight;
+    const result = this.removeAt(root, t);
     this.members[t] = undefined;
-    return this.merge(l, r);
+    return result;
+  }
+
+  /**
+   * Walks down to where `t` belongs by key and then priority, and splits only the subtree it
+   * displaces there (expected O(1) in size): one root-to-leaf path of pulls, where split-and-merge
+   * insertion pulls along three.
+   */
+  private insertAt(x: number, t: number): number {
+    if (x === NIL) return t;
+    if ((this.priority[t] as number) > (this.priority[x] as number)) {
+      this.split(x, this.keys[t] as number, this.orders[t] as number);
+      this.left[t] = this.splitLeft;
+      this.right[t] = this.splitRight;
+      this.pull(t);
+      return t;
+    }
+    if (this.before(t, this.keys[x] as number, this.orders[x] as number)) this.left[x] = this.insertAt(this.left[x] as number, t);
+    else this.right[x] = this.insertAt(this.right[x] as number, t);
+    this.pull(x);
+    return x;
+  }
+
+  /** Walks down to `t` and replaces it by the merge of its children (expected O(1) spines). */
+  private removeAt(x: number, t: number): number {
+    if (x === NIL) throw new Error('fairpack internal error: removing a node that is not in the treap');
+    if (x === t) return this.merge(this.left[t] as number, this.right[t] as number);
+    if (this.before(t, this.keys[x] as number, this.orders[x] as number)) this.left[x] = this.removeAt(this.left[x] as number, t);
+    else this.right[x] = this.removeAt(this.right[x] as number, t);
+    this.pull(x);
+    return x;
   }
 
   /** First member (in key order) with key ≥ lowKey (> if strict) that fits and is accepted. */

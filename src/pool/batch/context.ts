@@ -23,7 +23,7 @@ export interface BatchItem {
   /** Dense dimensions with a non-zero amount, increasing. */
   readonly dims: readonly number[];
   /** One replica, scaled and dense. */
-  readonly amounts: Float64Array;
+  readonly amounts: readonly number[];
   /** Row of `BatchContext.eligibility` (requests with the same selector and tolerations share one). */
   readonly group: number;
   /** False when the request names a dimension no node has: it cannot be placed anywhere. */
