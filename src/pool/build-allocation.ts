@@ -28,7 +28,8 @@ export interface AllocationTimes {
 export function buildAllocation(request: ParsedRequest, chosen: readonly NodeState[], times: AllocationTimes, space: DimensionSpace): Allocation {
   const id = request.id ?? flat(nanoid());
   const { nonZero, amounts } = request.dense;
-  return Object.freeze({
+  // built by assignment rather than conditional spreads: this runs on every allocation
+  const allocation: { -readonly [K in keyof Allocation]: Allocation[K] } = {
     id,
     jobId: request.jobId ?? id,
     tenant: request.tenant,
@@ -36,7 +37,8 @@ export function buildAllocation(request: ParsedRequest, chosen: readonly NodeSta
     resources: request.replicas === 1 ? request.resources : sparseResources(nonZero, amounts, space, request.replicas),
     placements: Object.freeze(chosen.map((node) => Object.freeze({ nodeId: node.id, resources: request.resources }))),
     createdAt: times.createdAt,
-    ...(times.expiresAt === undefined ? {} : { expiresAt: times.expiresAt }),
-    ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
-  });
+  };
+  if (times.expiresAt !== undefined) allocation.expiresAt = times.expiresAt;
+  if (request.metadata !== undefined) allocation.metadata = request.metadata;
+  return Object.freeze(allocation);
 }
