@@ -1,16 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { AllocationManager, type FairpackError, ResourcePool, isFairpackError } from 'fairpack';
+import { AllocationManager, ResourcePool } from 'fairpack';
 import { checkInvariants } from 'fairpack/testing';
+import { refused } from '../support.js';
 
-function refused(call: () => unknown): FairpackError {
-  try {
-    call();
-  } catch (error) {
-    if (isFairpackError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 function clock(start = 0) {
   let time = start;

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FairpackError, type PlacementStrategy, ResourcePool, isFairpackError } from 'fairpack';
+import { type PlacementStrategy, ResourcePool } from 'fairpack';
 import { checkInvariants, poolSnapshot } from 'fairpack/testing';
+import { refused } from '../support.js';
 
-function refused(call: () => unknown): FairpackError {
-  try {
-    call();
-  } catch (error) {
-    if (isFairpackError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to be refused');
-}
 
 const cluster = () =>
   new ResourcePool({
