@@ -10,11 +10,14 @@ import { createScale, isPlainRecord } from '../resources/index.js';
 import { withLazyFields } from '../lazy-fields.js';
 import { DeferredEvents, type EventName, type Listener } from './deferred-events.js';
 import { ExpiryHeap } from './expiry-heap.js';
-import { JobQueue } from './job-queue.js';
+import type { JobQueue } from './job-queue.js';
 import { type JobRecord, jobView } from './job-record.js';
 import { type ParsedJobRequest, parseJobRequest } from './job-request.js';
+import { booleanOption, concurrencyOption, integerOption, starvationOption, timerDelay } from './options.js';
 import { PriorityClasses } from './priority-classes.js';
-import { Reservations } from './reservations.js';
+import { QueueBands } from './queue-bands.js';
+import { Waiters } from './waiters.js';
+import type { Reservations } from './reservations.js';
 import { TenantLedger } from './tenant-ledger.js';
 import type {
   AllocationManagerOptions,
@@ -31,11 +34,6 @@ import type {
 const OPTION_KEYS = new Set(['nodes', 'capacity', 'pool', 'placement', 'precision', 'fairness', 'tenants', 'concurrency', 'priorityClasses', 'now', 'timers', 'history', 'maxQueued', 'backfillWindow', 'starvation']);
 const STATUSES: readonly JobStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled', 'expired', 'preempted', 'rejected'];
 
-interface Waiter {
-  resolve(allocation: Allocation): void;
-  reject(error: FairpackError): void;
-}
-
 /**
  * Who goes next, and what happens over time: queues per (tenant, priority class), a pluggable
  * fairness policy, backfill, concurrency caps, TTL, typed events — over a ResourcePool.
@@ -47,7 +45,7 @@ export class AllocationManager {
   private readonly policy: FairnessPolicy;
   private readonly classes: PriorityClasses;
   private readonly ledger: TenantLedger;
-  private readonly caps = new Map<string, number>();
+  private readonly caps: Map<string, number>;
   private readonly runningByCategory = new Map<string, number>();
   private readonly now: () => number;
   private readonly timers: boolean;
@@ -59,11 +57,9 @@ export class AllocationManager {
   /** Finished jobs, oldest first, at most `historyLimit`. */
   private readonly history = new Map<string, JobRecord>();
   private readonly byAllocation = new Map<string, JobRecord>();
-  /** band value → tenant → queue. */
-  private readonly bands = new Map<number, Map<string, JobQueue>>();
-  private bandOrder: number[] = [];
+  private readonly bands: QueueBands;
   private readonly expiry = new ExpiryHeap();
-  private readonly waiters = new Map<string, Waiter>();
+  private readonly waiters = new Waiters();
   private readonly ended = new Map<JobStatus, number>(STATUSES.map((s) => [s, 0]));
   private totals = new Map<string, number>();
   private queued = 0;
@@ -100,12 +96,13 @@ export class AllocationManager {
     this.policy = resolveFairnessPolicy(options.fairness);
     this.classes = new PriorityClasses(options.priorityClasses);
     this.ledger = new TenantLedger(createScale(this.pool.precision), options.tenants);
-    this.parseCaps(options.concurrency);
-    this.timers = bool(options.timers ?? options.now === undefined, 'timers');
-    this.historyLimit = count(options.history ?? 10_000, 'history', 0);
-    this.maxQueued = options.maxQueued === undefined || options.maxQueued === Infinity ? Infinity : count(options.maxQueued, 'maxQueued', 0);
-    this.backfillWindow = count(options.backfillWindow ?? 64, 'backfillWindow', 1);
-    this.reservations = parseStarvation(options.starvation, this.pool, this.books);
+    this.caps = concurrencyOption(options.concurrency);
+    this.timers = booleanOption(options.timers ?? options.now === undefined, 'timers');
+    this.historyLimit = integerOption(options.history ?? 10_000, 'history', 0);
+    this.maxQueued = options.maxQueued === undefined || options.maxQueued === Infinity ? Infinity : integerOption(options.maxQueued, 'maxQueued', 0);
+    this.backfillWindow = integerOption(options.backfillWindow ?? 64, 'backfillWindow', 1);
+    this.reservations = starvationOption(options.starvation, this.pool, this.books);
+    this.bands = new QueueBands(this.policy.ignoresPriority === true);
     this.refreshTotals();
   }
 
@@ -179,36 +176,24 @@ export class AllocationManager {
    * then the job is taken out of the queue.
    */
   acquire(request: JobRequest, options: { readonly signal?: AbortSignalLike; readonly timeoutMs?: number } = {}): Promise<Allocation> {
-    return new Promise<Allocation>((resolve, reject) => {
-      const { signal, timeoutMs } = options;
+    const { signal, timeoutMs } = options;
+    try {
       if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0)) {
         throw new FairpackError('INVALID_OPTION', `Expected \`timeoutMs\` to be a number >= 0, got ${describeValue(timeoutMs)}.`, { option: 'timeoutMs' });
       }
       if (signal?.aborted === true) throw new FairpackError('ACQUIRE_ABORTED', 'The signal was already aborted; nothing was submitted.');
       const result = this.submit(request);
-      if (result.status === 'allocated') return resolve(result.allocation);
-      if (result.status === 'rejected') return reject(new FairpackError('JOB_REJECTED', `Job ${result.jobId} was rejected: ${result.reason}`, { jobId: result.jobId, code: result.code }));
+      if (result.status === 'allocated') return Promise.resolve(result.allocation);
+      if (result.status === 'rejected') throw new FairpackError('JOB_REJECTED', `Job ${result.jobId} was rejected: ${result.reason}`, { jobId: result.jobId, code: result.code });
       const { jobId } = result;
-      let handle: TimerHandle | undefined;
-      const onAbort = () => giveUp(new FairpackError('ACQUIRE_ABORTED', `acquire() of job ${jobId} was aborted; the job was removed from the queue.`, { jobId }));
-      const cleanup = () => {
-        if (handle !== undefined) host.clearTimeout(handle);
-        signal?.removeEventListener('abort', onAbort);
-        this.waiters.delete(jobId);
-      };
-      const giveUp = (error: FairpackError) => {
-        cleanup();
-        reject(error); // settled first: a listener of the cancellation below cannot leave it hanging
+      return this.waiters.wait(jobId, { signal, timeoutMs }, () => {
         if (this.live.get(jobId)?.status === 'queued') this.cancel(jobId);
-      };
-      this.waiters.set(jobId, {
-        resolve: (allocation) => (cleanup(), resolve(allocation)),
-        reject: (error) => (cleanup(), reject(error)),
       });
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (timeoutMs !== undefined && timeoutMs !== Infinity) handle = host.setTimeout(() => giveUp(new FairpackError('ACQUIRE_TIMEOUT', `Job ${jobId} was not placed within ${timeoutMs} ms; it was removed from the queue.`, { jobId })), timerDelay(timeoutMs));
-    });
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
+
 
   job(jobId: string): JobView | undefined {
     const job = this.live.get(jobId) ?? this.history.get(jobId);
@@ -234,12 +219,7 @@ export class AllocationManager {
 
   /** Non-empty queues, highest priority first, then tenant id. */
   queues(): QueueView[] {
-    const out: QueueView[] = [];
-    for (const band of this.bandOrder) {
-      const queues = [...(this.bands.get(band)?.values() ?? [])].filter((q) => q.length > 0).sort((a, b) => (a.tenant < b.tenant ? -1 : 1));
-      for (const queue of queues) out.push(Object.freeze({ tenant: queue.tenant, priority: queue.priority, length: queue.length, ...(queue.head() === undefined ? {} : { head: queue.head()?.id as string }) }));
-    }
-    return out;
+    return this.bands.views();
   }
 
   setTenant(tenant: string, options: { readonly weight?: number }): void {
@@ -265,7 +245,7 @@ export class AllocationManager {
     return this.operation(() => {
       const node = this.pool.addNode(spec);
       this.refreshTotals();
-      this.unblockAll();
+      this.bands.unblockAll();
       this.events.defer('node:added', node);
       return node;
     });
@@ -299,7 +279,7 @@ export class AllocationManager {
         for (const job of displaced) this.pool.release((job.allocation as Allocation).id);
         this.requeueAll(displaced, `node ${id} went offline`);
       }
-      if (status === 'ready') this.unblockAll();
+      if (status === 'ready') this.bands.unblockAll();
       this.events.defer('node:status', node);
       return node;
     });
@@ -322,8 +302,8 @@ export class AllocationManager {
     this.closed = true;
     if (this.timer !== undefined) host.clearTimeout(this.timer);
     this.timer = undefined;
-    for (const [jobId, waiter] of [...this.waiters]) {
-      waiter.reject(new FairpackError('MANAGER_CLOSED', `The manager was closed while job ${jobId} waited; the job was cancelled.`, { jobId }));
+    for (const jobId of this.waiters.jobs()) {
+      this.waiters.reject(jobId, new FairpackError('MANAGER_CLOSED', `The manager was closed while job ${jobId} waited; the job was cancelled.`, { jobId }));
       // nobody waits for it any more: it must not start later and hold room nobody releases
       if (this.live.get(jobId)?.status === 'queued') this.cancel(jobId);
     }
@@ -361,7 +341,7 @@ export class AllocationManager {
       reservations.serve(this.stamp, this.begin, this.underCap);
     }
     this.serveBands();
-    if (reservations !== undefined && reservations.consider(this.heads(), this.clock(), this.underCap)) {
+    if (reservations !== undefined && reservations.consider(this.bands.heads(), this.clock(), this.underCap)) {
       reservations.serve(this.stamp, this.begin, this.underCap);
     }
   }
@@ -379,8 +359,7 @@ export class AllocationManager {
     job.category === undefined || (this.runningByCategory.get(job.category) ?? 0) < (this.caps.get(job.category) ?? Infinity);
 
   private serveBands(): void {
-    for (const band of this.bandOrder) {
-      const open = [...(this.bands.get(band)?.values() ?? [])].filter((q) => q.length > 0 && !q.blocked);
+    for (const open of this.bands.openBands()) {
       while (open.length > 0) {
         const candidates = open.map((queue) => this.candidate(queue));
         const picked = this.policy.pick(candidates);
@@ -394,16 +373,6 @@ export class AllocationManager {
           queue.blocked = true;
           open.splice(at, 1);
         }
-      }
-    }
-  }
-
-  /** The head of every non-empty queue. */
-  private *heads(): Generator<JobRecord> {
-    for (const tenants of this.bands.values()) {
-      for (const queue of tenants.values()) {
-        const head = queue.head();
-        if (head !== undefined) yield head;
       }
     }
   }
@@ -553,18 +522,7 @@ export class AllocationManager {
   }
 
   private enqueue(job: JobRecord, front = false): number {
-    let tenants = this.bands.get(job.band);
-    if (tenants === undefined) {
-      tenants = new Map();
-      this.bands.set(job.band, tenants);
-      this.bandOrder = [...this.bands.keys()].sort((a, b) => b - a);
-    }
-    let queue = tenants.get(job.tenant);
-    if (queue === undefined) {
-      // under a policy that ignores priority one queue holds every class
-      queue = new JobQueue(job.tenant, job.band, this.policy.ignoresPriority === true ? '*' : job.priority);
-      tenants.set(job.tenant, queue);
-    }
+    const queue = this.bands.queueFor(job);
     job.status = 'queued';
     job.queuedSince = this.clock();
     this.queued++;
@@ -595,7 +553,7 @@ export class AllocationManager {
     }
     this.decisions++;
     this.events.defer('allocated', allocation, jobView(job));
-    this.waiters.get(job.id)?.resolve(allocation);
+    this.waiters.resolve(job.id, allocation);
   }
 
   /** Ends a queued or running job with a final status. */
@@ -607,14 +565,14 @@ export class AllocationManager {
     } else if (job.status === 'running') {
       this.pool.release((job.allocation as Allocation).id);
       this.stopRunning(job);
-      this.unblockAll();
+      this.bands.unblockAll();
     }
     job.status = status;
     job.reason = reason;
     job.endedAt = this.clock();
     this.live.delete(job.id);
     this.remember(job);
-    this.waiters.get(job.id)?.reject(new FairpackError('JOB_CANCELLED', `Job ${job.id} was ${status} before it was placed.`, { jobId: job.id, status }));
+    this.waiters.reject(job.id, new FairpackError('JOB_CANCELLED', `Job ${job.id} was ${status} before it was placed.`, { jobId: job.id, status }));
   }
 
   /** Re-queues displaced jobs at the heads of their queues, keeping their arrival order. */
@@ -631,7 +589,7 @@ export class AllocationManager {
     job.expiresAt = undefined;
     job.reason = reason;
     this.enqueue(job, true);
-    this.unblockAll();
+    this.bands.unblockAll();
     this.events.defer('queued', jobView(job));
   }
 
@@ -668,10 +626,6 @@ export class AllocationManager {
     if (this.historyLimit === 0) return;
     this.history.set(job.id, job);
     if (this.history.size > this.historyLimit) this.history.delete(this.history.keys().next().value as string);
-  }
-
-  private unblockAll(): void {
-    for (const tenants of this.bands.values()) for (const queue of tenants.values()) queue.blocked = false;
   }
 
   private refreshParse(job: JobRecord): void {
@@ -720,7 +674,7 @@ export class AllocationManager {
     if (this.timer !== undefined) host.clearTimeout(this.timer);
     this.timer = undefined;
     const now = this.clock();
-    const at = Math.min(this.expiry.peek()?.at ?? Infinity, this.reservations?.nextDue(this.heads(), now) ?? Infinity);
+    const at = Math.min(this.expiry.peek()?.at ?? Infinity, this.reservations?.nextDue(this.bands.heads(), now) ?? Infinity);
     if (at === Infinity) return;
     const handle = host.setTimeout(() => {
       this.timer = undefined;
@@ -729,42 +683,10 @@ export class AllocationManager {
     unref(handle);
     this.timer = handle;
   }
-
-  private parseCaps(concurrency: unknown): void {
-    if (concurrency === undefined) return;
-    if (!isPlainRecord(concurrency)) throw new FairpackError('INVALID_OPTION', `Expected \`concurrency\` to be an object of category → limit, got ${describeValue(concurrency)}.`, { option: 'concurrency' });
-    for (const [category, limit] of Object.entries(concurrency)) this.caps.set(category, count(limit, `concurrency.${category}`, 0));
-  }
 }
 
 
 /** Requests with the same shape fit in exactly the same places. */
 function shapeOf(request: JobRequest | import('../pool/index.js').AllocationRequest): string {
   return JSON.stringify([request.resources, request.replicas ?? 1, request.spread ?? false, request.nodeSelector ?? {}, request.tolerations ?? []]);
-}
-
-/** Timers take at most 2^31 − 1 ms (longer ones fire at once); a later deadline re-arms on the way. */
-export function timerDelay(ms: number): number {
-  return Math.min(Math.max(0, ms), 2 ** 31 - 1);
-}
-
-function parseStarvation(option: unknown, pool: ResourcePool, books: PoolInternals): Reservations | undefined {
-  if (option === false) return undefined;
-  const afterMs = option === undefined ? 60_000 : isPlainRecord(option) ? option['afterMs'] : undefined;
-  if (typeof afterMs !== 'number' || !Number.isFinite(afterMs) || afterMs < 0) {
-    throw new FairpackError('INVALID_OPTION', `Expected \`starvation\` to be { afterMs: number >= 0 } or false, got ${describeValue(option)}.`, { option: 'starvation' });
-  }
-  return new Reservations(pool, books, afterMs);
-}
-
-function count(value: unknown, option: string, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new FairpackError('INVALID_OPTION', `Expected \`${option}\` to be an integer >= ${min}, got ${describeValue(value)}.`, { option, value });
-  }
-  return value;
-}
-
-function bool(value: unknown, option: string): boolean {
-  if (typeof value !== 'boolean') throw new FairpackError('INVALID_OPTION', `Expected \`${option}\` to be a boolean, got ${describeValue(value)}.`, { option, value });
-  return value;
 }

@@ -1,0 +1,41 @@
+import { FairpackError, describeValue } from '../errors.js';
+import type { ResourcePool } from '../pool/index.js';
+import type { PoolInternals } from '../pool/internals.js';
+import { isPlainRecord } from '../resources/index.js';
+import { Reservations } from './reservations.js';
+
+/** Validators for AllocationManager options: each throws INVALID_OPTION saying expected and got. */
+
+export function integerOption(value: unknown, option: string, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new FairpackError('INVALID_OPTION', `Expected \`${option}\` to be an integer >= ${min}, got ${describeValue(value)}.`, { option, value });
+  }
+  return value;
+}
+
+export function booleanOption(value: unknown, option: string): boolean {
+  if (typeof value !== 'boolean') throw new FairpackError('INVALID_OPTION', `Expected \`${option}\` to be a boolean, got ${describeValue(value)}.`, { option, value });
+  return value;
+}
+
+export function concurrencyOption(concurrency: unknown): Map<string, number> {
+  const caps = new Map<string, number>();
+  if (concurrency === undefined) return caps;
+  if (!isPlainRecord(concurrency)) throw new FairpackError('INVALID_OPTION', `Expected \`concurrency\` to be an object of category → limit, got ${describeValue(concurrency)}.`, { option: 'concurrency' });
+  for (const [category, limit] of Object.entries(concurrency)) caps.set(category, integerOption(limit, `concurrency.${category}`, 0));
+  return caps;
+}
+
+export function starvationOption(option: unknown, pool: ResourcePool, books: PoolInternals): Reservations | undefined {
+  if (option === false) return undefined;
+  const afterMs = option === undefined ? 60_000 : isPlainRecord(option) ? option['afterMs'] : undefined;
+  if (typeof afterMs !== 'number' || !Number.isFinite(afterMs) || afterMs < 0) {
+    throw new FairpackError('INVALID_OPTION', `Expected \`starvation\` to be { afterMs: number >= 0 } or false, got ${describeValue(option)}.`, { option: 'starvation' });
+  }
+  return new Reservations(pool, books, afterMs);
+}
+
+/** Timers take at most 2^31 − 1 ms (longer ones fire at once); a later deadline re-arms on the way. */
+export function timerDelay(ms: number): number {
+  return Math.min(Math.max(0, ms), 2 ** 31 - 1);
+}

@@ -1,0 +1,63 @@
+import { JobQueue } from './job-queue.js';
+import type { JobRecord } from './job-record.js';
+import type { QueueView } from './types.js';
+
+/**
+ * Every queue, by priority band (highest value first) and tenant. With a policy that ignores
+ * priority there is one band, and a tenant's one queue holds every class (shown as `*`).
+ */
+export class QueueBands {
+  private readonly bands = new Map<number, Map<string, JobQueue>>();
+  private order: number[] = [];
+
+  constructor(private readonly singleBand: boolean) {}
+
+  /** The queue a job belongs in, created on first use. */
+  queueFor(job: JobRecord): JobQueue {
+    let tenants = this.bands.get(job.band);
+    if (tenants === undefined) {
+      tenants = new Map();
+      this.bands.set(job.band, tenants);
+      this.order = [...this.bands.keys()].sort((a, b) => b - a);
+    }
+    let queue = tenants.get(job.tenant);
+    if (queue === undefined) {
+      queue = new JobQueue(job.tenant, job.band, this.singleBand ? '*' : job.priority);
+      tenants.set(job.tenant, queue);
+    }
+    return queue;
+  }
+
+  /** Bands from the highest priority down, each as its queues that have work and are not blocked. */
+  *openBands(): Generator<JobQueue[]> {
+    for (const band of this.order) yield [...(this.bands.get(band)?.values() ?? [])].filter((q) => q.length > 0 && !q.blocked);
+  }
+
+  /** The head of every non-empty queue. */
+  *heads(): Generator<JobRecord> {
+    for (const tenants of this.bands.values()) {
+      for (const queue of tenants.values()) {
+        const head = queue.head();
+        if (head !== undefined) yield head;
+      }
+    }
+  }
+
+  /** Room freed (or a node came): every queue is worth trying again. */
+  unblockAll(): void {
+    for (const tenants of this.bands.values()) for (const queue of tenants.values()) queue.blocked = false;
+  }
+
+  /** Non-empty queues, highest band first, then tenant id. */
+  views(): QueueView[] {
+    const out: QueueView[] = [];
+    for (const band of this.order) {
+      const queues = [...(this.bands.get(band)?.values() ?? [])].filter((q) => q.length > 0).sort((a, b) => (a.tenant < b.tenant ? -1 : 1));
+      for (const queue of queues) {
+        const head = queue.head();
+        out.push(Object.freeze({ tenant: queue.tenant, priority: queue.priority, length: queue.length, ...(head === undefined ? {} : { head: head.id }) }));
+      }
+    }
+    return out;
+  }
+}
