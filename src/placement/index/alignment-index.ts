@@ -24,10 +24,12 @@ export class AlignmentIndex implements PlacementIndex {
   private bestScore = -Infinity;
   private bestPos = -1;
   private globalBest = -Infinity;
+  /** How the request's coefficients on the paired dimensions split over two support directions. */
+  private split: { k: number; alpha: number; beta: number } | undefined;
 
   constructor(private readonly space: IndexSpace, weights: Readonly<Record<string, number>>) {
     this.weights = denseWeights(weights, space);
-    this.groups = new GroupTrees(space.dimensions.length);
+    this.groups = new GroupTrees(space.dimensions.length, space.factor);
   }
 
   add(node: IndexedNode): void {
@@ -54,6 +56,10 @@ export class AlignmentIndex implements PlacementIndex {
       alignmentCoefficients(group, request, this.weights, this.coef);
       this.group = group;
       this.tree = tree;
+      const support = this.groups.support.get(group);
+      const u = this.coef[0] as number;
+      const v = this.coef[1] as number;
+      this.split = support !== undefined && support.size > 0 && u > 0 && v > 0 ? support.decompose(u, v) : undefined;
       this.bestScore = -Infinity;
       this.bestPos = -1;
       this.search(1, 0, tree.size, this.boundOf(1));
@@ -76,9 +82,33 @@ export class AlignmentIndex implements PlacementIndex {
     return this.groups.check(expected);
   }
 
+  /**
+   * An upper bound on the alignment of any member below tree node i; at a leaf, its exact score.
+   * Inside the tree, the per-dimension bound is tightened by the support values of the paired
+   * dimensions (inflated by a relative 1e-9: the two bounds are computed with other operations
+   * than the score, and a bound a rounding below a member's score could prune the best node).
+   */
   private boundOf(i: number): number {
     const tree = this.tree as PositionalTree;
-    return denseAlignment(this.group as CapacityGroup, this.coef, tree.max, i * this.space.dimensions.length, this.space.factor);
+    const perDimension = denseAlignment(this.group as CapacityGroup, this.coef, tree.max, i * this.space.dimensions.length, this.space.factor);
+    const split = this.split;
+    if (i >= tree.size || split === undefined) return perDimension;
+    const paired = split.alpha * tree.supportMax(i, split.k) + split.beta * tree.supportMax(i, split.k + 1) + this.restBound(i);
+    const bound = paired * (1 + 1e-9) + Number.MIN_VALUE;
+    return bound < perDimension ? bound : perDimension;
+  }
+
+  /** Σ coef_d · max_d / factor / cap_d over the group dimensions other than the paired two. */
+  private restBound(i: number): number {
+    const group = this.group as CapacityGroup;
+    const tree = this.tree as PositionalTree;
+    const D = this.space.dimensions.length;
+    let sum = 0;
+    for (let g = 2; g < group.dims.length; g++) {
+      const d = group.dims[g] as number;
+      sum += (this.coef[g] as number) * ((tree.max[i * D + d] as number) / this.space.factor / (group.capacity[g] as number));
+    }
+    return sum;
   }
 
   private search(i: number, lo: number, span: number, bound: number): void {

@@ -1,17 +1,25 @@
 import type { CapacityGroup, IndexedNode } from '../strategy.js';
 import { CoupledBounds } from './coupled-bounds.js';
 import { PositionalTree } from './positional-tree.js';
+import { SupportValues } from './support-values.js';
 
 /** One positional tree (with the group's coupled bounds) per capacity group, kept in step with the nodes. */
 export class GroupTrees {
   readonly trees = new Map<CapacityGroup, PositionalTree>();
+  readonly support = new Map<CapacityGroup, SupportValues | undefined>();
 
-  constructor(private readonly dimensions: number) {}
+  /** `factor` given: also keep support values (for dot-product's bound). */
+  constructor(
+    private readonly dimensions: number,
+    private readonly factor?: number,
+  ) {}
 
   add(node: IndexedNode): void {
     let tree = this.trees.get(node.group);
     if (tree === undefined) {
-      tree = new PositionalTree(this.dimensions, new CoupledBounds(node.group));
+      const support = this.factor === undefined ? undefined : new SupportValues(node.group, this.factor);
+      tree = new PositionalTree(this.dimensions, new CoupledBounds(node.group), support);
+      this.support.set(node.group, support);
       this.trees.set(node.group, tree);
     }
     tree.add(node);
@@ -21,7 +29,10 @@ export class GroupTrees {
     const tree = this.trees.get(node.group);
     if (tree === undefined) return;
     tree.remove(node);
-    if (tree.length === 0) this.trees.delete(node.group);
+    if (tree.length === 0) {
+      this.trees.delete(node.group);
+      this.support.delete(node.group);
+    }
   }
 
   update(node: IndexedNode): void {

@@ -1,5 +1,6 @@
 import type { DenseRequest, IndexedNode } from '../strategy.js';
 import type { CoupledBounds } from './coupled-bounds.js';
+import type { SupportValues } from './support-values.js';
 import { fits } from './keyed-treap.js';
 
 /**
@@ -29,9 +30,21 @@ export class PositionalTree {
   constructor(
     private readonly dimensions: number,
     private readonly coupled?: CoupledBounds,
+    private readonly support?: SupportValues,
   ) {
-    this.leafValues = new Float64Array(coupled?.size ?? 0);
+    // one max-aggregate array: the coupled bounds first, then the support values
+    this.leafValues = new Float64Array((coupled?.size ?? 0) + (support?.size ?? 0));
     this.resize(16);
+  }
+
+  /** Subtree maximum of support value k at tree node i. */
+  supportMax(i: number, k: number): number {
+    return this.coupledMax[i * this.leafValues.length + (this.coupled?.size ?? 0) + k] as number;
+  }
+
+  private aggregateValues(x: ArrayLike<number>, out: Float64Array, offset: number): void {
+    this.coupled?.values(x, out, offset);
+    this.support?.values(x, out, offset + (this.coupled?.size ?? 0));
   }
 
   /** Sets up the coupled tests for a request; call before `covers` (findFirst does it itself). */
@@ -135,7 +148,7 @@ export class PositionalTree {
     const K = this.leafValues.length;
     if (K > 0) {
       if (node === undefined) this.leafValues.fill(-1);
-      else this.coupled?.values(node.free, this.leafValues, 0);
+      else this.aggregateValues(node.free, this.leafValues, 0);
       this.coupledMax.set(this.leafValues, i * K);
     }
     for (i >>= 1; i >= 1; i >>= 1) {
@@ -204,7 +217,7 @@ export class PositionalTree {
       const node = this.members[pos] as IndexedNode;
       const i = pos + this.size;
       for (let d = 0; d < D; d++) this.max[i * D + d] = node.free[d] as number;
-      if (K > 0) this.coupled?.values(node.free, this.coupledMax, i * K);
+      if (K > 0) this.aggregateValues(node.free, this.coupledMax, i * K);
       this.count[i] = 1;
     }
     for (let i = this.size - 1; i >= 1; i--) {
