@@ -31,10 +31,6 @@ export class Reservations {
     readonly afterMs: number,
   ) {}
 
-  get size(): number {
-    return this.byJob.size;
-  }
-
   has(job: JobRecord): boolean {
     return this.byJob.has(job);
   }

@@ -300,8 +300,9 @@ export class ResourcePool {
   // ---- internals ---------------------------------------------------------------------------------
 
   /**
-   * Registers an allocation on nodes already chosen (by a batch plan). Every replica must fit
-   * and be eligible; the caller has checked, this re-checks and throws without changing anything.
+   * Registers an allocation on nodes already chosen (by a batch plan, or the manager for a job
+   * whose reserved node now has room). Every replica must fit and be eligible; the caller has
+   * checked, this re-checks and throws without changing anything.
    * @internal
    */
   commitPlacement(request: ParsedRequest, chosen: readonly NodeState[], times: AllocationTimes = { createdAt: this.readClock() }): Allocation {
@@ -310,7 +311,7 @@ export class ResourcePool {
     for (const [node, count] of need) {
       const fitsAll = request.dense.nonZero.every((d) => (node.free[d] as number) >= (request.dense.amounts[d] as number) * count);
       if (this.nodesById.get(node.id) !== node || !isEligible(node, request) || !fitsAll) {
-        throw new Error(`fairpack internal error: a batch plan put a replica on node "${node.id}", where it does not fit`);
+        throw new Error(`fairpack internal error: a replica was committed to node "${node.id}", where it does not fit or is not eligible`);
       }
     }
     for (const node of chosen) this.take(node, request.dense.nonZero, request.dense.amounts);
