@@ -23,4 +23,15 @@ export default defineConfig([
     external: ['fast-check'],
     noExternal: ['nanoid'],
   },
+  {
+    // the `fairpack` command: one ESM file with a shebang; prom-client stays an optional
+    // dependency loaded only by `fairpack serve`
+    entry: { cli: 'src/cli/main.ts' },
+    format: ['esm'],
+    sourcemap: true,
+    target: 'node20',
+    platform: 'node',
+    external: ['prom-client'],
+    banner: { js: '#!/usr/bin/env node' },
+  },
 ]);

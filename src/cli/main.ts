@@ -1,0 +1,60 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type CliCommand, type CliIo, UsageError } from './io.js';
+
+/**
+ * `fairpack <command>`: each command is loaded only when it runs, so `fairpack node` never loads
+ * the HTTP server's optional dependencies.
+ */
+const COMMANDS: Readonly<Record<string, { readonly summary: string; load(): Promise<CliCommand> }>> = {};
+
+export function usage(): string {
+  const width = Math.max(0, ...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
+  return ['Usage: fairpack <command> [options]', '', 'Commands:', ...lines, '', 'Run `fairpack <command> --help` for its options.', ''].join('\n');
+}
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (entry === undefined) {
+    io.stderr.write(`fairpack: unknown command "${name}".\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await (await entry.load()).run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`fairpack ${name}: ${error.message}\nRun \`fairpack ${name} --help\` for the options.\n`);
+      return 2;
+    }
+    io.stderr.write(`fairpack ${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`fairpack: ${String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
