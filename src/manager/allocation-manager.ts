@@ -9,16 +9,19 @@ import { type AbortSignalLike, type TimerHandle, host, unref } from '../platform
 import { createScale, isPlainRecord } from '../resources/index.js';
 import { withLazyFields } from '../lazy-fields.js';
 import { DeferredEvents, type EventName, type Listener } from './deferred-events.js';
-import { ExpiryHeap } from './expiry-heap.js';
 import type { JobQueue } from './job-queue.js';
 import { type JobRecord, jobView } from './job-record.js';
 import { type ParsedJobRequest, parseJobRequest } from './job-request.js';
-import { booleanOption, concurrencyOption, integerOption, starvationOption, timerDelay } from './options.js';
+import { booleanOption, concurrencyOption, integerOption, preemptionOption, reservationsOption, timerDelay } from './options.js';
+import { RunningByNode, planPreemption } from './preemption.js';
 import { PriorityClasses } from './priority-classes.js';
 import { QueueBands } from './queue-bands.js';
-import { Waiters } from './waiters.js';
+import { limitsView } from './quotas.js';
 import type { Reservations } from './reservations.js';
+import { SchedulerStats } from './scheduler-stats.js';
 import { TenantLedger } from './tenant-ledger.js';
+import { TimeHeap } from './time-heap.js';
+import { Waiters } from './waiters.js';
 import type {
   AllocationManagerOptions,
   JobRequest,
@@ -26,12 +29,17 @@ import type {
   JobView,
   ManagerMetrics,
   ManagerReleaseResult,
+  QueuedReason,
   QueueView,
+  QuotaSettings,
+  QuotaShortfall,
+  QuotaView,
+  RejectCode,
   ReleaseOutcome,
   SubmitResult,
 } from './types.js';
 
-const OPTION_KEYS = new Set(['nodes', 'capacity', 'pool', 'placement', 'precision', 'fairness', 'tenants', 'concurrency', 'priorityClasses', 'now', 'timers', 'history', 'maxQueued', 'backfillWindow', 'starvation']);
+const OPTION_KEYS = new Set(['nodes', 'capacity', 'pool', 'placement', 'precision', 'fairness', 'tenants', 'concurrency', 'priorityClasses', 'preemption', 'now', 'timers', 'history', 'maxQueued', 'backfillWindow', 'starvation']);
 const STATUSES: readonly JobStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled', 'expired', 'preempted', 'rejected'];
 
 /**
@@ -58,14 +66,28 @@ export class AllocationManager {
   private readonly history = new Map<string, JobRecord>();
   private readonly byAllocation = new Map<string, JobRecord>();
   private readonly bands: QueueBands;
-  private readonly expiry = new ExpiryHeap();
+  /** Running jobs by TTL; entries of jobs that ended or restarted are stale (checked on pop). */
+  private readonly expiry = new TimeHeap<{ readonly job: JobRecord; readonly allocationId: string }>();
+  /** Preempted jobs by the end of their grace period. */
+  private readonly graceEnds = new TimeHeap<JobRecord>();
+  /** Re-queued victims by the end of their back-off. */
+  private readonly backoffEnds = new TimeHeap<JobRecord>();
+  private readonly running = new RunningByNode();
+  /** Preemptors waiting for their victims, with the victims. */
+  private readonly waves = new Map<JobRecord, readonly JobRecord[]>();
+  private readonly preemption: { readonly backoffMs: number } | undefined;
+  private readonly stats = new SchedulerStats();
   private readonly waiters = new Waiters();
   private readonly ended = new Map<JobStatus, number>(STATUSES.map((s) => [s, 0]));
   private totals = new Map<string, number>();
   private queued = 0;
   private sequence = 0;
   private decisions = 0;
-  private readonly reservations: Reservations | undefined;
+  /** Counts changes that can open new preemption options (a start, a node, time, a quota). */
+  private changes = 0;
+  /** Running jobs on burst room: while there are none, jobs that cannot preempt skip the search. */
+  private burstRunning = 0;
+  private readonly reservations: Reservations;
   private timer: TimerHandle | undefined;
   private closed = false;
 
@@ -95,13 +117,14 @@ export class AllocationManager {
     this.books = this.pool[POOL_INTERNALS]();
     this.policy = resolveFairnessPolicy(options.fairness);
     this.classes = new PriorityClasses(options.priorityClasses);
-    this.ledger = new TenantLedger(createScale(this.pool.precision), options.tenants);
+    this.ledger = new TenantLedger(createScale(this.pool.precision), options.tenants, (name) => this.classes.has(name));
+    this.preemption = preemptionOption(options.preemption);
     this.caps = concurrencyOption(options.concurrency);
     this.timers = booleanOption(options.timers ?? options.now === undefined, 'timers');
     this.historyLimit = integerOption(options.history ?? 10_000, 'history', 0);
     this.maxQueued = options.maxQueued === undefined || options.maxQueued === Infinity ? Infinity : integerOption(options.maxQueued, 'maxQueued', 0);
     this.backfillWindow = integerOption(options.backfillWindow ?? 64, 'backfillWindow', 1);
-    this.reservations = starvationOption(options.starvation, this.pool, this.books);
+    this.reservations = reservationsOption(options.starvation, this.pool, this.books, () => this.bands.unblockAll());
     this.bands = new QueueBands(this.policy.ignoresPriority === true);
     this.refreshTotals();
   }
@@ -138,13 +161,19 @@ export class AllocationManager {
     return this.operation(() => this.submitParsed(this.parseSubmission(requests)));
   }
 
-  /** Releases a running job's allocation (outcome `completed` by default) and drives the queue. */
+  /**
+   * Releases a running job's allocation (outcome `completed` by default) and drives the queue.
+   * A preempted job in its grace period may also be released with outcome `preempted` (it stopped
+   * early): it is re-queued at once, as when its grace period ends.
+   */
   release(allocationId: string, options: { readonly outcome?: ReleaseOutcome } = {}): ManagerReleaseResult {
     return this.operation(() => {
       const outcome = options.outcome ?? 'completed';
-      if (outcome !== 'completed' && outcome !== 'failed') throw new FairpackError('INVALID_OPTION', `Expected \`outcome\` to be 'completed' or 'failed', got ${describeValue(outcome)}.`, { option: 'outcome' });
+      if (outcome !== 'completed' && outcome !== 'failed' && outcome !== 'preempted') {
+        throw new FairpackError('INVALID_OPTION', `Expected \`outcome\` to be 'completed', 'failed' or 'preempted', got ${describeValue(outcome)}.`, { option: 'outcome' });
+      }
       const job = typeof allocationId === 'string' ? this.byAllocation.get(allocationId) : undefined;
-      if (job === undefined && this.reservations?.isHold(allocationId) === true) {
+      if (job === undefined && this.reservations.isHold(allocationId)) {
         throw new FairpackError('UNKNOWN_ALLOCATION', `Expected the id of a job's allocation, got "${allocationId}", which holds room reserved for a starving job. It is released by the manager when that job starts.`, { id: allocationId });
       }
       if (job === undefined) {
@@ -152,7 +181,11 @@ export class AllocationManager {
         throw new Error(`fairpack internal error: allocation ${allocationId} is live in the pool but has no job`);
       }
       const allocation = job.allocation as Allocation;
-      this.finish(job, outcome, outcome === 'failed' ? 'released as failed' : undefined);
+      if (outcome === 'preempted') {
+        this.evictPreempted(job);
+      } else {
+        this.finish(job, outcome, outcome === 'failed' ? 'released as failed' : undefined);
+      }
       this.events.defer('released', allocation, jobView(job));
       return Object.freeze({ job: jobView(job), allocation, freed: allocation.resources });
     });
@@ -162,7 +195,7 @@ export class AllocationManager {
   cancel(jobId: string): JobView {
     return this.operation(() => {
       const job = this.requireJob(jobId);
-      if (job.status === 'queued' || job.status === 'running') {
+      if (job.status === 'queued' || job.status === 'running' || job.status === 'preempted') {
         this.finish(job, 'cancelled', 'cancelled');
         this.events.defer('cancelled', jobView(job));
       }
@@ -224,11 +257,42 @@ export class AllocationManager {
 
   setTenant(tenant: string, options: { readonly weight?: number }): void {
     this.operation(() => {
-      if (typeof tenant !== 'string' || tenant.length === 0) throw new FairpackError('INVALID_OPTION', `Expected a tenant id (non-empty string), got ${describeValue(tenant)}.`);
+      requireTenant(tenant);
       if (!isPlainRecord(options as unknown) || Object.keys(options).some((k) => k !== 'weight')) {
         throw new FairpackError('INVALID_OPTION', `Expected tenant options { weight? }, got ${describeValue(options)}.`, { tenant });
       }
       if (options.weight !== undefined) this.ledger.setWeight(tenant, options.weight);
+    });
+  }
+
+  /** A tenant's quota (if any) and its current use. */
+  quota(tenant: string): QuotaView {
+    requireTenant(tenant);
+    const quota = this.ledger.quota(tenant);
+    return Object.freeze({
+      tenant,
+      ...(quota === undefined ? {} : { limits: limitsView(quota, this.books.space.scale) }),
+      used: this.ledger.usage(tenant),
+      onExceed: quota?.onExceed ?? 'reject',
+      burst: quota?.burst ?? 1,
+      burstClasses: Object.freeze([...(quota?.burstClasses ?? ['low'])]),
+    });
+  }
+
+  /**
+   * Sets a tenant's quota at runtime (`null` removes it). Lowering it below current use evicts
+   * nothing: new jobs of the tenant wait (or are rejected) until its use falls under the limit.
+   */
+  setQuota(tenant: string, quota: JobRequest['resources'] | null, settings: QuotaSettings = {}): QuotaView {
+    return this.operation(() => {
+      requireTenant(tenant);
+      if (!isPlainRecord(settings as unknown) || Object.keys(settings).some((k) => k !== 'onExceed' && k !== 'burst' && k !== 'burstClasses')) {
+        throw new FairpackError('INVALID_OPTION', `Expected quota settings { onExceed?, burst?, burstClasses? }, got ${describeValue(settings)}.`, { tenant });
+      }
+      this.ledger.setQuota(tenant, quota, { ...settings });
+      this.changes++;
+      this.bands.unblockAll();
+      return this.quota(tenant);
     });
   }
 
@@ -244,6 +308,7 @@ export class AllocationManager {
   addNode(spec: NodeSpec): NodeView {
     return this.operation(() => {
       const node = this.pool.addNode(spec);
+      this.changes++;
       this.refreshTotals();
       this.bands.unblockAll();
       this.events.defer('node:added', node);
@@ -255,12 +320,12 @@ export class AllocationManager {
   removeNode(id: string, options: RemoveNodeOptions = {}): NodeView {
     return this.operation(() => {
       // holds for reservations are the manager's own: they never keep a node from being removed
-      if (options.force !== true) this.reservations?.releaseNode(id);
+      if (options.force !== true) this.reservations.releaseNode(id);
       const { node, evicted } = this.pool.removeNode(id, options);
       const displaced: JobRecord[] = [];
       for (const allocation of evicted) {
         const job = this.byAllocation.get(allocation.id);
-        if (job === undefined) this.reservations?.forgetHold(allocation.id);
+        if (job === undefined) this.reservations.forgetHold(allocation.id);
         else displaced.push(job);
       }
       this.requeueAll(displaced, `node ${id} was removed`);
@@ -274,6 +339,7 @@ export class AllocationManager {
   setNodeStatus(id: string, status: NodeStatus): NodeView {
     return this.operation(() => {
       const node = this.pool.setNodeStatus(id, status);
+      this.changes++;
       if (status === 'offline') {
         const displaced = [...this.byAllocation.values()].filter((job) => job.allocation?.placements.some((p) => p.nodeId === id));
         for (const job of displaced) this.pool.release((job.allocation as Allocation).id);
@@ -287,9 +353,16 @@ export class AllocationManager {
 
   // ---- time --------------------------------------------------------------------------------------
 
-  /** Processes what is due at now(): expires allocations past their TTL; drives the queue. */
+  /**
+   * Processes what is due at now(): expires allocations past their TTL, ends grace periods and
+   * back-offs of preempted jobs, looks again for preemptions; drives the queue.
+   */
   tick(): { readonly expired: readonly string[] } {
-    return this.operation(() => ({ expired: this.expireDue() }));
+    return this.operation(() => {
+      // time moved: running jobs may have left their minRuntimeMs exemption
+      this.changes++;
+      return { expired: this.expireDue() };
+    });
   }
 
   /** Expires allocations past their TTL now; returns the expired job ids (the seed's manual cleanup). */
@@ -314,15 +387,56 @@ export class AllocationManager {
     const utilisation: Record<string, number> = {};
     for (const [name, total] of Object.entries(capacity.total)) utilisation[name] = total === 0 ? 0 : (capacity.allocated[name] ?? 0) / total;
     const jobs = Object.fromEntries(STATUSES.map((s) => [s, this.ended.get(s) ?? 0])) as Record<JobStatus, number>;
-    jobs.queued = this.queued;
-    jobs.running = this.byAllocation.size;
-    const queuedByTenant = new Map<string, number>();
-    for (const job of this.live.values()) if (job.status === 'queued') queuedByTenant.set(job.tenant, (queuedByTenant.get(job.tenant) ?? 0) + 1);
-    const tenants: Record<string, ManagerMetrics['tenants'][string]> = {};
-    for (const tenant of new Set([...this.ledger.tenants(), ...queuedByTenant.keys()])) {
-      tenants[tenant] = { usage: this.ledger.usage(tenant), dominantShare: this.ledger.dominantShare(tenant, this.totals), weight: this.ledger.weight(tenant), queued: queuedByTenant.get(tenant) ?? 0, running: this.ledger.running(tenant) };
+    let preempted = 0;
+    const queueDepth: Record<string, Record<string, number>> = {};
+    for (const job of this.live.values()) {
+      if (job.status === 'preempted') preempted++;
+      if (job.status !== 'queued') continue;
+      const byClass = (queueDepth[job.tenant] ??= {});
+      byClass[job.priority] = (byClass[job.priority] ?? 0) + 1;
     }
-    return Object.freeze({ jobs, queued: this.queued, running: this.byAllocation.size, capacity, utilisation, tenants, decisions: this.decisions });
+    jobs.queued = this.queued;
+    jobs.preempted = preempted;
+    jobs.running = this.byAllocation.size - preempted;
+    const tenants: Record<string, ManagerMetrics['tenants'][string]> = {};
+    for (const tenant of new Set([...this.ledger.tenants(), ...Object.keys(queueDepth)])) {
+      const queued = Object.values(queueDepth[tenant] ?? {}).reduce((a, b) => a + b, 0);
+      tenants[tenant] = { usage: this.ledger.usage(tenant), dominantShare: this.ledger.dominantShare(tenant, this.totals), weight: this.ledger.weight(tenant), queued, running: this.ledger.running(tenant) };
+    }
+    return Object.freeze({
+      jobs,
+      queued: this.queued,
+      running: jobs.running,
+      capacity,
+      utilisation,
+      tenants,
+      decisions: this.decisions,
+      packingEfficiency: this.packingEfficiency(),
+      preemptions: this.stats.preemptions(),
+      quotaRejections: this.stats.quotaRejections(),
+      queueDepth,
+      schedulingLatency: this.stats.schedulingLatency(),
+    });
+  }
+
+  /** Mean over non-empty nodes of the node's mean utilisation across its dimensions. */
+  private packingEfficiency(): number {
+    let sum = 0;
+    let used = 0;
+    for (const node of this.books.nodes.values()) {
+      if (node.allocationCount === 0) continue;
+      let share = 0;
+      let dims = 0;
+      for (const d of node.group.dims) {
+        const cap = node.capacity[d] as number;
+        if (cap <= 0) continue;
+        share += (cap - (node.free[d] as number)) / cap;
+        dims++;
+      }
+      sum += dims === 0 ? 0 : share / dims;
+      used++;
+    }
+    return used === 0 ? 0 : sum / used;
   }
 
   // ---- the scheduling cycle ------------------------------------------------------------------------
@@ -334,16 +448,22 @@ export class AllocationManager {
    * a decision costs O(tenants + window), not O(queued jobs).
    */
   private schedule(): void {
-    const reservations = this.reservations;
-    if (reservations !== undefined) {
-      // reserved jobs take the room that freed on their node before anyone else may
-      for (const job of reservations.jobs()) this.refreshParse(job);
-      reservations.serve(this.stamp, this.begin, this.underCap);
+    this.endGracePeriods();
+    // each round that preempts marks at least one running job preempted: rounds are finite
+    for (;;) {
+      this.serveReservations();
+      this.serveBands();
+      if (this.reservations.consider(this.bands.heads(), this.clock(), this.canStart)) this.serveReservations();
+      this.settleWaves();
+      if (!this.preempt()) return;
+      this.endGracePeriods();
     }
-    this.serveBands();
-    if (reservations !== undefined && reservations.consider(this.bands.heads(), this.clock(), this.underCap)) {
-      reservations.serve(this.stamp, this.begin, this.underCap);
-    }
+  }
+
+  /** Reserved and nominated jobs take the room that freed on their node before anyone else may. */
+  private serveReservations(): void {
+    for (const job of this.reservations.jobs()) this.refreshParse(job);
+    this.reservations.serve(this.stamp, this.begin, this.canStart);
   }
 
   /** When a job starting now was created and when it expires. */
@@ -354,9 +474,15 @@ export class AllocationManager {
 
   private readonly begin = (job: JobRecord, allocation: Allocation): void => this.start(job, allocation);
 
-  /** Its category (if any) has a free slot. */
-  private readonly underCap = (job: JobRecord): boolean =>
-    job.category === undefined || (this.runningByCategory.get(job.category) ?? 0) < (this.caps.get(job.category) ?? Infinity);
+  /** Why the job may not start now whatever the room: its category's cap, its back-off, its tenant's quota. */
+  private holdBack(job: JobRecord): QueuedReason | undefined {
+    if (job.category !== undefined && (this.runningByCategory.get(job.category) ?? 0) >= (this.caps.get(job.category) ?? Infinity)) return 'concurrency-limit';
+    if (job.backoffUntil !== undefined && job.backoffUntil > this.clock()) return 'backoff';
+    if (!this.ledger.checkQuota(job.tenant, job.priority, job.demand).ok) return 'quota';
+    return undefined;
+  }
+
+  private readonly canStart = (job: JobRecord): boolean => this.holdBack(job) === undefined;
 
   private serveBands(): void {
     for (const open of this.bands.openBands()) {
@@ -381,8 +507,14 @@ export class AllocationManager {
     // jobs of a shape that just failed would fail again: the window costs O(distinct shapes)
     let failed: Set<string> | undefined;
     for (const job of queue.window(this.backfillWindow)) {
-      if (!this.underCap(job)) {
-        job.reason = 'concurrency-limit';
+      // once a victim has left for it, a preemptor starts only on its node (it takes that room)
+      if (job.nominatedNode !== undefined && this.roomFreedFor(job)) {
+        job.reason = 'preempting';
+        continue;
+      }
+      const heldBack = this.holdBack(job);
+      if (heldBack !== undefined) {
+        job.reason = heldBack;
         continue;
       }
       if (failed?.has(job.shape) === true) {
@@ -415,6 +547,108 @@ export class AllocationManager {
       running: ledger.running(tenant),
       headSequence: (queue.head() as JobRecord).sequence,
     };
+  }
+
+  // ---- preemption ----------------------------------------------------------------------------------
+
+  /**
+   * Gives each queue head that cannot be placed, from the highest band down, a chance to evict
+   * running jobs (see `planPreemption` for who and where). A head looks again only after something
+   * changed that could give it victims. Returns whether anyone was preempted.
+   */
+  private preempt(): boolean {
+    if (this.preemption === undefined) return false;
+    const now = this.clock();
+    let preempted = false;
+    for (const queue of this.bands.queuesByBand()) {
+      // jobs of a shape that found no victims would find none again
+      const failed = new Set<string>();
+      for (const job of queue.window(this.backfillWindow)) {
+        if (job.nominatedNode !== undefined || this.reservations.has(job) || job.replicas !== 1 || failed.has(job.shape)) continue;
+        if (job.preemptionCheckedAt === this.changes || this.holdBack(job) !== undefined) continue;
+        if (this.tryPreempt(job, now)) preempted = true;
+        else failed.add(job.shape);
+      }
+    }
+    return preempted;
+  }
+
+  /** Looks for victims for one queued job; evicts them and nominates the job if found. */
+  private tryPreempt(job: JobRecord, now: number): boolean {
+    // a policy that ignores priority classes (fifo) does not let them evict either
+    const byPriority = job.klass.canPreempt && this.policy.ignoresPriority !== true;
+    job.preemptionCheckedAt = this.changes;
+    if (!byPriority && this.burstRunning === 0) return false;
+    this.refreshParse(job);
+    const quota = this.ledger.checkQuota(job.tenant, job.priority, job.demand);
+    // only a job within its tenant's hard quota may take back room others borrowed (burst)
+    const reclaimsBurst = quota.ok && !quota.burst;
+    const isVictim = (victim: JobRecord): boolean =>
+      victim.status === 'running' &&
+      victim.klass.preemptible &&
+      now - (victim.startedAt as number) >= victim.klass.minRuntimeMs &&
+      ((byPriority && victim.klass.value < job.klass.value) || (reclaimsBurst && victim.burst && victim.tenant !== job.tenant && victim.klass.value <= job.klass.value));
+    const plan = planPreemption(job, this.books.nodes.values(), this.running, isVictim, this.reservations.nodeIds(), now);
+    if (plan === undefined) return false;
+    for (const victim of plan.victims) this.markPreempted(victim, job, plan.node.id, now);
+    this.waves.set(job, plan.victims);
+    this.reservations.nominate(job, plan.node);
+    job.reason = 'preempting';
+    return true;
+  }
+
+  private markPreempted(victim: JobRecord, preemptor: JobRecord, nodeId: string, now: number): void {
+    victim.status = 'preempted';
+    victim.preemptedBy = preemptor.id;
+    victim.graceEndsAt = now + victim.klass.preemptionGraceMs;
+    this.graceEnds.push(victim.graceEndsAt, victim);
+    this.stats.preempted(preemptor.klass.name, victim.klass.name);
+    this.events.defer('preempted', Object.freeze({ victim: jobView(victim), preemptor: jobView(preemptor), graceEndsAt: victim.graceEndsAt, nodeId }));
+  }
+
+  /** Whether a victim of the job's wave has already left (its room is being held for the job). */
+  private roomFreedFor(preemptor: JobRecord): boolean {
+    return this.waves.get(preemptor)?.some((victim) => victim.status !== 'preempted' || victim.preemptedBy !== preemptor.id) ?? false;
+  }
+
+  /**
+   * A wave ends when its preemptor is no longer nominated: it started (on its node or, when room
+   * freed elsewhere before any victim left, on another), ended, or its node went away. Victims
+   * still in their grace period are not needed any more: they keep running (`reprieved`), so no
+   * job is evicted for room that its preemptor then does not take.
+   */
+  private settleWaves(): void {
+    for (const [preemptor, victims] of this.waves) {
+      if (preemptor.nominatedNode !== undefined && preemptor.status === 'queued') continue;
+      this.waves.delete(preemptor);
+      for (const victim of victims) {
+        if (victim.status !== 'preempted' || victim.preemptedBy !== preemptor.id) continue;
+        victim.status = 'running';
+        victim.graceEndsAt = undefined;
+        victim.preemptedBy = undefined;
+        this.events.defer('reprieved', jobView(victim));
+      }
+    }
+  }
+
+  /** Preempted jobs whose grace period is over lose their resources and queue again; back-offs that ended reopen queues. */
+  private endGracePeriods(): void {
+    const now = this.clock();
+    for (let job = this.graceEnds.popDue(now); job !== undefined; job = this.graceEnds.popDue(now)) {
+      if (job.status === 'preempted' && job.graceEndsAt !== undefined && job.graceEndsAt <= now) this.evictPreempted(job);
+    }
+    let reopened = false;
+    while (this.backoffEnds.popDue(now) !== undefined) reopened = true;
+    if (reopened) this.bands.unblockAll();
+  }
+
+  /** A preempted job gives its resources back and waits again, first in its queue, after a back-off. */
+  private evictPreempted(job: JobRecord): void {
+    const now = this.clock();
+    this.pool.release((job.allocation as Allocation).id);
+    job.backoffUntil = now + (this.preemption?.backoffMs ?? 0);
+    this.backoffEnds.push(job.backoffUntil, job);
+    this.requeue(job, job.preemptedBy === undefined ? 'released as preempted' : `preempted by job ${job.preemptedBy}`);
   }
 
   // ---- state changes -------------------------------------------------------------------------------
@@ -451,6 +685,7 @@ export class AllocationManager {
       id,
       tenant: parsed.tenant,
       priority: parsed.priorityClass.name,
+      klass: parsed.priorityClass,
       band,
       category: parsed.category,
       resources: parsed.request.resources,
@@ -459,8 +694,10 @@ export class AllocationManager {
       submittedAt: this.clock(),
       deadline: parsed.deadline,
       ttlMs: parsed.ttlMs,
+      estimatedRuntimeMs: parsed.estimatedRuntimeMs,
       input: parsed.poolRequest,
       shape: shapeOf(parsed.poolRequest),
+      demand: this.demandOf(parsed),
       parsed: parsed.request,
       parsedWith: this.pool.dimensionCount,
       status: 'queued',
@@ -472,9 +709,21 @@ export class AllocationManager {
       endedAt: undefined,
       expiresAt: undefined,
       reason: undefined,
+      burst: false,
+      preemptedBy: undefined,
+      graceEndsAt: undefined,
+      backoffUntil: undefined,
+      nominatedNode: undefined,
+      preemptionCheckedAt: -1,
     };
     if (this.queued >= this.maxQueued) return this.reject(job, 'QUEUE_FULL', `the queue holds ${this.queued} jobs, the most allowed (maxQueued)`);
     if (!this.pool.couldEverFit(job.parsed)) return this.reject(job, 'UNSATISFIABLE', 'no node could hold it even empty (too large, or no node matches its selector and taints)');
+    const quota = this.ledger.checkQuota(job.tenant, job.priority, job.demand);
+    if (!quota.ok && this.ledger.quota(job.tenant)?.onExceed === 'reject') {
+      const { dimension, used, limit, requested } = quota.shortfall;
+      this.stats.quotaRejected(job.tenant);
+      return this.reject(job, 'QUOTA_EXCEEDED', `tenant "${job.tenant}" would use ${used + requested} ${dimension}, past its quota of ${limit} (${used} in use, ${requested} asked)`, quota.shortfall);
+    }
     this.live.set(id, job);
     const position = this.enqueue(job);
     this.schedule();
@@ -484,9 +733,21 @@ export class AllocationManager {
   }
 
   private queuedResult(job: JobRecord, position: number): SubmitResult {
+    const none = Object.freeze({});
     if (job.reason === 'concurrency-limit') {
       const category = job.category as string;
-      return Object.freeze({ status: 'queued', jobId: job.id, reason: 'concurrency-limit', message: `Category "${category}" has ${this.runningByCategory.get(category) ?? 0} running jobs, its limit.`, available: Object.freeze({}), required: Object.freeze({}), position });
+      return Object.freeze({ status: 'queued', jobId: job.id, reason: 'concurrency-limit', message: `Category "${category}" has ${this.runningByCategory.get(category) ?? 0} running jobs, its limit.`, available: none, required: none, position });
+    }
+    if (job.reason === 'quota') {
+      const check = this.ledger.checkQuota(job.tenant, job.priority, job.demand);
+      if (!check.ok) {
+        const { dimension, used, limit, requested } = check.shortfall;
+        const message = `Tenant "${job.tenant}" uses ${used} of its ${limit} ${dimension} quota; the job asks for ${requested}. It waits until the tenant's use falls.`;
+        return Object.freeze({ status: 'queued', jobId: job.id, reason: 'quota', message, available: Object.freeze({ [dimension]: Math.max(0, limit - used) }), required: Object.freeze({ [dimension]: requested }), position });
+      }
+    }
+    if (job.reason === 'preempting') {
+      return Object.freeze({ status: 'queued', jobId: job.id, reason: 'preempting', message: `Preempted lower-priority jobs on node ${job.nominatedNode ?? '?'}; it starts there when they have left.`, available: none, required: none, position });
     }
     // The explanation scans every node: it is worked out when first read (then kept), so that
     // submitting many jobs that wait stays cheap. Read it right away for the state at submit.
@@ -512,13 +773,13 @@ export class AllocationManager {
     };
   }
 
-  private reject(job: JobRecord, code: 'QUEUE_FULL' | 'UNSATISFIABLE', reason: string): SubmitResult {
+  private reject(job: JobRecord, code: RejectCode, reason: string, quota?: QuotaShortfall): SubmitResult {
     job.status = 'rejected';
     job.reason = reason;
     job.endedAt = job.submittedAt;
     this.remember(job);
     this.events.defer('rejected', jobView(job));
-    return Object.freeze({ status: 'rejected', jobId: job.id, code, reason: `Rejected: ${reason}.` });
+    return Object.freeze({ status: 'rejected', jobId: job.id, code, reason: `Rejected: ${reason}.`, ...(quota === undefined ? {} : { quota }) });
   }
 
   private enqueue(job: JobRecord, front = false): number {
@@ -536,20 +797,28 @@ export class AllocationManager {
   }
 
   private start(job: JobRecord, allocation: Allocation): void {
-    this.reservations?.drop(job);
+    this.reservations.drop(job);
     job.queue?.remove(job);
     this.queued--;
     const now = this.clock();
+    this.stats.started(job.priority, now - job.queuedSince);
+    // above the hard quota (a burst class on burst room): the first to go when room is needed
+    const quota = this.ledger.checkQuota(job.tenant, job.priority, job.demand);
+    job.burst = quota.ok && quota.burst;
+    if (job.burst) this.burstRunning++;
     job.status = 'running';
     job.allocation = allocation;
     job.startedAt = now;
     job.reason = undefined;
+    job.backoffUntil = undefined;
     this.byAllocation.set(allocation.id, job);
+    this.running.add(job);
+    this.changes++;
     this.charge(job, 1);
     if (job.category !== undefined) this.runningByCategory.set(job.category, (this.runningByCategory.get(job.category) ?? 0) + 1);
     if (job.ttlMs !== undefined) {
       job.expiresAt = allocation.expiresAt ?? now + job.ttlMs;
-      this.expiry.push(job, job.expiresAt, allocation.id);
+      this.expiry.push(job.expiresAt, { job, allocationId: allocation.id });
     }
     this.decisions++;
     this.events.defer('allocated', allocation, jobView(job));
@@ -559,10 +828,10 @@ export class AllocationManager {
   /** Ends a queued or running job with a final status. */
   private finish(job: JobRecord, status: JobStatus, reason: string | undefined): void {
     if (job.status === 'queued') {
-      this.reservations?.drop(job);
+      this.reservations.drop(job);
       job.queue?.remove(job);
       this.queued--;
-    } else if (job.status === 'running') {
+    } else if (job.status === 'running' || job.status === 'preempted') {
       this.pool.release((job.allocation as Allocation).id);
       this.stopRunning(job);
       this.bands.unblockAll();
@@ -587,6 +856,8 @@ export class AllocationManager {
     job.allocation = undefined;
     job.startedAt = undefined;
     job.expiresAt = undefined;
+    job.graceEndsAt = undefined;
+    job.preemptionCheckedAt = -1;
     job.reason = reason;
     this.enqueue(job, true);
     this.bands.unblockAll();
@@ -595,6 +866,10 @@ export class AllocationManager {
 
   private stopRunning(job: JobRecord): void {
     this.byAllocation.delete((job.allocation as Allocation).id);
+    this.running.remove(job);
+    if (job.burst) this.burstRunning--;
+    job.burst = false;
+    job.graceEndsAt = undefined;
     this.charge(job, -1);
     if (job.category !== undefined) this.runningByCategory.set(job.category, (this.runningByCategory.get(job.category) ?? 1) - 1);
   }
@@ -602,10 +877,9 @@ export class AllocationManager {
   private expireDue(): string[] {
     const now = this.clock();
     const expired: string[] = [];
-    for (let next = this.expiry.peek(); next !== undefined && next.at <= now; next = this.expiry.peek()) {
-      this.expiry.pop();
+    for (let next = this.expiry.popDue(now); next !== undefined; next = this.expiry.popDue(now)) {
       const { job, allocationId } = next;
-      if (job.status !== 'running' || job.allocation?.id !== allocationId) continue; // stale entry
+      if ((job.status !== 'running' && job.status !== 'preempted') || job.allocation?.id !== allocationId) continue; // stale entry
       const allocation = job.allocation;
       this.finish(job, 'expired', `TTL of ${job.ttlMs} ms passed`);
       this.events.defer('expired', allocation, jobView(job));
@@ -616,9 +890,15 @@ export class AllocationManager {
 
   /** Adds or removes a running job's resources (replicas × one replica, exact) to its tenant's usage. */
   private charge(job: JobRecord, sign: 1 | -1): void {
-    const { nonZero, amounts } = job.parsed.dense;
-    const names = nonZero.map((d) => this.books.space.dimensions[d] as string);
-    this.ledger.charge(job.tenant, names, nonZero.map((d) => (amounts[d] as number) * job.replicas), sign);
+    this.ledger.charge(job.tenant, job.demand, sign);
+  }
+
+  /** All replicas' scaled demand by dimension name. */
+  private demandOf(parsed: ParsedJobRequest): ReadonlyMap<string, number> {
+    const { nonZero, amounts } = parsed.request.dense;
+    const demand = new Map<string, number>();
+    for (const d of nonZero) demand.set(this.books.space.dimensions[d] as string, (amounts[d] as number) * parsed.request.replicas);
+    return demand;
   }
 
   private remember(job: JobRecord): void {
@@ -674,7 +954,7 @@ export class AllocationManager {
     if (this.timer !== undefined) host.clearTimeout(this.timer);
     this.timer = undefined;
     const now = this.clock();
-    const at = Math.min(this.expiry.peek()?.at ?? Infinity, this.reservations?.nextDue(this.bands.heads(), now) ?? Infinity);
+    const at = Math.min(this.expiry.nextAt(), this.graceEnds.nextAt(), this.backoffEnds.nextAt(), this.reservations.nextDue(this.bands.heads(), now));
     if (at === Infinity) return;
     const handle = host.setTimeout(() => {
       this.timer = undefined;
@@ -689,4 +969,8 @@ export class AllocationManager {
 /** Requests with the same shape fit in exactly the same places. */
 function shapeOf(request: JobRequest | import('../pool/index.js').AllocationRequest): string {
   return JSON.stringify([request.resources, request.replicas ?? 1, request.spread ?? false, request.nodeSelector ?? {}, request.tolerations ?? []]);
+}
+
+function requireTenant(tenant: unknown): asserts tenant is string {
+  if (typeof tenant !== 'string' || tenant.length === 0) throw new FairpackError('INVALID_OPTION', `Expected a tenant id (non-empty string), got ${describeValue(tenant)}.`);
 }

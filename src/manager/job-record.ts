@@ -2,13 +2,14 @@ import type { Allocation } from '../pool/index.js';
 import type { ParsedRequest } from '../pool/request.js';
 import type { Resources } from '../resources/index.js';
 import type { JobQueue } from './job-queue.js';
-import type { JobStatus, JobView } from './types.js';
+import type { JobStatus, JobView, PriorityClass } from './types.js';
 
 /** The manager's mutable record of one job. */
 export interface JobRecord {
   readonly id: string;
   readonly tenant: string;
   readonly priority: string;
+  readonly klass: PriorityClass;
   readonly band: number;
   readonly category: string | undefined;
   readonly resources: Resources;
@@ -18,10 +19,13 @@ export interface JobRecord {
   readonly submittedAt: number;
   readonly deadline: number | undefined;
   readonly ttlMs: number | undefined;
+  readonly estimatedRuntimeMs: number | undefined;
   /** The original request, kept to re-parse it when the pool learns new dimensions. */
   readonly input: unknown;
   /** Placement-relevant fields as a key: jobs of one shape fit in exactly the same places. */
   readonly shape: string;
+  /** All replicas' demand, scaled, by dimension name (what its tenant's usage and quota count). */
+  readonly demand: ReadonlyMap<string, number>;
   parsed: ParsedRequest;
   parsedWith: number;
   status: JobStatus;
@@ -36,6 +40,18 @@ export interface JobRecord {
   endedAt: number | undefined;
   expiresAt: number | undefined;
   reason: string | undefined;
+  /** Started above its tenant's hard quota (burst room): the first preemption victim. */
+  burst: boolean;
+  /** The job that evicted it (kept after it is re-queued). */
+  preemptedBy: string | undefined;
+  /** While `preempted`: when its grace period ends. */
+  graceEndsAt: number | undefined;
+  /** After a preemption: it may not start before this. */
+  backoffUntil: number | undefined;
+  /** After it preempted: the node being freed for it; it starts only there. */
+  nominatedNode: string | undefined;
+  /** The manager's change count when it last looked for victims in vain (not again until it changes). */
+  preemptionCheckedAt: number;
 }
 
 export function jobView(job: JobRecord): JobView {
@@ -54,5 +70,11 @@ export function jobView(job: JobRecord): JobView {
     ...(job.reason === undefined ? {} : { reason: job.reason }),
     ...(job.deadline === undefined ? {} : { deadline: job.deadline }),
     ...(job.expiresAt === undefined ? {} : { expiresAt: job.expiresAt }),
+    ...(job.estimatedRuntimeMs === undefined ? {} : { estimatedRuntimeMs: job.estimatedRuntimeMs }),
+    ...(job.preemptedBy === undefined ? {} : { preemptedBy: job.preemptedBy }),
+    ...(job.graceEndsAt === undefined ? {} : { graceEndsAt: job.graceEndsAt }),
+    ...(job.backoffUntil === undefined ? {} : { backoffUntil: job.backoffUntil }),
+    ...(job.nominatedNode === undefined ? {} : { nominatedNode: job.nominatedNode }),
+    ...(job.burst ? { burst: true } : {}),
   });
 }

@@ -26,16 +26,27 @@ export function concurrencyOption(concurrency: unknown): Map<string, number> {
   return caps;
 }
 
-export function starvationOption(option: unknown, pool: ResourcePool, books: PoolInternals): Reservations | undefined {
-  if (option === false) return undefined;
+/** The reservations (starvation bound and preemption nominations); `starvation: false` keeps only nominations. */
+export function reservationsOption(option: unknown, pool: ResourcePool, books: PoolInternals, roomFreed: () => void): Reservations {
+  if (option === false) return new Reservations(pool, books, undefined, roomFreed);
   const afterMs = option === undefined ? 60_000 : isPlainRecord(option) ? option['afterMs'] : undefined;
   if (typeof afterMs !== 'number' || !Number.isFinite(afterMs) || afterMs < 0) {
     throw new FairpackError('INVALID_OPTION', `Expected \`starvation\` to be { afterMs: number >= 0 } or false, got ${describeValue(option)}.`, { option: 'starvation' });
   }
-  return new Reservations(pool, books, afterMs);
+  return new Reservations(pool, books, afterMs, roomFreed);
 }
 
 /** Timers take at most 2^31 − 1 ms (longer ones fire at once); a later deadline re-arms on the way. */
 export function timerDelay(ms: number): number {
   return Math.min(Math.max(0, ms), 2 ** 31 - 1);
+}
+
+/** `preemption: false` (off) or `{ backoffMs? }`; undefined when off. */
+export function preemptionOption(option: unknown): { readonly backoffMs: number } | undefined {
+  if (option === false) return undefined;
+  const backoffMs = option === undefined ? 5_000 : isPlainRecord(option) && Object.keys(option).every((k) => k === 'backoffMs') ? (option['backoffMs'] ?? 5_000) : undefined;
+  if (typeof backoffMs !== 'number' || Number.isNaN(backoffMs) || backoffMs < 0) {
+    throw new FairpackError('INVALID_OPTION', `Expected \`preemption\` to be { backoffMs?: number >= 0 } or false, got ${describeValue(option)}.`, { option: 'preemption' });
+  }
+  return { backoffMs };
 }

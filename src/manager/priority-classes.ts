@@ -1,31 +1,40 @@
 import { FairpackError, describeValue } from '../errors.js';
 import { isPlainRecord } from '../resources/index.js';
-import type { PriorityClass } from './types.js';
+import type { PriorityClass, PriorityClassSpec } from './types.js';
 
-/** The seed's classes, highest first, with Kubernetes-like spaced values. */
-export const DEFAULT_PRIORITY_CLASSES: readonly PriorityClass[] = Object.freeze([
-  { name: 'real-time', value: 1000 },
-  { name: 'high', value: 100 },
-  { name: 'default', value: 0 },
-  { name: 'low', value: -100 },
-  { name: 'best-effort', value: -1000 },
-]);
+const DEFAULT_GRACE_MS = 30_000;
+const SPEC_KEYS = new Set(['name', 'value', 'preemptionGraceMs', 'preemptible', 'canPreempt', 'minRuntimeMs']);
+
+/**
+ * The seed's classes, highest first, with Kubernetes-like spaced values. Only `real-time` and
+ * `high` jobs preempt by default (an ordinary job never evicts anyone unless configured to);
+ * `real-time` jobs are never evicted. Victims get Kubernetes' default 30 s grace period.
+ */
+export const DEFAULT_PRIORITY_CLASSES: readonly PriorityClass[] = Object.freeze(
+  (
+    [
+      { name: 'real-time', value: 1000, preemptible: false, canPreempt: true },
+      { name: 'high', value: 100, preemptible: true, canPreempt: true },
+      { name: 'default', value: 0, preemptible: true, canPreempt: false },
+      { name: 'low', value: -100, preemptible: true, canPreempt: false },
+      { name: 'best-effort', value: -1000, preemptible: true, canPreempt: false },
+    ] as const
+  ).map((spec) => Object.freeze({ ...spec, preemptionGraceMs: DEFAULT_GRACE_MS, minRuntimeMs: 0 })),
+);
 
 export class PriorityClasses {
   private readonly byName = new Map<string, PriorityClass>();
 
   constructor(classes: unknown = DEFAULT_PRIORITY_CLASSES) {
     if (!Array.isArray(classes) || classes.length === 0) {
-      throw new FairpackError('INVALID_OPTION', `Expected \`priorityClasses\` to be a non-empty array of { name, value }, got ${describeValue(classes)}.`, { option: 'priorityClasses' });
+      throw new FairpackError('INVALID_OPTION', `Expected \`priorityClasses\` to be a non-empty array of { name, value, … }, got ${describeValue(classes)}.`, { option: 'priorityClasses' });
     }
     for (const entry of classes as unknown[]) {
-      if (!isPlainRecord(entry) || typeof entry['name'] !== 'string' || entry['name'].length === 0 || typeof entry['value'] !== 'number' || !Number.isFinite(entry['value'])) {
-        throw new FairpackError('INVALID_OPTION', `Expected each priority class to be { name: non-empty string, value: finite number }, got ${describeValue(entry)}.`, { option: 'priorityClasses' });
+      const parsed = parseClass(entry);
+      if (this.byName.has(parsed.name)) {
+        throw new FairpackError('INVALID_OPTION', `Expected unique priority class names, got "${parsed.name}" twice.`, { option: 'priorityClasses' });
       }
-      if (this.byName.has(entry['name'])) {
-        throw new FairpackError('INVALID_OPTION', `Expected unique priority class names, got "${entry['name']}" twice.`, { option: 'priorityClasses' });
-      }
-      this.byName.set(entry['name'], Object.freeze({ name: entry['name'], value: entry['value'] }));
+      this.byName.set(parsed.name, parsed);
     }
     if (!this.byName.has('default')) {
       throw new FairpackError('INVALID_OPTION', 'Expected `priorityClasses` to include a class named "default" (jobs without `priority` get it).', { option: 'priorityClasses' });
@@ -40,8 +49,50 @@ export class PriorityClasses {
     return found;
   }
 
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
   /** Highest first. */
   list(): PriorityClass[] {
     return [...this.byName.values()].sort((a, b) => b.value - a.value);
   }
+
+  /** Whether any class may preempt at all (if none can, the manager never looks for victims). */
+  anyCanPreempt(): boolean {
+    for (const c of this.byName.values()) if (c.canPreempt) return true;
+    return false;
+  }
+}
+
+function parseClass(entry: unknown): PriorityClass {
+  const expected = '{ name: non-empty string, value: finite number, preemptionGraceMs?: number >= 0, preemptible?: boolean, canPreempt?: boolean, minRuntimeMs?: number >= 0 }';
+  if (!isPlainRecord(entry) || typeof entry['name'] !== 'string' || entry['name'].length === 0 || typeof entry['value'] !== 'number' || !Number.isFinite(entry['value'])) {
+    throw new FairpackError('INVALID_OPTION', `Expected each priority class to be ${expected}, got ${describeValue(entry)}.`, { option: 'priorityClasses' });
+  }
+  const name = entry['name'];
+  for (const key of Object.keys(entry)) {
+    if (!SPEC_KEYS.has(key)) throw new FairpackError('INVALID_OPTION', `Unknown field \`${key}\` in priority class "${name}". Expected ${expected}.`, { option: 'priorityClasses' });
+  }
+  const spec = entry as unknown as PriorityClassSpec;
+  const duration = (field: 'preemptionGraceMs' | 'minRuntimeMs', fallback: number): number => {
+    const value = spec[field] ?? fallback;
+    if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+      throw new FairpackError('INVALID_OPTION', `Expected \`${field}\` of priority class "${name}" to be a number of milliseconds >= 0, got ${describeValue(value)}.`, { option: 'priorityClasses' });
+    }
+    return value;
+  };
+  const flag = (field: 'preemptible' | 'canPreempt', fallback: boolean): boolean => {
+    const value = spec[field] ?? fallback;
+    if (typeof value !== 'boolean') throw new FairpackError('INVALID_OPTION', `Expected \`${field}\` of priority class "${name}" to be a boolean, got ${describeValue(value)}.`, { option: 'priorityClasses' });
+    return value;
+  };
+  return Object.freeze({
+    name,
+    value: spec.value,
+    preemptionGraceMs: duration('preemptionGraceMs', DEFAULT_GRACE_MS),
+    preemptible: flag('preemptible', true),
+    canPreempt: flag('canPreempt', false),
+    minRuntimeMs: duration('minRuntimeMs', 0),
+  });
 }

@@ -43,6 +43,14 @@ export class QueueBands {
     }
   }
 
+  /** Every non-empty queue, highest band first, then by its head's arrival (deterministic). */
+  *queuesByBand(): Generator<JobQueue> {
+    for (const band of this.order) {
+      const queues = [...(this.bands.get(band)?.values() ?? [])].filter((q) => q.length > 0);
+      yield* queues.sort((a, b) => (a.head() as JobRecord).sequence - (b.head() as JobRecord).sequence);
+    }
+  }
+
   /** Room freed (or a node came): every queue is worth trying again. */
   unblockAll(): void {
     for (const tenants of this.bands.values()) for (const queue of tenants.values()) queue.blocked = false;

@@ -16,11 +16,17 @@ interface Reservation {
 export const HOLD_TENANT = '\u0000reservation';
 
 /**
+ * Room held on one node for one job, by placeholder allocations in the pool. Two uses:
+ *
  * The starvation bound. A queue head that has waited `afterMs` gets a node: the eligible node
  * large enough for it that is closest to fitting it now. From then on every bit of room that
  * frees on that node is held for it by a placeholder allocation in the pool (so no other job can
  * take it, and the books still balance), until the job fits there and is placed. Backfill goes on
  * everywhere else. Gangs (replicas > 1) are not given reservations.
+ *
+ * Preemption nominations. A job that preempted is nominated to the victims' node: the room they
+ * free (and whatever was free there already) is held for it the same way, so nobody else takes
+ * what was freed for it, and it starts only there (`job.nominatedNode`).
  */
 export class Reservations {
   private readonly byJob = new Map<JobRecord, Reservation>();
@@ -28,11 +34,26 @@ export class Reservations {
   constructor(
     private readonly pool: ResourcePool,
     private readonly books: PoolInternals,
-    readonly afterMs: number,
+    /** Undefined: no starvation bound (nominations still work). */
+    readonly afterMs: number | undefined,
+    /** Held room went back to the pool for anyone: queues blocked for room are worth a new try. */
+    private readonly roomFreed: () => void,
   ) {}
 
   has(job: JobRecord): boolean {
     return this.byJob.has(job);
+  }
+
+  /** Ids of nodes with a reservation: preemption and new reservations look elsewhere. */
+  nodeIds(): Set<string> {
+    return new Set([...this.byJob.values()].map((r) => r.node.id));
+  }
+
+  /** Holds the room on `node` for a job that preempted there (see the class comment). */
+  nominate(job: JobRecord, node: NodeState): void {
+    this.drop(job);
+    this.byJob.set(job, { job, node, hold: undefined });
+    job.nominatedNode = node.id;
   }
 
   isHold(allocationId: string): boolean {
@@ -50,12 +71,13 @@ export class Reservations {
       this.releaseHold(reservation);
       const { job, node } = reservation;
       if (this.books.nodes.get(node.id) !== node || !isEligible(node, job.parsed)) {
-        this.byJob.delete(job);
+        this.forget(job);
+        this.roomFreed();
         continue;
       }
       const { nonZero, amounts } = job.parsed.dense;
       if (canStart(job) && nonZero.every((d) => (node.free[d] as number) >= (amounts[d] as number))) {
-        this.byJob.delete(job);
+        this.forget(job);
         start(job, this.pool.commitPlacement(job.parsed, [node], times(job)));
         continue;
       }
@@ -73,6 +95,7 @@ export class Reservations {
   /** Reserves a node for each starving head that has none yet; true if any was added. */
   consider(heads: Iterable<JobRecord>, now: number, canStart: (job: JobRecord) => boolean): boolean {
     let added = false;
+    if (this.afterMs === undefined) return false;
     for (const job of heads) {
       // a job held back by its concurrency cap waits for the cap, not for room
       if (this.byJob.has(job) || job.replicas !== 1 || now - job.queuedSince < this.afterMs || !canStart(job)) continue;
@@ -95,6 +118,7 @@ export class Reservations {
    */
   nextDue(heads: Iterable<JobRecord>, now: number): number {
     let next = Infinity;
+    if (this.afterMs === undefined) return next;
     for (const job of heads) {
       const due = job.queuedSince + this.afterMs;
       if (!this.byJob.has(job) && job.replicas === 1 && due > now) next = Math.min(next, due);
@@ -107,7 +131,7 @@ export class Reservations {
     for (const reservation of [...this.byJob.values()]) {
       if (reservation.node.id !== nodeId) continue;
       this.releaseHold(reservation);
-      this.byJob.delete(reservation.job);
+      this.forget(reservation.job);
     }
   }
 
@@ -115,8 +139,15 @@ export class Reservations {
   drop(job: JobRecord): void {
     const reservation = this.byJob.get(job);
     if (reservation === undefined) return;
+    const held = reservation.hold !== undefined;
     this.releaseHold(reservation);
+    this.forget(job);
+    if (held) this.roomFreed();
+  }
+
+  private forget(job: JobRecord): void {
     this.byJob.delete(job);
+    job.nominatedNode = undefined;
   }
 
   /** Reservations whose hold was evicted with a removed node. */
@@ -132,12 +163,12 @@ export class Reservations {
 
   /** Eligible, large enough when empty, not reserved already; least relative shortfall now, then node order. */
   private closestNode(job: JobRecord): NodeState | undefined {
-    const reserved = new Set([...this.byJob.values()].map((r) => r.node));
+    const reserved = this.nodeIds();
     const { nonZero, amounts } = job.parsed.dense;
     let best: NodeState | undefined;
     let bestGap = Infinity;
     for (const node of this.books.nodes.values()) {
-      if (reserved.has(node) || !isEligible(node, job.parsed)) continue;
+      if (reserved.has(node.id) || !isEligible(node, job.parsed)) continue;
       if (!nonZero.every((d) => (node.capacity[d] as number) >= (amounts[d] as number))) continue;
       let gap = 0;
       for (const d of nonZero) gap += Math.max(0, (amounts[d] as number) - (node.free[d] as number)) / (amounts[d] as number);

@@ -1,12 +1,18 @@
 import { FairpackError, describeValue } from '../errors.js';
 import { type Resources, type Scale, fromScaled, isPlainRecord } from '../resources/index.js';
+import { type QuotaCheck, type TenantQuota, checkQuota, parseQuota } from './quotas.js';
 
 interface TenantAccount {
   weight: number;
   /** Scaled usage per dimension name. */
   readonly usage: Map<string, number>;
   running: number;
+  quota: TenantQuota | undefined;
 }
+
+const TENANT_KEYS = new Set(['weight', 'quota', 'onExceed', 'burst', 'burstClasses']);
+
+const UNLIMITED: QuotaCheck = Object.freeze({ ok: true, burst: false });
 
 /**
  * Per-tenant usage, exact (scaled integers), and the dominant share DRF ranks by:
@@ -18,17 +24,41 @@ export class TenantLedger {
   constructor(
     private readonly scale: Scale,
     tenants: unknown,
+    private readonly isClass: (name: string) => boolean,
   ) {
     if (tenants === undefined) return;
     if (!isPlainRecord(tenants)) {
-      throw new FairpackError('INVALID_OPTION', `Expected \`tenants\` to be an object of tenant id → { weight? }, got ${describeValue(tenants)}.`, { option: 'tenants' });
+      throw new FairpackError('INVALID_OPTION', `Expected \`tenants\` to be an object of tenant id → { weight?, quota?, onExceed?, burst?, burstClasses? }, got ${describeValue(tenants)}.`, { option: 'tenants' });
     }
     for (const [tenant, options] of Object.entries(tenants)) {
-      if (!isPlainRecord(options) || Object.keys(options).some((key) => key !== 'weight')) {
-        throw new FairpackError('INVALID_OPTION', `Expected \`tenants.${tenant}\` to be an object { weight? }, got ${isPlainRecord(options) ? `keys ${Object.keys(options).join(', ')}` : describeValue(options)}.`, { option: 'tenants' });
+      if (!isPlainRecord(options) || Object.keys(options).some((key) => !TENANT_KEYS.has(key))) {
+        throw new FairpackError('INVALID_OPTION', `Expected \`tenants.${tenant}\` to be an object { weight?, quota?, onExceed?, burst?, burstClasses? }, got ${isPlainRecord(options) ? `keys ${Object.keys(options).join(', ')}` : describeValue(options)}.`, { option: 'tenants' });
       }
-      this.setWeight(tenant, options['weight'] ?? 1);
+      const { weight, quota, ...settings } = options;
+      if (quota === undefined && Object.keys(settings).length > 0) {
+        throw new FairpackError('INVALID_OPTION', `Expected \`tenants.${tenant}.quota\` alongside ${Object.keys(settings).join(', ')}: they only apply to a quota.`, { option: 'tenants' });
+      }
+      const parsed = quota === undefined ? undefined : parseQuota(tenant, { quota, ...settings }, scale, isClass);
+      this.setWeight(tenant, weight ?? 1);
+      this.account(tenant).quota = parsed;
     }
+  }
+
+  /** Validates and sets (or with `null`, removes) a tenant's quota. Nothing changes on bad input. */
+  setQuota(tenant: string, quota: unknown, settings: Readonly<Record<string, unknown>>): void {
+    const parsed = quota === null ? undefined : parseQuota(tenant, { quota, ...settings }, this.scale, this.isClass);
+    this.account(tenant).quota = parsed;
+  }
+
+  quota(tenant: string): TenantQuota | undefined {
+    return this.accounts.get(tenant)?.quota;
+  }
+
+  /** Whether `demand` (scaled, by dimension name) fits the tenant's quota now. */
+  checkQuota(tenant: string, priority: string, demand: ReadonlyMap<string, number>): QuotaCheck {
+    const account = this.accounts.get(tenant);
+    if (account?.quota === undefined) return UNLIMITED;
+    return checkQuota(account.quota, tenant, priority, account.usage, demand, this.scale);
   }
 
   setWeight(tenant: string, weight: unknown): void {
@@ -47,10 +77,10 @@ export class TenantLedger {
   }
 
   /** Adds (sign 1) or removes (sign −1) an allocation's scaled amounts. */
-  charge(tenant: string, dims: readonly string[], scaled: readonly number[], sign: 1 | -1): void {
+  charge(tenant: string, demand: ReadonlyMap<string, number>, sign: 1 | -1): void {
     const account = this.account(tenant);
     account.running += sign;
-    dims.forEach((name, i) => account.usage.set(name, (account.usage.get(name) ?? 0) + sign * (scaled[i] as number)));
+    for (const [name, scaled] of demand) account.usage.set(name, (account.usage.get(name) ?? 0) + sign * scaled);
   }
 
   usage(tenant: string): Resources {
@@ -76,7 +106,7 @@ export class TenantLedger {
   private account(tenant: string): TenantAccount {
     let account = this.accounts.get(tenant);
     if (account === undefined) {
-      account = { weight: 1, usage: new Map(), running: 0 };
+      account = { weight: 1, usage: new Map(), running: 0, quota: undefined };
       this.accounts.set(tenant, account);
     }
     return account;

@@ -5,15 +5,74 @@ import type { Resources } from '../resources/index.js';
 
 export type JobStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'expired' | 'preempted' | 'rejected';
 
+/** A priority class as configured (`priorityClasses` option). */
+export interface PriorityClassSpec {
+  readonly name: string;
+  /** Higher values are served first, and may preempt lower ones. */
+  readonly value: number;
+  /** How long a job of this class keeps its resources after it is preempted. @default 30_000 */
+  readonly preemptionGraceMs?: number;
+  /** Whether jobs of this class may be evicted for higher ones. @default true */
+  readonly preemptible?: boolean;
+  /** Whether jobs of this class evict lower ones when they do not fit. @default false (the defaults: real-time and high true) */
+  readonly canPreempt?: boolean;
+  /** A running job of this class younger than this is not evicted (Slurm's PreemptExemptTime). @default 0 */
+  readonly minRuntimeMs?: number;
+}
+
+/** A priority class with every field resolved. */
 export interface PriorityClass {
   readonly name: string;
-  /** Higher values are served first. */
   readonly value: number;
+  readonly preemptionGraceMs: number;
+  readonly preemptible: boolean;
+  readonly canPreempt: boolean;
+  readonly minRuntimeMs: number;
 }
+
+/** What happens to a submission that would take its tenant past its quota. */
+export type QuotaExceedAction = 'reject' | 'queue';
 
 export interface TenantOptions {
   /** Share of the cluster relative to other tenants (DRF divides dominant shares by it). @default 1 */
   readonly weight?: number;
+  /** Hard limit on the sum of the tenant's live allocations, per dimension (dimensions not named are unlimited). */
+  readonly quota?: Resources;
+  /** Past the quota: reject the submission (`QUOTA_EXCEEDED`) or queue it until usage falls. @default 'reject' */
+  readonly onExceed?: QuotaExceedAction;
+  /** Soft quota: jobs of `burstClasses` may use up to `burst` × the limit while the cluster has room. @default 1 */
+  readonly burst?: number;
+  /** Classes allowed to burst. @default ['low'] */
+  readonly burstClasses?: readonly string[];
+}
+
+/** Quota settings for `setQuota` (the limits are its second argument). */
+export interface QuotaSettings {
+  readonly onExceed?: QuotaExceedAction;
+  readonly burst?: number;
+  readonly burstClasses?: readonly string[];
+}
+
+/** A tenant's quota and what it uses now. */
+export interface QuotaView {
+  readonly tenant: string;
+  /** Absent when the tenant has no quota. */
+  readonly limits?: Resources;
+  /** The sum of the tenant's live allocations (running and preempted jobs still in their grace period). */
+  readonly used: Resources;
+  readonly onExceed: QuotaExceedAction;
+  readonly burst: number;
+  readonly burstClasses: readonly string[];
+}
+
+/** The first dimension in which a job would take its tenant past the quota. */
+export interface QuotaShortfall {
+  readonly tenant: string;
+  readonly dimension: string;
+  readonly used: number;
+  readonly limit: number;
+  /** The job's demand in that dimension (all replicas). */
+  readonly requested: number;
 }
 
 export interface AllocationManagerOptions {
@@ -33,8 +92,17 @@ export interface AllocationManagerOptions {
   readonly tenants?: Readonly<Record<string, TenantOptions>>;
   /** At most N running jobs per category: `{ heavy: 2 }`. @default {} */
   readonly concurrency?: Readonly<Record<string, number>>;
-  /** Priority classes, any order. @default real-time 1000, high 100, default 0, low -100, best-effort -1000 */
-  readonly priorityClasses?: readonly PriorityClass[];
+  /**
+   * Priority classes, any order.
+   * @default real-time 1000, high 100, default 0, low -100, best-effort -1000 (see DEFAULT_PRIORITY_CLASSES)
+   */
+  readonly priorityClasses?: readonly PriorityClassSpec[];
+  /**
+   * Preemption: jobs of a class with `canPreempt` evict strictly lower, preemptible jobs when they
+   * do not fit. Victims are re-queued after their grace period and wait `backoffMs` before they
+   * may run again. `false` turns preemption off. @default { backoffMs: 5_000 }
+   */
+  readonly preemption?: { readonly backoffMs?: number } | false;
   /** Clock in milliseconds. @default () => Date.now() */
   readonly now?: () => number;
   /**
@@ -70,7 +138,7 @@ export interface JobRequest extends Omit<AllocationRequest, 'priority' | 'tenant
   readonly ttlMs?: number;
   /** Absolute time (ms) by which the job should start; earlier deadlines go first in their queue. */
   readonly deadline?: number;
-  /** Informational; preemption (planned) prefers victims with the least remaining. */
+  /** How long the job expects to run; preemption evicts the jobs with the least time remaining first. */
   readonly estimatedRuntimeMs?: number;
 }
 
@@ -92,11 +160,33 @@ export interface JobView {
   readonly reason?: string;
   readonly deadline?: number;
   readonly expiresAt?: number;
+  readonly estimatedRuntimeMs?: number;
+  /** Preempted (status `preempted`, or queued again afterwards): the job that evicted it. */
+  readonly preemptedBy?: string;
+  /** Status `preempted`: when it loses its resources and is re-queued. */
+  readonly graceEndsAt?: number;
+  /** Re-queued after a preemption: it may not start before this time. */
+  readonly backoffUntil?: number;
+  /** Queued after preempting: the node whose room is being freed for it (it starts only there). */
+  readonly nominatedNode?: string;
+  /** Running above its tenant's hard quota on burst room: evicted first when room is needed. */
+  readonly burst?: boolean;
 }
 
-export type QueuedReason = 'insufficient-resources' | 'no-eligible-node' | 'declined-by-strategy' | 'concurrency-limit' | 'fairness';
+export type QueuedReason =
+  | 'insufficient-resources'
+  | 'no-eligible-node'
+  | 'declined-by-strategy'
+  | 'concurrency-limit'
+  | 'fairness'
+  /** Its tenant's quota is used up (`onExceed: 'queue'`). */
+  | 'quota'
+  /** It preempted jobs and waits for their grace period to end. */
+  | 'preempting'
+  /** It was preempted and waits out its back-off. */
+  | 'backoff';
 
-export type RejectCode = 'QUEUE_FULL' | 'UNSATISFIABLE';
+export type RejectCode = 'QUEUE_FULL' | 'UNSATISFIABLE' | 'QUOTA_EXCEEDED';
 
 export type SubmitResult =
   | { readonly status: 'allocated'; readonly jobId: string; readonly allocation: Allocation }
@@ -111,9 +201,21 @@ export type SubmitResult =
       /** Jobs ahead of it in its tenant's queue for its priority class (0 = next). */
       readonly position: number;
     }
-  | { readonly status: 'rejected'; readonly jobId: string; readonly code: RejectCode; readonly reason: string };
+  | {
+      readonly status: 'rejected';
+      readonly jobId: string;
+      readonly code: RejectCode;
+      readonly reason: string;
+      /** With `QUOTA_EXCEEDED`: the dimension, what is used, the limit and what was asked. */
+      readonly quota?: QuotaShortfall;
+    };
 
-export type ReleaseOutcome = 'completed' | 'failed';
+/**
+ * How a job's allocation ended. `preempted`: the job stopped because it was evicted (typically a
+ * preempted job leaving before its grace period ends); it is re-queued at the head of its queue
+ * with the preemption back-off, as when a grace period ends.
+ */
+export type ReleaseOutcome = 'completed' | 'failed' | 'preempted';
 
 export interface ManagerReleaseResult {
   readonly job: JobView;
@@ -139,6 +241,29 @@ export interface ManagerMetrics {
   readonly tenants: Readonly<Record<string, { readonly usage: Resources; readonly dominantShare: number; readonly weight: number; readonly queued: number; readonly running: number }>>;
   /** Placements made by the scheduling cycle since construction. */
   readonly decisions: number;
+  /** Mean utilisation (mean over its dimensions) of the nodes that hold at least one allocation, 0–1. */
+  readonly packingEfficiency: number;
+  /** Jobs evicted, in all and by preemptor class → victim class. */
+  readonly preemptions: { readonly total: number; readonly byClass: Readonly<Record<string, Readonly<Record<string, number>>>> };
+  /** Submissions rejected with QUOTA_EXCEEDED, per tenant. */
+  readonly quotaRejections: Readonly<Record<string, number>>;
+  /** Queued jobs per tenant and priority class. */
+  readonly queueDepth: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /**
+   * Time from entering the queue to allocation, per priority class: `count` allocations since
+   * construction; p50 and p99 (ms) over the last `window` of them.
+   */
+  readonly schedulingLatency: Readonly<Record<string, { readonly count: number; readonly window: number; readonly p50: number; readonly p99: number }>>;
+}
+
+/** Payload of the `preempted` event. */
+export interface PreemptionEvent {
+  readonly victim: JobView;
+  readonly preemptor: JobView;
+  /** The victim keeps its resources until then (or until it is released). */
+  readonly graceEndsAt: number;
+  /** The node being freed for the preemptor. */
+  readonly nodeId: string;
 }
 
 /** Events and their payloads. State is consistent before any listener runs. */
@@ -153,7 +278,14 @@ export interface AllocationManagerEvents {
   cancelled: [job: JobView];
   /** A running job passed its TTL and was released. */
   expired: [allocation: Allocation, job: JobView];
-  /** A submission was refused (queue full, can never fit). */
+  /** A running job was chosen as a preemption victim; it keeps its resources until `graceEndsAt`. */
+  preempted: [event: PreemptionEvent];
+  /**
+   * A preempted job keeps running after all: its preemptor started elsewhere or ended before the
+   * job's grace period did, so its room is not needed.
+   */
+  reprieved: [job: JobView];
+  /** A submission was refused (queue full, can never fit, over quota). */
   rejected: [job: JobView];
   'node:added': [node: NodeView];
   'node:removed': [node: NodeView];

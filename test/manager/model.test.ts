@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { AllocationManager, type JobView, ResourcePool, fairnessPolicyNames, isFairpackError, placementStrategyNames } from 'fairpack';
+import { AllocationManager, type JobView, type PreemptionEvent, type PriorityClassSpec, ResourcePool, fairnessPolicyNames, isFairpackError, placementStrategyNames } from 'fairpack';
 import { checkInvariants, checkReleaseAllRestoresCapacity } from 'fairpack/testing';
 import { propertyRuns } from '../support.js';
 
@@ -10,23 +10,60 @@ const HOLD_TENANT = '\u0000reservation';
  * Model-based test: random command sequences against the manager and a tiny reference model
  * that knows which jobs were submitted and which the test itself ended. After every command:
  * the pool's books balance (invariants 1, 6), every job is in exactly one state and none is lost
- * (3), concurrency caps hold (4), and no queued job fits right now (5: the queue is never stuck
- * with a fitting job and room to run it).
+ * (3), concurrency caps and quotas hold (4), no queued job fits right now unless it is held back
+ * by its back-off or its quota (5), and preemption does not storm: victims are strictly lower
+ * (or burst jobs of another tenant), and for every class c the number of preemption waves that
+ * evicted class-c jobs for priority is at most the number of submissions of classes above c.
  */
 
 interface Model {
   submitted: Set<string>;
   ended: Map<string, string>;
   time: number;
+  /** Submissions per class. */
+  arrivals: Map<string, number>;
+  /** Per victim class: the preemptors that evicted jobs of it (one entry per wave). */
+  waves: Map<string, Set<string>>;
+  /** Node status changes: a failed node ends preemption waves, so the storm bound is for arrivals only. */
+  nodeChanges: number;
+  /** Commands run so far (a wave is one preemptor's evictions in one command). */
+  step: number;
+  /** Live cpu per tenant after the previous command: all jobs, and jobs not on burst room. */
+  usage: Map<string, readonly [number, number]>;
 }
 
 interface Real {
   manager: AllocationManager;
   pool: ResourcePool;
   clock: { time: number };
+  events: PreemptionEvent[];
 }
 
 const CAPS = { heavy: 2 };
+
+/** Short grace periods, an exemption and a back-off, so that all of them happen in 40 commands. */
+const CLASSES: PriorityClassSpec[] = [
+  { name: 'real-time', value: 1000, canPreempt: true, preemptible: false, preemptionGraceMs: 0 },
+  { name: 'high', value: 100, canPreempt: true, preemptionGraceMs: 10 },
+  { name: 'default', value: 0, preemptionGraceMs: 20, minRuntimeMs: 5 },
+  { name: 'low', value: -100, preemptionGraceMs: 0 },
+];
+const VALUE = new Map(CLASSES.map((c) => [c.name, c.value]));
+/** a: hard 10 cpu, low jobs may burst to 15; queue past it. b: 8 cpu, rejected past it. c: none. */
+const TENANTS = { a: { quota: { cpu: 10 }, onExceed: 'queue' as const, burst: 1.5 }, b: { quota: { cpu: 8 } } };
+
+/** A tenant's live cpu: [all its jobs, its jobs not on burst room]. */
+function liveUsage(jobs: readonly JobView[], tenant: string): [number, number] {
+  let all = 0;
+  let hard = 0;
+  for (const job of jobs) {
+    if (job.tenant !== tenant || (job.status !== 'running' && job.status !== 'preempted')) continue;
+    const cpu = (job.resources['cpu'] ?? 0) * job.replicas;
+    all += cpu;
+    if (job.burst !== true) hard += cpu;
+  }
+  return [all, hard];
+}
 
 function check(model: Model, real: Real): void {
   const { manager, pool } = real;
@@ -39,18 +76,65 @@ function check(model: Model, real: Real): void {
   }
   for (const id of model.submitted) expect(byId.has(id), `job ${id} was lost`).toBe(true);
   for (const [id, status] of model.ended) expect(byId.get(id)?.status).toBe(status);
-  const running = jobs.filter((j) => j.status === 'running');
+  // preempted jobs keep their allocation until their grace period ends
+  const running = jobs.filter((j) => j.status === 'running' || j.status === 'preempted');
   expect(new Set(manager.allocations().map((a) => a.jobId))).toEqual(new Set(running.map((j) => j.id)));
   // the rest of the pool's allocations are holds for starving jobs' reservations
   expect(pool.allocations().filter((a) => a.tenant !== HOLD_TENANT).length).toBe(running.length);
   expect(running.filter((j) => j.category === 'heavy').length).toBeLessThanOrEqual(CAPS.heavy);
   const heavyRunning = running.filter((j) => j.category === 'heavy').length;
+  model.step++;
+  checkQuotas(model, real, jobs);
+  checkPreemptions(model, real);
   for (const job of jobs.filter((j) => j.status === 'queued')) {
     if (job.category === 'heavy' && heavyRunning >= CAPS.heavy) continue;
+    if ((job.backoffUntil ?? -Infinity) > real.clock.time || job.reason === 'quota') continue;
+    // a preemptor whose victims have begun to leave waits for its node (bounded by their grace)
+    if (job.nominatedNode !== undefined) continue;
     const plan = pool.planBatch([{ resources: job.resources, replicas: job.replicas }], { dryRun: true, algorithm: 'ffd' });
     expect(plan.placed.length, `queued job ${job.id} ${JSON.stringify(job.resources)} fits now`).toBe(0);
   }
   expect(manager.metrics().queued).toBe(jobs.filter((j) => j.status === 'queued').length);
+}
+
+/**
+ * Exact quotas. Usage only grows by starts, and a start is admitted only if the total stays within
+ * the limit (burst jobs: within floor(limit × 1.5)). So if a tenant's usage grew in a command, it
+ * is within the burst limit now; and if its non-burst usage grew, that is within the hard limit
+ * (burst jobs started after the last non-burst start are not part of it). A quota lowered below
+ * current use evicts nothing, so no other bound holds.
+ */
+function checkQuotas(model: Model, real: Real, jobs: readonly JobView[]): void {
+  for (const tenant of ['a', 'b', 'c']) {
+    const [all, hard] = liveUsage(jobs, tenant);
+    const [allBefore, hardBefore] = model.usage.get(tenant) ?? [0, 0];
+    model.usage.set(tenant, [all, hard]);
+    const limit = real.manager.quota(tenant).limits?.['cpu'];
+    if (limit === undefined) continue;
+    const burstLimit = tenant === 'a' ? Math.floor(limit * 1.5) : limit;
+    if (all > allBefore) expect(all, `tenant ${tenant} grew to ${all} cpu past its burst limit ${burstLimit}`).toBeLessThanOrEqual(burstLimit);
+    if (hard > hardBefore) expect(hard, `tenant ${tenant}'s non-burst jobs grew to ${hard} cpu past its limit ${limit}`).toBeLessThanOrEqual(limit);
+  }
+}
+
+/** Victims are strictly lower or burst; waves per victim class are bounded by higher arrivals. */
+function checkPreemptions(model: Model, real: Real): void {
+  for (const { victim, preemptor } of real.events.splice(0)) {
+    const [v, p] = [VALUE.get(victim.priority) as number, VALUE.get(preemptor.priority) as number];
+    if (v >= p) {
+      expect(victim.burst, `${preemptor.id} (${preemptor.priority}) evicted ${victim.id} (${victim.priority}), not burst`).toBe(true);
+      expect(victim.tenant).not.toBe(preemptor.tenant);
+      continue;
+    }
+    let preemptors = model.waves.get(victim.priority);
+    if (preemptors === undefined) model.waves.set(victim.priority, (preemptors = new Set()));
+    preemptors.add(`${preemptor.id}#${model.step}`);
+  }
+  if (model.nodeChanges > 0) return;
+  for (const [victimClass, waves] of model.waves) {
+    const higher = [...model.arrivals].filter(([c]) => (VALUE.get(c) as number) > (VALUE.get(victimClass) as number)).reduce((sum, [, n]) => sum + n, 0);
+    expect(waves.size, `${waves.size} waves evicted ${victimClass} jobs, ${higher} higher arrivals`).toBeLessThanOrEqual(higher);
+  }
 }
 
 type Cmd = fc.Command<Model, Real>;
@@ -64,10 +148,12 @@ class Submit implements Cmd {
       tenant: this.tenant,
       priority: this.priority,
       resources: { cpu: this.cpu, memory: this.memory },
+      estimatedRuntimeMs: this.cpu * 7,
       ...(this.heavy ? { category: 'heavy' } : {}),
       ...(this.ttlMs === undefined ? {} : { ttlMs: this.ttlMs }),
     });
     model.submitted.add(this.id);
+    model.arrivals.set(this.priority, (model.arrivals.get(this.priority) ?? 0) + 1);
     if (result.status === 'rejected') model.ended.set(this.id, 'rejected');
     check(model, real);
   }
@@ -75,18 +161,33 @@ class Submit implements Cmd {
 }
 
 class Release implements Cmd {
-  constructor(readonly pick: number, readonly failed: boolean) {}
+  constructor(readonly pick: number, readonly outcome: 'completed' | 'failed' | 'preempted') {}
   check = () => true;
   run(model: Model, real: Real): void {
     const running = real.manager.allocations();
     const target = running[this.pick % Math.max(1, running.length)];
     if (target !== undefined) {
-      real.manager.release(target.id, { outcome: this.failed ? 'failed' : 'completed' });
-      model.ended.set(target.jobId, this.failed ? 'failed' : 'completed');
+      const { job } = real.manager.release(target.id, { outcome: this.outcome });
+      // a job released as preempted queues again
+      if (this.outcome === 'preempted') expect(job.status).toBe('queued');
+      else model.ended.set(target.jobId, this.outcome);
     }
     check(model, real);
   }
-  toString = () => `release(${this.pick}${this.failed ? ' failed' : ''})`;
+  toString = () => `release(${this.pick} ${this.outcome})`;
+}
+
+class SetQuota implements Cmd {
+  constructor(readonly tenant: string, readonly cpu: number | null) {}
+  check = () => true;
+  run(model: Model, real: Real): void {
+    const settings = this.tenant === 'a' ? { onExceed: 'queue' as const, burst: 1.5 } : {};
+    real.manager.setQuota(this.tenant, this.cpu === null ? null : { cpu: this.cpu }, settings);
+    // lowering a quota evicts nothing: what runs keeps running (checkQuotas allows no growth past it)
+    model.usage.set(this.tenant, liveUsage(real.manager.jobs(), this.tenant));
+    check(model, real);
+  }
+  toString = () => `quota(${this.tenant}, ${this.cpu})`;
 }
 
 class Cancel implements Cmd {
@@ -123,6 +224,7 @@ class NodeStatus implements Cmd {
     const nodes = real.manager.nodes();
     const node = nodes[this.pick % nodes.length];
     if (node !== undefined) real.manager.setNodeStatus(node.id, this.status);
+    model.nodeChanges++;
     check(model, real);
   }
   toString = () => `status(${this.pick}, ${this.status})`;
@@ -146,11 +248,16 @@ class BadSubmit implements Cmd {
 }
 
 let counter = 0;
+const submit = fc
+  .tuple(fc.constantFrom('a', 'b', 'c'), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 12 }), fc.constantFrom('real-time', 'high', 'default', 'low', 'low'), fc.constantFrom(false, false, false, true), fc.option(fc.integer({ min: 1, max: 50 }), { nil: undefined }))
+  .map(([tenant, cpu, memory, priority, heavy, ttl]) => new Submit(`j${counter++}`, tenant, cpu, memory, priority, heavy, ttl));
 const commands = [
-  fc
-    .tuple(fc.constantFrom('a', 'b', 'c'), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 12 }), fc.constantFrom('high', 'default', 'low'), fc.boolean(), fc.option(fc.integer({ min: 1, max: 50 }), { nil: undefined }))
-    .map(([tenant, cpu, memory, priority, heavy, ttl]) => new Submit(`j${counter++}`, tenant, cpu, memory, priority, heavy, ttl)),
-  fc.tuple(fc.nat(), fc.boolean()).map(([pick, failed]) => new Release(pick, failed)),
+  // submissions are the most frequent command, so that the cluster fills and preemption happens
+  submit,
+  submit,
+  submit,
+  fc.tuple(fc.nat(), fc.constantFrom('completed' as const, 'failed' as const, 'preempted' as const)).map(([pick, outcome]) => new Release(pick, outcome)),
+  fc.tuple(fc.constantFrom('a', 'b'), fc.option(fc.integer({ min: 0, max: 14 }), { nil: null })).map(([tenant, cpu]) => new SetQuota(tenant, cpu)),
   fc.nat().map((pick) => new Cancel(pick)),
   fc.integer({ min: 1, max: 30 }).map((ms) => new Advance(ms)),
   fc.tuple(fc.nat(), fc.constantFrom('ready' as const, 'ready' as const, 'draining' as const, 'offline' as const)).map(([pick, status]) => new NodeStatus(pick, status)),
@@ -160,16 +267,33 @@ const commands = [
 describe.each(fairnessPolicyNames)('model-based: %s', (fairness) => {
   it.each(placementStrategyNames)('with %s placement', (placement) => {
     fc.assert(
-      fc.property(fc.commands(commands, { maxCommands: 40 }), (cmds) => {
+      fc.property(fc.commands(commands, { maxCommands: 50, size: '+1' }), (cmds) => {
         const clock = { time: 0 };
         const pool = new ResourcePool({ placement, nodes: [{ id: 'n1', capacity: { cpu: 8, memory: 16 } }, { id: 'n2', capacity: { cpu: 4, memory: 8 } }, { id: 'n3', capacity: { cpu: 8, memory: 32 } }], now: () => clock.time });
         // a short starvation bound, so that reservations and their holds take part
-        const manager = new AllocationManager({ pool, fairness, concurrency: CAPS, now: () => clock.time, timers: false, starvation: { afterMs: 40 } });
-        const real: Real = { manager, pool, clock };
-        fc.modelRun(() => ({ model: { submitted: new Set<string>(), ended: new Map<string, string>(), time: 0 }, real }), cmds);
-        // progress: with every node ready, releasing everything repeatedly leaves no fitting job queued
+        const manager = new AllocationManager({
+          pool,
+          fairness,
+          concurrency: CAPS,
+          priorityClasses: CLASSES,
+          tenants: TENANTS,
+          preemption: { backoffMs: 15 },
+          now: () => clock.time,
+          timers: false,
+          starvation: { afterMs: 40 },
+        });
+        const events: PreemptionEvent[] = [];
+        manager.on('preempted', (event) => events.push(event));
+        const real: Real = { manager, pool, clock, events };
+        const model: Model = { submitted: new Set(), ended: new Map(), time: 0, arrivals: new Map(), waves: new Map(), step: 0, usage: new Map(), nodeChanges: 0 };
+        fc.modelRun(() => ({ model, real }), cmds);
+        // progress: with every node ready and no quotas, releasing everything repeatedly (time
+        // passing, so grace periods and back-offs end) leaves no job queued
         for (const node of manager.nodes()) manager.setNodeStatus(node.id, 'ready');
-        for (let round = 0; round < 200 && manager.allocations().length > 0; round++) {
+        for (const tenant of ['a', 'b']) manager.setQuota(tenant, null);
+        for (let round = 0; round < 200 && (manager.allocations().length > 0 || manager.metrics().queued > 0); round++) {
+          clock.time += 50;
+          manager.tick();
           for (const allocation of manager.allocations()) manager.release(allocation.id);
         }
         expect(manager.jobs({ status: 'queued' })).toEqual([]);

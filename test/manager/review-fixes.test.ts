@@ -85,7 +85,7 @@ describe('manager review fixes', () => {
   });
 
   it('setTenant and tenants options are validated', () => {
-    expect(() => new AllocationManager({ capacity: { cpu: 1 }, tenants: { a: { quota: { cpu: 1 } } as never } })).toThrow(/keys quota/);
+    expect(() => new AllocationManager({ capacity: { cpu: 1 }, tenants: { a: { share: 1 } as never } })).toThrow(/keys share/);
     const manager = new AllocationManager({ capacity: { cpu: 1 } });
     expect(() => manager.setTenant('a', undefined as never)).toThrow(/tenant options/);
   });

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { type Allocation, AllocationManager, type FairnessPolicy, type JobView, type SubmitResult, drf } from 'fairpack';
+import { type Allocation, AllocationManager, type FairnessPolicy, type JobView, type PreemptionEvent, type QuotaShortfall, type QuotaView, type SubmitResult, drf } from 'fairpack';
 
 describe('AllocationManager types', () => {
   it('submit returns a union on status; events are typed', () => {
@@ -8,7 +8,17 @@ describe('AllocationManager types', () => {
     expectTypeOf(result).toEqualTypeOf<SubmitResult>();
     if (result.status === 'allocated') expectTypeOf(result.allocation).toEqualTypeOf<Allocation>();
     if (result.status === 'queued') expectTypeOf(result.position).toEqualTypeOf<number>();
-    if (result.status === 'rejected') expectTypeOf(result.code).toEqualTypeOf<'QUEUE_FULL' | 'UNSATISFIABLE'>();
+    if (result.status === 'rejected') {
+      expectTypeOf(result.code).toEqualTypeOf<'QUEUE_FULL' | 'UNSATISFIABLE' | 'QUOTA_EXCEEDED'>();
+      expectTypeOf(result.quota).toEqualTypeOf<QuotaShortfall | undefined>();
+    }
+    manager.on('preempted', (event) => {
+      expectTypeOf(event).toEqualTypeOf<PreemptionEvent>();
+      expectTypeOf(event.victim).toEqualTypeOf<JobView>();
+      expectTypeOf(event.graceEndsAt).toEqualTypeOf<number>();
+    });
+    expectTypeOf(manager.setQuota('a', { cpu: 8 }, { onExceed: 'queue', burst: 1.5 })).toEqualTypeOf<QuotaView>();
+    expectTypeOf(manager.metrics().preemptions.total).toEqualTypeOf<number>();
     manager.on('allocated', (allocation, job) => {
       expectTypeOf(allocation).toEqualTypeOf<Allocation>();
       expectTypeOf(job).toEqualTypeOf<JobView>();
@@ -29,7 +39,9 @@ describe('AllocationManager types', () => {
     manager.on('queued', (job: number) => job);
     // @ts-expect-error unknown fairness policy names are refused
     void (() => new AllocationManager({ fairness: 'lottery' }));
-    // @ts-expect-error outcome is 'completed' | 'failed'
+    // @ts-expect-error outcome is 'completed' | 'failed' | 'preempted'
     void (() => manager.release('x', { outcome: 'done' }));
+    // @ts-expect-error onExceed is 'reject' | 'queue'
+    void (() => manager.setQuota('a', { cpu: 1 }, { onExceed: 'drop' }));
   });
 });

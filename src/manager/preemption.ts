@@ -1,0 +1,176 @@
+import { isEligible } from '../pool/eligibility.js';
+import type { NodeState } from '../pool/node-state.js';
+import type { JobRecord } from './job-record.js';
+
+/** The running jobs on one node, with how many of their replicas sit there (parallel arrays). */
+interface NodeJobs {
+  readonly jobs: JobRecord[];
+  readonly counts: number[];
+  readonly at: Map<JobRecord, number>;
+}
+
+/** The running jobs on each node: what preemption looks through, without scanning every job. */
+export class RunningByNode {
+  private readonly byNode = new Map<string, NodeJobs>();
+
+  add(job: JobRecord): void {
+    for (const placement of job.allocation?.placements ?? []) {
+      let entry = this.byNode.get(placement.nodeId);
+      if (entry === undefined) this.byNode.set(placement.nodeId, (entry = { jobs: [], counts: [], at: new Map() }));
+      const i = entry.at.get(job);
+      if (i !== undefined) {
+        entry.counts[i] = (entry.counts[i] as number) + 1;
+        continue;
+      }
+      entry.at.set(job, entry.jobs.length);
+      entry.jobs.push(job);
+      entry.counts.push(1);
+    }
+  }
+
+  remove(job: JobRecord): void {
+    for (const placement of job.allocation?.placements ?? []) {
+      const entry = this.byNode.get(placement.nodeId);
+      const i = entry?.at.get(job);
+      if (entry === undefined || i === undefined) continue;
+      // swap with the last, so removal is O(1)
+      const last = entry.jobs.length - 1;
+      const moved = entry.jobs[last] as JobRecord;
+      entry.jobs[i] = moved;
+      entry.counts[i] = entry.counts[last] as number;
+      entry.at.set(moved, i);
+      entry.jobs.pop();
+      entry.counts.pop();
+      entry.at.delete(job);
+      if (entry.jobs.length === 0) this.byNode.delete(placement.nodeId);
+    }
+  }
+
+  on(nodeId: string): { readonly jobs: readonly JobRecord[]; readonly counts: readonly number[] } {
+    return this.byNode.get(nodeId) ?? EMPTY;
+  }
+}
+
+const EMPTY = Object.freeze({ jobs: [] as JobRecord[], counts: [] as number[] });
+
+export interface PreemptionPlan {
+  readonly node: NodeState;
+  /** Least important first (the order they were chosen in). */
+  readonly victims: readonly JobRecord[];
+}
+
+interface Candidate {
+  readonly job: JobRecord;
+  /** Replicas of the job on this node. */
+  readonly count: number;
+  readonly remaining: number;
+}
+
+/**
+ * Where `job` could run if some running jobs were evicted, and which ones (kube-scheduler's
+ * DefaultPreemption, made deterministic):
+ *
+ * - per node: every job `isVictim` accepts is removed in a simulation; if the job still does not
+ *   fit, the node is out. Otherwise candidates are added back ("reprieved") from the most
+ *   important down — burst jobs last, then higher priority, then longer estimated time remaining,
+ *   then earlier start, then earlier arrival — as long as the job still fits. Whoever is left
+ *   is the victim set.
+ * - across nodes: fewest victims, then the lowest priority among the most important victims,
+ *   then the least remaining work, then node order. No random ties (Kueue #6763).
+ *
+ * Unknown remaining time counts as longer than any known one: a job that said how long it runs is
+ * preferred as a victim only when it is nearly done, and one that said nothing is kept.
+ */
+export function planPreemption(
+  job: JobRecord,
+  nodes: Iterable<NodeState>,
+  running: RunningByNode,
+  isVictim: (victim: JobRecord) => boolean,
+  excluded: ReadonlySet<string>,
+  now: number,
+): PreemptionPlan | undefined {
+  const { nonZero, amounts } = job.parsed.dense;
+  const avail = new Float64Array(nonZero.length);
+  const scratch: number[] = [];
+  let best: { plan: PreemptionPlan; key: readonly number[] } | undefined;
+  for (const node of nodes) {
+    if (excluded.has(node.id) || !hasCapacity(node, nonZero, amounts) || !isEligible(node, job.parsed)) continue;
+    const { jobs, counts } = running.on(node.id);
+    // first pass, allocation-free: would the job fit with every candidate gone?
+    for (let i = 0; i < nonZero.length; i++) avail[i] = node.free[nonZero[i] as number] as number;
+    scratch.length = 0;
+    for (let j = 0; j < jobs.length; j++) {
+      const other = jobs[j] as JobRecord;
+      if (!isVictim(other)) continue;
+      scratch.push(j);
+      addDemand(avail, nonZero, other, counts[j] as number, 1);
+    }
+    if (scratch.length === 0 || !fits(avail, nonZero, amounts)) continue;
+    const candidates: Candidate[] = scratch.map((j) => ({ job: jobs[j] as JobRecord, count: counts[j] as number, remaining: remainingMs(jobs[j] as JobRecord, now) }));
+    candidates.sort(moreImportantFirst);
+    const most = best === undefined ? Infinity : (best.key[0] as number);
+    const victims: Candidate[] = [];
+    for (const candidate of candidates) {
+      addDemand(avail, nonZero, candidate.job, candidate.count, -1);
+      if (fits(avail, nonZero, amounts)) continue; // reprieved: it keeps running
+      addDemand(avail, nonZero, candidate.job, candidate.count, 1);
+      victims.push(candidate);
+      if (victims.length > most) break; // more victims than the best node so far: it cannot win
+    }
+    // none: it fits without evicting anyone (the normal cycle places it, or a strategy declined)
+    if (victims.length === 0 || victims.length > most) continue;
+    let top = -Infinity;
+    let work = 0;
+    for (const v of victims) {
+      top = Math.max(top, v.job.klass.value);
+      work += v.remaining;
+    }
+    const key = [victims.length, top, work, node.order];
+    if (best === undefined || compareKeys(key, best.key) < 0) best = { plan: { node, victims: victims.reverse().map((v) => v.job) }, key };
+  }
+  return best?.plan;
+}
+
+function hasCapacity(node: NodeState, nonZero: readonly number[], amounts: readonly number[]): boolean {
+  for (const d of nonZero) if ((node.capacity[d] as number) < (amounts[d] as number)) return false;
+  return true;
+}
+
+/** The job's estimated time left (0 when overdue); Infinity when it gave no estimate. */
+export function remainingMs(job: JobRecord, now: number): number {
+  if (job.estimatedRuntimeMs === undefined || job.startedAt === undefined) return Infinity;
+  return Math.max(0, job.estimatedRuntimeMs - (now - job.startedAt));
+}
+
+/** `avail` is indexed like the preemptor's non-zero dimensions; the victim's amounts are dense. */
+function addDemand(avail: Float64Array, dims: readonly number[], job: JobRecord, count: number, sign: 1 | -1): void {
+  const { amounts } = job.parsed.dense;
+  for (let i = 0; i < dims.length; i++) avail[i] = (avail[i] as number) + sign * count * ((amounts[dims[i] as number] as number | undefined) ?? 0);
+}
+
+function fits(avail: Float64Array, nonZero: readonly number[], amounts: ArrayLike<number>): boolean {
+  for (let i = 0; i < nonZero.length; i++) if ((avail[i] as number) < (amounts[nonZero[i] as number] as number)) return false;
+  return true;
+}
+
+function moreImportantFirst(a: Candidate, b: Candidate): number {
+  return (
+    Number(a.job.burst) - Number(b.job.burst) ||
+    b.job.klass.value - a.job.klass.value ||
+    compareRemaining(b.remaining, a.remaining) ||
+    (a.job.startedAt as number) - (b.job.startedAt as number) ||
+    a.job.sequence - b.job.sequence
+  );
+}
+
+function compareRemaining(a: number, b: number): number {
+  return a === b ? 0 : a < b ? -1 : 1;
+}
+
+function compareKeys(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const c = compareRemaining(a[i] as number, b[i] as number);
+    if (c !== 0) return c;
+  }
+  return 0;
+}

@@ -1,0 +1,239 @@
+import { describe, expect, it } from 'vitest';
+import { AllocationManager, type AllocationManagerOptions, type JobView, type PreemptionEvent, ResourcePool } from 'fairpack';
+import { checkInvariants } from 'fairpack/testing';
+
+/** A manager on a hand-driven clock, recording preemptions and reprieves. */
+function setup(options: AllocationManagerOptions) {
+  const clock = { time: 0 };
+  const manager = new AllocationManager({ ...(options.pool === undefined ? { placement: 'first-fit' as const } : {}), fairness: 'priority', now: () => clock.time, timers: false, ...options });
+  const preempted: PreemptionEvent[] = [];
+  const reprieved: JobView[] = [];
+  manager.on('preempted', (event) => preempted.push(event));
+  manager.on('reprieved', (job) => reprieved.push(job));
+  const advance = (ms: number) => {
+    clock.time += ms;
+    manager.tick();
+  };
+  return { manager, clock, preempted, reprieved, advance, victims: () => preempted.map((e) => e.victim.id).sort() };
+}
+
+describe('preemption: victims on one node', () => {
+  it('evicts the smallest set left after reprieving the most important first (shortest remaining goes)', () => {
+    const { manager, victims } = setup({ nodes: [{ id: 'n1', capacity: { cpu: 8 } }] });
+    // n1 is full: D default 2, L1 low 2 (100 ms left), L2 low 2 (10 ms left), L3 low 2 (50 ms left)
+    manager.submit({ id: 'D', resources: { cpu: 2 } });
+    manager.submit({ id: 'L1', priority: 'low', resources: { cpu: 2 }, estimatedRuntimeMs: 100 });
+    manager.submit({ id: 'L2', priority: 'low', resources: { cpu: 2 }, estimatedRuntimeMs: 10 });
+    manager.submit({ id: 'L3', priority: 'low', resources: { cpu: 2 }, estimatedRuntimeMs: 50 });
+    // H high needs 4. Remove all four lower jobs: 8 free. Add back, most important first:
+    // D (default beats low): 6 free >= 4, kept; L1 (100 left): 4 >= 4, kept;
+    // L3 (50 left): 2 < 4, victim; L2 (10 left): victim.
+    const result = manager.submit({ id: 'H', priority: 'high', resources: { cpu: 4 } });
+    expect(result).toMatchObject({ status: 'queued', reason: 'preempting' });
+    expect(victims()).toEqual(['L2', 'L3']);
+    expect(manager.job('H')).toMatchObject({ status: 'queued', nominatedNode: 'n1' });
+    expect(manager.job('D')?.status).toBe('running');
+    expect(manager.job('L1')?.status).toBe('running');
+  });
+
+  it('never evicts equal or higher classes, non-preemptible classes, or for a class that cannot preempt', () => {
+    const { manager, preempted } = setup({ nodes: [{ id: 'n1', capacity: { cpu: 4 } }] });
+    manager.submit({ id: 'H1', priority: 'high', resources: { cpu: 2 } });
+    manager.submit({ id: 'R', priority: 'real-time', resources: { cpu: 2 } });
+    // high vs high (equal) and high vs real-time (higher, and not preemptible): nobody to evict
+    expect(manager.submit({ id: 'H2', priority: 'high', resources: { cpu: 2 } })).toMatchObject({ status: 'queued', reason: 'insufficient-resources' });
+    const other = setup({ nodes: [{ id: 'n1', capacity: { cpu: 2 } }] });
+    other.manager.submit({ id: 'L', priority: 'low', resources: { cpu: 2 } });
+    // default jobs cannot preempt by default, even a low one
+    expect(other.manager.submit({ id: 'D', resources: { cpu: 2 } })).toMatchObject({ status: 'queued' });
+    expect([...preempted, ...other.preempted]).toEqual([]);
+  });
+
+  it('does not preempt when the job would not fit even with every lower job gone', () => {
+    const { manager, preempted } = setup({ nodes: [{ id: 'n1', capacity: { cpu: 4 } }] });
+    manager.submit({ id: 'R', priority: 'real-time', resources: { cpu: 2 } });
+    manager.submit({ id: 'L', priority: 'low', resources: { cpu: 2 } });
+    // H needs 3: evicting L frees only 2 of the 2 held by lower jobs; R stays: 2 < 3, no plan
+    expect(manager.submit({ id: 'H', priority: 'high', resources: { cpu: 3 } })).toMatchObject({ status: 'queued' });
+    expect(preempted).toEqual([]);
+    expect(manager.job('L')?.status).toBe('running');
+  });
+});
+
+describe('preemption: which node', () => {
+  it('picks the node with the fewest victims', () => {
+    const { manager, victims, preempted } = setup({ nodes: [{ id: 'n1', capacity: { cpu: 4 } }, { id: 'n2', capacity: { cpu: 4 } }] });
+    // n1: two low jobs of 2 (2 victims needed); n2: one default job of 4 (1 victim)
+    manager.submit({ id: 'L1', priority: 'low', resources: { cpu: 2 } });
+    manager.submit({ id: 'L2', priority: 'low', resources: { cpu: 2 } });
+    manager.submit({ id: 'D', resources: { cpu: 4 } });
+    manager.submit({ id: 'H', priority: 'high', resources: { cpu: 4 } });
+    expect(victims()).toEqual(['D']);
+    expect(preempted[0]?.nodeId).toBe('n2');
+  });
+
+  it('then the lowest priority among the victims, then the least remaining work, then node order', () => {
+    const byPriority = setup({ nodes: [{ id: 'n1', capacity: { cpu: 4 } }, { id: 'n2', capacity: { cpu: 4 } }] });
+    byPriority.manager.submit({ id: 'D', resources: { cpu: 4 } });
+    byPriority.manager.submit({ id: 'L', priority: 'low', resources: { cpu: 4 } });
+    byPriority.manager.submit({ id: 'H', priority: 'high', resources: { cpu: 4 } });
+    // one victim either way: n1's is default (0), n2's is low (-100): n2
+    expect(byPriority.victims()).toEqual(['L']);
+
+    const byWork = setup({ nodes: [{ id: 'n1', capacity: { cpu: 4 } }, { id: 'n2', capacity: { cpu: 4 } }] });
+    byWork.manager.submit({ id: 'L1', priority: 'low', resources: { cpu: 4 }, estimatedRuntimeMs: 100 });
+    byWork.manager.submit({ id: 'L2', priority: 'low', resources: { cpu: 4 }, estimatedRuntimeMs: 30 });
+    byWork.manager.submit({ id: 'H', priority: 'high', resources: { cpu: 4 } });
+    // equal count and class: n2's victim has 30 ms left against 100: n2
+    expect(byWork.victims()).toEqual(['L2']);
+
+    const byOrder = setup({ nodes: [{ id: 'n1', capacity: { cpu: 4 } }, { id: 'n2', capacity: { cpu: 4 } }] });
+    byOrder.manager.submit({ id: 'L1', priority: 'low', resources: { cpu: 4 } });
+    byOrder.manager.submit({ id: 'L2', priority: 'low', resources: { cpu: 4 } });
+    byOrder.manager.submit({ id: 'H', priority: 'high', resources: { cpu: 4 } });
+    // a full tie: the first node in node order, every time (no random tie-break)
+    expect(byOrder.victims()).toEqual(['L1']);
+  });
+});
+
+describe('preemption: grace, re-queue and nomination', () => {
+  it('victims keep their room for the grace period, then queue again first, after a back-off', () => {
+    const { manager, preempted, advance } = setup({
+      nodes: [{ id: 'n1', capacity: { cpu: 4 } }],
+      priorityClasses: [
+        { name: 'high', value: 100, canPreempt: true },
+        { name: 'default', value: 0, preemptionGraceMs: 1_000 },
+      ],
+      preemption: { backoffMs: 500 },
+    });
+    manager.submit({ id: 'V', resources: { cpu: 4 } });
+    manager.submit({ id: 'W', resources: { cpu: 4 } });
+    manager.submit({ id: 'H', priority: 'high', resources: { cpu: 4 } });
+    expect(preempted).toHaveLength(1);
+    expect(preempted[0]).toMatchObject({ victim: { id: 'V', status: 'preempted', preemptedBy: 'H' }, preemptor: { id: 'H' }, graceEndsAt: 1_000, nodeId: 'n1' });
+    expect(manager.job('V')).toMatchObject({ status: 'preempted', graceEndsAt: 1_000 });
+    expect(manager.capacity().available).toEqual({ cpu: 0 });
+    advance(999);
+    expect(manager.job('V')?.status).toBe('preempted');
+    advance(1); // t = 1000: grace over, V re-queued at the head, back-off until 1500; H starts on n1
+    expect(manager.job('H')?.status).toBe('running');
+    expect(manager.job('V')).toMatchObject({ status: 'queued', backoffUntil: 1_500, preemptedBy: 'H' });
+    expect(manager.queues()).toEqual([{ tenant: 'default', priority: 'default', head: 'V', length: 2 }]);
+    manager.release(manager.job('H')?.allocationId as string);
+    // t = 1000 < 1500: V waits out its back-off; W, behind it, may backfill meanwhile
+    expect(manager.job('V')?.status).toBe('queued');
+    expect(manager.job('W')?.status).toBe('running');
+    manager.release(manager.job('W')?.allocationId as string);
+    advance(500);
+    expect(manager.job('V')?.status).toBe('running');
+    expect(manager.metrics().preemptions).toEqual({ total: 1, byClass: { high: { default: 1 } } });
+  });
+
+  it('holds the room a victim frees for its preemptor: nobody else takes it', () => {
+    const { manager } = setup({ nodes: [{ id: 'n1', capacity: { cpu: 4 } }] });
+    manager.submit({ id: 'V1', priority: 'low', resources: { cpu: 2 } });
+    manager.submit({ id: 'V2', priority: 'low', resources: { cpu: 2 } });
+    manager.submit({ id: 'H', priority: 'high', resources: { cpu: 4 } });
+    // V1 stops early (a preempted job leaving in its grace period): its 2 cpu are held for H
+    manager.release(manager.job('V1')?.allocationId as string, { outcome: 'preempted' });
+    expect(manager.job('V1')?.status).toBe('queued');
+    expect(manager.submit({ id: 'S', resources: { cpu: 1 } })).toMatchObject({ status: 'queued' });
+    manager.release(manager.job('V2')?.allocationId as string, { outcome: 'preempted' });
+    expect(manager.job('H')).toMatchObject({ status: 'running' });
+    expect(manager.job('S')?.status).toBe('queued');
+  });
+
+  it('reprieves the victims when the preemptor starts elsewhere first', () => {
+    const { manager, reprieved } = setup({ nodes: [{ id: 'n1', capacity: { cpu: 4 } }, { id: 'n2', capacity: { cpu: 4 } }] });
+    manager.submit({ id: 'L', priority: 'low', resources: { cpu: 4 } });
+    manager.submit({ id: 'D', resources: { cpu: 4 }, estimatedRuntimeMs: 5 });
+    manager.submit({ id: 'H', priority: 'high', resources: { cpu: 4 } });
+    expect(manager.job('L')?.status).toBe('preempted');
+    // D finishes on n2 before L's grace period ends: H takes n2, L is not needed any more
+    manager.release(manager.job('D')?.allocationId as string);
+    expect(manager.job('H')?.allocationId).toBe(manager.allocations().find((a) => a.jobId === 'H')?.id);
+    expect(manager.allocations().find((a) => a.jobId === 'H')?.placements[0]?.nodeId).toBe('n2');
+    expect(manager.job('L')).toMatchObject({ status: 'running' });
+    expect(manager.job('L')?.graceEndsAt).toBeUndefined();
+    expect(reprieved.map((j) => j.id)).toEqual(['L']);
+  });
+
+  it('a victim is evicted once: a second preemptor looks for other victims', () => {
+    const { manager, victims } = setup({ nodes: [{ id: 'n1', capacity: { cpu: 2 } }, { id: 'n2', capacity: { cpu: 2 } }] });
+    manager.submit({ id: 'L1', priority: 'low', resources: { cpu: 2 } });
+    manager.submit({ id: 'L2', priority: 'low', resources: { cpu: 2 } });
+    manager.submit({ id: 'H1', priority: 'high', resources: { cpu: 2 } });
+    manager.submit({ id: 'H2', priority: 'high', resources: { cpu: 2 } });
+    manager.submit({ id: 'H3', priority: 'high', resources: { cpu: 2 } });
+    // H1 takes L1's node, H2 L2's; H3 finds nobody left to evict
+    expect(victims()).toEqual(['L1', 'L2']);
+    expect(manager.job('H3')).toMatchObject({ status: 'queued' });
+    expect(manager.job('H3')?.nominatedNode).toBeUndefined();
+  });
+
+  it('exempts jobs younger than their class minRuntimeMs', () => {
+    const { manager, victims, advance } = setup({
+      nodes: [{ id: 'n1', capacity: { cpu: 2 } }],
+      priorityClasses: [
+        { name: 'high', value: 100, canPreempt: true },
+        { name: 'default', value: 0, minRuntimeMs: 10_000 },
+      ],
+    });
+    manager.submit({ id: 'D', resources: { cpu: 2 } });
+    advance(5_000);
+    manager.submit({ id: 'H', priority: 'high', resources: { cpu: 2 } });
+    expect(victims()).toEqual([]); // D has run 5 s of its 10 s exemption
+    advance(5_000);
+    expect(victims()).toEqual(['D']);
+  });
+
+  it('is off with preemption: false, and under a policy that ignores priority classes', () => {
+    for (const options of [{ preemption: false as const }, { fairness: 'fifo' as const }]) {
+      const { manager, preempted } = setup({ capacity: { cpu: 1 }, ...options });
+      manager.submit({ priority: 'low', resources: { cpu: 1 } });
+      manager.submit({ priority: 'real-time', resources: { cpu: 1 } });
+      expect(preempted).toEqual([]);
+    }
+  });
+
+  it('cancelling a nominated preemptor reprieves its victims; the books stay exact throughout', () => {
+    const { manager, reprieved } = setup({ nodes: [{ id: 'n1', capacity: { cpu: 3 } }] });
+    manager.submit({ id: 'L', priority: 'low', resources: { cpu: 2.5 } });
+    manager.submit({ id: 'H', priority: 'high', resources: { cpu: 1.5 } });
+    expect(manager.job('L')?.status).toBe('preempted');
+    manager.cancel('H');
+    expect(reprieved.map((j) => j.id)).toEqual(['L']);
+    manager.release(manager.job('L')?.allocationId as string);
+    expect(manager.capacity().available).toEqual({ cpu: 3 });
+  });
+});
+
+describe('preemption: a node fails', () => {
+  it('re-queues victims and preemptor alike; the wave ends', () => {
+    const { manager, reprieved } = setup({ nodes: [{ id: 'n1', capacity: { cpu: 2 } }, { id: 'n2', capacity: { cpu: 1 } }] });
+    manager.submit({ id: 'L', priority: 'low', resources: { cpu: 2 } });
+    manager.submit({ id: 'H', priority: 'high', resources: { cpu: 2 } });
+    manager.setNodeStatus('n1', 'offline');
+    expect(manager.job('L')?.status).toBe('queued');
+    expect(manager.job('H')).toMatchObject({ status: 'queued' });
+    expect(manager.job('H')?.nominatedNode).toBeUndefined();
+    expect(reprieved).toEqual([]);
+    manager.setNodeStatus('n1', 'ready');
+    // H is ahead of L (higher band): it takes n1
+    expect(manager.job('H')?.status).toBe('running');
+  });
+});
+
+describe('preemption at scale', () => {
+  it('keeps the pool books exact while jobs are preempted and re-queued', () => {
+    const pool = new ResourcePool({ placement: 'first-fit', nodes: Array.from({ length: 6 }, (_, i) => ({ id: `n${i}`, capacity: { cpu: 4, memory: 8 } })) });
+    const { manager, advance } = setup({ pool });
+    for (let i = 0; i < 30; i++) manager.submit({ priority: i % 3 === 0 ? 'high' : 'low', resources: { cpu: 1 + (i % 3), memory: 0.5 * (i % 5) }, estimatedRuntimeMs: i * 10 });
+    for (let t = 0; t < 10; t++) {
+      advance(10_000);
+      checkInvariants(pool);
+      for (const allocation of manager.allocations().slice(0, 2)) manager.release(allocation.id);
+    }
+    expect(manager.metrics().preemptions.total).toBeGreaterThan(0);
+  });
+});
