@@ -75,6 +75,8 @@ export class AllocationManager {
   private readonly running = new RunningByNode();
   /** Preemptors waiting for their victims, with the victims. */
   private readonly waves = new Map<JobRecord, readonly JobRecord[]>();
+  /** Preemptors whose demand is promised against their tenant's quota (see TenantLedger.promise). */
+  private readonly promised = new Set<JobRecord>();
   private readonly preemption: { readonly backoffMs: number } | undefined;
   private readonly stats = new SchedulerStats();
   private readonly waiters = new Waiters();
@@ -478,11 +480,16 @@ export class AllocationManager {
   private holdBack(job: JobRecord): QueuedReason | undefined {
     if (job.category !== undefined && (this.runningByCategory.get(job.category) ?? 0) >= (this.caps.get(job.category) ?? Infinity)) return 'concurrency-limit';
     if (job.backoffUntil !== undefined && job.backoffUntil > this.clock()) return 'backoff';
-    if (!this.ledger.checkQuota(job.tenant, job.priority, job.demand).ok) return 'quota';
+    if (!this.quotaCheck(job).ok) return 'quota';
     return undefined;
   }
 
   private readonly canStart = (job: JobRecord): boolean => this.holdBack(job) === undefined;
+
+  /** The job against its tenant's quota, counting room promised to the tenant's other preemptors. */
+  private quotaCheck(job: JobRecord) {
+    return this.ledger.checkQuota(job.tenant, job.priority, job.demand, this.promised.has(job) ? job.demand : undefined);
+  }
 
   private serveBands(): void {
     for (const open of this.bands.openBands()) {
@@ -580,7 +587,7 @@ export class AllocationManager {
     job.preemptionCheckedAt = this.changes;
     if (!byPriority && this.burstRunning === 0) return false;
     this.refreshParse(job);
-    const quota = this.ledger.checkQuota(job.tenant, job.priority, job.demand);
+    const quota = this.quotaCheck(job);
     // only a job within its tenant's hard quota may take back room others borrowed (burst)
     const reclaimsBurst = quota.ok && !quota.burst;
     const isVictim = (victim: JobRecord): boolean =>
@@ -588,10 +595,12 @@ export class AllocationManager {
       victim.klass.preemptible &&
       now - (victim.startedAt as number) >= victim.klass.minRuntimeMs &&
       ((byPriority && victim.klass.value < job.klass.value) || (reclaimsBurst && victim.burst && victim.tenant !== job.tenant && victim.klass.value <= job.klass.value));
-    const plan = planPreemption(job, this.books.nodes.values(), this.running, isVictim, this.reservations.nodeIds(), now);
+    const plan = planPreemption(job, this.books.nodes.values(), this.running, isVictim, this.reservations.starvingNodeIds(), now);
     if (plan === undefined) return false;
     for (const victim of plan.victims) this.markPreempted(victim, job, plan.node.id, now);
     this.waves.set(job, plan.victims);
+    this.promised.add(job);
+    this.ledger.promise(job.tenant, job.demand, 1);
     this.reservations.nominate(job, plan.node);
     job.reason = 'preempting';
     return true;
@@ -604,6 +613,10 @@ export class AllocationManager {
     this.graceEnds.push(victim.graceEndsAt, victim);
     this.stats.preempted(preemptor.klass.name, victim.klass.name);
     this.events.defer('preempted', Object.freeze({ victim: jobView(victim), preemptor: jobView(preemptor), graceEndsAt: victim.graceEndsAt, nodeId }));
+  }
+
+  private withdrawPromise(preemptor: JobRecord): void {
+    if (this.promised.delete(preemptor)) this.ledger.promise(preemptor.tenant, preemptor.demand, -1);
   }
 
   /** Whether a victim of the job's wave has already left (its room is being held for the job). */
@@ -621,6 +634,7 @@ export class AllocationManager {
     for (const [preemptor, victims] of this.waves) {
       if (preemptor.nominatedNode !== undefined && preemptor.status === 'queued') continue;
       this.waves.delete(preemptor);
+      this.withdrawPromise(preemptor);
       for (const victim of victims) {
         if (victim.status !== 'preempted' || victim.preemptedBy !== preemptor.id) continue;
         victim.status = 'running';
@@ -802,6 +816,8 @@ export class AllocationManager {
     this.queued--;
     const now = this.clock();
     this.stats.started(job.priority, now - job.queuedSince);
+    // a preemptor's promised room becomes used room
+    this.withdrawPromise(job);
     // above the hard quota (a burst class on burst room): the first to go when room is needed
     const quota = this.ledger.checkQuota(job.tenant, job.priority, job.demand);
     job.burst = quota.ok && quota.burst;

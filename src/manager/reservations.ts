@@ -44,9 +44,18 @@ export class Reservations {
     return this.byJob.has(job);
   }
 
-  /** Ids of nodes with a reservation: preemption and new reservations look elsewhere. */
+  /** Ids of nodes with a reservation: new starvation reservations look elsewhere. */
   nodeIds(): Set<string> {
     return new Set([...this.byJob.values()].map((r) => r.node.id));
+  }
+
+  /**
+   * Ids of nodes reserved for a starving job: preemption looks elsewhere (the room its victims
+   * free would go to the starving job first). Several preemptors may be nominated to one node:
+   * each one's victims and the room free when it chose them cover its own need.
+   */
+  starvingNodeIds(): Set<string> {
+    return new Set([...this.byJob.values()].filter((r) => r.job.nominatedNode === undefined).map((r) => r.node.id));
   }
 
   /** Holds the room on `node` for a job that preempted there (see the class comment). */

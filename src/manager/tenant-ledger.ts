@@ -8,6 +8,8 @@ interface TenantAccount {
   readonly usage: Map<string, number>;
   running: number;
   quota: TenantQuota | undefined;
+  /** Scaled demand of the tenant's preemptors waiting for their victims: promised, not yet used. */
+  readonly promised: Map<string, number>;
 }
 
 const TENANT_KEYS = new Set(['weight', 'quota', 'onExceed', 'burst', 'burstClasses']);
@@ -54,11 +56,31 @@ export class TenantLedger {
     return this.accounts.get(tenant)?.quota;
   }
 
-  /** Whether `demand` (scaled, by dimension name) fits the tenant's quota now. */
-  checkQuota(tenant: string, priority: string, demand: ReadonlyMap<string, number>): QuotaCheck {
+  /**
+   * Whether `demand` (scaled, by dimension name) fits the tenant's quota now, counting what is
+   * promised to its preemptors (except `own`, the demand of the job asking, if it is one of them):
+   * a preemptor's victims must not be evicted for room its own tenant's quota then refuses it.
+   */
+  checkQuota(tenant: string, priority: string, demand: ReadonlyMap<string, number>, own?: ReadonlyMap<string, number>): QuotaCheck {
     const account = this.accounts.get(tenant);
     if (account?.quota === undefined) return UNLIMITED;
-    return checkQuota(account.quota, tenant, priority, account.usage, demand, this.scale);
+    let counted: ReadonlyMap<string, number> = account.usage;
+    if (account.promised.size > 0) {
+      const sum = new Map(account.usage);
+      for (const [name, amount] of account.promised) sum.set(name, (sum.get(name) ?? 0) + amount - (own?.get(name) ?? 0));
+      counted = sum;
+    }
+    return checkQuota(account.quota, tenant, priority, counted, demand, this.scale);
+  }
+
+  /** Promises (sign 1) or withdraws (−1) a preemptor's demand against its tenant's quota. */
+  promise(tenant: string, demand: ReadonlyMap<string, number>, sign: 1 | -1): void {
+    const promised = this.account(tenant).promised;
+    for (const [name, amount] of demand) {
+      const left = (promised.get(name) ?? 0) + sign * amount;
+      if (left === 0) promised.delete(name);
+      else promised.set(name, left);
+    }
   }
 
   setWeight(tenant: string, weight: unknown): void {
@@ -106,7 +128,7 @@ export class TenantLedger {
   private account(tenant: string): TenantAccount {
     let account = this.accounts.get(tenant);
     if (account === undefined) {
-      account = { weight: 1, usage: new Map(), running: 0, quota: undefined };
+      account = { weight: 1, usage: new Map(), running: 0, quota: undefined, promised: new Map() };
       this.accounts.set(tenant, account);
     }
     return account;

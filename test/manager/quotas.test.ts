@@ -118,3 +118,21 @@ describe('quotas: burst', () => {
     expect(manager.job('a1')?.status).toBe('running');
   });
 });
+
+describe('quotas and preemption', () => {
+  it("a preemptor's demand is promised against its tenant's quota until it starts", () => {
+    const clock = { time: 0 };
+    const manager = new AllocationManager({ capacity: { cpu: 8 }, tenants: { web: { quota: { cpu: 8 } } }, now: () => clock.time, timers: false });
+    manager.submit({ id: 'batch', tenant: 'research', priority: 'low', resources: { cpu: 8 } });
+    // api (high) evicts batch and waits out its 30 s grace period: 6 cpu are promised to web
+    expect(manager.submit({ id: 'api', tenant: 'web', priority: 'high', resources: { cpu: 6 } })).toMatchObject({ status: 'queued', reason: 'preempting' });
+    // 6 promised + 4 = 10 > 8: refused now, rather than evicting for room the quota then refuses
+    expect(manager.submit({ tenant: 'web', priority: 'high', resources: { cpu: 4 } })).toMatchObject({ code: 'QUOTA_EXCEEDED', quota: { used: 6, limit: 8, requested: 4 } });
+    clock.time = 30_000;
+    manager.tick();
+    expect(manager.job('api')?.status).toBe('running');
+    expect(manager.quota('web').used).toEqual({ cpu: 6 });
+    expect(manager.submit({ tenant: 'web', priority: 'high', resources: { cpu: 2 } }).status).toBe('allocated');
+  });
+});
+
