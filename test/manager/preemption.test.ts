@@ -237,3 +237,23 @@ describe('preemption at scale', () => {
     expect(manager.metrics().preemptions.total).toBeGreaterThan(0);
   });
 });
+
+describe('preemption with the default clock', () => {
+  it('ends the grace period by the manager timer, without tick()', async () => {
+    const manager = new AllocationManager({
+      capacity: { cpu: 1 },
+      priorityClasses: [
+        { name: 'high', value: 1, canPreempt: true },
+        { name: 'default', value: 0, preemptionGraceMs: 20 },
+      ],
+      preemption: { backoffMs: 0 },
+    });
+    manager.submit({ id: 'V', resources: { cpu: 1 } });
+    manager.submit({ id: 'H', priority: 'high', resources: { cpu: 1 } });
+    expect(manager.job('V')?.status).toBe('preempted');
+    const started = new Promise<string>((resolve) => manager.on('allocated', (_a, job) => resolve(job.id)));
+    expect(await started).toBe('H');
+    expect(manager.job('V')?.status).toBe('queued');
+    manager.close();
+  });
+});
