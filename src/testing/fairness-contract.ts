@@ -80,8 +80,9 @@ export function fairnessPolicyContract(policy: () => FairnessPolicy, options: Co
                 }
                 checkInvariants(pool);
                 for (const job of manager.jobs({ status: 'queued' })) {
-                  // a preempted job waits out its back-off first, whatever the room
-                  if (job.backoffUntil !== undefined) continue;
+                  // a preempted job waits out its back-off first, whatever the room; a preemptor
+                  // whose victims have begun to leave waits for its own node (it takes that room)
+                  if (job.backoffUntil !== undefined || job.nominatedNode !== undefined) continue;
                   if (pool.planBatch([{ resources: job.resources }], { dryRun: true, algorithm: 'ffd' }).placed.length > 0) {
                     throw new InvariantViolation(`job ${job.id} is queued although it fits now`);
                   }
