@@ -83,3 +83,13 @@ export {
   type TenantCandidate,
 } from './fairness/index.js';
 export type { AbortSignalLike } from './platform.js';
+export {
+  ProtocolHandler,
+  PROTOCOL_REQUEST_TYPES,
+  DEFAULT_MAX_LINE_LENGTH,
+  type ProtocolEnvelope,
+  type ProtocolErrorCode,
+  type ProtocolHandlerOptions,
+  type ProtocolReplyBody,
+  type ProtocolRequestType,
+} from './protocol/index.js';

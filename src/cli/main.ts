@@ -6,7 +6,10 @@ import { type CliCommand, type CliIo, UsageError } from './io.js';
  * `fairpack <command>`: each command is loaded only when it runs, so `fairpack node` never loads
  * the HTTP server's optional dependencies.
  */
-const COMMANDS: Readonly<Record<string, { readonly summary: string; load(): Promise<CliCommand> }>> = {};
+const COMMANDS: Readonly<Record<string, { readonly summary: string; load(): Promise<CliCommand> }>> = {
+  node: { summary: 'a resource node: JSON wire protocol on stdin/stdout', load: async () => (await import('./node/command.js')).nodeCommand },
+  serve: { summary: 'the HTTP API, with Prometheus metrics', load: async () => (await import('./serve/command.js')).serveCommand },
+};
 
 export function usage(): string {
   const width = Math.max(0, ...Object.keys(COMMANDS).map((name) => name.length));

@@ -378,7 +378,7 @@ export class AllocationManager {
     if (this.timer !== undefined) host.clearTimeout(this.timer);
     this.timer = undefined;
     for (const jobId of this.waiters.jobs()) {
-      this.waiters.reject(jobId, new FairpackError('MANAGER_CLOSED', `The manager was closed while job ${jobId} waited; the job was cancelled.`, { jobId }));
+      this.waiters.reject(jobId, () => new FairpackError('MANAGER_CLOSED', `The manager was closed while job ${jobId} waited; the job was cancelled.`, { jobId }));
       // nobody waits for it any more: it must not start later and hold room nobody releases
       if (this.live.get(jobId)?.status === 'queued') this.cancel(jobId);
     }
@@ -857,7 +857,7 @@ export class AllocationManager {
     job.endedAt = this.clock();
     this.live.delete(job.id);
     this.remember(job);
-    this.waiters.reject(job.id, new FairpackError('JOB_CANCELLED', `Job ${job.id} was ${status} before it was placed.`, { jobId: job.id, status }));
+    this.waiters.reject(job.id, () => new FairpackError('JOB_CANCELLED', `Job ${job.id} was ${status} before it was placed.`, { jobId: job.id, status }));
   }
 
   /** Re-queues displaced jobs at the heads of their queues, keeping their arrival order. */

@@ -46,8 +46,9 @@ export class Waiters {
     this.byJob.get(jobId)?.resolve(allocation);
   }
 
-  reject(jobId: string, error: FairpackError): void {
-    this.byJob.get(jobId)?.reject(error);
+  /** Rejects the job's waiter, if any; the error is built only then (a stack trace costs). */
+  reject(jobId: string, error: () => FairpackError): void {
+    this.byJob.get(jobId)?.reject(error());
   }
 
   /** Job ids with a pending `acquire`. */

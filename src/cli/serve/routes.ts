@@ -1,0 +1,138 @@
+import type { IncomingMessage } from 'node:http';
+import { type AllocationManager, type JobRequest, type JobStatus, type JobView, type QuotaSettings, type Resources } from '../../index.js';
+import { HttpError, type Reply, readJsonBody } from './http-io.js';
+import type { ServerMetrics } from './metrics.js';
+import { REJECTED_STATUS } from './status-codes.js';
+
+export interface RouteContext {
+  readonly manager: AllocationManager;
+  readonly request: IncomingMessage;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  readonly metrics: ServerMetrics;
+  /** Throws 401/403 unless the request carries the admin token. */
+  readonly requireAdmin: (request: IncomingMessage) => void;
+}
+
+type Handler = (context: RouteContext) => Reply | Promise<Reply>;
+
+/** A path pattern (`:name` matches one segment) and its handler per method. */
+export interface Route {
+  readonly path: string;
+  readonly methods: Readonly<Partial<Record<'GET' | 'POST' | 'PATCH' | 'DELETE', Handler>>>;
+}
+
+const JOB_STATUSES: readonly JobStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled', 'expired', 'preempted', 'rejected'];
+const QUOTA_FIELDS = new Set(['limits', 'onExceed', 'burst', 'burstClasses']);
+
+export const ROUTES: readonly Route[] = [
+  { path: '/healthz', methods: { GET: () => ({ status: 200, body: { status: 'ok' } }) } },
+  { path: '/metrics', methods: { GET: async ({ metrics }) => ({ status: 200, text: await metrics.render(), contentType: metrics.contentType }) } },
+  { path: '/jobs', methods: { GET: listJobs, POST: submitJob } },
+  { path: '/jobs/:id', methods: { GET: getJob, DELETE: cancelJob } },
+  { path: '/jobs/:id/release', methods: { POST: releaseJob } },
+  { path: '/nodes', methods: { GET: ({ manager }) => ({ status: 200, body: { nodes: manager.nodes() } }) } },
+  { path: '/queues', methods: { GET: listQueues } },
+  { path: '/tenants/:id/quota', methods: { GET: getQuota, PATCH: patchQuota } },
+];
+
+async function submitJob({ manager, request }: RouteContext): Promise<Reply> {
+  const body = await readJsonBody(request);
+  const result = manager.submit(body as JobRequest);
+  const job = manager.job(result.jobId) as JobView;
+  const location = { location: `/jobs/${encodeURIComponent(result.jobId)}` };
+  switch (result.status) {
+    case 'allocated':
+      return { status: 201, body: { job, allocation: result.allocation }, headers: location };
+    case 'queued': {
+      const { reason, message, available, required, position } = result;
+      return { status: 202, body: { job, queued: { reason, message, available, required, position } }, headers: location };
+    }
+    case 'rejected': {
+      const status = Object.hasOwn(REJECTED_STATUS, result.code) ? (REJECTED_STATUS[result.code] as number) : 409;
+      const quota = result.quota === undefined ? {} : { quota: result.quota };
+      return { status, body: { error: { code: result.code, message: result.reason, ...quota }, job } };
+    }
+  }
+}
+
+function listJobs({ manager, query }: RouteContext): Reply {
+  const status = query.get('status') ?? undefined;
+  if (status !== undefined && !(JOB_STATUSES as readonly string[]).includes(status)) {
+    throw new HttpError(400, 'INVALID_QUERY', `Expected \`status\` to be one of ${JOB_STATUSES.join(', ')}, got "${status}".`);
+  }
+  const tenant = query.get('tenant') ?? undefined;
+  const filter = { ...(status === undefined ? {} : { status: status as JobStatus }), ...(tenant === undefined ? {} : { tenant }) };
+  return { status: 200, body: { jobs: manager.jobs(filter) } };
+}
+
+function getJob({ manager, params }: RouteContext): Reply {
+  const job = requireJob(manager, params['id'] as string);
+  // the allocation says where it runs (its nodes); only live jobs hold one
+  const allocation = job.allocationId === undefined || (job.status !== 'running' && job.status !== 'preempted') ? undefined : manager.allocations({ tenant: job.tenant }).find((a) => a.id === job.allocationId);
+  return { status: 200, body: { job, ...(allocation === undefined ? {} : { allocation }) } };
+}
+
+function cancelJob({ manager, params }: RouteContext): Reply {
+  return { status: 200, body: { job: manager.cancel(params['id'] as string) } };
+}
+
+async function releaseJob({ manager, request, params }: RouteContext): Promise<Reply> {
+  const body = hasBody(request) ? await readJsonBody(request) : {};
+  if (!isObject(body) || Object.keys(body).some((key) => key !== 'outcome')) throw new HttpError(400, 'INVALID_BODY', 'Expected a body { "outcome"?: "completed" | "failed" | "preempted" } or none.');
+  const job = requireJob(manager, params['id'] as string);
+  if (job.allocationId === undefined || (job.status !== 'running' && job.status !== 'preempted')) {
+    throw new HttpError(409, 'JOB_NOT_RUNNING', `Expected a running job, but job ${job.id} is ${job.status}. Cancel a queued job with DELETE /jobs/${job.id}.`);
+  }
+  const outcome = body['outcome'];
+  const result = manager.release(job.allocationId, outcome === undefined ? {} : { outcome: outcome as 'completed' });
+  return { status: 200, body: { job: result.job, freed: result.freed } };
+}
+
+function listQueues({ manager }: RouteContext): Reply {
+  const { tenants } = manager.metrics();
+  const queues = manager.queues().map((queue) => {
+    const tenant = Object.hasOwn(tenants, queue.tenant) ? tenants[queue.tenant] : undefined;
+    return { ...queue, weight: tenant?.weight ?? 1, dominantShare: tenant?.dominantShare ?? 0 };
+  });
+  return { status: 200, body: { queues } };
+}
+
+function getQuota({ manager, params }: RouteContext): Reply {
+  return { status: 200, body: { quota: manager.quota(params['id'] as string) } };
+}
+
+/**
+ * A partial update: fields left out keep their current values; `"limits": null` removes the quota.
+ * The admin token is checked before the body is read.
+ */
+async function patchQuota({ manager, request, params, requireAdmin }: RouteContext): Promise<Reply> {
+  requireAdmin(request);
+  const tenant = params['id'] as string;
+  const body = await readJsonBody(request);
+  if (!isObject(body) || Object.keys(body).some((key) => !QUOTA_FIELDS.has(key))) {
+    throw new HttpError(400, 'INVALID_BODY', `Expected a body with some of ${[...QUOTA_FIELDS].join(', ')}, e.g. { "limits": { "cpu": 8 }, "onExceed": "queue" }.`);
+  }
+  const current = manager.quota(tenant);
+  const limits = body['limits'] === undefined ? (current.limits ?? null) : body['limits'];
+  const settings = {
+    onExceed: body['onExceed'] ?? current.onExceed,
+    burst: body['burst'] ?? current.burst,
+    burstClasses: body['burstClasses'] ?? current.burstClasses,
+  } as QuotaSettings;
+  return { status: 200, body: { quota: manager.setQuota(tenant, limits as Resources | null, settings) } };
+}
+
+function requireJob(manager: AllocationManager, id: string): JobView {
+  const job = manager.job(id);
+  if (job === undefined) throw new HttpError(404, 'UNKNOWN_JOB', `No job "${id}" (it never existed, or finished long enough ago to be forgotten).`);
+  return job;
+}
+
+function hasBody(request: IncomingMessage): boolean {
+  return request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? '0') > 0;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,74 @@
+import { FairpackError, describeValue } from '../errors.js';
+import { type Resources, type Scale, isPlainRecord, toScaled, validateDimensionName } from '../resources/index.js';
+import type { ProtocolErrorCode } from './types.js';
+
+/** A message the handler refuses before touching the manager. Internal: replies carry its code. */
+export class MessageError extends Error {
+  constructor(
+    readonly code: ProtocolErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MessageError';
+  }
+}
+
+export type Body = Record<string, unknown>;
+
+export function invalid(message: string): MessageError {
+  return new MessageError('INVALID_MESSAGE', message);
+}
+
+/** `msg_id` as Maelstrom uses it: a non-negative integer. */
+export function isMessageId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+export function requiredString(body: Body, field: string, type: string): string {
+  const value = body[field];
+  if (typeof value !== 'string' || value.length === 0) throw invalid(`Expected \`${field}\` of ${type} to be a non-empty string, got ${describeField(value)}.`);
+  return value;
+}
+
+export function optionalString(body: Body, field: string, type: string): string | undefined {
+  return body[field] === undefined ? undefined : requiredString(body, field, type);
+}
+
+export function optionalInteger(body: Body, field: string, type: string, min: number, max: number): number | undefined {
+  const value = body[field];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw invalid(`Expected \`${field}\` of ${type} to be an integer from ${min} to ${max}, got ${describeField(value)}.`);
+  }
+  return value;
+}
+
+export function describeField(value: unknown): string {
+  return value === undefined ? 'nothing' : describeValue(value);
+}
+
+/**
+ * The seed's requirement list, `[{ "type": "cpu", "amount": 2 }, …]`, as `Resources` in the order
+ * given (replies echo that order). Checked completely here — names and amounts at `scale`'s
+ * precision — so a job held back by a concurrency limit cannot turn out invalid later.
+ * Throws `INVALID_RESOURCES`.
+ */
+export function parseRequirements(value: unknown, scale: Scale, type: string): Resources {
+  if (!Array.isArray(value)) {
+    throw new FairpackError('INVALID_RESOURCES', `Expected \`requirements\` of ${type} to be an array of { "type": name, "amount": number }, got ${describeField(value)}.`);
+  }
+  // null prototype: a dimension named like an Object.prototype member stays an ordinary key
+  const out: Record<string, number> = Object.create(null) as Record<string, number>;
+  value.forEach((item: unknown, i) => {
+    const where = `requirements[${i}]`;
+    if (!isPlainRecord(item) || typeof item['type'] !== 'string') {
+      throw new FairpackError('INVALID_RESOURCES', `Expected ${where} to be { "type": name, "amount": number }, got ${describeField(item)}.`, { index: i });
+    }
+    const name = item['type'];
+    validateDimensionName(name, where);
+    if (Object.hasOwn(out, name)) throw new FairpackError('INVALID_RESOURCES', `Expected each resource type once in \`requirements\`, got "${name}" twice. Add the amounts up.`, { dimension: name });
+    toScaled(item['amount'], name, scale, `${where}.amount of`);
+    out[name] = item['amount'] as number;
+  });
+  return out;
+}

@@ -1,0 +1,306 @@
+import { nanoid } from 'nanoid';
+import { FairpackError, describeValue } from '../errors.js';
+import { AllocationManager, type JobRequest, type SubmitResult } from '../manager/index.js';
+import { type Resources, type Scale, createScale, isPlainRecord } from '../resources/index.js';
+import { type Body, MessageError, invalid, isMessageId, optionalInteger, optionalString, parseRequirements, requiredString } from './fields.js';
+import { JobBook } from './job-book.js';
+import { type Outgoing, describeError, errorTo } from './outgoing.js';
+import type { Origin, ProtocolJob } from './pending-job.js';
+import { allocationsBody, capacityBody, nodesBody, queuesBody } from './reads.js';
+import { neverFitsShortfall, queuedReasonText, requiredField } from './shortfall.js';
+import { PROTOCOL_REQUEST_TYPES, type ProtocolEnvelope, type ProtocolHandlerOptions, type UnstampedBody } from './types.js';
+
+const OPTION_KEYS = new Set(['precision', 'nodeId', 'maxLineLength', 'maxJobsPerMessage', 'send']);
+
+/** Default longest line `handleLine` parses: 1 MiB of characters. */
+export const DEFAULT_MAX_LINE_LENGTH = 1 << 20;
+const MAX_LIMIT = 1_000_000;
+
+/**
+ * The JSON wire protocol over an `AllocationManager`: maps one incoming message to its reply and
+ * to the unsolicited messages it caused (a queued request that started because this message freed
+ * room). No I/O: transports (`fairpack node`, your own socket) feed it messages and write out what
+ * it returns. It never throws on input — malformed messages get an `error` reply and change nothing.
+ *
+ * ```ts
+ * const handler = new ProtocolHandler(new AllocationManager({ capacity: { cpu: 8, memory: 16, gpu: 2 } }));
+ * handler.handleLine('{"src":"c1","dest":"n1","body":{"type":"allocate","msg_id":1,"requirements":[{"type":"cpu","amount":2}]}}');
+ * // → ['{"src":"n1","dest":"c1","body":{"type":"allocated","msg_id":1,"in_reply_to":1,"allocation_id":"…","resources":{"cpu":2}}}']
+ * ```
+ */
+export class ProtocolHandler {
+  private readonly manager: AllocationManager;
+  private readonly scale: Scale;
+  private readonly maxJobs: number;
+  private readonly maxLineLength: number;
+  private readonly send: ((message: ProtocolEnvelope) => void) | undefined;
+  private nodeId: string | undefined;
+  private nextMsgId = 1;
+  /** Every protocol job that has not ended, wherever it waits. */
+  private readonly book: JobBook;
+  /** Messages that arise while `handle()` runs; they follow its reply. */
+  private collecting: Outgoing[] | undefined;
+  /** Messages that arose outside `handle()` with no `send` option; the next `handle()` returns them first. */
+  private backlog: Outgoing[] = [];
+  private closed = false;
+
+  constructor(manager: AllocationManager, options: ProtocolHandlerOptions = {}) {
+    if (!(manager instanceof AllocationManager)) throw new FairpackError('INVALID_OPTION', `Expected an AllocationManager, got ${describeValue(manager)}.`);
+    if (!isPlainRecord(options as unknown)) throw new FairpackError('INVALID_OPTION', `Expected ProtocolHandler options to be an object, got ${describeValue(options)}.`);
+    for (const key of Object.keys(options)) {
+      if (!OPTION_KEYS.has(key)) throw new FairpackError('INVALID_OPTION', `Unknown ProtocolHandler option \`${key}\`. Expected one of ${[...OPTION_KEYS].join(', ')}.`, { option: key });
+    }
+    this.manager = manager;
+    this.scale = createScale(options.precision);
+    this.maxJobs = positiveInteger(options.maxJobsPerMessage ?? 1000, 'maxJobsPerMessage');
+    this.maxLineLength = positiveInteger(options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH, 'maxLineLength');
+    if (options.send !== undefined && typeof options.send !== 'function') throw new FairpackError('INVALID_OPTION', `Expected \`send\` to be a function, got ${describeValue(options.send)}.`, { option: 'send' });
+    if (options.nodeId !== undefined && (typeof options.nodeId !== 'string' || options.nodeId.length === 0)) {
+      throw new FairpackError('INVALID_OPTION', `Expected \`nodeId\` to be a non-empty string, got ${describeValue(options.nodeId)}.`, { option: 'nodeId' });
+    }
+    this.send = options.send;
+    this.nodeId = options.nodeId;
+    this.book = new JobBook(manager, (outgoing) => this.emit(outgoing));
+  }
+
+  /**
+   * Answers one message (an object `{ src, dest, body }`): returns the reply, preceded by any
+   * messages that arose since the last call and followed by those this one caused. Replies to
+   * replies (bodies with `in_reply_to`) are never sent, so two nodes cannot echo errors forever.
+   */
+  handle(message: unknown): ProtocolEnvelope[] {
+    return this.respond(() => this.dispatch(message));
+  }
+
+  /** `handle()` for one line of text: parses it (`MALFORMED_JSON` if it does not parse) and serialises the answers. */
+  handleLine(line: string): string[] {
+    if (typeof line === 'string' && line.length > this.maxLineLength) {
+      const text = `Expected a message of at most ${this.maxLineLength} characters, got a longer line; it was dropped.`;
+      return this.respond(() => errorTo(undefined, undefined, undefined, 'MESSAGE_TOO_LARGE', text)).map((envelope) => JSON.stringify(envelope));
+    }
+    let message: unknown;
+    try {
+      message = JSON.parse(line);
+    } catch (error) {
+      const text = `Expected one JSON message per line, but it does not parse: ${error instanceof Error ? error.message : String(error)}.`;
+      return this.respond(() => errorTo(undefined, undefined, undefined, 'MALFORMED_JSON', text)).map((envelope) => JSON.stringify(envelope));
+    }
+    return this.handle(message).map((envelope) => JSON.stringify(envelope));
+  }
+
+  /** Stops listening to the manager. Later messages are answered with `HANDLER_CLOSED`. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.book.detach();
+  }
+
+  // ---- dispatch ------------------------------------------------------------------------------------
+
+  /** Runs one request: earlier backlog first, then its reply, then what it caused — stamped in that order. */
+  private respond(produce: () => Outgoing | undefined): ProtocolEnvelope[] {
+    const earlier = this.backlog;
+    this.backlog = [];
+    const during: Outgoing[] = [];
+    const outer = this.collecting;
+    this.collecting = during;
+    let reply: Outgoing | undefined;
+    try {
+      reply = produce();
+    } finally {
+      this.collecting = outer;
+    }
+    const out = [...earlier, ...(reply === undefined ? [] : [reply]), ...during];
+    return out.map((outgoing) => this.stamp(outgoing));
+  }
+
+  private dispatch(message: unknown): Outgoing | undefined {
+    if (!isPlainRecord(message)) return errorTo(undefined, undefined, undefined, 'INVALID_MESSAGE', `Expected a message {"src", "dest", "body"}, got ${describeValue(message)}.`);
+    const { src, dest, body } = message;
+    const client = typeof src === 'string' ? src : undefined;
+    const node = typeof dest === 'string' ? dest : undefined;
+    if (src !== undefined && client === undefined) return errorTo(undefined, node, undefined, 'INVALID_MESSAGE', `Expected \`src\` to be a string (a node name), got ${describeValue(src)}.`);
+    if (dest !== undefined && node === undefined) return errorTo(client, undefined, undefined, 'INVALID_MESSAGE', `Expected \`dest\` to be a string (a node name), got ${describeValue(dest)}.`);
+    if (!isPlainRecord(body)) return errorTo(client, node, undefined, 'INVALID_MESSAGE', `Expected \`body\` to be an object {"type", "msg_id", …}, got ${body === undefined ? 'no body' : describeValue(body)}.`);
+    if (Object.hasOwn(body, 'in_reply_to')) return undefined;
+    const msgId = body['msg_id'];
+    if (!isMessageId(msgId)) return errorTo(client, node, undefined, 'INVALID_MESSAGE', `Expected \`msg_id\` to be an integer >= 0, got ${body['msg_id'] === undefined ? 'nothing' : describeValue(msgId)}.`);
+    const origin: Origin = { client, node, msgId };
+    if (this.closed) return errorTo(client, node, msgId, 'HANDLER_CLOSED', 'This protocol handler was closed; it answers no more requests.');
+    try {
+      return { client, node, body: this.answer(body, origin) };
+    } catch (error) {
+      return errorTo(client, node, msgId, ...describeError(error));
+    }
+  }
+
+  private answer(body: Body, origin: Origin): UnstampedBody {
+    const type = body['type'];
+    if (typeof type !== 'string') throw invalid(`Expected \`type\` to be a string (one of ${PROTOCOL_REQUEST_TYPES.join(', ')}), got ${type === undefined ? 'nothing' : describeValue(type)}.`);
+    const inReplyTo = origin.msgId;
+    switch (type) {
+      case 'init':
+        return this.init(body, inReplyTo);
+      case 'allocate':
+        return this.allocate(body, origin);
+      case 'release':
+        return this.release(body, inReplyTo);
+      case 'submit_job':
+        return this.submitJobs(body, origin);
+      case 'cancel':
+        return this.cancel(body, inReplyTo);
+      case 'capacity':
+        return capacityBody(this.manager, inReplyTo);
+      case 'allocations':
+        return allocationsBody(this.manager, inReplyTo, optionalString(body, 'tenant', 'allocations'));
+      case 'queues':
+        return queuesBody(this.manager, inReplyTo, this.book.categoryViews(), this.book.parkedCount);
+      case 'nodes':
+        return nodesBody(this.manager, inReplyTo);
+      default:
+        throw new MessageError('UNKNOWN_MESSAGE_TYPE', `Unknown message type ${JSON.stringify(type.length > 60 ? `${type.slice(0, 57)}...` : type)}. Expected one of ${PROTOCOL_REQUEST_TYPES.join(', ')}.`);
+    }
+  }
+
+  // ---- requests ------------------------------------------------------------------------------------
+
+  private init(body: Body, inReplyTo: number): UnstampedBody {
+    const nodeId = optionalString(body, 'node_id', 'init');
+    const nodeIds = body['node_ids'];
+    if (nodeIds !== undefined && (!Array.isArray(nodeIds) || !nodeIds.every((id) => typeof id === 'string'))) {
+      throw invalid(`Expected \`node_ids\` of init to be an array of strings, got ${describeValue(nodeIds)}.`);
+    }
+    if (nodeId !== undefined) this.nodeId = nodeId;
+    return { type: 'init_ok', in_reply_to: inReplyTo };
+  }
+
+  private allocate(body: Body, origin: Origin): UnstampedBody {
+    const resources = parseRequirements(body['requirements'], this.scale, 'allocate');
+    const priority = optionalString(body, 'priority', 'allocate');
+    const request: JobRequest = { id: nanoid(), tenant: this.tenantOf(body, origin, 'allocate'), resources, ...(priority === undefined ? {} : { priority }) };
+    const job = this.book.track(request, origin, undefined);
+    let result: SubmitResult;
+    try {
+      result = this.book.admit(job);
+    } catch (error) {
+      this.book.untrack(job);
+      throw error;
+    }
+    job.announce = true;
+    return this.submitReply(job, result, origin.msgId);
+  }
+
+  private submitReply(job: ProtocolJob, result: SubmitResult, inReplyTo: number): UnstampedBody {
+    switch (result.status) {
+      case 'allocated':
+        return { type: 'allocated', in_reply_to: inReplyTo, allocation_id: result.allocation.id, resources: result.allocation.resources };
+      case 'queued':
+        return { type: 'queued', in_reply_to: inReplyTo, reason: queuedReasonText(result.reason), available: result.available, required: requiredField(result.required), job_id: job.id };
+      case 'rejected': {
+        if (job.place === 'parked') {
+          const { available, required } = neverFitsShortfall(job.request.resources, this.manager.nodes());
+          const reason = Object.keys(required).length > 0 ? 'Insufficient resources' : 'No eligible node';
+          return { type: 'queued', in_reply_to: inReplyTo, reason, available, required: requiredField(required), job_id: job.id };
+        }
+        this.book.untrack(job);
+        return { type: 'error', in_reply_to: inReplyTo, code: result.code, text: result.reason };
+      }
+    }
+  }
+
+  private release(body: Body, inReplyTo: number): UnstampedBody {
+    const allocationId = requiredString(body, 'allocation_id', 'release');
+    const status = body['job_status'] ?? 'completed';
+    if (status !== 'completed' && status !== 'failed' && status !== 'preempted') {
+      throw invalid(`Expected \`job_status\` of release to be "completed", "failed" or "preempted", got ${describeValue(status)}.`);
+    }
+    const { freed } = this.manager.release(allocationId, { outcome: status });
+    return { type: 'released', in_reply_to: inReplyTo, allocation_id: allocationId, resources_freed: freed };
+  }
+
+  private submitJobs(body: Body, origin: Origin): UnstampedBody {
+    const category = requiredString(body, 'category', 'submit_job');
+    const count = optionalInteger(body, 'jobs', 'submit_job', 1, this.maxJobs) ?? 1;
+    const limit = optionalInteger(body, 'concurrency_limit', 'submit_job', 0, MAX_LIMIT);
+    const resources: Resources = body['requirements'] === undefined ? {} : parseRequirements(body['requirements'], this.scale, 'submit_job');
+    const tenant = this.tenantOf(body, origin, 'submit_job');
+    // everything is checked: from here on the message changes state
+    const gate = this.book.gate(category);
+    if (limit !== undefined) gate.limit = limit;
+    const created: ProtocolJob[] = [];
+    for (let i = 0; i < count; i++) {
+      const job = this.book.track({ id: nanoid(), tenant, category, resources }, origin, category);
+      gate.hold(job);
+      created.push(job);
+    }
+    this.book.pump(gate); // jobs held earlier go first
+    const started = created.filter((job) => gate.running.has(job.id));
+    for (const job of created) job.announce = true;
+    return {
+      type: 'jobs_submitted',
+      in_reply_to: origin.msgId,
+      queued: count - started.length,
+      running: gate.running.size,
+      waiting: gate.view().waiting,
+      job_ids: created.map((job) => job.id),
+      allocation_ids: started.map((job) => job.allocationId as string),
+    };
+  }
+
+  private cancel(body: Body, inReplyTo: number): UnstampedBody {
+    const jobId = requiredString(body, 'job_id', 'cancel');
+    const job = this.book.get(jobId);
+    if (job !== undefined && job.place !== 'manager') {
+      // held back or parked: the manager does not have it
+      this.book.withdraw(job);
+      return { type: 'cancelled', in_reply_to: inReplyTo, job_id: jobId, status: 'cancelled' };
+    }
+    const view = this.manager.cancel(jobId);
+    return { type: 'cancelled', in_reply_to: inReplyTo, job_id: jobId, status: view.status };
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------------
+
+  /** The tenant of a request: `tenant` if given, else the requester (`src`), so fairness is per client. */
+  private tenantOf(body: Body, origin: Origin, type: string): string {
+    const tenant = optionalString(body, 'tenant', type);
+    if (tenant !== undefined) return tenant;
+    return origin.client === undefined || origin.client.length === 0 ? 'default' : origin.client;
+  }
+
+  // ---- output --------------------------------------------------------------------------------------
+
+  private emit(outgoing: Outgoing): void {
+    if (this.collecting !== undefined) this.collecting.push(outgoing);
+    else if (this.send === undefined) this.backlog.push(outgoing);
+    else {
+      const envelope = this.stamp(outgoing);
+      try {
+        this.send(envelope);
+      } catch {
+        // a failing transport must not break the manager call that caused the message: the
+        // next handle() returns it instead
+        this.backlog.push({ client: outgoing.client, node: outgoing.node, body: withoutId(envelope.body) });
+      }
+    }
+  }
+
+  /** Gives a message its `msg_id` — at the moment it leaves, so ids increase in output order. */
+  private stamp(outgoing: Outgoing): ProtocolEnvelope {
+    const { type, ...rest } = outgoing.body;
+    const body = { type, msg_id: this.nextMsgId++, ...rest } as ProtocolEnvelope['body'];
+    const src = outgoing.node ?? this.nodeId;
+    return { ...(src === undefined ? {} : { src }), ...(outgoing.client === undefined ? {} : { dest: outgoing.client }), body };
+  }
+}
+
+function positiveInteger(value: unknown, option: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new FairpackError('INVALID_OPTION', `Expected \`${option}\` to be an integer >= 1, got ${describeValue(value)}.`, { option });
+  return value;
+}
+
+function withoutId(body: ProtocolEnvelope['body']): UnstampedBody {
+  const { msg_id: _stamped, ...rest } = body;
+  return rest as UnstampedBody;
+}
+

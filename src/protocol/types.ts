@@ -1,0 +1,164 @@
+import type { Resources } from '../resources/index.js';
+
+/**
+ * One message on the wire: `{ "src", "dest", "body" }`, as in Maelstrom and the seed documents.
+ * `src` and `dest` are node names; the handler swaps them in its replies.
+ */
+export interface ProtocolEnvelope {
+  readonly src?: string;
+  readonly dest?: string;
+  readonly body: ProtocolReplyBody;
+}
+
+/**
+ * Error codes of the protocol's own (malformed input); errors raised by the manager keep their
+ * `FairpackError` code (`INVALID_RESOURCES`, `UNKNOWN_ALLOCATION`, `ALREADY_RELEASED` …), and
+ * refused submissions their result code (`QUEUE_FULL`, `QUOTA_EXCEEDED` …).
+ */
+export type ProtocolErrorCode = 'MESSAGE_TOO_LARGE' | 'MALFORMED_JSON' | 'INVALID_MESSAGE' | 'UNKNOWN_MESSAGE_TYPE' | 'HANDLER_CLOSED' | 'INTERNAL_ERROR';
+
+/** The request types the handler answers. */
+export const PROTOCOL_REQUEST_TYPES = ['init', 'allocate', 'release', 'submit_job', 'cancel', 'capacity', 'allocations', 'queues', 'nodes'] as const;
+export type ProtocolRequestType = (typeof PROTOCOL_REQUEST_TYPES)[number];
+
+/** Every body the handler sends carries `type` and its own increasing `msg_id`. */
+interface ReplyBase<T extends string> {
+  readonly type: T;
+  readonly msg_id: number;
+  /** The `msg_id` of the request answered (for an unsolicited `allocated`: of the original request). */
+  readonly in_reply_to?: number;
+}
+
+export interface AllocatedBody extends ReplyBase<'allocated'> {
+  readonly allocation_id: string;
+  readonly resources: Resources;
+}
+
+export interface QueuedBody extends ReplyBase<'queued'> {
+  readonly reason: string;
+  /** The dimensions that fall short, with what is free of them. */
+  readonly available: Resources;
+  /** What is asked of them: a number when one dimension falls short, else an object. */
+  readonly required: number | Resources;
+  readonly job_id: string;
+}
+
+export interface ReleasedBody extends ReplyBase<'released'> {
+  readonly allocation_id: string;
+  readonly resources_freed: Resources;
+}
+
+export interface JobsSubmittedBody extends ReplyBase<'jobs_submitted'> {
+  /** Jobs of this message that did not start now. */
+  readonly queued: number;
+  /** Jobs of the category running now. */
+  readonly running: number;
+  /** Jobs of the category waiting now (for the concurrency limit or for room). */
+  readonly waiting: number;
+  readonly job_ids: readonly string[];
+  /** Allocations of the jobs of this message that started now. */
+  readonly allocation_ids: readonly string[];
+}
+
+/** Unsolicited: a running job was chosen to make room for a higher-priority one. */
+export interface PreemptedBody extends ReplyBase<'preempted'> {
+  readonly job_id: string;
+  readonly allocation_id: string;
+  /** The allocation is taken back at this time (ms, the manager's clock) unless released before. */
+  readonly grace_ends_at: number;
+}
+
+export interface CancelledBody extends ReplyBase<'cancelled'> {
+  readonly job_id: string;
+  /** `cancelled`, or the status it had already ended with. */
+  readonly status: string;
+}
+
+export interface InitOkBody extends ReplyBase<'init_ok'> {}
+
+export interface CapacityOkBody extends ReplyBase<'capacity_ok'> {
+  readonly total: Resources;
+  readonly allocated: Resources;
+  readonly available: Resources;
+}
+
+export interface AllocationsOkBody extends ReplyBase<'allocations_ok'> {
+  readonly allocations: readonly {
+    readonly allocation_id: string;
+    readonly job_id: string;
+    readonly tenant: string;
+    readonly priority: string;
+    readonly resources: Resources;
+    readonly placements: readonly { readonly node_id: string; readonly resources: Resources }[];
+  }[];
+}
+
+export interface CategoryView {
+  /** `null` when the category has no limit. */
+  readonly limit: number | null;
+  readonly running: number;
+  readonly waiting: number;
+}
+
+export interface QueuesOkBody extends ReplyBase<'queues_ok'> {
+  readonly queues: readonly { readonly tenant: string; readonly priority: string; readonly length: number; readonly head_job_id?: string }[];
+  readonly categories: Readonly<Record<string, CategoryView>>;
+  /** Requests no node could hold even empty, waiting for a larger node. */
+  readonly parked: number;
+}
+
+export interface NodesOkBody extends ReplyBase<'nodes_ok'> {
+  readonly nodes: readonly {
+    readonly node_id: string;
+    readonly status: string;
+    readonly capacity: Resources;
+    readonly allocated: Resources;
+    readonly available: Resources;
+    readonly labels: Readonly<Record<string, string>>;
+  }[];
+}
+
+export interface ErrorBody extends ReplyBase<'error'> {
+  readonly code: string;
+  readonly text: string;
+  /** Set when a job held back earlier was refused when its turn came. */
+  readonly job_id?: string;
+}
+
+export type ProtocolReplyBody =
+  | AllocatedBody
+  | QueuedBody
+  | ReleasedBody
+  | JobsSubmittedBody
+  | CancelledBody
+  | PreemptedBody
+  | InitOkBody
+  | CapacityOkBody
+  | AllocationsOkBody
+  | QueuesOkBody
+  | NodesOkBody
+  | ErrorBody;
+
+/** What a body looks like before the handler stamps its `msg_id` (at the moment it is sent). */
+export type UnstampedBody = Unstamped<ProtocolReplyBody>;
+type Unstamped<B> = B extends unknown ? Omit<B, 'msg_id'> : never;
+
+export interface ProtocolHandlerOptions {
+  /**
+   * Decimal places accepted in amounts. Give the manager's own `precision`: the handler checks
+   * requirements itself, so that jobs it holds back (concurrency limit) are checked up front.
+   * @default 3
+   */
+  readonly precision?: number;
+  /** The node's name, `src` of messages when a request had no `dest`; `init` sets it. @default undefined */
+  readonly nodeId?: string;
+  /** Longest line `handleLine` parses (characters); longer ones get `MESSAGE_TOO_LARGE`. @default 1_048_576 */
+  readonly maxLineLength?: number;
+  /** Most jobs one `submit_job` may create. @default 1000 */
+  readonly maxJobsPerMessage?: number;
+  /**
+   * Receives messages that arise outside `handle()` — a job that started because the embedding
+   * application called the manager itself. Without it they are returned by the next `handle()`.
+   */
+  readonly send?: (message: ProtocolEnvelope) => void;
+}

@@ -1,0 +1,52 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Options, build } from 'tsup';
+import tsupConfig from '../../tsup.config.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Builds the `fairpack` bin exactly as `npm run build` does — the cli entry of tsup.config.ts —
+ * but into a private folder, so these tests need no earlier build, never race another test file
+ * (or `npm run build`, which cleans dist/), and always run today's sources. The folder sits under
+ * node_modules/.cache so the bundle resolves prom-client (external, as in dist/) from the project.
+ * Returns the path of the built cli.js and a cleanup function.
+ */
+export async function buildCli(): Promise<{ readonly cli: string; readonly cleanup: () => void }> {
+  const configs = (Array.isArray(tsupConfig) ? tsupConfig : [tsupConfig]) as Options[];
+  const cliConfig = configs.find((config) => typeof config.entry === 'object' && config.entry !== null && 'cli' in config.entry);
+  if (cliConfig === undefined) throw new Error('tsup.config.ts has no `cli` entry');
+  const outDir = join(root, 'node_modules', '.cache', 'fairpack-cli-test', randomUUID());
+  await build({ ...cliConfig, outDir, clean: false, sourcemap: false, silent: true, config: false });
+  const cli = join(outDir, 'cli.js');
+  if (!existsSync(cli)) throw new Error(`the cli build produced no ${cli}`);
+  return { cli, cleanup: () => rmSync(outDir, { recursive: true, force: true }) };
+}
+
+export interface Finished {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built cli to completion with `input` on stdin. */
+export function runCli(cli: string, args: readonly string[], input: string, env: Record<string, string> = {}): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+/** Starts the built cli and leaves it running (for `serve` and interactive `node` sessions). */
+export function startCli(cli: string, args: readonly string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+}

@@ -1,0 +1,205 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, runCli, startCli } from './built-cli.js';
+
+/*
+ * `fairpack node` as a user runs it: the bin built from today's sources, spawned as a process,
+ * fed on stdin, read on stdout.
+ */
+
+let cli = '';
+let cleanup = (): void => {};
+beforeAll(async () => {
+  ({ cli, cleanup } = await buildCli());
+}, 120_000);
+afterAll(() => cleanup());
+
+type Body = Record<string, unknown>;
+interface Envelope {
+  src?: string;
+  dest?: string;
+  body: Body;
+}
+
+/**
+ * The seed's check: every field of the expected body is in the reply, strings as regular
+ * expressions (`".*"` for the allocation id), everything else equal. Replies may carry more
+ * fields (their own `msg_id`, and a `job_id` on `queued`), as Maelstrom replies do.
+ */
+function expectSeedMatch(actual: Body, expected: Body): void {
+  for (const [key, value] of Object.entries(expected)) {
+    if (typeof value === 'string') expect(String(actual[key])).toMatch(new RegExp(`^${value}$`));
+    else expect(actual[key]).toEqual(value);
+  }
+}
+
+// The seed's two sample cases, copied verbatim (input as printed there, expected output line).
+const SEED_CASES = [
+  {
+    name: 'Allocate resources for job',
+    input: `{
+  "src": "scheduler",
+  "dest": "resources",
+  "body": {
+    "type": "allocate",
+    "msg_id": 1,
+    "requirements": [
+      {
+        "type": "cpu",
+        "amount": 2
+      },
+      {
+        "type": "memory",
+        "amount": 4
+      }
+    ]
+  }
+}`,
+    expected: '{"type": "allocated", "in_reply_to": 1, "allocation_id": ".*", "resources": {"cpu": 2, "memory": 4}}',
+    extra: ['msg_id'],
+  },
+  {
+    name: 'Queue job when resources unavailable',
+    input: `{
+  "src": "scheduler",
+  "dest": "resources",
+  "body": {
+    "type": "allocate",
+    "msg_id": 1,
+    "requirements": [
+      {
+        "type": "gpu",
+        "amount": 4
+      }
+    ]
+  }
+}`,
+    expected: '{"type": "queued", "in_reply_to": 1, "reason": "Insufficient resources", "available": {"gpu": 2}, "required": 4}',
+    extra: ['msg_id', 'job_id'],
+  },
+];
+
+describe('fairpack node: the seed sample cases', () => {
+  for (const sample of SEED_CASES) {
+    it(sample.name, async () => {
+      // the wire carries one message per line: the printed input, compacted
+      const line = JSON.stringify(JSON.parse(sample.input));
+      const run = await runCli(cli, ['node'], `${line}\n`);
+      expect(run.code).toBe(0);
+      const replies = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Envelope);
+      expect(replies).toHaveLength(1);
+      const reply = replies[0] as Envelope;
+      expect([reply.src, reply.dest]).toEqual(['resources', 'scheduler']);
+      const expected = JSON.parse(sample.expected) as Body;
+      expectSeedMatch(reply.body, expected);
+      expect(Object.keys(reply.body).sort()).toEqual([...Object.keys(expected), ...sample.extra].sort());
+    });
+  }
+});
+
+/** A running node: send a body, read the next reply line. */
+class Session {
+  private readonly lines: string[] = [];
+  private waiting: ((line: string) => void) | undefined;
+  private msgId = 0;
+  readonly exited: Promise<number | null>;
+  stderr = '';
+
+  constructor(readonly child: ChildProcess) {
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      if (this.waiting === undefined) this.lines.push(line);
+      else {
+        const resolve = this.waiting;
+        this.waiting = undefined;
+        resolve(line);
+      }
+    });
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
+    this.exited = new Promise((resolve) => child.on('close', resolve));
+  }
+
+  send(body: Body): number {
+    const msgId = ++this.msgId;
+    this.child.stdin?.write(`${JSON.stringify({ src: 'c1', dest: 'n1', body: { ...body, msg_id: msgId } })}\n`);
+    return msgId;
+  }
+
+  async next(): Promise<Envelope> {
+    const line = this.lines.shift() ?? (await new Promise<string>((resolve) => (this.waiting = resolve)));
+    return JSON.parse(line) as Envelope;
+  }
+
+  async ask(body: Body): Promise<Body> {
+    this.send(body);
+    return (await this.next()).body;
+  }
+}
+
+describe('fairpack node: a session', () => {
+  it('queues what does not fit, announces it when a release makes room, and exits 0 at EOF', async () => {
+    const node = new Session(startCli(cli, ['node']));
+    expect(await node.ask({ type: 'init', node_id: 'n1', node_ids: ['n1'] })).toMatchObject({ type: 'init_ok', in_reply_to: 1 });
+
+    // cpu 8 in all: 6 fit, then 4 more do not (2 free)
+    const first = await node.ask({ type: 'allocate', requirements: [{ type: 'cpu', amount: 6 }] });
+    expect(first).toMatchObject({ type: 'allocated', in_reply_to: 2, resources: { cpu: 6 } });
+    const waiting = await node.ask({ type: 'allocate', requirements: [{ type: 'cpu', amount: 4 }] });
+    expect(waiting).toMatchObject({ type: 'queued', in_reply_to: 3, reason: 'Insufficient resources', available: { cpu: 2 }, required: 4 });
+
+    // releasing the 6 frees room: the reply, then the unsolicited start of request 3
+    node.send({ type: 'release', allocation_id: first['allocation_id'], job_status: 'completed' });
+    const released = await node.next();
+    const announced = await node.next();
+    expect(released.body).toMatchObject({ type: 'released', in_reply_to: 4, allocation_id: first['allocation_id'], resources_freed: { cpu: 6 } });
+    expect(announced).toMatchObject({ src: 'n1', dest: 'c1', body: { type: 'allocated', in_reply_to: 3, resources: { cpu: 4 } } });
+    expect(announced.body['msg_id'] as number).toBeGreaterThan(released.body['msg_id'] as number);
+
+    expect(await node.ask({ type: 'capacity' })).toMatchObject({ type: 'capacity_ok', allocated: { cpu: 4 }, available: { cpu: 4, memory: 16, gpu: 2 } });
+    // the seed's submit_job example on the same node: 2 start, 1 waits for the limit
+    expect(await node.ask({ type: 'submit_job', category: 'heavy', concurrency_limit: 2, jobs: 3 })).toMatchObject({ type: 'jobs_submitted', queued: 1, running: 2, waiting: 1 });
+
+    node.child.stdin?.end();
+    expect(await node.exited).toBe(0);
+    expect(node.stderr).toMatch(/ready/);
+    expect(node.stderr).toMatch(/end of input — 6 message\(s\), 7 sent/);
+  });
+
+  it('answers garbage with errors and keeps going', async () => {
+    const longLine = `{"pad":"${'x'.repeat(1_100_000)}"}`;
+    const input = ['not json', '', '[1,2]', '{"src":"c1","dest":"n1"}', longLine, '{"src":"c1","dest":"n1","body":{"type":"capacity","msg_id":9}}', ''].join('\n');
+    const run = await runCli(cli, ['node'], input);
+    expect(run.code).toBe(0);
+    const bodies = run.stdout.trim().split('\n').map((l) => (JSON.parse(l) as Envelope).body);
+    expect(bodies.map((b) => b['code'] ?? b['type'])).toEqual(['MALFORMED_JSON', 'INVALID_MESSAGE', 'INVALID_MESSAGE', 'MESSAGE_TOO_LARGE', 'capacity_ok']);
+  });
+});
+
+describe('fairpack node: flags', () => {
+  const capacity = async (args: string[]): Promise<Body> => {
+    const run = await runCli(cli, ['node', ...args], '{"src":"c","dest":"n","body":{"type":"capacity","msg_id":1}}\n');
+    expect(run.code).toBe(0);
+    return (JSON.parse(run.stdout) as Envelope).body;
+  };
+
+  it('sizes the pool with --capacity or --nodes', async () => {
+    expect((await capacity(['--capacity', 'cpu=16,memory=64,gpu=8']))['total']).toEqual({ cpu: 16, memory: 64, gpu: 8 });
+    const dir = mkdtempSync(join(tmpdir(), 'fairpack-node-'));
+    writeFileSync(join(dir, 'nodes.json'), JSON.stringify([{ id: 'a', capacity: { cpu: 4 } }, { id: 'b', capacity: { cpu: 4, gpu: 1 } }]));
+    expect((await capacity(['--nodes', join(dir, 'nodes.json'), '--placement', 'worst-fit', '--fairness', 'fifo']))['total']).toEqual({ cpu: 8, gpu: 1 });
+  });
+
+  it('refuses bad flags with exit code 2 and a message', async () => {
+    for (const args of [['--placement', 'nope'], ['--bogus'], ['--capacity', 'cpu=-1'], ['--capacity', 'cpu=1', '--nodes', 'x.json']]) {
+      const run = await runCli(cli, ['node', ...args], '');
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr).toMatch(/fairpack node: .+\nRun `fairpack node --help`/);
+    }
+    const help = await runCli(cli, ['node', '--help'], '');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--capacity/);
+  });
+});

@@ -1,0 +1,26 @@
+import { AllocationManager, type ProtocolEnvelope, type ProtocolErrorCode, ProtocolHandler, type ProtocolReplyBody, type ProtocolRequestType, type Resources } from 'fairpack';
+import { describe, expectTypeOf, it } from 'vitest';
+
+describe('ProtocolHandler types', () => {
+  it('answers are envelopes whose bodies narrow on `type`', () => {
+    const handler = new ProtocolHandler(new AllocationManager({ capacity: { cpu: 1 } }), { precision: 3, send: (message) => expectTypeOf(message).toEqualTypeOf<ProtocolEnvelope>() });
+    const [reply] = handler.handle({ body: { type: 'capacity', msg_id: 1 } });
+    expectTypeOf(reply).toEqualTypeOf<ProtocolEnvelope | undefined>();
+    expectTypeOf(handler.handleLine('{}')).toEqualTypeOf<string[]>();
+    const body = reply?.body as ProtocolReplyBody;
+    expectTypeOf(body.msg_id).toEqualTypeOf<number>();
+    if (body.type === 'queued') expectTypeOf(body.required).toEqualTypeOf<number | Resources>();
+    if (body.type === 'jobs_submitted') expectTypeOf(body.allocation_ids).toEqualTypeOf<readonly string[]>();
+    if (body.type === 'error') expectTypeOf(body.code).toEqualTypeOf<string>();
+    expectTypeOf<'MALFORMED_JSON'>().toExtend<ProtocolErrorCode>();
+    expectTypeOf<'submit_job'>().toExtend<ProtocolRequestType>();
+  });
+
+  it('refuses misuse at compile time', () => {
+    const manager = new AllocationManager({ capacity: { cpu: 1 } });
+    // @ts-expect-error the handler wraps a manager, not options
+    new ProtocolHandler({ capacity: { cpu: 1 } });
+    // @ts-expect-error unknown option
+    new ProtocolHandler(manager, { colour: 'blue' });
+  });
+});
