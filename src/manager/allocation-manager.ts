@@ -89,6 +89,8 @@ export class AllocationManager {
   private changes = 0;
   /** Running jobs on burst room: while there are none, jobs that cannot preempt skip the search. */
   private burstRunning = 0;
+  /** Running (or preempted) jobs of preemptible classes, by class value. */
+  private readonly preemptibleByValue = new Map<number, number>();
   private readonly reservations: Reservations;
   private timer: TimerHandle | undefined;
   private closed = false;
@@ -567,23 +569,36 @@ export class AllocationManager {
     if (this.preemption === undefined) return false;
     const now = this.clock();
     let preempted = false;
+    // a search costs a scan of the running jobs: jobs of a kind that found no victims in this
+    // cycle would find none either, and a queue stops at its first fruitless search
+    const failed = new Set<string>();
     for (const queue of this.bands.queuesByBand()) {
-      // jobs of a shape that found no victims would find none again
-      const failed = new Set<string>();
       for (const job of queue.window(this.backfillWindow)) {
-        if (job.nominatedNode !== undefined || this.reservations.has(job) || job.replicas !== 1 || failed.has(job.shape)) continue;
+        if (job.nominatedNode !== undefined || this.reservations.has(job) || job.replicas !== 1) continue;
         if (job.preemptionCheckedAt === this.changes || this.holdBack(job) !== undefined) continue;
-        if (this.tryPreempt(job, now)) preempted = true;
-        else failed.add(job.shape);
+        const kind = `${job.klass.name}\u0000${job.tenant}\u0000${job.shape}`;
+        if (failed.has(kind)) continue;
+        if (this.tryPreempt(job, now)) {
+          preempted = true;
+          continue;
+        }
+        failed.add(kind);
+        break;
       }
     }
     return preempted;
   }
 
+  /** Whether some running, preemptible job has a class below `value` (a quick test before a scan). */
+  private anyPreemptibleBelow(value: number): boolean {
+    for (const [below, count] of this.preemptibleByValue) if (below < value && count > 0) return true;
+    return false;
+  }
+
   /** Looks for victims for one queued job; evicts them and nominates the job if found. */
   private tryPreempt(job: JobRecord, now: number): boolean {
     // a policy that ignores priority classes (fifo) does not let them evict either
-    const byPriority = job.klass.canPreempt && this.policy.ignoresPriority !== true;
+    const byPriority = job.klass.canPreempt && this.policy.ignoresPriority !== true && this.anyPreemptibleBelow(job.klass.value);
     job.preemptionCheckedAt = this.changes;
     if (!byPriority && this.burstRunning === 0) return false;
     this.refreshParse(job);
@@ -829,6 +844,7 @@ export class AllocationManager {
     job.backoffUntil = undefined;
     this.byAllocation.set(allocation.id, job);
     this.running.add(job);
+    if (job.klass.preemptible) this.preemptibleByValue.set(job.klass.value, (this.preemptibleByValue.get(job.klass.value) ?? 0) + 1);
     this.changes++;
     this.charge(job, 1);
     if (job.category !== undefined) this.runningByCategory.set(job.category, (this.runningByCategory.get(job.category) ?? 0) + 1);
@@ -883,6 +899,7 @@ export class AllocationManager {
   private stopRunning(job: JobRecord): void {
     this.byAllocation.delete((job.allocation as Allocation).id);
     this.running.remove(job);
+    if (job.klass.preemptible) this.preemptibleByValue.set(job.klass.value, (this.preemptibleByValue.get(job.klass.value) ?? 1) - 1);
     if (job.burst) this.burstRunning--;
     job.burst = false;
     job.graceEndsAt = undefined;
