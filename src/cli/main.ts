@@ -9,6 +9,7 @@ import { type CliCommand, type CliIo, UsageError } from './io.js';
 const COMMANDS: Readonly<Record<string, { readonly summary: string; load(): Promise<CliCommand> }>> = {
   node: { summary: 'a resource node: JSON wire protocol on stdin/stdout', load: async () => (await import('./node/command.js')).nodeCommand },
   serve: { summary: 'the HTTP API, with Prometheus metrics', load: async () => (await import('./serve/command.js')).serveCommand },
+  simulate: { summary: 'compare placement strategies × fairness policies on a workload', load: async () => (await import('./simulate/command.js')).simulateCommand },
 };
 
 export function usage(): string {

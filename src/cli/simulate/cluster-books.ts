@@ -1,0 +1,254 @@
+import type { NodeSpec, Placement, Resources } from '../../index.js';
+
+/**
+ * The simulator's own mirror of the cluster, kept from the manager's events: what each node, each
+ * tenant and the cluster hold, in exact scaled integers (amounts × 1000, the manager's default
+ * precision), so that sums never drift. Asking the manager instead (`capacity()`, `metrics()`)
+ * costs O(nodes) or O(jobs) per call, far too much to do at every event of a million-job run.
+ */
+const SCALE = 1000;
+
+interface RunningAllocation {
+  readonly job: number;
+  readonly tenant: number;
+  readonly startedAt: number;
+  readonly nodes: readonly number[];
+  /** Per placement, one scaled amount per dimension. */
+  readonly amounts: Float64Array;
+}
+
+export class ClusterBooks {
+  readonly dims: readonly string[];
+  readonly nodeIds: readonly string[];
+  /** Per dimension, every node's capacity, whatever its status (as the manager's DRF counts it). */
+  readonly total: Float64Array;
+  /** Per dimension, held by running jobs. */
+  readonly allocated: Float64Array;
+  private readonly dimIndex = new Map<string, number>();
+  private readonly nodeIndex = new Map<string, number>();
+  private readonly nodeCapacity: Float64Array;
+  private readonly nodeAllocated: Float64Array;
+  private readonly nodeJobs: Uint32Array;
+  /** Outstanding failures per node (plus 1 for a node that starts draining or offline). */
+  private readonly nodeDown: Uint16Array;
+  private readonly tenantUsage: Float64Array;
+  private readonly tenantRunning: Uint32Array;
+  private readonly tenantWaiting: Uint32Array;
+  private readonly running = new Map<string, RunningAllocation>();
+  private readonly allocationOfJob = new Map<number, string>();
+  waiting = 0;
+
+  private readonly tenantCount: number;
+
+  constructor(
+    nodes: readonly NodeSpec[],
+    /** Per tenant, its weight (the manager's `tenants` option; 1 by default). */
+    private readonly tenantWeights: Float64Array,
+  ) {
+    this.tenantCount = tenantWeights.length;
+    const dims: string[] = [];
+    for (const node of nodes) for (const name of Object.keys(node.capacity)) if (!dims.includes(name)) dims.push(name);
+    this.dims = dims;
+    dims.forEach((name, d) => this.dimIndex.set(name, d));
+    const D = dims.length;
+    this.nodeIds = nodes.map((node) => node.id);
+    this.nodeCapacity = new Float64Array(nodes.length * D);
+    this.nodeAllocated = new Float64Array(nodes.length * D);
+    this.nodeJobs = new Uint32Array(nodes.length);
+    this.nodeDown = new Uint16Array(nodes.length);
+    this.total = new Float64Array(D);
+    this.allocated = new Float64Array(D);
+    nodes.forEach((node, n) => {
+      this.nodeIndex.set(node.id, n);
+      if (node.status !== undefined && node.status !== 'ready') this.nodeDown[n] = 1;
+      for (const [name, amount] of Object.entries(node.capacity)) {
+        const d = this.dimIndex.get(name) as number;
+        this.nodeCapacity[n * D + d] = scaled(amount);
+        this.total[d] = (this.total[d] as number) + scaled(amount);
+      }
+    });
+    this.tenantUsage = new Float64Array(this.tenantCount * D);
+    this.tenantRunning = new Uint32Array(this.tenantCount);
+    this.tenantWaiting = new Uint32Array(this.tenantCount);
+  }
+
+  /** Dense, scaled form of a job shape; undefined if it asks for a dimension no node has. */
+  dense(resources: Resources): Float64Array | undefined {
+    const out = new Float64Array(this.dims.length);
+    for (const [name, amount] of Object.entries(resources)) {
+      if (amount === 0) continue;
+      const d = this.dimIndex.get(name);
+      if (d === undefined) return undefined;
+      out[d] = scaled(amount);
+    }
+    return out;
+  }
+
+  enqueue(tenant: number): void {
+    this.tenantWaiting[tenant] = (this.tenantWaiting[tenant] as number) + 1;
+    this.waiting++;
+  }
+
+  dequeue(tenant: number): void {
+    this.tenantWaiting[tenant] = (this.tenantWaiting[tenant] as number) - 1;
+    this.waiting--;
+  }
+
+  isRunning(allocationId: string): boolean {
+    return this.running.has(allocationId);
+  }
+
+  allocationOf(job: number): string | undefined {
+    return this.allocationOfJob.get(job);
+  }
+
+  /** A job started on these placements. */
+  start(allocationId: string, job: number, tenant: number, placements: readonly Placement[], now: number): void {
+    const D = this.dims.length;
+    const nodes: number[] = [];
+    const amounts = new Float64Array(placements.length * D);
+    placements.forEach((placement, p) => {
+      const n = this.nodeIndex.get(placement.nodeId) as number;
+      nodes.push(n);
+      for (const [name, amount] of Object.entries(placement.resources)) {
+        const d = this.dimIndex.get(name);
+        if (d !== undefined) amounts[p * D + d] = scaled(amount);
+      }
+    });
+    this.running.set(allocationId, { job, tenant, startedAt: now, nodes, amounts });
+    this.allocationOfJob.set(job, allocationId);
+    this.tenantRunning[tenant] = (this.tenantRunning[tenant] as number) + 1;
+    this.charge(nodes, tenant, amounts, 1);
+  }
+
+  /** The allocation is gone (released, or lost to a node failure or preemption); what it was. */
+  stop(allocationId: string): { readonly job: number; readonly startedAt: number } | undefined {
+    const run = this.running.get(allocationId);
+    if (run === undefined) return undefined;
+    this.running.delete(allocationId);
+    this.allocationOfJob.delete(run.job);
+    this.tenantRunning[run.tenant] = (this.tenantRunning[run.tenant] as number) - 1;
+    this.charge(run.nodes, run.tenant, run.amounts, -1);
+    return run;
+  }
+
+  setNodeDown(nodeId: string, down: boolean): boolean {
+    const n = this.nodeIndex.get(nodeId) as number;
+    const before = this.nodeDown[n] as number;
+    this.nodeDown[n] = before + (down ? 1 : -1);
+    // only the first failure and the last repair change the node's status
+    return down ? before === 0 : before === 1;
+  }
+
+  /** max_d usage_d / total_d of one tenant: DRF's dominant share, before dividing by the weight. */
+  dominantShare(tenant: number): number {
+    const D = this.dims.length;
+    let share = 0;
+    for (let d = 0; d < D; d++) {
+      const total = this.total[d] as number;
+      if (total > 0) share = Math.max(share, (this.tenantUsage[tenant * D + d] as number) / total);
+    }
+    return share;
+  }
+
+  /** Dominant share of several tenants' usage together. */
+  combinedShare(tenants: readonly number[]): number {
+    const D = this.dims.length;
+    let share = 0;
+    for (let d = 0; d < D; d++) {
+      let sum = 0;
+      for (const t of tenants) sum += this.tenantUsage[t * D + d] as number;
+      const total = this.total[d] as number;
+      if (total > 0) share = Math.max(share, sum / total);
+    }
+    return share;
+  }
+
+  /**
+   * Jain's fairness index (Σx)² / (n·Σx²) over x = dominant share ÷ weight of the backlogged
+   * tenants — those with jobs waiting, who want more than they hold. (A tenant whose jobs all run
+   * has what it asked for; counting its small share would read as unfairness.) 1 when they hold
+   * equal weighted shares, 1/n when one holds everything. Undefined with fewer than two
+   * backlogged tenants, or when none of them runs anything.
+   */
+  jain(): number | undefined {
+    let n = 0;
+    let sum = 0;
+    let squares = 0;
+    for (let t = 0; t < this.tenantCount; t++) {
+      if ((this.tenantWaiting[t] as number) === 0) continue;
+      const x = this.dominantShare(t) / (this.tenantWeights[t] as number);
+      n++;
+      sum += x;
+      squares += x * x;
+    }
+    return n < 2 || squares === 0 ? undefined : (sum * sum) / (n * squares);
+  }
+
+  /**
+   * Packing efficiency: over the up nodes that hold at least one job, the mean of each node's
+   * mean utilisation over its dimensions (as the manager's `metrics().packingEfficiency` defines
+   * it). Undefined when no node holds a job.
+   */
+  packingEfficiency(): number | undefined {
+    const D = this.dims.length;
+    let nodes = 0;
+    let sum = 0;
+    for (let n = 0; n < this.nodeIds.length; n++) {
+      if (this.nodeJobs[n] === 0 || this.nodeDown[n] !== 0) continue;
+      let dims = 0;
+      let fill = 0;
+      for (let d = 0; d < D; d++) {
+        const cap = this.nodeCapacity[n * D + d] as number;
+        if (cap === 0) continue;
+        dims++;
+        fill += (this.nodeAllocated[n * D + d] as number) / cap;
+      }
+      if (dims === 0) continue;
+      nodes++;
+      sum += fill / dims;
+    }
+    return nodes === 0 ? undefined : sum / nodes;
+  }
+
+  /**
+   * Adds, per dimension, the free room on up nodes where none of `shapes` fits — room no job of
+   * the workload could use — to `out` (scaled amounts).
+   */
+  addStranded(shapes: readonly Float64Array[], out: Float64Array): void {
+    const D = this.dims.length;
+    for (let n = 0; n < this.nodeIds.length; n++) {
+      if (this.nodeDown[n] !== 0) continue;
+      const base = n * D;
+      let anyFits = false;
+      for (const shape of shapes) {
+        let fits = true;
+        for (let d = 0; d < D && fits; d++) fits = (shape[d] as number) <= (this.nodeCapacity[base + d] as number) - (this.nodeAllocated[base + d] as number);
+        if (fits) {
+          anyFits = true;
+          break;
+        }
+      }
+      if (anyFits) continue;
+      for (let d = 0; d < D; d++) out[d] = (out[d] as number) + (this.nodeCapacity[base + d] as number) - (this.nodeAllocated[base + d] as number);
+    }
+  }
+
+  private charge(nodes: readonly number[], tenant: number, amounts: Float64Array, sign: 1 | -1): void {
+    const D = this.dims.length;
+    nodes.forEach((n, p) => {
+      this.nodeJobs[n] = (this.nodeJobs[n] as number) + sign;
+      for (let d = 0; d < D; d++) {
+        const amount = sign * (amounts[p * D + d] as number);
+        if (amount === 0) continue;
+        this.nodeAllocated[n * D + d] = (this.nodeAllocated[n * D + d] as number) + amount;
+        this.allocated[d] = (this.allocated[d] as number) + amount;
+        this.tenantUsage[tenant * D + d] = (this.tenantUsage[tenant * D + d] as number) + amount;
+      }
+    });
+  }
+}
+
+function scaled(amount: number): number {
+  return Math.round(amount * SCALE);
+}

@@ -1,0 +1,101 @@
+import { constants } from 'node:fs';
+import { access, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { CliCommand, CliIo } from '../io.js';
+import { UsageError } from '../io.js';
+import { simulate } from './engine.js';
+import { count, thousands, wrap } from './format.js';
+import { loadInputs } from './inputs.js';
+import { HELP, type SimulateOptions, parseSimulateArgs } from './options.js';
+import { ProgressBar } from './progress.js';
+import { renderReport } from './report/html.js';
+import { type Combination, type RunResult, type RunSeries, type SimulationReport, labelOf } from './results.js';
+import type { ScenarioDescription } from './scenario.js';
+import { MAX_WIDTH, formatResults } from './table.js';
+
+/** `fairpack simulate`: see HELP and docs/simulate.md. */
+export const simulateCommand: CliCommand = {
+  summary: 'compare placement strategies × fairness policies on a workload (table, JSON, HTML report)',
+  async run(args: readonly string[], io: CliIo): Promise<number> {
+    const options = parseSimulateArgs(args);
+    if (options.help) {
+      io.stdout.write(HELP);
+      return 0;
+    }
+    const inputs = await loadInputs(options);
+    // a long run should not end in "cannot write the report": check the directory first
+    if (options.report !== undefined) await checkWritable(options.report);
+    for (const warning of inputs.warnings) io.stderr.write(`fairpack simulate: warning: ${warning}\n`);
+
+    const combinations = combinationsOf(options);
+    const progress = new ProgressBar(io.stderr, options.progress && io.stderr.isTTY === true, () => performance.now());
+    const results: RunResult[] = [];
+    const series: RunSeries[] = [];
+    for (const [i, combination] of combinations.entries()) {
+      const label = labelOf(combination);
+      progress.update(label, i + 1, combinations.length, 0);
+      const run = simulate(inputs.scenario, {
+        ...combination,
+        ...(inputs.tenants === undefined ? {} : { tenants: inputs.tenants }),
+        samples: options.samples,
+        wallClock: () => performance.now(),
+        onProgress: (fraction) => progress.update(label, i + 1, combinations.length, fraction),
+      });
+      results.push(run.result);
+      series.push(run.series);
+    }
+    progress.done();
+
+    const report: SimulationReport = { scenario: inputs.scenario.description, results };
+    const rejected = results[0]?.jobs.rejected ?? 0;
+    if (options.trace === undefined && rejected > 0) {
+      io.stderr.write(`fairpack simulate: warning: ${thousands(rejected)} jobs were rejected: no node of the cluster could ever hold them (or they were past a tenant's quota).\n`);
+    }
+    if (options.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else io.stdout.write(`${describe(report.scenario)}\n\n${formatResults(report)}\n`);
+
+    if (options.report !== undefined) {
+      const html = renderReport({ report, series, command: commandLine(args) });
+      try {
+        await writeFile(options.report, html, 'utf8');
+      } catch (error) {
+        throw new UsageError(`Could not write --report file "${options.report}": ${(error as Error).message}`);
+      }
+      // with --json, stdout is for the JSON document only
+      (options.json ? io.stderr : io.stdout).write(`${options.json ? 'fairpack simulate: ' : '\n'}Report written to ${options.report}\n`);
+    }
+    return 0;
+  },
+};
+
+async function checkWritable(path: string): Promise<void> {
+  try {
+    await access(dirname(resolve(path)), constants.W_OK);
+  } catch (error) {
+    throw new UsageError(`Could not write --report file "${path}": ${(error as Error).message}`);
+  }
+}
+
+function combinationsOf(options: SimulateOptions): Combination[] {
+  const combinations: Combination[] = [];
+  for (const preemption of options.preemption) {
+    for (const strategy of options.strategies) for (const policy of options.policies) combinations.push({ strategy, policy, preemption });
+  }
+  return combinations;
+}
+
+/** The line above the tables: what was simulated. */
+function describe(s: ScenarioDescription): string {
+  const workload = s.workload === 'trace' ? `trace ${s.trace ?? ''}: ${count(s.jobs, 'job')}` : `synthetic workload (seed ${s.seed}): ${count(s.jobs, 'job')} at offered load ${s.load ?? ''}`;
+  const cluster = s.nodeShapes
+    .map((shape) => `${thousands(shape.count)} × ${Object.entries(shape.capacity).map(([name, amount]) => `${name} ${amount}`).join(' ')}`)
+    .join(', ');
+  const failures = s.nodeFailures > 0 ? `; ${count(s.nodeFailures, 'node failure')}` : '';
+  return wrap(`fairpack simulate — ${workload}, ${count(s.nodes, 'node')} (${cluster})${failures}.`, MAX_WIDTH);
+}
+
+/** The command as typed, quoted where needed, for the report. */
+function commandLine(args: readonly string[]): string {
+  return ['fairpack', 'simulate', ...args.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`))].join(' ');
+}

@@ -1,0 +1,166 @@
+import { parseArgs } from 'node:util';
+import { type FairnessPolicyName, type PlacementStrategyName, fairnessPolicyNames, placementStrategyNames } from '../../index.js';
+import { UsageError } from '../io.js';
+
+/** The default scenario (README's first command): sized to finish in seconds on two cores. */
+export const DEFAULTS = Object.freeze({
+  jobs: 10_000,
+  nodes: 100,
+  seed: 1,
+  load: 0.95,
+  policies: ['fifo', 'drf'] as readonly FairnessPolicyName[],
+  repairS: 600,
+  samples: 200,
+});
+
+export interface SimulateOptions {
+  readonly help: boolean;
+  readonly trace?: string;
+  /** `--nodes <file>`: the cluster from a JSON file. */
+  readonly nodesFile?: string;
+  /** `--nodes <count>` (or the default): a synthetic cluster of this many nodes. */
+  readonly nodeCount: number;
+  /** Synthetic workload only. */
+  readonly jobs: number;
+  readonly seed: number;
+  readonly load: number;
+  readonly strategies: readonly PlacementStrategyName[];
+  readonly policies: readonly FairnessPolicyName[];
+  /** Which preemption settings to compare: `[true]` (the manager's default), `[false]`, or both. */
+  readonly preemption: readonly boolean[];
+  readonly nodeFailures: number;
+  readonly repairS: number;
+  readonly tenantsFile?: string;
+  readonly samples: number;
+  readonly json: boolean;
+  readonly report?: string;
+  readonly progress: boolean;
+}
+
+export const HELP = `Usage: fairpack simulate [options]
+
+Compares placement strategies × fairness policies on one workload: a deterministic discrete-event
+simulation over the real AllocationManager (simulated time, no waiting). Prints a table, or JSON,
+and can write a self-contained HTML report with charts. See docs/simulate.md.
+
+Workload (a synthetic one by default, or a trace):
+  --jobs <n>              synthetic jobs to submit (default ${DEFAULTS.jobs.toLocaleString('en-US')})
+  --load <x>              synthetic offered load of the busiest dimension, as a fraction of
+                          its capacity (default ${DEFAULTS.load}; above 1 the queue keeps growing)
+  --seed <n>              seed of every random draw, 0–4294967295 (default ${DEFAULTS.seed})
+  --trace <file.csv>      replay a trace instead, with the columns submit_time_s, tenant,
+                          priority, cpu, memory, gpu, duration_s and optionally deadline_s;
+                          bad rows are reported with their line numbers
+
+Cluster:
+  --nodes <n | file>      a number: that many synthetic nodes (default ${DEFAULTS.nodes}): 70 % 64 cpu/256 GiB,
+                          20 % 64 cpu/1 TiB, 10 % 96 cpu/1 TiB/8 gpu. Otherwise a JSON file of
+                          nodes [{ "id", "capacity", "labels"?, "taints"? }] (./10: a file named 10)
+  --node-failures <n>     nodes that fail during the run, at seeded times over the arrival
+                          period; their jobs are re-queued and restart from zero (default 0)
+  --repair-time <s>       how long a failed node stays down, in seconds (default ${DEFAULTS.repairS})
+  --tenants <file.json>   the manager's \`tenants\` option: { "<tenant>": { "weight"?, "quota"? } }
+
+What to compare:
+  --strategies <list>     placement strategies, comma-separated (default: all of them):
+                          ${placementStrategyNames.join(', ')}
+  --policies <list>       fairness policies, comma-separated (default: ${DEFAULTS.policies.join(',')}):
+                          ${fairnessPolicyNames.join(', ')}
+  --preemption <mode>     on (the manager's default), off, or both (every run twice); default on
+
+Output:
+  --json                  print the results as JSON instead of tables
+  --report <file.html>    also write an HTML report with charts (opens without network)
+  --samples <n>           chart resolution: time buckets per run, n to 2n (default ${DEFAULTS.samples})
+  --no-progress           no progress bar (it is drawn on stderr only when stderr is a terminal)
+  -h, --help              this help
+
+Everything but the wall-clock figures (decisions per second) depends only on the inputs and the
+seed: the same command prints the same numbers on every machine.
+`;
+
+export function parseSimulateArgs(args: readonly string[]): SimulateOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        trace: { type: 'string' },
+        nodes: { type: 'string' },
+        jobs: { type: 'string' },
+        seed: { type: 'string' },
+        load: { type: 'string' },
+        strategies: { type: 'string' },
+        policies: { type: 'string' },
+        preemption: { type: 'string' },
+        'node-failures': { type: 'string' },
+        'repair-time': { type: 'string' },
+        tenants: { type: 'string' },
+        samples: { type: 'string' },
+        json: { type: 'boolean' },
+        report: { type: 'string' },
+        'no-progress': { type: 'boolean' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.trace !== undefined && values.jobs !== undefined) throw new UsageError('Expected --jobs only with the synthetic workload; a --trace replays all its rows.');
+  if (values.trace !== undefined && values.load !== undefined) throw new UsageError('Expected --load only with the synthetic workload; a --trace brings its own arrival times.');
+  const nodesIsCount = values.nodes !== undefined && /^\d+$/.test(values.nodes);
+  return {
+    help: values.help === true,
+    ...(values.trace === undefined ? {} : { trace: values.trace }),
+    ...(values.nodes === undefined || nodesIsCount ? {} : { nodesFile: values.nodes }),
+    nodeCount: nodesIsCount ? integer('--nodes', values.nodes as string, 1, 1_000_000) : DEFAULTS.nodes,
+    jobs: values.jobs === undefined ? DEFAULTS.jobs : integer('--jobs', values.jobs, 1, 100_000_000),
+    seed: values.seed === undefined ? DEFAULTS.seed : integer('--seed', values.seed, 0, 4_294_967_295),
+    load: values.load === undefined ? DEFAULTS.load : decimal('--load', values.load, 0, 100),
+    strategies: values.strategies === undefined ? placementStrategyNames : names('--strategies', values.strategies, placementStrategyNames),
+    policies: values.policies === undefined ? DEFAULTS.policies : names('--policies', values.policies, fairnessPolicyNames),
+    preemption: preemption(values.preemption ?? 'on'),
+    nodeFailures: values['node-failures'] === undefined ? 0 : integer('--node-failures', values['node-failures'], 0, 1_000_000),
+    repairS: values['repair-time'] === undefined ? DEFAULTS.repairS : decimal('--repair-time', values['repair-time'], 0, Infinity),
+    ...(values.tenants === undefined ? {} : { tenantsFile: values.tenants }),
+    samples: values.samples === undefined ? DEFAULTS.samples : integer('--samples', values.samples, 10, 5_000),
+    json: values.json === true,
+    ...(values.report === undefined ? {} : { report: values.report }),
+    progress: values['no-progress'] !== true,
+  };
+}
+
+function integer(flag: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`Expected ${flag} to be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}, got "${text}".`);
+  }
+  return value;
+}
+
+/** A finite number with min < value <= max (min itself is excluded: a zero load or repair is meaningless). */
+function decimal(flag: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= min || value > max) {
+    throw new UsageError(`Expected ${flag} to be a number > ${min}${max === Infinity ? '' : ` and <= ${max}`}, got "${text}".`);
+  }
+  return value;
+}
+
+function names<T extends string>(flag: string, text: string, known: readonly T[]): T[] {
+  const list = text.split(',').map((name) => name.trim());
+  const unknown = list.filter((name) => !(known as readonly string[]).includes(name));
+  if (list.length === 0 || unknown.length > 0) {
+    throw new UsageError(`Expected ${flag} to be a comma-separated list of ${known.join(', ')}, got "${text}" (unknown: ${unknown.map((u) => `"${u}"`).join(', ')}).`);
+  }
+  return [...new Set(list)] as T[];
+}
+
+function preemption(text: string): boolean[] {
+  if (text === 'on') return [true];
+  if (text === 'off') return [false];
+  if (text === 'both') return [true, false];
+  throw new UsageError(`Expected --preemption to be on, off or both, got "${text}".`);
+}

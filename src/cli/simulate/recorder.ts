@@ -1,0 +1,98 @@
+import type { ClusterBooks } from './cluster-books.js';
+import type { RunResult, RunSeries } from './results.js';
+import type { Scenario } from './scenario.js';
+import { round } from './stats.js';
+import { Timeline } from './timeline.js';
+
+type CapacityFigures = Pick<RunResult, 'utilisation' | 'packingEfficiency' | 'strandedCapacity' | 'jainIndex'>;
+
+/**
+ * What is measured between events. Utilisation, the queue and the tenants' shares are integrated
+ * exactly into the timeline; packing, stranded capacity and Jain's index cost O(nodes) or
+ * O(tenants) each, so they are sampled at the timeline's bucket boundaries and averaged with the
+ * weight each sample stands for.
+ */
+export class Recorder {
+  private readonly timeline: Timeline;
+  private readonly values: Float64Array;
+  private readonly charted: readonly number[];
+  /** Tenants not charted by name, drawn together as "others". */
+  private readonly others: readonly number[];
+  private readonly shapes: readonly Float64Array[];
+  private readonly strandedNow: Float64Array;
+  private readonly strandedSum: Float64Array;
+  private sampledWeight = 0;
+  private packingSum = 0;
+  private packingWeight = 0;
+  private jainSum = 0;
+  private jainWeight = 0;
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly books: ClusterBooks,
+    private readonly origin: number,
+    samples: number,
+  ) {
+    const tenantIndex = new Map(scenario.tenants.map((name, i) => [name, i] as const));
+    this.charted = scenario.chartedTenants.map((name) => tenantIndex.get(name) as number);
+    this.others = scenario.tenants.map((_, i) => i).filter((i) => !this.charted.includes(i));
+    // channels: one per dimension, the queue length, one per charted tenant, "others"
+    const channels = books.dims.length + 1 + this.charted.length + (this.others.length > 0 ? 1 : 0);
+    this.timeline = new Timeline(origin, channels, samples);
+    this.values = new Float64Array(channels);
+    this.shapes = scenario.minimalShapes.map((shape) => books.dense(shape)).filter((shape): shape is Float64Array => shape !== undefined);
+    this.strandedNow = new Float64Array(books.dims.length);
+    this.strandedSum = new Float64Array(books.dims.length);
+  }
+
+  /** The cluster was as the books say now over [from, to). */
+  record(from: number, to: number): void {
+    const { books, values } = this;
+    const D = books.dims.length;
+    for (let d = 0; d < D; d++) values[d] = (books.allocated[d] as number) / (books.total[d] as number);
+    values[D] = books.waiting;
+    this.charted.forEach((t, i) => (values[D + 1 + i] = books.dominantShare(t)));
+    if (this.others.length > 0) values[values.length - 1] = books.combinedShare(this.others);
+    const weight = this.timeline.advance(from, to, values);
+    if (weight === 0) return;
+    this.sampledWeight += weight;
+    this.strandedNow.fill(0);
+    books.addStranded(this.shapes, this.strandedNow);
+    for (let d = 0; d < D; d++) this.strandedSum[d] = (this.strandedSum[d] as number) + ((this.strandedNow[d] as number) / (books.total[d] as number)) * weight;
+    const packing = books.packingEfficiency();
+    if (packing !== undefined) {
+      this.packingSum += packing * weight;
+      this.packingWeight += weight;
+    }
+    const jain = books.jain();
+    if (jain !== undefined) {
+      this.jainSum += jain * weight;
+      this.jainWeight += weight;
+    }
+  }
+
+  /** The run's capacity figures, the run having ended at `end`. */
+  figures(end: number): CapacityFigures {
+    const span = end - this.origin;
+    const perDim = (value: (d: number) => number): Record<string, number> => Object.fromEntries(this.books.dims.map((name, d) => [name, round(value(d))]));
+    return {
+      utilisation: perDim((d) => (span > 0 ? this.timeline.integral(d) / span : 0)),
+      packingEfficiency: round(this.packingWeight > 0 ? this.packingSum / this.packingWeight : 0),
+      strandedCapacity: perDim((d) => (this.sampledWeight > 0 ? (this.strandedSum[d] as number) / this.sampledWeight : 0)),
+      jainIndex: this.jainWeight > 0 ? round(this.jainSum / this.jainWeight) : null,
+    };
+  }
+
+  /** The charts' time series up to `end` (all but the wait quantiles). */
+  series(end: number): Omit<RunSeries, 'waitQuantilesS'> {
+    const { startsMs, channels } = this.timeline.series(end);
+    const D = this.books.dims.length;
+    const names = [...this.scenario.chartedTenants, ...(this.others.length > 0 ? ['others'] : [])];
+    return {
+      timesS: startsMs.map((ms) => ms / 1000),
+      utilisation: Object.fromEntries(this.books.dims.map((name, d) => [name, (channels[d] as number[]).map(round)])),
+      waiting: (channels[D] as number[]).map(round),
+      shares: names.map((tenant, i) => ({ tenant, values: (channels[D + 1 + i] as number[]).map(round) })),
+    };
+  }
+}

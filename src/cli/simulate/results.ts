@@ -1,0 +1,92 @@
+import type { FairnessPolicyName, PlacementStrategyName } from '../../index.js';
+import type { ScenarioDescription } from './scenario.js';
+import type { WaitSummary } from './stats.js';
+
+/** One point of the comparison. */
+export interface Combination {
+  readonly strategy: PlacementStrategyName;
+  readonly policy: FairnessPolicyName;
+  /** The manager's preemption on (its default) or off. */
+  readonly preemption: boolean;
+}
+
+/**
+ * What one run measured. Every field is a deterministic function of the scenario and the
+ * combination, except `timing`, which reads the wall clock.
+ */
+export interface RunResult extends Combination {
+  /** `strategy · policy`, plus `· no preemption` when preemption is off. */
+  readonly label: string;
+  readonly jobs: {
+    readonly submitted: number;
+    readonly completed: number;
+    /** Refused at submission: no node could ever hold them (or over a tenant's quota). */
+    readonly rejected: number;
+    /** Still waiting when nothing else could happen (should be 0). */
+    readonly unfinished: number;
+  };
+  /** From the first submission to the last completion. */
+  readonly makespanS: number;
+  /**
+   * Time spent waiting in the queue until the start of the run that completed the job; a job that
+   * was re-queued (node failure, preemption) waits again, and its lost run time is not counted
+   * here but in `lostWorkHours`.
+   */
+  readonly wait: WaitSummary & {
+    readonly byTenant: Readonly<Record<string, WaitSummary>>;
+    readonly byPriority: Readonly<Record<string, WaitSummary>>;
+  };
+  /** Time-averaged share of each dimension's total capacity held by running jobs, 0–1. */
+  readonly utilisation: Readonly<Record<string, number>>;
+  /** Sampled mean over the run of the mean fill of the nodes holding jobs, 0–1. */
+  readonly packingEfficiency: number;
+  /** Sampled mean share of each dimension's capacity left free on nodes where no job shape fits, 0–1. */
+  readonly strandedCapacity: Readonly<Record<string, number>>;
+  /** Jobs evicted by preemption (the manager's `preempted` events). */
+  readonly preemptions: number;
+  /** Runs cut short (node failure or preemption) and started again from zero. */
+  readonly restarts: number;
+  /** Running time thrown away by those restarts, in job-hours. */
+  readonly lostWorkHours: number;
+  readonly nodeFailures: number;
+  /** Jobs with a deadline, and those that first started after it. */
+  readonly deadlines: { readonly total: number; readonly missed: number };
+  /**
+   * Jain's index over the (weighted) dominant shares of the tenants with jobs waiting, sampled
+   * over time while at least two tenants had jobs waiting; null if that never happened.
+   */
+  readonly jainIndex: number | null;
+  /** Jobs started by the manager's scheduling cycles (restarts included). */
+  readonly decisions: number;
+  /** Wall-clock figures: they vary from run to run and are left out of determinism checks. */
+  readonly timing: { readonly wallMs: number; readonly decisionsPerSecond: number };
+}
+
+/** The time series behind the report's charts (not part of `--json`). */
+export interface RunSeries {
+  /** Bucket start times, seconds from the first submission. */
+  readonly timesS: readonly number[];
+  /** Per dimension, time-averaged utilisation per bucket, 0–1. */
+  readonly utilisation: Readonly<Record<string, readonly number[]>>;
+  /** Per charted tenant (and "others"), time-averaged dominant share per bucket. */
+  readonly shares: readonly { readonly tenant: string; readonly values: readonly number[] }[];
+  /** Time-averaged number of waiting jobs per bucket. */
+  readonly waiting: readonly number[];
+  /** Wait-time quantiles 0 %, 0.5 %, …, 100 % (seconds) of the completed jobs. */
+  readonly waitQuantilesS: readonly number[];
+}
+
+export interface SimulationRun {
+  readonly result: RunResult;
+  readonly series: RunSeries;
+}
+
+/** The `--json` document. */
+export interface SimulationReport {
+  readonly scenario: ScenarioDescription;
+  readonly results: readonly RunResult[];
+}
+
+export function labelOf(combination: Combination): string {
+  return `${combination.strategy} · ${combination.policy}${combination.preemption ? '' : ' · no preemption'}`;
+}

@@ -1,0 +1,100 @@
+import type { NodeSpec, Resources } from '../../index.js';
+
+/** One job as the simulator submits it. Times are milliseconds on the simulation's clock. */
+export interface SimJob {
+  readonly submitAt: number;
+  readonly tenant: string;
+  readonly priority: string;
+  /** One replica's resources (the simulator submits single-replica jobs). */
+  readonly resources: Resources;
+  /** How long it runs once started; a restarted job runs this long again (no checkpoints). */
+  readonly durationMs: number;
+  /** Absolute time by which it should start (trace column `deadline_s`). */
+  readonly deadline?: number;
+}
+
+/** A node that fails at `at` (its jobs are re-queued) and is ready again `downForMs` later. */
+export interface NodeFailure {
+  readonly at: number;
+  readonly nodeId: string;
+  readonly downForMs: number;
+}
+
+/** What the report and `--json` say about the workload and the cluster. */
+export interface ScenarioDescription {
+  readonly workload: 'synthetic' | 'trace';
+  /** The trace file, for `trace`. */
+  readonly trace?: string;
+  readonly seed: number;
+  readonly jobs: number;
+  readonly nodes: number;
+  /** Node shapes and how many of each, e.g. `{ capacity: { cpu: 64, memory: 256 }, count: 70 }`. */
+  readonly nodeShapes: readonly { readonly capacity: Resources; readonly count: number }[];
+  /** Synthetic only: target offered load of the busiest dimension. */
+  readonly load?: number;
+  readonly nodeFailures: number;
+  readonly repairS: number;
+  /** Per tenant: share of the jobs, and for synthetic tenants what their jobs look like. */
+  readonly tenants: readonly { readonly name: string; readonly jobs: number; readonly about?: string }[];
+}
+
+/** Everything one run needs; every combination replays the same scenario. */
+export interface Scenario {
+  readonly description: ScenarioDescription;
+  readonly nodes: readonly NodeSpec[];
+  /** Every tenant that submits, in a stable order (the order of tables and chart legends). */
+  readonly tenants: readonly string[];
+  /** Priority class names that jobs use, highest first. */
+  readonly priorities: readonly string[];
+  readonly jobCount: number;
+  /**
+   * The jobs in submission order, generated afresh for each run. A synthetic workload makes each
+   * job when it is pulled, so a million jobs never exist at once.
+   */
+  jobs(): Iterator<SimJob>;
+  /**
+   * The smallest job shapes (no other shape fits inside them): free room on a node that holds
+   * none of them is stranded — no job of this workload could use it.
+   */
+  readonly minimalShapes: readonly Resources[];
+  readonly failures: readonly NodeFailure[];
+  /** Tenants with the most offered work first: the ones charted by name (the rest as "others"). */
+  readonly chartedTenants: readonly string[];
+}
+
+/** The default priority classes, highest first (the manager's DEFAULT_PRIORITY_CLASSES). */
+export const PRIORITY_ORDER: readonly string[] = ['real-time', 'high', 'default', 'low', 'best-effort'];
+
+/** Keeps the shapes that no other shape fits inside (a smaller shape fits wherever a larger one does). */
+export function minimalShapes(shapes: Iterable<Resources>, limit = 64): Resources[] {
+  const fitsInside = (small: Resources, large: Resources): boolean => {
+    for (const [name, amount] of Object.entries(small)) if (amount > (large[name] ?? 0)) return false;
+    return true;
+  };
+  const kept: Resources[] = [];
+  const seen = new Set<string>();
+  for (const shape of shapes) {
+    const key = JSON.stringify(shape);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (kept.some((other) => fitsInside(other, shape))) continue;
+    for (let i = kept.length - 1; i >= 0; i--) if (fitsInside(shape, kept[i] as Resources)) kept.splice(i, 1);
+    kept.push(shape);
+  }
+  // a long tail of incomparable shapes only slows the stranded-capacity check down; the smallest
+  // (by total normalised size) decide nearly every node, so keep those
+  const size = (shape: Resources): number => Object.values(shape).reduce((sum, amount) => sum + amount, 0);
+  return kept.sort((a, b) => size(a) - size(b)).slice(0, limit);
+}
+
+/** Nodes grouped by capacity, for the description. */
+export function nodeShapes(nodes: readonly NodeSpec[]): { capacity: Resources; count: number }[] {
+  const groups = new Map<string, { capacity: Resources; count: number }>();
+  for (const node of nodes) {
+    const key = JSON.stringify(Object.entries(node.capacity).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, { capacity: node.capacity, count: 1 });
+    else group.count++;
+  }
+  return [...groups.values()];
+}

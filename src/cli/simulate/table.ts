@@ -1,0 +1,148 @@
+import { inUnit, percent, thousands, unitFor, waitUnitFor, wrap } from './format.js';
+import type { RunResult, SimulationReport } from './results.js';
+import type { WaitSummary } from './stats.js';
+
+/** The console output is read in a terminal: no line longer than this. */
+export const MAX_WIDTH = 100;
+
+export interface Column {
+  readonly header: string;
+  /** Numbers align right, text left. */
+  readonly align: 'left' | 'right';
+  /** Neighbouring columns with the same group get one heading above them ("used", "stranded"). */
+  readonly group?: string;
+}
+
+/**
+ * Aligned columns separated by two spaces. A table too wide for `maxWidth` is split into
+ * several, each repeating the first column, so nothing wraps.
+ */
+export function formatTable(title: string, columns: readonly Column[], rows: readonly (readonly string[])[], maxWidth = MAX_WIDTH): string {
+  const widths = columns.map((column, c) => Math.max(column.header.length, ...rows.map((row) => (row[c] ?? '').length)));
+  const first = widths[0] as number;
+  const chunks: number[][] = [];
+  let current: number[] = [];
+  let used = first;
+  for (let c = 1; c < columns.length; c++) {
+    const width = 2 + (widths[c] as number);
+    if (current.length > 0 && used + width > maxWidth) {
+      chunks.push(current);
+      current = [];
+      used = first;
+    }
+    current.push(c);
+    used += width;
+  }
+  chunks.push(current);
+  const cell = (text: string, c: number): string => {
+    const width = widths[c] as number;
+    return (columns[c] as Column).align === 'right' ? text.padStart(width) : text.padEnd(width);
+  };
+  const blocks = chunks.map((chunk, i) => {
+    const indices = [0, ...chunk];
+    const line = (texts: (c: number) => string): string => indices.map((c) => cell(texts(c), c)).join('  ').trimEnd();
+    const heading = chunks.length > 1 ? `${title} (${i + 1}/${chunks.length})` : title;
+    const groups = groupLine(indices, columns, widths);
+    return [heading, ...(groups === undefined ? [] : [groups]), line((c) => (c === 0 ? '' : (columns[c] as Column).header)), ...rows.map((row) => line((c) => row[c] ?? ''))].join('\n');
+  });
+  return blocks.join('\n\n');
+}
+
+/** "──── used ────" over each run of columns sharing a group; undefined if there are none. */
+function groupLine(indices: readonly number[], columns: readonly Column[], widths: readonly number[]): string | undefined {
+  if (!indices.some((c) => columns[c]?.group !== undefined)) return undefined;
+  let out = '';
+  let k = 0;
+  while (k < indices.length) {
+    const c = indices[k] as number;
+    const group = (columns[c] as Column).group;
+    let span = widths[c] as number;
+    let end = k + 1;
+    while (group !== undefined && end < indices.length && columns[indices[end] as number]?.group === group) {
+      span += 2 + (widths[indices[end] as number] as number);
+      end++;
+    }
+    const separator = k === 0 ? '' : '  ';
+    if (group === undefined) out += separator + ' '.repeat(span);
+    else {
+      const label = ` ${group} `;
+      const left = Math.max(0, Math.floor((span - label.length) / 2));
+      out += separator + `${'─'.repeat(left)}${label}${'─'.repeat(Math.max(0, span - left - label.length))}`;
+    }
+    k = end;
+  }
+  return out.trimEnd();
+}
+
+/** The console tables: outcome, capacity, waits by tenant, waits by priority class. */
+export function formatResults(report: SimulationReport): string {
+  const { results } = report;
+  const label: Column = { header: '', align: 'left' };
+  const right = (header: string, group?: string): Column => ({ header, align: 'right', ...(group === undefined ? {} : { group }) });
+
+  const timeUnit = unitFor(Math.max(0, ...results.map((r) => r.makespanS)));
+  const waitUnit = waitUnitFor(Math.max(0, ...results.map((r) => r.wait.p95S)));
+  // columns that would be all zeros are left out (and said so below the table)
+  const anyRejected = results.some((r) => r.jobs.rejected > 0);
+  const anyUnfinished = results.some((r) => r.jobs.unfinished > 0);
+  const anyRestarts = results.some((r) => r.restarts > 0);
+  const anyDeadlines = results.some((r) => r.deadlines.total > 0);
+  type Cell = [Column, (r: RunResult) => string];
+  const optional = (when: boolean, cell: Cell): Cell[] => (when ? [cell] : []);
+  const outcomeColumns: Cell[] = [
+    [right('done'), (r) => thousands(r.jobs.completed)],
+    ...optional(anyRejected, [right('rejected'), (r) => thousands(r.jobs.rejected)]),
+    ...optional(anyUnfinished, [right('unfinished'), (r) => thousands(r.jobs.unfinished)]),
+    [right('makespan'), (r) => inUnit(r.makespanS, timeUnit)],
+    [right('mean', 'wait'), (r) => inUnit(r.wait.meanS, waitUnit)],
+    [right('p95', 'wait'), (r) => inUnit(r.wait.p95S, waitUnit)],
+    ...optional(anyDeadlines, [right('late'), (r) => thousands(r.deadlines.missed)]),
+    [right('evicted'), (r) => thousands(r.preemptions)],
+    ...optional(anyRestarts, [right('lost h'), (r) => r.lostWorkHours.toFixed(1)]),
+    [right('Jain'), (r) => (r.jainIndex === null ? '–' : r.jainIndex.toFixed(3))],
+    [right('decisions/s'), (r) => thousands(r.timing.decisionsPerSecond)],
+  ];
+  const notes = [
+    anyRejected ? '' : 'no job was rejected',
+    anyUnfinished ? '' : 'none was left unfinished',
+    anyDeadlines ? `late: jobs that started after their deadline (of ${thousands(results[0]?.deadlines.total ?? 0)} with one)` : '',
+    'evicted: jobs preempted',
+    anyRestarts ? 'lost h: job-hours of work thrown away by restarts' : '',
+    "Jain: Jain's index over the shares of tenants with jobs waiting",
+  ].filter((n) => n !== '');
+  const outcome = formatTable(
+    `Outcome (makespan in ${timeUnit.name}, waits in ${waitUnit.name})`,
+    [label, ...outcomeColumns.map(([column]) => column)],
+    results.map((r) => [r.label, ...outcomeColumns.map(([, value]) => value(r))]),
+  );
+
+  const dims = Object.keys(results[0]?.utilisation ?? {});
+  const capacity = formatTable(
+    'Capacity, time-averaged (share of each dimension)',
+    [label, ...dims.map((d) => right(d, 'used')), right('packing'), ...dims.map((d) => right(d, 'stranded'))],
+    results.map((r) => [r.label, ...dims.map((d) => percent(r.utilisation[d] ?? 0)), percent(r.packingEfficiency), ...dims.map((d) => percent(r.strandedCapacity[d] ?? 0))]),
+  );
+
+  return [
+    `${outcome}\n${wrap(`(${notes.join('; ')}.)`, MAX_WIDTH)}`,
+    capacity,
+    waitTable('Wait by tenant, mean / p95', results, (r) => r.wait.byTenant),
+    waitTable('Wait by priority class, mean / p95', results, (r) => r.wait.byPriority),
+  ].join('\n\n');
+}
+
+function waitTable(title: string, results: readonly RunResult[], groups: (r: RunResult) => Readonly<Record<string, WaitSummary>>): string {
+  const names = Object.keys(groups(results[0] as RunResult)).filter((name) => results.some((r) => (groups(r)[name]?.count ?? 0) > 0));
+  const unit = waitUnitFor(Math.max(0, ...results.flatMap((r) => Object.values(groups(r)).map((w) => w.p95S))));
+  return formatTable(
+    `${title} (${unit.name})`,
+    [{ header: '', align: 'left' }, ...names.map((name) => ({ header: name, align: 'right' as const }))],
+    results.map((r) => [
+      r.label,
+      ...names.map((name) => {
+        const wait = groups(r)[name];
+        return wait === undefined || wait.count === 0 ? '–' : `${inUnit(wait.meanS, unit)} / ${inUnit(wait.p95S, unit)}`;
+      }),
+    ]),
+  );
+}
