@@ -10,7 +10,7 @@ assert.match(readFileSync(bin, 'utf8'), /^#!\/usr\/bin\/env node\n/, 'the bin st
 
 const help = spawnSync(process.execPath, [bin.pathname, '--help'], { encoding: 'utf8' });
 assert.equal(help.status, 0, help.stderr);
-for (const command of ['node', 'serve']) assert.match(help.stdout, new RegExp(`^  ${command} `, 'm'));
+for (const command of ['simulate', 'node', 'serve']) assert.match(help.stdout, new RegExp(`^  ${command} `, 'm'));
 
 const line = JSON.stringify({ src: 'c1', dest: 'n1', body: { type: 'allocate', msg_id: 1, requirements: [{ type: 'gpu', amount: 2 }] } });
 const node = spawnSync(process.execPath, [bin.pathname, 'node'], { input: `${line}\n`, encoding: 'utf8' });
