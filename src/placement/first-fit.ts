@@ -11,6 +11,6 @@ export function firstFit(): PlacementStrategy {
   return {
     name: 'first-fit',
     score: () => 0,
-    createIndex: (space) => new FirstFitIndex(space),
+    createIndex: () => new FirstFitIndex(),
   } satisfies PlacementStrategy;
 }

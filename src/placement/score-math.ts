@@ -104,21 +104,26 @@ export function alignmentCoefficients(group: CapacityGroup, request: DenseReques
   }
 }
 
-/** Σ_i coef_i · (amount_d / factor / cap_i): the alignment of `amounts` (free, or a subtree's maxima). */
-export function denseAlignment(group: CapacityGroup, coef: Float64Array, amounts: ArrayLike<number>, offset: number, factor: number): number {
+/**
+ * Σ_i coef_i · (amounts[offset + i] / factor / cap_i), with amounts packed by group dimension (an
+ * index's `GroupValues`): the alignment of a member's free amounts, or a bound from a subtree's
+ * maxima. The same operations in the same order as `viewAlignment`.
+ */
+export function packedAlignment(group: CapacityGroup, coef: Float64Array, amounts: ArrayLike<number>, offset: number, factor: number): number {
   let sum = 0;
-  const { dims, capacity } = group;
-  for (let i = 0; i < dims.length; i++) {
-    const d = dims[i] as number;
-    sum += (coef[i] as number) * ((amounts[offset + d] as number) / factor / (capacity[i] as number));
+  const { capacity } = group;
+  for (let i = 0; i < capacity.length; i++) {
+    sum += (coef[i] as number) * ((amounts[offset + i] as number) / factor / (capacity[i] as number));
   }
   return sum;
 }
 
 /** True when the request asks for a dimension the group lacks, or more than a group node holds. */
 export function exceedsGroup(group: CapacityGroup, request: DenseRequest): boolean {
-  for (const d of request.nonZero) {
-    if ((request.amounts[d] as number) > (group.capacityDense[d] ?? 0)) return true;
+  const { nonZero, amounts } = request;
+  for (let i = 0; i < nonZero.length; i++) {
+    const d = nonZero[i] as number;
+    if ((amounts[d] as number) > (group.capacityDense[d] ?? 0)) return true;
   }
   return false;
 }

@@ -2,11 +2,11 @@ import { nanoid } from 'nanoid';
 import type { DimensionSpace } from './dimension-space.js';
 import { type NodeState, sparseResources } from './node-state.js';
 import type { ParsedRequest } from './request.js';
-import type { Allocation } from './types.js';
+import type { Allocation, Placement } from './types.js';
 
 /**
  * nanoid builds its id by `+=`, which V8 keeps as a chain of cons strings (≈ 300 B); reading a
- * character flattens it in place (≈ 40 B), and live allocations hold their id for a long time.
+ * character flattens it in place (≈ 40 B).
  */
 function flat(id: string): string {
   id.charCodeAt(0);
@@ -23,22 +23,43 @@ export interface AllocationTimes {
  * The frozen `Allocation` for a request placed on `chosen` (one node per replica) — what
  * `allocate` records and what a dry-run batch plan shows. One replica's resources object is shared
  * by every placement, and by the allocation itself when there is one replica, to keep live
- * allocations small.
+ * allocations small. `id` defaults to the request's, else a fresh nanoid (a pool passes the id
+ * its generator drew).
  */
-export function buildAllocation(request: ParsedRequest, chosen: readonly NodeState[], times: AllocationTimes, space: DimensionSpace): Allocation {
-  const id = request.id ?? flat(nanoid());
-  const { nonZero, amounts } = request.dense;
+export function buildAllocation(
+  request: ParsedRequest,
+  chosen: readonly NodeState[],
+  times: AllocationTimes,
+  space: DimensionSpace,
+  id: string = request.id ?? flat(nanoid()),
+): Allocation {
+  return makeAllocation(id, request, chosen, times.createdAt, times.expiresAt, space);
+}
+
+/** `buildAllocation` with the times as numbers: the pool's allocate path builds no `times` object. */
+export function makeAllocation(
+  id: string,
+  request: ParsedRequest,
+  chosen: readonly NodeState[],
+  createdAt: number,
+  expiresAt: number | undefined,
+  space: DimensionSpace,
+): Allocation {
+  const one = request.resources;
+  let placements: readonly Placement[];
+  if (chosen.length === 1) placements = Object.freeze([Object.freeze({ nodeId: (chosen[0] as NodeState).id, resources: one })]);
+  else placements = Object.freeze(chosen.map((node) => Object.freeze({ nodeId: node.id, resources: one })));
   // built by assignment rather than conditional spreads: this runs on every allocation
   const allocation: { -readonly [K in keyof Allocation]: Allocation[K] } = {
     id,
     jobId: request.jobId ?? id,
     tenant: request.tenant,
     priority: request.priority,
-    resources: request.replicas === 1 ? request.resources : sparseResources(nonZero, amounts, space, request.replicas),
-    placements: Object.freeze(chosen.map((node) => Object.freeze({ nodeId: node.id, resources: request.resources }))),
-    createdAt: times.createdAt,
+    resources: request.replicas === 1 ? one : sparseResources(request.dense.nonZero, request.dense.amounts, space, request.replicas),
+    placements,
+    createdAt,
   };
-  if (times.expiresAt !== undefined) allocation.expiresAt = times.expiresAt;
+  if (expiresAt !== undefined) allocation.expiresAt = expiresAt;
   if (request.metadata !== undefined) allocation.metadata = request.metadata;
   return Object.freeze(allocation);
 }

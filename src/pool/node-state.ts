@@ -12,6 +12,11 @@ export class NodeState implements IndexedNode {
   capacity: Float64Array;
   free: Float64Array;
   allocationCount = 0;
+  /**
+   * `[this]`: the node list of every one-replica allocation on this node shares it (internal,
+   * never written; not frozen, because optimised code reads frozen arrays through a slow path).
+   */
+  readonly alone: readonly NodeState[] = [this];
 
   constructor(
     readonly id: string,

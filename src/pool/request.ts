@@ -1,7 +1,8 @@
 import { FairpackError, describeValue } from '../errors.js';
 import type { DenseRequest } from '../placement/index.js';
-import { type Resources, copyStringRecord, fromScaled, isPlainRecord, parseResources } from '../resources/index.js';
-import type { DimensionSpace } from './dimension-space.js';
+import { type Resources, type Scale, copyStringRecord, expectResourceRecord, fromScaled, isPlainRecord, scaleEntry } from '../resources/index.js';
+import { type DimensionSpace, MASKED_DIMENSIONS } from './dimension-space.js';
+import { type ResourcesCache, mixEntry } from './resources-cache.js';
 import type { Toleration } from './types.js';
 
 const MAX_REPLICAS = 100_000;
@@ -18,52 +19,96 @@ export interface ParsedRequest {
   readonly selectorKeys: readonly string[];
   readonly tolerations: readonly Toleration[];
   readonly metadata: Readonly<Record<string, unknown>> | undefined;
-  /** One replica, as the user wrote it (zeros dropped), frozen. */
+  /** One replica, as the user wrote it (zeros dropped), frozen; requests of the same vector may share it. */
   readonly resources: Resources;
   readonly dense: DenseRequest;
   /** Dimensions with a non-zero amount that no node has: the request cannot fit anywhere. */
   readonly unknown: readonly { readonly name: string; readonly amount: number }[];
 }
 
-export function parseRequest(input: unknown, space: DimensionSpace): ParsedRequest {
+const NO_UNKNOWN: ParsedRequest['unknown'] = Object.freeze([]);
+const NO_KEYS: readonly string[] = Object.freeze([]);
+
+/*
+ * Runs on every allocate, so it walks the input once and builds little: `nonZero` shared per
+ * request shape (DimensionSpace.dimsOf), the frozen `resources` shared per vector through the
+ * pool's ResourcesCache, shared empty lists for the absent parts. Checks and their order (hence
+ * which error a request with several faults gets) are those of parseResources, then replicas,
+ * selector, metadata, ids.
+ */
+export function parseRequest(input: unknown, space: DimensionSpace, cache?: ResourcesCache): ParsedRequest {
   if (!isPlainRecord(input)) {
     throw new FairpackError('INVALID_REQUEST', `Expected a request object { resources, replicas?, nodeSelector?, tolerations? }, got ${describeValue(input)}.`);
   }
-  const { names, amounts } = parseResources(input['resources'], space.scale, 'request resources');
-  const replicas = input['replicas'] ?? 1;
-  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1 || replicas > MAX_REPLICAS) {
-    throw new FairpackError('INVALID_REQUEST', `Expected \`replicas\` to be an integer from 1 to ${MAX_REPLICAS}, got ${describeValue(replicas)}.`, { value: replicas });
-  }
+  const where = 'request resources';
+  const raw = expectResourceRecord(input['resources'], where);
+  const { scale } = space;
   const size = space.size;
-  // plain arrays: a request lives for one call, and small typed arrays cost more to allocate
-  const denseAmounts = new Array<number>(size).fill(0);
-  const denseUnscaled = new Array<number>(size).fill(0);
-  const nonZero: number[] = [];
-  const dense: DenseRequest = { amounts: denseAmounts, unscaled: denseUnscaled, nonZero };
-  const unknown: { name: string; amount: number }[] = [];
-  const resources: Record<string, number> = {};
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i] as string;
-    const scaled = amounts[i] as number;
-    if (scaled * replicas > Number.MAX_SAFE_INTEGER) {
-      throw new FairpackError('INVALID_RESOURCES', `Expected request "${name}" × replicas to stay within the exact range, got ${fromScaled(scaled, space.scale)} × ${replicas}. Lower the amount or the replicas.`, { dimension: name });
-    }
-    const amount = fromScaled(scaled, space.scale);
-    resources[name] = amount;
+  // Plain arrays of their final size (a request lives for one call; small typed arrays cost more
+  // to allocate, and arrays grown by push call into the runtime), filled by loops (so does
+  // Array.prototype.fill).
+  const denseAmounts = new Array<number>(size);
+  const denseUnscaled = new Array<number>(size);
+  for (let d = 0; d < size; d++) {
+    denseAmounts[d] = 0;
+    denseUnscaled[d] = 0;
+  }
+  // the non-zero entries in the input's order (each amount read once: it may be a getter)
+  const keys = Object.keys(raw);
+  const names = new Array<string>(keys.length);
+  const scaledAmounts = new Array<number>(keys.length);
+  let kept = 0;
+  let unknown: { name: string; amount: number }[] | undefined;
+  let mask = 0;
+  let wide: number[] | undefined;
+  let hash = 0;
+  for (let k = 0; k < keys.length; k++) {
+    const name = keys[k] as string;
+    const scaled = scaleEntry(name, raw[name], scale, where);
+    if (scaled === 0) continue;
+    const amount = fromScaled(scaled, scale);
+    names[kept] = name;
+    scaledAmounts[kept] = scaled;
+    kept++;
     const d = space.indexOf(name);
     if (d < 0) {
-      unknown.push({ name, amount });
+      (unknown ??= []).push({ name, amount });
       continue;
     }
     denseAmounts[d] = scaled;
     denseUnscaled[d] = amount;
-    nonZero.push(d);
+    hash = mixEntry(hash, d, scaled);
+    if (d < MASKED_DIMENSIONS) mask |= 1 << d;
+    else (wide ??= []).push(d);
   }
-  nonZero.sort((a, b) => a - b);
-  const nodeSelector = copyStringRecord(input['nodeSelector'], '`nodeSelector`', 'INVALID_REQUEST');
+  if (kept < keys.length) {
+    // zeros were dropped
+    names.length = kept;
+    scaledAmounts.length = kept;
+  }
+  const replicas = input['replicas'] ?? 1;
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1 || replicas > MAX_REPLICAS) {
+    throw new FairpackError('INVALID_REQUEST', `Expected \`replicas\` to be an integer from 1 to ${MAX_REPLICAS}, got ${describeValue(replicas)}.`, { value: replicas });
+  }
+  // one replica is within range by toScaled; a gang's total must be too
+  if (replicas > 1) checkGangRange(names, scaledAmounts, replicas, scale);
+  const nodeSelectorInput = input['nodeSelector'];
+  const nodeSelector = copyStringRecord(nodeSelectorInput, '`nodeSelector`', 'INVALID_REQUEST');
   const metadata = input['metadata'];
   if (metadata !== undefined && !isPlainRecord(metadata)) {
     throw new FairpackError('INVALID_REQUEST', `Expected \`metadata\` to be a plain object, got ${describeValue(metadata)}.`);
+  }
+  const dims = space.dimsOf(mask);
+  const nonZero = wide === undefined ? dims : [...dims, ...wide.sort((a, b) => a - b)];
+  const dense: DenseRequest = { amounts: denseAmounts, unscaled: denseUnscaled, nonZero };
+  // a vector with an unknown dimension is never placed: not worth a cache entry
+  const internable = cache !== undefined && unknown === undefined;
+  let resources = internable ? cache.get(hash, names, scaledAmounts) : undefined;
+  if (resources === undefined) {
+    const built: Record<string, number> = {};
+    for (let i = 0; i < names.length; i++) built[names[i] as string] = fromScaled(scaledAmounts[i] as number, scale);
+    resources = Object.freeze(built);
+    if (internable) cache.set(hash, names, scaledAmounts, resources);
   }
   return {
     id: optionalId(input['id'], 'id'),
@@ -73,13 +118,22 @@ export function parseRequest(input: unknown, space: DimensionSpace): ParsedReque
     replicas,
     spread: parseSpread(input['spread']),
     nodeSelector,
-    selectorKeys: Object.keys(nodeSelector),
+    selectorKeys: nodeSelectorInput === undefined ? NO_KEYS : Object.keys(nodeSelector),
     tolerations: parseTolerations(input['tolerations']),
     metadata: metadata === undefined ? undefined : Object.freeze({ ...metadata }),
-    resources: Object.freeze(resources),
+    resources,
     dense,
-    unknown,
+    unknown: unknown ?? NO_UNKNOWN,
   };
+}
+
+function checkGangRange(names: readonly string[], scaledAmounts: readonly number[], replicas: number, scale: Scale): void {
+  for (let i = 0; i < names.length; i++) {
+    const scaled = scaledAmounts[i] as number;
+    if (scaled * replicas > Number.MAX_SAFE_INTEGER) {
+      throw new FairpackError('INVALID_RESOURCES', `Expected request "${names[i] as string}" × replicas to stay within the exact range, got ${fromScaled(scaled, scale)} × ${replicas}. Lower the amount or the replicas.`, { dimension: names[i] });
+    }
+  }
 }
 
 function optionalId(value: unknown, field: string): string | undefined {

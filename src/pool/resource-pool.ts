@@ -9,15 +9,18 @@ import {
   resolvePlacementStrategy,
 } from '../placement/index.js';
 import { type Scale, createScale, fromScaled, isPlainRecord } from '../resources/index.js';
-import { type AllocationTimes, buildAllocation } from './build-allocation.js';
+import { AllocationIds } from './allocation-ids.js';
+import { type AllocationTimes, makeAllocation } from './build-allocation.js';
 import { CapacityGroups } from './capacity-groups.js';
 import { DimensionSpace } from './dimension-space.js';
 import { isAvoided, isEligible, isEligibleWhenReady } from './eligibility.js';
-import { type LiveAllocation, POOL_INTERNALS, type PoolInternals } from './internals.js';
+import { POOL_INTERNALS, type PoolInternals } from './internals.js';
+import { LiveRecord, LiveTable } from './live-table.js';
 import { NodeState, type ParsedNode, denseVector, parseNodeId, parseNodeSpec, parseStatus } from './node-state.js';
 import { type ParsedRequest, parseRequest } from './request.js';
 import { planBatch } from './batch/plan-batch.js';
 import { ReleasedIds } from './released-ids.js';
+import { ResourcesCache } from './resources-cache.js';
 import { explainShortfall } from './shortfall.js';
 import type {
   AllocateResult,
@@ -50,8 +53,12 @@ export class ResourcePool {
   private index: PlacementIndex | undefined;
   /** In node order (a Map keeps insertion order; a re-added node goes to the end). */
   private readonly nodesById = new Map<string, NodeState>();
-  private readonly live = new Map<string, LiveAllocation>();
+  private readonly live = new LiveTable();
   private readonly released = new ReleasedIds(REMEMBERED_RELEASES);
+  private readonly ids = new AllocationIds();
+  private readonly resourcesCache = new ResourcesCache();
+  /** Live nodes by slot: checks that an index answered with one of ours without a lookup by id. */
+  private readonly bySlot: (NodeState | undefined)[] = [];
   private readonly freeSlots: number[] = [];
   private nextSlot = 0;
   private nextOrder = 0;
@@ -133,7 +140,7 @@ export class ResourcePool {
       );
     }
     const evicted: Allocation[] = [];
-    for (const record of [...this.live.values()]) {
+    for (const record of this.live.records()) {
       if (!record.nodes.includes(node)) continue;
       this.releaseRecord(record, `it was evicted when node "${id}" was removed`);
       evicted.push(record.allocation);
@@ -147,6 +154,7 @@ export class ResourcePool {
       this.totals.set(name, (this.totals.get(name) ?? 0) - (node.capacity[d] as number));
     }
     this.freeSlots.push(node.slot);
+    this.bySlot[node.slot] = undefined;
     this.nodesById.delete(id);
     return Object.freeze({ node: view, evicted: Object.freeze(evicted) });
   }
@@ -198,7 +206,7 @@ export class ResourcePool {
 
   /** Places every replica of the request now, or none of them and says why. */
   allocate(input: AllocationRequest): AllocateResult {
-    return this.allocateParsed(parseRequest(input, this.space), true) as AllocateResult;
+    return this.allocateParsed(parseRequest(input, this.space, this.resourcesCache), true) as AllocateResult;
   }
 
   /**
@@ -211,7 +219,15 @@ export class ResourcePool {
       throw new FairpackError('DUPLICATE_ALLOCATION', `Expected a new allocation id, got "${request.id}", which is live. Omit \`id\` to get a generated one, or release the live allocation first.`, { id: request.id });
     }
     if (request.unknown.length > 0) return explain ? explainShortfall(request, this.nodesById.values(), undefined, this.space) : undefined;
-    const stamp = times ?? { createdAt: this.readClock() };
+    const createdAt = times === undefined ? this.readClock() : times.createdAt;
+    const expiresAt = times?.expiresAt;
+    if (request.replicas === 1) {
+      // one replica: nothing to roll back, and no list of chosen nodes to build
+      const node = this.choose(request, NO_NODES);
+      if (node === undefined) return explain ? this.lazyExplanation(request) : undefined;
+      this.take(node, request.dense.nonZero, request.dense.amounts);
+      return Object.freeze({ ok: true, allocation: this.record(request, node.alone, createdAt, expiresAt) });
+    }
     const chosen: NodeState[] = [];
     try {
       for (let r = 0; r < request.replicas; r++) {
@@ -229,7 +245,7 @@ export class ResourcePool {
       this.rollBack(request, chosen);
       throw error;
     }
-    return Object.freeze({ ok: true, allocation: this.record(request, chosen, stamp) });
+    return Object.freeze({ ok: true, allocation: this.record(request, chosen.slice(), createdAt, expiresAt) });
   }
 
   /** Why `request` does not fit now (the explanation `allocate` gives). @internal */
@@ -264,7 +280,7 @@ export class ResourcePool {
   }
 
   release(id: string): ReleaseResult {
-    const record = typeof id === 'string' ? this.live.get(id) : undefined;
+    const record = this.live.get(id);
     if (record === undefined) {
       const how = typeof id === 'string' ? this.released.get(id) : undefined;
       if (how !== undefined) {
@@ -281,7 +297,9 @@ export class ResourcePool {
   }
 
   allocations(): Allocation[] {
-    return [...this.live.values()].map((record) => record.allocation);
+    const out: Allocation[] = [];
+    for (const record of this.live.records()) out.push(record.allocation);
+    return out;
   }
 
   /**
@@ -315,7 +333,7 @@ export class ResourcePool {
       }
     }
     for (const node of chosen) this.take(node, request.dense.nonZero, request.dense.amounts);
-    return this.record(request, chosen, times);
+    return this.record(request, chosen.length === 1 ? (chosen[0] as NodeState).alone : chosen.slice(), times.createdAt, times.expiresAt);
   }
 
   /** Reads the injected clock, refusing anything but a finite number (before any change is made). @internal */
@@ -329,31 +347,45 @@ export class ResourcePool {
 
   /** Parses a request against this pool's dimensions. @internal */
   parseRequest(input: unknown): ParsedRequest {
-    return parseRequest(input, this.space);
+    return parseRequest(input, this.space, this.resourcesCache);
   }
 
-  private record(request: ParsedRequest, chosen: readonly NodeState[], times: AllocationTimes): Allocation {
-    const allocation = buildAllocation(request, chosen, times, this.space);
-    const { id } = allocation;
-    const { nonZero, amounts } = request.dense;
-    for (const node of distinct(chosen)) node.allocationCount++;
-    // exact-size copies: the arrays that grew by push carry spare capacity a live record would keep
-    this.live.set(id, { allocation, nodes: chosen.slice(), dims: nonZero.slice(), amounts: nonZero.map((d) => amounts[d] as number) });
-    this.released.forget(id);
+  /** Registers a placed request; `nodes` (one per replica) is kept as given. */
+  private record(request: ParsedRequest, nodes: readonly NodeState[], createdAt: number, expiresAt: number | undefined): Allocation {
+    const slot = this.live.nextSlot();
+    let id = request.id;
+    let handle = slot;
+    if (id === undefined) {
+      id = this.ids.next(slot, this.live);
+    } else {
+      this.ids.noteChosen(id);
+      handle = ~slot;
+    }
+    const allocation = makeAllocation(id, request, nodes, createdAt, expiresAt, this.space);
+    if (nodes.length === 1) (nodes[0] as NodeState).allocationCount++;
+    else for (const node of new Set(nodes)) node.allocationCount++;
+    // `nonZero` is shared by every request of the same shape (frozen); the amounts go to the table's slab
+    this.live.add(new LiveRecord(allocation, nodes, request.dense.nonZero, handle, this.live), request.dense.amounts);
     return allocation;
   }
 
-  private releaseRecord(record: LiveAllocation, how: string): void {
-    for (const node of record.nodes) {
-      const { dims, amounts } = record;
-      for (let i = 0; i < dims.length; i++) {
-        const d = dims[i] as number;
-        node.free[d] = (node.free[d] as number) + (amounts[i] as number);
+  private releaseRecord(record: LiveRecord, how: string): void {
+    const { nodes, dims } = record;
+    for (let i = 0; i < dims.length; i++) {
+      const d = dims[i] as number;
+      const amount = record.amount(i);
+      for (let n = 0; n < nodes.length; n++) {
+        const free = (nodes[n] as NodeState).free;
+        free[d] = (free[d] as number) + amount;
       }
+    }
+    for (let n = 0; n < nodes.length; n++) {
+      const node = nodes[n] as NodeState;
       if (node.status === 'ready') this.index?.update(node);
     }
-    for (const node of distinct(record.nodes)) node.allocationCount--;
-    this.live.delete(record.allocation.id);
+    if (nodes.length === 1) (nodes[0] as NodeState).allocationCount--;
+    else for (const node of new Set(nodes)) node.allocationCount--;
+    this.live.delete(record);
     this.released.add(record.allocation.id, how);
   }
 
@@ -373,8 +405,8 @@ export class ResourcePool {
     if (index !== undefined) {
       const picked = index.select(request.dense, accept as ((node: IndexedNode) => boolean) | undefined);
       if (picked === undefined) return undefined;
-      const node = this.nodesById.get(picked.id);
-      if (node !== picked || node.status !== 'ready' || !fitsOne(node, request) || (accept !== undefined && !accept(node))) {
+      const node = this.bySlot[picked.slot];
+      if (node === undefined || node !== picked || node.status !== 'ready' || !fitsOne(node, request) || (accept !== undefined && !accept(node))) {
         throw this.violation(`its index chose node ${describeValue(picked.id)}, which is not a feasible candidate`);
       }
       return node;
@@ -409,7 +441,11 @@ export class ResourcePool {
   }
 
   private take(node: NodeState, dims: readonly number[], amounts: readonly number[]): void {
-    for (const d of dims) node.free[d] = (node.free[d] as number) - (amounts[d] as number);
+    const free = node.free;
+    for (let i = 0; i < dims.length; i++) {
+      const d = dims[i] as number;
+      free[d] = (free[d] as number) - (amounts[d] as number);
+    }
     this.index?.update(node);
   }
 
@@ -460,6 +496,7 @@ export class ResourcePool {
     const slot = this.freeSlots.pop() ?? this.nextSlot++;
     const node = new NodeState(parsed.id, this.nextOrder++, slot, this.groups.acquire(capacity), capacity, parsed.labels, parsed.taints, parsed.status, parsed.costPerHour);
     this.nodesById.set(node.id, node);
+    this.bySlot[slot] = node;
     this.countTaints(node, 1);
     parsed.names.forEach((name, i) => this.totals.set(name, (this.totals.get(name) ?? 0) + (parsed.amounts[i] as number)));
     if (node.status === 'ready') this.index?.add(node);
@@ -518,13 +555,14 @@ function checkTotals(totals: Map<string, number>, node: ParsedNode): void {
   });
 }
 
+const NO_NODES: readonly NodeState[] = [];
+
 function fitsOne(node: NodeState, request: ParsedRequest): boolean {
   const { nonZero, amounts } = request.dense;
-  for (const d of nonZero) if ((node.free[d] as number) < (amounts[d] as number)) return false;
+  for (let i = 0; i < nonZero.length; i++) {
+    const d = nonZero[i] as number;
+    if ((node.free[d] as number) < (amounts[d] as number)) return false;
+  }
   return true;
-}
-
-function distinct<T>(items: readonly T[]): Iterable<T> {
-  return items.length === 1 ? items : new Set(items);
 }
 

@@ -3,6 +3,8 @@ export {
   type Resources,
   type ScaledEntries,
   parseResources,
+  expectResourceRecord,
+  scaleEntry,
   toResources,
   isPlainRecord,
   copyStringRecord,

@@ -11,8 +11,8 @@ export interface ScaledEntries {
 }
 
 // Rejected rather than stored: they would reach Object.prototype through a careless assignment
-// in user code that reads our views, and no real resource is called that.
-const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+// in user code that reads our views, and no real resource is called that. (Compared one by one
+// in `validateDimensionName`, which runs for every amount of every request: no Set lookup.)
 const MAX_NAME_LENGTH = 253;
 
 export function isPlainRecord(value: unknown): value is Record<string, unknown> {
@@ -22,7 +22,7 @@ export function isPlainRecord(value: unknown): value is Record<string, unknown> 
 }
 
 export function validateDimensionName(name: string, where: string): void {
-  if (name.length === 0 || name.length > MAX_NAME_LENGTH || RESERVED_NAMES.has(name)) {
+  if (name.length === 0 || name.length > MAX_NAME_LENGTH || name === '__proto__' || name === 'constructor' || name === 'prototype') {
     throw new FairpackError(
       'INVALID_RESOURCES',
       `Expected ${where} dimension names to be non-empty strings of at most ${MAX_NAME_LENGTH} characters ` +
@@ -34,6 +34,20 @@ export function validateDimensionName(name: string, where: string): void {
 
 /** Parses a user-supplied resource vector into scaled entries, or throws `INVALID_RESOURCES`. */
 export function parseResources(input: unknown, scale: Scale, where: string): ScaledEntries {
+  const record = expectResourceRecord(input, where);
+  const names: string[] = [];
+  const amounts: number[] = [];
+  for (const name of Object.keys(record)) {
+    const scaled = scaleEntry(name, record[name], scale, where);
+    if (scaled === 0) continue;
+    names.push(name);
+    amounts.push(scaled);
+  }
+  return { names, amounts };
+}
+
+/** The vector itself, if it is a plain object; else `INVALID_RESOURCES`. (For parsers that walk it themselves.) */
+export function expectResourceRecord(input: unknown, where: string): Record<string, unknown> {
   if (!isPlainRecord(input)) {
     throw new FairpackError(
       'INVALID_RESOURCES',
@@ -41,16 +55,13 @@ export function parseResources(input: unknown, scale: Scale, where: string): Sca
       { value: input },
     );
   }
-  const names: string[] = [];
-  const amounts: number[] = [];
-  for (const name of Object.keys(input)) {
-    validateDimensionName(name, where);
-    const scaled = toScaled(input[name], name, scale, where);
-    if (scaled === 0) continue;
-    names.push(name);
-    amounts.push(scaled);
-  }
-  return { names, amounts };
+  return input;
+}
+
+/** One entry of a vector: the name checked, the amount scaled (0 for none); else `INVALID_RESOURCES`. */
+export function scaleEntry(name: string, amount: unknown, scale: Scale, where: string): number {
+  validateDimensionName(name, where);
+  return toScaled(amount, name, scale, where);
 }
 
 /** Builds a public, frozen `Resources` from names and scaled amounts (zeros kept as given). */

@@ -1,4 +1,4 @@
-import { alignmentCoefficients, denseAlignment, denseWeights, exceedsGroup } from '../score-math.js';
+import { alignmentCoefficients, denseWeights, exceedsGroup, packedAlignment } from '../score-math.js';
 import type { AcceptNode, CapacityGroup, DenseRequest, IndexSpace, IndexedNode, PlacementIndex } from '../strategy.js';
 import { GroupTrees } from './group-trees.js';
 import type { PositionalTree } from './positional-tree.js';
@@ -15,9 +15,12 @@ import type { PositionalTree } from './positional-tree.js';
 export class AlignmentIndex implements PlacementIndex {
   private readonly groups: GroupTrees;
   private readonly weights: Float64Array;
+  /** Position in the group list of the group the last answer came from. */
+  private lastWinner = 0;
   private coef = new Float64Array(0);
+  /** coef / factor / capacity per group dimension: the bound's multipliers of scaled maxima. */
+  private linear = new Float64Array(0);
   // search state
-  private request: DenseRequest | undefined;
   private accept: AcceptNode | undefined;
   private group: CapacityGroup | undefined;
   private tree: PositionalTree | undefined;
@@ -29,7 +32,7 @@ export class AlignmentIndex implements PlacementIndex {
 
   constructor(private readonly space: IndexSpace, weights: Readonly<Record<string, number>>) {
     this.weights = denseWeights(weights, space);
-    this.groups = new GroupTrees(space.dimensions.length, space.factor);
+    this.groups = new GroupTrees(space.factor);
   }
 
   add(node: IndexedNode): void {
@@ -45,18 +48,26 @@ export class AlignmentIndex implements PlacementIndex {
   select(request: DenseRequest, accept: AcceptNode | undefined): IndexedNode | undefined {
     let best: IndexedNode | undefined;
     let bestScore = -Infinity;
-    this.request = request;
     this.accept = accept;
     this.globalBest = -Infinity;
-    for (const [group, tree] of this.groups.trees) {
+    const trees = this.groups.list;
+    let winner = -1;
+    // the group that won last time first: its best score bounds the other groups' searches
+    const first = this.lastWinner < trees.length ? this.lastWinner : 0;
+    for (let n = 0; n < trees.length; n++) {
+      const t = first + n < trees.length ? first + n : first + n - trees.length;
+      const tree = trees[t] as PositionalTree;
+      const group = tree.values.group;
       if (exceedsGroup(group, request)) continue;
       tree.prepare(request);
-      if (!tree.covers(1, request)) continue;
+      if (!tree.covers(1)) continue;
       if (this.coef.length < group.dims.length) this.coef = new Float64Array(group.dims.length);
       alignmentCoefficients(group, request, this.weights, this.coef);
+      if (this.linear.length < group.dims.length) this.linear = new Float64Array(group.dims.length);
+      for (let g = 0; g < group.dims.length; g++) this.linear[g] = (this.coef[g] as number) / this.space.factor / (group.capacity[g] as number);
       this.group = group;
       this.tree = tree;
-      const support = this.groups.support.get(group);
+      const support = tree.values.support;
       const u = this.coef[0] as number;
       const v = this.coef[1] as number;
       this.split = support !== undefined && support.size > 0 && u > 0 && v > 0 ? support.decompose(u, v) : undefined;
@@ -69,9 +80,10 @@ export class AlignmentIndex implements PlacementIndex {
         best = candidate;
         bestScore = this.bestScore;
         this.globalBest = bestScore;
+        winner = t;
       }
     }
-    this.request = undefined;
+    if (winner >= 0) this.lastWinner = winner;
     this.accept = undefined;
     this.group = undefined;
     this.tree = undefined;
@@ -83,42 +95,40 @@ export class AlignmentIndex implements PlacementIndex {
   }
 
   /**
-   * An upper bound on the alignment of any member below tree node i; at a leaf, its exact score.
-   * Inside the tree, the per-dimension bound is tightened by the support values of the paired
-   * dimensions (inflated by a relative 1e-9: the two bounds are computed with other operations
-   * than the score, and a bound a rounding below a member's score could prune the best node).
+   * An upper bound on the alignment of any member below tree node i; at a leaf, its exact score
+   * (`packedAlignment` of its free amounts: the operations `score` performs). Inside the tree the
+   * bound only has to be an upper bound, so it is computed the cheap way — one multiplication per
+   * dimension, by coefficients divided out once per request — and tightened by the support values
+   * of the paired dimensions. Both are inflated by a relative 1e-9: they round differently from
+   * the score, and a bound a rounding below a member's score could prune the best node.
    */
   private boundOf(i: number): number {
     const tree = this.tree as PositionalTree;
-    const perDimension = denseAlignment(this.group as CapacityGroup, this.coef, tree.max, i * this.space.dimensions.length, this.space.factor);
+    const agg = tree.agg;
+    const base = i * tree.stride;
+    if (i >= tree.size) return packedAlignment(this.group as CapacityGroup, this.coef, agg, base, this.space.factor);
+    const linear = this.linear;
+    const dims = (this.group as CapacityGroup).dims.length;
+    let perDimension = 0;
+    for (let g = 0; g < dims; g++) perDimension += (linear[g] as number) * (agg[base + g] as number);
+    perDimension = perDimension * (1 + 1e-9) + Number.MIN_VALUE;
     const split = this.split;
-    if (i >= tree.size || split === undefined) return perDimension;
-    const paired = split.alpha * tree.supportMax(i, split.k) + split.beta * tree.supportMax(i, split.k + 1) + this.restBound(i);
-    const bound = paired * (1 + 1e-9) + Number.MIN_VALUE;
-    return bound < perDimension ? bound : perDimension;
+    if (split === undefined) return perDimension;
+    // the other dimensions' share, on top of the paired two's support bound
+    let rest = 0;
+    for (let g = 2; g < dims; g++) rest += (linear[g] as number) * (agg[base + g] as number);
+    const at = base + tree.values.supportAt + split.k;
+    const paired = (split.alpha * (agg[at] as number) + split.beta * (agg[at + 1] as number) + rest) * (1 + 1e-9) + Number.MIN_VALUE;
+    return paired < perDimension ? paired : perDimension;
   }
 
-  /** Σ coef_d · max_d / factor / cap_d over the group dimensions other than the paired two. */
-  private restBound(i: number): number {
-    const group = this.group as CapacityGroup;
-    const tree = this.tree as PositionalTree;
-    const D = this.space.dimensions.length;
-    let sum = 0;
-    for (let g = 2; g < group.dims.length; g++) {
-      const d = group.dims[g] as number;
-      sum += (this.coef[g] as number) * ((tree.max[i * D + d] as number) / this.space.factor / (group.capacity[g] as number));
-    }
-    return sum;
-  }
-
+  /** Visits tree node i — covered (the caller checked) with bound `bound` — best child first. */
   private search(i: number, lo: number, span: number, bound: number): void {
     const tree = this.tree as PositionalTree;
-    const request = this.request as DenseRequest;
-    if (!tree.covers(i, request)) return;
     if (bound < this.globalBest || bound < this.bestScore || (bound === this.bestScore && lo > this.bestPos)) return;
     if (i >= tree.size) {
       const node = tree.members[lo] as IndexedNode;
-      // a leaf's bound is its own score (its maxima are its free amounts)
+      // a leaf's bound is its own score (its maxima are its free amounts), and being covered is fitting
       if (this.accept === undefined || this.accept(node)) {
         if (bound > this.bestScore || lo < this.bestPos) {
           this.bestScore = bound;
@@ -130,14 +140,16 @@ export class AlignmentIndex implements PlacementIndex {
     const half = span >> 1;
     const l = 2 * i;
     const r = l + 1;
-    const lb = tree.covers(l, request) ? this.boundOf(l) : -Infinity;
-    const rb = tree.covers(r, request) ? this.boundOf(r) : -Infinity;
+    const lc = tree.covers(l);
+    const rc = tree.covers(r);
+    const lb = lc ? this.boundOf(l) : -Infinity;
+    const rb = rc ? this.boundOf(r) : -Infinity;
     if (rb > lb) {
       this.search(r, lo + half, half, rb);
-      this.search(l, lo, half, lb);
+      if (lc) this.search(l, lo, half, lb);
     } else {
-      this.search(l, lo, half, lb);
-      this.search(r, lo + half, half, rb);
+      if (lc) this.search(l, lo, half, lb);
+      if (rc) this.search(r, lo + half, half, rb);
     }
   }
 }

@@ -1,7 +1,7 @@
 import type { CapacityGroup, DenseRequest } from '../strategy.js';
 
 /** Ratios of the normalised amounts of a pair of dimensions that get their own bound. */
-const RATIOS = [0.25, 0.5, 1, 2, 4];
+const RATIOS = [0.25, 1, 4];
 /** Geometric midpoints between neighbouring ratios: a request's ratio picks the nearest on a log scale. */
 const CUTS = RATIOS.slice(1).map((r, k) => Math.sqrt(r * (RATIOS[k] as number)));
 /** Pairs are formed among the first few dimensions only, to bound the work per update. */
@@ -29,9 +29,6 @@ export class CoupledBounds {
   private readonly pairs: { readonly i: number; readonly j: number; readonly base: number }[] = [];
   private readonly capacity: Float64Array;
 
-  /** The most bounds any group can have (pairs among at most MAX_PAIRED_DIMENSIONS dimensions). */
-  static readonly MAX = ((MAX_PAIRED_DIMENSIONS * (MAX_PAIRED_DIMENSIONS - 1)) / 2) * RATIOS.length;
-
   constructor(group: CapacityGroup) {
     // pairs among the group's own dimensions: a pair the group lacks could never help
     const dims = group.dims.slice(0, MAX_PAIRED_DIMENSIONS);
@@ -56,23 +53,37 @@ export class CoupledBounds {
     }
   }
 
-  /** g_k(x) for every bound k, written at out[offset + k]. */
+  /**
+   * g_k(x) for every bound k, written at out[offset + k]: per pair, x_i · a once and x_j · b per
+   * ratio (the same products as always, so the values do not change, with fewer loads).
+   */
   values(x: ArrayLike<number>, out: Float64Array, offset: number): void {
-    for (let k = 0; k < this.size; k++) {
-      const u = (x[this.first[k] as number] as number) * (this.a[k] as number);
-      const v = (x[this.second[k] as number] as number) * (this.b[k] as number);
-      out[offset + k] = u < v ? u : v;
+    const R = RATIOS.length;
+    for (let base = 0; base < this.size; base += R) {
+      const u = (x[this.first[base] as number] as number) * (this.a[base] as number);
+      const xj = x[this.second[base] as number] as number;
+      for (let k = base; k < base + R; k++) {
+        const v = xj * (this.b[k] as number);
+        out[offset + k] = u < v ? u : v;
+      }
     }
+  }
+
+  /** Pairs of dimensions with bounds (each has RATIOS.length of them). */
+  get pairCount(): number {
+    return this.pairs.length;
   }
 
   /**
    * The bounds worth testing for a request: for each pair it needs both dimensions of, the
-   * ratio nearest its own (log scale), as [k, threshold, k, threshold, …].
+   * ratio nearest its own (log scale). Written to out[at …] as [offset + k, threshold, …] (k the
+   * bound's number, offset where the caller stores bound 0); returns the position after the last.
    */
-  tests(request: DenseRequest): number[] {
-    const out: number[] = [];
+  writeTests(request: DenseRequest, out: Float64Array, at: number, offset: number): number {
     const q = request.amounts;
-    for (const { i, j, base } of this.pairs) {
+    let n = at;
+    for (let p = 0; p < this.pairs.length; p++) {
+      const { i, j, base } = this.pairs[p] as { readonly i: number; readonly j: number; readonly base: number };
       const qi = q[i] ?? 0;
       const qj = q[j] ?? 0;
       if (qi === 0 || qj === 0) continue;
@@ -82,8 +93,9 @@ export class CoupledBounds {
       const k = base + best;
       const u = qi * (this.a[k] as number);
       const v = qj * (this.b[k] as number);
-      out.push(k, u < v ? u : v);
+      out[n++] = offset + k;
+      out[n++] = u < v ? u : v;
     }
-    return out;
+    return n;
   }
 }

@@ -1,6 +1,7 @@
 import { exceedsGroup } from '../score-math.js';
-import type { AcceptNode, DenseRequest, IndexSpace, IndexedNode, PlacementIndex } from '../strategy.js';
+import type { AcceptNode, DenseRequest, IndexedNode, PlacementIndex } from '../strategy.js';
 import { GroupTrees } from './group-trees.js';
+import type { PositionalTree } from './positional-tree.js';
 
 /**
  * First-fit: the leftmost fitting node in node order. One positional tree per capacity group
@@ -8,11 +9,7 @@ import { GroupTrees } from './group-trees.js';
  * pruned descent, and the earliest of those in node order wins.
  */
 export class FirstFitIndex implements PlacementIndex {
-  private readonly groups: GroupTrees;
-
-  constructor(space: IndexSpace) {
-    this.groups = new GroupTrees(space.dimensions.length);
-  }
+  private readonly groups = new GroupTrees();
 
   add(node: IndexedNode): void {
     this.groups.add(node);
@@ -26,8 +23,10 @@ export class FirstFitIndex implements PlacementIndex {
 
   select(request: DenseRequest, accept: AcceptNode | undefined): IndexedNode | undefined {
     let best: IndexedNode | undefined;
-    for (const [group, tree] of this.groups.trees) {
-      if (exceedsGroup(group, request)) continue;
+    const trees = this.groups.list;
+    for (let g = 0; g < trees.length; g++) {
+      const tree = trees[g] as PositionalTree;
+      if (exceedsGroup(tree.values.group, request)) continue;
       const found = tree.findFirst(request, accept);
       if (found !== undefined && (best === undefined || found.order < best.order)) best = found;
     }

@@ -1,26 +1,22 @@
 import type { CapacityGroup, IndexedNode } from '../strategy.js';
-import { CoupledBounds } from './coupled-bounds.js';
+import { GroupValues } from './group-values.js';
 import { PositionalTree } from './positional-tree.js';
-import { SupportValues } from './support-values.js';
 
-/** One positional tree (with the group's coupled bounds) per capacity group, kept in step with the nodes. */
+/** One positional tree (over the group's `GroupValues`) per capacity group, kept in step with the nodes. */
 export class GroupTrees {
   readonly trees = new Map<CapacityGroup, PositionalTree>();
-  readonly support = new Map<CapacityGroup, SupportValues | undefined>();
+  /** The same trees in an array, for searches that visit every group. */
+  readonly list: PositionalTree[] = [];
 
   /** `factor` given: also keep support values (for dot-product's bound). */
-  constructor(
-    private readonly dimensions: number,
-    private readonly factor?: number,
-  ) {}
+  constructor(private readonly factor?: number) {}
 
   add(node: IndexedNode): void {
     let tree = this.trees.get(node.group);
     if (tree === undefined) {
-      const support = this.factor === undefined ? undefined : new SupportValues(node.group, this.factor);
-      tree = new PositionalTree(this.dimensions, new CoupledBounds(node.group), support);
-      this.support.set(node.group, support);
+      tree = new PositionalTree(new GroupValues(node.group, this.factor));
       this.trees.set(node.group, tree);
+      this.list.push(tree);
     }
     tree.add(node);
   }
@@ -31,12 +27,14 @@ export class GroupTrees {
     tree.remove(node);
     if (tree.length === 0) {
       this.trees.delete(node.group);
-      this.support.delete(node.group);
+      this.list.splice(this.list.indexOf(tree), 1);
     }
   }
 
   update(node: IndexedNode): void {
-    this.trees.get(node.group)?.update(node);
+    const tree = this.trees.get(node.group);
+    if (tree === undefined) throw new Error(`fairpack internal error: node ${node.id} is not in the positional index`);
+    tree.update(node);
   }
 
   /** Self-check for tests: members are exactly `expected`, each filed under its group, maxima current. */
@@ -44,6 +42,7 @@ export class GroupTrees {
     let count = 0;
     for (const [group, tree] of this.trees) {
       count += tree.length;
+      if (tree.values.group !== group) return 'a positional tree is filed under another capacity group';
       for (const member of tree.members) if (member !== undefined && member.group !== group) return `node ${member.id} is filed under another capacity group`;
       const problem = tree.check(expected);
       if (problem !== undefined) return problem;

@@ -1,213 +1,283 @@
-import type { DenseRequest, IndexedNode } from '../strategy.js';
-import type { CoupledBounds } from './coupled-bounds.js';
+import type { IndexedNode } from '../strategy.js';
+import type { GroupValues } from './group-values.js';
 
 const NIL = -1;
+/** meta row: left, right, parent, priority. */
+const META = 4;
+/** data row: key, node order, then the subtree maxima (L numbers), then the member's own values (L). */
+const KEY = 0;
+const ORDER = 1;
+const AGG = 2;
 
 /**
- * A forest of treaps over node slots, ordered by (key, node order), where each subtree keeps the
- * maximum free amount per dimension of its members. Several groups share the storage; each group
- * is one tree with its own root.
+ * A treap over the members of one capacity group, ordered by (key, node order), where every
+ * subtree keeps the maxima of its members' `GroupValues` (free amounts on the group's dimensions
+ * and the coupled bounds).
  *
- * `findFirst` returns the first member in order whose free vector covers the request, skipping
- * every subtree whose maxima already show that nothing in it fits — this is what lets best-fit
- * and worst-fit avoid scanning the full nodes at the front of the order.
+ * `findFirst` returns the first member in order that fits the request, skipping every subtree whose
+ * maxima already show that nothing in it fits — this is what lets best-fit and worst-fit avoid
+ * scanning the full nodes at the front of the order.
+ *
+ * Updates do as little as the maxima allow. Removing a member merges its children in its place
+ * (parent links: no walk down to it) and recomputes the ancestors' maxima bottom-up — only the
+ * values its own could have been — until one ancestor comes out unchanged (nothing above it can
+ * change either). Inserting walks down to where its priority puts it, splits only the subtree it
+ * displaces (expected O(1) in size) and raises the ancestors' maxima bottom-up until one already
+ * covers the new member. So a remove + insert recomputes a handful of tree nodes, not two
+ * root-to-leaf paths (every value costs tens of instructions in optimised JavaScript).
+ *
+ * Storage is by a local index per member (compact: one group only), in two typed arrays with one
+ * row per member — links and priority in one, key, order, maxima and own values in the other — so
+ * that visiting a tree node touches one or two cache lines rather than one per field.
  *
  * Priorities come from a fixed-seed xorshift, so the shape (and the work done) is reproducible.
  */
 export class KeyedTreap {
-  private left = new Int32Array(0);
-  private right = new Int32Array(0);
-  private priority = new Uint32Array(0);
-  private keys = new Float64Array(0);
-  private orders = new Float64Array(0);
-  private max = new Float64Array(0);
-  /** Coupled bounds (see CoupledBounds): each member's own values, and the subtree maxima. */
-  private own = new Float64Array(0);
-  private coupledMax = new Float64Array(0);
-  private tests: readonly number[] = [];
-  /** How many coupled bounds each member's group has (≤ the stride `coupled`). */
-  private coupledOf = new Int32Array(0);
-  private readonly members: (IndexedNode | undefined)[] = [];
+  private root = NIL;
+  private count = 0;
+  /** Numbers per member in `GroupValues`, and the data row's length (2 + 2L). */
+  private readonly L: number;
+  private readonly R: number;
+  private meta = new Int32Array(0);
+  private data = new Float64Array(0);
+  private members: (IndexedNode | undefined)[] = [];
+  /** Local index by node slot, −1 when absent. */
+  private localOf = new Int32Array(0);
+  private readonly freeLocals: number[] = [];
+  private used = 0;
   private seed = 0x9e3779b9;
   private splitLeft = NIL;
   private splitRight = NIL;
+  /** The search's stack of pending tree nodes. */
+  private stack: Int32Array = new Int32Array(64);
 
   // search state, set by findFirst (fields instead of arguments keep the recursion lean)
-  private request: DenseRequest | undefined;
   private accept: ((node: IndexedNode) => boolean) | undefined;
+  private tests: Float64Array = new Float64Array(0);
+  private testCount = 0;
   private lowKey = -Infinity;
   private lowStrict = false;
+  private highKey = Infinity;
 
-  constructor(
-    private readonly dimensions: number,
-    /** Number of coupled bounds per member (the same for every group: it depends on `dimensions`). */
-    private readonly coupled: number,
-  ) {}
-
-  key(slot: number): number {
-    return this.keys[slot] as number;
+  constructor(readonly values: GroupValues) {
+    this.L = values.length;
+    this.R = 2 + 2 * this.L;
   }
 
-  node(slot: number): IndexedNode {
-    return this.members[slot] as IndexedNode;
+  get size(): number {
+    return this.count;
   }
 
-  insert(root: number, node: IndexedNode, key: number, bounds: CoupledBounds): number {
-    const t = node.slot;
-    this.ensure(t);
-    bounds.values(node.free, this.own, t * this.coupled);
-    this.coupledOf[t] = bounds.size;
-    this.members[t] = node;
-    this.keys[t] = key;
-    this.orders[t] = node.order;
-    this.left[t] = NIL;
-    this.right[t] = NIL;
-    this.priority[t] = this.nextPriority();
+  /** Key of the member at local index i. */
+  key(i: number): number {
+    return this.data[i * this.R + KEY] as number;
+  }
+
+  node(i: number): IndexedNode {
+    return this.members[i] as IndexedNode;
+  }
+
+  /** Adds `node` (not a member yet) under `key`. */
+  insert(node: IndexedNode, key: number): void {
+    const t = this.allocate(node);
+    const R = this.R;
+    const data = this.data;
+    const meta = this.meta;
+    this.values.write(node.free, data, t * R + AGG + this.L);
+    data[t * R + KEY] = key;
+    data[t * R + ORDER] = node.order;
+    const priority = this.nextPriority();
+    meta[t * META + 3] = priority;
+    // down to the first node t outranks (or the bottom)
+    const order = node.order;
+    let parent = NIL;
+    let side = 0;
+    let x = this.root;
+    while (x !== NIL && (meta[x * META + 3] as number) >= priority) {
+      parent = x;
+      const kx = data[x * R + KEY] as number;
+      side = key < kx || (key === kx && order < (data[x * R + ORDER] as number)) ? 0 : 1;
+      x = meta[x * META + side] as number;
+    }
+    this.split(x, key, order);
+    this.setLeft(t, this.splitLeft);
+    this.setRight(t, this.splitRight);
     this.pull(t);
-    return this.insertAt(root, t);
+    meta[t * META + 2] = parent;
+    this.count++;
+    if (parent === NIL) {
+      this.root = t;
+      return;
+    }
+    meta[parent * META + side] = t;
+    this.raiseAncestors(parent, t);
   }
 
-  remove(root: number, node: IndexedNode): number {
-    const t = node.slot;
-    const result = this.removeAt(root, t);
+  /** Removes `node` (a member). */
+  remove(node: IndexedNode): void {
+    const t = node.slot < this.localOf.length ? (this.localOf[node.slot] as number) : NIL;
+    if (t === NIL || this.members[t] !== node) throw new Error(`fairpack internal error: node ${node.id} is not in the treap`);
+    const meta = this.meta;
+    const merged = this.merge(meta[t * META] as number, meta[t * META + 1] as number);
+    const parent = meta[t * META + 2] as number;
+    if (merged !== NIL) meta[merged * META + 2] = parent;
+    if (parent === NIL) this.root = merged;
+    else {
+      meta[parent * META + (meta[parent * META] === t ? 0 : 1)] = merged;
+      this.dropFromAncestors(parent, t);
+    }
     this.members[t] = undefined;
-    return result;
+    this.localOf[node.slot] = NIL;
+    this.freeLocals.push(t);
+    this.count--;
   }
 
   /**
-   * Walks down to where `t` belongs by key and then priority, and splits only the subtree it
-   * displaces there (expected O(1) in size): one root-to-leaf path of pulls, where split-and-merge
-   * insertion pulls along three.
+   * First member (in key order) with lowKey ≤ key (< if strict) ≤ highKey that fits and is
+   * accepted, as a local index, or −1. `tests` / `testCount`: the request's subtree tests
+   * (`GroupValues.tests`).
    */
-  private insertAt(x: number, t: number): number {
-    if (x === NIL) return t;
-    if ((this.priority[t] as number) > (this.priority[x] as number)) {
-      this.split(x, this.keys[t] as number, this.orders[t] as number);
-      this.left[t] = this.splitLeft;
-      this.right[t] = this.splitRight;
-      this.pull(t);
-      return t;
-    }
-    if (this.before(t, this.keys[x] as number, this.orders[x] as number)) this.left[x] = this.insertAt(this.left[x] as number, t);
-    else this.right[x] = this.insertAt(this.right[x] as number, t);
-    this.pull(x);
-    return x;
-  }
-
-  /** Walks down to `t` and replaces it by the merge of its children (expected O(1) spines). */
-  private removeAt(x: number, t: number): number {
-    if (x === NIL) throw new Error('fairpack internal error: removing a node that is not in the treap');
-    if (x === t) return this.merge(this.left[t] as number, this.right[t] as number);
-    if (this.before(t, this.keys[x] as number, this.orders[x] as number)) this.left[x] = this.removeAt(this.left[x] as number, t);
-    else this.right[x] = this.removeAt(this.right[x] as number, t);
-    this.pull(x);
-    return x;
-  }
-
-  /** First member (in key order) with key ≥ lowKey (> if strict) that fits and is accepted. */
-  findFirst(root: number, request: DenseRequest, accept: ((node: IndexedNode) => boolean) | undefined, lowKey: number, strict: boolean, tests: readonly number[]): number {
+  findFirst(
+    accept: ((node: IndexedNode) => boolean) | undefined,
+    lowKey: number,
+    strict: boolean,
+    highKey: number,
+    tests: Float64Array,
+    testCount: number,
+  ): number {
     this.tests = tests;
-    this.request = request;
+    this.testCount = testCount;
     this.accept = accept;
     this.lowKey = lowKey;
     this.lowStrict = strict;
-    const found = this.find(root);
-    this.request = undefined;
+    this.highKey = highKey;
+    const found = this.find(this.root);
     this.accept = undefined;
     return found;
   }
 
   /** The smallest key greater than `key` among all members (fitting or not), or NaN. */
-  successorKey(root: number, key: number): number {
+  successorKey(key: number): number {
     let next = Number.NaN;
-    for (let t = root; t !== NIL; ) {
-      const k = this.keys[t] as number;
+    for (let t = this.root; t !== NIL; ) {
+      const k = this.data[t * this.R + KEY] as number;
       if (k > key) {
         next = k;
-        t = this.left[t] as number;
+        t = this.meta[t * META] as number;
       } else {
-        t = this.right[t] as number;
+        t = this.meta[t * META + 1] as number;
       }
     }
     return next;
   }
 
-  /** Maxima of a whole tree cover the request? (cheap test before searching a group) */
-  mayFit(root: number, request: DenseRequest, tests: readonly number[]): boolean {
+  /** Maxima of the whole tree pass the tests? (cheap test before searching the group) */
+  mayFit(tests: Float64Array, testCount: number): boolean {
     this.tests = tests;
-    return root !== NIL && this.coversAt(root, request);
+    this.testCount = testCount;
+    return this.root !== NIL && this.coversAt(this.root, AGG);
   }
 
   /** For self-checks: members in order, with their keys. */
-  inOrder(root: number, out: { node: IndexedNode; key: number }[] = []): { node: IndexedNode; key: number }[] {
-    if (root === NIL) return out;
-    this.inOrder(this.left[root] as number, out);
-    out.push({ node: this.members[root] as IndexedNode, key: this.keys[root] as number });
-    this.inOrder(this.right[root] as number, out);
+  inOrder(t: number = this.root, out: { node: IndexedNode; key: number }[] = []): { node: IndexedNode; key: number }[] {
+    if (t === NIL) return out;
+    this.inOrder(this.meta[t * META] as number, out);
+    out.push({ node: this.members[t] as IndexedNode, key: this.key(t) });
+    this.inOrder(this.meta[t * META + 1] as number, out);
     return out;
   }
 
-  /** For self-checks: the stored maxima of a subtree equal the maxima of its members' free vectors. */
-  checkMaxima(root: number): boolean {
-    if (root === NIL) return true;
-    const D = this.dimensions;
-    const node = this.members[root] as IndexedNode;
-    for (let d = 0; d < D; d++) {
-      let expected = node.free[d] as number;
-      const l = this.left[root] as number;
-      const r = this.right[root] as number;
-      if (l !== NIL) expected = Math.max(expected, this.max[l * D + d] as number);
-      if (r !== NIL) expected = Math.max(expected, this.max[r * D + d] as number);
-      if (this.max[root * D + d] !== expected) return false;
+  /** For self-checks: links, local indices, stored values and maxima match the members' current free vectors. */
+  check(t: number = this.root, parent: number = NIL): boolean {
+    if (t === NIL) return true;
+    const { meta, data, R, L } = this;
+    const node = this.members[t];
+    if (node === undefined || meta[t * META + 2] !== parent || this.localOf[node.slot] !== t || data[t * R + ORDER] !== node.order) return false;
+    const fresh = new Float64Array(L);
+    this.values.write(node.free, fresh, 0);
+    const l = meta[t * META] as number;
+    const r = meta[t * META + 1] as number;
+    for (let i = 0; i < L; i++) {
+      if (data[t * R + AGG + L + i] !== fresh[i]) return false;
+      let expected = fresh[i] as number;
+      if (l !== NIL) expected = Math.max(expected, data[l * R + AGG + i] as number);
+      if (r !== NIL) expected = Math.max(expected, data[r * R + AGG + i] as number);
+      if (data[t * R + AGG + i] !== expected) return false;
     }
-    return this.checkMaxima(this.left[root] as number) && this.checkMaxima(this.right[root] as number);
+    return this.check(l, t) && this.check(r, t);
   }
 
-  private find(t: number): number {
-    if (t === NIL) return NIL;
-    const request = this.request as DenseRequest;
-    if (!this.coversAt(t, request)) return NIL;
-    const key = this.keys[t] as number;
-    if (key < this.lowKey || (this.lowStrict && key === this.lowKey)) return this.find(this.right[t] as number);
-    const inLeft = this.find(this.left[t] as number);
-    if (inLeft !== NIL) return inLeft;
-    const node = this.members[t] as IndexedNode;
-    if (fits(node.free, request) && (this.accept === undefined || this.accept(node))) return t;
-    return this.find(this.right[t] as number);
+  /**
+   * In-order walk from the root, pruned: a subtree whose maxima fail the tests is skipped, one
+   * whose root is below the low key bound goes right at once, above the high one left. A member fits exactly when its own
+   * values pass the dimension tests, and then it passes the coupled ones too (they are monotone),
+   * so the check reads the member's row rather than following the node to its free vector.
+   */
+  private find(root: number): number {
+    const meta = this.meta;
+    const data = this.data;
+    const R = this.R;
+    let stack = this.stack;
+    let depth = 0;
+    let t = root;
+    for (;;) {
+      while (t !== NIL) {
+        if (!this.coversAt(t, AGG)) break;
+        const key = data[t * R + KEY] as number;
+        if (key < this.lowKey || (this.lowStrict && key === this.lowKey)) {
+          t = meta[t * META + 1] as number;
+          continue;
+        }
+        if (key > this.highKey) {
+          // t and everything right of it are past the bound
+          t = meta[t * META] as number;
+          continue;
+        }
+        if (depth === stack.length) stack = this.growStack();
+        stack[depth++] = t;
+        t = meta[t * META] as number;
+      }
+      if (depth === 0) return NIL;
+      t = stack[--depth] as number;
+      if (this.coversAt(t, AGG + this.L) && (this.accept === undefined || this.accept(this.members[t] as IndexedNode))) return t;
+      t = meta[t * META + 1] as number;
+    }
   }
 
-  private coversAt(t: number, request: DenseRequest): boolean {
-    const base = t * this.dimensions;
-    for (const d of request.nonZero) {
-      if ((this.max[base + d] as number) < (request.amounts[d] as number)) return false;
-    }
+  private growStack(): Int32Array {
+    const stack = new Int32Array(this.stack.length * 2);
+    stack.set(this.stack);
+    this.stack = stack;
+    return stack;
+  }
+
+  /** The row's numbers at `at` (AGG: the subtree maxima; AGG + L: the member's own) pass the tests. */
+  private coversAt(t: number, at: number): boolean {
+    const base = t * this.R + at;
     const tests = this.tests;
-    const K = this.coupled;
-    for (let i = 0; i < tests.length; i += 2) {
-      if ((this.coupledMax[t * K + (tests[i] as number)] as number) < (tests[i + 1] as number)) return false;
+    const data = this.data;
+    for (let i = 0; i < this.testCount; i += 2) {
+      if ((data[base + (tests[i] as number)] as number) < (tests[i + 1] as number)) return false;
     }
     return true;
   }
 
-  private before(t: number, key: number, order: number): boolean {
-    const k = this.keys[t] as number;
-    return k < key || (k === key && (this.orders[t] as number) < order);
-  }
-
+  /** Splits the subtree at t into members before (key, order) → splitLeft, and the rest → splitRight. */
   private split(t: number, key: number, order: number): void {
     if (t === NIL) {
       this.splitLeft = NIL;
       this.splitRight = NIL;
       return;
     }
-    if (this.before(t, key, order)) {
-      this.split(this.right[t] as number, key, order);
-      this.right[t] = this.splitLeft;
+    const k = this.data[t * this.R + KEY] as number;
+    if (k < key || (k === key && (this.data[t * this.R + ORDER] as number) < order)) {
+      this.split(this.meta[t * META + 1] as number, key, order);
+      this.setRight(t, this.splitLeft);
       this.pull(t);
       this.splitLeft = t;
     } else {
-      this.split(this.left[t] as number, key, order);
-      this.left[t] = this.splitRight;
+      this.split(this.meta[t * META] as number, key, order);
+      this.setLeft(t, this.splitRight);
       this.pull(t);
       this.splitRight = t;
     }
@@ -216,80 +286,151 @@ export class KeyedTreap {
   private merge(a: number, b: number): number {
     if (a === NIL) return b;
     if (b === NIL) return a;
-    if ((this.priority[a] as number) > (this.priority[b] as number)) {
-      this.right[a] = this.merge(this.right[a] as number, b);
+    if ((this.meta[a * META + 3] as number) > (this.meta[b * META + 3] as number)) {
+      this.setRight(a, this.merge(this.meta[a * META + 1] as number, b));
       this.pull(a);
       return a;
     }
-    this.left[b] = this.merge(a, this.left[b] as number);
+    this.setLeft(b, this.merge(a, this.meta[b * META] as number));
     this.pull(b);
     return b;
   }
 
-  private pull(t: number): void {
-    const D = this.dimensions;
-    const free = (this.members[t] as IndexedNode).free;
-    const l = this.left[t] as number;
-    const r = this.right[t] as number;
-    const base = t * D;
-    for (let d = 0; d < D; d++) {
-      let m = free[d] as number;
-      if (l !== NIL && (this.max[l * D + d] as number) > m) m = this.max[l * D + d] as number;
-      if (r !== NIL && (this.max[r * D + d] as number) > m) m = this.max[r * D + d] as number;
-      this.max[base + d] = m;
+  private setLeft(t: number, child: number): void {
+    this.meta[t * META] = child;
+    if (child !== NIL) this.meta[child * META + 2] = t;
+  }
+
+  private setRight(t: number, child: number): void {
+    this.meta[t * META + 1] = child;
+    if (child !== NIL) this.meta[child * META + 2] = t;
+  }
+
+  /** Recomputes t's maxima from its own values and its children's; returns whether any changed. */
+  private pull(t: number): boolean {
+    const { R, L, data, meta } = this;
+    const l = meta[t * META] as number;
+    const r = meta[t * META + 1] as number;
+    const agg = t * R + AGG;
+    const own = agg + L;
+    let changed = false;
+    if (l !== NIL && r !== NIL) {
+      const la = l * R + AGG;
+      const ra = r * R + AGG;
+      for (let i = 0; i < L; i++) {
+        let m = data[own + i] as number;
+        const a = data[la + i] as number;
+        const b = data[ra + i] as number;
+        if (a > m) m = a;
+        if (b > m) m = b;
+        if (data[agg + i] !== m) {
+          data[agg + i] = m;
+          changed = true;
+        }
+      }
+    } else if (l !== NIL || r !== NIL) {
+      const ca = (l !== NIL ? l : r) * R + AGG;
+      for (let i = 0; i < L; i++) {
+        let m = data[own + i] as number;
+        const a = data[ca + i] as number;
+        if (a > m) m = a;
+        if (data[agg + i] !== m) {
+          data[agg + i] = m;
+          changed = true;
+        }
+      }
+    } else {
+      for (let i = 0; i < L; i++) {
+        const m = data[own + i] as number;
+        if (data[agg + i] !== m) {
+          data[agg + i] = m;
+          changed = true;
+        }
+      }
     }
-    const K = this.coupled;
-    const used = this.coupledOf[t] as number;
-    for (let k = 0; k < used; k++) {
-      let m = this.own[t * K + k] as number;
-      if (l !== NIL && (this.coupledMax[l * K + k] as number) > m) m = this.coupledMax[l * K + k] as number;
-      if (r !== NIL && (this.coupledMax[r * K + k] as number) > m) m = this.coupledMax[r * K + k] as number;
-      this.coupledMax[t * K + k] = m;
+    return changed;
+  }
+
+  /**
+   * After member t left the subtree of `a` and its ancestors (the child on t's side already
+   * current): recomputes their maxima bottom-up, each only where t's own value could have been the
+   * maximum, and stops at the first that does not change (nothing above it can).
+   */
+  private dropFromAncestors(a: number, t: number): void {
+    const { R, L, data, meta } = this;
+    const gone = t * R + AGG + L;
+    while (a !== NIL) {
+      const l = meta[a * META] as number;
+      const r = meta[a * META + 1] as number;
+      const agg = a * R + AGG;
+      let changed = false;
+      for (let i = 0; i < L; i++) {
+        const old = data[agg + i] as number;
+        if (old !== data[gone + i]) continue;
+        let m = data[agg + L + i] as number;
+        if (l !== NIL && (data[l * R + AGG + i] as number) > m) m = data[l * R + AGG + i] as number;
+        if (r !== NIL && (data[r * R + AGG + i] as number) > m) m = data[r * R + AGG + i] as number;
+        if (m !== old) {
+          data[agg + i] = m;
+          changed = true;
+        }
+      }
+      if (!changed) return;
+      a = meta[a * META + 2] as number;
     }
   }
 
-  private ensure(slot: number): void {
-    if (slot < this.left.length) return;
-    const size = Math.max(16, this.left.length * 2, slot + 1);
-    this.left = grow(this.left, size);
-    this.right = grow(this.right, size);
-    this.priority = grow(this.priority, size);
-    this.coupledOf = grow(this.coupledOf, size);
-    this.keys = grow(this.keys, size);
-    this.orders = grow(this.orders, size);
-    const max = new Float64Array(size * this.dimensions);
-    max.set(this.max);
-    this.max = max;
-    const own = new Float64Array(size * this.coupled);
-    own.set(this.own);
-    this.own = own;
-    const coupledMax = new Float64Array(size * this.coupled);
-    coupledMax.set(this.coupledMax);
-    this.coupledMax = coupledMax;
+  /**
+   * After member t joined below `x`: raises the maxima of x and its ancestors to cover t's own
+   * values, and stops at the first that already covers them (every ancestor above it does too).
+   */
+  private raiseAncestors(x: number, t: number): void {
+    const { R, L, data, meta } = this;
+    const own = t * R + AGG + L;
+    while (x !== NIL) {
+      const agg = x * R + AGG;
+      let changed = false;
+      for (let i = 0; i < L; i++) {
+        const v = data[own + i] as number;
+        if (v > (data[agg + i] as number)) {
+          data[agg + i] = v;
+          changed = true;
+        }
+      }
+      if (!changed) return;
+      x = meta[x * META + 2] as number;
+    }
+  }
+
+  /** A local index for a new member (reusing freed ones), with room in every array. */
+  private allocate(node: IndexedNode): number {
+    if (node.slot < this.localOf.length && this.localOf[node.slot] !== NIL) throw new Error(`fairpack internal error: node ${node.id} is already in the treap`);
+    const t = this.freeLocals.pop() ?? this.used++;
+    if (t * META >= this.meta.length) {
+      const size = Math.max(16, 2 * (this.meta.length / META));
+      this.meta = grow(this.meta, size * META, 0);
+      this.data = grow(this.data, size * this.R, 0);
+    }
+    if (node.slot >= this.localOf.length) this.localOf = grow(this.localOf, Math.max(16, node.slot + 1, 2 * this.localOf.length), NIL);
+    this.localOf[node.slot] = t;
+    this.members[t] = node;
+    return t;
   }
 
   private nextPriority(): number {
-    // xorshift32
+    // xorshift32, read as a signed 32-bit integer (any total order on random values will do)
     let x = this.seed;
     x ^= x << 13;
     x ^= x >>> 17;
     x ^= x << 5;
     this.seed = x >>> 0;
-    return this.seed;
+    return x | 0;
   }
 }
 
-export const EMPTY_TREE = NIL;
-
-export function fits(free: Float64Array, request: DenseRequest): boolean {
-  for (const d of request.nonZero) {
-    if ((free[d] as number) < (request.amounts[d] as number)) return false;
-  }
-  return true;
-}
-
-function grow<T extends Int32Array | Uint32Array | Float64Array>(array: T, size: number): T {
+function grow<T extends Int32Array | Float64Array>(array: T, size: number, fill: number): T {
   const next = new (array.constructor as new (n: number) => T)(size);
   next.set(array);
+  if (fill !== 0) next.fill(fill, array.length);
   return next;
 }

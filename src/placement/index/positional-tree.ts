@@ -1,55 +1,44 @@
 import type { DenseRequest, IndexedNode } from '../strategy.js';
-import type { CoupledBounds } from './coupled-bounds.js';
-import type { SupportValues } from './support-values.js';
-import { fits } from './keyed-treap.js';
+import type { GroupValues } from './group-values.js';
 
 /**
- * A segment tree over positions in node order (a node is appended when it joins, its position
- * emptied when it leaves; the tree compacts itself when it runs out of positions). Each tree node
- * keeps the per-dimension maximum free amount and the number of live members below it.
+ * A segment tree over positions in node order, for the members of one capacity group (a node is
+ * appended when it joins, its position emptied when it leaves; the tree compacts itself when it
+ * runs out of positions). Each tree node keeps the maxima of its members' `GroupValues` (−1 where
+ * it has none) and the number of live members below it.
  *
  * It answers "leftmost member that fits" (first-fit) by descending only into subtrees whose maxima
- * cover the request, and exposes the maxima for branch-and-bound searches (dot-product).
+ * pass the request's tests, and exposes the maxima for branch-and-bound searches (dot-product).
+ *
+ * A change to one member's free amounts recomputes its leaf and then its ancestors only until one
+ * comes out unchanged: above that, nothing can change.
  */
 export class PositionalTree {
   /** Leaves; a power of two. */
   size = 0;
-  /** max[i * D + d] for tree node i (1 = root, leaves at size … 2·size − 1). */
-  max = new Float64Array(0);
+  /** Numbers per tree node (the group's `GroupValues.length`). */
+  readonly stride: number;
+  /** agg[i * stride + v] for tree node i (1 = root, leaves at size … 2·size − 1). */
+  agg = new Float64Array(0);
   count = new Int32Array(0);
-  /** Coupled bounds per tree node: coupledMax[i * K + k]. */
-  private coupledMax = new Float64Array(0);
-  private readonly leafValues: Float64Array;
-  /** [k, threshold, …] for the request being searched (see `prepare`). */
-  private tests: number[] = [];
   members: (IndexedNode | undefined)[] = [];
+  /** Tests of the request being searched (see `prepare`). */
+  private tests: Float64Array = new Float64Array(0);
+  private testCount = 0;
   private used = 0;
   private live = 0;
-  private readonly positionOfSlot = new Map<number, number>();
+  /** Position of each member by its slot (−1: not here). */
+  private positionOfSlot = new Int32Array(0).fill(-1);
 
-  constructor(
-    private readonly dimensions: number,
-    private readonly coupled?: CoupledBounds,
-    private readonly support?: SupportValues,
-  ) {
-    // one max-aggregate array: the coupled bounds first, then the support values
-    this.leafValues = new Float64Array((coupled?.size ?? 0) + (support?.size ?? 0));
+  constructor(readonly values: GroupValues) {
+    this.stride = values.length;
     this.resize(16);
   }
 
-  /** Subtree maximum of support value k at tree node i. */
-  supportMax(i: number, k: number): number {
-    return this.coupledMax[i * this.leafValues.length + (this.coupled?.size ?? 0) + k] as number;
-  }
-
-  private aggregateValues(x: ArrayLike<number>, out: Float64Array, offset: number): void {
-    this.coupled?.values(x, out, offset);
-    this.support?.values(x, out, offset + (this.coupled?.size ?? 0));
-  }
-
-  /** Sets up the coupled tests for a request; call before `covers` (findFirst does it itself). */
+  /** Sets up the subtree tests for a request; call before `covers` (findFirst does it itself). */
   prepare(request: DenseRequest): void {
-    this.tests = this.coupled?.tests(request) ?? [];
+    this.testCount = this.values.tests(request);
+    this.tests = this.values.testValues;
   }
 
   get length(): number {
@@ -65,48 +54,42 @@ export class PositionalTree {
     if (this.used === this.size) this.compact();
     const pos = this.used++;
     this.members[pos] = node;
-    this.positionOfSlot.set(node.slot, pos);
+    this.setPosition(node.slot, pos);
     this.live++;
-    this.refresh(pos);
+    this.refresh(pos, true);
   }
 
   remove(node: IndexedNode): void {
     const pos = this.positionOf(node);
     this.members[pos] = undefined;
-    this.positionOfSlot.delete(node.slot);
+    this.positionOfSlot[node.slot] = -1;
     this.live--;
-    this.refresh(pos);
+    this.refresh(pos, true);
   }
 
   update(node: IndexedNode): void {
-    this.refresh(this.positionOf(node));
+    this.refresh(this.positionOf(node), false);
   }
 
   positionOf(node: IndexedNode): number {
-    const pos = this.positionOfSlot.get(node.slot);
-    if (pos === undefined) throw new Error(`fairpack internal error: node ${node.id} is not in the positional index`);
+    const pos = node.slot < this.positionOfSlot.length ? (this.positionOfSlot[node.slot] as number) : -1;
+    if (pos < 0) throw new Error(`fairpack internal error: node ${node.id} is not in the positional index`);
     return pos;
   }
 
   /** The leftmost member that fits the request and is accepted. */
   findFirst(request: DenseRequest, accept: ((node: IndexedNode) => boolean) | undefined): IndexedNode | undefined {
     this.prepare(request);
-    return this.descend(1, request, accept);
+    return this.descend(1, accept);
   }
 
-  /** Tree node i's maxima cover the request (and it has members). */
-  covers(i: number, request: DenseRequest): boolean {
+  /** Tree node i has members and its maxima pass the prepared tests. */
+  covers(i: number): boolean {
     if (this.count[i] === 0) return false;
-    const base = i * this.dimensions;
-    for (const d of request.nonZero) {
-      if ((this.max[base + d] as number) < (request.amounts[d] as number)) return false;
-    }
+    const base = i * this.stride;
     const tests = this.tests;
-    if (tests.length > 0) {
-      const K = this.leafValues.length;
-      for (let t = 0; t < tests.length; t += 2) {
-        if ((this.coupledMax[i * K + (tests[t] as number)] as number) < (tests[t + 1] as number)) return false;
-      }
+    for (let t = 0; t < this.testCount; t += 2) {
+      if ((this.agg[base + (tests[t] as number)] as number) < (tests[t + 1] as number)) return false;
     }
     return true;
   }
@@ -114,12 +97,20 @@ export class PositionalTree {
   /** Self-check for tests: maxima and counts match the members. */
   check(expected: ReadonlySet<IndexedNode>): string | undefined {
     for (const member of this.members) if (member !== undefined && !expected.has(member)) return `node ${member.id} is indexed but should not be`;
-    const D = this.dimensions;
+    const L = this.stride;
+    const leaf = new Float64Array(L);
     for (let i = this.size * 2 - 1; i >= 1; i--) {
-      for (let d = 0; d < D; d++) {
-        const expected = i >= this.size ? (this.members[i - this.size]?.free[d] ?? -1) : Math.max(this.max[2 * i * D + d] as number, this.max[(2 * i + 1) * D + d] as number);
-        if (this.max[i * D + d] !== expected) return `positional index maximum at ${i} is stale`;
+      if (i >= this.size) {
+        const member = this.members[i - this.size];
+        if (member === undefined) leaf.fill(-1);
+        else this.values.write(member.free, leaf, 0);
       }
+      for (let v = 0; v < L; v++) {
+        const expected = i >= this.size ? (leaf[v] as number) : Math.max(this.agg[2 * i * L + v] as number, this.agg[(2 * i + 1) * L + v] as number);
+        if (this.agg[i * L + v] !== expected) return `positional index maximum at ${i} is stale`;
+      }
+      const count = i >= this.size ? (this.members[i - this.size] === undefined ? 0 : 1) : (this.count[2 * i] as number) + (this.count[2 * i + 1] as number);
+      if (this.count[i] !== count) return `positional index count at ${i} is stale`;
     }
     let previous = -Infinity;
     for (const member of this.members) {
@@ -130,42 +121,56 @@ export class PositionalTree {
     return undefined;
   }
 
-  private descend(i: number, request: DenseRequest, accept: ((node: IndexedNode) => boolean) | undefined): IndexedNode | undefined {
-    if (!this.covers(i, request)) return undefined;
+  private descend(i: number, accept: ((node: IndexedNode) => boolean) | undefined): IndexedNode | undefined {
+    if (!this.covers(i)) return undefined;
     if (i >= this.size) {
+      // a leaf's maxima are its member's own values, and passing the tests there is fitting
       const node = this.members[i - this.size] as IndexedNode;
-      return fits(node.free, request) && (accept === undefined || accept(node)) ? node : undefined;
+      return accept === undefined || accept(node) ? node : undefined;
     }
-    return this.descend(2 * i, request, accept) ?? this.descend(2 * i + 1, request, accept);
+    return this.descend(2 * i, accept) ?? this.descend(2 * i + 1, accept);
   }
 
-  private refresh(pos: number): void {
-    const D = this.dimensions;
+  /**
+   * Rewrites the leaf at `pos` and its ancestors. `membership` (a member joined or left): counts
+   * change all the way up; otherwise stop at the first ancestor whose maxima do not change.
+   * (Recomputing only the values that changed one level down was measured: no faster, the
+   * bookkeeping costs what it saves.)
+   */
+  private refresh(pos: number, membership: boolean): void {
+    const L = this.stride;
+    const agg = this.agg;
     let i = pos + this.size;
     const node = this.members[pos];
-    for (let d = 0; d < D; d++) this.max[i * D + d] = node === undefined ? -1 : (node.free[d] as number);
+    if (node === undefined) agg.fill(-1, i * L, (i + 1) * L);
+    else this.values.write(node.free, agg, i * L);
     this.count[i] = node === undefined ? 0 : 1;
-    const K = this.leafValues.length;
-    if (K > 0) {
-      if (node === undefined) this.leafValues.fill(-1);
-      else this.aggregateValues(node.free, this.leafValues, 0);
-      this.coupledMax.set(this.leafValues, i * K);
-    }
     for (i >>= 1; i >= 1; i >>= 1) {
-      const l = 2 * i;
-      const r = l + 1;
-      for (let d = 0; d < D; d++) {
-        const a = this.max[l * D + d] as number;
-        const b = this.max[r * D + d] as number;
-        this.max[i * D + d] = a > b ? a : b;
+      const base = i * L;
+      const lb = 2 * i * L;
+      const rb = lb + L;
+      let changed = false;
+      for (let v = 0; v < L; v++) {
+        const a = agg[lb + v] as number;
+        const b = agg[rb + v] as number;
+        const m = a > b ? a : b;
+        if (agg[base + v] !== m) {
+          agg[base + v] = m;
+          changed = true;
+        }
       }
-      for (let k = 0; k < K; k++) {
-        const a = this.coupledMax[l * K + k] as number;
-        const b = this.coupledMax[r * K + k] as number;
-        this.coupledMax[i * K + k] = a > b ? a : b;
-      }
-      this.count[i] = (this.count[l] as number) + (this.count[r] as number);
+      if (membership) this.count[i] = (this.count[2 * i] as number) + (this.count[2 * i + 1] as number);
+      else if (!changed) return;
     }
+  }
+
+  private setPosition(slot: number, pos: number): void {
+    if (slot >= this.positionOfSlot.length) {
+      const grown = new Int32Array(Math.max(16, slot + 1, this.positionOfSlot.length * 2)).fill(-1);
+      grown.set(this.positionOfSlot);
+      this.positionOfSlot = grown;
+    }
+    this.positionOfSlot[slot] = pos;
   }
 
   private lastOrder(): number {
@@ -189,11 +194,11 @@ export class PositionalTree {
     this.resize(live.length * 2 > this.size ? this.size * 2 : this.size);
     this.used = 0;
     this.live = 0;
-    this.positionOfSlot.clear();
+    this.positionOfSlot.fill(-1);
     for (const node of live) {
       const pos = this.used++;
       this.members[pos] = node;
-      this.positionOfSlot.set(node.slot, pos);
+      this.setPosition(node.slot, pos);
       this.live++;
     }
     this.rebuild();
@@ -201,28 +206,23 @@ export class PositionalTree {
 
   private resize(size: number): void {
     this.size = size;
-    this.max = new Float64Array(2 * size * this.dimensions).fill(-1);
-    this.coupledMax = new Float64Array(2 * size * this.leafValues.length).fill(-1);
+    this.agg = new Float64Array(2 * size * this.stride).fill(-1);
     this.count = new Int32Array(2 * size);
     this.members = new Array<IndexedNode | undefined>(size).fill(undefined);
   }
 
   private rebuild(): void {
-    const D = this.dimensions;
-    const K = this.leafValues.length;
-    this.max.fill(-1);
-    this.coupledMax.fill(-1);
+    const L = this.stride;
+    const agg = this.agg;
+    agg.fill(-1);
     this.count.fill(0);
     for (let pos = 0; pos < this.used; pos++) {
-      const node = this.members[pos] as IndexedNode;
       const i = pos + this.size;
-      for (let d = 0; d < D; d++) this.max[i * D + d] = node.free[d] as number;
-      if (K > 0) this.aggregateValues(node.free, this.coupledMax, i * K);
+      this.values.write((this.members[pos] as IndexedNode).free, agg, i * L);
       this.count[i] = 1;
     }
     for (let i = this.size - 1; i >= 1; i--) {
-      for (let d = 0; d < D; d++) this.max[i * D + d] = Math.max(this.max[2 * i * D + d] as number, this.max[(2 * i + 1) * D + d] as number);
-      for (let k = 0; k < K; k++) this.coupledMax[i * K + k] = Math.max(this.coupledMax[2 * i * K + k] as number, this.coupledMax[(2 * i + 1) * K + k] as number);
+      for (let v = 0; v < L; v++) agg[i * L + v] = Math.max(agg[2 * i * L + v] as number, agg[(2 * i + 1) * L + v] as number);
       this.count[i] = (this.count[2 * i] as number) + (this.count[2 * i + 1] as number);
     }
   }

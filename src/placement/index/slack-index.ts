@@ -1,7 +1,7 @@
 import { denseDemand, denseSlack, denseWeights, exceedsGroup } from '../score-math.js';
 import type { AcceptNode, CapacityGroup, DenseRequest, IndexSpace, IndexedNode, PlacementIndex } from '../strategy.js';
-import { CoupledBounds } from './coupled-bounds.js';
-import { EMPTY_TREE, KeyedTreap } from './keyed-treap.js';
+import { GroupValues } from './group-values.js';
+import { KeyedTreap } from './keyed-treap.js';
 
 /**
  * The exact index behind best-fit (`prefer: 'least'` slack) and worst-fit (`prefer: 'most'`).
@@ -13,76 +13,101 @@ import { EMPTY_TREE, KeyedTreap } from './keyed-treap.js';
  * keeps the earliest node. The winner across groups is the highest score, then the earliest node.
  */
 export class SlackIndex implements PlacementIndex {
-  private readonly tree: KeyedTreap;
-  private readonly roots = new Map<CapacityGroup, number>();
-  private readonly bounds = new Map<CapacityGroup, CoupledBounds>();
+  /** One treap per group with members (an array: `select` walks it; a map: updates find theirs). */
+  private readonly trees: KeyedTreap[] = [];
+  private readonly byGroup = new Map<CapacityGroup, KeyedTreap>();
   private readonly weights: Float64Array;
+  /** Position in `trees` of the group the last answer came from. */
+  private lastWinner = 0;
 
   constructor(
     private readonly space: IndexSpace,
     weights: Readonly<Record<string, number>>,
     private readonly prefer: 'least' | 'most',
   ) {
-    this.tree = new KeyedTreap(space.dimensions.length, CoupledBounds.MAX);
     this.weights = denseWeights(weights, space);
   }
 
   add(node: IndexedNode): void {
-    const root = this.roots.get(node.group) ?? EMPTY_TREE;
-    let bounds = this.bounds.get(node.group);
-    if (bounds === undefined) {
-      bounds = new CoupledBounds(node.group);
-      this.bounds.set(node.group, bounds);
+    let tree = this.byGroup.get(node.group);
+    if (tree === undefined) {
+      tree = new KeyedTreap(new GroupValues(node.group));
+      this.byGroup.set(node.group, tree);
+      this.trees.push(tree);
     }
-    this.roots.set(node.group, this.tree.insert(root, node, this.keyOf(node), bounds));
+    tree.insert(node, this.keyOf(node));
   }
 
   remove(node: IndexedNode): void {
-    const root = this.tree.remove(this.roots.get(node.group) ?? EMPTY_TREE, node);
-    if (root === EMPTY_TREE) this.roots.delete(node.group);
-    else this.roots.set(node.group, root);
+    const tree = this.byGroup.get(node.group);
+    if (tree === undefined) return;
+    tree.remove(node);
+    if (tree.size === 0) {
+      this.byGroup.delete(node.group);
+      this.trees.splice(this.trees.indexOf(tree), 1);
+    }
   }
 
   update(node: IndexedNode): void {
-    this.remove(node);
-    this.add(node);
+    const tree = this.byGroup.get(node.group);
+    if (tree === undefined) throw new Error(`fairpack internal error: node ${node.id} is not in the slack index`);
+    // remove (by the key it was filed under) and file it again under its new key
+    tree.remove(node);
+    tree.insert(node, this.keyOf(node));
   }
 
   select(request: DenseRequest, accept: AcceptNode | undefined): IndexedNode | undefined {
     let best: IndexedNode | undefined;
     let bestScore = -Infinity;
-    for (const [group, root] of this.roots) {
+    let winner = -1;
+    const trees = this.trees;
+    // the group that won last time first: its answer bounds the other groups' searches
+    const first = this.lastWinner < trees.length ? this.lastWinner : 0;
+    for (let n = 0; n < trees.length; n++) {
+      const g = first + n < trees.length ? first + n : first + n - trees.length;
+      const tree = trees[g] as KeyedTreap;
+      const { group } = tree.values;
       if (exceedsGroup(group, request)) continue;
-      const tests = (this.bounds.get(group) as CoupledBounds).tests(request);
-      if (!this.tree.mayFit(root, request, tests)) continue;
+      const testCount = tree.values.tests(request);
+      const tests = tree.values.testValues;
+      if (!tree.mayFit(tests, testCount)) continue;
       const demand = denseDemand(group, request, this.weights);
-      let slot = this.tree.findFirst(root, request, accept, -Infinity, false, tests);
-      if (slot === EMPTY_TREE) continue;
-      let candidate = this.tree.node(slot);
-      const score = this.scoreOf(this.tree.key(slot), demand);
+      // with a candidate from another group, keys that cannot reach its score need no visit
+      const highKey = best === undefined ? Infinity : this.keyBound(bestScore, demand);
+      let found = tree.findFirst(accept, -Infinity, false, highKey, tests, testCount);
+      if (found < 0) continue;
+      let candidate = tree.node(found);
+      const score = this.scoreOf(tree.key(found), demand);
       // rounding collisions: later keys whose score still equals this one compete on node order
       for (;;) {
-        // cheap exit: if even the next key of any member scores differently, no later one can tie
-        const successor = this.tree.successorKey(root, this.tree.key(slot));
+        // The score falls (weakly) as the key grows, so if even the next double above this key
+        // scores lower, no later key can tie: the usual case, decided without touching the tree.
+        const key = tree.key(found);
+        if (this.scoreOf(nextUp(key), demand) !== score) break;
+        const successor = tree.successorKey(key);
         if (Number.isNaN(successor) || this.scoreOf(successor, demand) !== score) break;
-        slot = this.tree.findFirst(root, request, accept, this.tree.key(slot), true, tests);
-        if (slot === EMPTY_TREE || this.scoreOf(this.tree.key(slot), demand) !== score) break;
-        const next = this.tree.node(slot);
+        found = tree.findFirst(accept, key, true, highKey, tests, testCount);
+        if (found < 0 || this.scoreOf(tree.key(found), demand) !== score) break;
+        const next = tree.node(found);
         if (next.order < candidate.order) candidate = next;
       }
       if (best === undefined || score > bestScore || (score === bestScore && candidate.order < best.order)) {
         best = candidate;
         bestScore = score;
+        winner = g;
       }
     }
+    if (winner >= 0) this.lastWinner = winner;
     return best;
   }
 
   /** Self-check for tests: members are exactly `expected`, trees in key order, keys and maxima current. */
   check(expected: ReadonlySet<IndexedNode>): string | undefined {
     let count = 0;
-    for (const [group, root] of this.roots) {
-      const members = this.tree.inOrder(root);
+    for (const [group, tree] of this.byGroup) {
+      if (tree.values.group !== group) return 'a treap is filed under another capacity group';
+      const members = tree.inOrder();
+      if (members.length !== tree.size) return 'a treap miscounts its members';
       for (let i = 0; i < members.length; i++) {
         const { node, key } = members[i] as { node: IndexedNode; key: number };
         count++;
@@ -94,8 +119,9 @@ export class SlackIndex implements PlacementIndex {
           return `nodes ${prev.node.id} and ${node.id} are out of order`;
         }
       }
-      if (!this.tree.checkMaxima(root)) return 'a subtree maximum is stale';
+      if (!tree.check()) return 'a link, stored value or subtree maximum is stale';
     }
+    if (this.trees.length !== this.byGroup.size) return 'the list of treaps disagrees with the map';
     return count === expected.size ? undefined : `the index holds ${count} nodes, expected ${expected.size}`;
   }
 
@@ -104,8 +130,40 @@ export class SlackIndex implements PlacementIndex {
     return this.prefer === 'least' ? slack : -slack;
   }
 
+  /**
+   * A key above which every key scores below `score` (for this demand): the exact bound is
+   * (demand − score) for best-fit and (−demand − score) for worst-fit; the margin, far above the
+   * rounding of the subtractions, keeps every key that could score `score` or more (only a bound
+   * for pruning — candidates are then compared on their computed scores).
+   */
+  private keyBound(score: number, demand: number): number {
+    const bound = this.prefer === 'least' ? demand - score : -demand - score;
+    return bound + 1e-9 * (Math.abs(demand) + Math.abs(score)) + 1e-300;
+  }
+
   /** best-fit: −(slack − demand); worst-fit: slack − demand (key = −slack). */
   private scoreOf(key: number, demand: number): number {
     return this.prefer === 'least' ? -(key - demand) : -key - demand;
   }
+}
+
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+/** Index of the low 32-bit word of a double in `words` (0 on little-endian machines). */
+const LOW = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+
+/** The least double above a finite x. */
+function nextUp(x: number): number {
+  if (x === 0) return Number.MIN_VALUE;
+  bits[0] = x;
+  const low = words[LOW] as number;
+  if (x > 0) {
+    // one more unit in the last place of the magnitude
+    words[LOW] = (low + 1) >>> 0;
+    if (low === 0xffffffff) words[1 - LOW] = ((words[1 - LOW] as number) + 1) >>> 0;
+  } else {
+    words[LOW] = (low - 1) >>> 0;
+    if (low === 0) words[1 - LOW] = ((words[1 - LOW] as number) - 1) >>> 0;
+  }
+  return bits[0] as number;
 }

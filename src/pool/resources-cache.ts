@@ -1,0 +1,44 @@
+import type { Resources } from '../resources/index.js';
+
+/** Direct-mapped: a vector's hash picks one entry, a new vector with the same hash replaces it. */
+const ENTRIES = 512;
+
+interface Entry {
+  readonly names: readonly string[];
+  readonly scaled: readonly number[];
+  readonly resources: Resources;
+}
+
+/**
+ * Frozen `resources` objects of recent requests, so that requests with the same vector — in most
+ * workloads a few hundred shapes cover almost every request — share one object instead of each
+ * building, freezing and keeping its own (a frozen object with a boxed number per fractional
+ * amount, for as long as the allocation lives). Sharing is invisible but for identity: the
+ * objects are frozen, and a hit has the same names, in the same order, with the same amounts.
+ */
+export class ResourcesCache {
+  private readonly entries = new Array<Entry | undefined>(ENTRIES).fill(undefined);
+
+  /** The cached object for exactly these entries (`hash` computed from them by the caller), if any. */
+  get(hash: number, names: readonly string[], scaled: readonly number[]): Resources | undefined {
+    const entry = this.entries[hash & (ENTRIES - 1)];
+    if (entry === undefined || entry.names.length !== names.length) return undefined;
+    for (let i = 0; i < names.length; i++) {
+      if (entry.names[i] !== names[i] || entry.scaled[i] !== scaled[i]) return undefined;
+    }
+    return entry.resources;
+  }
+
+  set(hash: number, names: readonly string[], scaled: readonly number[], resources: Resources): void {
+    this.entries[hash & (ENTRIES - 1)] = { names, scaled, resources };
+  }
+}
+
+/** Mixes one (dimension, scaled amount) pair into a running 32-bit hash. */
+export function mixEntry(hash: number, dimension: number, scaled: number): number {
+  let h = Math.imul(hash ^ dimension, 0x9e3779b1);
+  h = Math.imul(h ^ (scaled | 0), 0x85ebca6b);
+  // the high part of amounts beyond 32 bits
+  h = Math.imul(h ^ ((scaled / 4294967296) | 0), 0xc2b2ae35);
+  return h ^ (h >>> 15);
+}
