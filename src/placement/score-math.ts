@@ -127,3 +127,24 @@ export function exceedsGroup(group: CapacityGroup, request: DenseRequest): boole
   }
   return false;
 }
+
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+/** Index of the low 32-bit word of a double in `words` (0 on little-endian machines). */
+const LOW = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+
+/** The least double above a finite x (the indexes use it to rule out rounding ties cheaply). */
+export function nextUp(x: number): number {
+  if (x === 0) return Number.MIN_VALUE;
+  bits[0] = x;
+  const low = words[LOW] as number;
+  if (x > 0) {
+    // one more unit in the last place of the magnitude
+    words[LOW] = (low + 1) >>> 0;
+    if (low === 0xffffffff) words[1 - LOW] = ((words[1 - LOW] as number) + 1) >>> 0;
+  } else {
+    words[LOW] = (low - 1) >>> 0;
+    if (low === 0) words[1 - LOW] = ((words[1 - LOW] as number) - 1) >>> 0;
+  }
+  return bits[0] as number;
+}

@@ -73,7 +73,8 @@ export class AlignmentIndex implements PlacementIndex {
       this.split = support !== undefined && support.size > 0 && u > 0 && v > 0 ? support.decompose(u, v) : undefined;
       this.bestScore = -Infinity;
       this.bestPos = -1;
-      this.search(1, 0, tree.size, this.boundOf(1));
+      const rootBound = this.boundOf(1);
+      if (this.promising(rootBound, 0)) this.search(1, 0, tree.size);
       if (this.bestPos < 0) continue;
       const candidate = tree.members[this.bestPos] as IndexedNode;
       if (best === undefined || this.bestScore > bestScore || (this.bestScore === bestScore && candidate.order < best.order)) {
@@ -95,18 +96,17 @@ export class AlignmentIndex implements PlacementIndex {
   }
 
   /**
-   * An upper bound on the alignment of any member below tree node i; at a leaf, its exact score
-   * (`packedAlignment` of its free amounts: the operations `score` performs). Inside the tree the
-   * bound only has to be an upper bound, so it is computed the cheap way — one multiplication per
+   * An upper bound on the alignment of any member below tree node i (at a leaf, of its member).
+   * It only has to be an upper bound, so it is computed the cheap way — one multiplication per
    * dimension, by coefficients divided out once per request — and tightened by the support values
    * of the paired dimensions. Both are inflated by a relative 1e-9: they round differently from
-   * the score, and a bound a rounding below a member's score could prune the best node.
+   * the score, and a bound a rounding below a member's score could prune the best node. A leaf's
+   * exact score is computed only when the search reaches it (see `search`).
    */
   private boundOf(i: number): number {
     const tree = this.tree as PositionalTree;
     const agg = tree.agg;
     const base = i * tree.stride;
-    if (i >= tree.size) return packedAlignment(this.group as CapacityGroup, this.coef, agg, base, this.space.factor);
     const linear = this.linear;
     const dims = (this.group as CapacityGroup).dims.length;
     let perDimension = 0;
@@ -122,34 +122,43 @@ export class AlignmentIndex implements PlacementIndex {
     return paired < perDimension ? paired : perDimension;
   }
 
-  /** Visits tree node i — covered (the caller checked) with bound `bound` — best child first. */
-  private search(i: number, lo: number, span: number, bound: number): void {
+  /**
+   * Could a subtree at position `lo` with this bound still hold the answer: beat the best score so
+   * far (this group's, and the other groups'), or tie it at an earlier node?
+   */
+  private promising(bound: number, lo: number): boolean {
+    return !(bound < this.globalBest || bound < this.bestScore || (bound === this.bestScore && lo > this.bestPos));
+  }
+
+  /**
+   * Visits tree node i — covered and promising (the caller checked both) — best child first,
+   * each child only while it is still promising.
+   */
+  private search(i: number, lo: number, span: number): void {
     const tree = this.tree as PositionalTree;
-    if (bound < this.globalBest || bound < this.bestScore || (bound === this.bestScore && lo > this.bestPos)) return;
     if (i >= tree.size) {
+      // the member's exact score (`packedAlignment` of its free amounts: the operations `score`
+      // performs); being covered at a leaf is fitting
+      const score = packedAlignment(this.group as CapacityGroup, this.coef, tree.agg, i * tree.stride, this.space.factor);
+      if (!this.promising(score, lo)) return;
       const node = tree.members[lo] as IndexedNode;
-      // a leaf's bound is its own score (its maxima are its free amounts), and being covered is fitting
       if (this.accept === undefined || this.accept(node)) {
-        if (bound > this.bestScore || lo < this.bestPos) {
-          this.bestScore = bound;
-          this.bestPos = lo;
-        }
+        this.bestScore = score;
+        this.bestPos = lo;
       }
       return;
     }
     const half = span >> 1;
     const l = 2 * i;
     const r = l + 1;
-    const lc = tree.covers(l);
-    const rc = tree.covers(r);
-    const lb = lc ? this.boundOf(l) : -Infinity;
-    const rb = rc ? this.boundOf(r) : -Infinity;
+    const lb = tree.covers(l) ? this.boundOf(l) : -Infinity;
+    const rb = tree.covers(r) ? this.boundOf(r) : -Infinity;
     if (rb > lb) {
-      this.search(r, lo + half, half, rb);
-      if (lc) this.search(l, lo, half, lb);
+      if (this.promising(rb, lo + half)) this.search(r, lo + half, half);
+      if (lb > -Infinity && this.promising(lb, lo)) this.search(l, lo, half);
     } else {
-      if (lc) this.search(l, lo, half, lb);
-      if (rc) this.search(r, lo + half, half, rb);
+      if (lb > -Infinity && this.promising(lb, lo)) this.search(l, lo, half);
+      if (rb > -Infinity && this.promising(rb, lo + half)) this.search(r, lo + half, half);
     }
   }
 }

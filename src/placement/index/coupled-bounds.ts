@@ -1,9 +1,15 @@
 import type { CapacityGroup, DenseRequest } from '../strategy.js';
 
-/** Ratios of the normalised amounts of a pair of dimensions that get their own bound. */
-const RATIOS = [0.25, 1, 4];
-/** Geometric midpoints between neighbouring ratios: a request's ratio picks the nearest on a log scale. */
-const CUTS = RATIOS.slice(1).map((r, k) => Math.sqrt(r * (RATIOS[k] as number)));
+/**
+ * Ratios of the normalised amounts of a pair of dimensions that get their own bound. Every kept
+ * number is recomputed on the way up from each changed node, so the set is a trade: first-fit
+ * and best-fit, whose searches cross nearly full nodes, keep three; worst-fit and dot-product,
+ * whose searches go straight for roomy nodes, keep one — enough to rule out a fragmented group
+ * ("cpu free here, memory there") at its root, which per-dimension maxima cannot. (Five ratios,
+ * ¼ to 4 in factors of 2, pruned hardly more than three and made every update dearer.)
+ */
+export const SEARCH_RATIOS: readonly number[] = [0.25, 1, 4];
+export const UPDATE_RATIOS: readonly number[] = [1];
 /** Pairs are formed among the first few dimensions only, to bound the work per update. */
 const MAX_PAIRED_DIMENSIONS = 4;
 
@@ -28,14 +34,20 @@ export class CoupledBounds {
   private readonly b: Float64Array;
   private readonly pairs: { readonly i: number; readonly j: number; readonly base: number }[] = [];
   private readonly capacity: Float64Array;
+  /** Geometric midpoints between neighbouring ratios: a request's ratio picks the nearest on a log scale. */
+  private readonly cuts: readonly number[];
 
-  constructor(group: CapacityGroup) {
+  constructor(
+    group: CapacityGroup,
+    private readonly ratios: readonly number[],
+  ) {
+    this.cuts = ratios.slice(1).map((r, k) => Math.sqrt(r * (ratios[k] as number)));
     // pairs among the group's own dimensions: a pair the group lacks could never help
     const dims = group.dims.slice(0, MAX_PAIRED_DIMENSIONS);
     for (let a = 0; a < dims.length; a++) {
-      for (let b = a + 1; b < dims.length; b++) this.pairs.push({ i: dims[a] as number, j: dims[b] as number, base: this.pairs.length * RATIOS.length });
+      for (let b = a + 1; b < dims.length; b++) this.pairs.push({ i: dims[a] as number, j: dims[b] as number, base: this.pairs.length * ratios.length });
     }
-    this.size = this.pairs.length * RATIOS.length;
+    this.size = this.pairs.length * ratios.length;
     this.first = new Int32Array(this.size);
     this.second = new Int32Array(this.size);
     this.a = new Float64Array(this.size);
@@ -44,7 +56,7 @@ export class CoupledBounds {
     for (const { i, j, base } of this.pairs) {
       const capI = this.capacity[i] ?? 0;
       const capJ = this.capacity[j] ?? 0;
-      RATIOS.forEach((r, k) => {
+      ratios.forEach((r, k) => {
         this.first[base + k] = i;
         this.second[base + k] = j;
         this.a[base + k] = 1 / capI;
@@ -58,7 +70,7 @@ export class CoupledBounds {
    * ratio (the same products as always, so the values do not change, with fewer loads).
    */
   values(x: ArrayLike<number>, out: Float64Array, offset: number): void {
-    const R = RATIOS.length;
+    const R = this.ratios.length;
     for (let base = 0; base < this.size; base += R) {
       const u = (x[this.first[base] as number] as number) * (this.a[base] as number);
       const xj = x[this.second[base] as number] as number;
@@ -69,19 +81,19 @@ export class CoupledBounds {
     }
   }
 
-  /** Pairs of dimensions with bounds (each has RATIOS.length of them). */
+  /** Pairs of dimensions with bounds (each has one per ratio). */
   get pairCount(): number {
     return this.pairs.length;
   }
 
   /**
    * The bounds worth testing for a request: for each pair it needs both dimensions of, the
-   * ratio nearest its own (log scale). Written to out[at …] as [offset + k, threshold, …] (k the
-   * bound's number, offset where the caller stores bound 0); returns the position after the last.
+   * ratio nearest its own (log scale). Appended at test n as (offset + k, threshold) to
+   * `positions` / `thresholds` (k the bound's number, offset where the caller stores bound 0);
+   * returns the number of tests after them.
    */
-  writeTests(request: DenseRequest, out: Float64Array, at: number, offset: number): number {
+  writeTests(request: DenseRequest, positions: Int32Array, thresholds: Float64Array, n: number, offset: number): number {
     const q = request.amounts;
-    let n = at;
     for (let p = 0; p < this.pairs.length; p++) {
       const { i, j, base } = this.pairs[p] as { readonly i: number; readonly j: number; readonly base: number };
       const qi = q[i] ?? 0;
@@ -89,12 +101,14 @@ export class CoupledBounds {
       if (qi === 0 || qj === 0) continue;
       const ratio = qj / (this.capacity[j] as number) / (qi / (this.capacity[i] as number));
       let best = 0;
-      while (best < CUTS.length && ratio > (CUTS[best] as number)) best++;
+      const cuts = this.cuts;
+      while (best < cuts.length && ratio > (cuts[best] as number)) best++;
       const k = base + best;
       const u = qi * (this.a[k] as number);
       const v = qj * (this.b[k] as number);
-      out[n++] = offset + k;
-      out[n++] = u < v ? u : v;
+      positions[n] = offset + k;
+      thresholds[n] = u < v ? u : v;
+      n++;
     }
     return n;
   }

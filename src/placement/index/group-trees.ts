@@ -1,4 +1,5 @@
 import type { CapacityGroup, IndexedNode } from '../strategy.js';
+import { SEARCH_RATIOS, UPDATE_RATIOS } from './coupled-bounds.js';
 import { GroupValues } from './group-values.js';
 import { PositionalTree } from './positional-tree.js';
 
@@ -8,13 +9,13 @@ export class GroupTrees {
   /** The same trees in an array, for searches that visit every group. */
   readonly list: PositionalTree[] = [];
 
-  /** `factor` given: also keep support values (for dot-product's bound). */
+  /** `factor` given: keep support values for dot-product's bound, and fewer coupled bounds (see CoupledBounds). */
   constructor(private readonly factor?: number) {}
 
   add(node: IndexedNode): void {
     let tree = this.trees.get(node.group);
     if (tree === undefined) {
-      tree = new PositionalTree(new GroupValues(node.group, this.factor));
+      tree = new PositionalTree(new GroupValues(node.group, this.factor === undefined ? { ratios: SEARCH_RATIOS } : { ratios: UPDATE_RATIOS, supportFactor: this.factor }));
       this.trees.set(node.group, tree);
       this.list.push(tree);
     }

@@ -34,6 +34,8 @@ const AGG = 2;
  */
 export class KeyedTreap {
   private root = NIL;
+  /** The first member in (key, order): where `findFirstFromStart` begins. */
+  private leftmost = NIL;
   private count = 0;
   /** Numbers per member in `GroupValues`, and the data row's length (2 + 2L). */
   private readonly L: number;
@@ -53,8 +55,6 @@ export class KeyedTreap {
 
   // search state, set by findFirst (fields instead of arguments keep the recursion lean)
   private accept: ((node: IndexedNode) => boolean) | undefined;
-  private tests: Float64Array = new Float64Array(0);
-  private testCount = 0;
   private lowKey = -Infinity;
   private lowStrict = false;
   private highKey = Infinity;
@@ -90,6 +90,9 @@ export class KeyedTreap {
     meta[t * META + 3] = priority;
     // down to the first node t outranks (or the bottom)
     const order = node.order;
+    if (this.leftmost === NIL || key < this.key(this.leftmost) || (key === this.key(this.leftmost) && order < (data[this.leftmost * R + ORDER] as number))) {
+      this.leftmost = t;
+    }
     let parent = NIL;
     let side = 0;
     let x = this.root;
@@ -118,6 +121,13 @@ export class KeyedTreap {
     const t = node.slot < this.localOf.length ? (this.localOf[node.slot] as number) : NIL;
     if (t === NIL || this.members[t] !== node) throw new Error(`fairpack internal error: node ${node.id} is not in the treap`);
     const meta = this.meta;
+    if (t === this.leftmost) {
+      // it has no left child: its successor is the first of its right subtree, or its parent
+      let next = meta[t * META + 1] as number;
+      if (next === NIL) next = meta[t * META + 2] as number;
+      else while ((meta[next * META] as number) !== NIL) next = meta[next * META] as number;
+      this.leftmost = next;
+    }
     const merged = this.merge(meta[t * META] as number, meta[t * META + 1] as number);
     const parent = meta[t * META + 2] as number;
     if (merged !== NIL) meta[merged * META + 2] = parent;
@@ -134,24 +144,55 @@ export class KeyedTreap {
 
   /**
    * First member (in key order) with lowKey ≤ key (< if strict) ≤ highKey that fits and is
-   * accepted, as a local index, or −1. `tests` / `testCount`: the request's subtree tests
-   * (`GroupValues.tests`).
+   * accepted, as a local index, or −1. Fitting is judged by the tests `values.tests(request)` set.
    */
-  findFirst(
-    accept: ((node: IndexedNode) => boolean) | undefined,
-    lowKey: number,
-    strict: boolean,
-    highKey: number,
-    tests: Float64Array,
-    testCount: number,
-  ): number {
-    this.tests = tests;
-    this.testCount = testCount;
+  findFirst(accept: ((node: IndexedNode) => boolean) | undefined, lowKey: number, strict: boolean, highKey: number): number {
     this.accept = accept;
     this.lowKey = lowKey;
     this.lowStrict = strict;
     this.highKey = highKey;
     const found = this.find(this.root);
+    this.accept = undefined;
+    return found;
+  }
+
+  /**
+   * `findFirst` without a low bound, walking from the first member in order instead of from the
+   * root: each member in turn (its own values), then its right subtree when that subtree's
+   * maxima pass (searched from its root), then up to the next ancestor in order. When the answer
+   * is among the first few members — worst-fit's emptiest nodes nearly always fit — this visits a
+   * handful of tree nodes instead of descending from the root to the front; in the worst case it
+   * visits about twice what the descent would.
+   */
+  findFirstFromStart(accept: ((node: IndexedNode) => boolean) | undefined, highKey: number): number {
+    this.accept = accept;
+    this.lowKey = -Infinity;
+    this.lowStrict = false;
+    this.highKey = highKey;
+    const meta = this.meta;
+    const data = this.data;
+    const R = this.R;
+    let found = NIL;
+    let t = this.leftmost;
+    while (t !== NIL) {
+      if ((data[t * R + KEY] as number) > highKey) break;
+      if (this.coversAt(t, AGG + this.L) && (accept === undefined || accept(this.members[t] as IndexedNode))) {
+        found = t;
+        break;
+      }
+      const right = meta[t * META + 1] as number;
+      if (right !== NIL) {
+        found = this.find(right);
+        if (found !== NIL) break;
+      }
+      // up to the first ancestor reached from its left: the next member in order
+      let parent = meta[t * META + 2] as number;
+      while (parent !== NIL && (meta[parent * META + 1] as number) === t) {
+        t = parent;
+        parent = meta[t * META + 2] as number;
+      }
+      t = parent;
+    }
     this.accept = undefined;
     return found;
   }
@@ -172,10 +213,13 @@ export class KeyedTreap {
   }
 
   /** Maxima of the whole tree pass the tests? (cheap test before searching the group) */
-  mayFit(tests: Float64Array, testCount: number): boolean {
-    this.tests = tests;
-    this.testCount = testCount;
+  mayFit(): boolean {
     return this.root !== NIL && this.coversAt(this.root, AGG);
+  }
+
+  /** For self-checks: the member `findFirstFromStart` begins at (undefined when empty). */
+  first(): IndexedNode | undefined {
+    return this.leftmost === NIL ? undefined : this.members[this.leftmost];
   }
 
   /** For self-checks: members in order, with their keys. */
@@ -254,10 +298,10 @@ export class KeyedTreap {
   /** The row's numbers at `at` (AGG: the subtree maxima; AGG + L: the member's own) pass the tests. */
   private coversAt(t: number, at: number): boolean {
     const base = t * this.R + at;
-    const tests = this.tests;
+    const { testAt, testMin, testCount } = this.values;
     const data = this.data;
-    for (let i = 0; i < this.testCount; i += 2) {
-      if ((data[base + (tests[i] as number)] as number) < (tests[i + 1] as number)) return false;
+    for (let i = 0; i < testCount; i++) {
+      if ((data[base + (testAt[i] as number)] as number) < (testMin[i] as number)) return false;
     }
     return true;
   }

@@ -22,9 +22,6 @@ export class PositionalTree {
   agg = new Float64Array(0);
   count = new Int32Array(0);
   members: (IndexedNode | undefined)[] = [];
-  /** Tests of the request being searched (see `prepare`). */
-  private tests: Float64Array = new Float64Array(0);
-  private testCount = 0;
   private used = 0;
   private live = 0;
   /** Position of each member by its slot (−1: not here). */
@@ -37,8 +34,7 @@ export class PositionalTree {
 
   /** Sets up the subtree tests for a request; call before `covers` (findFirst does it itself). */
   prepare(request: DenseRequest): void {
-    this.testCount = this.values.tests(request);
-    this.tests = this.values.testValues;
+    this.values.tests(request);
   }
 
   get length(): number {
@@ -87,9 +83,10 @@ export class PositionalTree {
   covers(i: number): boolean {
     if (this.count[i] === 0) return false;
     const base = i * this.stride;
-    const tests = this.tests;
-    for (let t = 0; t < this.testCount; t += 2) {
-      if ((this.agg[base + (tests[t] as number)] as number) < (tests[t + 1] as number)) return false;
+    const { testAt, testMin, testCount } = this.values;
+    const agg = this.agg;
+    for (let t = 0; t < testCount; t++) {
+      if ((agg[base + (testAt[t] as number)] as number) < (testMin[t] as number)) return false;
     }
     return true;
   }

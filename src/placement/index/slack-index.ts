@@ -1,5 +1,6 @@
-import { denseDemand, denseSlack, denseWeights, exceedsGroup } from '../score-math.js';
+import { denseDemand, denseSlack, denseWeights, exceedsGroup, nextUp } from '../score-math.js';
 import type { AcceptNode, CapacityGroup, DenseRequest, IndexSpace, IndexedNode, PlacementIndex } from '../strategy.js';
+import { SEARCH_RATIOS, UPDATE_RATIOS } from './coupled-bounds.js';
 import { GroupValues } from './group-values.js';
 import { KeyedTreap } from './keyed-treap.js';
 
@@ -31,7 +32,7 @@ export class SlackIndex implements PlacementIndex {
   add(node: IndexedNode): void {
     let tree = this.byGroup.get(node.group);
     if (tree === undefined) {
-      tree = new KeyedTreap(new GroupValues(node.group));
+      tree = new KeyedTreap(new GroupValues(node.group, { ratios: this.prefer === 'least' ? SEARCH_RATIOS : UPDATE_RATIOS }));
       this.byGroup.set(node.group, tree);
       this.trees.push(tree);
     }
@@ -68,13 +69,14 @@ export class SlackIndex implements PlacementIndex {
       const tree = trees[g] as KeyedTreap;
       const { group } = tree.values;
       if (exceedsGroup(group, request)) continue;
-      const testCount = tree.values.tests(request);
-      const tests = tree.values.testValues;
-      if (!tree.mayFit(tests, testCount)) continue;
+      tree.values.tests(request);
+      if (!tree.mayFit()) continue;
       const demand = denseDemand(group, request, this.weights);
       // with a candidate from another group, keys that cannot reach its score need no visit
       const highKey = best === undefined ? Infinity : this.keyBound(bestScore, demand);
-      let found = tree.findFirst(accept, -Infinity, false, highKey, tests, testCount);
+      // worst-fit's answer is nearly always among the first members (the emptiest nodes): walk
+      // from the front; best-fit's lies behind the full nodes: search from the root, pruning them
+      let found = this.prefer === 'most' ? tree.findFirstFromStart(accept, highKey) : tree.findFirst(accept, -Infinity, false, highKey);
       if (found < 0) continue;
       let candidate = tree.node(found);
       const score = this.scoreOf(tree.key(found), demand);
@@ -86,7 +88,7 @@ export class SlackIndex implements PlacementIndex {
         if (this.scoreOf(nextUp(key), demand) !== score) break;
         const successor = tree.successorKey(key);
         if (Number.isNaN(successor) || this.scoreOf(successor, demand) !== score) break;
-        found = tree.findFirst(accept, key, true, highKey, tests, testCount);
+        found = tree.findFirst(accept, key, true, highKey);
         if (found < 0 || this.scoreOf(tree.key(found), demand) !== score) break;
         const next = tree.node(found);
         if (next.order < candidate.order) candidate = next;
@@ -108,6 +110,7 @@ export class SlackIndex implements PlacementIndex {
       if (tree.values.group !== group) return 'a treap is filed under another capacity group';
       const members = tree.inOrder();
       if (members.length !== tree.size) return 'a treap miscounts its members';
+      if (tree.first() !== members[0]?.node) return 'a treap has lost track of its first member';
       for (let i = 0; i < members.length; i++) {
         const { node, key } = members[i] as { node: IndexedNode; key: number };
         count++;
@@ -145,25 +148,4 @@ export class SlackIndex implements PlacementIndex {
   private scoreOf(key: number, demand: number): number {
     return this.prefer === 'least' ? -(key - demand) : -key - demand;
   }
-}
-
-const bits = new Float64Array(1);
-const words = new Uint32Array(bits.buffer);
-/** Index of the low 32-bit word of a double in `words` (0 on little-endian machines). */
-const LOW = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
-
-/** The least double above a finite x. */
-function nextUp(x: number): number {
-  if (x === 0) return Number.MIN_VALUE;
-  bits[0] = x;
-  const low = words[LOW] as number;
-  if (x > 0) {
-    // one more unit in the last place of the magnitude
-    words[LOW] = (low + 1) >>> 0;
-    if (low === 0xffffffff) words[1 - LOW] = ((words[1 - LOW] as number) + 1) >>> 0;
-  } else {
-    words[LOW] = (low - 1) >>> 0;
-    if (low === 0) words[1 - LOW] = ((words[1 - LOW] as number) - 1) >>> 0;
-  }
-  return bits[0] as number;
 }

@@ -1,0 +1,134 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { CapacityGroup, DenseRequest, IndexedNode } from 'fairpack';
+import { SEARCH_RATIOS } from '../../src/placement/index/coupled-bounds.js';
+import { GroupValues } from '../../src/placement/index/group-values.js';
+import { KeyedTreap } from '../../src/placement/index/keyed-treap.js';
+import { PositionalTree } from '../../src/placement/index/positional-tree.js';
+import { nextUp } from '../../src/placement/score-math.js';
+import { propertyRuns } from '../support.js';
+
+// The index structures on their own, against brute force: the strategies' differential tests
+// (strategies.test.ts, fairpack/testing) cover them through the pool; these reach the corners
+// (many equal keys, the first member leaving, bounds) directly and quickly.
+
+const group: CapacityGroup = { id: 0, dims: [0, 1], capacity: [8, 32], capacityDense: Float64Array.from([8000, 32000]) };
+
+interface FakeNode extends IndexedNode {
+  free: Float64Array;
+}
+
+const makeNodes = (count: number): FakeNode[] =>
+  Array.from({ length: count }, (_, i) => ({ id: `n${i}`, order: i, slot: i, group, free: Float64Array.from([8000, 32000]) }));
+
+const request = (cpu: number, memory: number): DenseRequest => ({
+  amounts: [cpu * 1000, memory * 1000],
+  unscaled: [cpu, memory],
+  nonZero: [cpu > 0 ? 0 : -1, memory > 0 ? 1 : -1].filter((d) => d >= 0),
+});
+
+const fits = (node: FakeNode, q: DenseRequest) => q.nonZero.every((d) => (node.free[d] as number) >= (q.amounts[d] as number));
+
+/** Operations: set a node's free amounts (in whole units), or take it out / put it back. */
+const operation = fc.oneof(
+  fc.record({ kind: fc.constant('set' as const), node: fc.nat(29), cpu: fc.integer({ min: 0, max: 8 }), memory: fc.integer({ min: 0, max: 32 }) }),
+  fc.record({ kind: fc.constant('toggle' as const), node: fc.nat(29) }),
+);
+const query = fc.record({ cpu: fc.integer({ min: 0, max: 8 }), memory: fc.integer({ min: 0, max: 32 }), low: fc.integer({ min: -1, max: 40 }), high: fc.integer({ min: 0, max: 40 }) });
+
+describe('KeyedTreap', () => {
+  it('finds the first fitting member in (key, order) between the key bounds, from the root or from the front', () => {
+    fc.assert(
+      fc.property(fc.array(operation, { maxLength: 120 }), fc.array(query, { minLength: 1, maxLength: 10 }), (ops, queries) => {
+        const values = new GroupValues(group, { ratios: SEARCH_RATIOS });
+        const tree = new KeyedTreap(values);
+        const nodes = makeNodes(30);
+        // keys in whole units of free cpu: many members share a key, so node order decides
+        const keyOf = (node: FakeNode) => (node.free[0] as number) / 1000;
+        const inTree = new Set<FakeNode>(nodes);
+        for (const node of nodes) tree.insert(node, keyOf(node));
+        for (const op of ops) {
+          const node = nodes[op.node] as FakeNode;
+          if (op.kind === 'toggle') {
+            if (inTree.delete(node)) tree.remove(node);
+            else {
+              inTree.add(node);
+              tree.insert(node, keyOf(node));
+            }
+          } else if (inTree.has(node)) {
+            node.free[0] = op.cpu * 1000;
+            node.free[1] = op.memory * 1000;
+            tree.remove(node);
+            tree.insert(node, keyOf(node));
+          } else {
+            node.free[0] = op.cpu * 1000;
+            node.free[1] = op.memory * 1000;
+          }
+          expect(tree.check()).toBe(true);
+          expect(tree.size).toBe(inTree.size);
+        }
+        const ordered = [...inTree].sort((a, b) => keyOf(a) - keyOf(b) || a.order - b.order);
+        expect(tree.first()).toBe(ordered[0]);
+        for (const q of queries) {
+          const dense = request(q.cpu, q.memory);
+          values.tests(dense);
+          const expected = ordered.find((node) => keyOf(node) >= q.low && keyOf(node) <= q.high && fits(node, dense));
+          const found = tree.findFirst(undefined, q.low, false, q.high);
+          expect(found < 0 ? undefined : tree.node(found)).toBe(expected);
+          const strictly = ordered.find((node) => keyOf(node) > q.low && keyOf(node) <= q.high && fits(node, dense));
+          const foundStrictly = tree.findFirst(undefined, q.low, true, q.high);
+          expect(foundStrictly < 0 ? undefined : tree.node(foundStrictly)).toBe(strictly);
+          const fromStart = ordered.find((node) => keyOf(node) <= q.high && fits(node, dense));
+          const walked = tree.findFirstFromStart(undefined, q.high);
+          expect(walked < 0 ? undefined : tree.node(walked)).toBe(fromStart);
+        }
+      }),
+      { numRuns: propertyRuns(200) },
+    );
+  });
+});
+
+describe('PositionalTree', () => {
+  it('keeps maxima and counts current, and finds the leftmost fitting member', () => {
+    fc.assert(
+      fc.property(fc.array(operation, { maxLength: 120 }), fc.array(query, { minLength: 1, maxLength: 10 }), (ops, queries) => {
+        const tree = new PositionalTree(new GroupValues(group, { ratios: SEARCH_RATIOS }));
+        const nodes = makeNodes(30);
+        const inTree = new Set<FakeNode>(nodes);
+        for (const node of nodes) tree.add(node);
+        for (const op of ops) {
+          const node = nodes[op.node] as FakeNode;
+          if (op.kind === 'toggle') {
+            if (inTree.delete(node)) tree.remove(node);
+            else {
+              inTree.add(node);
+              tree.add(node);
+            }
+          } else {
+            node.free[0] = op.cpu * 1000;
+            node.free[1] = op.memory * 1000;
+            if (inTree.has(node)) tree.update(node);
+          }
+          expect(tree.check(inTree)).toBeUndefined();
+        }
+        for (const q of queries) {
+          const dense = request(q.cpu, q.memory);
+          const expected = [...inTree].sort((a, b) => a.order - b.order).find((node) => fits(node, dense));
+          expect(tree.findFirst(dense, undefined)).toBe(expected);
+        }
+      }),
+      { numRuns: propertyRuns(200) },
+    );
+  });
+});
+
+describe('nextUp', () => {
+  it('is the least double above x', () => {
+    for (const x of [0, -0, 1, -1, 0.1, -0.1, 1e300, -1e-300, Number.MIN_VALUE, -Number.MIN_VALUE, 2 ** 52, 1 / 3]) {
+      const up = nextUp(x);
+      expect(up).toBeGreaterThan(x);
+      // nothing lies between: their midpoint rounds to one of them
+      expect([x, up]).toContain(x + (up - x) / 2);
+    }
+  });
+});
