@@ -13,10 +13,10 @@ import type { JobQueue } from './job-queue.js';
 import { type JobRecord, jobView } from './job-record.js';
 import { type ParsedJobRequest, parseJobRequest } from './job-request.js';
 import { booleanOption, concurrencyOption, integerOption, preemptionOption, reservationsOption, timerDelay } from './options.js';
-import { RunningByNode, planPreemption } from './preemption.js';
+import { PreemptionCycle } from './preemption-cycle.js';
 import { PriorityClasses } from './priority-classes.js';
 import { QueueBands } from './queue-bands.js';
-import { limitsView } from './quotas.js';
+import { type QuotaCheck, limitsView } from './quotas.js';
 import type { Reservations } from './reservations.js';
 import { SchedulerStats } from './scheduler-stats.js';
 import { TenantLedger } from './tenant-ledger.js';
@@ -68,16 +68,8 @@ export class AllocationManager {
   private readonly bands: QueueBands;
   /** Running jobs by TTL; entries of jobs that ended or restarted are stale (checked on pop). */
   private readonly expiry = new TimeHeap<{ readonly job: JobRecord; readonly allocationId: string }>();
-  /** Preempted jobs by the end of their grace period. */
-  private readonly graceEnds = new TimeHeap<JobRecord>();
-  /** Re-queued victims by the end of their back-off. */
-  private readonly backoffEnds = new TimeHeap<JobRecord>();
-  private readonly running = new RunningByNode();
-  /** Preemptors waiting for their victims, with the victims. */
-  private readonly waves = new Map<JobRecord, readonly JobRecord[]>();
-  /** Preemptors whose demand is promised against their tenant's quota (see TenantLedger.promise). */
-  private readonly promised = new Set<JobRecord>();
-  private readonly preemption: { readonly backoffMs: number } | undefined;
+  /** Victims, their grace periods and back-offs, and the search for them. */
+  private readonly preemption: PreemptionCycle;
   private readonly stats = new SchedulerStats();
   private readonly waiters = new Waiters();
   private readonly ended = new Map<JobStatus, number>(STATUSES.map((s) => [s, 0]));
@@ -87,10 +79,6 @@ export class AllocationManager {
   private decisions = 0;
   /** Counts changes that can open new preemption options (a start, a node, time, a quota). */
   private changes = 0;
-  /** Running jobs on burst room: while there are none, jobs that cannot preempt skip the search. */
-  private burstRunning = 0;
-  /** Running (or preempted) jobs of preemptible classes, by class value. */
-  private readonly preemptibleByValue = new Map<number, number>();
   private readonly reservations: Reservations;
   private timer: TimerHandle | undefined;
   private closed = false;
@@ -122,7 +110,7 @@ export class AllocationManager {
     this.policy = resolveFairnessPolicy(options.fairness);
     this.classes = new PriorityClasses(options.priorityClasses);
     this.ledger = new TenantLedger(createScale(this.pool.precision), options.tenants, (name) => this.classes.has(name));
-    this.preemption = preemptionOption(options.preemption);
+    const preemption = preemptionOption(options.preemption);
     this.caps = concurrencyOption(options.concurrency);
     this.timers = booleanOption(options.timers ?? options.now === undefined, 'timers');
     this.historyLimit = integerOption(options.history ?? 10_000, 'history', 0);
@@ -130,6 +118,26 @@ export class AllocationManager {
     this.backfillWindow = integerOption(options.backfillWindow ?? 64, 'backfillWindow', 1);
     this.reservations = reservationsOption(options.starvation, this.pool, this.books, () => this.bands.unblockAll());
     this.bands = new QueueBands(this.policy.ignoresPriority === true);
+    this.preemption = new PreemptionCycle(
+      {
+        pool: this.pool,
+        books: this.books,
+        bands: this.bands,
+        reservations: this.reservations,
+        ledger: this.ledger,
+        stats: this.stats,
+        events: this.events,
+        policy: this.policy,
+        backfillWindow: this.backfillWindow,
+        clock: () => this.clock(),
+        changes: () => this.changes,
+        holdBack: (job) => this.holdBack(job),
+        quotaCheck: (job) => this.quotaCheck(job),
+        refreshParse: (job) => this.refreshParse(job),
+        requeue: (job, reason) => this.requeue(job, reason),
+      },
+      preemption?.backoffMs,
+    );
     this.refreshTotals();
   }
 
@@ -186,7 +194,7 @@ export class AllocationManager {
       }
       const allocation = job.allocation as Allocation;
       if (outcome === 'preempted') {
-        this.evictPreempted(job);
+        this.preemption.evict(job);
       } else {
         this.finish(job, outcome, outcome === 'failed' ? 'released as failed' : undefined);
       }
@@ -452,15 +460,15 @@ export class AllocationManager {
    * a decision costs O(tenants + window), not O(queued jobs).
    */
   private schedule(): void {
-    this.endGracePeriods();
+    this.preemption.endGracePeriods();
     // each round that preempts marks at least one running job preempted: rounds are finite
     for (;;) {
       this.serveReservations();
       this.serveBands();
       if (this.reservations.consider(this.bands.heads(), this.clock(), this.canStart)) this.serveReservations();
-      this.settleWaves();
-      if (!this.preempt()) return;
-      this.endGracePeriods();
+      this.preemption.settleWaves();
+      if (!this.preemption.preempt()) return;
+      this.preemption.endGracePeriods();
     }
   }
 
@@ -489,8 +497,8 @@ export class AllocationManager {
   private readonly canStart = (job: JobRecord): boolean => this.holdBack(job) === undefined;
 
   /** The job against its tenant's quota, counting room promised to the tenant's other preemptors. */
-  private quotaCheck(job: JobRecord) {
-    return this.ledger.checkQuota(job.tenant, job.priority, job.demand, this.promised.has(job) ? job.demand : undefined);
+  private quotaCheck(job: JobRecord): QuotaCheck {
+    return this.ledger.checkQuota(job.tenant, job.priority, job.demand, this.preemption.isPromised(job) ? job.demand : undefined);
   }
 
   private serveBands(): void {
@@ -517,7 +525,7 @@ export class AllocationManager {
     let failed: Set<string> | undefined;
     for (const job of queue.window(this.backfillWindow)) {
       // once a victim has left for it, a preemptor starts only on its node (it takes that room)
-      if (job.nominatedNode !== undefined && this.roomFreedFor(job)) {
+      if (job.nominatedNode !== undefined && this.preemption.roomFreedFor(job)) {
         job.reason = 'preempting';
         continue;
       }
@@ -556,128 +564,6 @@ export class AllocationManager {
       running: ledger.running(tenant),
       headSequence: (queue.head() as JobRecord).sequence,
     };
-  }
-
-  // ---- preemption ----------------------------------------------------------------------------------
-
-  /**
-   * Gives each queue head that cannot be placed, from the highest band down, a chance to evict
-   * running jobs (see `planPreemption` for who and where). A head looks again only after something
-   * changed that could give it victims. Returns whether anyone was preempted.
-   */
-  private preempt(): boolean {
-    if (this.preemption === undefined) return false;
-    const now = this.clock();
-    let preempted = false;
-    // a search costs a scan of the running jobs: jobs of a kind that found no victims in this
-    // cycle would find none either, and a queue stops at its first fruitless search
-    const failed = new Set<string>();
-    for (const queue of this.bands.queuesByBand()) {
-      for (const job of queue.window(this.backfillWindow)) {
-        if (job.nominatedNode !== undefined || this.reservations.has(job) || job.replicas !== 1) continue;
-        if (job.preemptionCheckedAt === this.changes || this.holdBack(job) !== undefined) continue;
-        const kind = `${job.klass.name}\u0000${job.tenant}\u0000${job.shape}`;
-        if (failed.has(kind)) continue;
-        if (this.tryPreempt(job, now)) {
-          preempted = true;
-          continue;
-        }
-        failed.add(kind);
-        break;
-      }
-    }
-    return preempted;
-  }
-
-  /** Whether some running, preemptible job has a class below `value` (a quick test before a scan). */
-  private anyPreemptibleBelow(value: number): boolean {
-    for (const [below, count] of this.preemptibleByValue) if (below < value && count > 0) return true;
-    return false;
-  }
-
-  /** Looks for victims for one queued job; evicts them and nominates the job if found. */
-  private tryPreempt(job: JobRecord, now: number): boolean {
-    // a policy that ignores priority classes (fifo) does not let them evict either
-    const byPriority = job.klass.canPreempt && this.policy.ignoresPriority !== true && this.anyPreemptibleBelow(job.klass.value);
-    job.preemptionCheckedAt = this.changes;
-    if (!byPriority && this.burstRunning === 0) return false;
-    this.refreshParse(job);
-    const quota = this.quotaCheck(job);
-    // only a job within its tenant's hard quota may take back room others borrowed (burst)
-    const reclaimsBurst = quota.ok && !quota.burst;
-    const isVictim = (victim: JobRecord): boolean =>
-      victim.status === 'running' &&
-      victim.klass.preemptible &&
-      now - (victim.startedAt as number) >= victim.klass.minRuntimeMs &&
-      ((byPriority && victim.klass.value < job.klass.value) || (reclaimsBurst && victim.burst && victim.tenant !== job.tenant && victim.klass.value <= job.klass.value));
-    const plan = planPreemption(job, this.books.nodes.values(), this.running, isVictim, this.reservations.starvingNodeIds(), now);
-    if (plan === undefined) return false;
-    for (const victim of plan.victims) this.markPreempted(victim, job, plan.node.id, now);
-    this.waves.set(job, plan.victims);
-    this.promised.add(job);
-    this.ledger.promise(job.tenant, job.demand, 1);
-    this.reservations.nominate(job, plan.node);
-    job.reason = 'preempting';
-    return true;
-  }
-
-  private markPreempted(victim: JobRecord, preemptor: JobRecord, nodeId: string, now: number): void {
-    victim.status = 'preempted';
-    victim.preemptedBy = preemptor.id;
-    victim.graceEndsAt = now + victim.klass.preemptionGraceMs;
-    this.graceEnds.push(victim.graceEndsAt, victim);
-    this.stats.preempted(preemptor.klass.name, victim.klass.name);
-    this.events.defer('preempted', Object.freeze({ victim: jobView(victim), preemptor: jobView(preemptor), graceEndsAt: victim.graceEndsAt, nodeId }));
-  }
-
-  private withdrawPromise(preemptor: JobRecord): void {
-    if (this.promised.delete(preemptor)) this.ledger.promise(preemptor.tenant, preemptor.demand, -1);
-  }
-
-  /** Whether a victim of the job's wave has already left (its room is being held for the job). */
-  private roomFreedFor(preemptor: JobRecord): boolean {
-    return this.waves.get(preemptor)?.some((victim) => victim.status !== 'preempted' || victim.preemptedBy !== preemptor.id) ?? false;
-  }
-
-  /**
-   * A wave ends when its preemptor is no longer nominated: it started (on its node or, when room
-   * freed elsewhere before any victim left, on another), ended, or its node went away. Victims
-   * still in their grace period are not needed any more: they keep running (`reprieved`), so no
-   * job is evicted for room that its preemptor then does not take.
-   */
-  private settleWaves(): void {
-    for (const [preemptor, victims] of this.waves) {
-      if (preemptor.nominatedNode !== undefined && preemptor.status === 'queued') continue;
-      this.waves.delete(preemptor);
-      this.withdrawPromise(preemptor);
-      for (const victim of victims) {
-        if (victim.status !== 'preempted' || victim.preemptedBy !== preemptor.id) continue;
-        victim.status = 'running';
-        victim.graceEndsAt = undefined;
-        victim.preemptedBy = undefined;
-        this.events.defer('reprieved', jobView(victim));
-      }
-    }
-  }
-
-  /** Preempted jobs whose grace period is over lose their resources and queue again; back-offs that ended reopen queues. */
-  private endGracePeriods(): void {
-    const now = this.clock();
-    for (let job = this.graceEnds.popDue(now); job !== undefined; job = this.graceEnds.popDue(now)) {
-      if (job.status === 'preempted' && job.graceEndsAt !== undefined && job.graceEndsAt <= now) this.evictPreempted(job);
-    }
-    let reopened = false;
-    while (this.backoffEnds.popDue(now) !== undefined) reopened = true;
-    if (reopened) this.bands.unblockAll();
-  }
-
-  /** A preempted job gives its resources back and waits again, first in its queue, after a back-off. */
-  private evictPreempted(job: JobRecord): void {
-    const now = this.clock();
-    this.pool.release((job.allocation as Allocation).id);
-    job.backoffUntil = now + (this.preemption?.backoffMs ?? 0);
-    this.backoffEnds.push(job.backoffUntil, job);
-    this.requeue(job, job.preemptedBy === undefined ? 'released as preempted' : `preempted by job ${job.preemptedBy}`);
   }
 
   // ---- state changes -------------------------------------------------------------------------------
@@ -831,20 +717,18 @@ export class AllocationManager {
     this.queued--;
     const now = this.clock();
     this.stats.started(job.priority, now - job.queuedSince);
-    // a preemptor's promised room becomes used room
-    this.withdrawPromise(job);
+    // a preemptor's promised room becomes used room (before the quota check below)
+    this.preemption.withdrawPromise(job);
     // above the hard quota (a burst class on burst room): the first to go when room is needed
     const quota = this.ledger.checkQuota(job.tenant, job.priority, job.demand);
     job.burst = quota.ok && quota.burst;
-    if (job.burst) this.burstRunning++;
     job.status = 'running';
     job.allocation = allocation;
     job.startedAt = now;
     job.reason = undefined;
     job.backoffUntil = undefined;
     this.byAllocation.set(allocation.id, job);
-    this.running.add(job);
-    if (job.klass.preemptible) this.preemptibleByValue.set(job.klass.value, (this.preemptibleByValue.get(job.klass.value) ?? 0) + 1);
+    this.preemption.started(job);
     this.changes++;
     this.charge(job, 1);
     if (job.category !== undefined) this.runningByCategory.set(job.category, (this.runningByCategory.get(job.category) ?? 0) + 1);
@@ -898,9 +782,7 @@ export class AllocationManager {
 
   private stopRunning(job: JobRecord): void {
     this.byAllocation.delete((job.allocation as Allocation).id);
-    this.running.remove(job);
-    if (job.klass.preemptible) this.preemptibleByValue.set(job.klass.value, (this.preemptibleByValue.get(job.klass.value) ?? 1) - 1);
-    if (job.burst) this.burstRunning--;
+    this.preemption.stopped(job);
     job.burst = false;
     job.graceEndsAt = undefined;
     this.charge(job, -1);
@@ -987,7 +869,7 @@ export class AllocationManager {
     if (this.timer !== undefined) host.clearTimeout(this.timer);
     this.timer = undefined;
     const now = this.clock();
-    const at = Math.min(this.expiry.nextAt(), this.graceEnds.nextAt(), this.backoffEnds.nextAt(), this.reservations.nextDue(this.bands.heads(), now));
+    const at = Math.min(this.expiry.nextAt(), this.preemption.nextDue(), this.reservations.nextDue(this.bands.heads(), now));
     if (at === Infinity) return;
     const handle = host.setTimeout(() => {
       this.timer = undefined;

@@ -57,12 +57,6 @@ export class PriorityClasses {
   list(): PriorityClass[] {
     return [...this.byName.values()].sort((a, b) => b.value - a.value);
   }
-
-  /** Whether any class may preempt at all (if none can, the manager never looks for victims). */
-  anyCanPreempt(): boolean {
-    for (const c of this.byName.values()) if (c.canPreempt) return true;
-    return false;
-  }
 }
 
 function parseClass(entry: unknown): PriorityClass {

@@ -1,0 +1,212 @@
+import type { FairnessPolicy } from '../fairness/index.js';
+import type { Allocation, ResourcePool } from '../pool/index.js';
+import type { PoolInternals } from '../pool/internals.js';
+import type { DeferredEvents } from './deferred-events.js';
+import { type JobRecord, jobView } from './job-record.js';
+import { RunningByNode, planPreemption } from './preemption.js';
+import type { QueueBands } from './queue-bands.js';
+import type { QuotaCheck } from './quotas.js';
+import type { Reservations } from './reservations.js';
+import type { SchedulerStats } from './scheduler-stats.js';
+import type { TenantLedger } from './tenant-ledger.js';
+import { TimeHeap } from './time-heap.js';
+import type { QueuedReason } from './types.js';
+
+/** What the preemption cycle reads and calls of its AllocationManager. */
+export interface PreemptionHost {
+  readonly pool: ResourcePool;
+  readonly books: PoolInternals;
+  readonly bands: QueueBands;
+  readonly reservations: Reservations;
+  readonly ledger: TenantLedger;
+  readonly stats: SchedulerStats;
+  readonly events: DeferredEvents;
+  readonly policy: FairnessPolicy;
+  readonly backfillWindow: number;
+  clock(): number;
+  /** Counts changes that can open new preemption options: a head searches again only after it moved. */
+  changes(): number;
+  /** Why the job may not start now whatever the room (see AllocationManager). */
+  holdBack(job: JobRecord): QueuedReason | undefined;
+  /** The job against its tenant's quota, counting room promised to the tenant's other preemptors. */
+  quotaCheck(job: JobRecord): QuotaCheck;
+  refreshParse(job: JobRecord): void;
+  /** A running job whose allocation is gone waits again, first in its queue. */
+  requeue(job: JobRecord, reason: string): void;
+}
+
+/**
+ * Preemption over time, for one AllocationManager: which running jobs could be victims, the search
+ * for them (`planPreemption` decides who and where), the waves of victims in their grace periods,
+ * the room promised to waiting preemptors, and the back-offs of evicted jobs.
+ */
+export class PreemptionCycle {
+  /** Running jobs per node: what a search looks through. */
+  private readonly running = new RunningByNode();
+  /** Running preemptible jobs per class value (a quick test before a search). */
+  private readonly preemptibleByValue = new Map<number, number>();
+  /** Running jobs on burst room (above their tenant's hard quota): victims for any tenant within its quota. */
+  private burstRunning = 0;
+  /** Preempted jobs by the end of their grace period. */
+  private readonly graceEnds = new TimeHeap<JobRecord>();
+  /** Evicted jobs by the end of their back-off. */
+  private readonly backoffEnds = new TimeHeap<JobRecord>();
+  /** The victims each nominated preemptor is waiting for. */
+  private readonly waves = new Map<JobRecord, readonly JobRecord[]>();
+  /** Preemptors whose demand is promised against their tenant's quota (see TenantLedger.promise). */
+  private readonly promised = new Set<JobRecord>();
+
+  /** `backoffMs` undefined: preemption is off (jobs may still be released as preempted). */
+  constructor(
+    private readonly host: PreemptionHost,
+    private readonly backoffMs: number | undefined,
+  ) {}
+
+  /** A job started (its promise withdrawn first, see `withdrawPromise`): it may be a victim from now on. */
+  started(job: JobRecord): void {
+    this.running.add(job);
+    if (job.klass.preemptible) this.preemptibleByValue.set(job.klass.value, (this.preemptibleByValue.get(job.klass.value) ?? 0) + 1);
+    if (job.burst) this.burstRunning++;
+  }
+
+  /** A running (or preempted) job stopped holding its allocation. */
+  stopped(job: JobRecord): void {
+    this.running.remove(job);
+    if (job.klass.preemptible) this.preemptibleByValue.set(job.klass.value, (this.preemptibleByValue.get(job.klass.value) ?? 1) - 1);
+    if (job.burst) this.burstRunning--;
+  }
+
+  /** Whether the job's demand is promised against its tenant's quota. */
+  isPromised(job: JobRecord): boolean {
+    return this.promised.has(job);
+  }
+
+  /** When a grace period or a back-off ends next (Infinity: none). */
+  nextDue(): number {
+    return Math.min(this.graceEnds.nextAt(), this.backoffEnds.nextAt());
+  }
+
+  /** Takes back the room promised to a preemptor (it started, or no longer waits for its victims). */
+  withdrawPromise(preemptor: JobRecord): void {
+    if (this.promised.delete(preemptor)) this.host.ledger.promise(preemptor.tenant, preemptor.demand, -1);
+  }
+
+  /**
+   * Gives each queue head that cannot be placed, from the highest band down, a chance to evict
+   * running jobs (see `planPreemption` for who and where). A head looks again only after something
+   * changed that could give it victims. Returns whether anyone was preempted.
+   */
+  preempt(): boolean {
+    if (this.backoffMs === undefined) return false;
+    const { host } = this;
+    const now = host.clock();
+    const changes = host.changes();
+    let preempted = false;
+    // a search costs a scan of the running jobs: jobs of a kind that found no victims in this
+    // cycle would find none either, and a queue stops at its first fruitless search
+    const failed = new Set<string>();
+    for (const queue of host.bands.queuesByBand()) {
+      for (const job of queue.window(host.backfillWindow)) {
+        if (job.nominatedNode !== undefined || host.reservations.has(job) || job.replicas !== 1) continue;
+        if (job.preemptionCheckedAt === changes || host.holdBack(job) !== undefined) continue;
+        const kind = `${job.klass.name}\u0000${job.tenant}\u0000${job.shape}`;
+        if (failed.has(kind)) continue;
+        job.preemptionCheckedAt = changes;
+        if (this.tryPreempt(job, now)) {
+          preempted = true;
+          continue;
+        }
+        failed.add(kind);
+        break;
+      }
+    }
+    return preempted;
+  }
+
+  /** Whether a victim of the job's wave has already left (its room is being held for the job). */
+  roomFreedFor(preemptor: JobRecord): boolean {
+    return this.waves.get(preemptor)?.some((victim) => victim.status !== 'preempted' || victim.preemptedBy !== preemptor.id) ?? false;
+  }
+
+  /**
+   * A wave ends when its preemptor is no longer nominated: it started (on its node or, when room
+   * freed elsewhere before any victim left, on another), ended, or its node went away. Victims
+   * still in their grace period are not needed any more: they keep running (`reprieved`), so no
+   * job is evicted for room that its preemptor then does not take.
+   */
+  settleWaves(): void {
+    for (const [preemptor, victims] of this.waves) {
+      if (preemptor.nominatedNode !== undefined && preemptor.status === 'queued') continue;
+      this.waves.delete(preemptor);
+      this.withdrawPromise(preemptor);
+      for (const victim of victims) {
+        if (victim.status !== 'preempted' || victim.preemptedBy !== preemptor.id) continue;
+        victim.status = 'running';
+        victim.graceEndsAt = undefined;
+        victim.preemptedBy = undefined;
+        this.host.events.defer('reprieved', jobView(victim));
+      }
+    }
+  }
+
+  /** Preempted jobs whose grace period is over lose their resources and queue again; back-offs that ended reopen queues. */
+  endGracePeriods(): void {
+    const now = this.host.clock();
+    for (let job = this.graceEnds.popDue(now); job !== undefined; job = this.graceEnds.popDue(now)) {
+      if (job.status === 'preempted' && job.graceEndsAt !== undefined && job.graceEndsAt <= now) this.evict(job);
+    }
+    let reopened = false;
+    while (this.backoffEnds.popDue(now) !== undefined) reopened = true;
+    if (reopened) this.host.bands.unblockAll();
+  }
+
+  /** A preempted job gives its resources back and waits again, first in its queue, after a back-off. */
+  evict(job: JobRecord): void {
+    const { host } = this;
+    host.pool.release((job.allocation as Allocation).id);
+    job.backoffUntil = host.clock() + (this.backoffMs ?? 0);
+    this.backoffEnds.push(job.backoffUntil, job);
+    host.requeue(job, job.preemptedBy === undefined ? 'released as preempted' : `preempted by job ${job.preemptedBy}`);
+  }
+
+  /** Whether some running, preemptible job has a class below `value` (a quick test before a scan). */
+  private anyPreemptibleBelow(value: number): boolean {
+    for (const [below, count] of this.preemptibleByValue) if (below < value && count > 0) return true;
+    return false;
+  }
+
+  /** Looks for victims for one queued job; evicts them and nominates the job if found. */
+  private tryPreempt(job: JobRecord, now: number): boolean {
+    const { host } = this;
+    // a policy that ignores priority classes (fifo) does not let them evict either
+    const byPriority = job.klass.canPreempt && host.policy.ignoresPriority !== true && this.anyPreemptibleBelow(job.klass.value);
+    if (!byPriority && this.burstRunning === 0) return false;
+    host.refreshParse(job);
+    const quota = host.quotaCheck(job);
+    // only a job within its tenant's hard quota may take back room others borrowed (burst)
+    const reclaimsBurst = quota.ok && !quota.burst;
+    const isVictim = (victim: JobRecord): boolean =>
+      victim.status === 'running' &&
+      victim.klass.preemptible &&
+      now - (victim.startedAt as number) >= victim.klass.minRuntimeMs &&
+      ((byPriority && victim.klass.value < job.klass.value) || (reclaimsBurst && victim.burst && victim.tenant !== job.tenant && victim.klass.value <= job.klass.value));
+    const plan = planPreemption(job, host.books.nodes.values(), this.running, isVictim, host.reservations.starvingNodeIds(), now);
+    if (plan === undefined) return false;
+    for (const victim of plan.victims) this.markPreempted(victim, job, plan.node.id, now);
+    this.waves.set(job, plan.victims);
+    this.promised.add(job);
+    host.ledger.promise(job.tenant, job.demand, 1);
+    host.reservations.nominate(job, plan.node);
+    job.reason = 'preempting';
+    return true;
+  }
+
+  private markPreempted(victim: JobRecord, preemptor: JobRecord, nodeId: string, now: number): void {
+    victim.status = 'preempted';
+    victim.preemptedBy = preemptor.id;
+    victim.graceEndsAt = now + victim.klass.preemptionGraceMs;
+    this.graceEnds.push(victim.graceEndsAt, victim);
+    this.host.stats.preempted(preemptor.klass.name, victim.klass.name);
+    this.host.events.defer('preempted', Object.freeze({ victim: jobView(victim), preemptor: jobView(preemptor), graceEndsAt: victim.graceEndsAt, nodeId }));
+  }
+}
