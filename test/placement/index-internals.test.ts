@@ -34,6 +34,34 @@ const operation = fc.oneof(
   fc.record({ kind: fc.constant('set' as const), node: fc.nat(29), cpu: fc.integer({ min: 0, max: 8 }), memory: fc.integer({ min: 0, max: 32 }) }),
   fc.record({ kind: fc.constant('toggle' as const), node: fc.nat(29) }),
 );
+/**
+ * Applies the operations to the nodes, to `inTree` (the reference membership) and to the
+ * structure under test; `check` runs after each.
+ */
+function replay(
+  ops: readonly (typeof operation extends fc.Arbitrary<infer T> ? T : never)[],
+  nodes: readonly FakeNode[],
+  inTree: Set<FakeNode>,
+  structure: { add(node: FakeNode): void; remove(node: FakeNode): void; changed(node: FakeNode): void },
+  check: () => void,
+): void {
+  for (const op of ops) {
+    const node = nodes[op.node] as FakeNode;
+    if (op.kind === 'toggle') {
+      if (inTree.delete(node)) structure.remove(node);
+      else {
+        inTree.add(node);
+        structure.add(node);
+      }
+    } else {
+      node.free[0] = op.cpu * 1000;
+      node.free[1] = op.memory * 1000;
+      if (inTree.has(node)) structure.changed(node);
+    }
+    check();
+  }
+}
+
 const query = fc.record({ cpu: fc.integer({ min: 0, max: 8 }), memory: fc.integer({ min: 0, max: 32 }), low: fc.integer({ min: -1, max: 40 }), high: fc.integer({ min: 0, max: 40 }) });
 
 describe('KeyedTreap', () => {
@@ -47,26 +75,19 @@ describe('KeyedTreap', () => {
         const keyOf = (node: FakeNode) => (node.free[0] as number) / 1000;
         const inTree = new Set<FakeNode>(nodes);
         for (const node of nodes) tree.insert(node, keyOf(node));
-        for (const op of ops) {
-          const node = nodes[op.node] as FakeNode;
-          if (op.kind === 'toggle') {
-            if (inTree.delete(node)) tree.remove(node);
-            else {
-              inTree.add(node);
-              tree.insert(node, keyOf(node));
-            }
-          } else if (inTree.has(node)) {
-            node.free[0] = op.cpu * 1000;
-            node.free[1] = op.memory * 1000;
+        const structure = {
+          add: (node: FakeNode) => tree.insert(node, keyOf(node)),
+          remove: (node: FakeNode) => tree.remove(node),
+          // a key change: out and in again under the new key
+          changed: (node: FakeNode) => {
             tree.remove(node);
             tree.insert(node, keyOf(node));
-          } else {
-            node.free[0] = op.cpu * 1000;
-            node.free[1] = op.memory * 1000;
-          }
+          },
+        };
+        replay(ops, nodes, inTree, structure, () => {
           expect(tree.check()).toBe(true);
           expect(tree.size).toBe(inTree.size);
-        }
+        });
         const ordered = [...inTree].sort((a, b) => keyOf(a) - keyOf(b) || a.order - b.order);
         expect(tree.first()).toBe(ordered[0]);
         for (const q of queries) {
@@ -96,21 +117,8 @@ describe('PositionalTree', () => {
         const nodes = makeNodes(30);
         const inTree = new Set<FakeNode>(nodes);
         for (const node of nodes) tree.add(node);
-        for (const op of ops) {
-          const node = nodes[op.node] as FakeNode;
-          if (op.kind === 'toggle') {
-            if (inTree.delete(node)) tree.remove(node);
-            else {
-              inTree.add(node);
-              tree.add(node);
-            }
-          } else {
-            node.free[0] = op.cpu * 1000;
-            node.free[1] = op.memory * 1000;
-            if (inTree.has(node)) tree.update(node);
-          }
-          expect(tree.check(inTree)).toBeUndefined();
-        }
+        const structure = { add: (node: FakeNode) => tree.add(node), remove: (node: FakeNode) => tree.remove(node), changed: (node: FakeNode) => tree.update(node) };
+        replay(ops, nodes, inTree, structure, () => expect(tree.check(inTree)).toBeUndefined());
         for (const q of queries) {
           const dense = request(q.cpu, q.memory);
           const expected = [...inTree].sort((a, b) => a.order - b.order).find((node) => fits(node, dense));
