@@ -702,13 +702,15 @@ export class AllocationManager {
     job.status = 'queued';
     job.queuedSince = this.clock();
     this.queued++;
-    // a new job may be small enough to backfill where the head did not fit: look again
-    queue.blocked = false;
     if (front) {
       queue.pushFront(job);
       return 0;
     }
-    return queue.push(job);
+    const position = queue.push(job);
+    // a new job in the backfill window may be small enough to fit where the others did not: look
+    // again (a job behind the window is not tried before room frees or the front moves anyway)
+    if (position < this.backfillWindow) queue.touch();
+    return position;
   }
 
   private start(job: JobRecord, allocation: Allocation): void {

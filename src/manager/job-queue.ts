@@ -19,8 +19,13 @@ function isLive(entry: Entry, queue: JobQueue): boolean {
 export class JobQueue {
   /** Live (still queued) jobs. */
   length = 0;
-  /** Set when nothing in the backfill window fits; cleared when room frees or the head changes. */
+  /** Set when nothing in the backfill window fits; cleared when room frees or the front changes (`touch`). */
   blocked = false;
+  /**
+   * Bumped whenever the jobs at the front may have changed (`touch`), so that a pass that looked
+   * through the backfill window can tell it would see the same jobs again (PreemptionCycle).
+   */
+  version = 0;
   private readonly deadlines: JobRecord[] = [];
   private fifo: Entry[] = [];
   private start = 0;
@@ -40,7 +45,7 @@ export class JobQueue {
     }
     const at = this.insertionPoint(job);
     this.deadlines.splice(at, 0, job);
-    this.blocked = false; // it may be the new head
+    this.touch(); // it may be the new head
     return this.deadlines.slice(0, at).filter((j) => j.queue === this).length;
   }
 
@@ -51,7 +56,7 @@ export class JobQueue {
       return;
     }
     this.enter(job);
-    this.blocked = false;
+    this.touch();
     const entry = { job, ticket: job.ticket };
     if (this.start > 0) this.fifo[--this.start] = entry;
     else this.fifo.unshift(entry);
@@ -62,6 +67,8 @@ export class JobQueue {
     if (job.queue !== this) return;
     job.queue = undefined;
     this.length--;
+    // the next job beyond the backfill window moves into it: it may fit where the others did not
+    this.touch();
     if (job.deadline !== undefined) this.deadlines.splice(this.deadlines.indexOf(job), 1);
     this.trim();
   }
@@ -83,7 +90,18 @@ export class JobQueue {
   }
 
   head(): JobRecord | undefined {
-    return this.window(1).next().value ?? undefined;
+    if (this.deadlines.length > 0) return this.deadlines[0];
+    for (let i = this.start; i < this.fifo.length; i++) {
+      const entry = this.fifo[i] as Entry;
+      if (isLive(entry, this)) return entry.job;
+    }
+    return undefined;
+  }
+
+  /** The jobs at the front changed, or may have: the queue is worth trying again. */
+  touch(): void {
+    this.version++;
+    this.blocked = false;
   }
 
   private enter(job: JobRecord): void {

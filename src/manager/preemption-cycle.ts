@@ -2,6 +2,7 @@ import type { FairnessPolicy } from '../fairness/index.js';
 import type { Allocation, ResourcePool } from '../pool/index.js';
 import type { PoolInternals } from '../pool/internals.js';
 import type { DeferredEvents } from './deferred-events.js';
+import type { JobQueue } from './job-queue.js';
 import { type JobRecord, jobView } from './job-record.js';
 import { RunningByNode, planPreemption } from './preemption.js';
 import type { QueueBands } from './queue-bands.js';
@@ -55,6 +56,11 @@ export class PreemptionCycle {
   private readonly waves = new Map<JobRecord, readonly JobRecord[]>();
   /** Preemptors whose demand is promised against their tenant's quota (see TenantLedger.promise). */
   private readonly promised = new Set<JobRecord>();
+  /**
+   * Queues whose whole backfill window was skipped, with the change count and queue version at the
+   * time: until either moves, a pass would skip every job again (it costs a walk of the window).
+   */
+  private readonly lookedThrough = new WeakMap<JobQueue, { readonly changes: number; readonly version: number }>();
 
   /** `backoffMs` undefined: preemption is off (jobs may still be released as preempted). */
   constructor(
@@ -106,9 +112,16 @@ export class PreemptionCycle {
     // cycle would find none either, and a queue stops at its first fruitless search
     const failed = new Set<string>();
     for (const queue of host.bands.queuesByBand()) {
+      // looked through since the last change, and the same jobs in front: every one would be skipped
+      const looked = this.lookedThrough.get(queue);
+      if (looked !== undefined && looked.changes === changes && looked.version === queue.version) continue;
+      let settled = true;
+      let walked = true;
       for (const job of queue.window(host.backfillWindow)) {
-        if (job.nominatedNode !== undefined || host.reservations.has(job) || job.replicas !== 1) continue;
-        if (job.preemptionCheckedAt === changes || host.holdBack(job) !== undefined) continue;
+        // skipped until something changes (or for good)
+        if (job.preemptionCheckedAt === changes || job.replicas !== 1) continue;
+        settled = false;
+        if (job.nominatedNode !== undefined || host.reservations.has(job) || host.holdBack(job) !== undefined) continue;
         const kind = `${job.klass.name}\u0000${job.tenant}\u0000${job.shape}`;
         if (failed.has(kind)) continue;
         job.preemptionCheckedAt = changes;
@@ -117,8 +130,10 @@ export class PreemptionCycle {
           continue;
         }
         failed.add(kind);
+        walked = false;
         break;
       }
+      if (walked && settled) this.lookedThrough.set(queue, { changes, version: queue.version });
     }
     return preempted;
   }

@@ -120,6 +120,22 @@ describe('queue order', () => {
     expect(manager.submit({ id: 'small', resources: { cpu: 1 } }).status).toBe('allocated');
     expect(manager.queues()).toEqual([{ tenant: 'default', priority: 'default', length: 1, head: 'big' }]);
   });
+
+  it('backfill window: a job behind it waits; cancelling one in front brings it in, and it starts if it fits', () => {
+    // cpu 4, 3 taken: 1 free. Window of 2: big1 and big2 (2 cpu each) are tried and miss; small
+    // (1 cpu) is third in line, behind the window, so it is not tried
+    const manager = new AllocationManager({ capacity: { cpu: 4 }, backfillWindow: 2, now: () => 0 });
+    manager.submit({ resources: { cpu: 3 } });
+    expect(manager.submit({ id: 'big1', resources: { cpu: 2 } })).toMatchObject({ status: 'queued', reason: 'insufficient-resources', position: 0 });
+    expect(manager.submit({ id: 'big2', resources: { cpu: 2 } })).toMatchObject({ status: 'queued', reason: 'insufficient-resources', position: 1 });
+    expect(manager.submit({ id: 'small', resources: { cpu: 1 } })).toMatchObject({ status: 'queued', reason: 'fairness', position: 2 });
+    // no room freed, but the window moved: window = big2, small → small fits the 1 free cpu
+    manager.cancel('big1');
+    expect(manager.job('small')?.status).toBe('running');
+    expect(manager.queues()).toEqual([{ tenant: 'default', priority: 'default', length: 1, head: 'big2' }]);
+    // 4 − 3 − 1 = 0 free
+    expect(manager.capacity().available).toEqual({ cpu: 0 });
+  });
 });
 
 describe('release, cancel, TTL', () => {
