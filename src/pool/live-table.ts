@@ -2,171 +2,186 @@ import type { LiveAllocation } from './internals.js';
 import type { NodeState } from './node-state.js';
 import type { Allocation } from './types.js';
 
-/**
- * What the pool keeps for one live allocation. Its scaled amounts live in the table's slab, at the
- * record's slot, rather than in an array of its own (see LiveTable).
- */
-export class LiveRecord implements LiveAllocation {
-  /** Neighbours in creation order (the table iterates oldest first, as a Map would). */
-  prev: LiveRecord | undefined = undefined;
-  next: LiveRecord | undefined = undefined;
-
-  constructor(
-    readonly allocation: Allocation,
-    /** One node per replica (`node.alone` for one replica: shared). */
-    readonly nodes: readonly NodeState[],
-    /** Dense dimensions of one replica's non-zero amounts, increasing (shared per request shape). */
-    readonly dims: readonly number[],
-    /** Slot in the table: ≥ 0 when the id is generated (and ends with it), ~slot for a caller-chosen id. */
-    readonly handle: number,
-    private readonly table: LiveTable,
-  ) {}
-
-  get slot(): number {
-    return this.handle >= 0 ? this.handle : ~this.handle;
-  }
-
-  /** Scaled amount of dims[i] for one replica. */
-  amount(i: number): number {
-    return this.table.amountAt(this.slot, i);
-  }
-
-  get amounts(): readonly number[] {
-    return this.dims.map((_, i) => this.amount(i));
-  }
-}
+const NONE = -1;
 
 /**
- * The live allocations by id. A Map keyed by id hashed every new id, and its table was rebuilt
+ * The live allocations, by slot. A Map keyed by id hashed every new id, and its table was rebuilt
  * (and left as megabytes of garbage) every few tens of thousands of allocations at scale; instead
- * every record has a slot, and ids the pool generates end with it (`…_<slot in base 36>`), so
+ * every allocation has a slot, and ids the pool generates end with it (`…_<slot in base 36>`), so
  * finding one is parsing a few characters and comparing the id. Caller-chosen ids also go to a
- * Map. One replica's scaled amounts are kept in a slab of doubles, `stride` per slot (the most
- * dimensions a request has asked for so far), instead of an array per allocation. Iteration is
- * in creation order, oldest first (a list through the records), as it was with a Map.
+ * Map.
+ *
+ * Nothing is kept per allocation but what the slot's columns hold — its `Allocation`, its nodes
+ * (one per replica; `node.alone` for one replica, shared), its dimensions (shared per request
+ * shape), one replica's scaled amounts in a slab of doubles (`stride` per slot: the most
+ * dimensions a request has asked for so far), and its neighbours in creation order in an
+ * Int32Array — about 56 bytes with three dimensions, where an object per allocation took 88.
+ * Iteration is in creation order, oldest first, as it was with a Map.
  */
 export class LiveTable implements ReadonlyMap<string, LiveAllocation> {
-  private readonly slots: (LiveRecord | undefined)[] = [];
+  private readonly allocations: (Allocation | undefined)[] = [];
+  private readonly nodes: (readonly NodeState[] | undefined)[] = [];
+  private readonly dims: (readonly number[] | undefined)[] = [];
   private readonly freeSlots: number[] = [];
-  private readonly chosen = new Map<string, LiveRecord>();
+  private readonly chosen = new Map<string, number>();
   private slab = new Float64Array(0);
   private stride = 1;
-  private first: LiveRecord | undefined;
-  private last: LiveRecord | undefined;
+  /** Creation order: slot s's predecessor at 2s, successor at 2s + 1 (NONE: none). */
+  private links = new Int32Array(0);
+  private first = NONE;
+  private last = NONE;
   private count = 0;
 
   get size(): number {
     return this.count;
   }
 
-  /** The slot the next record gets (`add` takes it; nothing is taken until then). */
+  /** The slot the next allocation gets (`add` takes it; nothing is taken until then). */
   nextSlot(): number {
     const free = this.freeSlots.length;
-    return free > 0 ? (this.freeSlots[free - 1] as number) : this.slots.length;
+    return free > 0 ? (this.freeSlots[free - 1] as number) : this.allocations.length;
   }
 
-  get(id: string): LiveRecord | undefined {
-    if (typeof id !== 'string') return undefined;
+  /** The slot of the live allocation with this id, or −1. */
+  find(id: string): number {
+    if (typeof id !== 'string') return NONE;
     const slot = slotOf(id);
-    if (slot >= 0 && slot < this.slots.length) {
-      const record = this.slots[slot];
-      if (record !== undefined && record.allocation.id === id) return record;
-    }
-    return this.chosen.size === 0 ? undefined : this.chosen.get(id);
+    if (slot >= 0 && slot < this.allocations.length && this.allocations[slot]?.id === id) return slot;
+    return this.chosen.size === 0 ? NONE : (this.chosen.get(id) ?? NONE);
   }
 
   has(id: string): boolean {
-    return this.get(id) !== undefined;
+    return this.find(id) !== NONE;
   }
 
-  /** Scaled amount i (parallel to the record's dims) of the record at `slot`. */
+  /** A view of one live allocation (built on each call: for the testing kit and batch planning). */
+  get(id: string): LiveAllocation | undefined {
+    const slot = this.find(id);
+    return slot === NONE ? undefined : this.view(slot);
+  }
+
+  allocationAt(slot: number): Allocation {
+    return this.allocations[slot] as Allocation;
+  }
+
+  /** One node per replica. */
+  nodesAt(slot: number): readonly NodeState[] {
+    return this.nodes[slot] as readonly NodeState[];
+  }
+
+  /** Dense dimensions of one replica's non-zero amounts, increasing. */
+  dimsAt(slot: number): readonly number[] {
+    return this.dims[slot] as readonly number[];
+  }
+
+  /** Scaled amount of dimsAt(slot)[i] for one replica. */
   amountAt(slot: number, i: number): number {
     return this.slab[slot * this.stride + i] as number;
   }
 
-  /** Registers `record` (at `nextSlot()`), with one replica's dense scaled amounts. */
-  add(record: LiveRecord, denseAmounts: readonly number[]): void {
-    const slot = record.slot;
-    if (slot !== this.nextSlot()) throw new Error('fairpack internal error: a live record was added under a slot other than nextSlot()');
-    if (slot === this.slots.length) this.slots.push(record);
-    else {
+  /**
+   * Registers an allocation at `nextSlot()`: its nodes, the dense dimensions of one replica's
+   * non-zero amounts (increasing) and that replica's dense scaled amounts. `chosen`: its id is the
+   * caller's (found through a Map), not one that ends with the slot.
+   */
+  add(allocation: Allocation, nodes: readonly NodeState[], dims: readonly number[], denseAmounts: readonly number[], chosen: boolean): void {
+    const slot = this.nextSlot();
+    if (slot === this.allocations.length) {
+      this.allocations.push(allocation);
+      this.nodes.push(nodes);
+      this.dims.push(dims);
+    } else {
       this.freeSlots.pop();
-      this.slots[slot] = record;
+      this.allocations[slot] = allocation;
+      this.nodes[slot] = nodes;
+      this.dims[slot] = dims;
     }
-    const { dims } = record;
     if (dims.length > this.stride) this.widen(dims.length);
-    if ((slot + 1) * this.stride > this.slab.length) this.grow((slot + 1) * this.stride);
+    if ((slot + 1) * this.stride > this.slab.length) this.slab = grown(this.slab, (slot + 1) * this.stride);
+    if (2 * slot + 2 > this.links.length) this.links = grown(this.links, 2 * slot + 2);
     const base = slot * this.stride;
     for (let i = 0; i < dims.length; i++) this.slab[base + i] = denseAmounts[dims[i] as number] as number;
-    if (record.handle < 0) this.chosen.set(record.allocation.id, record);
-    record.prev = this.last;
-    if (this.last === undefined) this.first = record;
-    else this.last.next = record;
-    this.last = record;
+    if (chosen) this.chosen.set(allocation.id, slot);
+    const links = this.links;
+    links[2 * slot] = this.last;
+    links[2 * slot + 1] = NONE;
+    if (this.last === NONE) this.first = slot;
+    else links[2 * this.last + 1] = slot;
+    this.last = slot;
     this.count++;
   }
 
-  delete(record: LiveRecord): void {
-    const slot = record.slot;
-    this.slots[slot] = undefined;
+  delete(slot: number): void {
+    const id = (this.allocations[slot] as Allocation).id;
+    if (this.chosen.size > 0 && this.chosen.get(id) === slot) this.chosen.delete(id);
+    this.allocations[slot] = undefined;
+    this.nodes[slot] = undefined;
+    this.dims[slot] = undefined;
     this.freeSlots.push(slot);
-    if (record.handle < 0) this.chosen.delete(record.allocation.id);
-    if (record.prev === undefined) this.first = record.next;
-    else record.prev.next = record.next;
-    if (record.next === undefined) this.last = record.prev;
-    else record.next.prev = record.prev;
-    record.prev = undefined;
-    record.next = undefined;
+    const links = this.links;
+    const prev = links[2 * slot] as number;
+    const next = links[2 * slot + 1] as number;
+    if (prev === NONE) this.first = next;
+    else links[2 * prev + 1] = next;
+    if (next === NONE) this.last = prev;
+    else links[2 * next] = prev;
     this.count--;
   }
 
-  private grow(length: number): void {
-    const slab = new Float64Array(Math.max(length, 2 * this.slab.length, 64));
-    slab.set(this.slab);
-    this.slab = slab;
-  }
-
-  /** A request with more dimensions than any before: re-lay the slab out with a wider stride. */
-  private widen(stride: number): void {
-    const slab = new Float64Array(Math.max(this.slots.length, 16) * stride);
-    for (let slot = 0; slot < this.slots.length; slot++) {
-      for (let i = 0; i < this.stride; i++) slab[slot * stride + i] = this.slab[slot * this.stride + i] as number;
-    }
-    this.slab = slab;
-    this.stride = stride;
-  }
-
-  forEach(callback: (value: LiveAllocation, key: string, map: ReadonlyMap<string, LiveAllocation>) => void, thisArg?: unknown): void {
-    for (const record of this.records()) callback.call(thisArg, record, record.allocation.id, this);
-  }
-
-  /** Oldest first. A record deleted during the walk must be the current one (as `removeNode` does). */
-  *records(): Generator<LiveRecord, undefined, unknown> {
-    for (let record = this.first; record !== undefined; ) {
-      const next = record.next;
-      yield record;
-      record = next;
+  /** Live slots, oldest first. A slot deleted during the walk must be the current one (as `removeNode` does). */
+  *slots(): Generator<number, undefined, unknown> {
+    for (let slot = this.first; slot !== NONE; ) {
+      const next = this.links[2 * slot + 1] as number;
+      yield slot;
+      slot = next;
     }
     return undefined;
   }
 
+  forEach(callback: (value: LiveAllocation, key: string, map: ReadonlyMap<string, LiveAllocation>) => void, thisArg?: unknown): void {
+    for (const slot of this.slots()) callback.call(thisArg, this.view(slot), this.allocationAt(slot).id, this);
+  }
+
   *entries(): Generator<[string, LiveAllocation], undefined, unknown> {
-    for (const record of this.records()) yield [record.allocation.id, record];
+    for (const slot of this.slots()) yield [this.allocationAt(slot).id, this.view(slot)];
     return undefined;
   }
 
   *keys(): Generator<string, undefined, unknown> {
-    for (const record of this.records()) yield record.allocation.id;
+    for (const slot of this.slots()) yield this.allocationAt(slot).id;
     return undefined;
   }
 
-  values(): Generator<LiveAllocation, undefined, unknown> {
-    return this.records();
+  *values(): Generator<LiveAllocation, undefined, unknown> {
+    for (const slot of this.slots()) yield this.view(slot);
+    return undefined;
   }
 
   [Symbol.iterator](): Generator<[string, LiveAllocation], undefined, unknown> {
     return this.entries();
   }
+
+  private view(slot: number): LiveAllocation {
+    const dims = this.dimsAt(slot);
+    return { allocation: this.allocationAt(slot), nodes: this.nodesAt(slot), dims, amounts: dims.map((_, i) => this.amountAt(slot, i)) };
+  }
+
+  /** A request with more dimensions than any before: re-lay the slab out with a wider stride. */
+  private widen(stride: number): void {
+    const slab = new Float64Array(Math.max(this.allocations.length, 16) * stride);
+    for (let slot = 0; slot < this.allocations.length; slot++) {
+      for (let i = 0; i < this.stride; i++) slab[slot * stride + i] = this.slab[slot * this.stride + i] as number;
+    }
+    this.slab = slab;
+    this.stride = stride;
+  }
+}
+
+/** A copy of `array` with room for at least `length` elements (doubling, at least 64). */
+function grown<T extends Float64Array | Int32Array>(array: T, length: number): T {
+  const copy = new (array.constructor as new (length: number) => T)(Math.max(length, 2 * array.length, 64));
+  copy.set(array);
+  return copy;
 }
 
 /**

@@ -15,7 +15,7 @@ import { CapacityGroups } from './capacity-groups.js';
 import { DimensionSpace } from './dimension-space.js';
 import { isAvoided, isEligible, isEligibleWhenReady } from './eligibility.js';
 import { POOL_INTERNALS, type PoolInternals } from './internals.js';
-import { LiveRecord, LiveTable } from './live-table.js';
+import { LiveTable } from './live-table.js';
 import { NodeState, type ParsedNode, denseVector, parseNodeId, parseNodeSpec, parseStatus } from './node-state.js';
 import { type ParsedRequest, parseRequest } from './request.js';
 import { planBatch } from './batch/plan-batch.js';
@@ -140,10 +140,10 @@ export class ResourcePool {
       );
     }
     const evicted: Allocation[] = [];
-    for (const record of this.live.records()) {
-      if (!record.nodes.includes(node)) continue;
-      this.releaseRecord(record, `it was evicted when node "${id}" was removed`);
-      evicted.push(record.allocation);
+    for (const slot of this.live.slots()) {
+      if (!this.live.nodesAt(slot).includes(node)) continue;
+      evicted.push(this.live.allocationAt(slot));
+      this.releaseSlot(slot, `it was evicted when node "${id}" was removed`);
     }
     const view = node.view(this.space);
     if (node.status === 'ready') this.index?.remove(node);
@@ -280,25 +280,27 @@ export class ResourcePool {
   }
 
   release(id: string): ReleaseResult {
-    const record = this.live.get(id);
-    if (record === undefined) {
+    const slot = this.live.find(id);
+    if (slot < 0) {
       const how = typeof id === 'string' ? this.released.get(id) : undefined;
       if (how !== undefined) {
         throw new FairpackError('ALREADY_RELEASED', `Expected a live allocation, got "${id}", which was already released: ${how}. Nothing was freed twice.`, { id });
       }
       throw new FairpackError('UNKNOWN_ALLOCATION', `Expected the id of a live allocation, got ${describeValue(id)}. Use the \`allocation.id\` that allocate() returned.`, { id });
     }
-    this.releaseRecord(record, 'by release()');
-    return Object.freeze({ allocation: record.allocation, freed: record.allocation.resources });
+    const allocation = this.live.allocationAt(slot);
+    this.releaseSlot(slot, 'by release()');
+    return Object.freeze({ allocation, freed: allocation.resources });
   }
 
   allocation(id: string): Allocation | undefined {
-    return this.live.get(id)?.allocation;
+    const slot = this.live.find(id);
+    return slot < 0 ? undefined : this.live.allocationAt(slot);
   }
 
   allocations(): Allocation[] {
     const out: Allocation[] = [];
-    for (const record of this.live.records()) out.push(record.allocation);
+    for (const slot of this.live.slots()) out.push(this.live.allocationAt(slot));
     return out;
   }
 
@@ -352,28 +354,26 @@ export class ResourcePool {
 
   /** Registers a placed request; `nodes` (one per replica) is kept as given. */
   private record(request: ParsedRequest, nodes: readonly NodeState[], createdAt: number, expiresAt: number | undefined): Allocation {
-    const slot = this.live.nextSlot();
     let id = request.id;
-    let handle = slot;
-    if (id === undefined) {
-      id = this.ids.next(slot, this.live);
-    } else {
-      this.ids.noteChosen(id);
-      handle = ~slot;
-    }
+    const chosen = id !== undefined;
+    if (id === undefined) id = this.ids.next(this.live.nextSlot(), this.live);
+    else this.ids.noteChosen(id);
     const allocation = makeAllocation(id, request, nodes, createdAt, expiresAt, this.space);
     if (nodes.length === 1) (nodes[0] as NodeState).allocationCount++;
     else for (const node of new Set(nodes)) node.allocationCount++;
     // `nonZero` is shared by every request of the same shape (frozen); the amounts go to the table's slab
-    this.live.add(new LiveRecord(allocation, nodes, request.dense.nonZero, handle, this.live), request.dense.amounts);
+    this.live.add(allocation, nodes, request.dense.nonZero, request.dense.amounts, chosen);
     return allocation;
   }
 
-  private releaseRecord(record: LiveRecord, how: string): void {
-    const { nodes, dims } = record;
+  private releaseSlot(slot: number, how: string): void {
+    const live = this.live;
+    const nodes = live.nodesAt(slot);
+    const dims = live.dimsAt(slot);
+    const id = live.allocationAt(slot).id;
     for (let i = 0; i < dims.length; i++) {
       const d = dims[i] as number;
-      const amount = record.amount(i);
+      const amount = live.amountAt(slot, i);
       for (let n = 0; n < nodes.length; n++) {
         const free = (nodes[n] as NodeState).free;
         free[d] = (free[d] as number) + amount;
@@ -385,8 +385,8 @@ export class ResourcePool {
     }
     if (nodes.length === 1) (nodes[0] as NodeState).allocationCount--;
     else for (const node of new Set(nodes)) node.allocationCount--;
-    this.live.delete(record);
-    this.released.add(record.allocation.id, how);
+    live.delete(slot);
+    this.released.add(id, how);
   }
 
   /** One replica's node, or undefined. First-tier nodes (no untolerated PreferNoSchedule) first. */

@@ -1,8 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Allocation, ResourcePool } from 'fairpack';
 import { checkInvariants, checkReleaseAllRestoresCapacity } from 'fairpack/testing';
 import { AllocationIds } from '../../src/pool/allocation-ids.js';
-import { refused } from '../support.js';
+import { propertyRuns, refused } from '../support.js';
 
 // The pool's books for live allocations: generated ids that carry their slot (LiveTable),
 // caller-chosen ids beside them, creation order, and released ids remembered in a ring.
@@ -135,5 +136,35 @@ describe('results', () => {
     checkInvariants(pool);
     expect(pool.release(gang.id).freed).toEqual({ cpu: 2.8 });
     expect(pool.capacity().available).toEqual({ cpu: 3 });
+  });
+});
+
+describe('the live table', () => {
+  it('lists live allocations oldest first and finds each by id, whatever the order of releases and reused slots', () => {
+    // a reference list in creation order beside the pool; generated and caller-chosen ids mixed
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant('allocate' as const), chosen: fc.boolean(), cpu: fc.integer({ min: 1, max: 3 }) }),
+      fc.record({ kind: fc.constant('release' as const), pick: fc.nat() }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 80 }), (steps) => {
+        const pool = new ResourcePool({ capacity: { cpu: 1000 } });
+        const reference: string[] = [];
+        let n = 0;
+        for (const s of steps) {
+          if (s.kind === 'allocate') {
+            reference.push(place(pool, { ...(s.chosen ? { id: `job_${n++}` } : {}), resources: { cpu: s.cpu } }).id);
+          } else if (reference.length > 0) {
+            const [id] = reference.splice(s.pick % reference.length, 1);
+            pool.release(id as string);
+          }
+          expect(pool.allocations().map((a) => a.id)).toEqual(reference);
+        }
+        for (const id of reference) expect(pool.allocation(id)?.id).toBe(id);
+        checkInvariants(pool);
+        checkReleaseAllRestoresCapacity(pool);
+      }),
+      { numRuns: propertyRuns(100) },
+    );
   });
 });
