@@ -1,3 +1,5 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+
 /** What a subcommand may touch: its streams and environment, passed in so tests can drive it. */
 export interface CliIo {
   readonly stdin: NodeJS.ReadableStream;
@@ -15,4 +17,16 @@ export interface CliCommand {
 /** A usage error: printed with the command's help hint, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+type FlagsConfig = NonNullable<ParseArgsConfig['options']>;
+export type ParsedFlags<F extends FlagsConfig> = ReturnType<typeof parseArgs<{ args: string[]; options: F; strict: true; allowPositionals: false }>>['values'];
+
+/** A command's flags by `util.parseArgs` (no positionals), its errors turned into usage errors. */
+export function parseFlags<const F extends FlagsConfig>(args: readonly string[], flags: F): ParsedFlags<F> {
+  try {
+    return parseArgs({ args: [...args], options: flags, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
 }

@@ -1,3 +1,4 @@
+import { grow } from '../typed-arrays.js';
 import type { LiveAllocation } from './internals.js';
 import type { NodeState } from './node-state.js';
 import type { Allocation } from './types.js';
@@ -97,8 +98,8 @@ export class LiveTable implements ReadonlyMap<string, LiveAllocation> {
       this.dims[slot] = dims;
     }
     if (dims.length > this.stride) this.widen(dims.length);
-    if ((slot + 1) * this.stride > this.slab.length) this.slab = grown(this.slab, (slot + 1) * this.stride);
-    if (2 * slot + 2 > this.links.length) this.links = grown(this.links, 2 * slot + 2);
+    if ((slot + 1) * this.stride > this.slab.length) this.slab = grow(this.slab, Math.max((slot + 1) * this.stride, 2 * this.slab.length, 64));
+    if (2 * slot + 2 > this.links.length) this.links = grow(this.links, Math.max(2 * slot + 2, 2 * this.links.length, 64));
     const base = slot * this.stride;
     for (let i = 0; i < dims.length; i++) this.slab[base + i] = denseAmounts[dims[i] as number] as number;
     if (chosen) this.chosen.set(allocation.id, slot);
@@ -175,13 +176,6 @@ export class LiveTable implements ReadonlyMap<string, LiveAllocation> {
     this.slab = slab;
     this.stride = stride;
   }
-}
-
-/** A copy of `array` with room for at least `length` elements (doubling, at least 64). */
-function grown<T extends Float64Array | Int32Array>(array: T, length: number): T {
-  const copy = new (array.constructor as new (length: number) => T)(Math.max(length, 2 * array.length, 64));
-  copy.set(array);
-  return copy;
 }
 
 /**

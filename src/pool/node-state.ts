@@ -1,3 +1,4 @@
+import { grow } from '../typed-arrays.js';
 import { FairpackError, describeValue } from '../errors.js';
 import type { IndexedNode, NodeStatus, NodeView, Taint } from '../placement/index.js';
 import { type Resources, copyStringRecord, fromScaled, isPlainRecord, parseResources } from '../resources/index.js';
@@ -35,12 +36,8 @@ export class NodeState implements IndexedNode {
 
   /** Grows the dense arrays after a new dimension was registered (the node has none of it). */
   widen(size: number): void {
-    const capacity = new Float64Array(size);
-    capacity.set(this.capacity);
-    const free = new Float64Array(size);
-    free.set(this.free);
-    this.capacity = capacity;
-    this.free = free;
+    this.capacity = grow(this.capacity, size);
+    this.free = grow(this.free, size);
   }
 
   view(space: DimensionSpace): NodeView {

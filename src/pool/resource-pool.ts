@@ -361,7 +361,7 @@ export class ResourcePool {
     const allocation = makeAllocation(id, request, nodes, createdAt, expiresAt, this.space);
     if (nodes.length === 1) (nodes[0] as NodeState).allocationCount++;
     else for (const node of new Set(nodes)) node.allocationCount++;
-    // `nonZero` is shared by every request of the same shape (frozen); the amounts go to the table's slab
+    // `nonZero` is shared by every request of the same shape (never written); the amounts go to the table's slab
     this.live.add(allocation, nodes, request.dense.nonZero, request.dense.amounts, chosen);
     return allocation;
   }

@@ -1,7 +1,3 @@
-import { type ParseArgsConfig, parseArgs } from 'node:util';
-
-type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
-export type ParsedFlags<F extends ParseArgsOptionsConfig> = ReturnType<typeof parseArgs<{ args: string[]; options: F; strict: true; allowPositionals: false }>>['values'];
 import { AllocationManager, type AllocationManagerOptions, fairnessPolicyNames, isFairpackError, placementStrategyNames, type Resources } from '../../index.js';
 import { loadNodesFile, parseCapacityFlag } from '../cluster.js';
 import { UsageError } from '../io.js';
@@ -26,15 +22,6 @@ export const CLUSTER_HELP = [
   `  --fairness <name>    ${fairnessPolicyNames.join(' | ')} (default drf)`,
   '  -h, --help           this help',
 ].join('\n');
-
-/** `util.parseArgs` with its errors turned into usage errors (exit code 2). */
-export function parseFlags<const F extends ParseArgsOptionsConfig>(args: readonly string[], flags: F): ParsedFlags<F> {
-  try {
-    return parseArgs({ args: [...args], options: flags, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-}
 
 /** Builds the manager the flags describe. Anything the manager refuses is a usage error. */
 export async function managerFromFlags(values: { readonly capacity?: string | undefined; readonly nodes?: string | undefined; readonly placement?: string | undefined; readonly fairness?: string | undefined }): Promise<AllocationManager> {

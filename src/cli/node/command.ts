@@ -1,6 +1,6 @@
 import { DEFAULT_MAX_LINE_LENGTH, ProtocolHandler } from '../../protocol/index.js';
-import type { CliCommand, CliIo } from '../io.js';
-import { CLUSTER_FLAGS, CLUSTER_HELP, formatResources, managerFromFlags, parseFlags } from './cluster-options.js';
+import { type CliCommand, type CliIo, parseFlags } from '../io.js';
+import { CLUSTER_FLAGS, CLUSTER_HELP, formatResources, managerFromFlags } from './cluster-options.js';
 import { pumpLines } from './line-pump.js';
 
 const HELP = `Usage: fairpack node [options]

@@ -1,5 +1,5 @@
-import { type CliCommand, type CliIo, UsageError } from '../io.js';
-import { CLUSTER_FLAGS, CLUSTER_HELP, formatResources, managerFromFlags, parseFlags } from '../node/cluster-options.js';
+import { type CliCommand, type CliIo, UsageError, parseFlags } from '../io.js';
+import { CLUSTER_FLAGS, CLUSTER_HELP, formatResources, managerFromFlags } from '../node/cluster-options.js';
 import { loadPromClient } from './metrics.js';
 import { startServer } from './server.js';
 

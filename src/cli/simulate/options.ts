@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import { type FairnessPolicyName, type PlacementStrategyName, fairnessPolicyNames, placementStrategyNames } from '../../index.js';
-import { UsageError } from '../io.js';
+import { UsageError, parseFlags } from '../io.js';
 
 /** The default scenario (README's first command): sized to finish in seconds on two cores. */
 export const DEFAULTS = Object.freeze({
@@ -80,34 +79,24 @@ seed: the same command prints the same numbers on every machine.
 `;
 
 export function parseSimulateArgs(args: readonly string[]): SimulateOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        trace: { type: 'string' },
-        nodes: { type: 'string' },
-        jobs: { type: 'string' },
-        seed: { type: 'string' },
-        load: { type: 'string' },
-        strategies: { type: 'string' },
-        policies: { type: 'string' },
-        preemption: { type: 'string' },
-        'node-failures': { type: 'string' },
-        'repair-time': { type: 'string' },
-        tenants: { type: 'string' },
-        samples: { type: 'string' },
-        json: { type: 'boolean' },
-        report: { type: 'string' },
-        'no-progress': { type: 'boolean' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const values = parseFlags(args, {
+    help: { type: 'boolean', short: 'h' },
+    trace: { type: 'string' },
+    nodes: { type: 'string' },
+    jobs: { type: 'string' },
+    seed: { type: 'string' },
+    load: { type: 'string' },
+    strategies: { type: 'string' },
+    policies: { type: 'string' },
+    preemption: { type: 'string' },
+    'node-failures': { type: 'string' },
+    'repair-time': { type: 'string' },
+    tenants: { type: 'string' },
+    samples: { type: 'string' },
+    json: { type: 'boolean' },
+    report: { type: 'string' },
+    'no-progress': { type: 'boolean' },
+  });
   if (values.trace !== undefined && values.jobs !== undefined) throw new UsageError('Expected --jobs only with the synthetic workload; a --trace replays all its rows.');
   if (values.trace !== undefined && values.load !== undefined) throw new UsageError('Expected --load only with the synthetic workload; a --trace brings its own arrival times.');
   const nodesIsCount = values.nodes !== undefined && /^\d+$/.test(values.nodes);

@@ -1,3 +1,4 @@
+import { grow } from '../../typed-arrays.js';
 import type { IndexedNode } from '../strategy.js';
 import type { GroupValues } from './group-values.js';
 
@@ -289,10 +290,8 @@ export class KeyedTreap {
   }
 
   private growStack(): Int32Array {
-    const stack = new Int32Array(this.stack.length * 2);
-    stack.set(this.stack);
-    this.stack = stack;
-    return stack;
+    this.stack = grow(this.stack, this.stack.length * 2);
+    return this.stack;
   }
 
   /** The row's numbers at `at` (AGG: the subtree maxima; AGG + L: the member's own) pass the tests. */
@@ -470,11 +469,4 @@ export class KeyedTreap {
     this.seed = x >>> 0;
     return x | 0;
   }
-}
-
-function grow<T extends Int32Array | Float64Array>(array: T, size: number, fill: number): T {
-  const next = new (array.constructor as new (n: number) => T)(size);
-  next.set(array);
-  if (fill !== 0) next.fill(fill, array.length);
-  return next;
 }

@@ -1,3 +1,4 @@
+import { grow } from '../../typed-arrays.js';
 import type { DenseRequest, IndexedNode } from '../strategy.js';
 import type { GroupValues } from './group-values.js';
 
@@ -67,7 +68,7 @@ export class PositionalTree {
     this.refresh(this.positionOf(node), false);
   }
 
-  positionOf(node: IndexedNode): number {
+  private positionOf(node: IndexedNode): number {
     const pos = node.slot < this.positionOfSlot.length ? (this.positionOfSlot[node.slot] as number) : -1;
     if (pos < 0) throw new Error(`fairpack internal error: node ${node.id} is not in the positional index`);
     return pos;
@@ -163,9 +164,7 @@ export class PositionalTree {
 
   private setPosition(slot: number, pos: number): void {
     if (slot >= this.positionOfSlot.length) {
-      const grown = new Int32Array(Math.max(16, slot + 1, this.positionOfSlot.length * 2)).fill(-1);
-      grown.set(this.positionOfSlot);
-      this.positionOfSlot = grown;
+      this.positionOfSlot = grow(this.positionOfSlot, Math.max(16, slot + 1, this.positionOfSlot.length * 2), -1);
     }
     this.positionOfSlot[slot] = pos;
   }
