@@ -61,6 +61,7 @@ export {
   type PriorityClassSpec,
   type PreemptionEvent,
   type QueueView,
+  type ReservationView,
   type QuotaExceedAction,
   type QuotaSettings,
   type QuotaShortfall,

@@ -9,6 +9,7 @@ import { type AbortSignalLike, type TimerHandle, host, unref } from '../platform
 import { createScale, isPlainRecord } from '../resources/index.js';
 import { withLazyFields } from '../lazy-fields.js';
 import { DeferredEvents, type EventName, type Listener } from './deferred-events.js';
+import { MANAGER_INTERNALS, type ManagerInternals } from './internals.js';
 import type { JobQueue } from './job-queue.js';
 import { type JobRecord, jobView } from './job-record.js';
 import { type ParsedJobRequest, parseJobRequest } from './job-request.js';
@@ -31,6 +32,7 @@ import type {
   ManagerReleaseResult,
   QueuedReason,
   QueueView,
+  ReservationView,
   QuotaSettings,
   QuotaShortfall,
   QuotaView,
@@ -79,7 +81,8 @@ export class AllocationManager {
   private decisions = 0;
   /** Counts changes that can open new preemption options (a start, a node, time, a quota). */
   private changes = 0;
-  private readonly reservations: Reservations;
+  /** Room held for waiting jobs (starvation reservations, preemption nominations). */
+  private readonly held: Reservations;
   private timer: TimerHandle | undefined;
   private closed = false;
 
@@ -116,14 +119,18 @@ export class AllocationManager {
     this.historyLimit = integerOption(options.history ?? 10_000, 'history', 0);
     this.maxQueued = options.maxQueued === undefined || options.maxQueued === Infinity ? Infinity : integerOption(options.maxQueued, 'maxQueued', 0);
     this.backfillWindow = integerOption(options.backfillWindow ?? 64, 'backfillWindow', 1);
-    this.reservations = reservationsOption(options.starvation, this.pool, this.books, () => this.bands.unblockAll());
+    this.held = reservationsOption(options.starvation, this.pool, this.books, () => {
+      // held room came back, or a preemptor's nomination lapsed: queues and searches look again
+      this.changes++;
+      this.bands.unblockAll();
+    });
     this.bands = new QueueBands(this.policy.ignoresPriority === true);
     this.preemption = new PreemptionCycle(
       {
         pool: this.pool,
         books: this.books,
         bands: this.bands,
-        reservations: this.reservations,
+        reservations: this.held,
         ledger: this.ledger,
         stats: this.stats,
         events: this.events,
@@ -185,9 +192,6 @@ export class AllocationManager {
         throw new FairpackError('INVALID_OPTION', `Expected \`outcome\` to be 'completed', 'failed' or 'preempted', got ${describeValue(outcome)}.`, { option: 'outcome' });
       }
       const job = typeof allocationId === 'string' ? this.byAllocation.get(allocationId) : undefined;
-      if (job === undefined && this.reservations.isHold(allocationId)) {
-        throw new FairpackError('UNKNOWN_ALLOCATION', `Expected the id of a job's allocation, got "${allocationId}", which holds room reserved for a starving job. It is released by the manager when that job starts.`, { id: allocationId });
-      }
       if (job === undefined) {
         this.pool.release(allocationId); // throws UNKNOWN_ALLOCATION or ALREADY_RELEASED with the pool's words
         throw new Error(`fairpack internal error: allocation ${allocationId} is live in the pool but has no job`);
@@ -267,6 +271,15 @@ export class AllocationManager {
     return this.bands.views();
   }
 
+  /**
+   * Room held on nodes for waiting jobs, for whom and why: a starving job's reservation, or the
+   * room a preemptor's victims free. It is each node's `reserved` (not `allocated`: no allocation
+   * explains it), held against jobs of the waiting job's band and lower only.
+   */
+  reservations(): ReservationView[] {
+    return this.held.views();
+  }
+
   setTenant(tenant: string, options: { readonly weight?: number }): void {
     this.operation(() => {
       requireTenant(tenant);
@@ -308,6 +321,18 @@ export class AllocationManager {
     });
   }
 
+  /** @internal for fairpack/testing's checkers. */
+  [MANAGER_INTERNALS](): ManagerInternals {
+    return {
+      books: this.books,
+      preempts: this.preemption.enabled && this.policy.ignoresPriority !== true,
+      now: () => this.clock(),
+      liveJobs: () => this.live.values(),
+      holdBack: (job) => this.holdBack(job),
+      heldRoom: () => this.held.list(),
+    };
+  }
+
   // ---- cluster -----------------------------------------------------------------------------------
 
   capacity(): PoolCapacity {
@@ -331,15 +356,10 @@ export class AllocationManager {
   /** Removes a node; with `force`, its jobs are re-queued at the head of their queues. */
   removeNode(id: string, options: RemoveNodeOptions = {}): NodeView {
     return this.operation(() => {
-      // holds for reservations are the manager's own: they never keep a node from being removed
-      if (options.force !== true) this.reservations.releaseNode(id);
+      // held room is not an allocation: it never keeps a node from being removed
       const { node, evicted } = this.pool.removeNode(id, options);
-      const displaced: JobRecord[] = [];
-      for (const allocation of evicted) {
-        const job = this.byAllocation.get(allocation.id);
-        if (job === undefined) this.reservations.forgetHold(allocation.id);
-        else displaced.push(job);
-      }
+      this.held.releaseNode(id);
+      const displaced = evicted.map((allocation) => this.byAllocation.get(allocation.id) as JobRecord);
       this.requeueAll(displaced, `node ${id} was removed`);
       this.refreshTotals();
       this.events.defer('node:removed', node);
@@ -442,7 +462,7 @@ export class AllocationManager {
       for (const d of node.group.dims) {
         const cap = node.capacity[d] as number;
         if (cap <= 0) continue;
-        share += (cap - (node.free[d] as number)) / cap;
+        share += (cap - (node.free[d] as number) - (node.reserved[d] as number)) / cap;
         dims++;
       }
       sum += dims === 0 ? 0 : share / dims;
@@ -454,28 +474,48 @@ export class AllocationManager {
   // ---- the scheduling cycle ------------------------------------------------------------------------
 
   /**
-   * Serves bands from the highest priority down. In a band, the policy picks among the tenants
-   * whose queues are not blocked; the picked queue's backfill window is tried in order; a placement
-   * asks the policy again, a miss blocks the queue until room frees. Blocked queues are skipped, so
-   * a decision costs O(tenants + window), not O(queued jobs).
+   * Serves bands from the highest priority down. Every pass first gives all held room back, then
+   * per band: its reservations (placed where their node now has room, or holding what is free),
+   * then its queues — the policy picks among the tenants whose queues are not blocked; the picked
+   * queue's backfill window is tried in order; a placement asks the policy again, a miss blocks
+   * the queue until room frees — then its preemptions. So room held for a lower band, and the
+   * victims a lower band could evict, are a higher band's first. Blocked queues are skipped, so a
+   * decision costs O(tenants + window), not O(queued jobs).
    */
   private schedule(): void {
     this.preemption.endGracePeriods();
-    // each round that preempts marks at least one running job preempted: rounds are finite
+    // each pass that goes round again either marked a running job preempted or reserved a node
+    // for a starving head that had none: passes are finite
     for (;;) {
-      this.serveReservations();
-      this.serveBands();
-      if (this.reservations.consider(this.bands.heads(), this.clock(), this.canStart)) this.serveReservations();
+      this.held.releaseAll();
+      let preempted = false;
+      for (const band of this.bandsToServe()) {
+        this.serveReservations(band);
+        this.serveBand(band);
+        if (this.preemption.preempt(band)) {
+          preempted = true;
+          // the new nominees hold their room before any lower band is served
+          this.serveReservations(band);
+        }
+      }
+      const reserved = this.held.consider(this.bands.heads(), this.clock(), this.canStart);
       this.preemption.settleWaves();
-      if (!this.preemption.preempt()) return;
+      if (!preempted && !reserved) return;
       this.preemption.endGracePeriods();
     }
   }
 
-  /** Reserved and nominated jobs take the room that freed on their node before anyone else may. */
-  private serveReservations(): void {
-    for (const job of this.reservations.jobs()) this.refreshParse(job);
-    this.reservations.serve(this.stamp, this.begin, this.canStart);
+  /** Bands with queues or reservations, highest first. */
+  private bandsToServe(): number[] {
+    const order = this.bands.bandOrder();
+    if (this.held.size === 0) return order as number[];
+    return [...new Set([...order, ...this.held.bands()])].sort((a, b) => b - a);
+  }
+
+  /** A band's reserved and nominated jobs take the room free on their node before anyone else of the band may. */
+  private serveReservations(band: number): void {
+    for (const job of this.held.jobs()) this.refreshParse(job);
+    this.held.serveBand(band, this.stamp, this.begin, this.canStart, (job) => this.preemption.waveOver(job));
   }
 
   /** When a job starting now was created and when it expires. */
@@ -501,21 +541,20 @@ export class AllocationManager {
     return this.ledger.checkQuota(job.tenant, job.priority, job.demand, this.preemption.isPromised(job) ? job.demand : undefined);
   }
 
-  private serveBands(): void {
-    for (const open of this.bands.openBands()) {
-      while (open.length > 0) {
-        const candidates = open.map((queue) => this.candidate(queue));
-        const picked = this.policy.pick(candidates);
-        const at = candidates.indexOf(picked);
-        if (at < 0) throw new FairpackError('POLICY_CONTRACT_VIOLATION', `Fairness policy "${this.policy.name}" broke its contract: pick() returned something that is not one of the candidates. Fix the policy (see docs/custom-policy.md).`, { policy: this.policy.name });
-        const queue = open[at] as JobQueue;
-        if (this.tryQueue(queue)) {
-          this.policy.placed?.(queue.tenant);
-          if (queue.length === 0) open.splice(at, 1);
-        } else {
-          queue.blocked = true;
-          open.splice(at, 1);
-        }
+  private serveBand(band: number): void {
+    const open = this.bands.openQueues(band);
+    while (open.length > 0) {
+      const candidates = open.map((queue) => this.candidate(queue));
+      const picked = this.policy.pick(candidates);
+      const at = candidates.indexOf(picked);
+      if (at < 0) throw new FairpackError('POLICY_CONTRACT_VIOLATION', `Fairness policy "${this.policy.name}" broke its contract: pick() returned something that is not one of the candidates. Fix the policy (see docs/custom-policy.md).`, { policy: this.policy.name });
+      const queue = open[at] as JobQueue;
+      if (this.tryQueue(queue)) {
+        this.policy.placed?.(queue.tenant);
+        if (queue.length === 0) open.splice(at, 1);
+      } else {
+        queue.blocked = true;
+        open.splice(at, 1);
       }
     }
   }
@@ -714,7 +753,7 @@ export class AllocationManager {
   }
 
   private start(job: JobRecord, allocation: Allocation): void {
-    this.reservations.drop(job);
+    this.held.drop(job);
     job.queue?.remove(job);
     this.queued--;
     const now = this.clock();
@@ -746,7 +785,7 @@ export class AllocationManager {
   /** Ends a queued or running job with a final status. */
   private finish(job: JobRecord, status: JobStatus, reason: string | undefined): void {
     if (job.status === 'queued') {
-      this.reservations.drop(job);
+      this.held.drop(job);
       job.queue?.remove(job);
       this.queued--;
     } else if (job.status === 'running' || job.status === 'preempted') {
@@ -783,6 +822,8 @@ export class AllocationManager {
   }
 
   private stopRunning(job: JobRecord): void {
+    // its room, its quota use and its category's slot came back: a search may now find victims
+    this.changes++;
     this.byAllocation.delete((job.allocation as Allocation).id);
     this.preemption.stopped(job);
     job.burst = false;
@@ -871,7 +912,7 @@ export class AllocationManager {
     if (this.timer !== undefined) host.clearTimeout(this.timer);
     this.timer = undefined;
     const now = this.clock();
-    const at = Math.min(this.expiry.nextAt(), this.preemption.nextDue(), this.reservations.nextDue(this.bands.heads(), now));
+    const at = Math.min(this.expiry.nextAt(), this.preemption.nextDue(), this.held.nextDue(this.bands.heads(), now));
     if (at === Infinity) return;
     const handle = host.setTimeout(() => {
       this.timer = undefined;

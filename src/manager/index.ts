@@ -12,6 +12,7 @@ export type {
   PriorityClassSpec,
   PreemptionEvent,
   QueueView,
+  ReservationView,
   QuotaExceedAction,
   QuotaSettings,
   QuotaShortfall,

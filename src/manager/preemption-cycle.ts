@@ -68,6 +68,11 @@ export class PreemptionCycle {
     private readonly backoffMs: number | undefined,
   ) {}
 
+  /** Whether preemption is on (`preemption: false` turns it off). */
+  get enabled(): boolean {
+    return this.backoffMs !== undefined;
+  }
+
   /** A job started (its promise withdrawn first, see `withdrawPromise`): it may be a victim from now on. */
   started(job: JobRecord): void {
     this.running.add(job);
@@ -98,49 +103,50 @@ export class PreemptionCycle {
   }
 
   /**
-   * Gives each queue head that cannot be placed, from the highest band down, a chance to evict
-   * running jobs (see `planPreemption` for who and where). A head looks again only after something
-   * changed that could give it victims. Returns whether anyone was preempted.
+   * Gives the jobs of one band that cannot be placed a chance to evict running jobs (see
+   * `planPreemption` for who and where). The manager calls it band by band from the highest down,
+   * after the band was served and before any lower band is: a job is never chosen as a preemptor
+   * while a job of a higher band that could use the same victims waits untried. In each queue the
+   * backfill window is looked through like the scheduling cycle does, one search per kind of job
+   * (class, tenant, shape); a job looks again only after something changed that could give it
+   * victims. Returns whether anyone was preempted.
    */
-  preempt(): boolean {
+  preempt(band: number): boolean {
     if (this.backoffMs === undefined) return false;
     const { host } = this;
     const now = host.clock();
     const changes = host.changes();
     let preempted = false;
     // a search costs a scan of the running jobs: jobs of a kind that found no victims in this
-    // cycle would find none either, and a queue stops at its first fruitless search
+    // pass would find none either
     const failed = new Set<string>();
-    for (const queue of host.bands.queuesByBand()) {
+    for (const queue of host.bands.queuesOf(band)) {
       // looked through since the last change, and the same jobs in front: every one would be skipped
       const looked = this.lookedThrough.get(queue);
       if (looked !== undefined && looked.changes === changes && looked.version === queue.version) continue;
-      let settled = true;
-      let walked = true;
       for (const job of queue.window(host.backfillWindow)) {
         // skipped until something changes (or for good)
         if (job.preemptionCheckedAt === changes || job.replicas !== 1) continue;
-        settled = false;
-        if (job.nominatedNode !== undefined || host.reservations.has(job) || host.holdBack(job) !== undefined) continue;
+        if (job.nominatedNode !== undefined || host.holdBack(job) !== undefined) continue;
         const kind = `${job.klass.name}\u0000${job.tenant}\u0000${job.shape}`;
         if (failed.has(kind)) continue;
         job.preemptionCheckedAt = changes;
-        if (this.tryPreempt(job, now)) {
-          preempted = true;
-          continue;
-        }
-        failed.add(kind);
-        walked = false;
-        break;
+        if (this.tryPreempt(job, now)) preempted = true;
+        else failed.add(kind);
       }
-      if (walked && settled) this.lookedThrough.set(queue, { changes, version: queue.version });
+      this.lookedThrough.set(queue, { changes, version: queue.version });
     }
     return preempted;
   }
 
   /** Whether a victim of the job's wave has already left (its room is being held for the job). */
   roomFreedFor(preemptor: JobRecord): boolean {
-    return this.waves.get(preemptor)?.some((victim) => victim.status !== 'preempted' || victim.preemptedBy !== preemptor.id) ?? false;
+    return this.waves.get(preemptor)?.some((victim) => !isVictimOf(victim, preemptor)) ?? false;
+  }
+
+  /** Whether every victim of the job's wave has left (nothing more will free for it on its node). */
+  waveOver(preemptor: JobRecord): boolean {
+    return !(this.waves.get(preemptor)?.some((victim) => isVictimOf(victim, preemptor)) ?? false);
   }
 
   /**
@@ -155,7 +161,7 @@ export class PreemptionCycle {
       this.waves.delete(preemptor);
       this.withdrawPromise(preemptor);
       for (const victim of victims) {
-        if (victim.status !== 'preempted' || victim.preemptedBy !== preemptor.id) continue;
+        if (!isVictimOf(victim, preemptor)) continue;
         victim.status = 'running';
         victim.graceEndsAt = undefined;
         victim.preemptedBy = undefined;
@@ -205,13 +211,14 @@ export class PreemptionCycle {
       victim.klass.preemptible &&
       now - (victim.startedAt as number) >= victim.klass.minRuntimeMs &&
       ((byPriority && victim.klass.value < job.klass.value) || (reclaimsBurst && victim.burst && victim.tenant !== job.tenant && victim.klass.value <= job.klass.value));
-    const plan = planPreemption(job, host.books.nodes.values(), this.running, isVictim, host.reservations.starvingNodeIds(), now);
+    // the room held for the job itself (a starving job's reservation) is its own to count
+    const plan = planPreemption(job, host.books.nodes.values(), this.running, isVictim, host.reservations.starvingNodeIds(job.band, job), now, host.reservations.heldFor(job));
     if (plan === undefined) return false;
     for (const victim of plan.victims) this.markPreempted(victim, job, plan.node.id, now);
     this.waves.set(job, plan.victims);
     this.promised.add(job);
     host.ledger.promise(job.tenant, job.demand, 1);
-    host.reservations.nominate(job, plan.node);
+    host.reservations.nominate(job, plan.node, now);
     job.reason = 'preempting';
     return true;
   }
@@ -224,4 +231,8 @@ export class PreemptionCycle {
     this.host.stats.preempted(preemptor.klass.name, victim.klass.name);
     this.host.events.defer('preempted', Object.freeze({ victim: jobView(victim), preemptor: jobView(preemptor), graceEndsAt: victim.graceEndsAt, nodeId }));
   }
+}
+
+function isVictimOf(victim: JobRecord, preemptor: JobRecord): boolean {
+  return victim.status === 'preempted' && victim.preemptedBy === preemptor.id;
 }

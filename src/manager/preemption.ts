@@ -88,6 +88,8 @@ export function planPreemption(
   isVictim: (victim: JobRecord) => boolean,
   excluded: ReadonlySet<string>,
   now: number,
+  /** Room already held for the job on one node: free for it there. */
+  own?: { readonly node: NodeState; readonly dims: readonly number[]; readonly amounts: readonly number[] },
 ): PreemptionPlan | undefined {
   const { nonZero, amounts } = job.parsed.dense;
   const avail = new Float64Array(nonZero.length);
@@ -98,6 +100,7 @@ export function planPreemption(
     const { jobs, counts } = running.on(node.id);
     // first pass, allocation-free: would the job fit with every candidate gone?
     for (let i = 0; i < nonZero.length; i++) avail[i] = node.free[nonZero[i] as number] as number;
+    if (own?.node === node) for (let i = 0; i < nonZero.length; i++) avail[i] = (avail[i] as number) + heldAmount(own, nonZero[i] as number);
     scratch.length = 0;
     for (let j = 0; j < jobs.length; j++) {
       const other = jobs[j] as JobRecord;
@@ -129,6 +132,11 @@ export function planPreemption(
     if (best === undefined || compareKeys(key, best.key) < 0) best = { plan: { node, victims: victims.reverse().map((v) => v.job) }, key };
   }
   return best?.plan;
+}
+
+function heldAmount(own: { readonly dims: readonly number[]; readonly amounts: readonly number[] }, d: number): number {
+  const i = own.dims.indexOf(d);
+  return i < 0 ? 0 : (own.amounts[i] as number);
 }
 
 function hasCapacity(node: NodeState, nonZero: readonly number[], amounts: readonly number[]): boolean {

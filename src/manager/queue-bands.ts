@@ -28,9 +28,14 @@ export class QueueBands {
     return queue;
   }
 
-  /** Bands from the highest priority down, each as its queues that have work and are not blocked. */
-  *openBands(): Generator<JobQueue[]> {
-    for (const band of this.order) yield [...(this.bands.get(band)?.values() ?? [])].filter((q) => q.length > 0 && !q.blocked);
+  /** Bands with queues, highest priority first. */
+  bandOrder(): readonly number[] {
+    return this.order;
+  }
+
+  /** A band's queues that have work and are not blocked. */
+  openQueues(band: number): JobQueue[] {
+    return [...(this.bands.get(band)?.values() ?? [])].filter((q) => q.length > 0 && !q.blocked);
   }
 
   /** The head of every non-empty queue. */
@@ -43,12 +48,10 @@ export class QueueBands {
     }
   }
 
-  /** Every non-empty queue, highest band first, then by its head's arrival (deterministic). */
-  *queuesByBand(): Generator<JobQueue> {
-    for (const band of this.order) {
-      const queues = [...(this.bands.get(band)?.values() ?? [])].filter((q) => q.length > 0);
-      yield* queues.sort((a, b) => (a.head() as JobRecord).sequence - (b.head() as JobRecord).sequence);
-    }
+  /** A band's non-empty queues, by their heads' arrival (deterministic). */
+  queuesOf(band: number): JobQueue[] {
+    const queues = [...(this.bands.get(band)?.values() ?? [])].filter((q) => q.length > 0);
+    return queues.sort((a, b) => (a.head() as JobRecord).sequence - (b.head() as JobRecord).sequence);
   }
 
   /** Room freed (or a node came): every queue is worth trying again. */

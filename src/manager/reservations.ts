@@ -3,30 +3,42 @@ import type { Allocation, ResourcePool } from '../pool/index.js';
 import { isEligible } from '../pool/eligibility.js';
 import type { PoolInternals } from '../pool/internals.js';
 import type { NodeState } from '../pool/node-state.js';
+import { fromScaled } from '../resources/index.js';
+import type { HeldRoom } from './internals.js';
 import type { JobRecord } from './job-record.js';
+import type { ReservationView } from './types.js';
 
 interface Reservation {
   readonly job: JobRecord;
   readonly node: NodeState;
-  /** The placeholder allocation holding the room freed so far, if any. */
-  hold: Allocation | undefined;
+  readonly reason: ReservationView['reason'];
+  /** When the room began to be held (the clock reading at the reservation). */
+  readonly since: number;
+  /** Dense dimensions and scaled amounts held now on `node` (`reserved` there); empty when none. */
+  dims: readonly number[];
+  amounts: number[];
 }
 
-/** Tenant name of hold allocations in the pool (never a real tenant's: it has a NUL character). */
-export const HOLD_TENANT = '\u0000reservation';
+const NOTHING: readonly number[] = Object.freeze([]);
 
 /**
- * Room held on one node for one job, by placeholder allocations in the pool. Two uses:
+ * Room held on one node for one waiting job. The pool books held room as `reserved` on the node:
+ * not free (no other job may take it), not allocated (no allocation explains it). Two uses:
  *
  * The starvation bound. A queue head that has waited `afterMs` gets a node: the eligible node
- * large enough for it that is closest to fitting it now. From then on every bit of room that
- * frees on that node is held for it by a placeholder allocation in the pool (so no other job can
- * take it, and the books still balance), until the job fits there and is placed. Backfill goes on
- * everywhere else. Gangs (replicas > 1) are not given reservations.
+ * large enough for it that is closest to fitting it now. From then on the room that frees there
+ * is held for it, until it fits and is placed. Backfill goes on everywhere else. Gangs
+ * (replicas > 1) are not given reservations.
  *
  * Preemption nominations. A job that preempted is nominated to the victims' node: the room they
- * free (and whatever was free there already) is held for it the same way, so nobody else takes
- * what was freed for it, and it starts only there (`job.nominatedNode`).
+ * free (and whatever was free there already) is held for it, so nobody else takes what was freed
+ * for it, and it starts only there (`job.nominatedNode`).
+ *
+ * Held room is held against jobs of the waiting job's own priority band and lower ones only: a job
+ * of a strictly higher band may use it, as kube-scheduler lets a pod use the room nominated to a
+ * lower-priority pod. The manager enforces this by order: every pass gives all held room back
+ * (`releaseAll`), then serves bands from the highest down, each band's reservations (`serveBand`)
+ * before its queues — so room held for a lower band is not held yet while a higher band is served.
  */
 export class Reservations {
   private readonly byJob = new Map<JobRecord, Reservation>();
@@ -44,60 +56,94 @@ export class Reservations {
     return this.byJob.has(job);
   }
 
-  /** Ids of nodes with a reservation: new starvation reservations look elsewhere. */
-  nodeIds(): Set<string> {
-    return new Set([...this.byJob.values()].map((r) => r.node.id));
+  get size(): number {
+    return this.byJob.size;
+  }
+
+  /** Bands with a reservation (a pass must serve them even when their queues are blocked). */
+  bands(): Set<number> {
+    const out = new Set<number>();
+    for (const reservation of this.byJob.values()) out.add(reservation.job.band);
+    return out;
   }
 
   /**
-   * Ids of nodes reserved for a starving job: preemption looks elsewhere (the room its victims
-   * free would go to the starving job first). Several preemptors may be nominated to one node:
-   * each one's victims and the room free when it chose them cover its own need.
+   * Ids of nodes reserved for a starving job of band `band` or higher, other than `job`: its
+   * preemption looks elsewhere (the room its victims free would go to that job first). A node
+   * reserved for a lower band is not excluded, nor are nodes with nominations: several preemptors
+   * may be nominated to one node, each one's victims and the room free when it chose them
+   * covering its own need.
    */
-  starvingNodeIds(): Set<string> {
-    return new Set([...this.byJob.values()].filter((r) => r.job.nominatedNode === undefined).map((r) => r.node.id));
+  starvingNodeIds(band: number, job: JobRecord): Set<string> {
+    const out = new Set<string>();
+    for (const r of this.byJob.values()) if (r.reason === 'starvation' && r.job !== job && r.job.band >= band) out.add(r.node.id);
+    return out;
+  }
+
+  /** The room held now for `job` (to count it as the job's own in a preemption search). */
+  heldFor(job: JobRecord): { readonly node: NodeState; readonly dims: readonly number[]; readonly amounts: readonly number[] } | undefined {
+    return this.byJob.get(job);
   }
 
   /** Holds the room on `node` for a job that preempted there (see the class comment). */
-  nominate(job: JobRecord, node: NodeState): void {
+  nominate(job: JobRecord, node: NodeState, now: number): void {
     this.drop(job);
-    this.byJob.set(job, { job, node, hold: undefined });
+    this.byJob.set(job, { job, node, reason: 'preemption', since: now, dims: NOTHING, amounts: [] });
     job.nominatedNode = node.id;
   }
 
-  isHold(allocationId: string): boolean {
-    for (const reservation of this.byJob.values()) if (reservation.hold?.id === allocationId) return true;
-    return false;
+  /** Gives every hold back to the pool: the start of a pass that serves bands from the top (see the class comment). */
+  releaseAll(): void {
+    for (const reservation of this.byJob.values()) this.releaseHold(reservation);
   }
 
   /**
-   * Gives each reservation the room freed since the last call: places jobs that now fit on their
-   * node (through `start`), holds what has freed for the others, drops reservations whose node
-   * is gone or no longer eligible.
+   * Gives each reservation of `band` the room free on its node: places jobs that now fit there
+   * (through `start`), holds what is free for the others, and drops reservations whose node is
+   * gone or no longer eligible, and nominations whose room went to a higher band after their
+   * victims had left (`lapsed`): those jobs wait as any other, free to preempt again.
    */
-  serve(times: (job: JobRecord) => AllocationTimes, start: (job: JobRecord, allocation: Allocation) => void, canStart: (job: JobRecord) => boolean): void {
+  serveBand(
+    band: number,
+    times: (job: JobRecord) => AllocationTimes,
+    start: (job: JobRecord, allocation: Allocation) => void,
+    canStart: (job: JobRecord) => boolean,
+    lapsed: (job: JobRecord) => boolean,
+  ): void {
     for (const reservation of [...this.byJob.values()]) {
-      this.releaseHold(reservation);
       const { job, node } = reservation;
+      if (job.band !== band) continue;
+      this.releaseHold(reservation);
       if (this.books.nodes.get(node.id) !== node || !isEligible(node, job.parsed)) {
         this.forget(job);
         this.roomFreed();
         continue;
       }
       const { nonZero, amounts } = job.parsed.dense;
-      if (canStart(job) && nonZero.every((d) => (node.free[d] as number) >= (amounts[d] as number))) {
+      const fits = nonZero.every((d) => (node.free[d] as number) >= (amounts[d] as number));
+      if (fits && canStart(job)) {
         this.forget(job);
         start(job, this.pool.commitPlacement(job.parsed, [node], times(job)));
         continue;
       }
-      const held: Record<string, number> = {};
+      if (!fits && reservation.reason === 'preemption' && lapsed(job)) {
+        this.forget(job);
+        job.preemptionCheckedAt = -1;
+        this.roomFreed();
+        continue;
+      }
+      const dims: number[] = [];
+      const held: number[] = [];
       for (const d of nonZero) {
         const amount = Math.min(amounts[d] as number, node.free[d] as number);
-        if (amount > 0) held[this.books.space.dimensions[d] as string] = amount / this.books.space.factor;
+        if (amount <= 0) continue;
+        dims.push(d);
+        held.push(amount);
       }
-      if (Object.keys(held).length === 0) continue;
-      const request = this.pool.parseRequest({ resources: held, tenant: HOLD_TENANT, jobId: job.id, tolerations: [{ operator: 'Exists' }] });
-      reservation.hold = this.pool.commitPlacement(request, [node], { createdAt: times(job).createdAt });
+      if (dims.length === 0) continue;
+      this.books.hold(node, dims, held, 1);
+      reservation.dims = dims;
+      reservation.amounts = held;
     }
   }
 
@@ -110,7 +156,7 @@ export class Reservations {
       if (this.byJob.has(job) || job.replicas !== 1 || now - job.queuedSince < this.afterMs || !canStart(job)) continue;
       const node = this.closestNode(job);
       if (node === undefined) continue;
-      this.byJob.set(job, { job, node, hold: undefined });
+      this.byJob.set(job, { job, node, reason: 'starvation', since: now, dims: NOTHING, amounts: [] });
       added = true;
     }
     return added;
@@ -118,6 +164,21 @@ export class Reservations {
 
   jobs(): JobRecord[] {
     return [...this.byJob.keys()];
+  }
+
+  /** Every reservation as the books keep it (for fairpack/testing). */
+  list(): HeldRoom[] {
+    return [...this.byJob.values()];
+  }
+
+  /** What is held, for whom and why, in reservation order. */
+  views(): ReservationView[] {
+    const { space } = this.books;
+    return [...this.byJob.values()].map((r) => {
+      const resources: Record<string, number> = {};
+      r.dims.forEach((d, i) => (resources[space.dimensions[d] as string] = fromScaled(r.amounts[i] as number, space.scale)));
+      return Object.freeze({ jobId: r.job.id, nodeId: r.node.id, resources: Object.freeze(resources), reason: r.reason, since: r.since });
+    });
   }
 
   /**
@@ -148,7 +209,7 @@ export class Reservations {
   drop(job: JobRecord): void {
     const reservation = this.byJob.get(job);
     if (reservation === undefined) return;
-    const held = reservation.hold !== undefined;
+    const held = reservation.dims.length > 0;
     this.releaseHold(reservation);
     this.forget(job);
     if (held) this.roomFreed();
@@ -159,20 +220,20 @@ export class Reservations {
     job.nominatedNode = undefined;
   }
 
-  /** Reservations whose hold was evicted with a removed node. */
-  forgetHold(allocationId: string): void {
-    for (const reservation of this.byJob.values()) if (reservation.hold?.id === allocationId) reservation.hold = undefined;
-  }
-
   private releaseHold(reservation: Reservation): void {
-    if (reservation.hold === undefined) return;
-    if (this.books.live.has(reservation.hold.id)) this.pool.release(reservation.hold.id);
-    reservation.hold = undefined;
+    if (reservation.dims.length === 0) return;
+    this.books.hold(reservation.node, reservation.dims, reservation.amounts, -1);
+    reservation.dims = NOTHING;
+    reservation.amounts = [];
   }
 
-  /** Eligible, large enough when empty, not reserved already; least relative shortfall now, then node order. */
+  /**
+   * Eligible, large enough when empty, not reserved already for the job's band or a higher one
+   * (room held for a lower band is the job's to take); least relative shortfall now, then node order.
+   */
   private closestNode(job: JobRecord): NodeState | undefined {
-    const reserved = this.nodeIds();
+    const reserved = new Set<string>();
+    for (const r of this.byJob.values()) if (r.job.band >= job.band) reserved.add(r.node.id);
     const { nonZero, amounts } = job.parsed.dense;
     let best: NodeState | undefined;
     let bestGap = Infinity;

@@ -223,6 +223,18 @@ export interface ManagerReleaseResult {
   readonly freed: Resources;
 }
 
+/** Room the manager holds on a node for one waiting job (`mgr.reservations()`). */
+export interface ReservationView {
+  readonly jobId: string;
+  readonly nodeId: string;
+  /** Held now: the part of the job's need that is free on the node (it grows as room frees there). */
+  readonly resources: Resources;
+  /** `starvation`: the job waited past the starvation bound; `preemption`: room freed by its victims. */
+  readonly reason: 'starvation' | 'preemption';
+  /** When the reservation was made (the manager's clock). */
+  readonly since: number;
+}
+
 export interface QueueView {
   readonly tenant: string;
   readonly priority: string;

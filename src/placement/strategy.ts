@@ -15,7 +15,14 @@ export interface NodeView {
   /** Position in node order (the order nodes were added); ties in every strategy go to the lowest. */
   readonly order: number;
   readonly capacity: Resources;
+  /** Σ of the placements of the live allocations on this node. */
   readonly allocated: Resources;
+  /**
+   * Room held for named waiting jobs (an AllocationManager's starvation reservations and the room
+   * promised to preemptors; see `mgr.reservations()`). Always zeros in a plain ResourcePool.
+   */
+  readonly reserved: Resources;
+  /** capacity − allocated − reserved: what a new allocation may use. */
   readonly available: Resources;
   readonly labels: Readonly<Record<string, string>>;
   readonly taints: readonly Taint[];

@@ -19,6 +19,8 @@ export interface PoolInternals {
   readonly live: ReadonlyMap<string, LiveAllocation>;
   readonly index: PlacementIndex | undefined;
   readonly strategy: PlacementStrategy;
+  /** Moves room between free and reserved on a node: `amounts[i]` of dimension `dims[i]`, sign 1 holds. */
+  hold(node: NodeState, dims: readonly number[], amounts: readonly number[], sign: 1 | -1): void;
 }
 
 export const POOL_INTERNALS: unique symbol = Symbol.for('fairpack.pool.internals') as never;

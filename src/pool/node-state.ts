@@ -8,10 +8,14 @@ import type { DimensionSpace } from './dimension-space.js';
 const STATUSES: readonly NodeStatus[] = ['ready', 'draining', 'offline'];
 const EFFECTS = ['NoSchedule', 'PreferNoSchedule'] as const;
 
-/** The pool's mutable record of one node. `free` is scaled and dense; allocated = capacity − free. */
+/**
+ * The pool's mutable record of one node. `free` and `reserved` are scaled and dense;
+ * allocated = capacity − free − reserved (room held for a waiting job is not free, and not allocated).
+ */
 export class NodeState implements IndexedNode {
   capacity: Float64Array;
   free: Float64Array;
+  reserved: Float64Array;
   allocationCount = 0;
   /**
    * `[this]`: the node list of every one-replica allocation on this node shares it (internal,
@@ -32,24 +36,29 @@ export class NodeState implements IndexedNode {
   ) {
     this.capacity = capacity;
     this.free = Float64Array.from(capacity);
+    this.reserved = new Float64Array(capacity.length);
   }
 
   /** Grows the dense arrays after a new dimension was registered (the node has none of it). */
   widen(size: number): void {
     this.capacity = grow(this.capacity, size);
     this.free = grow(this.free, size);
+    this.reserved = grow(this.reserved, size);
   }
 
   view(space: DimensionSpace): NodeView {
     const capacity: Record<string, number> = {};
     const allocated: Record<string, number> = {};
+    const reserved: Record<string, number> = {};
     const available: Record<string, number> = {};
     for (const d of this.group.dims) {
       const name = space.dimensions[d] as string;
       const cap = this.capacity[d] as number;
       const free = this.free[d] as number;
+      const held = this.reserved[d] as number;
       capacity[name] = fromScaled(cap, space.scale);
-      allocated[name] = fromScaled(cap - free, space.scale);
+      allocated[name] = fromScaled(cap - free - held, space.scale);
+      reserved[name] = fromScaled(held, space.scale);
       available[name] = fromScaled(free, space.scale);
     }
     return Object.freeze({
@@ -57,6 +66,7 @@ export class NodeState implements IndexedNode {
       order: this.order,
       capacity: Object.freeze(capacity),
       allocated: Object.freeze(allocated),
+      reserved: Object.freeze(reserved),
       available: Object.freeze(available),
       labels: this.labels,
       taints: this.taints,

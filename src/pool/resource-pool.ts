@@ -183,23 +183,27 @@ export class ResourcePool {
     const size = this.space.size;
     const total = new Float64Array(size);
     const free = new Float64Array(size);
+    const reserved = new Float64Array(size);
     for (const node of this.nodesById.values()) {
       for (let d = 0; d < size; d++) {
         total[d] = (total[d] as number) + (node.capacity[d] as number);
         free[d] = (free[d] as number) + (node.free[d] as number);
+        reserved[d] = (reserved[d] as number) + (node.reserved[d] as number);
       }
     }
     const totalOut: Record<string, number> = {};
     const allocatedOut: Record<string, number> = {};
+    const reservedOut: Record<string, number> = {};
     const availableOut: Record<string, number> = {};
     for (let d = 0; d < size; d++) {
       if (total[d] === 0) continue;
       const name = this.space.dimensions[d] as string;
       totalOut[name] = fromScaled(total[d] as number, this.scale);
-      allocatedOut[name] = fromScaled((total[d] as number) - (free[d] as number), this.scale);
+      allocatedOut[name] = fromScaled((total[d] as number) - (free[d] as number) - (reserved[d] as number), this.scale);
+      reservedOut[name] = fromScaled(reserved[d] as number, this.scale);
       availableOut[name] = fromScaled(free[d] as number, this.scale);
     }
-    return Object.freeze({ total: Object.freeze(totalOut), allocated: Object.freeze(allocatedOut), available: Object.freeze(availableOut) });
+    return Object.freeze({ total: Object.freeze(totalOut), allocated: Object.freeze(allocatedOut), reserved: Object.freeze(reservedOut), available: Object.freeze(availableOut) });
   }
 
   // ---- allocations -------------------------------------------------------------------------------
@@ -314,7 +318,14 @@ export class ResourcePool {
 
   /** @internal for fairpack/testing and the batch planner. */
   [POOL_INTERNALS](): PoolInternals {
-    return { space: this.space, nodes: this.nodesById, live: this.live, index: this.index, strategy: this.strategy };
+    return {
+      space: this.space,
+      nodes: this.nodesById,
+      live: this.live,
+      index: this.index,
+      strategy: this.strategy,
+      hold: (node, dims, amounts, sign) => this.hold(node, dims, amounts, sign),
+    };
   }
 
   // ---- internals ---------------------------------------------------------------------------------
@@ -447,6 +458,25 @@ export class ResourcePool {
       free[d] = (free[d] as number) - (amounts[d] as number);
     }
     this.index?.update(node);
+  }
+
+  /**
+   * Moves room between free and reserved on a node (sign 1 holds, −1 gives back); `amounts` is
+   * indexed like `dims`. The caller (the manager's reservations) holds only what is free and gives
+   * back only what it held.
+   */
+  private hold(node: NodeState, dims: readonly number[], amounts: readonly number[], sign: 1 | -1): void {
+    if (this.nodesById.get(node.id) !== node) return; // removed: its books went with it
+    for (let i = 0; i < dims.length; i++) {
+      const d = dims[i] as number;
+      const amount = sign * (amounts[i] as number);
+      const free = (node.free[d] as number) - amount;
+      const reserved = (node.reserved[d] as number) + amount;
+      if (free < 0 || reserved < 0) throw new Error(`fairpack internal error: holding ${amount} of dimension ${d} on node "${node.id}" leaves free ${free}, reserved ${reserved}`);
+      node.free[d] = free;
+      node.reserved[d] = reserved;
+    }
+    if (node.status === 'ready') this.index?.update(node);
   }
 
   private rollBack(request: ParsedRequest, chosen: readonly NodeState[]): void {

@@ -120,9 +120,13 @@ export interface RemoveNodeResult {
   readonly evicted: readonly Allocation[];
 }
 
+/** Cluster sums over every node: available = total − allocated − reserved, per dimension. */
 export interface PoolCapacity {
   readonly total: Resources;
+  /** Σ of the placements of the live allocations. */
   readonly allocated: Resources;
+  /** Room held for named waiting jobs by an AllocationManager (zeros in a plain pool). */
+  readonly reserved: Resources;
   readonly available: Resources;
 }
 

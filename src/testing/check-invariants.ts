@@ -20,8 +20,10 @@ function fail(message: string): never {
  * Checks a pool's books and throws `InvariantViolation` on the first broken invariant:
  *
  * 1. conservation — on every node and dimension, allocated = Σ live placements on it,
- *    0 ≤ allocated ≤ capacity, available = capacity − allocated, in the internal scaled integers
- *    and in the public views; cluster figures (`capacity()`) are the sums over nodes;
+ *    reserved ≥ 0 (room an AllocationManager holds for waiting jobs; 0 in a plain pool),
+ *    0 ≤ allocated + reserved ≤ capacity, available = capacity − allocated − reserved, in the
+ *    internal scaled integers and in the public views; cluster figures (`capacity()`) are the sums
+ *    over nodes;
  * 2. every allocation's `resources` is the sum of its placements, placements name live nodes;
  * 3. the placement index (if the strategy has one with a `check`) holds exactly the ready nodes
  *    with current keys and maxima.
@@ -53,19 +55,28 @@ export function checkInvariants(pool: ResourcePool): void {
   const views = new Map<string, NodeView>(pool.nodes().map((view) => [view.id, view]));
   const total = new Float64Array(size);
   const free = new Float64Array(size);
+  const held = new Float64Array(size);
   for (const node of nodes.values()) {
     const sums = expected.get(node) as Float64Array;
     for (let d = 0; d < size; d++) {
       const cap = node.capacity[d] as number;
-      const allocated = cap - (node.free[d] as number);
+      const reserved = node.reserved[d] as number;
+      const allocated = cap - (node.free[d] as number) - reserved;
       const name = space.dimensions[d] as string;
       if (allocated !== sums[d]) fail(`node "${node.id}" ${name}: allocated ${fromScaled(allocated, space.scale)} but its live placements sum to ${fromScaled(sums[d] as number, space.scale)}`);
-      if (allocated < 0 || allocated > cap) fail(`node "${node.id}" ${name}: allocated ${fromScaled(allocated, space.scale)} is outside [0, ${fromScaled(cap, space.scale)}]`);
+      if (reserved < 0 || !Number.isSafeInteger(reserved)) fail(`node "${node.id}" ${name}: reserved amount ${reserved} is not an exact integer >= 0`);
+      if (allocated < 0 || allocated + reserved > cap) fail(`node "${node.id}" ${name}: allocated ${fromScaled(allocated, space.scale)} + reserved ${fromScaled(reserved, space.scale)} is outside [0, ${fromScaled(cap, space.scale)}]`);
       if (!Number.isSafeInteger(node.free[d])) fail(`node "${node.id}" ${name}: free amount ${node.free[d]} is not an exact integer`);
       total[d] = (total[d] as number) + cap;
       free[d] = (free[d] as number) + (node.free[d] as number);
+      held[d] = (held[d] as number) + reserved;
       const view = views.get(node.id) as NodeView;
-      if (cap > 0 && (view.available[name] !== fromScaled(node.free[d] as number, space.scale) || view.allocated[name] !== fromScaled(allocated, space.scale))) {
+      if (
+        cap > 0 &&
+        (view.available[name] !== fromScaled(node.free[d] as number, space.scale) ||
+          view.allocated[name] !== fromScaled(allocated, space.scale) ||
+          view.reserved[name] !== fromScaled(reserved, space.scale))
+      ) {
         fail(`node "${node.id}" ${name}: the public view disagrees with the books`);
       }
     }
@@ -78,7 +89,8 @@ export function checkInvariants(pool: ResourcePool): void {
     if (
       capacity.total[name] !== fromScaled(total[d] as number, space.scale) ||
       capacity.available[name] !== fromScaled(free[d] as number, space.scale) ||
-      capacity.allocated[name] !== fromScaled((total[d] as number) - (free[d] as number), space.scale)
+      capacity.reserved[name] !== fromScaled(held[d] as number, space.scale) ||
+      capacity.allocated[name] !== fromScaled((total[d] as number) - (free[d] as number) - (held[d] as number), space.scale)
     ) {
       fail(`capacity() ${name} is not the sum over nodes`);
     }

@@ -16,6 +16,7 @@ export {
   type PoolOperation,
 } from './arbitraries.js';
 export { checkInvariants, checkReleaseAllRestoresCapacity, poolSnapshot, InvariantViolation } from './check-invariants.js';
+export { checkPreemptionSettled } from './check-preemption-settled.js';
 export { applyPoolOperation, type OperationOutcome } from './operations.js';
 export { referencePlacement } from './reference-placement.js';
 export { placementStrategyContract, type ContractCheck, type ContractOptions } from './placement-contract.js';

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { AllocationManager, type JobView, type PreemptionEvent, type PriorityClassSpec, ResourcePool, fairnessPolicyNames, isFairpackError, placementStrategyNames } from 'fairpack';
-import { checkInvariants, checkReleaseAllRestoresCapacity } from 'fairpack/testing';
+import { checkInvariants, checkPreemptionSettled, checkReleaseAllRestoresCapacity } from 'fairpack/testing';
+import { MANAGER_INTERNALS } from '../../src/manager/internals.js';
 import { propertyRuns } from '../support.js';
-
-const HOLD_TENANT = '\u0000reservation';
 
 /*
  * Model-based test: random command sequences against the manager and a tiny reference model
@@ -13,7 +12,9 @@ const HOLD_TENANT = '\u0000reservation';
  * (3), concurrency caps and quotas hold (4), no queued job fits right now unless it is held back
  * by its back-off or its quota (5), and preemption does not storm: victims are strictly lower
  * (or burst jobs of another tenant), and for every class c the number of preemption waves that
- * evicted class-c jobs for priority is at most the number of submissions of classes above c.
+ * evicted class-c jobs for priority is at most the number of submissions of classes above c;
+ * no job is chosen as a preemptor while a job of a strictly higher class that could use the same
+ * victims waits; and at quiescence (a Settle command) `checkPreemptionSettled` holds.
  */
 
 interface Model {
@@ -79,12 +80,13 @@ function check(model: Model, real: Real): void {
   // preempted jobs keep their allocation until their grace period ends
   const running = jobs.filter((j) => j.status === 'running' || j.status === 'preempted');
   expect(new Set(manager.allocations().map((a) => a.jobId))).toEqual(new Set(running.map((j) => j.id)));
-  // the rest of the pool's allocations are holds for starving jobs' reservations
-  expect(pool.allocations().filter((a) => a.tenant !== HOLD_TENANT).length).toBe(running.length);
+  // held room is `reserved`, never an allocation: the pool lists exactly the running jobs'
+  expect(pool.allocations().length).toBe(running.length);
   expect(running.filter((j) => j.category === 'heavy').length).toBeLessThanOrEqual(CAPS.heavy);
   const heavyRunning = running.filter((j) => j.category === 'heavy').length;
   model.step++;
   checkQuotas(model, real, jobs);
+  checkPreemptorOrder(real);
   checkPreemptions(model, real);
   for (const job of jobs.filter((j) => j.status === 'queued')) {
     if (job.category === 'heavy' && heavyRunning >= CAPS.heavy) continue;
@@ -114,6 +116,34 @@ function checkQuotas(model: Model, real: Real, jobs: readonly JobView[]): void {
     const burstLimit = tenant === 'a' ? Math.floor(limit * 1.5) : limit;
     if (all > allBefore) expect(all, `tenant ${tenant} grew to ${all} cpu past its burst limit ${burstLimit}`).toBeLessThanOrEqual(burstLimit);
     if (hard > hardBefore) expect(hard, `tenant ${tenant}'s non-burst jobs grew to ${hard} cpu past its limit ${limit}`).toBeLessThanOrEqual(limit);
+  }
+}
+
+/**
+ * No preemptor was chosen while a job of a strictly higher class waited that could use the same
+ * victims: for each wave (a preemptor's victims on one node), no queued job of a higher class that
+ * may preempt, is one replica, is not nominated and nothing but room holds back, needs no more
+ * than the victims' room alone (one-replica victims only: a conservative sum).
+ */
+function checkPreemptorOrder(real: Real): void {
+  const internals = real.manager[MANAGER_INTERNALS]();
+  const waves = new Map<string, { preemptor: JobView; nodeId: string; cpu: number; memory: number }>();
+  for (const { victim, preemptor, nodeId } of real.events) {
+    const key = `${preemptor.id}@${nodeId}`;
+    const wave = waves.get(key) ?? { preemptor, nodeId, cpu: 0, memory: 0 };
+    if (victim.replicas === 1) {
+      wave.cpu += victim.resources['cpu'] ?? 0;
+      wave.memory += victim.resources['memory'] ?? 0;
+    }
+    waves.set(key, wave);
+  }
+  for (const { preemptor, nodeId, cpu, memory } of waves.values()) {
+    for (const job of internals.liveJobs()) {
+      if (job.status !== 'queued' || !job.klass.canPreempt || job.klass.value <= (VALUE.get(preemptor.priority) as number)) continue;
+      if (job.replicas !== 1 || job.nominatedNode !== undefined || internals.holdBack(job) !== undefined) continue;
+      const fits = (job.resources['cpu'] ?? 0) <= cpu && (job.resources['memory'] ?? 0) <= memory;
+      expect(fits, `${preemptor.id} (${preemptor.priority}) evicted jobs on ${nodeId} that ${job.id} (${job.priority}), waiting, could use`).toBe(false);
+    }
   }
 }
 
@@ -217,6 +247,28 @@ class Advance implements Cmd {
   toString = () => `advance(${this.ms})`;
 }
 
+/**
+ * Lets time pass with nothing else happening until no victim is in its grace period and no
+ * back-off or minRuntimeMs exemption is pending (each round is past all of them: 21 ms), then
+ * checks that preemption has settled: no queued job could run by evicting lower classes.
+ */
+class Settle implements Cmd {
+  check = () => true;
+  run(model: Model, real: Real): void {
+    let rounds = 0;
+    do {
+      real.clock.time += 21;
+      model.time += 21;
+      for (const id of real.manager.tick().expired) model.ended.set(id, 'expired');
+      check(model, real);
+      rounds++;
+    } while (rounds < 2 || (rounds < 60 && real.manager.jobs().some((j) => j.status === 'preempted' || (j.backoffUntil ?? -Infinity) > real.clock.time)));
+    expect(real.manager.jobs().filter((j) => j.status === 'preempted'), 'preemption has not settled in 60 rounds').toEqual([]);
+    checkPreemptionSettled(real.manager);
+  }
+  toString = () => 'settle()';
+}
+
 class NodeStatus implements Cmd {
   constructor(readonly pick: number, readonly status: 'ready' | 'draining' | 'offline') {}
   check = () => true;
@@ -260,6 +312,7 @@ const commands = [
   fc.tuple(fc.constantFrom('a', 'b'), fc.option(fc.integer({ min: 0, max: 14 }), { nil: null })).map(([tenant, cpu]) => new SetQuota(tenant, cpu)),
   fc.nat().map((pick) => new Cancel(pick)),
   fc.integer({ min: 1, max: 30 }).map((ms) => new Advance(ms)),
+  fc.constant(new Settle()),
   fc.tuple(fc.nat(), fc.constantFrom('ready' as const, 'ready' as const, 'draining' as const, 'offline' as const)).map(([pick, status]) => new NodeStatus(pick, status)),
   fc.constantFrom<unknown>({ resources: { cpu: -1 } }, { resources: { cpu: 1 }, priority: 'nope' }, { resources: 'x' }, { resources: { cpu: 1 }, ttlMs: -5 }).map((request) => new BadSubmit(request)),
 ];
@@ -298,6 +351,7 @@ describe.each(fairnessPolicyNames)('model-based: %s', (fairness) => {
           for (let next = manager.allocations()[0]; next !== undefined; next = manager.allocations()[0]) manager.release(next.id);
         }
         expect(manager.jobs({ status: 'queued' })).toEqual([]);
+        checkPreemptionSettled(manager);
         checkReleaseAllRestoresCapacity(pool);
       }),
       { numRuns: propertyRuns(25) },

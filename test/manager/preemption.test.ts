@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AllocationManager, type AllocationManagerOptions, type JobView, type PreemptionEvent, ResourcePool } from 'fairpack';
-import { checkInvariants } from 'fairpack/testing';
+import { checkInvariants, checkPreemptionSettled } from 'fairpack/testing';
 
 /** A manager on a hand-driven clock, recording preemptions and reprieves. */
 function setup(options: AllocationManagerOptions) {
@@ -221,6 +221,105 @@ describe('preemption: a node fails', () => {
     manager.setNodeStatus('n1', 'ready');
     // H is ahead of L (higher band): it takes n1
     expect(manager.job('H')?.status).toBe('running');
+  });
+});
+
+describe('preemption: higher classes first, whatever is held', () => {
+  it('a starving lower-class job\'s reservation never strands a real-time job (issue 11 §1)', () => {
+    // drf and the default starvation bound (60 s), as a new user would run it
+    const pool = new ResourcePool({ nodes: [{ id: 'n1', capacity: { cpu: 4 } }] });
+    const { manager, advance } = setup({ fairness: 'drf', pool });
+    // n1 is full: BE best-effort, L low, H high, R1 real-time, 1 cpu each
+    for (const [id, priority] of [['BE', 'best-effort'], ['L', 'low'], ['H', 'high'], ['R1', 'real-time']] as const) manager.submit({ id, priority, resources: { cpu: 1 } });
+    manager.submit({ id: 'D', resources: { cpu: 1 } }); // default cannot preempt: it waits
+    advance(60_000); // D has starved: n1, the only node, is reserved for it (0 cpu free to hold)
+    expect(manager.reservations()).toMatchObject([{ jobId: 'D', nodeId: 'n1', reason: 'starvation' }]);
+    // R2 may evict BE, L or H. Before the fix the reservation excluded n1 from every search:
+    // R2 stayed queued for ever while D, a lower class, waited for room that never came
+    expect(manager.submit({ id: 'R2', priority: 'real-time', resources: { cpu: 1 } })).toMatchObject({ status: 'queued', reason: 'preempting' });
+    expect(manager.job('BE')).toMatchObject({ status: 'preempted', preemptedBy: 'R2' });
+    advance(30_000); // BE's grace period ends: R2 takes its room
+    expect(manager.job('R2')?.status).toBe('running');
+    checkPreemptionSettled(manager);
+    checkInvariants(pool);
+  });
+
+  it('a starving job with a reservation still preempts once victims appear', () => {
+    // L is exempt from preemption for its first 100 s
+    const { manager, advance, victims } = setup({
+      nodes: [{ id: 'n1', capacity: { cpu: 2 } }],
+      priorityClasses: [
+        { name: 'real-time', value: 1000, canPreempt: true, preemptible: false },
+        { name: 'default', value: 0 },
+        { name: 'low', value: -100, minRuntimeMs: 100_000, preemptionGraceMs: 0 },
+      ],
+    });
+    manager.submit({ id: 'L', priority: 'low', resources: { cpu: 2 } });
+    manager.submit({ id: 'R', priority: 'real-time', resources: { cpu: 2 } }); // L is exempt: no plan
+    advance(60_000); // R starves: n1 is reserved for it
+    expect(manager.reservations()).toMatchObject([{ jobId: 'R', reason: 'starvation' }]);
+    // L leaves its exemption: R evicts it (before the fix a reserved job never searched: it
+    // waited for L to finish, however long)
+    advance(40_000);
+    expect(victims()).toEqual(['L']);
+    expect(manager.job('R')?.status).toBe('running');
+    checkPreemptionSettled(manager);
+  });
+
+  it('room held for a lower band is free for a higher band: no eviction for it', () => {
+    const { manager, advance, preempted } = setup({ nodes: [{ id: 'n1', capacity: { cpu: 4 } }], starvation: { afterMs: 10 } });
+    manager.submit({ id: 'D1', resources: { cpu: 3 } });
+    manager.submit({ id: 'BIG', priority: 'low', resources: { cpu: 4 } });
+    advance(10); // BIG starves: n1's free cpu is held for it
+    expect(manager.nodes()[0]).toMatchObject({ allocated: { cpu: 3 }, reserved: { cpu: 1 }, available: { cpu: 0 } });
+    // H (high) needs 1: the cpu held for BIG (low) is H's to take; nobody is evicted for it
+    expect(manager.submit({ id: 'H', priority: 'high', resources: { cpu: 1 } })).toMatchObject({ status: 'allocated' });
+    // and for D2 (default, above low) too, once there is room; D2 cannot preempt anyway
+    expect(preempted).toEqual([]);
+    expect(manager.nodes()[0]).toMatchObject({ allocated: { cpu: 4 }, reserved: { cpu: 0 }, available: { cpu: 0 } });
+    // when D1 ends, its room is held for BIG (nobody of a higher band waits)
+    manager.release(manager.job('D1')?.allocationId as string);
+    expect(manager.nodes()[0]).toMatchObject({ allocated: { cpu: 1 }, reserved: { cpu: 3 }, available: { cpu: 0 } });
+  });
+
+  it('a preemptor is never chosen while a higher class that could use the same victims waits', () => {
+    // BE jobs are exempt for 10 s; R0 (real-time) is not preemptible
+    const { manager, advance, preempted } = setup({
+      nodes: [{ id: 'n1', capacity: { cpu: 4 } }],
+      priorityClasses: [
+        { name: 'real-time', value: 1000, canPreempt: true, preemptible: false },
+        { name: 'high', value: 100, canPreempt: true },
+        { name: 'default', value: 0 },
+        { name: 'best-effort', value: -1000, minRuntimeMs: 10_000 },
+      ],
+    });
+    manager.submit({ id: 'R0', priority: 'real-time', resources: { cpu: 1 } });
+    for (const id of ['BE1', 'BE2', 'BE3']) manager.submit({ id, priority: 'best-effort', resources: { cpu: 1 } });
+    // a's real-time queue: BIG (4 cpu: never, R0 stays) ahead of SMALL (1 cpu); b's high job H
+    manager.submit({ id: 'BIG', tenant: 'a', priority: 'real-time', resources: { cpu: 4 } });
+    manager.submit({ id: 'SMALL', tenant: 'a', priority: 'real-time', resources: { cpu: 1 } });
+    manager.submit({ id: 'H', tenant: 'b', priority: 'high', resources: { cpu: 1 } });
+    expect(preempted).toEqual([]); // every BE is exempt
+    advance(10_000);
+    // SMALL comes first: before the fix a queue stopped at its first fruitless search (BIG), and
+    // H took a victim while SMALL waited
+    expect(preempted.map((e) => e.preemptor.id)).toEqual(['SMALL', 'H']);
+  });
+
+  it('a nominee whose freed room went to a higher band looks for victims again', () => {
+    const { manager, clock, advance, preempted } = setup({ nodes: [{ id: 'n1', capacity: { cpu: 2 } }, { id: 'n2', capacity: { cpu: 2 } }] });
+    manager.submit({ id: 'L1', priority: 'low', resources: { cpu: 2 } });
+    manager.submit({ id: 'L2', priority: 'low', resources: { cpu: 2 } });
+    manager.submit({ id: 'H', priority: 'high', resources: { cpu: 2 } }); // evicts L1 on n1
+    expect(manager.job('H')).toMatchObject({ nominatedNode: 'n1' });
+    clock.time = 30_000; // L1's grace ends as R arrives, before anyone ticks
+    // R (real-time) is served first: n1's freed room is R's; H's nomination lapses and H evicts L2
+    expect(manager.submit({ id: 'R', priority: 'real-time', resources: { cpu: 2 } })).toMatchObject({ status: 'allocated', allocation: { placements: [{ nodeId: 'n1' }] } });
+    expect(preempted.map((e) => [e.preemptor.id, e.victim.id])).toEqual([['H', 'L1'], ['H', 'L2']]);
+    expect(manager.job('H')).toMatchObject({ status: 'queued', nominatedNode: 'n2' });
+    advance(30_000);
+    expect(manager.job('H')).toMatchObject({ status: 'running' });
+    checkPreemptionSettled(manager);
   });
 });
 

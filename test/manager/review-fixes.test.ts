@@ -98,8 +98,10 @@ describe('manager review fixes', () => {
     manager.submit({ resources: { cpu: 3 } });
     manager.submit({ id: 'big', resources: { cpu: 4 } });
     time = 20;
-    manager.tick(); // big reserves a node and holds its 1 free cpu
-    expect(pool.allocations().length).toBe(3);
+    manager.tick(); // big reserves a node and holds its 1 free cpu: reserved, not allocated
+    expect(pool.allocations().length).toBe(2);
+    expect(manager.nodes().find((n) => n.id === 'n1')).toMatchObject({ allocated: { cpu: 3 }, reserved: { cpu: 1 }, available: { cpu: 0 } });
+    expect(manager.reservations()).toEqual([{ jobId: 'big', nodeId: 'n1', resources: { cpu: 1 }, reason: 'starvation', since: 20 }]);
     manager.release(a.allocation.id); // n1 is now all big's: it starts there
     expect(manager.job('big')?.status).toBe('running');
     checkInvariants(pool);

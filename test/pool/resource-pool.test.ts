@@ -17,7 +17,7 @@ describe('construction', () => {
   it('the flat `capacity` shorthand is one node called default', () => {
     const pool = new ResourcePool({ capacity: { cpu: 8, memory: 16, gpu: 2 } });
     expect(pool.nodes().map((n) => n.id)).toEqual(['default']);
-    expect(pool.capacity()).toEqual({ total: { cpu: 8, memory: 16, gpu: 2 }, allocated: { cpu: 0, memory: 0, gpu: 0 }, available: { cpu: 8, memory: 16, gpu: 2 } });
+    expect(pool.capacity()).toEqual({ total: { cpu: 8, memory: 16, gpu: 2 }, allocated: { cpu: 0, memory: 0, gpu: 0 }, reserved: { cpu: 0, memory: 0, gpu: 0 }, available: { cpu: 8, memory: 16, gpu: 2 } });
     expect(pool.placement).toBe('best-fit');
     expect(pool.precision).toBe(3);
   });
