@@ -333,6 +333,28 @@ export class AllocationManager {
     };
   }
 
+  /**
+   * Sets (or with `undefined` removes) the cap on running jobs of a category, at once. Lowering it
+   * stops nothing: running jobs finish, and new ones wait (reason `concurrency-limit`) until fewer
+   * than `limit` run. Raising it starts what now may start, in this call.
+   */
+  setConcurrency(category: string, limit: number | undefined): void {
+    this.operation(() => {
+      if (typeof category !== 'string' || category.length === 0) throw new FairpackError('INVALID_OPTION', `Expected a category (non-empty string), got ${describeValue(category)}.`, { option: 'category' });
+      if (limit === undefined) this.caps.delete(category);
+      else this.caps.set(category, integerOption(limit, `concurrency.${category}`, 0));
+      this.changes++;
+      this.bands.unblockAll();
+    });
+  }
+
+  /** Each capped category's limit and running jobs (the `concurrency` option and `setConcurrency`). */
+  concurrency(): Record<string, { readonly limit: number; readonly running: number }> {
+    const out = Object.create(null) as Record<string, { readonly limit: number; readonly running: number }>;
+    for (const [category, limit] of this.caps) out[category] = Object.freeze({ limit, running: this.runningByCategory.get(category) ?? 0 });
+    return out;
+  }
+
   // ---- cluster -----------------------------------------------------------------------------------
 
   capacity(): PoolCapacity {

@@ -33,6 +33,32 @@ describe('submit', () => {
     expect(manager.metrics().running).toBe(2);
   });
 
+  it('setConcurrency: lowering stops nothing, raising starts what may, undefined lifts the cap', () => {
+    const manager = new AllocationManager({ capacity: { cpu: 8 }, concurrency: { heavy: 3 }, now: () => 0 });
+    const ids = [1, 2, 3, 4, 5].map((i) => manager.submit({ id: `h${i}`, category: 'heavy', resources: { cpu: 1 } }).jobId);
+    // 3 run (the cap), 2 wait
+    expect(ids.map((id) => manager.job(id)?.status)).toEqual(['running', 'running', 'running', 'queued', 'queued']);
+    manager.setConcurrency('heavy', 1);
+    // lowering never stops running jobs: still 3 running, over the new cap of 1
+    expect(manager.concurrency()['heavy']).toEqual({ limit: 1, running: 3 });
+    manager.release(manager.job('h1')?.allocationId as string);
+    manager.release(manager.job('h2')?.allocationId as string);
+    // 1 running = the cap: h4 still waits
+    expect(manager.job('h4')).toMatchObject({ status: 'queued', reason: 'concurrency-limit' });
+    manager.setConcurrency('heavy', 2); // raising starts h4 in this call
+    expect(manager.job('h4')?.status).toBe('running');
+    expect(manager.job('h5')?.status).toBe('queued');
+    manager.setConcurrency('heavy', undefined);
+    expect(manager.job('h5')?.status).toBe('running');
+    expect(manager.concurrency()).toEqual({});
+    // a bad limit or category changes nothing
+    const before = JSON.stringify([manager.jobs(), manager.concurrency()]);
+    for (const [category, limit] of [['heavy', -1], ['heavy', 1.5], ['', 1], [5, 1], ['heavy', '2']] as const) {
+      expect(refused(() => manager.setConcurrency(category as string, limit as number)).code).toBe('INVALID_OPTION');
+    }
+    expect(JSON.stringify([manager.jobs(), manager.concurrency()])).toBe(before);
+  });
+
   it('bad input throws and changes nothing', () => {
     const manager = new AllocationManager({ capacity: { cpu: 8 }, now: () => 0 });
     const before = JSON.stringify([manager.jobs(), manager.capacity(), manager.queues()]);

@@ -29,6 +29,9 @@ interface Model {
   nodeChanges: number;
   /** Commands run so far (a wave is one preemptor's evictions in one command). */
   step: number;
+  /** The heavy category's cap now, and its running jobs after the previous command. */
+  cap: number;
+  heavyRunning: number;
   /** Live cpu per tenant after the previous command: all jobs, and jobs not on burst room. */
   usage: Map<string, readonly [number, number]>;
 }
@@ -82,14 +85,17 @@ function check(model: Model, real: Real): void {
   expect(new Set(manager.allocations().map((a) => a.jobId))).toEqual(new Set(running.map((j) => j.id)));
   // held room is `reserved`, never an allocation: the pool lists exactly the running jobs'
   expect(pool.allocations().length).toBe(running.length);
-  expect(running.filter((j) => j.category === 'heavy').length).toBeLessThanOrEqual(CAPS.heavy);
+  // the cap can be lowered below what runs (nothing is stopped): heavy jobs may only start within it
   const heavyRunning = running.filter((j) => j.category === 'heavy').length;
+  if (heavyRunning > model.heavyRunning) expect(heavyRunning, `heavy jobs grew to ${heavyRunning} past the cap ${model.cap}`).toBeLessThanOrEqual(model.cap);
+  model.heavyRunning = heavyRunning;
+  expect(manager.concurrency()['heavy']).toEqual({ limit: model.cap, running: heavyRunning });
   model.step++;
   checkQuotas(model, real, jobs);
   checkPreemptorOrder(real);
   checkPreemptions(model, real);
   for (const job of jobs.filter((j) => j.status === 'queued')) {
-    if (job.category === 'heavy' && heavyRunning >= CAPS.heavy) continue;
+    if (job.category === 'heavy' && heavyRunning >= model.cap) continue;
     if ((job.backoffUntil ?? -Infinity) > real.clock.time || job.reason === 'quota') continue;
     // a preemptor whose victims have begun to leave waits for its node (bounded by their grace)
     if (job.nominatedNode !== undefined) continue;
@@ -220,6 +226,17 @@ class SetQuota implements Cmd {
   toString = () => `quota(${this.tenant}, ${this.cpu})`;
 }
 
+class SetCap implements Cmd {
+  constructor(readonly limit: number) {}
+  check = () => true;
+  run(model: Model, real: Real): void {
+    real.manager.setConcurrency('heavy', this.limit);
+    model.cap = this.limit;
+    check(model, real);
+  }
+  toString = () => `cap(heavy, ${this.limit})`;
+}
+
 class Cancel implements Cmd {
   constructor(readonly pick: number) {}
   check = () => true;
@@ -311,6 +328,7 @@ const commands = [
   fc.tuple(fc.nat(), fc.constantFrom('completed' as const, 'failed' as const, 'preempted' as const)).map(([pick, outcome]) => new Release(pick, outcome)),
   fc.tuple(fc.constantFrom('a', 'b'), fc.option(fc.integer({ min: 0, max: 14 }), { nil: null })).map(([tenant, cpu]) => new SetQuota(tenant, cpu)),
   fc.nat().map((pick) => new Cancel(pick)),
+  fc.integer({ min: 0, max: 3 }).map((limit) => new SetCap(limit)),
   fc.integer({ min: 1, max: 30 }).map((ms) => new Advance(ms)),
   fc.constant(new Settle()),
   fc.tuple(fc.nat(), fc.constantFrom('ready' as const, 'ready' as const, 'draining' as const, 'offline' as const)).map(([pick, status]) => new NodeStatus(pick, status)),
@@ -338,12 +356,13 @@ describe.each(fairnessPolicyNames)('model-based: %s', (fairness) => {
         const events: PreemptionEvent[] = [];
         manager.on('preempted', (event) => events.push(event));
         const real: Real = { manager, pool, clock, events };
-        const model: Model = { submitted: new Set(), ended: new Map(), time: 0, arrivals: new Map(), waves: new Map(), step: 0, usage: new Map(), nodeChanges: 0 };
+        const model: Model = { submitted: new Set(), ended: new Map(), time: 0, arrivals: new Map(), waves: new Map(), step: 0, usage: new Map(), nodeChanges: 0, cap: CAPS.heavy, heavyRunning: 0 };
         fc.modelRun(() => ({ model, real }), cmds);
         // progress: with every node ready and no quotas, releasing everything repeatedly (time
         // passing, so grace periods and back-offs end) leaves no job queued
         for (const node of manager.nodes()) manager.setNodeStatus(node.id, 'ready');
         for (const tenant of ['a', 'b']) manager.setQuota(tenant, null);
+        manager.setConcurrency('heavy', undefined);
         for (let round = 0; round < 200 && (manager.allocations().length > 0 || manager.metrics().queued > 0); round++) {
           clock.time += 50;
           manager.tick();
