@@ -24,7 +24,9 @@ export type FairpackErrorCode =
   | 'JOB_CANCELLED'
   | 'ACQUIRE_TIMEOUT'
   | 'ACQUIRE_ABORTED'
-  | 'MANAGER_CLOSED';
+  | 'MANAGER_CLOSED'
+  | 'INVALID_CLOCK'
+  | 'REENTRANCY_LIMIT';
 
 // A registry symbol (Symbol.for) is shared by every copy of the library loaded in one realm,
 // so the guard below recognises errors thrown by the ESM copy from the CJS copy and back.
@@ -36,8 +38,9 @@ export class FairpackError extends Error {
   /** Structured facts about the failure (the dimension, the value, the id …). */
   readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: FairpackErrorCode, message: string, details: Record<string, unknown> = {}) {
-    super(message);
+  /** `options.cause`: the error behind this one (a clock that threw, an abort signal's reason). */
+  constructor(code: FairpackErrorCode, message: string, details: Record<string, unknown> = {}, options?: { readonly cause?: unknown }) {
+    super(message, options);
     this.name = 'FairpackError';
     this.code = code;
     this.details = Object.freeze({ ...details });

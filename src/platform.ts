@@ -20,6 +20,8 @@ export function unref(handle: TimerHandle): void {
 /** What fairpack needs of an AbortSignal (a real one fits). */
 export interface AbortSignalLike {
   readonly aborted: boolean;
+  /** Why it aborted (kept as the `cause` of `ACQUIRE_ABORTED`). */
+  readonly reason?: unknown;
   addEventListener(type: 'abort', listener: () => void, options?: { readonly once?: boolean }): void;
   removeEventListener(type: 'abort', listener: () => void): void;
 }

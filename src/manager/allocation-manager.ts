@@ -1,4 +1,5 @@
 import { nanoid } from 'nanoid';
+import { MonotonicClock } from '../clock.js';
 import { FairpackError, describeValue, isFairpackError } from '../errors.js';
 import { type FairnessPolicy, type TenantCandidate, resolveFairnessPolicy } from '../fairness/index.js';
 import type { NodeStatus, NodeView } from '../placement/index.js';
@@ -9,6 +10,7 @@ import { type AbortSignalLike, type TimerHandle, host, unref } from '../platform
 import { createScale, isPlainRecord } from '../resources/index.js';
 import { withLazyFields } from '../lazy-fields.js';
 import { DeferredEvents, type EventName, type Listener } from './deferred-events.js';
+import { callOptions, optionalChoice, optionalStringOption } from './call-options.js';
 import { MANAGER_INTERNALS, type ManagerInternals } from './internals.js';
 import type { JobQueue } from './job-queue.js';
 import { type JobRecord, jobView } from './job-record.js';
@@ -43,6 +45,7 @@ import type {
 
 const OPTION_KEYS = new Set(['nodes', 'capacity', 'pool', 'placement', 'precision', 'fairness', 'tenants', 'concurrency', 'priorityClasses', 'preemption', 'now', 'timers', 'history', 'maxQueued', 'backfillWindow', 'starvation']);
 const STATUSES: readonly JobStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled', 'expired', 'preempted', 'rejected'];
+const RELEASE_OUTCOMES: readonly ReleaseOutcome[] = ['completed', 'failed', 'preempted'];
 
 /**
  * Who goes next, and what happens over time: queues per (tenant, priority class), a pluggable
@@ -85,6 +88,10 @@ export class AllocationManager {
   private readonly held: Reservations;
   private timer: TimerHandle | undefined;
   private closed = false;
+  /** The clock reading of the public call in progress (undefined between calls). */
+  private current: number | undefined;
+  /** The injected clock, checked and clamped so that the manager's time never goes backwards. */
+  private readonly clockReader: MonotonicClock;
 
   constructor(options: AllocationManagerOptions = {}) {
     if (!isPlainRecord(options as unknown)) throw new FairpackError('INVALID_OPTION', `Expected AllocationManager options to be an object, got ${describeValue(options)}.`);
@@ -100,6 +107,7 @@ export class AllocationManager {
     }
     this.now = options.now ?? (() => Date.now());
     if (typeof this.now !== 'function') throw new FairpackError('INVALID_OPTION', `Expected \`now\` to be a function returning milliseconds, got ${describeValue(options.now)}.`, { option: 'now' });
+    this.clockReader = new MonotonicClock(this.now, 'Nothing was changed');
     this.pool =
       options.pool ??
       new ResourcePool({
@@ -185,12 +193,9 @@ export class AllocationManager {
    * A preempted job in its grace period may also be released with outcome `preempted` (it stopped
    * early): it is re-queued at once, as when its grace period ends.
    */
-  release(allocationId: string, options: { readonly outcome?: ReleaseOutcome } = {}): ManagerReleaseResult {
+  release(allocationId: string, options?: { readonly outcome?: ReleaseOutcome }): ManagerReleaseResult {
     return this.operation(() => {
-      const outcome = options.outcome ?? 'completed';
-      if (outcome !== 'completed' && outcome !== 'failed' && outcome !== 'preempted') {
-        throw new FairpackError('INVALID_OPTION', `Expected \`outcome\` to be 'completed', 'failed' or 'preempted', got ${describeValue(outcome)}.`, { option: 'outcome' });
-      }
+      const outcome = optionalChoice(callOptions(options, 'release', ['outcome']), 'outcome', 'release', RELEASE_OUTCOMES) ?? 'completed';
       const job = typeof allocationId === 'string' ? this.byAllocation.get(allocationId) : undefined;
       if (job === undefined) {
         this.pool.release(allocationId); // throws UNKNOWN_ALLOCATION or ALREADY_RELEASED with the pool's words
@@ -224,13 +229,16 @@ export class AllocationManager {
    * rejected, cancelled or ends before it starts, on `timeoutMs` or when `signal` aborts — and
    * then the job is taken out of the queue.
    */
-  acquire(request: JobRequest, options: { readonly signal?: AbortSignalLike; readonly timeoutMs?: number } = {}): Promise<Allocation> {
-    const { signal, timeoutMs } = options;
+  acquire(request: JobRequest, options?: { readonly signal?: AbortSignalLike; readonly timeoutMs?: number }): Promise<Allocation> {
     try {
+      const { signal, timeoutMs } = callOptions(options, 'acquire', ['signal', 'timeoutMs']) as { readonly signal?: AbortSignalLike; readonly timeoutMs?: number };
       if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0)) {
         throw new FairpackError('INVALID_OPTION', `Expected \`timeoutMs\` to be a number >= 0, got ${describeValue(timeoutMs)}.`, { option: 'timeoutMs' });
       }
-      if (signal?.aborted === true) throw new FairpackError('ACQUIRE_ABORTED', 'The signal was already aborted; nothing was submitted.');
+      if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.addEventListener !== 'function' || typeof signal.removeEventListener !== 'function')) {
+        throw new FairpackError('INVALID_OPTION', `Expected \`signal\` to be an AbortSignal, got ${describeValue(signal)}.`, { option: 'signal' });
+      }
+      if (signal?.aborted === true) throw new FairpackError('ACQUIRE_ABORTED', 'The signal was already aborted; nothing was submitted.', {}, { cause: signal.reason });
       const result = this.submit(request);
       if (result.status === 'allocated') return Promise.resolve(result.allocation);
       if (result.status === 'rejected') throw new FairpackError('JOB_REJECTED', `Job ${result.jobId} was rejected: ${result.reason}`, { jobId: result.jobId, code: result.code });
@@ -250,19 +258,23 @@ export class AllocationManager {
   }
 
   /** Live jobs, then remembered finished ones; filter by status and tenant. */
-  jobs(filter: { readonly status?: JobStatus; readonly tenant?: string } = {}): JobView[] {
+  jobs(filter?: { readonly status?: JobStatus; readonly tenant?: string }): JobView[] {
+    const options = callOptions(filter, 'jobs', ['status', 'tenant']);
+    const status = optionalChoice(options, 'status', 'jobs', STATUSES);
+    const tenant = optionalStringOption(options, 'tenant', 'jobs');
     const out: JobView[] = [];
     for (const source of [this.live, this.history]) {
       for (const job of source.values()) {
-        if ((filter.status === undefined || job.status === filter.status) && (filter.tenant === undefined || job.tenant === filter.tenant)) out.push(jobView(job));
+        if ((status === undefined || job.status === status) && (tenant === undefined || job.tenant === tenant)) out.push(jobView(job));
       }
     }
     return out;
   }
 
-  allocations(filter: { readonly tenant?: string } = {}): Allocation[] {
+  allocations(filter?: { readonly tenant?: string }): Allocation[] {
+    const tenant = optionalStringOption(callOptions(filter, 'allocations', ['tenant']), 'tenant', 'allocations');
     const out: Allocation[] = [];
-    for (const job of this.byAllocation.values()) if (filter.tenant === undefined || job.tenant === filter.tenant) out.push(job.allocation as Allocation);
+    for (const job of this.byAllocation.values()) if (tenant === undefined || job.tenant === tenant) out.push(job.allocation as Allocation);
     return out;
   }
 
@@ -294,13 +306,14 @@ export class AllocationManager {
   quota(tenant: string): QuotaView {
     requireTenant(tenant);
     const quota = this.ledger.quota(tenant);
+    const behaviour = this.ledger.behaviour(tenant);
     return Object.freeze({
       tenant,
       ...(quota === undefined ? {} : { limits: limitsView(quota, this.books.space.scale) }),
       used: this.ledger.usage(tenant),
-      onExceed: quota?.onExceed ?? 'reject',
-      burst: quota?.burst ?? 1,
-      burstClasses: Object.freeze([...(quota?.burstClasses ?? ['low'])]),
+      onExceed: behaviour.onExceed,
+      burst: behaviour.burst,
+      burstClasses: Object.freeze([...behaviour.burstClasses]),
     });
   }
 
@@ -911,29 +924,43 @@ export class AllocationManager {
     return job;
   }
 
+  /** The time of the call in progress (read once at its start), or a fresh reading outside one. */
   private clock(): number {
-    const time = this.now();
-    if (typeof time !== 'number' || !Number.isFinite(time)) throw new FairpackError('INVALID_OPTION', `Expected the \`now\` clock to return finite milliseconds, got ${describeValue(time)}.`, { option: 'now' });
-    return time;
+    return this.current ?? this.readClock();
   }
 
+  private readClock(): number {
+    return this.clockReader.read();
+  }
+
+  /**
+   * Runs one public call that may change state: the clock is read and checked first (a bad
+   * reading changes nothing), the change sees that one reading throughout, then the cycle runs and,
+   * once the outermost call is done, the events are delivered.
+   */
   private operation<T>(change: () => T): T {
+    const outer = this.current === undefined;
+    const now = outer ? this.readClock() : (this.current as number);
     return this.events.operation(
       () => {
-        const result = change();
-        this.schedule();
-        return result;
+        this.current = now;
+        try {
+          const result = change();
+          this.schedule();
+          return result;
+        } finally {
+          if (outer) this.current = undefined;
+        }
       },
-      () => this.armTimer(),
+      () => this.armTimer(now),
     );
   }
 
-  /** One timer for the next TTL expiry (unref'd where the runtime supports it). */
-  private armTimer(): void {
+  /** One timer for the next TTL expiry (unref'd where the runtime supports it), from the call's reading `now`. */
+  private armTimer(now: number): void {
     if (!this.timers || this.closed) return;
     if (this.timer !== undefined) host.clearTimeout(this.timer);
     this.timer = undefined;
-    const now = this.clock();
     const at = Math.min(this.expiry.nextAt(), this.preemption.nextDue(), this.held.nextDue(this.bands.heads(), now));
     if (at === Infinity) return;
     const handle = host.setTimeout(() => {

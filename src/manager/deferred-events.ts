@@ -1,5 +1,9 @@
 import { EventEmitter } from 'eventemitter3';
+import { FairpackError } from '../errors.js';
 import type { AllocationManagerEvents } from './types.js';
+
+/** How deep listeners may nest calls back into the manager (see `operation`). */
+export const MAX_NESTED_CALLS = 64;
 
 export type EventName = keyof AllocationManagerEvents;
 export type Listener<E extends EventName> = (...args: AllocationManagerEvents[E]) => void;
@@ -18,6 +22,8 @@ export class DeferredEvents {
   private readonly pending: { readonly event: EventName; readonly args: unknown[] }[] = [];
   private errors: unknown[] = [];
   private depth = 0;
+  /** Deliveries in progress: each listener that calls back into the manager nests one more. */
+  private delivering = 0;
 
   on<E extends EventName>(event: E, listener: Listener<E>, once = false): void {
     const guarded = event === 'error' ? (listener as AnyListener) : this.guard(listener as AnyListener);
@@ -38,8 +44,21 @@ export class DeferredEvents {
     this.pending.push({ event, args });
   }
 
-  /** Runs `change`, then (if it is the outermost call) `settle` and the queued events. */
+  /**
+   * Runs `change`, then (if it is the outermost call) `settle` and the queued events. A call made
+   * by a listener while `MAX_NESTED_CALLS` deliveries are already in progress (listeners calling
+   * back into the manager, each call's events calling back again…) is refused with
+   * `REENTRANCY_LIMIT` before it changes anything: the chain is cut with a clear error instead of
+   * overflowing the stack.
+   */
   operation<T>(change: () => T, settle: () => void): T {
+    if (this.depth === 0 && this.delivering >= MAX_NESTED_CALLS) {
+      throw new FairpackError(
+        'REENTRANCY_LIMIT',
+        `Expected listeners to call back into the manager at most ${MAX_NESTED_CALLS} calls deep, got a deeper chain (a listener whose call's events call it again?). This call was refused and changed nothing; break the chain, e.g. with queueMicrotask().`,
+        { limit: MAX_NESTED_CALLS },
+      );
+    }
     this.depth++;
     let result: T;
     try {
@@ -78,9 +97,14 @@ export class DeferredEvents {
   private flush(): void {
     const errors = this.errors;
     this.errors = [];
-    while (this.pending.length > 0) {
-      const { event, args } = this.pending.shift() as { event: EventName; args: unknown[] };
-      this.emitter.emit(event, ...args);
+    this.delivering++;
+    try {
+      while (this.pending.length > 0) {
+        const { event, args } = this.pending.shift() as { event: EventName; args: unknown[] };
+        this.emitter.emit(event, ...args);
+      }
+    } finally {
+      this.delivering--;
     }
     errors.push(...this.errors);
     this.errors = [];

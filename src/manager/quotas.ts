@@ -3,11 +3,8 @@ import { type Scale, fromScaled, isPlainRecord, parseResources, toResources } fr
 import type { QuotaExceedAction, QuotaShortfall } from './types.js';
 
 /** A tenant's quota with exact (scaled) limits. Dimensions without a limit are unlimited. */
-export interface TenantQuota {
+export interface TenantQuota extends QuotaBehaviour {
   readonly limits: ReadonlyMap<string, number>;
-  readonly onExceed: QuotaExceedAction;
-  readonly burst: number;
-  readonly burstClasses: ReadonlySet<string>;
 }
 
 export type QuotaCheck = { readonly ok: true; readonly burst: boolean } | { readonly ok: false; readonly shortfall: QuotaShortfall };
@@ -22,11 +19,25 @@ export interface QuotaInput {
   readonly burstClasses?: unknown;
 }
 
+/** What a quota does past its limits: kept for a tenant even while it has no limits. */
+export interface QuotaBehaviour {
+  readonly onExceed: QuotaExceedAction;
+  readonly burst: number;
+  readonly burstClasses: ReadonlySet<string>;
+}
+
+export const DEFAULT_QUOTA_BEHAVIOUR: QuotaBehaviour = Object.freeze({ onExceed: 'reject', burst: 1, burstClasses: new Set(['low']) });
+
 /** Validates a quota completely (limits, action, burst, burst classes), or throws INVALID_OPTION. */
 export function parseQuota(tenant: string, input: QuotaInput, scale: Scale, isClass: (name: string) => boolean): TenantQuota {
   const where = `the quota of tenant "${tenant}"`;
   if (!isPlainRecord(input.quota)) throw new FairpackError('INVALID_OPTION', `Expected ${where} to be an object of dimension → limit, e.g. { cpu: 8, gpu: 2 }, got ${describeValue(input.quota)}.`, { tenant });
   const entries = parseResourcesKeepingZeros(input.quota, scale, where);
+  return Object.freeze({ limits: entries, ...parseQuotaBehaviour(tenant, input, isClass) });
+}
+
+/** Validates `onExceed`, `burst` and `burstClasses` (defaults for those left out), or throws INVALID_OPTION. */
+export function parseQuotaBehaviour(tenant: string, input: Omit<QuotaInput, 'quota'>, isClass: (name: string) => boolean): QuotaBehaviour {
   const onExceed = input.onExceed ?? 'reject';
   if (onExceed !== 'reject' && onExceed !== 'queue') throw new FairpackError('INVALID_OPTION', `Expected \`onExceed\` of tenant "${tenant}" to be 'reject' or 'queue', got ${describeValue(onExceed)}.`, { tenant });
   const burst = input.burst ?? 1;
@@ -37,7 +48,7 @@ export function parseQuota(tenant: string, input: QuotaInput, scale: Scale, isCl
   if (!Array.isArray(classes) || classes.some((c) => typeof c !== 'string' || !isClass(c))) {
     throw new FairpackError('INVALID_OPTION', `Expected \`burstClasses\` of tenant "${tenant}" to be an array of priority class names, got ${describeValue(classes)}.`, { tenant });
   }
-  return Object.freeze({ limits: entries, onExceed, burst, burstClasses: new Set(classes as string[]) });
+  return Object.freeze({ onExceed, burst, burstClasses: new Set(classes as string[]) });
 }
 
 /**

@@ -101,7 +101,9 @@ export class Reservations {
    * Gives each reservation of `band` the room free on its node: places jobs that now fit there
    * (through `start`), holds what is free for the others, and drops reservations whose node is
    * gone or no longer eligible, and nominations whose room went to a higher band after their
-   * victims had left (`lapsed`): those jobs wait as any other, free to preempt again.
+   * victims had left (`lapsed`): those jobs wait as any other, free to preempt again. A nominee
+   * whose room is held by an earlier nominee of its band (or one of a higher band) keeps waiting:
+   * that one starts within its victims' grace period and leaves the rest.
    */
   serveBand(
     band: number,
@@ -126,7 +128,7 @@ export class Reservations {
         start(job, this.pool.commitPlacement(job.parsed, [node], times(job)));
         continue;
       }
-      if (!fits && reservation.reason === 'preemption' && lapsed(job)) {
+      if (!fits && reservation.reason === 'preemption' && lapsed(job) && !this.heldByOthers(node, job)) {
         this.forget(job);
         job.preemptionCheckedAt = -1;
         this.roomFreed();
@@ -145,6 +147,12 @@ export class Reservations {
       reservation.dims = dims;
       reservation.amounts = held;
     }
+  }
+
+  /** Whether a reservation of `job`'s band or a higher one, other than its own, holds room on `node` now. */
+  private heldByOthers(node: NodeState, job: JobRecord): boolean {
+    for (const r of this.byJob.values()) if (r.job !== job && r.node === node && r.job.band >= job.band && r.dims.length > 0) return true;
+    return false;
   }
 
   /** Reserves a node for each starving head that has none yet; true if any was added. */

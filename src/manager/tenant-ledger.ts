@@ -1,6 +1,6 @@
 import { FairpackError, describeValue } from '../errors.js';
 import { type Resources, type Scale, fromScaled, isPlainRecord } from '../resources/index.js';
-import { type QuotaCheck, type TenantQuota, checkQuota, parseQuota } from './quotas.js';
+import { DEFAULT_QUOTA_BEHAVIOUR, type QuotaBehaviour, type QuotaCheck, type TenantQuota, checkQuota, parseQuota, parseQuotaBehaviour } from './quotas.js';
 
 interface TenantAccount {
   weight: number;
@@ -8,6 +8,8 @@ interface TenantAccount {
   readonly usage: Map<string, number>;
   running: number;
   quota: TenantQuota | undefined;
+  /** What its quota does past the limits: set with or without limits (see setQuota). */
+  behaviour: QuotaBehaviour;
   /** Scaled demand of the tenant's preemptors waiting for their victims: promised, not yet used. */
   readonly promised: Map<string, number>;
 }
@@ -37,23 +39,32 @@ export class TenantLedger {
         throw new FairpackError('INVALID_OPTION', `Expected \`tenants.${tenant}\` to be an object { weight?, quota?, onExceed?, burst?, burstClasses? }, got ${isPlainRecord(options) ? `keys ${Object.keys(options).join(', ')}` : describeValue(options)}.`, { option: 'tenants' });
       }
       const { weight, quota, ...settings } = options;
-      if (quota === undefined && Object.keys(settings).length > 0) {
-        throw new FairpackError('INVALID_OPTION', `Expected \`tenants.${tenant}.quota\` alongside ${Object.keys(settings).join(', ')}: they only apply to a quota.`, { option: 'tenants' });
-      }
-      const parsed = quota === undefined ? undefined : parseQuota(tenant, { quota, ...settings }, scale, isClass);
       this.setWeight(tenant, weight ?? 1);
-      this.account(tenant).quota = parsed;
+      this.setQuota(tenant, quota ?? null, settings);
     }
   }
 
-  /** Validates and sets (or with `null`, removes) a tenant's quota. Nothing changes on bad input. */
+  /**
+   * Validates and sets (or with `null`, removes) a tenant's limits, and sets what the quota does
+   * past them (`onExceed`, `burst`, `burstClasses`: replaced, defaults for those left out) — with
+   * or without limits, so settings given first take effect once limits are set. Nothing changes
+   * on bad input.
+   */
   setQuota(tenant: string, quota: unknown, settings: Readonly<Record<string, unknown>>): void {
+    const behaviour = parseQuotaBehaviour(tenant, settings, this.isClass);
     const parsed = quota === null ? undefined : parseQuota(tenant, { quota, ...settings }, this.scale, this.isClass);
-    this.account(tenant).quota = parsed;
+    const account = this.account(tenant);
+    account.quota = parsed;
+    account.behaviour = behaviour;
   }
 
   quota(tenant: string): TenantQuota | undefined {
     return this.accounts.get(tenant)?.quota;
+  }
+
+  /** What the tenant's quota does past its limits (the defaults for a tenant never configured). */
+  behaviour(tenant: string): QuotaBehaviour {
+    return this.accounts.get(tenant)?.behaviour ?? DEFAULT_QUOTA_BEHAVIOUR;
   }
 
   /**
@@ -128,7 +139,7 @@ export class TenantLedger {
   private account(tenant: string): TenantAccount {
     let account = this.accounts.get(tenant);
     if (account === undefined) {
-      account = { weight: 1, usage: new Map(), running: 0, quota: undefined, promised: new Map() };
+      account = { weight: 1, usage: new Map(), running: 0, quota: undefined, behaviour: DEFAULT_QUOTA_BEHAVIOUR, promised: new Map() };
       this.accounts.set(tenant, account);
     }
     return account;

@@ -30,7 +30,8 @@ export class Waiters {
         reject(error);
         giveUp();
       };
-      const onAbort = () => abandon(new FairpackError('ACQUIRE_ABORTED', `acquire() of job ${jobId} was aborted; the job was removed from the queue.`, { jobId }));
+      // the signal's reason is the cause, as Node's own APIs and p-queue report an abort
+      const onAbort = () => abandon(new FairpackError('ACQUIRE_ABORTED', `acquire() of job ${jobId} was aborted; the job was removed from the queue.`, { jobId }, { cause: signal?.reason }));
       this.byJob.set(jobId, {
         resolve: (allocation) => (cleanup(), resolve(allocation)),
         reject: (error) => (cleanup(), reject(error)),

@@ -1,3 +1,4 @@
+import { MonotonicClock } from '../clock.js';
 import { FairpackError, describeValue } from '../errors.js';
 import { withLazyFields } from '../lazy-fields.js';
 import {
@@ -49,7 +50,7 @@ export class ResourcePool {
   private readonly space: DimensionSpace;
   private readonly groups: CapacityGroups;
   private readonly strategy: PlacementStrategy;
-  private readonly now: () => number;
+  private readonly clock: MonotonicClock;
   private index: PlacementIndex | undefined;
   /** In node order (a Map keeps insertion order; a re-added node goes to the end). */
   private readonly nodesById = new Map<string, NodeState>();
@@ -86,7 +87,7 @@ export class ResourcePool {
     if (typeof now !== 'function') {
       throw new FairpackError('INVALID_OPTION', `Expected \`now\` to be a function returning milliseconds, got ${describeValue(now)}.`, { option: 'now' });
     }
-    this.now = now;
+    this.clock = new MonotonicClock(now, 'Nothing was allocated');
     if (options.nodes !== undefined && options.capacity !== undefined) {
       throw new FairpackError('INVALID_OPTION', 'Expected `nodes` or `capacity`, got both. Use `capacity` for one flat pool, or list it as a node in `nodes`.');
     }
@@ -349,13 +350,9 @@ export class ResourcePool {
     return this.record(request, chosen.length === 1 ? (chosen[0] as NodeState).alone : chosen.slice(), times.createdAt, times.expiresAt);
   }
 
-  /** Reads the injected clock, refusing anything but a finite number (before any change is made). @internal */
+  /** Reads the injected clock (see MonotonicClock) before any change is made. @internal */
   readClock(): number {
-    const time = this.now();
-    if (typeof time !== 'number' || !Number.isFinite(time)) {
-      throw new FairpackError('INVALID_OPTION', `Expected the \`now\` clock to return finite milliseconds, got ${describeValue(time)}. Nothing was allocated; fix the clock passed as \`now\`.`, { option: 'now', value: time });
-    }
-    return time;
+    return this.clock.read();
   }
 
   /** Parses a request against this pool's dimensions. @internal */

@@ -70,7 +70,7 @@ describe('timestamps', () => {
 
   it('a clock that returns nonsense throws before anything is committed', () => {
     const pool = new ResourcePool({ capacity: { cpu: 4 }, now: () => Number.NaN });
-    expect(() => pool.planBatch([{ resources: { cpu: 1 } }])).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(() => pool.planBatch([{ resources: { cpu: 1 } }])).toThrow(expect.objectContaining({ code: 'INVALID_CLOCK' }));
     expect(pool.allocations()).toEqual([]);
     expect(pool.capacity().available).toEqual({ cpu: 4 });
   });

@@ -147,6 +147,7 @@ function checkPreemptorOrder(real: Real): void {
     for (const job of internals.liveJobs()) {
       if (job.status !== 'queued' || !job.klass.canPreempt || job.klass.value <= (VALUE.get(preemptor.priority) as number)) continue;
       if (job.replicas !== 1 || job.nominatedNode !== undefined || internals.holdBack(job) !== undefined) continue;
+      if (job.category !== undefined || real.manager.quota(job.tenant).limits !== undefined) continue;
       const fits = (job.resources['cpu'] ?? 0) <= cpu && (job.resources['memory'] ?? 0) <= memory;
       expect(fits, `${preemptor.id} (${preemptor.priority}) evicted jobs on ${nodeId} that ${job.id} (${job.priority}), waiting, could use`).toBe(false);
     }

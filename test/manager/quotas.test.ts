@@ -88,7 +88,21 @@ describe('quotas: setQuota at runtime', () => {
     }
     expect(refused(() => manager.setQuota('', { cpu: 1 })).code).toBe('INVALID_OPTION');
     expect(manager.quota('a')).toEqual(before);
-    expect(refused(() => new AllocationManager({ capacity: { cpu: 1 }, tenants: { a: { onExceed: 'queue' } } })).code).toBe('INVALID_OPTION');
+    expect(refused(() => new AllocationManager({ capacity: { cpu: 1 }, tenants: { a: { onExceed: 'drop' as never } } })).code).toBe('INVALID_OPTION');
+  });
+
+  it('settings are validated and kept with or without limits (issue 12 §5)', () => {
+    const { manager } = setup({});
+    // before: settings without limits were dropped unchecked
+    expect(refused(() => manager.setQuota('a', null, { burst: 'x' as never })).code).toBe('INVALID_OPTION');
+    expect(manager.setQuota('a', null, { onExceed: 'queue' })).toMatchObject({ onExceed: 'queue', burst: 1 });
+    expect(manager.quota('a').limits).toBeUndefined();
+    // they apply once limits are set... (replaced, not merged: left out means the default)
+    expect(manager.setQuota('a', { cpu: 2 }, { onExceed: 'queue' })).toMatchObject({ limits: { cpu: 2 }, onExceed: 'queue' });
+    expect(manager.submit({ tenant: 'a', resources: { cpu: 3 } })).toMatchObject({ status: 'queued', reason: 'quota' });
+    // ...and from the constructor too
+    const configured = new AllocationManager({ capacity: { cpu: 1 }, tenants: { b: { onExceed: 'queue', burst: 2 } } });
+    expect(configured.quota('b')).toMatchObject({ onExceed: 'queue', burst: 2 });
   });
 });
 

@@ -244,7 +244,7 @@ describe('custom strategies are checked by the runtime', () => {
 describe('review fixes', () => {
   it('a clock that throws or returns NaN changes nothing', () => {
     const pool = new ResourcePool({ capacity: { cpu: 8 }, now: () => Number.NaN });
-    expect(refused(() => pool.allocate({ resources: { cpu: 3 } })).code).toBe('INVALID_OPTION');
+    expect(refused(() => pool.allocate({ resources: { cpu: 3 } })).code).toBe('INVALID_CLOCK');
     const throwing = new ResourcePool({
       capacity: { cpu: 8 },
       now: () => {

@@ -1,0 +1,31 @@
+import { FairpackError, describeValue } from '../errors.js';
+import { isPlainRecord } from '../resources/index.js';
+
+/**
+ * The options argument of a manager method: left out (undefined) or a plain object with only the
+ * keys the method knows; anything else is `INVALID_OPTION` before anything changes.
+ */
+export function callOptions(value: unknown, method: string, keys: readonly string[]): Readonly<Record<string, unknown>> {
+  if (value === undefined) return {};
+  if (!isPlainRecord(value)) {
+    throw new FairpackError('INVALID_OPTION', `Expected the options of ${method}() to be an object { ${keys.join(', ')} } or left out, got ${describeValue(value)}.`, { method });
+  }
+  for (const key of Object.keys(value)) {
+    if (!keys.includes(key)) throw new FairpackError('INVALID_OPTION', `Unknown option \`${key}\` of ${method}(). Expected ${keys.map((k) => `\`${k}\``).join(', ')}.`, { method, option: key });
+  }
+  return value;
+}
+
+/** An optional string field of an options argument (a filter's tenant). */
+export function optionalStringOption(options: Readonly<Record<string, unknown>>, key: string, method: string): string | undefined {
+  const value = options[key];
+  if (value === undefined || (typeof value === 'string' && value.length > 0)) return value;
+  throw new FairpackError('INVALID_OPTION', `Expected \`${key}\` of ${method}() to be a non-empty string, got ${describeValue(value)}.`, { method, option: key });
+}
+
+/** An optional field of an options argument that must be one of a fixed list. */
+export function optionalChoice<T extends string>(options: Readonly<Record<string, unknown>>, key: string, method: string, choices: readonly T[]): T | undefined {
+  const value = options[key];
+  if (value === undefined || choices.includes(value as T)) return value as T | undefined;
+  throw new FairpackError('INVALID_OPTION', `Expected \`${key}\` of ${method}() to be one of ${choices.map((c) => `'${c}'`).join(', ')}, got ${describeValue(value)}.`, { method, option: key });
+}

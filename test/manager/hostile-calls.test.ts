@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { AllocationManager, type FairpackError, isFairpackError } from 'fairpack';
+import { refused } from '../support.js';
+
+/** Everything observable about a manager, as one string: equal before and after a refused call. */
+function views(manager: AllocationManager): string {
+  return JSON.stringify([manager.jobs(), manager.allocations(), manager.capacity(), manager.nodes(), manager.queues(), manager.reservations(), manager.metrics(), manager.quota('t'), manager.concurrency()]);
+}
+
+/** A manager with a job running on n1, one queued, a second node, and a clock the test controls. */
+function cluster() {
+  const clock: { reading: () => unknown } = { reading: () => 1000 };
+  const manager = new AllocationManager({ nodes: [{ id: 'n1', capacity: { cpu: 2 } }, { id: 'n2', capacity: { cpu: 1 } }], placement: 'first-fit', now: () => clock.reading() as number, timers: false });
+  const running = manager.submit({ id: 'run', tenant: 't', resources: { cpu: 2 }, ttlMs: 10 });
+  manager.submit({ id: 'wait', tenant: 't', resources: { cpu: 2 } });
+  return { manager, clock, allocationId: (running as { allocation: { id: string } }).allocation.id };
+}
+
+const BAD_READINGS: [string, () => unknown][] = [
+  ['NaN', () => Number.NaN],
+  ['Infinity', () => Infinity],
+  ['-Infinity', () => -Infinity],
+  ['a string', () => '2000'],
+  ['a BigInt', () => 2000n],
+  ['null', () => null],
+  ['undefined', () => undefined],
+  ['an object', () => ({ valueOf: () => 2000 })],
+  ['a throw', () => {
+    throw new Error('clock broke');
+  }],
+];
+
+const CALLS: [string, (m: AllocationManager, allocationId: string) => unknown][] = [
+  ['submit', (m) => m.submit({ tenant: 't', resources: { cpu: 1 } })],
+  ['submitMany', (m) => m.submitMany([{ tenant: 't', resources: { cpu: 1 } }])],
+  ['release', (m, id) => m.release(id)],
+  ['release as failed', (m, id) => m.release(id, { outcome: 'failed' })],
+  ['cancel running', (m) => m.cancel('run')],
+  ['cancel queued', (m) => m.cancel('wait')],
+  ['addNode', (m) => m.addNode({ id: 'n3', capacity: { cpu: 4 } })],
+  ['removeNode force', (m) => m.removeNode('n1', { force: true })],
+  ['removeNode empty', (m) => m.removeNode('n2')],
+  ['setNodeStatus offline', (m) => m.setNodeStatus('n1', 'offline')],
+  ['setNodeStatus draining', (m) => m.setNodeStatus('n1', 'draining')],
+  ['tick', (m) => m.tick()],
+  ['cleanupExpired', (m) => m.cleanupExpired()],
+  ['setQuota', (m) => m.setQuota('t', { cpu: 1 })],
+  ['setTenant', (m) => m.setTenant('t', { weight: 2 })],
+  ['setConcurrency', (m) => m.setConcurrency('x', 1)],
+];
+
+describe('a bad clock reading changes nothing (issue 12 §2)', () => {
+  // before: release, cancel, addNode, removeNode({ force }) and setNodeStatus('offline') made their
+  // change and then threw (a job ended `completed` without `endedAt`; a second release said
+  // ALREADY_RELEASED)
+  it.each(CALLS)('%s: every bad reading → INVALID_CLOCK, state unchanged, and it works once the clock is fixed', (_name, call) => {
+    for (const [what, reading] of BAD_READINGS) {
+      const { manager, clock, allocationId } = cluster();
+      const before = views(manager);
+      clock.reading = reading;
+      const error = refused(() => call(manager, allocationId));
+      expect(error.code, what).toBe('INVALID_CLOCK');
+      if (what === 'a throw') expect((error as FairpackError & { cause: Error }).cause.message).toBe('clock broke');
+      clock.reading = () => 1000;
+      expect(views(manager), `${what}: the refused call changed something`).toBe(before);
+      call(manager, allocationId); // the same call now succeeds
+    }
+  });
+
+  it('a clock that goes backwards is clamped to the last reading: no negative interval', () => {
+    let time = 5000;
+    const manager = new AllocationManager({ capacity: { cpu: 1 }, now: () => time, timers: false });
+    const first = manager.submit({ id: 'a', resources: { cpu: 1 } }) as { allocation: { id: string } };
+    manager.submit({ id: 'b', resources: { cpu: 1 } });
+    time = 1000; // 4 s back
+    manager.release(first.allocation.id);
+    // a ended at 5000 (clamped), not 1000; b waited 0 ms, not −4000
+    expect(manager.job('a')).toMatchObject({ startedAt: 5000, endedAt: 5000 });
+    expect(manager.job('b')).toMatchObject({ status: 'running', startedAt: 5000 });
+    expect(manager.metrics().schedulingLatency['default']).toMatchObject({ p50: 0, p99: 0 });
+    time = 6000; // forward again: normal
+    manager.release(manager.job('b')?.allocationId as string);
+    expect(manager.job('b')).toMatchObject({ endedAt: 6000 });
+  });
+});
+
+describe('every options argument is checked (issue 12 §5)', () => {
+  it('release, jobs, allocations and acquire refuse malformed options with INVALID_OPTION, changing nothing', async () => {
+    const { manager, allocationId } = cluster();
+    const before = views(manager);
+    // before: release(id, null) and jobs(null) threw a TypeError; the rest were accepted
+    for (const call of [
+      () => manager.release(allocationId, null as never),
+      () => manager.release(allocationId, [] as never),
+      () => manager.release(allocationId, { outcome: 'done' as never }),
+      () => manager.release(allocationId, { outcom: 'failed' } as never),
+      () => manager.jobs(null as never),
+      () => manager.jobs({ status: 'weird' as never }),
+      () => manager.jobs({ tenant: 5 as never }),
+      () => manager.allocations({ tenant: 5 as never }),
+      () => manager.allocations('t' as never),
+    ]) {
+      expect(refused(call).code).toBe('INVALID_OPTION');
+    }
+    for (const options of [null, { timeoutMs: -1 }, { signal: 'stop' }, { signal: {} }, { timeout: 5 }]) {
+      const error = await manager.acquire({ tenant: 't', resources: { cpu: 1 } }, options as never).catch((e: unknown) => e);
+      expect(isFairpackError(error) && error.code, JSON.stringify(options)).toBe('INVALID_OPTION');
+    }
+    expect(views(manager)).toBe(before);
+    // the left-out forms still work
+    expect(manager.jobs().length).toBe(2);
+    expect(manager.allocations(undefined).length).toBe(1);
+  });
+
+  it('acquire keeps an abort signal\'s reason as the error\'s cause', async () => {
+    const manager = new AllocationManager({ capacity: { cpu: 1 }, now: () => 0, timers: false });
+    manager.submit({ resources: { cpu: 1 } });
+    const controller = new AbortController();
+    const pending = manager.acquire({ resources: { cpu: 1 } }, { signal: controller.signal });
+    const reason = new Error('user left');
+    controller.abort(reason);
+    const error = (await pending.catch((e: unknown) => e)) as FairpackError;
+    expect(error.code).toBe('ACQUIRE_ABORTED');
+    expect(error.cause).toBe(reason);
+    // already aborted: refused at once, with the reason too
+    const early = (await manager.acquire({ resources: { cpu: 1 } }, { signal: AbortSignal.abort('gone') }).catch((e: unknown) => e)) as FairpackError;
+    expect([early.code, early.cause]).toEqual(['ACQUIRE_ABORTED', 'gone']);
+  });
+});
+
+describe('listeners that call back into the manager (issue 12 §5)', () => {
+  it('a chain deeper than the limit is cut with REENTRANCY_LIMIT, not a stack overflow', () => {
+    const manager = new AllocationManager({ capacity: { cpu: 1 }, now: () => 0, timers: false });
+    manager.submit({ resources: { cpu: 1 } }); // the rest queue
+    const errors: unknown[] = [];
+    manager.on('error', (error) => errors.push(error));
+    let submitted = 0;
+    // every queued job submits another: before, this overflowed the stack at ~1,400 calls
+    manager.on('queued', () => {
+      submitted++;
+      manager.submit({ resources: { cpu: 1 } });
+    });
+    manager.submit({ resources: { cpu: 1 } });
+    expect(errors.length).toBe(1);
+    expect((errors[0] as FairpackError).code).toBe('REENTRANCY_LIMIT');
+    // the refused call changed nothing: the first job and the 63 nested calls that were allowed are
+    // queued (the 64th listener, 64 deliveries deep, was refused)
+    expect(submitted).toBe(64);
+    expect(manager.metrics().queued).toBe(64);
+  });
+});
