@@ -7,11 +7,17 @@
  *
  *   node --import tsx bench/manager.ts        (or: npm run bench -- manager)
  *
+ * Then the cost of tenants come and gone (issue 12 §3): submit+release with 10 tenants, against
+ * the same after 100,000 distinct tenants each queued a job, ran one and left, on the same cluster
+ * in the same run (target: at most 1.5×); and the heap after 1,000,000 such tenants against the
+ * heap before them (target: at most 2×).
+ *
  * Environment: FAIRPACK_BENCH_MANAGER_NODES (10000), FAIRPACK_BENCH_MANAGER_JOBS (100000),
- * FAIRPACK_BENCH_SEED (2011).
+ * FAIRPACK_BENCH_SEED (2011), FAIRPACK_BENCH_TENANTS (100000), FAIRPACK_BENCH_TENANT_CHURN (1000000).
  */
 import { AllocationManager, type FairnessPolicyName } from 'fairpack';
 import { Prng } from './lib/prng.js';
+import { collectGarbageAndSettle, envInt, median, verdict } from './lib/report.js';
 
 const nodes = Number(process.env['FAIRPACK_BENCH_MANAGER_NODES'] ?? 10_000);
 const jobs = Number(process.env['FAIRPACK_BENCH_MANAGER_JOBS'] ?? 100_000);
@@ -56,5 +62,67 @@ function run(fairness: FairnessPolicyName): void {
   );
 }
 
+/** µs per submit+release pair of a job that fits, over `tenants` tenants (median of 5 rounds). */
+function pairCost(manager: AllocationManager, tenants: number, pairs: number, tick: () => void): number {
+  const rounds: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    collectGarbageAndSettle();
+    const t0 = performance.now();
+    for (let i = 0; i < pairs; i++) {
+      tick();
+      const r = manager.submit({ tenant: `steady-${i % tenants}`, resources: { cpu: 1, memory: 2 } });
+      if (r.status !== 'allocated') throw new Error('a steady job did not fit');
+      manager.release(r.allocation.id);
+    }
+    rounds.push(((performance.now() - t0) * 1000) / pairs);
+  }
+  return median(rounds);
+}
+
+/** `count` tenants, each with a job that waits (then is cancelled) and a job that runs (then ends). */
+function churn(manager: AllocationManager, from: number, count: number, tick: () => void): void {
+  for (let i = from; i < from + count; i++) {
+    tick();
+    const tenant = `passing-${i}`;
+    const waits = manager.submit({ tenant, resources: { cpu: 64, memory: 256 } }); // the cluster is never empty: it waits
+    const runs = manager.submit({ tenant, resources: { cpu: 1, memory: 2 } });
+    if (waits.status !== 'queued' || runs.status !== 'allocated') throw new Error(`the churn did not go as planned: ${JSON.stringify([waits, runs])}`);
+    manager.cancel(waits.jobId);
+    manager.release(runs.allocation.id);
+  }
+}
+
+function tenantsComeAndGo(): void {
+  const tenants = envInt('FAIRPACK_BENCH_TENANTS', 100_000);
+  const total = Math.max(tenants, envInt('FAIRPACK_BENCH_TENANT_CHURN', 1_000_000));
+  let time = 0;
+  const tick = () => void time++;
+  const manager = new AllocationManager({
+    nodes: Array.from({ length: nodes }, (_, i) => ({ id: `n${i}`, capacity: { cpu: 64, memory: 256 } })),
+    fairness: 'drf',
+    placement: 'worst-fit',
+    now: () => time,
+    timers: false,
+  });
+  // one small job on every node (worst-fit spreads them), so that a whole-node job always waits
+  for (let i = 0; i < nodes; i++) manager.submit({ tenant: 'resident', resources: { cpu: 1, memory: 1 } });
+  const pairs = 20_000;
+  const before = pairCost(manager, 10, pairs, tick);
+  collectGarbageAndSettle();
+  const heapBefore = process.memoryUsage().heapUsed;
+  churn(manager, 0, tenants, tick);
+  const after = pairCost(manager, 10, pairs, tick);
+  churn(manager, tenants, total - tenants, tick);
+  collectGarbageAndSettle();
+  const heapAfter = process.memoryUsage().heapUsed;
+  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  console.log(`${nodes} nodes, drf, worst-fit: submit+release ${before.toFixed(2)} µs with 10 tenants; ${after.toFixed(2)} µs after ${tenants.toLocaleString('en')} tenants came and went (${(after / before).toFixed(2)}×)`);
+  console.log(`heap ${mib(heapBefore)} before ${total.toLocaleString('en')} one-job tenants, ${mib(heapAfter)} after (${(heapAfter / heapBefore).toFixed(2)}×)\n`);
+  verdict('manager', `submit+release after ${tenants.toLocaleString('en')} tenants ≤ 1.5× with 10`, after <= 1.5 * before ? 'PASS' : 'FAIL', `${(after / before).toFixed(2)}× (${before.toFixed(2)} → ${after.toFixed(2)} µs)`);
+  verdict('manager', `heap after ${total.toLocaleString('en')} tenants ≤ 2× before`, heapAfter <= 2 * heapBefore ? 'PASS' : 'FAIL', `${(heapAfter / heapBefore).toFixed(2)}× (${mib(heapBefore)} → ${mib(heapAfter)})`);
+}
+
 console.log('## AllocationManager: the scheduling cycle with 100,000 queued jobs\n');
 for (const fairness of ['fifo', 'drf'] as const) run(fairness);
+console.log('\n## AllocationManager: tenants that come and go\n');
+tenantsComeAndGo();

@@ -43,7 +43,7 @@ import type {
   SubmitResult,
 } from './types.js';
 
-const OPTION_KEYS = new Set(['nodes', 'capacity', 'pool', 'placement', 'precision', 'fairness', 'tenants', 'concurrency', 'priorityClasses', 'preemption', 'now', 'timers', 'history', 'maxQueued', 'backfillWindow', 'starvation']);
+const OPTION_KEYS = new Set(['nodes', 'capacity', 'pool', 'placement', 'precision', 'fairness', 'tenants', 'concurrency', 'priorityClasses', 'preemption', 'now', 'timers', 'history', 'maxQueued', 'maxQueuedPerTenant', 'backfillWindow', 'starvation']);
 const STATUSES: readonly JobStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled', 'expired', 'preempted', 'rejected'];
 const RELEASE_OUTCOMES: readonly ReleaseOutcome[] = ['completed', 'failed', 'preempted'];
 
@@ -64,6 +64,9 @@ export class AllocationManager {
   private readonly timers: boolean;
   private readonly historyLimit: number;
   private readonly maxQueued: number;
+  private readonly maxQueuedPerTenant: number;
+  /** Queued jobs per tenant (tenants with none are not kept). */
+  private readonly queuedByTenant = new Map<string, number>();
   private readonly backfillWindow: number;
   /** Live jobs (queued or running). */
   private readonly live = new Map<string, JobRecord>();
@@ -125,7 +128,8 @@ export class AllocationManager {
     this.caps = concurrencyOption(options.concurrency);
     this.timers = booleanOption(options.timers ?? options.now === undefined, 'timers');
     this.historyLimit = integerOption(options.history ?? 10_000, 'history', 0);
-    this.maxQueued = options.maxQueued === undefined || options.maxQueued === Infinity ? Infinity : integerOption(options.maxQueued, 'maxQueued', 0);
+    this.maxQueued = limitOption(options.maxQueued, 'maxQueued');
+    this.maxQueuedPerTenant = limitOption(options.maxQueuedPerTenant, 'maxQueuedPerTenant');
     this.backfillWindow = integerOption(options.backfillWindow ?? 64, 'backfillWindow', 1);
     this.held = reservationsOption(options.starvation, this.pool, this.books, () => {
       // held room came back, or a preemptor's nomination lapsed: queues and searches look again
@@ -451,25 +455,30 @@ export class AllocationManager {
 
   metrics(): ManagerMetrics {
     const capacity = this.pool.capacity();
-    const utilisation: Record<string, number> = {};
-    for (const [name, total] of Object.entries(capacity.total)) utilisation[name] = total === 0 ? 0 : (capacity.allocated[name] ?? 0) / total;
+    const utilisation = Object.fromEntries(Object.entries(capacity.total).map(([name, total]) => [name, total === 0 ? 0 : (capacity.allocated[name] ?? 0) / total]));
     const jobs = Object.fromEntries(STATUSES.map((s) => [s, this.ended.get(s) ?? 0])) as Record<JobStatus, number>;
     let preempted = 0;
-    const queueDepth: Record<string, Record<string, number>> = {};
+    // tenant and class names are the user's: counted in Maps, output with fromEntries (a tenant
+    // called "__proto__" or "constructor" is an own key like any other, never a prototype)
+    const depth = new Map<string, Map<string, number>>();
     for (const job of this.live.values()) {
       if (job.status === 'preempted') preempted++;
       if (job.status !== 'queued') continue;
-      const byClass = (queueDepth[job.tenant] ??= {});
-      byClass[job.priority] = (byClass[job.priority] ?? 0) + 1;
+      let byClass = depth.get(job.tenant);
+      if (byClass === undefined) depth.set(job.tenant, (byClass = new Map()));
+      byClass.set(job.priority, (byClass.get(job.priority) ?? 0) + 1);
     }
     jobs.queued = this.queued;
     jobs.preempted = preempted;
     jobs.running = this.byAllocation.size - preempted;
-    const tenants: Record<string, ManagerMetrics['tenants'][string]> = {};
-    for (const tenant of new Set([...this.ledger.tenants(), ...Object.keys(queueDepth)])) {
-      const queued = Object.values(queueDepth[tenant] ?? {}).reduce((a, b) => a + b, 0);
-      tenants[tenant] = { usage: this.ledger.usage(tenant), dominantShare: this.ledger.dominantShare(tenant, this.totals), weight: this.ledger.weight(tenant), queued, running: this.ledger.running(tenant) };
-    }
+    const queueDepth = Object.fromEntries([...depth].map(([tenant, byClass]) => [tenant, Object.fromEntries(byClass)]));
+    const tenants = Object.fromEntries(
+      [...new Set([...this.ledger.tenants(), ...depth.keys()])].map((tenant) => {
+        let queued = 0;
+        for (const count of depth.get(tenant)?.values() ?? []) queued += count;
+        return [tenant, { usage: this.ledger.usage(tenant), dominantShare: this.ledger.dominantShare(tenant, this.totals), weight: this.ledger.weight(tenant), queued, running: this.ledger.running(tenant) }];
+      }),
+    );
     return Object.freeze({
       jobs,
       queued: this.queued,
@@ -705,7 +714,9 @@ export class AllocationManager {
       nominatedNode: undefined,
       preemptionCheckedAt: -1,
     };
-    if (this.queued >= this.maxQueued) return this.reject(job, 'QUEUE_FULL', `the queue holds ${this.queued} jobs, the most allowed (maxQueued)`);
+    // a job that would wait past a queue bound is refused; one that starts at once is not (the
+    // bound is on waiting work, which a client could otherwise pile up without end)
+    const full = this.queueFull(job.tenant);
     if (!this.pool.couldEverFit(job.parsed)) return this.reject(job, 'UNSATISFIABLE', 'no node could hold it even empty (too large, or no node matches its selector and taints)');
     const quota = this.ledger.checkQuota(job.tenant, job.priority, job.demand);
     if (!quota.ok && this.ledger.quota(job.tenant)?.onExceed === 'reject') {
@@ -717,6 +728,13 @@ export class AllocationManager {
     const position = this.enqueue(job);
     this.schedule();
     if (job.status === 'running') return Object.freeze({ status: 'allocated', jobId: id, allocation: job.allocation as Allocation });
+    if (full !== undefined && job.nominatedNode === undefined) {
+      this.held.drop(job);
+      this.bands.remove(job);
+      this.countQueued(job, -1);
+      this.live.delete(id);
+      return this.reject(job, 'QUEUE_FULL', full);
+    }
     this.events.defer('queued', jobView(job));
     return this.queuedResult(job, position);
   }
@@ -775,7 +793,7 @@ export class AllocationManager {
     const queue = this.bands.queueFor(job);
     job.status = 'queued';
     job.queuedSince = this.clock();
-    this.queued++;
+    this.countQueued(job, 1);
     if (front) {
       queue.pushFront(job);
       return 0;
@@ -787,10 +805,25 @@ export class AllocationManager {
     return position;
   }
 
+  private countQueued(job: JobRecord, sign: 1 | -1): void {
+    this.queued += sign;
+    const count = (this.queuedByTenant.get(job.tenant) ?? 0) + sign;
+    if (count === 0) this.queuedByTenant.delete(job.tenant);
+    else this.queuedByTenant.set(job.tenant, count);
+  }
+
+  /** Why a new job of `tenant` may not wait (a queue bound is reached), or undefined. */
+  private queueFull(tenant: string): string | undefined {
+    if (this.queued >= this.maxQueued) return `the queue holds ${this.queued} jobs, the most allowed (maxQueued)`;
+    const mine = this.queuedByTenant.get(tenant) ?? 0;
+    if (mine >= this.maxQueuedPerTenant) return `tenant "${tenant}" has ${mine} jobs waiting, the most allowed (maxQueuedPerTenant)`;
+    return undefined;
+  }
+
   private start(job: JobRecord, allocation: Allocation): void {
     this.held.drop(job);
-    job.queue?.remove(job);
-    this.queued--;
+    this.bands.remove(job);
+    this.countQueued(job, -1);
     const now = this.clock();
     this.stats.started(job.priority, now - job.queuedSince);
     // a preemptor's promised room becomes used room (before the quota check below)
@@ -821,8 +854,8 @@ export class AllocationManager {
   private finish(job: JobRecord, status: JobStatus, reason: string | undefined): void {
     if (job.status === 'queued') {
       this.held.drop(job);
-      job.queue?.remove(job);
-      this.queued--;
+      this.bands.remove(job);
+      this.countQueued(job, -1);
     } else if (job.status === 'running' || job.status === 'preempted') {
       this.pool.release((job.allocation as Allocation).id);
       this.stopRunning(job);
@@ -976,6 +1009,11 @@ export class AllocationManager {
 /** Requests with the same shape fit in exactly the same places. */
 function shapeOf(request: JobRequest | import('../pool/index.js').AllocationRequest): string {
   return JSON.stringify([request.resources, request.replicas ?? 1, request.spread ?? false, request.nodeSelector ?? {}, request.tolerations ?? []]);
+}
+
+/** A bound: an integer >= 0, or Infinity / left out for none. */
+function limitOption(value: unknown, option: string): number {
+  return value === undefined || value === Infinity ? Infinity : integerOption(value, option, 0);
 }
 
 function requireTenant(tenant: unknown): asserts tenant is string {

@@ -3,14 +3,30 @@ import type { JobRecord } from './job-record.js';
 import type { QueueView } from './types.js';
 
 /**
- * Every queue, by priority band (highest value first) and tenant. With a policy that ignores
- * priority there is one band, and a tenant's one queue holds every class (shown as `*`).
+ * Every queue with work, by priority band (highest value first) and tenant. With a policy that
+ * ignores priority there is one band, and a tenant's one queue holds every class (shown as `*`).
+ * A queue that empties is dropped (and a band without queues): the scheduling cycle walks these
+ * structures, so its cost follows the tenants with waiting work, never every tenant ever seen.
  */
 export class QueueBands {
   private readonly bands = new Map<number, Map<string, JobQueue>>();
   private order: number[] = [];
 
   constructor(private readonly singleBand: boolean) {}
+
+  /** Takes a job out of its queue (it started or ended), dropping the queue if it empties. */
+  remove(job: JobRecord): void {
+    const queue = job.queue;
+    if (queue === undefined) return;
+    queue.remove(job);
+    if (queue.length > 0) return;
+    const tenants = this.bands.get(queue.band);
+    if (tenants?.get(queue.tenant) !== queue) return;
+    tenants.delete(queue.tenant);
+    if (tenants.size > 0) return;
+    this.bands.delete(queue.band);
+    this.order = this.order.filter((band) => band !== queue.band);
+  }
 
   /** The queue a job belongs in, created on first use. */
   queueFor(job: JobRecord): JobQueue {

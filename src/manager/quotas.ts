@@ -44,7 +44,9 @@ export function parseQuotaBehaviour(tenant: string, input: Omit<QuotaInput, 'quo
   if (typeof burst !== 'number' || !Number.isFinite(burst) || burst < 1) {
     throw new FairpackError('INVALID_OPTION', `Expected \`burst\` of tenant "${tenant}" to be a number >= 1 (1.5 lets burst classes use 150 % of the limit), got ${describeValue(burst)}.`, { tenant });
   }
-  const classes = input.burstClasses ?? ['low'];
+  // the default names `low` whether or not the classes have one (with none, nothing bursts)
+  if (input.burstClasses === undefined) return Object.freeze({ onExceed, burst, burstClasses: DEFAULT_QUOTA_BEHAVIOUR.burstClasses });
+  const classes = input.burstClasses;
   if (!Array.isArray(classes) || classes.some((c) => typeof c !== 'string' || !isClass(c))) {
     throw new FairpackError('INVALID_OPTION', `Expected \`burstClasses\` of tenant "${tenant}" to be an array of priority class names, got ${describeValue(classes)}.`, { tenant });
   }

@@ -54,8 +54,8 @@ export class SchedulerStats {
   }
 
   preemptions(): ManagerMetrics['preemptions'] {
-    const byClass: Record<string, Readonly<Record<string, number>>> = {};
-    for (const [preemptor, victims] of this.preemptionsByClass) byClass[preemptor] = Object.freeze(Object.fromEntries(victims));
+    // class names are the user's: built with fromEntries, so "__proto__" is an own key, never a prototype
+    const byClass = Object.fromEntries([...this.preemptionsByClass].map(([preemptor, victims]) => [preemptor, Object.freeze(Object.fromEntries(victims))]));
     return Object.freeze({ total: this.preemptionTotal, byClass: Object.freeze(byClass) });
   }
 
@@ -64,8 +64,6 @@ export class SchedulerStats {
   }
 
   schedulingLatency(): ManagerMetrics['schedulingLatency'] {
-    const out: Record<string, ManagerMetrics['schedulingLatency'][string]> = {};
-    for (const [priority, window] of this.latencyByClass) out[priority] = window.summary();
-    return Object.freeze(out);
+    return Object.freeze(Object.fromEntries([...this.latencyByClass].map(([priority, window]) => [priority, window.summary()])));
   }
 }

@@ -56,6 +56,7 @@ export class TenantLedger {
     const account = this.account(tenant);
     account.quota = parsed;
     account.behaviour = behaviour;
+    this.forgetIfIdle(tenant, account);
   }
 
   quota(tenant: string): TenantQuota | undefined {
@@ -86,19 +87,22 @@ export class TenantLedger {
 
   /** Promises (sign 1) or withdraws (−1) a preemptor's demand against its tenant's quota. */
   promise(tenant: string, demand: ReadonlyMap<string, number>, sign: 1 | -1): void {
-    const promised = this.account(tenant).promised;
+    const account = this.account(tenant);
     for (const [name, amount] of demand) {
-      const left = (promised.get(name) ?? 0) + sign * amount;
-      if (left === 0) promised.delete(name);
-      else promised.set(name, left);
+      const left = (account.promised.get(name) ?? 0) + sign * amount;
+      if (left === 0) account.promised.delete(name);
+      else account.promised.set(name, left);
     }
+    this.forgetIfIdle(tenant, account);
   }
 
   setWeight(tenant: string, weight: unknown): void {
     if (typeof weight !== 'number' || !Number.isFinite(weight) || weight <= 0) {
       throw new FairpackError('INVALID_OPTION', `Expected the weight of tenant "${tenant}" to be a finite number > 0, got ${describeValue(weight)}.`, { tenant, value: weight });
     }
-    this.account(tenant).weight = weight;
+    const account = this.account(tenant);
+    account.weight = weight;
+    this.forgetIfIdle(tenant, account);
   }
 
   weight(tenant: string): number {
@@ -113,7 +117,12 @@ export class TenantLedger {
   charge(tenant: string, demand: ReadonlyMap<string, number>, sign: 1 | -1): void {
     const account = this.account(tenant);
     account.running += sign;
-    for (const [name, scaled] of demand) account.usage.set(name, (account.usage.get(name) ?? 0) + sign * scaled);
+    for (const [name, scaled] of demand) {
+      const used = (account.usage.get(name) ?? 0) + sign * scaled;
+      if (used === 0) account.usage.delete(name);
+      else account.usage.set(name, used);
+    }
+    this.forgetIfIdle(tenant, account);
   }
 
   usage(tenant: string): Resources {
@@ -136,6 +145,17 @@ export class TenantLedger {
     return [...this.accounts.keys()];
   }
 
+  /**
+   * A tenant with nothing running, nothing promised, and no weight or quota of its own is
+   * forgotten: it reads exactly like one never seen (weight 1, no quota, no use), and a client that
+   * makes up a new tenant name per request cannot make the books grow without bound.
+   */
+  private forgetIfIdle(tenant: string, account: TenantAccount): void {
+    if (account.running !== 0 || account.usage.size > 0 || account.promised.size > 0 || account.quota !== undefined || account.weight !== 1) return;
+    if (!isDefaultBehaviour(account.behaviour)) return;
+    this.accounts.delete(tenant);
+  }
+
   private account(tenant: string): TenantAccount {
     let account = this.accounts.get(tenant);
     if (account === undefined) {
@@ -144,4 +164,9 @@ export class TenantLedger {
     }
     return account;
   }
+}
+
+function isDefaultBehaviour(behaviour: QuotaBehaviour): boolean {
+  const { onExceed, burst, burstClasses } = DEFAULT_QUOTA_BEHAVIOUR;
+  return behaviour.onExceed === onExceed && behaviour.burst === burst && behaviour.burstClasses.size === burstClasses.size && [...burstClasses].every((c) => behaviour.burstClasses.has(c));
 }

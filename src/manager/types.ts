@@ -112,8 +112,13 @@ export interface AllocationManagerOptions {
   readonly timers?: boolean;
   /** Finished jobs kept for `job(id)`/`jobs()`; the oldest are forgotten first. @default 10_000 */
   readonly history?: number;
-  /** Most jobs waiting at once; past it, submissions are rejected with `QUEUE_FULL`. @default Infinity */
+  /**
+   * Most jobs waiting at once; past it, a submission that would wait is rejected with `QUEUE_FULL`
+   * (one that starts at once, or preempts to start, is still taken). @default Infinity
+   */
   readonly maxQueued?: number;
+  /** Most jobs one tenant may have waiting at once; past it, as `maxQueued`. @default Infinity */
+  readonly maxQueuedPerTenant?: number;
   /**
    * How many jobs past the head of a tenant's queue may be tried when the head does not fit
    * (backfill), per decision. @default 64

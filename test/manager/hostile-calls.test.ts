@@ -149,3 +149,25 @@ describe('listeners that call back into the manager (issue 12 §5)', () => {
     expect(manager.metrics().queued).toBe(64);
   });
 });
+
+describe('tenants that come and go (issue 12 §3)', () => {
+  it('a tenant with no jobs, quota or weight is forgotten; the structures the cycle walks hold only waiting work', () => {
+    const manager = new AllocationManager({ capacity: { cpu: 2 }, tenants: { kept: { weight: 3 } }, now: () => 0, timers: false });
+    const resident = manager.submit({ tenant: 'resident', resources: { cpu: 1 } });
+    for (let i = 0; i < 1000; i++) {
+      const tenant = `passing-${i}`;
+      const waits = manager.submit({ tenant, resources: { cpu: 2 } });
+      const runs = manager.submit({ tenant, resources: { cpu: 1 } }) as { allocation: { id: string } };
+      manager.cancel(waits.jobId);
+      manager.release(runs.allocation.id);
+    }
+    // before: 1,000 empty queues stayed in the cycle's structures and 1,000 accounts in the ledger,
+    // and metrics() listed every tenant ever seen
+    expect(Object.keys(manager.metrics().tenants).sort()).toEqual(['kept', 'resident']);
+    expect(manager.queues()).toEqual([]);
+    expect(manager.metrics().queueDepth).toEqual({});
+    // a forgotten tenant reads like a new one
+    expect(manager.quota('passing-7')).toMatchObject({ used: {}, onExceed: 'reject', burst: 1 });
+    expect(resident.status).toBe('allocated');
+  });
+});

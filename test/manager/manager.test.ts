@@ -78,6 +78,30 @@ describe('submit', () => {
     expect(manager.submit({ resources: { cpu: 1 } })).toMatchObject({ status: 'rejected', code: 'QUEUE_FULL' });
   });
 
+  it('maxQueuedPerTenant: a tenant that floods gets QUEUE_FULL, the others keep being served', () => {
+    const manager = new AllocationManager({ capacity: { cpu: 2 }, maxQueuedPerTenant: 2, now: () => 0, timers: false });
+    const big = manager.submit({ tenant: 'a', resources: { cpu: 2 } }) as { allocation: { id: string } };
+    const flood = [1, 2, 3, 4].map(() => manager.submit({ tenant: 'a', resources: { cpu: 1 } }).status);
+    // a has 2 waiting, its bound: the rest are refused, nothing about them is kept in the queue
+    expect(flood).toEqual(['queued', 'queued', 'rejected', 'rejected']);
+    expect(manager.jobs({ status: 'rejected' })).toMatchObject([{ tenant: 'a', reason: expect.stringContaining('maxQueuedPerTenant') as unknown }, { tenant: 'a' }]);
+    expect(manager.submit({ tenant: 'b', resources: { cpu: 1 } }).status).toBe('queued');
+    expect(manager.metrics().queued).toBe(3);
+    // once room frees, a job that starts at once is taken even while the queue is full
+    manager.release(big.allocation.id); // a's two waiting jobs start (2 cpu)
+    expect(manager.metrics().queued).toBe(1); // b waits
+    expect(refused(() => new AllocationManager({ capacity: { cpu: 1 }, maxQueuedPerTenant: -1 })).code).toBe('INVALID_OPTION');
+  });
+
+  it('a full queue refuses only jobs that would wait: one that fits starts', () => {
+    const manager = new AllocationManager({ capacity: { cpu: 4 }, maxQueued: 1, now: () => 0, timers: false });
+    manager.submit({ resources: { cpu: 3 } });
+    expect(manager.submit({ resources: { cpu: 2 } }).status).toBe('queued'); // the queue is full now
+    // before: refused with QUEUE_FULL although 1 cpu was free for it
+    expect(manager.submit({ resources: { cpu: 1 } }).status).toBe('allocated');
+    expect(manager.submit({ resources: { cpu: 1 } })).toMatchObject({ status: 'rejected', code: 'QUEUE_FULL' });
+  });
+
   it('refuses bad options at construction', () => {
     for (const options of [{ fairness: 'lottery' }, { concurrency: { heavy: -1 } }, { tenants: { a: { weight: 0 } } }, { history: 1.5 }, { nodes: [], pool: new ResourcePool() }, { bogus: 1 }, { priorityClasses: [{ name: 'x', value: 1 }] }]) {
       expect(['INVALID_OPTION', 'UNKNOWN_POLICY']).toContain(refused(() => new AllocationManager(options as never)).code);
