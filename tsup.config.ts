@@ -24,8 +24,8 @@ export default defineConfig([
     noExternal: ['nanoid'],
   },
   {
-    // the `fairpack` command: one ESM file with a shebang; prom-client stays an optional
-    // dependency loaded only by `fairpack serve`
+    // the `fairpack` command: one ESM file with a shebang; prom-client stays an optional peer
+    // dependency, imported only when `fairpack serve` starts
     entry: { cli: 'src/cli/main.ts' },
     format: ['esm'],
     sourcemap: true,

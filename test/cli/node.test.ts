@@ -193,13 +193,35 @@ describe('fairpack node: flags', () => {
   });
 
   it('refuses bad flags with exit code 2 and a message', async () => {
-    for (const args of [['--placement', 'nope'], ['--bogus'], ['--capacity', 'cpu=-1'], ['--capacity', 'cpu=1', '--nodes', 'x.json']]) {
+    const bad = [['--placement', 'nope'], ['--bogus'], ['--capacity', 'cpu=-1'], ['--capacity', 'cpu=1', '--nodes', 'x.json'], ['--max-queued=-1'], ['--max-queued-per-tenant', '2.5'], ['--max-line-length', '0']];
+    for (const args of bad) {
       const run = await runCli(cli, ['node', ...args], '');
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr).toMatch(/fairpack node: .+\nRun `fairpack node --help`/);
     }
     const help = await runCli(cli, ['node', '--help'], '');
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/--capacity/);
+    for (const flag of ['--capacity', '--max-queued', '--max-queued-per-tenant', '--max-line-length']) expect(help.stdout).toContain(flag);
+  });
+
+  it('--max-queued bounds the waiting requests: past it, an error QUEUE_FULL', async () => {
+    const allocate = (msgId: number) => JSON.stringify({ src: 'c1', dest: 'n1', body: { type: 'allocate', msg_id: msgId, requirements: [{ type: 'cpu', amount: 1 }] } });
+    const run = await runCli(cli, ['node', '--capacity', 'cpu=1', '--max-queued', '2'], `${[1, 2, 3, 4].map(allocate).join('\n')}\n`);
+    expect(run.code).toBe(0);
+    const bodies = run.stdout.trim().split('\n').map((l) => (JSON.parse(l) as Envelope).body);
+    expect(bodies.map((b) => [b['in_reply_to'], b['code'] ?? b['type']])).toEqual([
+      [1, 'allocated'],
+      [2, 'queued'],
+      [3, 'queued'],
+      [4, 'QUEUE_FULL'],
+    ]);
+  });
+
+  it('--max-line-length bounds a line: a longer one is MESSAGE_TOO_LARGE, and the node goes on', async () => {
+    const capacity = '{"src":"c","dest":"n","body":{"type":"capacity","msg_id":2}}';
+    const run = await runCli(cli, ['node', '--max-line-length', '100'], `{"pad":"${'x'.repeat(200)}"}\n${capacity}\n`);
+    const bodies = run.stdout.trim().split('\n').map((l) => (JSON.parse(l) as Envelope).body);
+    expect(bodies.map((b) => b['code'] ?? b['type'])).toEqual(['MESSAGE_TOO_LARGE', 'capacity_ok']);
+    expect(bodies[0]?.['text']).toMatch(/at most 100 characters/);
   });
 });

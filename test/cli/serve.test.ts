@@ -171,6 +171,30 @@ describe('fairpack serve: the admin API', () => {
   });
 });
 
+describe('fairpack serve: queue bounds', () => {
+  it('--max-queued: a client that floods gets 429 QUEUE_FULL past the bound, others keep being served', async () => {
+    const node = await serve(['--capacity', 'cpu=1', '--max-queued', '3']);
+    const at = (path: string, method = 'GET', body?: unknown) =>
+      fetch(`${node.url}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }).then(async (r) => ({ status: r.status, json: (await r.json()) as Json }));
+    const other = await at('/jobs', 'POST', { tenant: 'other', resources: { cpu: 1 } });
+    expect(other.status).toBe(201);
+
+    const flood = await Promise.all(Array.from({ length: 20 }, () => at('/jobs', 'POST', { tenant: 'flood', resources: { cpu: 1 } })));
+    expect(flood.filter((r) => r.status === 202)).toHaveLength(3);
+    const refused = flood.filter((r) => r.status !== 202);
+    expect(refused).toHaveLength(17);
+    for (const r of refused) expect([r.status, r.json['error'].code]).toEqual([429, 'QUEUE_FULL']);
+
+    // the server goes on answering the others: reads, a release (a flood job starts), a new submission
+    expect((await at(`/jobs/${other.json['job'].id}`)).json['job'].status).toBe('running');
+    expect((await at(`/jobs/${other.json['job'].id}/release`, 'POST')).status).toBe(200);
+    expect((await at('/jobs?tenant=flood&status=running')).json['jobs']).toHaveLength(1);
+    expect((await at('/jobs', 'POST', { tenant: 'other', resources: { cpu: 1 } })).status).toBe(202);
+    expect((await at('/healthz')).status).toBe(200);
+    node.child.kill('SIGTERM');
+  });
+});
+
 describe('fairpack serve: load and lifecycle', () => {
   it('a short loopback load test (submit + release pairs) answers everything with 2xx', async () => {
     type Result = { errors: number; timeouts: number; non2xx: number; requests: { total: number } };
@@ -204,9 +228,13 @@ describe('fairpack serve: load and lifecycle', () => {
   });
 
   it('refuses bad flags with exit code 2', async () => {
-    for (const args of [['--port', 'http'], ['--port', '70000'], ['--admin-token', '']]) {
+    const bad = [['--port', 'http'], ['--port', '70000'], ['--admin-token', ''], ['--max-queued=-1'], ['--max-queued-per-tenant', 'many'], ['--max-connections', '0'], ['--max-body-bytes', '1.5'], ['--metrics-max-tenants', 'x']];
+    for (const args of bad) {
       const run = await runCli(cli, ['serve', ...args], '');
       expect(run.code, args.join(' ')).toBe(2);
     }
+    const help = await runCli(cli, ['serve', '--help'], '');
+    expect(help.code).toBe(0);
+    for (const text of ['--max-queued', '--max-queued-per-tenant', '--max-connections', '--max-body-bytes', '--metrics-max-tenants', 'headers within 10 s', 'within\n  30 s']) expect(help.stdout).toContain(text);
   });
 });

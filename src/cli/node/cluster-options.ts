@@ -1,12 +1,14 @@
-import { AllocationManager, type AllocationManagerOptions, fairnessPolicyNames, isFairpackError, placementStrategyNames, type Resources } from '../../index.js';
+import { type AllocationManager, fairnessPolicyNames, placementStrategyNames, type Resources } from '../../index.js';
 import { loadNodesFile, parseCapacityFlag } from '../cluster.js';
 import { UsageError } from '../io.js';
+import { QUEUE_FLAGS, QUEUE_HELP, buildManager, queueBoundsFromFlags } from '../manager-options.js';
 
 /** The pool of `fairpack node` and `serve` without flags: the seed's sample cases assume it. */
 export const DEFAULT_CAPACITY: Resources = Object.freeze({ cpu: 8, memory: 16, gpu: 2 });
 
-/** The cluster flags, in `util.parseArgs` form. */
+/** The cluster flags (and the manager's queue bounds), in `util.parseArgs` form. */
 export const CLUSTER_FLAGS = {
+  ...QUEUE_FLAGS,
   capacity: { type: 'string' },
   nodes: { type: 'string' },
   placement: { type: 'string' },
@@ -20,23 +22,21 @@ export const CLUSTER_HELP = [
   '  --nodes <file>       the nodes, from a JSON file: [{ "id", "capacity", "labels"?, "taints"? }]',
   `  --placement <name>   ${placementStrategyNames.join(' | ')} (default best-fit)`,
   `  --fairness <name>    ${fairnessPolicyNames.join(' | ')} (default drf)`,
-  '  -h, --help           this help',
+  QUEUE_HELP,
 ].join('\n');
 
-/** Builds the manager the flags describe. Anything the manager refuses is a usage error. */
-export async function managerFromFlags(values: { readonly capacity?: string | undefined; readonly nodes?: string | undefined; readonly placement?: string | undefined; readonly fairness?: string | undefined }): Promise<AllocationManager> {
+type ClusterFlagValues = { readonly [K in keyof typeof CLUSTER_FLAGS]?: K extends 'help' ? boolean | undefined : string | undefined };
+
+/** Builds the manager the flags describe. Anything the manager refuses is a usage error; `warn` gets one-line notices. */
+export async function managerFromFlags(values: ClusterFlagValues, warn: (line: string) => void): Promise<AllocationManager> {
   if (values.capacity !== undefined && values.nodes !== undefined) throw new UsageError('Expected --capacity or --nodes, got both. Use --nodes for several nodes.');
+  const bounds = queueBoundsFromFlags(values);
   const options: Record<string, unknown> = {};
   if (values.nodes !== undefined) options['nodes'] = await loadNodesFile(values.nodes);
   else options['capacity'] = values.capacity === undefined ? DEFAULT_CAPACITY : parseCapacityFlag(values.capacity);
   if (values.placement !== undefined) options['placement'] = values.placement;
   if (values.fairness !== undefined) options['fairness'] = values.fairness;
-  try {
-    return new AllocationManager(options as AllocationManagerOptions);
-  } catch (error) {
-    if (isFairpackError(error)) throw new UsageError(error.message);
-    throw error;
-  }
+  return buildManager(options, bounds, warn);
 }
 
 export function formatResources(resources: Resources, separator = ' '): string {

@@ -1,7 +1,11 @@
+import { integerFlag } from '../integer-flag.js';
 import { type CliCommand, type CliIo, UsageError, parseFlags } from '../io.js';
 import { CLUSTER_FLAGS, CLUSTER_HELP, formatResources, managerFromFlags } from '../node/cluster-options.js';
 import { loadPromClient } from './metrics.js';
 import { startServer } from './server.js';
+import { DEFAULT_LIMITS, type ServerLimits } from './server-limits.js';
+
+const count = (n: number): string => n.toLocaleString('en-US');
 
 const HELP = `Usage: fairpack serve [options]
 
@@ -15,12 +19,32 @@ Options:
   --admin-token <t>    bearer token for PATCH /tenants/:id/quota (prefer the
                        FAIRPACK_ADMIN_TOKEN environment variable: flags show in ps)
 ${CLUSTER_HELP}
+  -h, --help           this help
+
+Limits (see docs/http.md#limits):
+  --max-connections <n>
+                       connections open at once; more are closed as soon as they are
+                       accepted (default ${count(DEFAULT_LIMITS.maxConnections)})
+  --max-body-bytes <n> largest request body; larger ones get 413 (default ${count(DEFAULT_LIMITS.bodyLimitBytes)})
+  --metrics-max-tenants <n>
+                       tenants with their own series on /metrics; the others are summed
+                       under tenant="_other" (default ${count(DEFAULT_LIMITS.metricsMaxTenants)})
+  Fixed: request headers within ${DEFAULT_LIMITS.headersTimeoutMs / 1000} s and the whole request within
+  ${DEFAULT_LIMITS.requestTimeoutMs / 1000} s (else 408); idle keep-alive connections close after ${DEFAULT_LIMITS.keepAliveTimeoutMs / 1000} s.
 
 Example:
   FAIRPACK_ADMIN_TOKEN=s3cret fairpack serve --port 8080 --capacity cpu=16,memory=64,gpu=8
 `;
 
-const SERVE_FLAGS = { ...CLUSTER_FLAGS, host: { type: 'string' }, port: { type: 'string' }, 'admin-token': { type: 'string' } } as const;
+const SERVE_FLAGS = {
+  ...CLUSTER_FLAGS,
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'admin-token': { type: 'string' },
+  'max-connections': { type: 'string' },
+  'max-body-bytes': { type: 'string' },
+  'metrics-max-tenants': { type: 'string' },
+} as const;
 
 export const serveCommand: CliCommand = {
   summary: 'the HTTP API, with Prometheus metrics',
@@ -30,15 +54,20 @@ export const serveCommand: CliCommand = {
       io.stdout.write(HELP);
       return 0;
     }
-    const port = parsePort(flags.port);
+    const port = flags.port === undefined ? 8080 : integerFlag('--port', flags.port, 0, 65_535);
+    const limits: Partial<ServerLimits> = {
+      ...(flags['max-connections'] === undefined ? {} : { maxConnections: integerFlag('--max-connections', flags['max-connections'], 1, 1_000_000) }),
+      ...(flags['max-body-bytes'] === undefined ? {} : { bodyLimitBytes: integerFlag('--max-body-bytes', flags['max-body-bytes'], 1, 1 << 30) }),
+      ...(flags['metrics-max-tenants'] === undefined ? {} : { metricsMaxTenants: integerFlag('--metrics-max-tenants', flags['metrics-max-tenants'], 0, 1_000_000) }),
+    };
     const adminToken = flags['admin-token'] ?? io.env['FAIRPACK_ADMIN_TOKEN'];
     if (adminToken !== undefined && adminToken.length === 0) throw new UsageError('Expected a non-empty admin token (--admin-token or FAIRPACK_ADMIN_TOKEN), got an empty one.');
-    const manager = await managerFromFlags(flags);
+    const manager = await managerFromFlags(flags, (line) => io.stderr.write(`fairpack serve: warning: ${line}\n`));
     const host = flags.host ?? '127.0.0.1';
     let running: Awaited<ReturnType<typeof startServer>>;
     try {
       const prom = await loadPromClient();
-      running = await startServer({ manager, prom, host, port, adminToken, log: (line) => io.stderr.write(`${line}\n`) });
+      running = await startServer({ manager, prom, host, port, adminToken, limits, log: (line) => io.stderr.write(`${line}\n`) });
     } catch (error) {
       // a missing optional dependency or a port in use: say so in one line, no stack
       io.stderr.write(`fairpack serve: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -65,10 +94,3 @@ export const serveCommand: CliCommand = {
     return 0;
   },
 };
-
-function parsePort(text: string | undefined): number {
-  if (text === undefined) return 8080;
-  const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65_535) throw new UsageError(`Expected --port to be an integer from 0 to 65535, got "${text}".`);
-  return port;
-}

@@ -1,8 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** Largest request body accepted; larger ones get 413 before they are read (or as soon as they pass it). */
-export const BODY_LIMIT_BYTES = 64 * 1024;
-
 /** An HTTP failure with a stable code, sent as `{ "error": { "code", "message" } }`. */
 export class HttpError extends Error {
   constructor(
@@ -17,6 +14,15 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * The client went away before its request was complete (it aborted an upload, or the server cut
+ * it at the request timeout). Nobody is left to answer: it is logged as a client error, in one
+ * line, and no reply is written.
+ */
+export class ClientAbortError extends Error {
+  override readonly name = 'ClientAbortError';
+}
+
 /** What a route answers: JSON (`body`) or text (`text` with its `contentType`). */
 export interface Reply {
   readonly status: number;
@@ -29,9 +35,9 @@ export interface Reply {
 /**
  * Reads the request body as JSON. The size is checked twice: the declared `content-length` up
  * front, and the bytes actually received (a chunked body declares none), so a client can never
- * make the server buffer more than the limit.
+ * make the server buffer more than `limit`.
  */
-export function readJsonBody(request: IncomingMessage, limit = BODY_LIMIT_BYTES): Promise<unknown> {
+export function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
   const declared = Number(request.headers['content-length'] ?? '');
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
   return new Promise((resolve, reject) => {
@@ -49,7 +55,16 @@ export function readJsonBody(request: IncomingMessage, limit = BODY_LIMIT_BYTES)
         reject(tooLarge(limit));
       } else chunks.push(chunk);
     });
-    request.on('error', (error) => reject(error));
+    // Node reports a connection lost mid-body as an 'error' (ECONNRESET "aborted") and then
+    // 'close'; either one settles the promise (a settled promise ignores the other)
+    const aborted = (): void => {
+      const of = Number.isFinite(declared) ? ` of ${declared}` : '';
+      reject(new ClientAbortError(`the connection closed after ${size}${of} body bytes, before the request was complete`));
+    };
+    request.on('error', aborted);
+    request.on('close', () => {
+      if (!request.complete) aborted();
+    });
     request.on('end', () => {
       if (refused) return;
       const text = Buffer.concat(chunks).toString('utf8');
@@ -70,21 +85,43 @@ export function readJsonBody(request: IncomingMessage, limit = BODY_LIMIT_BYTES)
  * may keep sending.
  */
 function tooLarge(limit: number): HttpError {
-  return new HttpError(413, 'PAYLOAD_TOO_LARGE', `Expected a body of at most ${limit} bytes.`);
+  return new HttpError(413, 'PAYLOAD_TOO_LARGE', `Expected a body of at most ${limit} bytes; send less (the server's --max-body-bytes).`);
 }
 
-export function send(response: ServerResponse, reply: Reply): void {
+/** A reply turned into bytes, ready to write: nothing about it can fail any more. */
+export interface RenderedReply {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | number>>;
+  readonly payload: string;
+}
+
+/**
+ * Serialises a reply. It throws when the body cannot be serialised (a cycle, a BigInt, nesting
+ * too deep for the stack) — before any header is written, so the caller can still answer 500.
+ */
+export function renderReply(reply: Reply): RenderedReply {
   const json = reply.text === undefined;
   const payload = json ? JSON.stringify(reply.body ?? {}) : (reply.text as string);
-  response.writeHead(reply.status, {
-    'content-type': json ? 'application/json; charset=utf-8' : (reply.contentType ?? 'text/plain; charset=utf-8'),
-    'content-length': Buffer.byteLength(payload),
-    'cache-control': 'no-store',
-    ...reply.headers,
-  });
-  response.end(payload);
+  return {
+    status: reply.status,
+    headers: {
+      'content-type': json ? 'application/json; charset=utf-8' : (reply.contentType ?? 'text/plain; charset=utf-8'),
+      'content-length': Buffer.byteLength(payload),
+      'cache-control': 'no-store',
+      ...reply.headers,
+    },
+    payload,
+  };
+}
+
+export function writeReply(response: ServerResponse, rendered: RenderedReply): void {
+  response.writeHead(rendered.status, rendered.headers);
+  response.end(rendered.payload);
 }
 
 export function errorReply(error: HttpError): Reply {
   return { status: error.status, body: { error: { code: error.code, message: error.message, ...error.extra } }, headers: error.headers };
 }
+
+/** The answer when something went wrong on the server's side: details go to the log, never to the client. */
+export const INTERNAL_ERROR = new HttpError(500, 'INTERNAL_ERROR', 'Internal error; see the server log.');

@@ -1,14 +1,16 @@
 import type * as PromClient from 'prom-client';
-import type { AllocationManager } from '../../index.js';
+import { type ManagerFigures, dominantShare } from './manager-figures.js';
+import { tenantSeries } from './tenant-series.js';
 
 export type PromClientModule = typeof PromClient;
 
-/** Statuses `metrics().jobs` counts as they are now; the others are totals since start. */
-const LIVE_STATUSES = new Set(['queued', 'running', 'preempted']);
+/** Statuses `fairpack_jobs` shows as they are now; the rest are `fairpack_jobs_finished_total`. Only these become label values. */
+const LIVE_STATUSES = ['queued', 'running', 'preempted'] as const;
+const ENDED_STATUSES = ['completed', 'failed', 'cancelled', 'expired', 'rejected'] as const;
 
 /**
- * Loads prom-client, an optional dependency of the CLI only (the library itself stays
- * dependency-light). `importer` is a parameter so the missing-module message can be tested.
+ * Loads prom-client, an optional peer dependency used by `fairpack serve` only (the library keeps
+ * its two runtime dependencies). `importer` is a parameter so the missing-module message can be tested.
  */
 export async function loadPromClient(importer: () => Promise<unknown> = () => import('prom-client')): Promise<PromClientModule> {
   let loaded: unknown;
@@ -16,7 +18,7 @@ export async function loadPromClient(importer: () => Promise<unknown> = () => im
     loaded = await importer();
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`fairpack serve needs the optional dependency prom-client for GET /metrics, and it could not be loaded (${reason}). Install it next to fairpack: npm install prom-client`);
+    throw new Error(`GET /metrics needs prom-client, an optional peer dependency of fairpack, and it could not be loaded (${reason}). Install it next to fairpack: npm install prom-client`);
   }
   const module = loaded as Partial<PromClientModule> & { default?: PromClientModule };
   // prom-client is CommonJS: its named exports may only be on `default`, depending on the loader
@@ -27,15 +29,18 @@ export interface ServerMetrics {
   readonly contentType: string;
   /** Counts one answered HTTP request. `route` is the route's pattern (`/jobs/:id`), never the raw path. */
   observeRequest(method: string, route: string, status: number, seconds: number): void;
+  /** Counts a connection refused because `maxConnections` were open. */
+  observeDroppedConnection(): void;
   /** The exposition text, with the manager's figures read now. */
   render(): Promise<string>;
 }
 
 /**
- * The `/metrics` registry: the manager's figures (read from `metrics()` at each scrape), HTTP
- * request counts and latencies, and the process's default metrics.
+ * The `/metrics` registry: the manager's figures (read at each scrape), HTTP request counts and
+ * latencies, and the process's default metrics. Per-tenant series are capped at `maxTenants`
+ * (see tenant-series.ts).
  */
-export function createServerMetrics(prom: PromClientModule, manager: AllocationManager): ServerMetrics {
+export function createServerMetrics(prom: PromClientModule, readFigures: () => ManagerFigures, maxTenants: number): ServerMetrics {
   const registry = new prom.Registry();
   // the standard process_* and nodejs_* names, as dashboards expect them
   prom.collectDefaultMetrics({ register: registry });
@@ -44,11 +49,11 @@ export function createServerMetrics(prom: PromClientModule, manager: AllocationM
   // totals the manager keeps are exposed as counters set from its figures at each scrape
   const counter = (name: string, help: string, labelNames: readonly string[] = []) => new prom.Counter({ name, help, labelNames: [...labelNames], registers: [registry] });
   const jobs = gauge('fairpack_jobs', 'Live jobs now: queued, running, preempted (in their grace period).', ['status']);
-  const finished = counter('fairpack_jobs_finished_total', 'Jobs that ended since start, by final status (completed, failed, cancelled, expired, rejected …).', ['status']);
+  const finished = counter('fairpack_jobs_finished_total', 'Jobs that ended since start, by final status (completed, failed, cancelled, expired, rejected).', ['status']);
   const capacity = gauge('fairpack_capacity', 'Cluster capacity per dimension, summed over nodes.', ['dimension', 'kind']);
   const utilisation = gauge('fairpack_utilisation_ratio', 'Allocated / total per dimension (0-1).', ['dimension']);
   const tenantUsage = gauge('fairpack_tenant_usage', "Sum of a tenant's running allocations per dimension.", ['tenant', 'dimension']);
-  const dominantShare = gauge('fairpack_tenant_dominant_share', "A tenant's dominant share (0-1), as DRF ranks it.", ['tenant']);
+  const tenantShare = gauge('fairpack_tenant_dominant_share', "A tenant's dominant share (0-1), as DRF ranks it.", ['tenant']);
   const tenantJobs = gauge('fairpack_tenant_jobs', "A tenant's queued and running jobs.", ['tenant', 'state']);
   const queueDepth = gauge('fairpack_queue_depth', 'Queued jobs per tenant and priority class.', ['tenant', 'priority']);
   const decisions = counter('fairpack_scheduling_decisions_total', 'Jobs started by scheduling cycles since start.');
@@ -57,6 +62,7 @@ export function createServerMetrics(prom: PromClientModule, manager: AllocationM
   const quotaRejections = counter('fairpack_quota_rejections_total', 'Submissions rejected with QUOTA_EXCEEDED since start, per tenant.', ['tenant']);
   const latency = gauge('fairpack_scheduling_latency_seconds', 'Time from entering the queue to allocation, per priority class, over the recent window.', ['priority', 'quantile']);
   const requests = new prom.Counter({ name: 'fairpack_http_requests_total', help: 'HTTP requests answered.', labelNames: ['method', 'route', 'status'], registers: [registry] });
+  const dropped = new prom.Counter({ name: 'fairpack_http_connections_dropped_total', help: 'Connections closed at once because --max-connections were open.', registers: [registry] });
   const duration = new prom.Histogram({
     name: 'fairpack_http_request_duration_seconds',
     help: 'Time to answer an HTTP request.',
@@ -64,36 +70,34 @@ export function createServerMetrics(prom: PromClientModule, manager: AllocationM
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [registry],
   });
-  const perScrape = [jobs, finished, capacity, utilisation, tenantUsage, dominantShare, tenantJobs, queueDepth, decisions, preemptions, quotaRejections, latency];
+  const perScrape = [jobs, finished, capacity, utilisation, tenantUsage, tenantShare, tenantJobs, queueDepth, decisions, packing, preemptions, quotaRejections, latency];
 
   /** Reads the manager once and sets every metric (reset first: tenants and classes come and go). */
   const update = (): void => {
-    const m = manager.metrics();
+    const figures = readFigures();
     for (const metric of perScrape) metric.reset();
-    for (const [status, count] of Object.entries(m.jobs)) {
-      if (LIVE_STATUSES.has(status)) jobs.set({ status }, count);
-      else finished.inc({ status }, count);
+    for (const [kind, amounts] of [['total', figures.total], ['allocated', figures.allocated], ['available', figures.available]] as const) {
+      for (const [dimension, amount] of amounts) capacity.set({ dimension, kind }, amount);
     }
-    for (const kind of ['total', 'allocated', 'available'] as const) {
-      for (const [dimension, amount] of Object.entries(m.capacity[kind])) capacity.set({ dimension, kind }, amount);
-    }
-    for (const [dimension, ratio] of Object.entries(m.utilisation)) utilisation.set({ dimension }, ratio);
-    for (const [tenant, t] of Object.entries(m.tenants)) {
-      for (const [dimension, amount] of Object.entries(t.usage)) tenantUsage.set({ tenant, dimension }, amount);
-      dominantShare.set({ tenant }, t.dominantShare);
+    for (const [dimension, total] of figures.total) utilisation.set({ dimension }, total === 0 ? 0 : (figures.allocated.get(dimension) ?? 0) / total);
+    for (const [tenant, t] of tenantSeries(figures.tenants, maxTenants)) {
+      for (const [dimension, amount] of t.usage) tenantUsage.set({ tenant, dimension }, amount);
+      tenantShare.set({ tenant }, dominantShare(t.usage, figures.total));
       tenantJobs.set({ tenant, state: 'queued' }, t.queued);
       tenantJobs.set({ tenant, state: 'running' }, t.running);
+      for (const [priority, depth] of t.queuedByClass) queueDepth.set({ tenant, priority }, depth);
+      if (t.quotaRejections > 0) quotaRejections.inc({ tenant }, t.quotaRejections);
     }
-    for (const [tenant, byClass] of Object.entries(m.queueDepth ?? {})) {
-      for (const [priority, depth] of Object.entries(byClass)) queueDepth.set({ tenant, priority }, depth);
+    const core = figures.core;
+    if (core === undefined) return;
+    for (const status of LIVE_STATUSES) jobs.set({ status }, core.jobs.get(status) ?? 0);
+    for (const status of ENDED_STATUSES) finished.inc({ status }, core.jobs.get(status) ?? 0);
+    decisions.inc(core.decisions);
+    if (core.packingEfficiency !== undefined) packing.set(core.packingEfficiency);
+    for (const [preemptor, victims] of core.preemptions) {
+      for (const [victim, count] of victims) preemptions.inc({ preemptor, victim }, count);
     }
-    decisions.inc(m.decisions);
-    if (m.packingEfficiency !== undefined) packing.set(m.packingEfficiency);
-    for (const [preemptor, victims] of Object.entries(m.preemptions?.byClass ?? {})) {
-      for (const [victim, count] of Object.entries(victims)) preemptions.inc({ preemptor, victim }, count);
-    }
-    for (const [tenant, count] of Object.entries(m.quotaRejections ?? {})) quotaRejections.inc({ tenant }, count);
-    for (const [priority, l] of Object.entries(m.schedulingLatency ?? {})) {
+    for (const [priority, l] of core.latency) {
       if (l.count === 0) continue;
       latency.set({ priority, quantile: '0.5' }, l.p50 / 1000);
       latency.set({ priority, quantile: '0.99' }, l.p99 / 1000);
@@ -105,6 +109,9 @@ export function createServerMetrics(prom: PromClientModule, manager: AllocationM
     observeRequest(method, route, status, seconds) {
       requests.inc({ method, route, status: String(status) });
       duration.observe({ method, route }, seconds);
+    },
+    observeDroppedConnection() {
+      dropped.inc();
     },
     render() {
       update();

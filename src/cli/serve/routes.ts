@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { type AllocationManager, type JobRequest, type JobStatus, type JobView, type QuotaSettings, type Resources } from '../../index.js';
 import { HttpError, type Reply, readJsonBody } from './http-io.js';
+import { type ManagerFigures, dominantShare } from './manager-figures.js';
 import type { ServerMetrics } from './metrics.js';
 import { REJECTED_STATUS } from './status-codes.js';
 
@@ -10,6 +11,10 @@ export interface RouteContext {
   readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
   readonly metrics: ServerMetrics;
+  /** The manager's figures, read now (see manager-figures.ts). */
+  readonly figures: () => ManagerFigures;
+  /** Largest request body accepted, in bytes. */
+  readonly bodyLimit: number;
   /** Throws 401/403 unless the request carries the admin token. */
   readonly requireAdmin: (request: IncomingMessage) => void;
 }
@@ -36,8 +41,8 @@ export const ROUTES: readonly Route[] = [
   { path: '/tenants/:id/quota', methods: { GET: getQuota, PATCH: patchQuota } },
 ];
 
-async function submitJob({ manager, request }: RouteContext): Promise<Reply> {
-  const body = await readJsonBody(request);
+async function submitJob({ manager, request, bodyLimit }: RouteContext): Promise<Reply> {
+  const body = await readJsonBody(request, bodyLimit);
   const result = manager.submit(body as JobRequest);
   const job = manager.job(result.jobId) as JobView;
   const location = { location: `/jobs/${encodeURIComponent(result.jobId)}` };
@@ -77,8 +82,8 @@ function cancelJob({ manager, params }: RouteContext): Reply {
   return { status: 200, body: { job: manager.cancel(params['id'] as string) } };
 }
 
-async function releaseJob({ manager, request, params }: RouteContext): Promise<Reply> {
-  const body = hasBody(request) ? await readJsonBody(request) : {};
+async function releaseJob({ manager, request, params, bodyLimit }: RouteContext): Promise<Reply> {
+  const body = hasBody(request) ? await readJsonBody(request, bodyLimit) : {};
   if (!isObject(body) || Object.keys(body).some((key) => key !== 'outcome')) throw new HttpError(400, 'INVALID_BODY', 'Expected a body { "outcome"?: "completed" | "failed" | "preempted" } or none.');
   const job = requireJob(manager, params['id'] as string);
   if (job.allocationId === undefined || (job.status !== 'running' && job.status !== 'preempted')) {
@@ -89,11 +94,11 @@ async function releaseJob({ manager, request, params }: RouteContext): Promise<R
   return { status: 200, body: { job: result.job, freed: result.freed } };
 }
 
-function listQueues({ manager }: RouteContext): Reply {
-  const { tenants } = manager.metrics();
+function listQueues({ manager, figures }: RouteContext): Reply {
+  const { tenants, total } = figures();
   const queues = manager.queues().map((queue) => {
-    const tenant = Object.hasOwn(tenants, queue.tenant) ? tenants[queue.tenant] : undefined;
-    return { ...queue, weight: tenant?.weight ?? 1, dominantShare: tenant?.dominantShare ?? 0 };
+    const tenant = tenants.get(queue.tenant);
+    return { ...queue, weight: tenant?.weight ?? 1, dominantShare: tenant === undefined ? 0 : dominantShare(tenant.usage, total) };
   });
   return { status: 200, body: { queues } };
 }
@@ -106,10 +111,10 @@ function getQuota({ manager, params }: RouteContext): Reply {
  * A partial update: fields left out keep their current values; `"limits": null` removes the quota.
  * The admin token is checked before the body is read.
  */
-async function patchQuota({ manager, request, params, requireAdmin }: RouteContext): Promise<Reply> {
+async function patchQuota({ manager, request, params, requireAdmin, bodyLimit }: RouteContext): Promise<Reply> {
   requireAdmin(request);
   const tenant = params['id'] as string;
-  const body = await readJsonBody(request);
+  const body = await readJsonBody(request, bodyLimit);
   if (!isObject(body) || Object.keys(body).some((key) => !QUOTA_FIELDS.has(key))) {
     throw new HttpError(400, 'INVALID_BODY', `Expected a body with some of ${[...QUOTA_FIELDS].join(', ')}, e.g. { "limits": { "cpu": 8 }, "onExceed": "queue" }.`);
   }

@@ -2,9 +2,12 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { type AllocationManager, isFairpackError } from '../../index.js';
 import { adminGuard } from './admin-auth.js';
-import { HttpError, type Reply, errorReply, send } from './http-io.js';
+import { ClientAbortError, HttpError, INTERNAL_ERROR, type RenderedReply, type Reply, errorReply, renderReply, writeReply } from './http-io.js';
+import { figureReader } from './manager-figures.js';
 import { type PromClientModule, createServerMetrics } from './metrics.js';
-import { ROUTES, type Route } from './routes.js';
+import { matchRoute } from './route-match.js';
+import type { Route } from './routes.js';
+import { DEFAULT_LIMITS, type ServerLimits, connectionsCheckingIntervalMs } from './server-limits.js';
 import { fromFairpackError } from './status-codes.js';
 
 export interface ServerOptions {
@@ -16,10 +19,12 @@ export interface ServerOptions {
   readonly port?: number;
   /** Bearer token of the admin routes; without one they answer 403 ADMIN_DISABLED. */
   readonly adminToken?: string | undefined;
-  /** Where unexpected (500) errors are logged. */
+  /** Where server faults (500) and client errors are logged, one call per event. */
   readonly log?: (line: string) => void;
   /** How long `close()` waits for requests in flight before cutting connections. @default 5000 */
   readonly shutdownGraceMs?: number;
+  /** Time, connection, body and metrics limits; each one left out has its default. @default DEFAULT_LIMITS */
+  readonly limits?: Partial<ServerLimits>;
 }
 
 export interface RunningServer {
@@ -30,46 +35,91 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Methods that get their own `method` label on /metrics; others (the parser accepts dozens) are `other`. */
+const METHOD_LABELS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
 /** Starts the HTTP API over `manager`; resolves once it listens. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { manager } = options;
-  const metrics = createServerMetrics(options.prom, manager);
+  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const figures = figureReader(manager);
+  const metrics = createServerMetrics(options.prom, figures, limits.metricsMaxTenants);
   const requireAdmin = adminGuard(options.adminToken);
   const log = options.log ?? (() => {});
 
-  const server = createServer((request, response) => {
-    const started = process.hrtime.bigint();
-    answer(request, response).then(
-      (route) => metrics.observeRequest(request.method ?? 'GET', route, response.statusCode, Number(process.hrtime.bigint() - started) / 1e9),
-      // answer() catches everything a route throws; this is only a last guard against a crash
-      (error: unknown) => {
-        log(`fairpack serve: could not answer ${request.method ?? ''} ${request.url ?? ''}: ${String(error)}`);
-        if (!response.headersSent) response.destroy();
-      },
-    );
-  });
-  // a slow client cannot hold a connection open forever
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
+  const server = createServer(
+    {
+      // Node enforces both timeouts only when it checks its connections: see server-limits.ts
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: connectionsCheckingIntervalMs(limits),
+    },
+    (request, response) => {
+      const started = process.hrtime.bigint();
+      const method = request.method !== undefined && METHOD_LABELS.has(request.method) ? request.method : 'other';
+      answer(request, response)
+        .then((route) => {
+          if (route !== undefined) metrics.observeRequest(method, route, response.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
+        })
+        // answer() renders and writes a 500 for anything that goes wrong before the headers are
+        // out; what is left (a failure after them, or in the bookkeeping) must not crash the
+        // process: log it, and cut the connection if the reply is unfinished
+        .catch((error: unknown) => {
+          log(`fairpack serve: internal error: ${method} request, after its reply was written: ${oneLine(error)}`);
+          if (!response.writableEnded) response.destroy();
+        });
+    },
+  );
+  server.maxConnections = limits.maxConnections;
+  server.on('drop', () => metrics.observeDroppedConnection());
 
-  /** Answers one request; resolves with the route pattern, the label for metrics. */
-  async function answer(request: IncomingMessage, response: ServerResponse): Promise<string> {
+  /**
+   * Answers one request; resolves with the route pattern (the label for metrics), or `undefined`
+   * when the client went away before it could be answered. The reply is serialised before any
+   * header is written: if that fails, the answer is still a 500 — never a reset connection, and
+   * never an effect without an answer.
+   */
+  async function answer(request: IncomingMessage, response: ServerResponse): Promise<string | undefined> {
     let routeLabel = 'unmatched';
+    const method = request.method ?? 'GET';
     let reply: Reply;
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
       const match = matchRoute(url.pathname);
       if (match === undefined) throw new HttpError(404, 'NOT_FOUND', `No route ${url.pathname}. See docs/http.md for the API.`);
       routeLabel = match.route.path;
-      const method = request.method ?? 'GET';
       const handler = Object.hasOwn(match.route.methods, method) ? match.route.methods[method as keyof Route['methods']] : undefined;
       const allowed = Object.keys(match.route.methods).join(', ');
       if (handler === undefined) throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${match.route.path}; allowed: ${allowed}.`, { allow: allowed });
-      reply = await handler({ manager, request, params: match.params, query: url.searchParams, metrics, requireAdmin });
+      reply = await handler({ manager, request, params: match.params, query: url.searchParams, metrics, figures, requireAdmin, bodyLimit: limits.bodyLimitBytes });
     } catch (error) {
-      reply = errorReply(toHttpError(error, log));
+      if (error instanceof ClientAbortError) {
+        log(`fairpack serve: client error: ${method} ${routeLabel}: ${error.message}`);
+        return undefined;
+      }
+      reply = errorReply(toHttpError(error, `${method} ${routeLabel}`, log));
     }
-    if (!response.headersSent && !response.destroyed) send(response, reply);
+    let rendered: RenderedReply;
+    try {
+      rendered = renderReply(reply);
+    } catch (error) {
+      log(`fairpack serve: internal error: ${method} ${routeLabel}: could not serialise the ${reply.status} reply: ${oneLine(error)}`);
+      rendered = renderReply(errorReply(INTERNAL_ERROR));
+    }
+    if (response.destroyed) return undefined;
+    try {
+      writeReply(response, rendered);
+    } catch (error) {
+      // a header Node refuses (a bad character, say) throws before anything is sent
+      log(`fairpack serve: internal error: ${method} ${routeLabel}: could not write the ${rendered.status} reply: ${oneLine(error)}`);
+      if (response.headersSent) {
+        response.destroy();
+        return undefined;
+      }
+      for (const name of response.getHeaderNames()) response.removeHeader(name);
+      writeReply(response, renderReply(errorReply(INTERNAL_ERROR)));
+    }
     return routeLabel;
   }
 
@@ -100,42 +150,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   return { url: `http://${host}:${address.port}`, server, close };
 }
 
-function matchRoute(pathname: string): { route: Route; params: Record<string, string> } | undefined {
-  const segments = pathname.split('/').slice(1);
-  for (const route of ROUTES) {
-    const pattern = route.path.split('/').slice(1);
-    if (pattern.length !== segments.length) continue;
-    const params: Record<string, string> = {};
-    let ok = true;
-    for (let i = 0; i < pattern.length && ok; i++) {
-      const want = pattern[i] as string;
-      const got = segments[i] as string;
-      if (want.startsWith(':')) {
-        ok = got.length > 0;
-        if (ok) params[want.slice(1)] = decodeSegment(got);
-      } else ok = want === got;
-    }
-    if (ok) return { route, params };
-  }
-  return undefined;
-}
-
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new HttpError(400, 'INVALID_PATH', `Expected a URL-encoded path segment, got "${segment}".`);
-  }
-}
-
-function toHttpError(error: unknown, log: (line: string) => void): HttpError {
+/** An HttpError for anything a route threw; server faults are logged (with their stack: they are bugs). */
+function toHttpError(error: unknown, where: string, log: (line: string) => void): HttpError {
   if (error instanceof HttpError) return error;
   if (isFairpackError(error)) {
     const mapped = fromFairpackError(error);
     // a code with no 4xx meaning (a broken custom strategy, say) is a server fault: keep its trace
-    if (mapped.status >= 500) log(`fairpack serve: ${error.code}: ${error.stack ?? error.message}`);
+    if (mapped.status >= 500) log(`fairpack serve: internal error: ${where}: ${error.code}: ${error.stack ?? error.message}`);
     return mapped;
   }
-  log(`fairpack serve: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  return new HttpError(500, 'INTERNAL_ERROR', 'Internal error; see the server log.');
+  log(`fairpack serve: internal error: ${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return INTERNAL_ERROR;
+}
+
+/** An error as one log line: its name and message, no stack. */
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).replace(/\s+/g, ' ');
 }

@@ -1,4 +1,5 @@
 import { type FairnessPolicyName, type PlacementStrategyName, fairnessPolicyNames, placementStrategyNames } from '../../index.js';
+import { integerFlag } from '../integer-flag.js';
 import { UsageError, parseFlags } from '../io.js';
 
 /** The default scenario (README's first command): sized to finish in seconds on two cores. */
@@ -104,29 +105,21 @@ export function parseSimulateArgs(args: readonly string[]): SimulateOptions {
     help: values.help === true,
     ...(values.trace === undefined ? {} : { trace: values.trace }),
     ...(values.nodes === undefined || nodesIsCount ? {} : { nodesFile: values.nodes }),
-    nodeCount: nodesIsCount ? integer('--nodes', values.nodes as string, 1, 1_000_000) : DEFAULTS.nodes,
-    jobs: values.jobs === undefined ? DEFAULTS.jobs : integer('--jobs', values.jobs, 1, 100_000_000),
-    seed: values.seed === undefined ? DEFAULTS.seed : integer('--seed', values.seed, 0, 4_294_967_295),
+    nodeCount: nodesIsCount ? integerFlag('--nodes', values.nodes as string, 1, 1_000_000) : DEFAULTS.nodes,
+    jobs: values.jobs === undefined ? DEFAULTS.jobs : integerFlag('--jobs', values.jobs, 1, 100_000_000),
+    seed: values.seed === undefined ? DEFAULTS.seed : integerFlag('--seed', values.seed, 0, 4_294_967_295),
     load: values.load === undefined ? DEFAULTS.load : decimal('--load', values.load, 0, 100),
     strategies: values.strategies === undefined ? placementStrategyNames : names('--strategies', values.strategies, placementStrategyNames),
     policies: values.policies === undefined ? DEFAULTS.policies : names('--policies', values.policies, fairnessPolicyNames),
     preemption: preemption(values.preemption ?? 'on'),
-    nodeFailures: values['node-failures'] === undefined ? 0 : integer('--node-failures', values['node-failures'], 0, 1_000_000),
+    nodeFailures: values['node-failures'] === undefined ? 0 : integerFlag('--node-failures', values['node-failures'], 0, 1_000_000),
     repairS: values['repair-time'] === undefined ? DEFAULTS.repairS : decimal('--repair-time', values['repair-time'], 0, Infinity),
     ...(values.tenants === undefined ? {} : { tenantsFile: values.tenants }),
-    samples: values.samples === undefined ? DEFAULTS.samples : integer('--samples', values.samples, 10, 5_000),
+    samples: values.samples === undefined ? DEFAULTS.samples : integerFlag('--samples', values.samples, 10, 5_000),
     json: values.json === true,
     ...(values.report === undefined ? {} : { report: values.report }),
     progress: values['no-progress'] !== true,
   };
-}
-
-function integer(flag: string, text: string, min: number, max: number): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw new UsageError(`Expected ${flag} to be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}, got "${text}".`);
-  }
-  return value;
 }
 
 /** A finite number with min < value <= max (min itself is excluded: a zero load or repair is meaningless). */

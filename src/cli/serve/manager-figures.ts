@@ -1,0 +1,124 @@
+import type { AllocationManager, ManagerMetrics } from '../../index.js';
+
+/**
+ * The manager's figures as `/metrics` and `/queues` use them, read once per request into `Map`s:
+ * tenants, dimensions and priority classes are names users choose, and a name such as
+ * `__proto__`, `constructor` or `toString` must stay a plain key — never a property lookup on an
+ * object that reaches `Object.prototype`.
+ */
+export interface ManagerFigures {
+  /** Cluster capacity per dimension. */
+  readonly total: ReadonlyMap<string, number>;
+  readonly allocated: ReadonlyMap<string, number>;
+  readonly available: ReadonlyMap<string, number>;
+  /** Every tenant with live jobs, and every tenant the manager keeps books for. */
+  readonly tenants: ReadonlyMap<string, TenantFigures>;
+  /** Figures only `mgr.metrics()` has; `undefined` until it could be read once (see `figureReader`). */
+  readonly core: CoreFigures | undefined;
+}
+
+export interface TenantFigures {
+  readonly queued: number;
+  /** Queued jobs per priority class. */
+  readonly queuedByClass: ReadonlyMap<string, number>;
+  /** Running jobs, preempted ones in their grace period included: they still hold their allocation. */
+  readonly running: number;
+  readonly usage: ReadonlyMap<string, number>;
+  readonly weight: number;
+  readonly hasQuota: boolean;
+  readonly quotaRejections: number;
+}
+
+export interface CoreFigures {
+  /** Jobs per status: live ones now, ended ones since start. */
+  readonly jobs: ReadonlyMap<string, number>;
+  readonly decisions: number;
+  readonly packingEfficiency: number | undefined;
+  /** Evictions: preemptor class → victim class → count. */
+  readonly preemptions: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  readonly latency: ReadonlyMap<string, { readonly count: number; readonly p50: number; readonly p99: number }>;
+  readonly weights: ReadonlyMap<string, number>;
+  readonly quotaRejections: ReadonlyMap<string, number>;
+  /** The tenants the manager keeps books for (configured, or ever charged). */
+  readonly bookedTenants: readonly string[];
+}
+
+/**
+ * Returns a function that reads the figures now. Live per-tenant figures come from `queues()`,
+ * `allocations()` and `quota()`, which key by tenant in `Map`s; only the rest comes from
+ * `metrics()`.
+ *
+ * TODO(core: metrics() prototype pollution): `metrics()` builds its per-tenant tables in plain
+ * objects (`queueDepth[tenant] ??= {}`), so a queued job of a tenant named after an
+ * `Object.prototype` member (`__proto__`, `constructor`, `toString` …) makes it write onto shared
+ * prototypes. Until the fix in src/manager lands, `metrics()` is not called while such a tenant
+ * has queued jobs; its figures are then the previous reading's (or absent before the first).
+ * Once the core keys those tables safely, drop `unsafeForMetrics` and the `previous` fallback.
+ */
+export function figureReader(manager: AllocationManager): () => ManagerFigures {
+  let previous: CoreFigures | undefined;
+  return () => {
+    const queues = manager.queues();
+    const unsafeForMetrics = queues.some((queue) => queue.tenant in Object.prototype);
+    const core = unsafeForMetrics ? previous : coreFigures(manager.metrics());
+    previous = core;
+
+    const live = new Map<string, { queuedByClass: Map<string, number>; queued: number; running: number }>();
+    const entry = (tenant: string) => {
+      let figures = live.get(tenant);
+      if (figures === undefined) {
+        figures = { queuedByClass: new Map(), queued: 0, running: 0 };
+        live.set(tenant, figures);
+      }
+      return figures;
+    };
+    for (const queue of queues) {
+      const figures = entry(queue.tenant);
+      figures.queued += queue.length;
+      figures.queuedByClass.set(queue.priority, (figures.queuedByClass.get(queue.priority) ?? 0) + queue.length);
+    }
+    for (const allocation of manager.allocations()) entry(allocation.tenant).running++;
+
+    const tenants = new Map<string, TenantFigures>();
+    for (const tenant of new Set([...live.keys(), ...(core?.bookedTenants ?? [])])) {
+      const own = live.get(tenant);
+      const quota = manager.quota(tenant);
+      tenants.set(tenant, {
+        queued: own?.queued ?? 0,
+        queuedByClass: own?.queuedByClass ?? new Map(),
+        running: own?.running ?? 0,
+        usage: new Map(Object.entries(quota.used)),
+        weight: core?.weights.get(tenant) ?? 1,
+        hasQuota: quota.limits !== undefined,
+        quotaRejections: core?.quotaRejections.get(tenant) ?? 0,
+      });
+    }
+    const capacity = manager.capacity();
+    return { total: new Map(Object.entries(capacity.total)), allocated: new Map(Object.entries(capacity.allocated)), available: new Map(Object.entries(capacity.available)), tenants, core };
+  };
+}
+
+/** max over dimensions of usage ÷ cluster total, as DRF ranks tenants (a dimension the cluster lacks counts as Infinity). */
+export function dominantShare(usage: ReadonlyMap<string, number>, total: ReadonlyMap<string, number>): number {
+  let share = 0;
+  for (const [dimension, amount] of usage) {
+    const capacity = total.get(dimension) ?? 0;
+    if (amount > 0) share = Math.max(share, capacity > 0 ? amount / capacity : Infinity);
+  }
+  return share;
+}
+
+/** Copies what only `metrics()` has into `Map`s (`Object.entries` reads own keys only). */
+function coreFigures(m: ManagerMetrics): CoreFigures {
+  const tenants = Object.entries(m.tenants);
+  return {
+    jobs: new Map(Object.entries(m.jobs)),
+    decisions: m.decisions,
+    packingEfficiency: m.packingEfficiency,
+    preemptions: new Map(Object.entries(m.preemptions.byClass).map(([preemptor, victims]) => [preemptor, new Map(Object.entries(victims))])),
+    latency: new Map(Object.entries(m.schedulingLatency)),
+    weights: new Map(tenants.map(([tenant, t]) => [tenant, t.weight])),
+    quotaRejections: new Map(Object.entries(m.quotaRejections)),
+    bookedTenants: tenants.map(([tenant]) => tenant),
+  };
+}
