@@ -28,8 +28,6 @@ export const QUEUE_HELP = [
 export interface QueueBounds {
   readonly maxQueued: number;
   readonly maxQueuedPerTenant: number;
-  /** True when `--max-queued-per-tenant` was given, not defaulted. */
-  readonly perTenantGiven: boolean;
 }
 
 export function queueBoundsFromFlags(values: { readonly 'max-queued'?: string | undefined; readonly 'max-queued-per-tenant'?: string | undefined }): QueueBounds {
@@ -38,7 +36,6 @@ export function queueBoundsFromFlags(values: { readonly 'max-queued'?: string | 
   return {
     maxQueued: total === undefined ? DEFAULT_MAX_QUEUED : integerFlag('--max-queued', total, 0, MAX_BOUND),
     maxQueuedPerTenant: perTenant === undefined ? DEFAULT_MAX_QUEUED_PER_TENANT : integerFlag('--max-queued-per-tenant', perTenant, 0, MAX_BOUND),
-    perTenantGiven: perTenant !== undefined,
   };
 }
 
@@ -47,33 +44,10 @@ export function queueOptions(bounds: QueueBounds): { readonly maxQueued: number;
   return { maxQueued: bounds.maxQueued, maxQueuedPerTenant: bounds.maxQueuedPerTenant };
 }
 
-/**
- * Builds the manager with the queue bounds; anything the manager refuses is a usage error.
- *
- * TODO(core: maxQueuedPerTenant): the per-tenant bound is a manager option that lands in
- * src/manager in parallel with this code. Until it does, the manager refuses the unknown option
- * `maxQueuedPerTenant`; then the default is dropped with a warning, and an explicit
- * `--max-queued-per-tenant` is a usage error (a bound the user asked for is never silently off).
- * Once the option exists, this fallback is dead code: delete it and `construct`.
- */
-export function buildManager(
-  options: Readonly<Record<string, unknown>>,
-  bounds: QueueBounds,
-  warn: (line: string) => void,
-  construct: (options: AllocationManagerOptions) => AllocationManager = (o) => new AllocationManager(o),
-): AllocationManager {
-  const full = { ...options, ...queueOptions(bounds) };
+/** Builds the manager with the queue bounds; anything the manager refuses is a usage error. */
+export function buildManager(options: Readonly<Record<string, unknown>>, bounds: QueueBounds): AllocationManager {
   try {
-    return construct(full as AllocationManagerOptions);
-  } catch (error) {
-    if (!isFairpackError(error)) throw error;
-    if (error.code !== 'INVALID_OPTION' || error.details['option'] !== 'maxQueuedPerTenant') throw new UsageError(error.message);
-    if (bounds.perTenantGiven) throw new UsageError('Expected an AllocationManager with the `maxQueuedPerTenant` option for --max-queued-per-tenant, but this build has none. Leave the flag out, or update fairpack.');
-  }
-  warn('the per-tenant queue bound is not enforced: this build of the AllocationManager has no `maxQueuedPerTenant` option');
-  const { maxQueuedPerTenant: _unsupported, ...rest } = full;
-  try {
-    return construct(rest as AllocationManagerOptions);
+    return new AllocationManager({ ...options, ...queueOptions(bounds) } as AllocationManagerOptions);
   } catch (error) {
     if (isFairpackError(error)) throw new UsageError(error.message);
     throw error;

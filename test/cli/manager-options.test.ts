@@ -1,4 +1,3 @@
-import { AllocationManager, type AllocationManagerOptions, FairpackError } from 'fairpack';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/io.js';
 import { buildManager, queueBoundsFromFlags, queueOptions } from '../../src/cli/manager-options.js';
@@ -17,46 +16,15 @@ describe('queue bounds: --max-queued and --max-queued-per-tenant', () => {
     }
   });
 
-  it('the manager enforces --max-queued', () => {
-    const manager = buildManager({ capacity: { cpu: 1 } }, queueBoundsFromFlags({ 'max-queued': '1' }), () => {});
-    const results = [1, 2, 3].map(() => manager.submit({ resources: { cpu: 1 } }));
-    expect(results.map((r) => (r.status === 'rejected' ? r.code : r.status))).toEqual(['allocated', 'queued', 'QUEUE_FULL']);
+  it('the manager enforces --max-queued and --max-queued-per-tenant', () => {
+    const manager = buildManager({ capacity: { cpu: 1 } }, queueBoundsFromFlags({ 'max-queued': '3', 'max-queued-per-tenant': '1' }));
+    const results = ['a', 'a', 'a', 'b', 'c', 'd'].map((tenant) => manager.submit({ tenant, resources: { cpu: 1 } }));
+    // a: one runs, one waits (its bound), one refused; b and c wait; d finds the queue full (3)
+    expect(results.map((r) => (r.status === 'rejected' ? r.code : r.status))).toEqual(['allocated', 'queued', 'QUEUE_FULL', 'queued', 'queued', 'QUEUE_FULL']);
     manager.close();
   });
 
-  /*
-   * Until the core's maxQueuedPerTenant lands, the manager refuses the option as unknown. These
-   * stand-in constructors pin down what buildManager does either way.
-   */
-  const refusing = (seen: AllocationManagerOptions[]) => (options: AllocationManagerOptions) => {
-    seen.push(options);
-    if ('maxQueuedPerTenant' in options) throw new FairpackError('INVALID_OPTION', 'Unknown AllocationManager option `maxQueuedPerTenant`.', { option: 'maxQueuedPerTenant' });
-    return new AllocationManager(options);
-  };
-
-  it('passes both bounds to a manager that knows them', () => {
-    const seen: AllocationManagerOptions[] = [];
-    const accepting = (options: AllocationManagerOptions) => {
-      seen.push(options);
-      const { maxQueuedPerTenant: _known, ...rest } = options as AllocationManagerOptions & { maxQueuedPerTenant?: number };
-      return new AllocationManager(rest);
-    };
-    const warnings: string[] = [];
-    buildManager({ capacity: { cpu: 1 } }, queueBoundsFromFlags({ 'max-queued-per-tenant': '7' }), (w) => warnings.push(w), accepting).close();
-    expect(seen).toEqual([{ capacity: { cpu: 1 }, maxQueued: 100_000, maxQueuedPerTenant: 7 }]);
-    expect(warnings).toEqual([]);
-  });
-
-  it('without core support: the default bound is dropped with one warning, an explicit one is a usage error', () => {
-    const seen: AllocationManagerOptions[] = [];
-    const warnings: string[] = [];
-    buildManager({ capacity: { cpu: 1 } }, queueBoundsFromFlags({}), (w) => warnings.push(w), refusing(seen)).close();
-    expect(seen.at(-1)).toEqual({ capacity: { cpu: 1 }, maxQueued: 100_000 });
-    expect(warnings).toEqual([expect.stringMatching(/per-tenant queue bound is not enforced/)]);
-    expect(() => buildManager({ capacity: { cpu: 1 } }, queueBoundsFromFlags({ 'max-queued-per-tenant': '3' }), () => {}, refusing([]))).toThrow(/--max-queued-per-tenant/);
-  });
-
-  it('any other refusal by the manager is a usage error with its message', () => {
-    expect(() => buildManager({ capacity: { cpu: -1 } }, queueBoundsFromFlags({}), () => {}, refusing([]))).toThrow(UsageError);
+  it('any refusal by the manager is a usage error with its message', () => {
+    expect(() => buildManager({ capacity: { cpu: -1 } }, queueBoundsFromFlags({}))).toThrow(UsageError);
   });
 });

@@ -27,8 +27,8 @@ export const CLUSTER_HELP = [
 
 type ClusterFlagValues = { readonly [K in keyof typeof CLUSTER_FLAGS]?: K extends 'help' ? boolean | undefined : string | undefined };
 
-/** Builds the manager the flags describe. Anything the manager refuses is a usage error; `warn` gets one-line notices. */
-export async function managerFromFlags(values: ClusterFlagValues, warn: (line: string) => void): Promise<AllocationManager> {
+/** Builds the manager the flags describe. Anything the manager refuses is a usage error. */
+export async function managerFromFlags(values: ClusterFlagValues): Promise<AllocationManager> {
   if (values.capacity !== undefined && values.nodes !== undefined) throw new UsageError('Expected --capacity or --nodes, got both. Use --nodes for several nodes.');
   const bounds = queueBoundsFromFlags(values);
   const options: Record<string, unknown> = {};
@@ -36,7 +36,7 @@ export async function managerFromFlags(values: ClusterFlagValues, warn: (line: s
   else options['capacity'] = values.capacity === undefined ? DEFAULT_CAPACITY : parseCapacityFlag(values.capacity);
   if (values.placement !== undefined) options['placement'] = values.placement;
   if (values.fairness !== undefined) options['fairness'] = values.fairness;
-  return buildManager(options, bounds, warn);
+  return buildManager(options, bounds);
 }
 
 export function formatResources(resources: Resources, separator = ' '): string {

@@ -35,7 +35,7 @@ export const nodeCommand: CliCommand = {
       return 0;
     }
     const maxLineLength = flags['max-line-length'] === undefined ? DEFAULT_MAX_LINE_LENGTH : integerFlag('--max-line-length', flags['max-line-length'], 1, 1 << 28);
-    const manager = await managerFromFlags(flags, (line) => io.stderr.write(`fairpack node: warning: ${line}\n`));
+    const manager = await managerFromFlags(flags);
     const handler = new ProtocolHandler(manager, {
       maxLineLength,
       // messages that arise between requests (none today: the node has no timers of its own) go out at once

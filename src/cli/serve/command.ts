@@ -62,7 +62,7 @@ export const serveCommand: CliCommand = {
     };
     const adminToken = flags['admin-token'] ?? io.env['FAIRPACK_ADMIN_TOKEN'];
     if (adminToken !== undefined && adminToken.length === 0) throw new UsageError('Expected a non-empty admin token (--admin-token or FAIRPACK_ADMIN_TOKEN), got an empty one.');
-    const manager = await managerFromFlags(flags, (line) => io.stderr.write(`fairpack serve: warning: ${line}\n`));
+    const manager = await managerFromFlags(flags);
     const host = flags.host ?? '127.0.0.1';
     let running: Awaited<ReturnType<typeof startServer>>;
     try {

@@ -10,11 +10,13 @@ export interface ManagerFigures {
   /** Cluster capacity per dimension. */
   readonly total: ReadonlyMap<string, number>;
   readonly allocated: ReadonlyMap<string, number>;
+  /** Room held for waiting jobs (`mgr.reservations()`), per dimension. */
+  readonly reserved: ReadonlyMap<string, number>;
   readonly available: ReadonlyMap<string, number>;
   /** Every tenant with live jobs, and every tenant the manager keeps books for. */
   readonly tenants: ReadonlyMap<string, TenantFigures>;
-  /** Figures only `mgr.metrics()` has; `undefined` until it could be read once (see `figureReader`). */
-  readonly core: CoreFigures | undefined;
+  /** Figures only `mgr.metrics()` has. */
+  readonly core: CoreFigures;
 }
 
 export interface TenantFigures {
@@ -45,24 +47,13 @@ export interface CoreFigures {
 
 /**
  * Returns a function that reads the figures now. Live per-tenant figures come from `queues()`,
- * `allocations()` and `quota()`, which key by tenant in `Map`s; only the rest comes from
- * `metrics()`.
- *
- * TODO(core: metrics() prototype pollution): `metrics()` builds its per-tenant tables in plain
- * objects (`queueDepth[tenant] ??= {}`), so a queued job of a tenant named after an
- * `Object.prototype` member (`__proto__`, `constructor`, `toString` …) makes it write onto shared
- * prototypes. Until the fix in src/manager lands, `metrics()` is not called while such a tenant
- * has queued jobs; its figures are then the previous reading's (or absent before the first).
- * Once the core keys those tables safely, drop `unsafeForMetrics` and the `previous` fallback.
+ * `allocations()` and `quota()`, which key by tenant in `Map`s; the rest from `metrics()`, copied
+ * into `Map`s by own keys.
  */
 export function figureReader(manager: AllocationManager): () => ManagerFigures {
-  let previous: CoreFigures | undefined;
   return () => {
     const queues = manager.queues();
-    const unsafeForMetrics = queues.some((queue) => queue.tenant in Object.prototype);
-    const core = unsafeForMetrics ? previous : coreFigures(manager.metrics());
-    previous = core;
-
+    const core = coreFigures(manager.metrics());
     const live = new Map<string, { queuedByClass: Map<string, number>; queued: number; running: number }>();
     const entry = (tenant: string) => {
       let figures = live.get(tenant);
@@ -80,7 +71,7 @@ export function figureReader(manager: AllocationManager): () => ManagerFigures {
     for (const allocation of manager.allocations()) entry(allocation.tenant).running++;
 
     const tenants = new Map<string, TenantFigures>();
-    for (const tenant of new Set([...live.keys(), ...(core?.bookedTenants ?? [])])) {
+    for (const tenant of new Set([...live.keys(), ...core.bookedTenants])) {
       const own = live.get(tenant);
       const quota = manager.quota(tenant);
       tenants.set(tenant, {
@@ -88,13 +79,20 @@ export function figureReader(manager: AllocationManager): () => ManagerFigures {
         queuedByClass: own?.queuedByClass ?? new Map(),
         running: own?.running ?? 0,
         usage: new Map(Object.entries(quota.used)),
-        weight: core?.weights.get(tenant) ?? 1,
+        weight: core.weights.get(tenant) ?? 1,
         hasQuota: quota.limits !== undefined,
-        quotaRejections: core?.quotaRejections.get(tenant) ?? 0,
+        quotaRejections: core.quotaRejections.get(tenant) ?? 0,
       });
     }
     const capacity = manager.capacity();
-    return { total: new Map(Object.entries(capacity.total)), allocated: new Map(Object.entries(capacity.allocated)), available: new Map(Object.entries(capacity.available)), tenants, core };
+    return {
+      total: new Map(Object.entries(capacity.total)),
+      allocated: new Map(Object.entries(capacity.allocated)),
+      reserved: new Map(Object.entries(capacity.reserved)),
+      available: new Map(Object.entries(capacity.available)),
+      tenants,
+      core,
+    };
   };
 }
 

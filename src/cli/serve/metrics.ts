@@ -57,6 +57,7 @@ export function createServerMetrics(prom: PromClientModule, readFigures: () => M
   const tenantJobs = gauge('fairpack_tenant_jobs', "A tenant's queued and running jobs.", ['tenant', 'state']);
   const queueDepth = gauge('fairpack_queue_depth', 'Queued jobs per tenant and priority class.', ['tenant', 'priority']);
   const decisions = counter('fairpack_scheduling_decisions_total', 'Jobs started by scheduling cycles since start.');
+  const reserved = gauge('fairpack_reserved', 'Room held on nodes for waiting jobs (starvation reservations, room freed for preemptors), per dimension: not allocated, not available.', ['dimension']);
   const packing = gauge('fairpack_packing_efficiency_ratio', 'Mean utilisation of the nodes that hold at least one allocation (0-1).');
   const preemptions = counter('fairpack_preemptions_total', 'Jobs evicted since start, by preemptor and victim class.', ['preemptor', 'victim']);
   const quotaRejections = counter('fairpack_quota_rejections_total', 'Submissions rejected with QUOTA_EXCEEDED since start, per tenant.', ['tenant']);
@@ -70,7 +71,7 @@ export function createServerMetrics(prom: PromClientModule, readFigures: () => M
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [registry],
   });
-  const perScrape = [jobs, finished, capacity, utilisation, tenantUsage, tenantShare, tenantJobs, queueDepth, decisions, packing, preemptions, quotaRejections, latency];
+  const perScrape = [jobs, finished, capacity, reserved, utilisation, tenantUsage, tenantShare, tenantJobs, queueDepth, decisions, packing, preemptions, quotaRejections, latency];
 
   /** Reads the manager once and sets every metric (reset first: tenants and classes come and go). */
   const update = (): void => {
@@ -88,8 +89,8 @@ export function createServerMetrics(prom: PromClientModule, readFigures: () => M
       for (const [priority, depth] of t.queuedByClass) queueDepth.set({ tenant, priority }, depth);
       if (t.quotaRejections > 0) quotaRejections.inc({ tenant }, t.quotaRejections);
     }
+    for (const [dimension, amount] of figures.reserved) reserved.set({ dimension }, amount);
     const core = figures.core;
-    if (core === undefined) return;
     for (const status of LIVE_STATUSES) jobs.set({ status }, core.jobs.get(status) ?? 0);
     for (const status of ENDED_STATUSES) finished.inc({ status }, core.jobs.get(status) ?? 0);
     decisions.inc(core.decisions);
