@@ -131,9 +131,13 @@ export interface PoolCapacity {
 /**
  * `ffd` / `bfd`: item-centric first-fit / best-fit decreasing by `sizeKey`;
  * `dot-product` / `l2-norm`: bin-centric (fill one node at a time; Panigrahy et al. 2011);
+ * `smallest-first`: item-centric, smallest first by `sizeKey`, each on the node with the most room
+ * left (for batches that do not fit: it places the most requests);
+ * `one-at-a-time`: the requests in the given order, each placed as `allocate` would with the
+ * built-in strategy `placement`;
  * `auto`: run the portfolio and keep the best plan.
  */
-export type BatchAlgorithm = 'auto' | 'ffd' | 'bfd' | 'dot-product' | 'l2-norm';
+export type BatchAlgorithm = 'auto' | 'ffd' | 'bfd' | 'dot-product' | 'l2-norm' | 'smallest-first' | 'one-at-a-time';
 
 /** How item-centric algorithms size a request, over its amounts normalised by the largest node capacity. */
 export type BatchSizeKey = 'sum' | 'max' | 'l2';
@@ -141,8 +145,10 @@ export type BatchSizeKey = 'sum' | 'max' | 'l2';
 export interface PlanBatchOptions {
   /** @default 'auto' */
   readonly algorithm?: BatchAlgorithm;
-  /** Size key for `ffd`/`bfd` (with `auto`, every key is tried). @default 'sum' */
+  /** Size key for `ffd`/`bfd`/`smallest-first` (with `auto`, every key is tried). @default 'sum' */
   readonly sizeKey?: BatchSizeKey;
+  /** Built-in placement strategy for `one-at-a-time` (with `auto`, every one is tried). @default 'best-fit' */
+  readonly placement?: PlacementStrategyName;
   /** Compute the plan without allocating anything. @default false */
   readonly dryRun?: boolean;
 }
@@ -158,8 +164,17 @@ export interface UnplacedRequest {
 /** A summary of one algorithm's plan (with `auto`, one per portfolio member). */
 export interface BatchCandidate {
   readonly algorithm: Exclude<BatchAlgorithm, 'auto'>;
+  /** For `ffd` / `bfd` / `smallest-first` only. */
   readonly sizeKey?: BatchSizeKey;
+  /** For `one-at-a-time` only. */
+  readonly placement?: PlacementStrategyName;
+  /** Requests placed; a gang counts once. */
   readonly placedCount: number;
+  /**
+   * Demand placed: Σ over placed requests of replicas × Σ_d req_d / maxCap_d, where maxCap_d is the
+   * largest capacity of a ready node in dimension d (1 = one biggest node's worth of a dimension).
+   */
+  readonly demand: number;
   readonly nodesUsed: number;
   /** Σ_d free_d / cap_d over used nodes: room left on nodes that are in use. */
   readonly stranded: number;

@@ -1,6 +1,9 @@
 import type { BatchPlan, NodeSpec, PlanBatchOptions } from 'fairpack';
 
-/** Every single algorithm configuration, in portfolio order (what `auto` runs). */
+/**
+ * Every single algorithm configuration, in portfolio order (what `auto` runs): the first eight
+ * always, the rest only when those leave some request out.
+ */
 export const SINGLE_RUNS: readonly PlanBatchOptions[] = [
   { algorithm: 'ffd', sizeKey: 'sum' },
   { algorithm: 'ffd', sizeKey: 'max' },
@@ -10,9 +13,19 @@ export const SINGLE_RUNS: readonly PlanBatchOptions[] = [
   { algorithm: 'bfd', sizeKey: 'l2' },
   { algorithm: 'dot-product' },
   { algorithm: 'l2-norm' },
+  { algorithm: 'smallest-first', sizeKey: 'sum' },
+  { algorithm: 'smallest-first', sizeKey: 'max' },
+  { algorithm: 'smallest-first', sizeKey: 'l2' },
+  { algorithm: 'one-at-a-time', placement: 'first-fit' },
+  { algorithm: 'one-at-a-time', placement: 'best-fit' },
+  { algorithm: 'one-at-a-time', placement: 'worst-fit' },
+  { algorithm: 'one-at-a-time', placement: 'dot-product' },
 ];
 
-export const ALL_ALGORITHMS = ['auto', 'ffd', 'bfd', 'dot-product', 'l2-norm'] as const;
+/** How many of SINGLE_RUNS `auto` runs when they place everything. */
+export const FIRST_STAGE = 8;
+
+export const ALL_ALGORITHMS = ['auto', 'ffd', 'bfd', 'dot-product', 'l2-norm', 'smallest-first', 'one-at-a-time'] as const;
 
 /** `count` nodes n1, n2, … with the same capacity. */
 export function sameNodes(count: number, capacity: Record<string, number>): NodeSpec[] {
@@ -33,14 +46,22 @@ export function layout(plan: BatchPlan, ids: readonly string[]): Record<string, 
   return out;
 }
 
+type Summary = [placedCount: number, demand: number, nodesUsed: number, stranded: number];
+
 /** The plan summary `auto` compares, as a tuple. */
-export function summary(plan: { placedCount: number; nodesUsed: number; stranded: number }): [number, number, number] {
-  return [plan.placedCount, plan.nodesUsed, plan.stranded];
+export function summary(plan: { placedCount: number; demand: number; nodesUsed: number; stranded: number }): Summary {
+  return [plan.placedCount, plan.demand, plan.nodesUsed, plan.stranded];
 }
 
-/** Strictly better by the documented order: more placed, then fewer nodes, then less stranded. */
-export function strictlyBetter(a: [number, number, number], b: [number, number, number]): boolean {
+/** a < b beyond rounding (relative 1e-9, as the planner compares sums of fractions). */
+function below(a: number, b: number): boolean {
+  return a < b - 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
+/** Strictly better by the documented order: more placed, more demand, fewer nodes, less stranded. */
+export function strictlyBetter(a: Summary, b: Summary): boolean {
   if (a[0] !== b[0]) return a[0] > b[0];
-  if (a[1] !== b[1]) return a[1] < b[1];
-  return a[2] < b[2] - 1e-9 * Math.max(1, Math.abs(b[2]));
+  if (below(b[1], a[1]) || below(a[1], b[1])) return below(b[1], a[1]);
+  if (a[2] !== b[2]) return a[2] < b[2];
+  return below(a[3], b[3]);
 }

@@ -66,10 +66,11 @@ describe('planBatch validates every request before placing anything', () => {
 
 describe('planBatch validates its options', () => {
   it.each([
-    ['an unknown algorithm', { algorithm: 'magic' }, "Expected `algorithm` to be one of 'auto', 'ffd', 'bfd', 'dot-product', 'l2-norm', got \"magic\" (string)"],
+    ['an unknown algorithm', { algorithm: 'magic' }, "Expected `algorithm` to be one of 'auto', 'ffd', 'bfd', 'dot-product', 'l2-norm', 'smallest-first', 'one-at-a-time', got \"magic\" (string)"],
     ['an unknown size key', { sizeKey: 'volume' }, "Expected `sizeKey` to be one of 'sum', 'max', 'l2', got \"volume\" (string)"],
+    ['an unknown placement', { placement: 'random' }, "Expected `placement` to be one of 'first-fit', 'best-fit', 'worst-fit', 'dot-product', got \"random\" (string). Omit it for 'best-fit'."],
     ['a non-boolean dryRun', { dryRun: 'yes' }, 'Expected `dryRun` to be true or false, got "yes" (string)'],
-    ['an unknown option', { dryrun: true }, 'Unknown planBatch option `dryrun`. Expected one of algorithm, sizeKey, dryRun'],
+    ['an unknown option', { dryrun: true }, 'Unknown planBatch option `dryrun`. Expected one of algorithm, sizeKey, placement, dryRun'],
     ['options that are not an object', null, 'Expected planBatch options to be an object'],
   ])('%s → INVALID_OPTION, listing what is allowed', (_, options, text) => {
     const { message } = expectRefused((pool) => pool.planBatch(good, options as unknown as PlanBatchOptions), 'INVALID_OPTION');

@@ -2,15 +2,17 @@ import { FairpackError, describeValue, isFairpackError } from '../../errors.js';
 import { isPlainRecord } from '../../resources/index.js';
 import type { ResourcePool } from '../resource-pool.js';
 import type { ParsedRequest } from '../request.js';
+import { type PlacementStrategyName, placementStrategyNames } from '../../placement/registry.js';
 import type { BatchAlgorithm, BatchSizeKey, PlanBatchOptions } from '../types.js';
 import { batchAlgorithms } from './portfolio.js';
 import { batchSizeKeys } from './size-keys.js';
 
-const OPTION_KEYS = ['algorithm', 'sizeKey', 'dryRun'];
+const OPTION_KEYS = ['algorithm', 'sizeKey', 'placement', 'dryRun'];
 
 export interface BatchOptions {
   readonly algorithm: BatchAlgorithm;
   readonly sizeKey: BatchSizeKey;
+  readonly placement: PlacementStrategyName;
   readonly dryRun: boolean;
 }
 
@@ -21,14 +23,14 @@ function listed(values: readonly string[]): string {
 /** Validates planBatch options once and fills in the defaults, in this one place. */
 export function parseBatchOptions(options: unknown): BatchOptions {
   if (!isPlainRecord(options)) {
-    throw new FairpackError('INVALID_OPTION', `Expected planBatch options to be an object { algorithm?, sizeKey?, dryRun? }, got ${describeValue(options)}.`);
+    throw new FairpackError('INVALID_OPTION', `Expected planBatch options to be an object { algorithm?, sizeKey?, placement?, dryRun? }, got ${describeValue(options)}.`);
   }
   for (const key of Object.keys(options)) {
     if (!OPTION_KEYS.includes(key)) {
       throw new FairpackError('INVALID_OPTION', `Unknown planBatch option \`${key}\`. Expected one of ${OPTION_KEYS.join(', ')}.`, { option: key });
     }
   }
-  const { algorithm = 'auto', sizeKey = 'sum', dryRun = false } = options as PlanBatchOptions;
+  const { algorithm = 'auto', sizeKey = 'sum', placement = 'best-fit', dryRun = false } = options as PlanBatchOptions;
   if (!batchAlgorithms.includes(algorithm)) {
     throw new FairpackError('INVALID_OPTION', `Expected \`algorithm\` to be one of ${listed(batchAlgorithms)}, got ${describeValue(algorithm)}. Omit it for 'auto'.`, {
       option: 'algorithm',
@@ -43,10 +45,17 @@ export function parseBatchOptions(options: unknown): BatchOptions {
       allowed: batchSizeKeys,
     });
   }
+  if (!placementStrategyNames.includes(placement)) {
+    throw new FairpackError('INVALID_OPTION', `Expected \`placement\` to be one of ${listed(placementStrategyNames)}, got ${describeValue(placement)}. Omit it for 'best-fit'.`, {
+      option: 'placement',
+      value: placement,
+      allowed: placementStrategyNames,
+    });
+  }
   if (typeof dryRun !== 'boolean') {
     throw new FairpackError('INVALID_OPTION', `Expected \`dryRun\` to be true or false, got ${describeValue(dryRun)}.`, { option: 'dryRun', value: dryRun });
   }
-  return { algorithm, sizeKey, dryRun };
+  return { algorithm, sizeKey, placement, dryRun };
 }
 
 /**

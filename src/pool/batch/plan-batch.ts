@@ -6,30 +6,33 @@ import { buildContext } from './context.js';
 import { explainUnplaced } from './explain.js';
 import { materialize } from './materialize.js';
 import type { PackingAlgorithm } from './packing-algorithm.js';
-import { algorithmsFor, isBetterPlan } from './portfolio.js';
+import { isBetterPlan, stagesFor } from './portfolio.js';
 import type { PlanSummary, Simulation } from './simulation.js';
 
 /**
- * `pool.planBatch`: validate everything, run the chosen algorithm (or, for `auto`, the whole
- * portfolio) on simulations of the pool's current state, keep the best plan, then commit it —
- * or, for a dry run, only describe it. See docs/batch-packing.md.
+ * `pool.planBatch`: validate everything, run the chosen algorithm (or, for `auto`, the portfolio,
+ * stage by stage while something is left out) on simulations of the pool's current state, keep
+ * the best plan, then commit it — or, for a dry run, only describe it. See docs/batch-packing.md.
  *
  * Nothing touches the pool before the winner is known: a throw before the commit leaves the pool
  * exactly as it was.
  */
 export function planBatch(pool: ResourcePool, requests: readonly AllocationRequest[], options: PlanBatchOptions): BatchPlan {
-  const { algorithm, sizeKey, dryRun } = parseBatchOptions(options);
+  const { algorithm, sizeKey, placement, dryRun } = parseBatchOptions(options);
   const { space, nodes, live } = pool[POOL_INTERNALS]();
   const parsed = parseBatchRequests(pool, requests, live);
   const context = buildContext(space, [...nodes.values()], requests, parsed);
 
   const candidates: BatchCandidate[] = [];
   let best: { run: PackingAlgorithm; sim: Simulation; summary: PlanSummary } | undefined;
-  for (const run of algorithmsFor(algorithm, sizeKey)) {
-    const sim = run.pack(context);
-    const summary = sim.summary();
-    candidates.push(describe(run, summary));
-    if (best === undefined || isBetterPlan(summary, best.summary)) best = { run, sim, summary };
+  for (const stage of stagesFor(algorithm, { sizeKey, placement })) {
+    if (best !== undefined && best.summary.placedCount === context.items.length) break;
+    for (const run of stage) {
+      const sim = run.pack(context);
+      const summary = sim.summary();
+      candidates.push(describe(run, summary));
+      if (best === undefined || isBetterPlan(summary, best.summary)) best = { run, sim, summary };
+    }
   }
   if (best === undefined) throw new Error('fairpack internal error: the batch portfolio is empty');
 
@@ -48,7 +51,9 @@ function describe(run: PackingAlgorithm, summary: PlanSummary): BatchCandidate {
   return Object.freeze({
     algorithm: run.algorithm,
     ...(run.sizeKey === undefined ? {} : { sizeKey: run.sizeKey }),
+    ...(run.placement === undefined ? {} : { placement: run.placement }),
     placedCount: summary.placedCount,
+    demand: summary.demand,
     nodesUsed: summary.nodesUsed,
     stranded: summary.stranded,
   });
