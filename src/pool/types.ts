@@ -151,6 +151,20 @@ export interface PlanBatchOptions {
   readonly placement?: PlacementStrategyName;
   /** Compute the plan without allocating anything. @default false */
   readonly dryRun?: boolean;
+  /**
+   * With `auto`: wall-clock milliseconds the improvement phase may take after the portfolio (it
+   * tries to save nodes; see docs/batch-packing.md). 0 turns the phase off. Read through `clock`.
+   * @default 20
+   */
+  readonly timeLimitMs?: number;
+  /**
+   * With `auto`: work units (one ≈ one fit check of a move) the improvement phase may spend,
+   * whichever of this and `timeLimitMs` runs out first. Deterministic: while the time limit is not
+   * reached, the same input gives the same plan. 0 turns the phase off. @default 100000
+   */
+  readonly workLimit?: number;
+  /** Milliseconds clock for `timeLimitMs` (tests pass a fixed one). @default () => Date.now() */
+  readonly clock?: () => number;
 }
 
 export interface UnplacedRequest {
@@ -180,12 +194,30 @@ export interface BatchCandidate {
   readonly stranded: number;
 }
 
+/** What the improvement phase of `auto` did (see docs/batch-packing.md). */
+export interface BatchImprovement {
+  /** Nodes the portfolio's best plan used; the plan's `nodesUsed` is what the phase reached. */
+  readonly nodesBefore: number;
+  /** No plan placing the whole batch uses fewer nodes than this (a bound, not always reachable). */
+  readonly lowerBound: number;
+  /** Work units spent (see `workLimit`). */
+  readonly work: number;
+  /**
+   * Why it stopped: `'lower-bound'` — the plan reached the bound, so it uses the fewest nodes
+   * possible; `'no-move'` — no used node could be emptied; `'work-limit'` / `'time-limit'` — the
+   * budget ran out.
+   */
+  readonly stoppedBy: 'lower-bound' | 'no-move' | 'work-limit' | 'time-limit';
+}
+
 export interface BatchPlan extends BatchCandidate {
   /** Allocations in input order (live unless `dryRun`). */
   readonly placed: readonly Allocation[];
   readonly unplaced: readonly UnplacedRequest[];
   /** False for a dry run. */
   readonly committed: boolean;
-  /** Every plan `auto` compared (just the one otherwise). */
+  /** Every plan `auto` compared (just the one otherwise), as each algorithm made it. */
   readonly candidates: readonly BatchCandidate[];
+  /** Present when `auto` ran its improvement phase: on a plan that places every request. */
+  readonly improvement?: BatchImprovement;
 }

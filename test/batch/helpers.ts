@@ -1,4 +1,5 @@
-import type { BatchPlan, NodeSpec, PlanBatchOptions } from 'fairpack';
+import { expect } from 'vitest';
+import type { AllocationRequest, BatchPlan, NodeSpec, NodeView, PlanBatchOptions } from 'fairpack';
 
 /**
  * Every single algorithm configuration, in portfolio order (what `auto` runs): the first eight
@@ -24,6 +25,12 @@ export const SINGLE_RUNS: readonly PlanBatchOptions[] = [
 
 /** How many of SINGLE_RUNS `auto` runs when they place everything. */
 export const FIRST_STAGE = 8;
+
+/**
+ * A clock that never advances: the improvement phase of `auto` is then bounded by its work limit
+ * only, so a plan does not depend on how busy the machine is (pass it where plans are compared).
+ */
+export const FIXED_CLOCK = (): number => 0;
 
 export const ALL_ALGORITHMS = ['auto', 'ffd', 'bfd', 'dot-product', 'l2-norm', 'smallest-first', 'one-at-a-time'] as const;
 
@@ -64,4 +71,30 @@ export function strictlyBetter(a: Summary, b: Summary): boolean {
   if (below(b[1], a[1]) || below(a[1], b[1])) return below(b[1], a[1]);
   if (a[2] !== b[2]) return a[2] < b[2];
   return below(a[3], b[3]);
+}
+
+/** What allocate() checks before placing a replica on a node, from the public views. */
+function eligible(node: NodeView, request: AllocationRequest): boolean {
+  if (node.status !== 'ready') return false;
+  for (const [key, value] of Object.entries(request.nodeSelector ?? {})) if (node.labels[key] !== value) return false;
+  return node.taints.every(
+    (taint) =>
+      taint.effect !== 'NoSchedule' ||
+      (request.tolerations ?? []).some((t) => (t.effect === undefined || t.effect === taint.effect) && (t.operator === 'Exists' ? t.key === undefined || t.key === taint.key : t.key === taint.key && (t.value ?? '') === (taint.value ?? ''))),
+  );
+}
+
+/**
+ * Every allocation of the plan (ids r0, r1, … giving the index in `batch`) has one node per replica,
+ * distinct nodes for a spread gang, and only nodes `allocate` would accept for its request (`views`:
+ * the pool's nodes before the plan, by id).
+ */
+export function expectReplicasAllowed(plan: BatchPlan, batch: readonly AllocationRequest[], views: ReadonlyMap<string, NodeView>): void {
+  for (const allocation of plan.placed) {
+    const request = batch[Number(allocation.id.slice(1))] as AllocationRequest;
+    const nodeIds = allocation.placements.map((p) => p.nodeId);
+    expect(nodeIds).toHaveLength(request.replicas ?? 1);
+    if (request.spread === true) expect(new Set(nodeIds).size).toBe(nodeIds.length);
+    for (const id of nodeIds) expect(eligible(views.get(id) as NodeView, request)).toBe(true);
+  }
 }

@@ -4,7 +4,7 @@ import { type AllocationRequest, type BatchPlan, ResourcePool, placementStrategy
 import { checkInvariants, nodesArbitrary, requestArbitrary } from 'fairpack/testing';
 import { SEED, cluster, workload } from '../../examples/demo-workload.js';
 import { propertyRuns } from '../support.js';
-import { nodesOf, sameNodes } from './helpers.js';
+import { FIXED_CLOCK, nodesOf, sameNodes } from './helpers.js';
 
 /** How many of `requests` `allocate` places one at a time, in the given order, on `pool`. */
 function placedOneByOne(pool: ResourcePool, requests: readonly AllocationRequest[]): number {
@@ -87,11 +87,11 @@ describe('when the batch does not fit, auto places the most requests', () => {
           // allocate() does below); planBatch does not use it
           const pool = new ResourcePool({ nodes, placement });
           for (const request of existing) pool.allocate(request);
-          const dry = pool.planBatch(batch, { dryRun: true });
+          const dry = pool.planBatch(batch, { dryRun: true, clock: FIXED_CLOCK });
           // the simulation of one at a time is allocate() itself: the same nodes for every request
           const simulated = pool.planBatch(batch, { algorithm: 'one-at-a-time', placement, dryRun: true });
 
-          const real = pool.planBatch(batch);
+          const real = pool.planBatch(batch, { clock: FIXED_CLOCK });
           expect(withoutCommitted(real)).toEqual(withoutCommitted(dry));
           expect(nodesOf(real)).toEqual(nodesOf(dry));
           checkInvariants(pool);

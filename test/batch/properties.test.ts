@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { type AllocationRequest, type NodeSpec, type NodeView, ResourcePool, isFairpackError, placementStrategyNames } from 'fairpack';
+import { type AllocationRequest, type NodeSpec, ResourcePool, isFairpackError, placementStrategyNames } from 'fairpack';
 import { badResourcesArbitrary, checkInvariants, checkReleaseAllRestoresCapacity, nodesArbitrary, poolSnapshot, requestArbitrary } from 'fairpack/testing';
 import { propertyRuns } from '../support.js';
-import { ALL_ALGORITHMS } from './helpers.js';
+import { ALL_ALGORITHMS, FIXED_CLOCK, expectReplicasAllowed } from './helpers.js';
 
 const algorithm = fc.constantFrom(...ALL_ALGORITHMS);
 const sizeKey = fc.constantFrom('sum' as const, 'max' as const, 'l2' as const);
@@ -16,17 +16,6 @@ function setUp(nodes: NodeSpec[], before: readonly AllocationRequest[]): Resourc
   const pool = new ResourcePool({ nodes });
   for (const request of before) pool.allocate(request);
   return pool;
-}
-
-/** What allocate() checks before placing a replica on a node, from the public views. */
-function eligible(node: NodeView, request: AllocationRequest): boolean {
-  if (node.status !== 'ready') return false;
-  for (const [key, value] of Object.entries(request.nodeSelector ?? {})) if (node.labels[key] !== value) return false;
-  return node.taints.every(
-    (taint) =>
-      taint.effect !== 'NoSchedule' ||
-      (request.tolerations ?? []).some((t) => (t.effect === undefined || t.effect === taint.effect) && (t.operator === 'Exists' ? t.key === undefined || t.key === taint.key : t.key === taint.key && (t.value ?? '') === (taint.value ?? ''))),
-  );
 }
 
 describe('planBatch properties', () => {
@@ -47,15 +36,8 @@ describe('planBatch properties', () => {
         expect(plan.placedCount).toBe(plan.placed.length);
         expect(plan.nodesUsed).toBe(pool.nodes().filter((n) => n.allocationCount > 0).length);
 
-        // every replica on an eligible node (as it was when planned), gangs whole, spread distinct
-        for (const allocation of plan.placed) {
-          const request = batch[Number(allocation.id.slice(1))] as AllocationRequest;
-          const nodeIds = allocation.placements.map((p) => p.nodeId);
-          expect(nodeIds).toHaveLength(request.replicas ?? 1);
-          if (request.spread === true) expect(new Set(nodeIds).size).toBe(nodeIds.length);
-          for (const id of nodeIds) expect(eligible(views.get(id) as NodeView, request)).toBe(true);
-          expect(pool.allocation(allocation.id)).toBe(allocation);
-        }
+        expectReplicasAllowed(plan, batch, views);
+        for (const allocation of plan.placed) expect(pool.allocation(allocation.id)).toBe(allocation);
         checkReleaseAllRestoresCapacity(pool);
       }),
       { numRuns: propertyRuns(80) },
@@ -82,9 +64,9 @@ describe('planBatch properties', () => {
       fc.property(nodesArbitrary({ maxNodes: 8 }), existing, requests, algorithm, (nodes, before, batch, alg) => {
         const pool = setUp(nodes, before);
         const snapshot = poolSnapshot(pool);
-        const dry = pool.planBatch(batch, { algorithm: alg, dryRun: true });
+        const dry = pool.planBatch(batch, { algorithm: alg, dryRun: true, clock: FIXED_CLOCK });
         expect(poolSnapshot(pool)).toEqual(snapshot);
-        const real = pool.planBatch(batch, { algorithm: alg });
+        const real = pool.planBatch(batch, { algorithm: alg, clock: FIXED_CLOCK });
         expect(real.placed.map((a) => [a.id, a.placements])).toEqual(dry.placed.map((a) => [a.id, a.placements]));
         expect(real.unplaced).toEqual(dry.unplaced);
       }),

@@ -78,6 +78,12 @@ export class Simulation {
     return true;
   }
 
+  /** Records `item` on `chosen` (one node per replica), taking the room; the caller has checked it fits. */
+  placeAt(item: BatchItem, chosen: readonly number[]): void {
+    for (const n of chosen) this.take(item, n);
+    this.assignment[item.index] = chosen;
+  }
+
   /** Takes one replica's room on node n (the caller has checked it fits). */
   take(item: BatchItem, n: number): void {
     const free = this.free[n] as Float64Array;
