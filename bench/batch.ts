@@ -19,9 +19,12 @@
  *   FAIRPACK_BENCH_BATCH_ITEMS  items per instance     default 500
  *   FAIRPACK_BENCH_BATCH_SEEDS  instances per class    default 10
  *   FAIRPACK_BENCH_SEED         first seed             default 2011
+ *
+ * Then the optimality figures against CP-SAT on small instances: see batch-optimality.ts.
  */
 import { type AllocationRequest, type BatchAlgorithm, type BatchPlan, type BatchSizeKey, ResourcePool } from 'fairpack';
 import { Prng } from './lib/prng.js';
+import { reportOptimality } from './batch-optimality.js';
 import { envInt, fixed, mean, median, printTable, verdict } from './lib/report.js';
 
 const items = envInt('FAIRPACK_BENCH_BATCH_ITEMS', 500);
@@ -176,3 +179,5 @@ function main(): void {
 }
 
 main();
+console.log('');
+reportOptimality();

@@ -24,6 +24,7 @@ export {
   type UnplacedRequest,
   type BatchCandidate,
   type BatchPlan,
+  type BatchImprovement,
 } from './pool/index.js';
 export {
   firstFit,

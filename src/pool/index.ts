@@ -18,4 +18,5 @@ export type {
   UnplacedRequest,
   BatchCandidate,
   BatchPlan,
+  BatchImprovement,
 } from './types.js';

@@ -135,9 +135,13 @@ export interface PoolCapacity {
 /**
  * `ffd` / `bfd`: item-centric first-fit / best-fit decreasing by `sizeKey`;
  * `dot-product` / `l2-norm`: bin-centric (fill one node at a time; Panigrahy et al. 2011);
+ * `smallest-first`: item-centric, smallest first by `sizeKey`, each on the node with the most room
+ * left (for batches that do not fit: it places the most requests);
+ * `one-at-a-time`: the requests in the given order, each placed as `allocate` would with the
+ * built-in strategy `placement`;
  * `auto`: run the portfolio and keep the best plan.
  */
-export type BatchAlgorithm = 'auto' | 'ffd' | 'bfd' | 'dot-product' | 'l2-norm';
+export type BatchAlgorithm = 'auto' | 'ffd' | 'bfd' | 'dot-product' | 'l2-norm' | 'smallest-first' | 'one-at-a-time';
 
 /** How item-centric algorithms size a request, over its amounts normalised by the largest node capacity. */
 export type BatchSizeKey = 'sum' | 'max' | 'l2';
@@ -145,10 +149,26 @@ export type BatchSizeKey = 'sum' | 'max' | 'l2';
 export interface PlanBatchOptions {
   /** @default 'auto' */
   readonly algorithm?: BatchAlgorithm;
-  /** Size key for `ffd`/`bfd` (with `auto`, every key is tried). @default 'sum' */
+  /** Size key for `ffd`/`bfd`/`smallest-first` (with `auto`, every key is tried). @default 'sum' */
   readonly sizeKey?: BatchSizeKey;
+  /** Built-in placement strategy for `one-at-a-time` (with `auto`, every one is tried). @default 'best-fit' */
+  readonly placement?: PlacementStrategyName;
   /** Compute the plan without allocating anything. @default false */
   readonly dryRun?: boolean;
+  /**
+   * With `auto`: wall-clock milliseconds the improvement phase may take after the portfolio (it
+   * tries to save nodes; see docs/batch-packing.md). 0 turns the phase off. Read through `clock`.
+   * @default 20
+   */
+  readonly timeLimitMs?: number;
+  /**
+   * With `auto`: work units (one ≈ one fit check of a move) the improvement phase may spend,
+   * whichever of this and `timeLimitMs` runs out first. Deterministic: while the time limit is not
+   * reached, the same input gives the same plan. 0 turns the phase off. @default 100000
+   */
+  readonly workLimit?: number;
+  /** Milliseconds clock for `timeLimitMs` (tests pass a fixed one). @default () => Date.now() */
+  readonly clock?: () => number;
 }
 
 export interface UnplacedRequest {
@@ -162,11 +182,36 @@ export interface UnplacedRequest {
 /** A summary of one algorithm's plan (with `auto`, one per portfolio member). */
 export interface BatchCandidate {
   readonly algorithm: Exclude<BatchAlgorithm, 'auto'>;
+  /** For `ffd` / `bfd` / `smallest-first` only. */
   readonly sizeKey?: BatchSizeKey;
+  /** For `one-at-a-time` only. */
+  readonly placement?: PlacementStrategyName;
+  /** Requests placed; a gang counts once. */
   readonly placedCount: number;
+  /**
+   * Demand placed: Σ over placed requests of replicas × Σ_d req_d / maxCap_d, where maxCap_d is the
+   * largest capacity of a ready node in dimension d (1 = one biggest node's worth of a dimension).
+   */
+  readonly demand: number;
   readonly nodesUsed: number;
   /** Σ_d free_d / cap_d over used nodes: room left on nodes that are in use. */
   readonly stranded: number;
+}
+
+/** What the improvement phase of `auto` did (see docs/batch-packing.md). */
+export interface BatchImprovement {
+  /** Nodes the portfolio's best plan used; the plan's `nodesUsed` is what the phase reached. */
+  readonly nodesBefore: number;
+  /** No plan placing the whole batch uses fewer nodes than this (a bound, not always reachable). */
+  readonly lowerBound: number;
+  /** Work units spent (see `workLimit`). */
+  readonly work: number;
+  /**
+   * Why it stopped: `'lower-bound'` — the plan reached the bound, so it uses the fewest nodes
+   * possible; `'no-move'` — no used node could be emptied; `'work-limit'` / `'time-limit'` — the
+   * budget ran out.
+   */
+  readonly stoppedBy: 'lower-bound' | 'no-move' | 'work-limit' | 'time-limit';
 }
 
 export interface BatchPlan extends BatchCandidate {
@@ -175,6 +220,8 @@ export interface BatchPlan extends BatchCandidate {
   readonly unplaced: readonly UnplacedRequest[];
   /** False for a dry run. */
   readonly committed: boolean;
-  /** Every plan `auto` compared (just the one otherwise). */
+  /** Every plan `auto` compared (just the one otherwise), as each algorithm made it. */
   readonly candidates: readonly BatchCandidate[];
+  /** Present when `auto` ran its improvement phase: on a plan that places every request. */
+  readonly improvement?: BatchImprovement;
 }

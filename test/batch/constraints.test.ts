@@ -25,7 +25,7 @@ describe.each(ALL_ALGORITHMS)('constraints with algorithm %s', (algorithm) => {
     checkInvariants(pool);
   });
 
-  it('packs a gang onto one node unless it must spread', () => {
+  it('packs a gang onto few nodes unless it must spread (smallest-first spreads it: worst-fit)', () => {
     const pool = new ResourcePool({ nodes: sameNodes(3, { cpu: 8 }) });
     const plan = pool.planBatch(
       [
@@ -35,7 +35,13 @@ describe.each(ALL_ALGORITHMS)('constraints with algorithm %s', (algorithm) => {
       { algorithm },
     );
     const [packed, spread] = nodesOf(plan);
-    expect(new Set(packed).size).toBeLessThanOrEqual(2);
+    if (algorithm === 'smallest-first') {
+      // the spread gang is smaller (3/8 < 6/8), so it goes first: 7 left on each node; then each
+      // replica of 2 goes to the node with the most room: n1 (5 left), n2 (5 > 3), n3
+      expect(packed).toEqual(['n1', 'n2', 'n3']);
+    } else {
+      expect(new Set(packed).size).toBeLessThanOrEqual(2);
+    }
     expect(new Set(spread)).toEqual(new Set(['n1', 'n2', 'n3']));
     checkInvariants(pool);
   });
@@ -86,9 +92,10 @@ describe.each(ALL_ALGORITHMS)('constraints with algorithm %s', (algorithm) => {
         { id: 'plain', capacity: { cpu: 8 } },
       ],
     });
-    // 6 goes to plain (spot is avoided); then 4 fits only on spot, so spot takes it
+    // 6 goes to plain (spot is avoided); then 4 fits only on spot, so spot takes it. Smallest first
+    // takes 4 first (→ plain, 4 left), then 6 fits only on spot.
     const plan = pool.planBatch([{ resources: { cpu: 6 } }, { resources: { cpu: 4 } }], { algorithm });
-    expect(nodesOf(plan)).toEqual([['plain'], ['spot']]);
+    expect(nodesOf(plan)).toEqual(algorithm === 'smallest-first' ? [['spot'], ['plain']] : [['plain'], ['spot']]);
     // a tolerating request may go to spot in the first pass
     const other = new ResourcePool({ nodes: [{ id: 'spot', capacity: { cpu: 8 }, taints: [{ key: 'spot', effect: 'PreferNoSchedule' }] }] });
     expect(nodesOf(other.planBatch([{ resources: { cpu: 1 }, tolerations: [{ key: 'spot', operator: 'Exists' }] }], { algorithm }))).toEqual([['spot']]);

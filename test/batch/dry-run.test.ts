@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type AllocationRequest, ResourcePool } from 'fairpack';
 import { checkInvariants } from 'fairpack/testing';
-import { ALL_ALGORITHMS, nodesOf, sameNodes } from './helpers.js';
+import { ALL_ALGORITHMS, FIXED_CLOCK, nodesOf, sameNodes } from './helpers.js';
 
 function setUp(): ResourcePool {
   let clock = 1_000;
@@ -32,7 +32,7 @@ describe.each(ALL_ALGORITHMS)('dry run with algorithm %s', (algorithm) => {
   });
 
   it('describes the allocations a commit would make, and the commit makes them', () => {
-    const dry = setUp().planBatch(requests, { algorithm, dryRun: true });
+    const dry = setUp().planBatch(requests, { algorithm, dryRun: true, clock: FIXED_CLOCK });
     const [a, b, c] = dry.placed;
     expect(a).toMatchObject({ id: 'a', jobId: 'a', tenant: 't1', priority: 'high', resources: { cpu: 4, memory: 8 }, metadata: { team: 'x' }, createdAt: expect.any(Number) });
     expect(b).toMatchObject({ jobId: 'job-b', tenant: 'default', priority: 'default', resources: { cpu: 4, memory: 4 } });
@@ -47,7 +47,7 @@ describe.each(ALL_ALGORITHMS)('dry run with algorithm %s', (algorithm) => {
 
     // committing the same batch on the same state gives the same plan (the planner is deterministic)
     const pool = setUp();
-    const real = pool.planBatch(requests, { algorithm });
+    const real = pool.planBatch(requests, { algorithm, clock: FIXED_CLOCK });
     expect(real.committed).toBe(true);
     expect(nodesOf(real)).toEqual(nodesOf(dry));
     const { placed: _p, committed: _c, ...realSummary } = real;

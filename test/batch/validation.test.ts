@@ -66,14 +66,26 @@ describe('planBatch validates every request before placing anything', () => {
 
 describe('planBatch validates its options', () => {
   it.each([
-    ['an unknown algorithm', { algorithm: 'magic' }, "Expected `algorithm` to be one of 'auto', 'ffd', 'bfd', 'dot-product', 'l2-norm', got \"magic\" (string)"],
+    ['an unknown algorithm', { algorithm: 'magic' }, "Expected `algorithm` to be one of 'auto', 'ffd', 'bfd', 'dot-product', 'l2-norm', 'smallest-first', 'one-at-a-time', got \"magic\" (string)"],
     ['an unknown size key', { sizeKey: 'volume' }, "Expected `sizeKey` to be one of 'sum', 'max', 'l2', got \"volume\" (string)"],
+    ['an unknown placement', { placement: 'random' }, "Expected `placement` to be one of 'first-fit', 'best-fit', 'worst-fit', 'dot-product', got \"random\" (string). Omit it for 'best-fit'."],
     ['a non-boolean dryRun', { dryRun: 'yes' }, 'Expected `dryRun` to be true or false, got "yes" (string)'],
-    ['an unknown option', { dryrun: true }, 'Unknown planBatch option `dryrun`. Expected one of algorithm, sizeKey, dryRun'],
+    ['a negative timeLimitMs', { timeLimitMs: -1 }, 'Expected `timeLimitMs` to be a finite number >= 0 (milliseconds; 0 turns the improvement phase off), got -1 (number). Omit it for 20.'],
+    ['an infinite timeLimitMs', { timeLimitMs: Infinity }, 'Expected `timeLimitMs` to be a finite number >= 0'],
+    ['a string workLimit', { workLimit: '1000' }, 'Expected `workLimit` to be a finite number >= 0 (work units; 0 turns the improvement phase off), got "1000" (string)'],
+    ['a fractional workLimit', { workLimit: 1.5 }, 'Expected `workLimit` to be a whole number of work units, got 1.5 (number). Round it, or omit it for 100000.'],
+    ['a clock that is not a function', { clock: 42 }, 'Expected `clock` to be a function returning milliseconds, got 42 (number). Omit it for Date.now.'],
+    ['an unknown option', { dryrun: true }, 'Unknown planBatch option `dryrun`. Expected one of algorithm, sizeKey, placement, dryRun, timeLimitMs, workLimit, clock'],
     ['options that are not an object', null, 'Expected planBatch options to be an object'],
   ])('%s → INVALID_OPTION, listing what is allowed', (_, options, text) => {
     const { message } = expectRefused((pool) => pool.planBatch(good, options as unknown as PlanBatchOptions), 'INVALID_OPTION');
     expect(message).toContain(text);
+  });
+
+  it('refuses a clock that returns nonsense, before anything is placed', () => {
+    // the improvement phase reads the clock first: the plan is not committed yet
+    const { message } = expectRefused((pool) => pool.planBatch(good, { clock: () => Number.NaN }), 'INVALID_OPTION');
+    expect(message).toBe('Expected the planBatch `clock` to return finite milliseconds, got NaN (number). Nothing was placed; fix the clock or omit it.');
   });
 
   it('checks options before requests', () => {

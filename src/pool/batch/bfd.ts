@@ -1,6 +1,7 @@
 import type { BatchSizeKey } from '../types.js';
+import { packInOrder } from './item-centric.js';
+import { nodeByLeftover } from './leftover.js';
 import type { PackingAlgorithm } from './packing-algorithm.js';
-import { Simulation } from './simulation.js';
 import { decreasingOrder } from './size-keys.js';
 
 /**
@@ -18,31 +19,6 @@ export function bestFitDecreasing(sizeKey: BatchSizeKey): PackingAlgorithm {
   return {
     algorithm: 'bfd',
     sizeKey,
-    pack(context) {
-      const sim = new Simulation(context);
-      const { nodes } = context;
-      for (const tier of context.tiers) {
-        for (const item of decreasingOrder(context, sizeKey)) {
-          if (sim.isPlaced(item)) continue;
-          sim.placeWhole(item, () => {
-            let best = -1;
-            let bestLeftover = Infinity;
-            for (let n = 0; n < nodes.length; n++) {
-              if (!sim.canTake(item, n, tier)) continue;
-              const node = nodes[n] as (typeof nodes)[number];
-              const free = sim.free[n] as Float64Array;
-              let leftover = 0;
-              for (const d of node.group.dims) leftover += ((free[d] as number) - (item.amounts[d] as number)) / (node.capacity[d] as number);
-              if (leftover < bestLeftover) {
-                best = n;
-                bestLeftover = leftover;
-              }
-            }
-            return best;
-          });
-        }
-      }
-      return sim;
-    },
+    pack: (context) => packInOrder(context, decreasingOrder(context, sizeKey), (sim, item, tier) => nodeByLeftover(sim, item, tier, 'least')),
   } satisfies PackingAlgorithm;
 }

@@ -1,6 +1,6 @@
 import type { BatchSizeKey } from '../types.js';
+import { packInOrder } from './item-centric.js';
 import type { PackingAlgorithm } from './packing-algorithm.js';
-import { Simulation } from './simulation.js';
 import { decreasingOrder } from './size-keys.js';
 
 /**
@@ -17,21 +17,13 @@ export function firstFitDecreasing(sizeKey: BatchSizeKey): PackingAlgorithm {
     algorithm: 'ffd',
     sizeKey,
     pack(context) {
-      const sim = new Simulation(context);
-      const order = decreasingOrder(context, sizeKey);
       const count = context.nodes.length;
-      for (const tier of context.tiers) {
-        for (const item of order) {
-          if (sim.isPlaced(item)) continue;
-          // A gang's replicas are identical and room only shrinks while it is placed, so the nodes
-          // before the previous replica's node cannot take the next one: resume the scan there.
-          sim.placeWhole(item, (previous) => {
-            for (let n = Math.max(previous, 0); n < count; n++) if (sim.canTake(item, n, tier)) return n;
-            return -1;
-          });
-        }
-      }
-      return sim;
+      // A gang's replicas are identical and room only shrinks while it is placed, so the nodes
+      // before the previous replica's node cannot take the next one: resume the scan there.
+      return packInOrder(context, decreasingOrder(context, sizeKey), (sim, item, tier, previous) => {
+        for (let n = Math.max(previous, 0); n < count; n++) if (sim.canTake(item, n, tier)) return n;
+        return -1;
+      });
     },
   } satisfies PackingAlgorithm;
 }

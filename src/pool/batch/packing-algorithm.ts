@@ -1,3 +1,4 @@
+import type { PlacementStrategyName } from '../../placement/registry.js';
 import type { BatchAlgorithm, BatchSizeKey } from '../types.js';
 import type { BatchContext } from './context.js';
 import type { Simulation } from './simulation.js';
@@ -11,5 +12,7 @@ export interface PackingAlgorithm {
   readonly algorithm: Exclude<BatchAlgorithm, 'auto'>;
   /** The size key of an item-centric algorithm; absent for bin-centric ones. */
   readonly sizeKey?: BatchSizeKey;
+  /** The placement strategy of `one-at-a-time`; absent for the others. */
+  readonly placement?: PlacementStrategyName;
   pack(context: BatchContext): Simulation;
 }

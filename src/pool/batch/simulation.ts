@@ -1,8 +1,10 @@
 import { AVOIDED, type BatchContext, type BatchItem, PREFERRED, type Tier } from './context.js';
+import { sizeOf } from './size-keys.js';
 
 /** The figures `auto` compares (see BatchCandidate). */
 export interface PlanSummary {
   readonly placedCount: number;
+  readonly demand: number;
   readonly nodesUsed: number;
   readonly stranded: number;
 }
@@ -76,6 +78,12 @@ export class Simulation {
     return true;
   }
 
+  /** Records `item` on `chosen` (one node per replica), taking the room; the caller has checked it fits. */
+  placeAt(item: BatchItem, chosen: readonly number[]): void {
+    for (const n of chosen) this.take(item, n);
+    this.assignment[item.index] = chosen;
+  }
+
   /** Takes one replica's room on node n (the caller has checked it fits). */
   take(item: BatchItem, n: number): void {
     const free = this.free[n] as Float64Array;
@@ -91,13 +99,19 @@ export class Simulation {
   }
 
   /**
-   * placedCount; nodesUsed counts nodes holding any allocation after the plan, old ones included;
-   * stranded = Σ over used nodes of Σ_d free_d / cap_d, summed in node order so that equal states
-   * give equal doubles.
+   * placedCount; demand = Σ over placed requests of their `sum` size (replicas × Σ_d req_d /
+   * maxCap_d), summed in input order so that plans placing the same requests give equal doubles;
+   * nodesUsed counts nodes holding any allocation after the plan, old ones included;
+   * stranded = Σ over used nodes of Σ_d free_d / cap_d, summed in node order for the same reason.
    */
   summary(): PlanSummary {
     let placedCount = 0;
-    for (const chosen of this.assignment) if (chosen !== undefined) placedCount++;
+    let demand = 0;
+    for (const item of this.context.items) {
+      if (!this.isPlaced(item)) continue;
+      placedCount++;
+      demand += sizeOf(item, 'sum', this.context.maxCapacity);
+    }
     let nodesUsed = 0;
     let stranded = 0;
     this.context.nodes.forEach((node, n) => {
@@ -106,6 +120,6 @@ export class Simulation {
       const free = this.free[n] as Float64Array;
       for (const d of node.group.dims) stranded += (free[d] as number) / (node.capacity[d] as number);
     });
-    return { placedCount, nodesUsed, stranded };
+    return { placedCount, demand, nodesUsed, stranded };
   }
 }

@@ -36,8 +36,17 @@ export function sizeOf(item: BatchItem, key: BatchSizeKey, maxCapacity: Float64A
  * so the order — and so the plan — is deterministic.
  */
 export function decreasingOrder(context: BatchContext, key: BatchSizeKey): BatchItem[] {
+  return sortedBySize(context, key, -1);
+}
+
+/** The placeable items, smallest first by `key`; equal sizes keep input order. */
+export function increasingOrder(context: BatchContext, key: BatchSizeKey): BatchItem[] {
+  return sortedBySize(context, key, 1);
+}
+
+function sortedBySize(context: BatchContext, key: BatchSizeKey, direction: 1 | -1): BatchItem[] {
   const placeable = context.items.filter((item) => item.placeable);
   const sizes = new Float64Array(context.items.length);
   for (const item of placeable) sizes[item.index] = sizeOf(item, key, context.maxCapacity);
-  return placeable.sort((a, b) => (sizes[b.index] as number) - (sizes[a.index] as number));
+  return placeable.sort((a, b) => direction * ((sizes[a.index] as number) - (sizes[b.index] as number)));
 }
