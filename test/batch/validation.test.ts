@@ -69,7 +69,7 @@ describe('planBatch validates its options', () => {
     ['an unknown algorithm', { algorithm: 'magic' }, "Expected `algorithm` to be one of 'auto', 'ffd', 'bfd', 'dot-product', 'l2-norm', got \"magic\" (string)"],
     ['an unknown size key', { sizeKey: 'volume' }, "Expected `sizeKey` to be one of 'sum', 'max', 'l2', got \"volume\" (string)"],
     ['a non-boolean dryRun', { dryRun: 'yes' }, 'Expected `dryRun` to be true or false, got "yes" (string)'],
-    ['an unknown option', { dryrun: true }, 'Unknown planBatch option `dryrun`. Expected one of algorithm, sizeKey, dryRun'],
+    ['an unknown option', { dryrun: true }, 'Unknown planBatch option `dryrun`. Did you mean `dryRun`? Accepted: algorithm, sizeKey, dryRun.'],
     ['options that are not an object', null, 'Expected planBatch options to be an object'],
   ])('%s → INVALID_OPTION, listing what is allowed', (_, options, text) => {
     const { message } = expectRefused((pool) => pool.planBatch(good, options as unknown as PlanBatchOptions), 'INVALID_OPTION');

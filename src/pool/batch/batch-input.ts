@@ -1,4 +1,5 @@
 import { FairpackError, describeValue, isFairpackError } from '../../errors.js';
+import { checkKnownKeys, knownKeys } from '../../known-keys.js';
 import { isPlainRecord } from '../../resources/index.js';
 import type { ResourcePool } from '../resource-pool.js';
 import type { ParsedRequest } from '../request.js';
@@ -6,7 +7,7 @@ import type { BatchAlgorithm, BatchSizeKey, PlanBatchOptions } from '../types.js
 import { batchAlgorithms } from './portfolio.js';
 import { batchSizeKeys } from './size-keys.js';
 
-const OPTION_KEYS = ['algorithm', 'sizeKey', 'dryRun'];
+const OPTIONS = knownKeys('planBatch option', ['algorithm', 'sizeKey', 'dryRun'], 'INVALID_OPTION');
 
 export interface BatchOptions {
   readonly algorithm: BatchAlgorithm;
@@ -23,11 +24,7 @@ export function parseBatchOptions(options: unknown): BatchOptions {
   if (!isPlainRecord(options)) {
     throw new FairpackError('INVALID_OPTION', `Expected planBatch options to be an object { algorithm?, sizeKey?, dryRun? }, got ${describeValue(options)}.`);
   }
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.includes(key)) {
-      throw new FairpackError('INVALID_OPTION', `Unknown planBatch option \`${key}\`. Expected one of ${OPTION_KEYS.join(', ')}.`, { option: key });
-    }
-  }
+  checkKnownKeys(options, OPTIONS);
   const { algorithm = 'auto', sizeKey = 'sum', dryRun = false } = options as PlanBatchOptions;
   if (!batchAlgorithms.includes(algorithm)) {
     throw new FairpackError('INVALID_OPTION', `Expected \`algorithm\` to be one of ${listed(batchAlgorithms)}, got ${describeValue(algorithm)}. Omit it for 'auto'.`, {
