@@ -24,6 +24,9 @@ export {
   type UnplacedRequest,
   type BatchCandidate,
   type BatchPlan,
+  type JsonObject,
+  type JsonValue,
+  type Metadata,
 } from './pool/index.js';
 export {
   firstFit,
