@@ -43,8 +43,8 @@ type Problem = 'not-json' | 'accessor' | 'cycle' | 'too-deep' | 'too-large';
 /**
  * Checks `metadata` and returns a deep, frozen copy, or throws `INVALID_REQUEST` and builds
  * nothing. Metadata travels into replies, journals and other processes, so it must be plain
- * JSON that serialises back to itself, and bounded: a 4,000-deep body could otherwise be stored
- * and then overflow the stack of whatever serialises the reply.
+ * JSON that serialises back to itself, and bounded: a 64 KiB HTTP body holds 30,000 levels of
+ * `[[[…]]]`, which were stored and then overflowed the stack of the reply's JSON.stringify.
  *
  * Only plain objects (prototype `Object.prototype` or null), plain arrays, strings, finite numbers,
  * booleans and null. Properties are read through their descriptors, so no getter ever runs (an

@@ -10,7 +10,7 @@ import type { Toleration } from './types.js';
 const MAX_REPLICAS = 100_000;
 
 /** The fields of an allocation request; any other key is a typo that would drop a constraint. */
-export const REQUEST_FIELDS = knownKeys(
+const REQUEST_FIELDS = knownKeys(
   'allocation request field',
   ['resources', 'replicas', 'nodeSelector', 'tolerations', 'spread', 'id', 'jobId', 'tenant', 'priority', 'metadata'],
   'INVALID_REQUEST',
