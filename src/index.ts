@@ -25,6 +25,9 @@ export {
   type BatchCandidate,
   type BatchPlan,
   type BatchImprovement,
+  type JsonObject,
+  type JsonValue,
+  type Metadata,
 } from './pool/index.js';
 export {
   firstFit,

@@ -1,6 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { didYouMean, didYouMeanHint } from '../did-you-mean.js';
 import { type CliCommand, type CliIo, UsageError } from './io.js';
+import { packageVersion } from './version.js';
 
 /**
  * `fairpack <command>`: each command is loaded only when it runs, so `fairpack node` never loads
@@ -15,7 +17,7 @@ const COMMANDS: Readonly<Record<string, { readonly summary: string; load(): Prom
 export function usage(): string {
   const width = Math.max(0, ...Object.keys(COMMANDS).map((name) => name.length));
   const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
-  return ['Usage: fairpack <command> [options]', '', 'Commands:', ...lines, '', 'Run `fairpack <command> --help` for its options.', ''].join('\n');
+  return ['Usage: fairpack <command> [options]', '', 'Commands:', ...lines, '', 'Run `fairpack <command> --help` for its options, `fairpack --version` for the version.', ''].join('\n');
 }
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -24,9 +26,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stdout.write(usage());
     return name === undefined ? 2 : 0;
   }
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
   const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (entry === undefined) {
-    io.stderr.write(`fairpack: unknown command "${name}".\n\n${usage()}`);
+    const hint = didYouMeanHint(didYouMean(name, Object.keys(COMMANDS)), (command) => `"${command}"`);
+    io.stderr.write(`fairpack: unknown command "${name}".${hint}\n\n${usage()}`);
     return 2;
   }
   try {

@@ -1,3 +1,4 @@
+import { didYouMean, didYouMeanHint } from '../did-you-mean.js';
 import { FairpackError, describeValue } from '../errors.js';
 import { drf } from './drf.js';
 import { fifo } from './fifo.js';
@@ -22,10 +23,11 @@ export function resolveFairnessPolicy(policy: FairnessPolicyName | FairnessPolic
   if (policy === undefined) return drf();
   if (typeof policy === 'string') {
     if (!Object.hasOwn(fairnessPolicies, policy)) {
+      const suggestion = didYouMean(policy, fairnessPolicyNames);
       throw new FairpackError(
         'UNKNOWN_POLICY',
-        `Expected \`fairness\` to be one of ${fairnessPolicyNames.map((n) => `'${n}'`).join(', ')} or a FairnessPolicy object, got ${describeValue(policy)}.`,
-        { value: policy, known: fairnessPolicyNames },
+        `Expected \`fairness\` to be one of ${fairnessPolicyNames.map((n) => `'${n}'`).join(', ')} or a FairnessPolicy object, got ${describeValue(policy)}.${didYouMeanHint(suggestion)}`,
+        { value: policy, known: fairnessPolicyNames, suggestion },
       );
     }
     return fairnessPolicies[policy as FairnessPolicyName]();

@@ -1,6 +1,7 @@
 import { nanoid } from 'nanoid';
 import { MonotonicClock } from '../clock.js';
 import { FairpackError, describeValue, isFairpackError } from '../errors.js';
+import { checkKnownKeys, knownKeys } from '../known-keys.js';
 import { type FairnessPolicy, type TenantCandidate, resolveFairnessPolicy } from '../fairness/index.js';
 import type { NodeStatus, NodeView } from '../placement/index.js';
 import { type Allocation, type NodeSpec, type PoolCapacity, ResourcePool, type RemoveNodeOptions } from '../pool/index.js';
@@ -43,7 +44,13 @@ import type {
   SubmitResult,
 } from './types.js';
 
-const OPTION_KEYS = new Set(['nodes', 'capacity', 'pool', 'placement', 'precision', 'fairness', 'tenants', 'concurrency', 'priorityClasses', 'preemption', 'now', 'timers', 'history', 'maxQueued', 'maxQueuedPerTenant', 'backfillWindow', 'starvation']);
+const OPTIONS = knownKeys(
+  'AllocationManager option',
+  ['nodes', 'capacity', 'pool', 'placement', 'precision', 'maxMetadataBytes', 'maxMetadataDepth', 'fairness', 'tenants', 'concurrency', 'priorityClasses', 'preemption', 'now', 'timers', 'history', 'maxQueued', 'maxQueuedPerTenant', 'backfillWindow', 'starvation'],
+  'INVALID_OPTION',
+);
+/** Options that configure the pool the manager builds: refused alongside `pool`, handed over otherwise. */
+const POOL_OPTIONS = ['nodes', 'capacity', 'placement', 'precision', 'maxMetadataBytes', 'maxMetadataDepth'] as const;
 const STATUSES: readonly JobStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled', 'expired', 'preempted', 'rejected'];
 const RELEASE_OUTCOMES: readonly ReleaseOutcome[] = ['completed', 'failed', 'preempted'];
 
@@ -98,12 +105,10 @@ export class AllocationManager {
 
   constructor(options: AllocationManagerOptions = {}) {
     if (!isPlainRecord(options as unknown)) throw new FairpackError('INVALID_OPTION', `Expected AllocationManager options to be an object, got ${describeValue(options)}.`);
-    for (const key of Object.keys(options)) {
-      if (!OPTION_KEYS.has(key)) throw new FairpackError('INVALID_OPTION', `Unknown AllocationManager option \`${key}\`. Expected one of ${[...OPTION_KEYS].join(', ')}.`, { option: key });
-    }
+    checkKnownKeys(options, OPTIONS);
     if (options.pool !== undefined) {
       if (!(options.pool instanceof ResourcePool)) throw new FairpackError('INVALID_OPTION', `Expected \`pool\` to be a ResourcePool, got ${describeValue(options.pool)}.`, { option: 'pool' });
-      for (const key of ['nodes', 'capacity', 'placement', 'precision'] as const) {
+      for (const key of POOL_OPTIONS) {
         if (options[key] !== undefined) throw new FairpackError('INVALID_OPTION', `Expected \`${key}\` to be left out when \`pool\` is given, got both. Configure the pool itself.`, { option: key });
       }
       if (options.pool.allocations().length > 0) throw new FairpackError('INVALID_OPTION', 'Expected `pool` to have no live allocations: the manager must own every allocation of its pool.', { option: 'pool' });
@@ -114,10 +119,7 @@ export class AllocationManager {
     this.pool =
       options.pool ??
       new ResourcePool({
-        ...(options.nodes === undefined ? {} : { nodes: options.nodes }),
-        ...(options.capacity === undefined ? {} : { capacity: options.capacity }),
-        ...(options.placement === undefined ? {} : { placement: options.placement }),
-        ...(options.precision === undefined ? {} : { precision: options.precision }),
+        ...Object.fromEntries(POOL_OPTIONS.filter((key) => options[key] !== undefined).map((key) => [key, options[key]])),
         now: () => this.clock(),
       });
     this.books = this.pool[POOL_INTERNALS]();

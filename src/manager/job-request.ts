@@ -1,11 +1,19 @@
 import { FairpackError, describeValue } from '../errors.js';
+import { checkKnownKeys, knownKeys } from '../known-keys.js';
 import type { AllocationRequest, ResourcePool } from '../pool/index.js';
 import type { ParsedRequest } from '../pool/request.js';
 import { isPlainRecord } from '../resources/index.js';
 import type { PriorityClasses } from './priority-classes.js';
 import type { PriorityClass } from './types.js';
 
+/** The manager's own fields, taken out of what is handed to the pool. */
 const MANAGER_FIELDS = new Set(['id', 'category', 'ttlMs', 'deadline', 'estimatedRuntimeMs']);
+/** Every field of a job request: the pool's (less `jobId`: the job's `id` is it) and the manager's. */
+const JOB_FIELDS = knownKeys(
+  'job request field',
+  ['resources', 'replicas', 'nodeSelector', 'tolerations', 'spread', 'id', 'tenant', 'priority', 'category', 'ttlMs', 'deadline', 'estimatedRuntimeMs', 'metadata'],
+  'INVALID_REQUEST',
+);
 
 export interface ParsedJobRequest {
   readonly id: string;
@@ -23,8 +31,10 @@ export interface ParsedJobRequest {
 /** Validates a job request completely, or throws a FairpackError; nothing is changed either way. */
 export function parseJobRequest(input: unknown, classes: PriorityClasses, pool: ResourcePool, newId: () => string): ParsedJobRequest {
   if (!isPlainRecord(input)) throw new FairpackError('INVALID_REQUEST', `Expected a job request object { resources, tenant?, priority?, … }, got ${describeValue(input)}.`);
-  const id = optionalString(input['id'], 'id') ?? newId();
   if (input['jobId'] !== undefined) throw new FairpackError('INVALID_REQUEST', 'Expected `id` for the job id, got `jobId`. The manager uses the job id as the allocation\'s `jobId`.');
+  // checked here, not left to the pool, so that the message lists (and suggests) the manager's fields too
+  checkKnownKeys(input, JOB_FIELDS);
+  const id = optionalString(input['id'], 'id') ?? newId();
   const priorityClass = classes.resolve(input['priority'] ?? 'default');
   const poolRequest: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) if (!MANAGER_FIELDS.has(key)) poolRequest[key] = value;

@@ -1,9 +1,11 @@
+import { didYouMean, didYouMeanHint } from '../did-you-mean.js';
 import { FairpackError, describeValue } from '../errors.js';
+import { checkKnownKeys, knownKeys } from '../known-keys.js';
 import { isPlainRecord } from '../resources/index.js';
 import type { PriorityClass, PriorityClassSpec } from './types.js';
 
 const DEFAULT_GRACE_MS = 30_000;
-const SPEC_KEYS = new Set(['name', 'value', 'preemptionGraceMs', 'preemptible', 'canPreempt', 'minRuntimeMs']);
+const SPEC_FIELDS = knownKeys('priority class field', ['name', 'value', 'preemptionGraceMs', 'preemptible', 'canPreempt', 'minRuntimeMs'], 'INVALID_OPTION', 'priorityClasses');
 
 /**
  * The seed's classes, highest first, with Kubernetes-like spaced values. Only `real-time` and
@@ -44,7 +46,13 @@ export class PriorityClasses {
   resolve(name: unknown): PriorityClass {
     const found = typeof name === 'string' ? this.byName.get(name) : undefined;
     if (found === undefined) {
-      throw new FairpackError('UNKNOWN_PRIORITY_CLASS', `Expected \`priority\` to be one of ${[...this.byName.keys()].map((n) => `'${n}'`).join(', ')}, got ${describeValue(name)}.`, { value: name });
+      const names = [...this.byName.keys()];
+      const suggestion = typeof name === 'string' ? didYouMean(name, names) : undefined;
+      throw new FairpackError(
+        'UNKNOWN_PRIORITY_CLASS',
+        `Expected \`priority\` to be one of ${names.map((n) => `'${n}'`).join(', ')}, got ${describeValue(name)}.${didYouMeanHint(suggestion)}`,
+        { value: name, suggestion },
+      );
     }
     return found;
   }
@@ -65,9 +73,7 @@ function parseClass(entry: unknown): PriorityClass {
     throw new FairpackError('INVALID_OPTION', `Expected each priority class to be ${expected}, got ${describeValue(entry)}.`, { option: 'priorityClasses' });
   }
   const name = entry['name'];
-  for (const key of Object.keys(entry)) {
-    if (!SPEC_KEYS.has(key)) throw new FairpackError('INVALID_OPTION', `Unknown field \`${key}\` in priority class "${name}". Expected ${expected}.`, { option: 'priorityClasses' });
-  }
+  checkKnownKeys(entry, SPEC_FIELDS, `priority class "${name}"`);
   const spec = entry as unknown as PriorityClassSpec;
   const duration = (field: 'preemptionGraceMs' | 'minRuntimeMs', fallback: number): number => {
     const value = spec[field] ?? fallback;

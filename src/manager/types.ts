@@ -86,6 +86,10 @@ export interface AllocationManagerOptions {
   readonly placement?: PlacementStrategyName | PlacementStrategy;
   /** Decimal places accepted in amounts (not with `pool`). @default 3 */
   readonly precision?: number;
+  /** Largest job `metadata`, in bytes of JSON (not with `pool`; see ResourcePoolOptions). @default 16384 */
+  readonly maxMetadataBytes?: number;
+  /** Deepest nesting of job `metadata` (not with `pool`; see ResourcePoolOptions). @default 32 */
+  readonly maxMetadataDepth?: number;
   /** Which tenant's queue is tried next within a priority band. @default 'drf' */
   readonly fairness?: FairnessPolicyName | FairnessPolicy;
   /** Per-tenant options; tenants not listed get the defaults. @default {} */

@@ -1,3 +1,4 @@
+import { didYouMean, didYouMeanHint } from '../did-you-mean.js';
 import { FairpackError, describeValue } from '../errors.js';
 import { bestFit } from './best-fit.js';
 import { dotProduct } from './dot-product.js';
@@ -22,10 +23,11 @@ export function resolvePlacementStrategy(strategy: PlacementStrategyName | Place
   if (strategy === undefined) return bestFit();
   if (typeof strategy === 'string') {
     if (!Object.hasOwn(placementStrategies, strategy)) {
+      const suggestion = didYouMean(strategy, placementStrategyNames);
       throw new FairpackError(
         'UNKNOWN_STRATEGY',
-        `Expected \`placement\` to be one of ${placementStrategyNames.map((n) => `'${n}'`).join(', ')} or a PlacementStrategy object, got ${describeValue(strategy)}.`,
-        { value: strategy, known: placementStrategyNames },
+        `Expected \`placement\` to be one of ${placementStrategyNames.map((n) => `'${n}'`).join(', ')} or a PlacementStrategy object, got ${describeValue(strategy)}.${didYouMeanHint(suggestion)}`,
+        { value: strategy, known: placementStrategyNames, suggestion },
       );
     }
     return placementStrategies[strategy as PlacementStrategyName]();

@@ -1,4 +1,5 @@
 export { ResourcePool } from './resource-pool.js';
+export type { JsonObject, JsonValue, Metadata } from './metadata.js';
 export type {
   NodeSpec,
   ResourcePoolOptions,

@@ -1,5 +1,6 @@
 import { grow } from '../typed-arrays.js';
 import { FairpackError, describeValue } from '../errors.js';
+import { checkKnownKeys, knownKeys } from '../known-keys.js';
 import type { IndexedNode, NodeStatus, NodeView, Taint } from '../placement/index.js';
 import { type Resources, copyStringRecord, fromScaled, isPlainRecord, parseResources } from '../resources/index.js';
 import type { MutableCapacityGroup } from './capacity-groups.js';
@@ -7,6 +8,8 @@ import type { DimensionSpace } from './dimension-space.js';
 
 const STATUSES: readonly NodeStatus[] = ['ready', 'draining', 'offline'];
 const EFFECTS = ['NoSchedule', 'PreferNoSchedule'] as const;
+const NODE_FIELDS = knownKeys('node spec field', ['id', 'capacity', 'labels', 'taints', 'status', 'costPerHour'], 'INVALID_NODE');
+const TAINT_FIELDS = knownKeys('taint field', ['key', 'value', 'effect'], 'INVALID_NODE');
 
 /**
  * The pool's mutable record of one node. `free` and `reserved` are scaled and dense;
@@ -90,9 +93,11 @@ export interface ParsedNode {
 
 export function parseNodeSpec(spec: unknown, space: DimensionSpace): ParsedNode {
   if (!isPlainRecord(spec)) {
-    throw new FairpackError('INVALID_NODE', `Expected a node to be an object { id, capacity, labels?, taints?, status? }, got ${describeValue(spec)}.`);
+    throw new FairpackError('INVALID_NODE', `Expected a node to be an object { id, capacity, labels?, taints?, status?, costPerHour? }, got ${describeValue(spec)}.`);
   }
-  const id = parseNodeId(spec['id']);
+  const named = spec['id'];
+  checkKnownKeys(spec, NODE_FIELDS, typeof named === 'string' && named.length > 0 ? `node "${named}"` : undefined);
+  const id = parseNodeId(named);
   const { names, amounts } = parseResources(spec['capacity'], space.scale, `capacity of node "${id}"`);
   const labels = copyStringRecord(spec['labels'], `labels of node "${id}"`, 'INVALID_NODE');
   const taints = parseTaints(spec['taints'], id);
@@ -126,6 +131,7 @@ function parseTaints(input: unknown, nodeId: string): readonly Taint[] {
   return Object.freeze(
     input.map((taint: unknown, i) => {
       const where = `taint ${i} of node "${nodeId}"`;
+      if (isPlainRecord(taint)) checkKnownKeys(taint, TAINT_FIELDS, where); // a misspelt `key` is reported as such
       if (!isPlainRecord(taint) || typeof taint['key'] !== 'string' || taint['key'].length === 0) {
         throw new FairpackError('INVALID_NODE', `Expected ${where} to be { key: non-empty string, value?, effect }, got ${describeValue(taint)}.`, { nodeId });
       }

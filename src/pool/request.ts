@@ -1,11 +1,21 @@
 import { FairpackError, describeValue } from '../errors.js';
+import { checkKnownKeys, knownKeys, unknownKeyError } from '../known-keys.js';
 import type { DenseRequest } from '../placement/index.js';
 import { type Resources, type Scale, copyStringRecord, expectResourceRecord, fromScaled, isPlainRecord, scaleEntry } from '../resources/index.js';
 import { type DimensionSpace, MASKED_DIMENSIONS } from './dimension-space.js';
+import { type Metadata, type MetadataLimits, parseMetadata } from './metadata.js';
 import { type ResourcesCache, mixEntry } from './resources-cache.js';
 import type { Toleration } from './types.js';
 
 const MAX_REPLICAS = 100_000;
+
+/** The fields of an allocation request; any other key is a typo that would drop a constraint. */
+const REQUEST_FIELDS = knownKeys(
+  'allocation request field',
+  ['resources', 'replicas', 'nodeSelector', 'tolerations', 'spread', 'id', 'jobId', 'tenant', 'priority', 'metadata'],
+  'INVALID_REQUEST',
+);
+const TOLERATION_FIELDS = knownKeys('toleration field', ['key', 'operator', 'value', 'effect'], 'INVALID_REQUEST');
 
 /** A validated request. Dimensions the pool does not know are kept apart: no node has them. */
 export interface ParsedRequest {
@@ -18,7 +28,7 @@ export interface ParsedRequest {
   readonly nodeSelector: Readonly<Record<string, string>>;
   readonly selectorKeys: readonly string[];
   readonly tolerations: readonly Toleration[];
-  readonly metadata: Readonly<Record<string, unknown>> | undefined;
+  readonly metadata: Metadata | undefined;
   /** One replica, as the user wrote it (zeros dropped), frozen; requests of the same vector may share it. */
   readonly resources: Resources;
   readonly dense: DenseRequest;
@@ -33,12 +43,19 @@ const NO_KEYS: readonly string[] = Object.freeze([]);
  * Runs on every allocate, so it walks the input once and builds little: `nonZero` shared per
  * request shape (DimensionSpace.dimsOf), the frozen `resources` shared per vector through the
  * pool's ResourcesCache, shared empty lists for the absent parts. Checks and their order (hence
- * which error a request with several faults gets) are those of parseResources, then replicas,
- * selector, metadata, ids.
+ * which error a request with several faults gets): unknown fields first (a misspelt `resource`
+ * is better reported as a typo than as missing resources), then those of parseResources,
+ * replicas, selector, metadata, ids. The field check is one Set lookup per key; its message is
+ * built only when a key is unknown.
  */
-export function parseRequest(input: unknown, space: DimensionSpace, cache?: ResourcesCache): ParsedRequest {
+export function parseRequest(input: unknown, space: DimensionSpace, cache: ResourcesCache | undefined, limits: MetadataLimits): ParsedRequest {
   if (!isPlainRecord(input)) {
     throw new FairpackError('INVALID_REQUEST', `Expected a request object { resources, replicas?, nodeSelector?, tolerations? }, got ${describeValue(input)}.`);
+  }
+  // for-in walks the object's enum cache without building an array; an inherited key (a polluted
+  // Object.prototype) is not the caller's field, hence the own-property test, paid only on a miss
+  for (const field in input) {
+    if (!REQUEST_FIELDS.keys.has(field) && Object.hasOwn(input, field)) throw unknownKeyError(field, REQUEST_FIELDS);
   }
   const where = 'request resources';
   const raw = expectResourceRecord(input['resources'], where);
@@ -94,10 +111,8 @@ export function parseRequest(input: unknown, space: DimensionSpace, cache?: Reso
   if (replicas > 1) checkGangRange(names, scaledAmounts, replicas, scale);
   const nodeSelectorInput = input['nodeSelector'];
   const nodeSelector = copyStringRecord(nodeSelectorInput, '`nodeSelector`', 'INVALID_REQUEST');
-  const metadata = input['metadata'];
-  if (metadata !== undefined && !isPlainRecord(metadata)) {
-    throw new FairpackError('INVALID_REQUEST', `Expected \`metadata\` to be a plain object, got ${describeValue(metadata)}.`);
-  }
+  const metadataInput = input['metadata'];
+  const metadata = metadataInput === undefined ? undefined : parseMetadata(metadataInput, limits);
   const dims = space.dimsOf(mask);
   const nonZero = wide === undefined ? dims : [...dims, ...wide.sort((a, b) => a - b)];
   const dense: DenseRequest = { amounts: denseAmounts, unscaled: denseUnscaled, nonZero };
@@ -120,7 +135,7 @@ export function parseRequest(input: unknown, space: DimensionSpace, cache?: Reso
     nodeSelector,
     selectorKeys: nodeSelectorInput === undefined ? NO_KEYS : Object.keys(nodeSelector),
     tolerations: parseTolerations(input['tolerations']),
-    metadata: metadata === undefined ? undefined : Object.freeze({ ...metadata }),
+    metadata,
     resources,
     dense,
     unknown: unknown ?? NO_UNKNOWN,
@@ -162,6 +177,7 @@ function parseTolerations(input: unknown): readonly Toleration[] {
     throw new FairpackError('INVALID_REQUEST', `Expected \`tolerations\` to be an array of { key?, operator?, value?, effect? }, got ${describeValue(input)}.`);
   }
   return input.map((t: unknown, i) => {
+    if (isPlainRecord(t)) checkKnownKeys(t, TOLERATION_FIELDS, `toleration ${i}`);
     const ok =
       isPlainRecord(t) &&
       (t['key'] === undefined || typeof t['key'] === 'string') &&

@@ -1,5 +1,6 @@
 import { MonotonicClock } from '../clock.js';
 import { FairpackError, describeValue } from '../errors.js';
+import { checkKnownKeys, knownKeys } from '../known-keys.js';
 import { withLazyFields } from '../lazy-fields.js';
 import {
   type IndexedNode,
@@ -17,6 +18,7 @@ import { DimensionSpace } from './dimension-space.js';
 import { isAvoided, isEligible, isEligibleWhenReady } from './eligibility.js';
 import { POOL_INTERNALS, type PoolInternals } from './internals.js';
 import { LiveTable } from './live-table.js';
+import { type MetadataLimits, metadataLimitsOption } from './metadata.js';
 import { NodeState, type ParsedNode, denseVector, parseNodeId, parseNodeSpec, parseStatus } from './node-state.js';
 import { type ParsedRequest, parseRequest } from './request.js';
 import { planBatch } from './batch/plan-batch.js';
@@ -37,7 +39,7 @@ import type {
   ResourcePoolOptions,
 } from './types.js';
 
-const OPTION_KEYS = new Set(['nodes', 'capacity', 'placement', 'precision', 'now']);
+const OPTIONS = knownKeys('ResourcePool option', ['nodes', 'capacity', 'placement', 'precision', 'now', 'maxMetadataBytes', 'maxMetadataDepth'], 'INVALID_OPTION');
 /** Released ids remembered so that a second release says ALREADY_RELEASED (oldest forgotten first). */
 const REMEMBERED_RELEASES = 10_000;
 
@@ -51,6 +53,7 @@ export class ResourcePool {
   private readonly groups: CapacityGroups;
   private readonly strategy: PlacementStrategy;
   private readonly clock: MonotonicClock;
+  private readonly metadataLimits: MetadataLimits;
   private index: PlacementIndex | undefined;
   /** In node order (a Map keeps insertion order; a re-added node goes to the end). */
   private readonly nodesById = new Map<string, NodeState>();
@@ -74,12 +77,9 @@ export class ResourcePool {
     if (!isPlainRecord(options as unknown)) {
       throw new FairpackError('INVALID_OPTION', `Expected ResourcePool options to be an object, got ${describeValue(options)}.`);
     }
-    for (const key of Object.keys(options)) {
-      if (!OPTION_KEYS.has(key)) {
-        throw new FairpackError('INVALID_OPTION', `Unknown ResourcePool option \`${key}\`. Expected one of ${[...OPTION_KEYS].join(', ')}.`, { option: key });
-      }
-    }
+    checkKnownKeys(options, OPTIONS);
     this.scale = createScale(options.precision);
+    this.metadataLimits = metadataLimitsOption(options.maxMetadataBytes, options.maxMetadataDepth);
     this.space = new DimensionSpace(this.scale);
     this.groups = new CapacityGroups(this.space);
     this.strategy = resolvePlacementStrategy(options.placement);
@@ -211,7 +211,7 @@ export class ResourcePool {
 
   /** Places every replica of the request now, or none of them and says why. */
   allocate(input: AllocationRequest): AllocateResult {
-    return this.allocateParsed(parseRequest(input, this.space, this.resourcesCache), true) as AllocateResult;
+    return this.allocateParsed(parseRequest(input, this.space, this.resourcesCache, this.metadataLimits), true) as AllocateResult;
   }
 
   /**
@@ -357,7 +357,7 @@ export class ResourcePool {
 
   /** Parses a request against this pool's dimensions. @internal */
   parseRequest(input: unknown): ParsedRequest {
-    return parseRequest(input, this.space, this.resourcesCache);
+    return parseRequest(input, this.space, this.resourcesCache, this.metadataLimits);
   }
 
   /** Registers a placed request; `nodes` (one per replica) is kept as given. */

@@ -1,6 +1,7 @@
 import type { Resources } from '../resources/index.js';
 import type { NodeStatus, NodeView, PlacementStrategy, Taint, TaintEffect } from '../placement/index.js';
 import type { PlacementStrategyName } from '../placement/registry.js';
+import type { JsonObject, Metadata } from './metadata.js';
 
 /** A node as you describe it to the pool. */
 export interface NodeSpec {
@@ -28,6 +29,16 @@ export interface ResourcePoolOptions {
   readonly precision?: number;
   /** Clock for `createdAt`, in milliseconds. @default () => Date.now() */
   readonly now?: () => number;
+  /**
+   * Largest `metadata` a request may carry, in bytes of its JSON text (UTF-8); larger is
+   * `INVALID_REQUEST`. An integer >= 2. @default 16384 (16 KiB)
+   */
+  readonly maxMetadataBytes?: number;
+  /**
+   * Deepest nesting of objects and arrays in a request's `metadata`, the metadata object itself
+   * counting as 1; deeper is `INVALID_REQUEST`. An integer from 1 to 1000. @default 32
+   */
+  readonly maxMetadataDepth?: number;
 }
 
 /** Lets a request onto tainted nodes (Kubernetes semantics). */
@@ -60,8 +71,12 @@ export interface AllocationRequest {
   readonly nodeSelector?: Readonly<Record<string, string>>;
   /** @default [] */
   readonly tolerations?: readonly Toleration[];
-  /** Carried on the allocation untouched. */
-  readonly metadata?: Readonly<Record<string, unknown>>;
+  /**
+   * Free-form plain JSON, carried on the allocation as a deep frozen copy. Bounded by the pool's
+   * `maxMetadataBytes` and `maxMetadataDepth`; getters, cycles, class instances, functions,
+   * symbols, bigints, NaN and ±Infinity are refused. A property set to `undefined` is left out.
+   */
+  readonly metadata?: JsonObject;
 }
 
 export interface Placement {
@@ -80,7 +95,8 @@ export interface Allocation {
   readonly placements: readonly Placement[];
   readonly createdAt: number;
   readonly expiresAt?: number;
-  readonly metadata?: Readonly<Record<string, unknown>>;
+  /** The request's `metadata`, copied (plain JSON, frozen). */
+  readonly metadata?: Metadata;
 }
 
 /**

@@ -1,7 +1,10 @@
 import { nanoid } from 'nanoid';
+import { didYouMean, didYouMeanHint } from '../did-you-mean.js';
 import { FairpackError, describeValue } from '../errors.js';
+import { checkKnownKeys, knownKeys } from '../known-keys.js';
 import { AllocationManager, type JobRequest, type SubmitResult } from '../manager/index.js';
 import { type Resources, type Scale, createScale, isPlainRecord } from '../resources/index.js';
+import { bodyFields, checkEnvelope, checkFields } from './body-fields.js';
 import { type Body, MessageError, invalid, isMessageId, optionalInteger, optionalString, parseRequirements, requiredString } from './fields.js';
 import { JobBook } from './job-book.js';
 import { type Outgoing, describeError, errorTo } from './outgoing.js';
@@ -10,7 +13,7 @@ import { allocationsBody, capacityBody, nodesBody, queuesBody } from './reads.js
 import { neverFitsShortfall, queuedReasonText, requiredField } from './shortfall.js';
 import { PROTOCOL_REQUEST_TYPES, type ProtocolEnvelope, type ProtocolHandlerOptions, type UnstampedBody } from './types.js';
 
-const OPTION_KEYS = new Set(['precision', 'nodeId', 'maxLineLength', 'maxJobsPerMessage', 'send']);
+const OPTIONS = knownKeys('ProtocolHandler option', ['precision', 'nodeId', 'maxLineLength', 'maxJobsPerMessage', 'send'], 'INVALID_OPTION');
 
 /** Default longest line `handleLine` parses: 1 MiB of characters. */
 export const DEFAULT_MAX_LINE_LENGTH = 1 << 20;
@@ -47,9 +50,7 @@ export class ProtocolHandler {
   constructor(manager: AllocationManager, options: ProtocolHandlerOptions = {}) {
     if (!(manager instanceof AllocationManager)) throw new FairpackError('INVALID_OPTION', `Expected an AllocationManager, got ${describeValue(manager)}.`);
     if (!isPlainRecord(options as unknown)) throw new FairpackError('INVALID_OPTION', `Expected ProtocolHandler options to be an object, got ${describeValue(options)}.`);
-    for (const key of Object.keys(options)) {
-      if (!OPTION_KEYS.has(key)) throw new FairpackError('INVALID_OPTION', `Unknown ProtocolHandler option \`${key}\`. Expected one of ${[...OPTION_KEYS].join(', ')}.`, { option: key });
-    }
+    checkKnownKeys(options, OPTIONS);
     this.manager = manager;
     this.scale = createScale(options.precision);
     this.maxJobs = positiveInteger(options.maxJobsPerMessage ?? 1000, 'maxJobsPerMessage');
@@ -128,6 +129,7 @@ export class ProtocolHandler {
     const origin: Origin = { client, node, msgId };
     if (this.closed) return errorTo(client, node, msgId, 'HANDLER_CLOSED', 'This protocol handler was closed; it answers no more requests.');
     try {
+      checkEnvelope(message);
       return { client, node, body: this.answer(body, origin) };
     } catch (error) {
       return errorTo(client, node, msgId, ...describeError(error));
@@ -137,6 +139,8 @@ export class ProtocolHandler {
   private answer(body: Body, origin: Origin): UnstampedBody {
     const type = body['type'];
     if (typeof type !== 'string') throw invalid(`Expected \`type\` to be a string (one of ${PROTOCOL_REQUEST_TYPES.join(', ')}), got ${type === undefined ? 'nothing' : describeValue(type)}.`);
+    const fields = bodyFields(type);
+    if (fields !== undefined) checkFields(body, fields); // an unknown type is answered below
     const inReplyTo = origin.msgId;
     switch (type) {
       case 'init':
@@ -158,7 +162,10 @@ export class ProtocolHandler {
       case 'nodes':
         return nodesBody(this.manager, inReplyTo);
       default:
-        throw new MessageError('UNKNOWN_MESSAGE_TYPE', `Unknown message type ${JSON.stringify(type.length > 60 ? `${type.slice(0, 57)}...` : type)}. Expected one of ${PROTOCOL_REQUEST_TYPES.join(', ')}.`);
+        throw new MessageError(
+          'UNKNOWN_MESSAGE_TYPE',
+          `Unknown message type ${JSON.stringify(type.length > 60 ? `${type.slice(0, 57)}...` : type)}.${didYouMeanHint(didYouMean(type, PROTOCOL_REQUEST_TYPES), (name) => `"${name}"`)} Expected one of ${PROTOCOL_REQUEST_TYPES.join(', ')}.`,
+        );
     }
   }
 

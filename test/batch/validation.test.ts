@@ -75,7 +75,7 @@ describe('planBatch validates its options', () => {
     ['a string workLimit', { workLimit: '1000' }, 'Expected `workLimit` to be a finite number >= 0 (work units; 0 turns the improvement phase off), got "1000" (string)'],
     ['a fractional workLimit', { workLimit: 1.5 }, 'Expected `workLimit` to be a whole number of work units, got 1.5 (number). Round it, or omit it for 100000.'],
     ['a clock that is not a function', { clock: 42 }, 'Expected `clock` to be a function returning milliseconds, got 42 (number). Omit it for Date.now.'],
-    ['an unknown option', { dryrun: true }, 'Unknown planBatch option `dryrun`. Expected one of algorithm, sizeKey, placement, dryRun, timeLimitMs, workLimit, clock'],
+    ['an unknown option', { dryrun: true }, 'Unknown planBatch option `dryrun`. Did you mean `dryRun`? Accepted: algorithm, sizeKey, placement, dryRun, timeLimitMs, workLimit, clock.'],
     ['options that are not an object', null, 'Expected planBatch options to be an object'],
   ])('%s → INVALID_OPTION, listing what is allowed', (_, options, text) => {
     const { message } = expectRefused((pool) => pool.planBatch(good, options as unknown as PlanBatchOptions), 'INVALID_OPTION');

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -223,5 +223,30 @@ describe('fairpack node: flags', () => {
     const bodies = run.stdout.trim().split('\n').map((l) => (JSON.parse(l) as Envelope).body);
     expect(bodies.map((b) => b['code'] ?? b['type'])).toEqual(['MESSAGE_TOO_LARGE', 'capacity_ok']);
     expect(bodies[0]?.['text']).toMatch(/at most 100 characters/);
+  });
+});
+
+describe('fairpack: commands, flags and version', () => {
+  it('an unknown command suggests the closest one', async () => {
+    const run = await runCli(cli, ['serv'], '');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^fairpack: unknown command "serv"\. Did you mean "serve"\?\n/);
+    expect((await runCli(cli, ['frobnicate'], '')).stderr).not.toContain('Did you mean');
+  });
+
+  it('an unknown flag suggests the closest one', async () => {
+    const serve = await runCli(cli, ['serve', '--prot', '1'], '');
+    expect(serve.code).toBe(2);
+    expect(serve.stderr).toMatch(/^fairpack serve: Unknown option --prot\. Did you mean --port\?\nRun `fairpack serve --help`/);
+    expect((await runCli(cli, ['node', '--capcity=cpu=1'], '')).stderr).toMatch(/^fairpack node: Unknown option --capcity\. Did you mean --capacity\?/);
+    expect((await runCli(cli, ['simulate', '--sed', '1'], '')).stderr).toMatch(/Did you mean --seed\?/);
+  });
+
+  it('--version and -v print the package version', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) {
+      const run = await runCli(cli, [flag], '');
+      expect([run.code, run.stdout]).toEqual([0, `${version}\n`]);
+    }
   });
 });

@@ -114,6 +114,52 @@ describe('fairpack serve: jobs', () => {
   });
 });
 
+describe('fairpack serve: strict bodies', () => {
+  const jobCount = async () => ((await call('GET', '/jobs')).json['jobs'] as unknown[]).length;
+
+  it('POST /jobs: an unknown field is 400 INVALID_REQUEST with the closest field, and no job is created', async () => {
+    const before = await jobCount();
+    const typo = await call('POST', '/jobs', { resources: { cpu: 1 }, nodeSelectors: { zone: 'eu' } });
+    expect(typo.status).toBe(400);
+    expect(typo.json['error']).toEqual({
+      code: 'INVALID_REQUEST',
+      message: expect.stringMatching(/^Unknown job request field `nodeSelectors`\. Did you mean `nodeSelector`\? Accepted: resources, /) as unknown,
+      field: 'nodeSelectors',
+      accepted: expect.arrayContaining(['resources', 'nodeSelector', 'ttlMs']) as unknown,
+      suggestion: 'nodeSelector',
+    });
+    expect((await call('POST', '/jobs', { resources: { cpu: 1 }, ttl: 1000 })).json['error']).toMatchObject({ code: 'INVALID_REQUEST', suggestion: 'ttlMs' });
+    expect(await jobCount()).toBe(before);
+  });
+
+  it('POST /jobs: metadata nested 4,100 deep (8 KB) is 400, not a job whose reply cannot be written', async () => {
+    const before = await jobCount();
+    const body = `{"resources":{"cpu":1},"metadata":{"deep":${'['.repeat(4100)}1${']'.repeat(4100)}}}`;
+    expect(body.length).toBeLessThan(8300);
+    const deep = await call('POST', '/jobs', body);
+    expect([deep.status, deep.json['error']?.code]).toEqual([400, 'INVALID_REQUEST']);
+    expect(deep.json['error'].message).toContain('at most 32 levels deep');
+    expect(await jobCount()).toBe(before);
+  });
+
+  it('POST /jobs: `__proto__` in metadata comes back as an ordinary key', async () => {
+    const created = await call('POST', '/jobs', '{"resources":{"cpu":0.001},"metadata":{"__proto__":{"x":1},"owner":"ana"}}');
+    expect(created.status).toBe(201);
+    expect(Object.keys(created.json['allocation'].metadata as object)).toEqual(['__proto__', 'owner']);
+    expect(Object.getOwnPropertyDescriptor(created.json['allocation'].metadata, '__proto__')?.value).toEqual({ x: 1 });
+    await call('DELETE', `/jobs/${created.json['job'].id}`);
+  });
+
+  it('POST /jobs/:id/release: an unknown field is 400 INVALID_REQUEST and the job keeps running', async () => {
+    const created = await call('POST', '/jobs', { resources: { cpu: 0.001 } });
+    const id = created.json['job'].id as string;
+    const typo = await call('POST', `/jobs/${id}/release`, { outcom: 'failed' });
+    expect([typo.status, typo.json['error']?.code, typo.json['error']?.suggestion]).toEqual([400, 'INVALID_REQUEST', 'outcome']);
+    expect((await call('GET', `/jobs/${id}`)).json['job'].status).toBe('running');
+    expect((await call('POST', `/jobs/${id}/release`, { outcome: 'failed' })).json['job'].status).toBe('failed');
+  });
+});
+
 describe('fairpack serve: cluster views and metrics', () => {
   it('GET /nodes, /queues, /healthz', async () => {
     expect((await call('GET', '/healthz')).json).toEqual({ status: 'ok' });
@@ -159,7 +205,7 @@ describe('fairpack serve: the admin API', () => {
     const auth = { authorization: 'Bearer s3cret' };
     expect((await call('PATCH', '/tenants/t1/quota', { onExceed: 'queue' }, auth)).json).toMatchObject({ quota: { limits: { cpu: 2 }, onExceed: 'queue' } });
     expect((await call('PATCH', '/tenants/t1/quota', { limits: { cpu: -2 } }, auth)).json).toMatchObject({ error: { code: 'INVALID_RESOURCES' } });
-    expect((await call('PATCH', '/tenants/t1/quota', { limit: {} }, auth)).json).toMatchObject({ error: { code: 'INVALID_BODY' } });
+    expect(await call('PATCH', '/tenants/t1/quota', { limit: {} }, auth)).toMatchObject({ status: 400, json: { error: { code: 'INVALID_REQUEST', field: 'limit', suggestion: 'limits' } } });
     expect((await call('PATCH', '/tenants/t1/quota', { limits: null }, auth)).json['quota']).not.toHaveProperty('limits');
   });
 

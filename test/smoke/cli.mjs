@@ -1,5 +1,5 @@
-// Smoke test of the built `fairpack` bin, as npm links it: runs with node, answers --help, and
-// serves one protocol exchange on stdin/stdout.
+// Smoke test of the built `fairpack` bin, as npm links it: runs with node, answers --help and
+// --version, and serves one protocol exchange on stdin/stdout.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -11,6 +11,12 @@ assert.match(readFileSync(bin, 'utf8'), /^#!\/usr\/bin\/env node\n/, 'the bin st
 const help = spawnSync(process.execPath, [bin.pathname, '--help'], { encoding: 'utf8' });
 assert.equal(help.status, 0, help.stderr);
 for (const command of ['simulate', 'node', 'serve']) assert.match(help.stdout, new RegExp(`^  ${command} `, 'm'));
+
+for (const flag of ['--version', '-v']) {
+  const version = spawnSync(process.execPath, [bin.pathname, flag], { encoding: 'utf8' });
+  assert.equal(version.status, 0, version.stderr);
+  assert.equal(version.stdout, `${pkg.version}\n`, `${flag} prints the package version`);
+}
 
 const line = JSON.stringify({ src: 'c1', dest: 'n1', body: { type: 'allocate', msg_id: 1, requirements: [{ type: 'gpu', amount: 2 }] } });
 const node = spawnSync(process.execPath, [bin.pathname, 'node'], { input: `${line}\n`, encoding: 'utf8' });

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { type AllocationManager, type JobRequest, type JobStatus, type JobView, type QuotaSettings, type Resources } from '../../index.js';
+import { checkKnownKeys, knownKeys } from '../../known-keys.js';
 import { HttpError, type Reply, readJsonBody } from './http-io.js';
 import { type ManagerFigures, dominantShare } from './manager-figures.js';
 import type { ServerMetrics } from './metrics.js';
@@ -28,7 +29,8 @@ export interface Route {
 }
 
 const JOB_STATUSES: readonly JobStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled', 'expired', 'preempted', 'rejected'];
-const QUOTA_FIELDS = new Set(['limits', 'onExceed', 'burst', 'burstClasses']);
+const QUOTA_FIELDS = knownKeys('quota body field', ['limits', 'onExceed', 'burst', 'burstClasses'], 'INVALID_REQUEST');
+const RELEASE_FIELDS = knownKeys('release body field', ['outcome'], 'INVALID_REQUEST');
 
 export const ROUTES: readonly Route[] = [
   { path: '/healthz', methods: { GET: () => ({ status: 200, body: { status: 'ok' } }) } },
@@ -84,7 +86,8 @@ function cancelJob({ manager, params }: RouteContext): Reply {
 
 async function releaseJob({ manager, request, params, bodyLimit }: RouteContext): Promise<Reply> {
   const body = hasBody(request) ? await readJsonBody(request, bodyLimit) : {};
-  if (!isObject(body) || Object.keys(body).some((key) => key !== 'outcome')) throw new HttpError(400, 'INVALID_BODY', 'Expected a body { "outcome"?: "completed" | "failed" | "preempted" } or none.');
+  if (!isObject(body)) throw new HttpError(400, 'INVALID_BODY', 'Expected a body { "outcome"?: "completed" | "failed" | "preempted" } or none.');
+  checkKnownKeys(body, RELEASE_FIELDS); // 400 INVALID_REQUEST, with the closest field
   const job = requireJob(manager, params['id'] as string);
   if (job.allocationId === undefined || (job.status !== 'running' && job.status !== 'preempted')) {
     throw new HttpError(409, 'JOB_NOT_RUNNING', `Expected a running job, but job ${job.id} is ${job.status}. Cancel a queued job with DELETE /jobs/${job.id}.`);
@@ -115,9 +118,10 @@ async function patchQuota({ manager, request, params, requireAdmin, bodyLimit }:
   requireAdmin(request);
   const tenant = params['id'] as string;
   const body = await readJsonBody(request, bodyLimit);
-  if (!isObject(body) || Object.keys(body).some((key) => !QUOTA_FIELDS.has(key))) {
-    throw new HttpError(400, 'INVALID_BODY', `Expected a body with some of ${[...QUOTA_FIELDS].join(', ')}, e.g. { "limits": { "cpu": 8 }, "onExceed": "queue" }.`);
+  if (!isObject(body)) {
+    throw new HttpError(400, 'INVALID_BODY', `Expected a body with some of ${QUOTA_FIELDS.list.join(', ')}, e.g. { "limits": { "cpu": 8 }, "onExceed": "queue" }.`);
   }
+  checkKnownKeys(body, QUOTA_FIELDS);
   const current = manager.quota(tenant);
   const limits = body['limits'] === undefined ? (current.limits ?? null) : body['limits'];
   const settings = {

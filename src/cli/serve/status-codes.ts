@@ -26,5 +26,8 @@ export const REJECTED_STATUS: Readonly<Record<string, number>> = {
 
 export function fromFairpackError(error: FairpackError): HttpError {
   const status = Object.hasOwn(STATUS_BY_CODE, error.code) ? (STATUS_BY_CODE[error.code] as number) : 500;
-  return new HttpError(status, error.code, error.message);
+  // an unknown field: the structured hint travels too, so that a client can show or fix it
+  const { field, accepted, suggestion } = error.details;
+  const hint = typeof field === 'string' && Array.isArray(accepted) ? { field, accepted, ...(suggestion === undefined ? {} : { suggestion }) } : {};
+  return new HttpError(status, error.code, error.message, {}, hint);
 }

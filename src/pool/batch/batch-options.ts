@@ -1,12 +1,13 @@
 import { FairpackError, describeValue } from '../../errors.js';
 import { type PlacementStrategyName, placementStrategyNames } from '../../placement/registry.js';
+import { checkKnownKeys, knownKeys } from '../../known-keys.js';
 import { isPlainRecord } from '../../resources/index.js';
 import type { BatchAlgorithm, BatchSizeKey, PlanBatchOptions } from '../types.js';
 import type { ImprovementSettings } from './improvement.js';
 import { batchAlgorithms } from './portfolio.js';
 import { batchSizeKeys } from './size-keys.js';
 
-const OPTION_KEYS = ['algorithm', 'sizeKey', 'placement', 'dryRun', 'timeLimitMs', 'workLimit', 'clock'];
+const OPTIONS = knownKeys('planBatch option', ['algorithm', 'sizeKey', 'placement', 'dryRun', 'timeLimitMs', 'workLimit', 'clock'], 'INVALID_OPTION');
 
 /*
  * The improvement phase's budget. 100,000 units take about 6 ms on the bench machine (busy, see
@@ -27,13 +28,9 @@ export interface BatchOptions extends ImprovementSettings {
 /** Validates planBatch options once and fills in the defaults, in this one place. */
 export function parseBatchOptions(options: unknown): BatchOptions {
   if (!isPlainRecord(options)) {
-    throw new FairpackError('INVALID_OPTION', `Expected planBatch options to be an object { ${OPTION_KEYS.map((key) => `${key}?`).join(', ')} }, got ${describeValue(options)}.`);
+    throw new FairpackError('INVALID_OPTION', `Expected planBatch options to be an object { ${OPTIONS.list.map((key) => `${key}?`).join(', ')} }, got ${describeValue(options)}.`);
   }
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.includes(key)) {
-      throw new FairpackError('INVALID_OPTION', `Unknown planBatch option \`${key}\`. Expected one of ${OPTION_KEYS.join(', ')}.`, { option: key });
-    }
-  }
+  checkKnownKeys(options, OPTIONS);
   const {
     algorithm = 'auto',
     sizeKey = 'sum',
