@@ -301,10 +301,9 @@ export class AllocationManager {
   setTenant(tenant: string, options: { readonly weight?: number }): void {
     this.operation(() => {
       requireTenant(tenant);
-      if (!isPlainRecord(options as unknown) || Object.keys(options).some((k) => k !== 'weight')) {
-        throw new FairpackError('INVALID_OPTION', `Expected tenant options { weight? }, got ${describeValue(options)}.`, { tenant });
-      }
-      if (options.weight !== undefined) this.ledger.setWeight(tenant, options.weight);
+      if (options === undefined) throw new FairpackError('INVALID_OPTION', `Expected tenant options { weight? }, got ${describeValue(options)}.`, { tenant });
+      const { weight } = callOptions(options, 'setTenant', ['weight']);
+      if (weight !== undefined) this.ledger.setWeight(tenant, weight);
     });
   }
 
@@ -327,13 +326,10 @@ export class AllocationManager {
    * Sets a tenant's quota at runtime (`null` removes it). Lowering it below current use evicts
    * nothing: new jobs of the tenant wait (or are rejected) until its use falls under the limit.
    */
-  setQuota(tenant: string, quota: JobRequest['resources'] | null, settings: QuotaSettings = {}): QuotaView {
+  setQuota(tenant: string, quota: JobRequest['resources'] | null, settings?: QuotaSettings): QuotaView {
     return this.operation(() => {
       requireTenant(tenant);
-      if (!isPlainRecord(settings as unknown) || Object.keys(settings).some((k) => k !== 'onExceed' && k !== 'burst' && k !== 'burstClasses')) {
-        throw new FairpackError('INVALID_OPTION', `Expected quota settings { onExceed?, burst?, burstClasses? }, got ${describeValue(settings)}.`, { tenant });
-      }
-      this.ledger.setQuota(tenant, quota, { ...settings });
+      this.ledger.setQuota(tenant, quota, { ...callOptions(settings, 'setQuota', ['onExceed', 'burst', 'burstClasses']) });
       this.changes++;
       this.bands.unblockAll();
       return this.quota(tenant);

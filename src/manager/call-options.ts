@@ -1,4 +1,5 @@
 import { FairpackError, describeValue } from '../errors.js';
+import { firstUnknownKey, knownKeys, unknownKeyError } from '../known-keys.js';
 import { isPlainRecord } from '../resources/index.js';
 
 /**
@@ -10,9 +11,8 @@ export function callOptions(value: unknown, method: string, keys: readonly strin
   if (!isPlainRecord(value)) {
     throw new FairpackError('INVALID_OPTION', `Expected the options of ${method}() to be an object { ${keys.join(', ')} } or left out, got ${describeValue(value)}.`, { method });
   }
-  for (const key of Object.keys(value)) {
-    if (!keys.includes(key)) throw new FairpackError('INVALID_OPTION', `Unknown option \`${key}\` of ${method}(). Expected ${keys.map((k) => `\`${k}\``).join(', ')}.`, { method, option: key });
-  }
+  const key = firstUnknownKey(value, knownKeys(`${method}() option`, keys, 'INVALID_OPTION'));
+  if (key !== undefined) throw unknownKeyError(key, knownKeys(`${method}() option`, keys, 'INVALID_OPTION'));
   return value;
 }
 

@@ -1,4 +1,5 @@
 import { FairpackError, describeValue } from '../errors.js';
+import { checkKnownKeys, knownKeys } from '../known-keys.js';
 import { type Resources, type Scale, fromScaled, isPlainRecord } from '../resources/index.js';
 import { DEFAULT_QUOTA_BEHAVIOUR, type QuotaBehaviour, type QuotaCheck, type TenantQuota, checkQuota, parseQuota, parseQuotaBehaviour } from './quotas.js';
 
@@ -14,7 +15,7 @@ interface TenantAccount {
   readonly promised: Map<string, number>;
 }
 
-const TENANT_KEYS = new Set(['weight', 'quota', 'onExceed', 'burst', 'burstClasses']);
+const TENANT_KEYS = knownKeys('tenant option', ['weight', 'quota', 'onExceed', 'burst', 'burstClasses'], 'INVALID_OPTION', 'tenants');
 
 const UNLIMITED: QuotaCheck = Object.freeze({ ok: true, burst: false });
 
@@ -35,9 +36,10 @@ export class TenantLedger {
       throw new FairpackError('INVALID_OPTION', `Expected \`tenants\` to be an object of tenant id → { weight?, quota?, onExceed?, burst?, burstClasses? }, got ${describeValue(tenants)}.`, { option: 'tenants' });
     }
     for (const [tenant, options] of Object.entries(tenants)) {
-      if (!isPlainRecord(options) || Object.keys(options).some((key) => !TENANT_KEYS.has(key))) {
-        throw new FairpackError('INVALID_OPTION', `Expected \`tenants.${tenant}\` to be an object { weight?, quota?, onExceed?, burst?, burstClasses? }, got ${isPlainRecord(options) ? `keys ${Object.keys(options).join(', ')}` : describeValue(options)}.`, { option: 'tenants' });
+      if (!isPlainRecord(options)) {
+        throw new FairpackError('INVALID_OPTION', `Expected \`tenants.${tenant}\` to be an object { weight?, quota?, onExceed?, burst?, burstClasses? }, got ${describeValue(options)}.`, { option: 'tenants' });
       }
+      checkKnownKeys(options, TENANT_KEYS, `tenant "${tenant}"`);
       const { weight, quota, ...settings } = options;
       this.setWeight(tenant, weight ?? 1);
       this.setQuota(tenant, quota ?? null, settings);

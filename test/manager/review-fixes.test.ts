@@ -85,7 +85,7 @@ describe('manager review fixes', () => {
   });
 
   it('setTenant and tenants options are validated', () => {
-    expect(() => new AllocationManager({ capacity: { cpu: 1 }, tenants: { a: { share: 1 } as never } })).toThrow(/keys share/);
+    expect(() => new AllocationManager({ capacity: { cpu: 1 }, tenants: { a: { share: 1 } as never } })).toThrow(/Unknown tenant option `share` \(tenant "a"\)/);
     const manager = new AllocationManager({ capacity: { cpu: 1 } });
     expect(() => manager.setTenant('a', undefined as never)).toThrow(/tenant options/);
   });
