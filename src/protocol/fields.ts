@@ -50,7 +50,7 @@ export function describeField(value: unknown): string {
 /**
  * The seed's requirement list, `[{ "type": "cpu", "amount": 2 }, …]`, as `Resources` in the order
  * given (replies echo that order). Checked completely here — names and amounts at `scale`'s
- * precision — so a job held back by a concurrency limit cannot turn out invalid later.
+ * precision — so a `submit_job` of many jobs is refused whole, before any is created.
  * Throws `INVALID_RESOURCES`.
  */
 export function parseRequirements(value: unknown, scale: Scale, type: string): Resources {

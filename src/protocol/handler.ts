@@ -13,7 +13,7 @@ import { allocationsBody, capacityBody, nodesBody, queuesBody } from './reads.js
 import { neverFitsShortfall, queuedReasonText, requiredField } from './shortfall.js';
 import { PROTOCOL_REQUEST_TYPES, type ProtocolEnvelope, type ProtocolHandlerOptions, type UnstampedBody } from './types.js';
 
-const OPTIONS = knownKeys('ProtocolHandler option', ['precision', 'nodeId', 'maxLineLength', 'maxJobsPerMessage', 'send'], 'INVALID_OPTION');
+const OPTIONS = knownKeys('ProtocolHandler option', ['precision', 'nodeId', 'maxLineLength', 'maxJobsPerMessage', 'maxParked', 'send'], 'INVALID_OPTION');
 
 /** Default longest line `handleLine` parses: 1 MiB of characters. */
 export const DEFAULT_MAX_LINE_LENGTH = 1 << 20;
@@ -61,7 +61,7 @@ export class ProtocolHandler {
     }
     this.send = options.send;
     this.nodeId = options.nodeId;
-    this.book = new JobBook(manager, (outgoing) => this.emit(outgoing));
+    this.book = new JobBook(manager, (outgoing) => this.emit(outgoing), nonNegativeInteger(options.maxParked ?? 10_000, 'maxParked'));
   }
 
   /**
@@ -231,34 +231,53 @@ export class ProtocolHandler {
     const limit = optionalInteger(body, 'concurrency_limit', 'submit_job', 0, MAX_LIMIT);
     const resources: Resources = body['requirements'] === undefined ? {} : parseRequirements(body['requirements'], this.scale, 'submit_job');
     const tenant = this.tenantOf(body, origin, 'submit_job');
-    // everything is checked: from here on the message changes state
-    const gate = this.book.gate(category);
-    if (limit !== undefined) gate.limit = limit;
+    // everything is checked: from here on the message changes state. The limit is the manager's
+    // cap. A lower one is set first (it starts nothing), so that no job of this message starts
+    // past it; a higher one last, when it may start jobs that waited for it — this message's too.
+    const previous = this.manager.concurrency()[category]?.limit;
+    const lowering = limit !== undefined && (previous === undefined || limit < previous);
+    if (lowering) this.manager.setConcurrency(category, limit);
     const created: ProtocolJob[] = [];
+    let rejected = 0;
     for (let i = 0; i < count; i++) {
       const job = this.book.track({ id: nanoid(), tenant, category, resources }, origin, category);
-      gate.hold(job);
+      let result: SubmitResult;
+      try {
+        result = this.book.admit(job);
+      } catch (error) {
+        // every job of the message is the same request: only the first can be refused this way
+        this.book.untrack(job);
+        if (lowering) this.manager.setConcurrency(category, previous);
+        throw error;
+      }
+      if (result.status === 'rejected' && job.place !== 'parked') {
+        this.book.untrack(job);
+        rejected++;
+        continue;
+      }
       created.push(job);
     }
-    this.book.pump(gate); // jobs held earlier go first
-    const started = created.filter((job) => gate.running.has(job.id));
+    if (limit !== undefined && !lowering) this.manager.setConcurrency(category, limit);
+    const started = created.filter((job) => job.allocationId !== undefined);
     for (const job of created) job.announce = true;
+    const view = this.book.categoryViews()[category];
     return {
       type: 'jobs_submitted',
       in_reply_to: origin.msgId,
-      queued: count - started.length,
-      running: gate.running.size,
-      waiting: gate.view().waiting,
+      queued: created.length - started.length,
+      running: view?.running ?? 0,
+      waiting: view?.waiting ?? 0,
       job_ids: created.map((job) => job.id),
       allocation_ids: started.map((job) => job.allocationId as string),
+      ...(rejected === 0 ? {} : { rejected }),
     };
   }
 
   private cancel(body: Body, inReplyTo: number): UnstampedBody {
     const jobId = requiredString(body, 'job_id', 'cancel');
     const job = this.book.get(jobId);
-    if (job !== undefined && job.place !== 'manager') {
-      // held back or parked: the manager does not have it
+    if (job !== undefined && job.place === 'parked') {
+      // parked: the manager does not have it
       this.book.withdraw(job);
       return { type: 'cancelled', in_reply_to: inReplyTo, job_id: jobId, status: 'cancelled' };
     }
@@ -303,6 +322,11 @@ export class ProtocolHandler {
 
 function positiveInteger(value: unknown, option: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new FairpackError('INVALID_OPTION', `Expected \`${option}\` to be an integer >= 1, got ${describeValue(value)}.`, { option });
+  return value;
+}
+
+function nonNegativeInteger(value: unknown, option: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new FairpackError('INVALID_OPTION', `Expected \`${option}\` to be an integer >= 0, got ${describeValue(value)}.`, { option });
   return value;
 }
 

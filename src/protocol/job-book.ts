@@ -1,28 +1,35 @@
 import type { AllocationManager, AllocationManagerEvents, JobRequest, JobView, SubmitResult } from '../manager/index.js';
-import { CategoryGate } from './category-gate.js';
 import { type Outgoing, describeError } from './outgoing.js';
 import type { Origin, ProtocolJob } from './pending-job.js';
 import type { CategoryView } from './types.js';
 
+/** A `submit_job` category's jobs that have not ended: running ones by id, and how many in all. */
+interface CategoryBooks {
+  readonly running: Set<string>;
+  live: number;
+}
+
 /**
  * The protocol's own books over the manager's: every job submitted through the protocol from its
- * request until it ends — in the manager, held back by its category's concurrency limit, or parked
- * because no node could hold it — and the manager's events that move them. It announces what
- * clients must hear (`allocated` for a job that started later, `preempted`, a held job refused)
- * through `emit`.
+ * request until it ends — in the manager, or parked because no node could hold it — and the
+ * manager's events that move them. It announces what clients must hear (`allocated` for a job
+ * that started later, `preempted`, a parked job refused) through `emit`. A category's
+ * `concurrency_limit` is the manager's own cap (`setConcurrency`): its jobs wait in the manager,
+ * with reason `concurrency-limit`.
  */
 export class JobBook {
   private readonly jobs = new Map<string, ProtocolJob>();
-  private readonly gates = new Map<string, CategoryGate>();
+  private readonly categories = new Map<string, CategoryBooks>();
   /** Jobs no node could hold even empty, in arrival order; retried when a node is added or ready. */
   private readonly parked = new Map<string, ProtocolJob>();
-  private sequence = 0;
   /** Stops listening to the manager. */
   readonly detach: () => void;
 
   constructor(
     private readonly manager: AllocationManager,
     private readonly emit: (outgoing: Outgoing) => void,
+    /** Most jobs parked at once: past it, a job that no node could hold is refused (QUEUE_FULL). */
+    private readonly maxParked: number,
   ) {
     this.detach = this.listen();
   }
@@ -35,18 +42,17 @@ export class JobBook {
     return this.parked.size;
   }
 
-  /** Takes a job that waits outside the manager (held or parked) off its list, and forgets it. */
+  /** Takes a parked job off its list, and forgets it. */
   withdraw(job: ProtocolJob): void {
-    if (job.place === 'parked') this.parked.delete(job.id);
-    else if (job.place === 'held') this.gate(job.category as string).remove(job.id);
+    this.parked.delete(job.id);
     this.untrack(job);
   }
 
   /** Starts the books of a new job (not yet admitted anywhere). */
   track(request: JobRequest, origin: Origin, category: string | undefined): ProtocolJob {
-    const job: ProtocolJob = { id: request.id as string, request, origin, category, sequence: this.sequence++, announce: false, allocationId: undefined, place: 'manager' };
+    const job: ProtocolJob = { id: request.id as string, request, origin, category, announce: false, allocationId: undefined, place: 'manager' };
     this.jobs.set(job.id, job);
-    if (category !== undefined) this.gate(category).live++;
+    if (category !== undefined) this.category(category).live++;
     return job;
   }
 
@@ -54,22 +60,28 @@ export class JobBook {
   untrack(job: ProtocolJob): void {
     if (this.jobs.get(job.id) !== job) return;
     this.jobs.delete(job.id);
-    if (job.category !== undefined) this.gate(job.category).live--;
+    if (job.category === undefined) return;
+    const books = this.category(job.category);
+    books.live--;
+    books.running.delete(job.id);
+    // a category is a name the client chose: kept only while it has jobs
+    if (books.live === 0) this.categories.delete(job.category);
   }
 
-  /** A category's gate, created (with no limit) on first use. */
-  gate(category: string): CategoryGate {
-    let gate = this.gates.get(category);
-    if (gate === undefined) {
-      gate = new CategoryGate();
-      this.gates.set(category, gate);
-    }
-    return gate;
+  /** Running jobs of a category now. */
+  running(category: string): number {
+    return this.categories.get(category)?.running.size ?? 0;
   }
 
+  /** Every category with live jobs or a limit: its limit, running and waiting jobs. */
   categoryViews(): Record<string, CategoryView> {
+    const limits = this.manager.concurrency();
     const out = Object.create(null) as Record<string, CategoryView>;
-    for (const [category, gate] of this.gates) out[category] = gate.view();
+    for (const category of new Set([...this.categories.keys(), ...Object.keys(limits)])) {
+      const books = this.categories.get(category);
+      const running = books?.running.size ?? 0;
+      out[category] = { limit: limits[category]?.limit ?? null, running, waiting: (books?.live ?? 0) - running };
+    }
     return out;
   }
 
@@ -79,31 +91,23 @@ export class JobBook {
    * a larger node is added. Throws what `submit` throws; the caller untracks the job then.
    */
   admit(job: ProtocolJob): SubmitResult {
-    const gate = job.category === undefined ? undefined : this.gate(job.category);
     job.place = 'manager';
-    if (gate !== undefined) gate.admitted++;
-    let result: SubmitResult;
-    try {
-      result = this.manager.submit(job.request);
-    } catch (error) {
-      if (gate !== undefined) gate.admitted--;
-      throw error;
-    }
-    if (result.status === 'rejected') {
-      if (gate !== undefined) gate.admitted--;
-      if (result.code === 'UNSATISFIABLE') {
-        job.place = 'parked';
-        this.parked.set(job.id, job); // a job parked again keeps its place in the map's order
-        return result;
+    const result = this.manager.submit(job.request);
+    if (result.status === 'rejected' && result.code === 'UNSATISFIABLE') {
+      if (!this.parked.has(job.id) && this.parked.size >= this.maxParked) {
+        return Object.freeze({ status: 'rejected', jobId: job.id, code: 'QUEUE_FULL', reason: `Rejected: ${this.parked.size} requests that no node can hold already wait for a larger node, the most allowed (maxParked).` });
       }
+      job.place = 'parked';
+      this.parked.set(job.id, job); // a job parked again keeps its place in the map's order
+      return result;
     }
     this.parked.delete(job.id);
     return result;
   }
 
   /**
-   * Admits a job outside its own request (from the held or parked list). A refusal is news for the
-   * client: an unsolicited `error` that refers to the original request.
+   * Admits a parked job again (a node came). A refusal is news for the client: an unsolicited
+   * `error` that refers to the original request.
    */
   private admitLater(job: ProtocolJob): void {
     let refusal: [code: string, text: string] | undefined;
@@ -120,22 +124,14 @@ export class JobBook {
     this.emit({ client, node, body: { type: 'error', in_reply_to: msgId, code: refusal[0], text: refusal[1], job_id: job.id } });
   }
 
-  /** Admits held jobs of a category while its limit lets them go. */
-  pump(gate: CategoryGate): void {
-    for (let job = gate.takeNext(); job !== undefined; job = gate.takeNext()) this.admitLater(job);
+  private retryParked(): void {
+    for (const job of [...this.parked.values()]) if (job.place === 'parked') this.admitLater(job);
   }
 
-  private retryParked(): void {
-    for (const job of [...this.parked.values()]) {
-      if (job.place !== 'parked') continue;
-      const gate = job.category === undefined ? undefined : this.gate(job.category);
-      if (gate !== undefined && !gate.hasRoom()) {
-        this.parked.delete(job.id);
-        gate.hold(job);
-        continue;
-      }
-      this.admitLater(job);
-    }
+  private category(name: string): CategoryBooks {
+    let books = this.categories.get(name);
+    if (books === undefined) this.categories.set(name, (books = { running: new Set(), live: 0 }));
+    return books;
   }
 
   // ---- manager events ------------------------------------------------------------------------------
@@ -146,7 +142,7 @@ export class JobBook {
       const job = this.jobs.get(view.id);
       if (job === undefined) return;
       job.allocationId = allocation.id;
-      if (job.category !== undefined) this.gate(job.category).running.add(job.id);
+      if (job.category !== undefined) this.category(job.category).running.add(job.id);
       if (job.announce) {
         const { client, node, msgId } = job.origin;
         this.emit({ client, node, body: { type: 'allocated', in_reply_to: msgId, allocation_id: allocation.id, resources: allocation.resources } });
@@ -155,7 +151,7 @@ export class JobBook {
     // a running job back in the queue (its node failed): no longer running, announced again when it restarts
     const queued = (view: JobView): void => {
       const job = this.jobs.get(view.id);
-      if (job?.category !== undefined) this.gate(job.category).running.delete(job.id);
+      if (job?.category !== undefined) this.categories.get(job.category)?.running.delete(job.id);
     };
     const ended = (view: JobView): void => {
       const job = this.jobs.get(view.id);
@@ -163,11 +159,6 @@ export class JobBook {
       // a job released as `preempted` is queued again, not ended
       if (view.status === 'queued' || view.status === 'running' || view.status === 'preempted') return queued(view);
       this.untrack(job);
-      if (job.category === undefined) return;
-      const gate = this.gate(job.category);
-      gate.running.delete(job.id);
-      gate.admitted--;
-      this.pump(gate);
     };
     // the client must stop the work: its allocation is taken back when the grace period ends
     const preempted = (...[event]: AllocationManagerEvents['preempted']): void => {

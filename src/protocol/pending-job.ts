@@ -20,11 +20,9 @@ export interface ProtocolJob {
   readonly origin: Origin;
   /** Set for `submit_job` jobs: the category whose limit applies. */
   readonly category: string | undefined;
-  /** Arrival order, kept when a job moves between the held and parked lists. */
-  readonly sequence: number;
   announce: boolean;
   /** The allocation of its latest start. */
   allocationId: string | undefined;
-  /** Where the job waits outside the manager, if it does. */
-  place: 'manager' | 'held' | 'parked';
+  /** Whether the manager has it, or it waits here for a node large enough (parked). */
+  place: 'manager' | 'parked';
 }

@@ -58,6 +58,8 @@ export interface JobsSubmittedBody extends ReplyBase<'jobs_submitted'> {
   readonly job_ids: readonly string[];
   /** Allocations of the jobs of this message that started now. */
   readonly allocation_ids: readonly string[];
+  /** Jobs of this message refused (`QUEUE_FULL`: the queue bounds); absent when none was. */
+  readonly rejected?: number;
 }
 
 /** Unsolicited: a running job was chosen to make room for a higher-priority one. */
@@ -121,7 +123,7 @@ export interface NodesOkBody extends ReplyBase<'nodes_ok'> {
 export interface ErrorBody extends ReplyBase<'error'> {
   readonly code: string;
   readonly text: string;
-  /** Set when a job held back earlier was refused when its turn came. */
+  /** Set when a parked request was refused when a node that could hold it came. */
   readonly job_id?: string;
 }
 
@@ -146,7 +148,7 @@ type Unstamped<B> = B extends unknown ? Omit<B, 'msg_id'> : never;
 export interface ProtocolHandlerOptions {
   /**
    * Decimal places accepted in amounts. Give the manager's own `precision`: the handler checks
-   * requirements itself, so that jobs it holds back (concurrency limit) are checked up front.
+   * requirements itself before it changes anything (a `submit_job` creates many jobs at once).
    * @default 3
    */
   readonly precision?: number;
@@ -156,6 +158,11 @@ export interface ProtocolHandlerOptions {
   readonly maxLineLength?: number;
   /** Most jobs one `submit_job` may create. @default 1000 */
   readonly maxJobsPerMessage?: number;
+  /**
+   * Most requests parked at once — those no node could hold even empty, kept until a larger node
+   * comes; past it such a request is refused with `QUEUE_FULL`. @default 10_000
+   */
+  readonly maxParked?: number;
   /**
    * Receives messages that arise outside `handle()` — a job that started because the embedding
    * application called the manager itself. Without it they are returned by the next `handle()`.

@@ -150,25 +150,54 @@ describe('submit_job and concurrency limits', () => {
     expect(ask({ type: 'submit_job', category: 'heavy', concurrency_limit: 10, jobs: 1 })).toMatchObject({ queued: 0, running: 6, waiting: 0 });
   });
 
-  it('counts jobs queued for room against the limit, so the limit holds whatever the manager does', () => {
-    const { ask } = seedNode();
-    // each job needs cpu 5 of 8: one runs, one waits in the manager for room, one is held back
+  it('the limit is the manager\'s cap: every job waits in the manager, for room or for the cap', () => {
+    const { ask, manager } = seedNode();
+    // each job needs cpu 5 of 8: one runs, two wait in the manager (room for the second, the cap for the third)
     expect(ask({ type: 'submit_job', category: 'big', concurrency_limit: 2, jobs: 3, requirements: req({ cpu: 5 }) })).toMatchObject({ queued: 2, running: 1, waiting: 2 });
-    expect(ask({ type: 'queues' })).toMatchObject({ queues: [{ length: 1 }], categories: { big: { limit: 2, running: 1, waiting: 2 } } });
+    expect(ask({ type: 'queues' })).toMatchObject({ queues: [{ length: 2 }], categories: { big: { limit: 2, running: 1, waiting: 2 } } });
+    expect(manager.concurrency()).toEqual({ big: { limit: 2, running: 1 } });
   });
 
-  it('checks held jobs up front: a bad request changes nothing, even when nothing of it is submitted now', () => {
+  it('a later message changes the limit at once: lowering stops nothing, raising starts what waited', () => {
+    const { ask, manager } = seedNode();
+    ask({ type: 'submit_job', category: 'c', concurrency_limit: 3, jobs: 4 });
+    expect(manager.concurrency()['c']).toEqual({ limit: 3, running: 3 });
+    ask({ type: 'submit_job', category: 'c', concurrency_limit: 1, jobs: 1 }); // 3 still run
+    expect(ask({ type: 'queues' })['categories']).toEqual({ c: { limit: 1, running: 3, waiting: 2 } });
+    // the two that waited start first (arrival order); this message's job waits: 6 jobs, a cap of 5
+    expect(ask({ type: 'submit_job', category: 'c', concurrency_limit: 5, jobs: 1 })).toMatchObject({ queued: 1, running: 5, waiting: 1 });
+  });
+
+  it('a bad request changes nothing, its limit included', () => {
     const { ask, manager } = seedNode();
     ask({ type: 'submit_job', category: 'c', concurrency_limit: 0, jobs: 1 });
-    const before = JSON.stringify(ask({ type: 'queues' })['categories']);
+    const before = JSON.stringify([ask({ type: 'queues' })['categories'], manager.concurrency()]);
     expect(ask({ type: 'submit_job', category: 'c', concurrency_limit: 5, jobs: 2, requirements: req({ cpu: 0.0001 }) })).toMatchObject({ type: 'error', code: 'INVALID_RESOURCES' });
-    expect(JSON.stringify(ask({ type: 'queues' })['categories'])).toBe(before);
-    expect(manager.jobs()).toHaveLength(0);
+    expect(JSON.stringify([ask({ type: 'queues' })['categories'], manager.concurrency()])).toBe(before);
+    expect(manager.jobs()).toHaveLength(1); // the first message's job, waiting for the cap of 0
   });
 
   it('concurrency_limit 0 holds every job of the category', () => {
     const { ask } = seedNode();
     expect(ask({ type: 'submit_job', category: 'paused', concurrency_limit: 0, jobs: 2 })).toMatchObject({ queued: 2, running: 0, waiting: 2 });
+  });
+});
+
+describe('bounds on what the handler keeps', () => {
+  it('maxParked: past it, a request no node could hold is refused with QUEUE_FULL instead of parked', () => {
+    const { ask } = seedNode({}, { maxParked: 2 });
+    // before: every such request was parked, without a bound
+    expect(ask({ type: 'allocate', requirements: req({ cpu: 9 }) })).toMatchObject({ type: 'queued' });
+    expect(ask({ type: 'allocate', requirements: req({ cpu: 9 }) })).toMatchObject({ type: 'queued' });
+    expect(ask({ type: 'allocate', requirements: req({ cpu: 9 }) })).toMatchObject({ type: 'error', code: 'QUEUE_FULL' });
+    expect(ask({ type: 'queues' })).toMatchObject({ parked: 2 });
+  });
+
+  it('the manager\'s queue bounds cover concurrency-limited jobs: the refused ones are counted, not created', () => {
+    const { ask, manager } = seedNode({ maxQueuedPerTenant: 2 });
+    // before: jobs past a limit were held in the handler, outside every bound
+    expect(ask({ type: 'submit_job', category: 'c', concurrency_limit: 1, jobs: 5 })).toMatchObject({ queued: 2, running: 1, waiting: 2, rejected: 2 });
+    expect(manager.jobs({ status: 'queued' })).toHaveLength(2);
   });
 });
 
