@@ -6,13 +6,13 @@ import { type FairnessPolicy, type TenantCandidate, resolveFairnessPolicy } from
 import type { NodeStatus, NodeView } from '../placement/index.js';
 import { type Allocation, type NodeSpec, type PoolCapacity, ResourcePool, type RemoveNodeOptions } from '../pool/index.js';
 import type { AllocationTimes } from '../pool/build-allocation.js';
-import { POOL_INTERNALS, type PoolInternals } from '../pool/internals.js';
+import { type PoolInternals, poolInternals } from '../pool/internals.js';
 import { type AbortSignalLike, type TimerHandle, host, unref } from '../platform.js';
 import { createScale, isPlainRecord } from '../resources/index.js';
 import { withLazyFields } from '../lazy-fields.js';
 import { DeferredEvents, type EventName, type Listener } from './deferred-events.js';
 import { callOptions, optionalChoice, optionalStringOption } from './call-options.js';
-import { MANAGER_INTERNALS, type ManagerInternals } from './internals.js';
+import { attachManagerInternals } from './internals.js';
 import type { JobQueue } from './job-queue.js';
 import { type JobRecord, jobView } from './job-record.js';
 import { type ParsedJobRequest, parseJobRequest } from './job-request.js';
@@ -59,49 +59,49 @@ const RELEASE_OUTCOMES: readonly ReleaseOutcome[] = ['completed', 'failed', 'pre
  * fairness policy, backfill, concurrency caps, TTL, typed events — over a ResourcePool.
  */
 export class AllocationManager {
-  private readonly events = new DeferredEvents();
-  private readonly pool: ResourcePool;
-  private readonly books: PoolInternals;
-  private readonly policy: FairnessPolicy;
-  private readonly classes: PriorityClasses;
-  private readonly ledger: TenantLedger;
-  private readonly caps: Map<string, number>;
-  private readonly runningByCategory = new Map<string, number>();
-  private readonly now: () => number;
-  private readonly timers: boolean;
-  private readonly historyLimit: number;
-  private readonly maxQueued: number;
-  private readonly maxQueuedPerTenant: number;
+  readonly #events = new DeferredEvents();
+  readonly #pool: ResourcePool;
+  readonly #books: PoolInternals;
+  readonly #policy: FairnessPolicy;
+  readonly #classes: PriorityClasses;
+  readonly #ledger: TenantLedger;
+  readonly #caps: Map<string, number>;
+  readonly #runningByCategory = new Map<string, number>();
+  readonly #now: () => number;
+  readonly #timers: boolean;
+  readonly #historyLimit: number;
+  readonly #maxQueued: number;
+  readonly #maxQueuedPerTenant: number;
   /** Queued jobs per tenant (tenants with none are not kept). */
-  private readonly queuedByTenant = new Map<string, number>();
-  private readonly backfillWindow: number;
+  readonly #queuedByTenant = new Map<string, number>();
+  readonly #backfillWindow: number;
   /** Live jobs (queued or running). */
-  private readonly live = new Map<string, JobRecord>();
+  readonly #live = new Map<string, JobRecord>();
   /** Finished jobs, oldest first, at most `historyLimit`. */
-  private readonly history = new Map<string, JobRecord>();
-  private readonly byAllocation = new Map<string, JobRecord>();
-  private readonly bands: QueueBands;
+  readonly #history = new Map<string, JobRecord>();
+  readonly #byAllocation = new Map<string, JobRecord>();
+  readonly #bands: QueueBands;
   /** Running jobs by TTL; entries of jobs that ended or restarted are stale (checked on pop). */
-  private readonly expiry = new TimeHeap<{ readonly job: JobRecord; readonly allocationId: string }>();
+  readonly #expiry = new TimeHeap<{ readonly job: JobRecord; readonly allocationId: string }>();
   /** Victims, their grace periods and back-offs, and the search for them. */
-  private readonly preemption: PreemptionCycle;
-  private readonly stats = new SchedulerStats();
-  private readonly waiters = new Waiters();
-  private readonly ended = new Map<JobStatus, number>(STATUSES.map((s) => [s, 0]));
-  private totals = new Map<string, number>();
-  private queued = 0;
-  private sequence = 0;
-  private decisions = 0;
+  readonly #preemption: PreemptionCycle;
+  readonly #stats = new SchedulerStats();
+  readonly #waiters = new Waiters();
+  readonly #ended = new Map<JobStatus, number>(STATUSES.map((s) => [s, 0]));
+  #totals = new Map<string, number>();
+  #queued = 0;
+  #sequence = 0;
+  #decisions = 0;
   /** Counts changes that can open new preemption options (a start, a node, time, a quota). */
-  private changes = 0;
+  #changes = 0;
   /** Room held for waiting jobs (starvation reservations, preemption nominations). */
-  private readonly held: Reservations;
-  private timer: TimerHandle | undefined;
-  private closed = false;
+  readonly #held: Reservations;
+  #timer: TimerHandle | undefined;
+  #closed = false;
   /** The clock reading of the public call in progress (undefined between calls). */
-  private current: number | undefined;
+  #current: number | undefined;
   /** The injected clock, checked and clamped so that the manager's time never goes backwards. */
-  private readonly clockReader: MonotonicClock;
+  readonly #clockReader: MonotonicClock;
 
   constructor(options: AllocationManagerOptions = {}) {
     if (!isPlainRecord(options as unknown)) throw new FairpackError('INVALID_OPTION', `Expected AllocationManager options to be an object, got ${describeValue(options)}.`);
@@ -113,70 +113,79 @@ export class AllocationManager {
       }
       if (options.pool.allocations().length > 0) throw new FairpackError('INVALID_OPTION', 'Expected `pool` to have no live allocations: the manager must own every allocation of its pool.', { option: 'pool' });
     }
-    this.now = options.now ?? (() => Date.now());
-    if (typeof this.now !== 'function') throw new FairpackError('INVALID_OPTION', `Expected \`now\` to be a function returning milliseconds, got ${describeValue(options.now)}.`, { option: 'now' });
-    this.clockReader = new MonotonicClock(this.now, 'Nothing was changed');
-    this.pool =
+    this.#now = options.now ?? (() => Date.now());
+    if (typeof this.#now !== 'function') throw new FairpackError('INVALID_OPTION', `Expected \`now\` to be a function returning milliseconds, got ${describeValue(options.now)}.`, { option: 'now' });
+    this.#clockReader = new MonotonicClock(this.#now, 'Nothing was changed');
+    this.#pool =
       options.pool ??
       new ResourcePool({
         ...Object.fromEntries(POOL_OPTIONS.filter((key) => options[key] !== undefined).map((key) => [key, options[key]])),
-        now: () => this.clock(),
+        now: () => this.#clock(),
       });
-    this.books = this.pool[POOL_INTERNALS]();
-    this.policy = resolveFairnessPolicy(options.fairness);
-    this.classes = new PriorityClasses(options.priorityClasses);
-    this.ledger = new TenantLedger(createScale(this.pool.precision), options.tenants, (name) => this.classes.has(name));
+    this.#books = poolInternals(this.#pool);
+    this.#policy = resolveFairnessPolicy(options.fairness);
+    this.#classes = new PriorityClasses(options.priorityClasses);
+    this.#ledger = new TenantLedger(createScale(this.#pool.precision), options.tenants, (name) => this.#classes.has(name));
     const preemption = preemptionOption(options.preemption);
-    this.caps = concurrencyOption(options.concurrency);
-    this.timers = booleanOption(options.timers ?? options.now === undefined, 'timers');
-    this.historyLimit = integerOption(options.history ?? 10_000, 'history', 0);
-    this.maxQueued = limitOption(options.maxQueued, 'maxQueued');
-    this.maxQueuedPerTenant = limitOption(options.maxQueuedPerTenant, 'maxQueuedPerTenant');
-    this.backfillWindow = integerOption(options.backfillWindow ?? 64, 'backfillWindow', 1);
-    this.held = reservationsOption(options.starvation, this.pool, this.books, () => {
+    this.#caps = concurrencyOption(options.concurrency);
+    this.#timers = booleanOption(options.timers ?? options.now === undefined, 'timers');
+    this.#historyLimit = integerOption(options.history ?? 10_000, 'history', 0);
+    this.#maxQueued = limitOption(options.maxQueued, 'maxQueued');
+    this.#maxQueuedPerTenant = limitOption(options.maxQueuedPerTenant, 'maxQueuedPerTenant');
+    this.#backfillWindow = integerOption(options.backfillWindow ?? 64, 'backfillWindow', 1);
+    this.#held = reservationsOption(options.starvation, this.#books, () => {
       // held room came back, or a preemptor's nomination lapsed: queues and searches look again
-      this.changes++;
-      this.bands.unblockAll();
+      this.#changes++;
+      this.#bands.unblockAll();
     });
-    this.bands = new QueueBands(this.policy.ignoresPriority === true);
-    this.preemption = new PreemptionCycle(
+    this.#bands = new QueueBands(this.#policy.ignoresPriority === true);
+    this.#preemption = new PreemptionCycle(
       {
-        pool: this.pool,
-        books: this.books,
-        bands: this.bands,
-        reservations: this.held,
-        ledger: this.ledger,
-        stats: this.stats,
-        events: this.events,
-        policy: this.policy,
-        backfillWindow: this.backfillWindow,
-        clock: () => this.clock(),
-        changes: () => this.changes,
-        holdBack: (job) => this.holdBack(job),
-        quotaCheck: (job) => this.quotaCheck(job),
-        refreshParse: (job) => this.refreshParse(job),
-        requeue: (job, reason) => this.requeue(job, reason),
+        pool: this.#pool,
+        books: this.#books,
+        bands: this.#bands,
+        reservations: this.#held,
+        ledger: this.#ledger,
+        stats: this.#stats,
+        events: this.#events,
+        policy: this.#policy,
+        backfillWindow: this.#backfillWindow,
+        clock: () => this.#clock(),
+        changes: () => this.#changes,
+        holdBack: (job) => this.#holdBack(job),
+        quotaCheck: (job) => this.#quotaCheck(job),
+        refreshParse: (job) => this.#refreshParse(job),
+        requeue: (job, reason) => this.#requeue(job, reason),
       },
       preemption?.backoffMs,
     );
-    this.refreshTotals();
+    this.#refreshTotals();
+    // what fairpack/testing's checkers read: on the instance under a registry symbol, not on the type
+    attachManagerInternals(this, {
+      books: this.#books,
+      preempts: this.#preemption.enabled && this.#policy.ignoresPriority !== true,
+      now: () => this.#clock(),
+      liveJobs: () => this.#live.values(),
+      holdBack: (job) => this.#holdBack(job),
+      heldRoom: () => this.#held.list(),
+    });
   }
 
   // ---- events ------------------------------------------------------------------------------------
 
   /** Listens to an event (see `AllocationManagerEvents`); listeners run after the state change. */
   on<E extends EventName>(event: E, listener: Listener<E>): this {
-    this.events.on(event, listener);
+    this.#events.on(event, listener);
     return this;
   }
 
   once<E extends EventName>(event: E, listener: Listener<E>): this {
-    this.events.on(event, listener, true);
+    this.#events.on(event, listener, true);
     return this;
   }
 
   off<E extends EventName>(event: E, listener: Listener<E>): this {
-    this.events.off(event, listener);
+    this.#events.off(event, listener);
     return this;
   }
 
@@ -184,14 +193,14 @@ export class AllocationManager {
 
   /** Places the job now, queues it, or rejects it. Bad input throws and changes nothing. */
   submit(request: JobRequest): SubmitResult {
-    return this.operation(() => this.submitParsed(this.parseSubmission([request]))[0] as SubmitResult);
+    return this.#operation(() => this.#submitParsed(this.#parseSubmission([request]))[0] as SubmitResult);
   }
 
   /** Submits several jobs in order, as one operation (events after the last). */
   submitMany(requests: readonly JobRequest[]): SubmitResult[] {
     if (!Array.isArray(requests)) throw new FairpackError('INVALID_REQUEST', `Expected an array of job requests, got ${describeValue(requests)}.`);
     // every request is checked before any is submitted: one bad request changes nothing
-    return this.operation(() => this.submitParsed(this.parseSubmission(requests)));
+    return this.#operation(() => this.#submitParsed(this.#parseSubmission(requests)));
   }
 
   /**
@@ -200,31 +209,31 @@ export class AllocationManager {
    * early): it is re-queued at once, as when its grace period ends.
    */
   release(allocationId: string, options?: { readonly outcome?: ReleaseOutcome }): ManagerReleaseResult {
-    return this.operation(() => {
+    return this.#operation(() => {
       const outcome = optionalChoice(callOptions(options, 'release', ['outcome']), 'outcome', 'release', RELEASE_OUTCOMES) ?? 'completed';
-      const job = typeof allocationId === 'string' ? this.byAllocation.get(allocationId) : undefined;
+      const job = typeof allocationId === 'string' ? this.#byAllocation.get(allocationId) : undefined;
       if (job === undefined) {
-        this.pool.release(allocationId); // throws UNKNOWN_ALLOCATION or ALREADY_RELEASED with the pool's words
+        this.#pool.release(allocationId); // throws UNKNOWN_ALLOCATION or ALREADY_RELEASED with the pool's words
         throw new Error(`fairpack internal error: allocation ${allocationId} is live in the pool but has no job`);
       }
       const allocation = job.allocation as Allocation;
       if (outcome === 'preempted') {
-        this.preemption.evict(job);
+        this.#preemption.evict(job);
       } else {
-        this.finish(job, outcome, outcome === 'failed' ? 'released as failed' : undefined);
+        this.#finish(job, outcome, outcome === 'failed' ? 'released as failed' : undefined);
       }
-      this.events.defer('released', allocation, jobView(job));
+      this.#events.defer('released', allocation, jobView(job));
       return Object.freeze({ job: jobView(job), allocation, freed: allocation.resources });
     });
   }
 
   /** Cancels a queued or running job (a finished job is returned as it is). */
   cancel(jobId: string): JobView {
-    return this.operation(() => {
-      const job = this.requireJob(jobId);
+    return this.#operation(() => {
+      const job = this.#requireJob(jobId);
       if (job.status === 'queued' || job.status === 'running' || job.status === 'preempted') {
-        this.finish(job, 'cancelled', 'cancelled');
-        this.events.defer('cancelled', jobView(job));
+        this.#finish(job, 'cancelled', 'cancelled');
+        this.#events.defer('cancelled', jobView(job));
       }
       return jobView(job);
     });
@@ -249,8 +258,8 @@ export class AllocationManager {
       if (result.status === 'allocated') return Promise.resolve(result.allocation);
       if (result.status === 'rejected') throw new FairpackError('JOB_REJECTED', `Job ${result.jobId} was rejected: ${result.reason}`, { jobId: result.jobId, code: result.code });
       const { jobId } = result;
-      return this.waiters.wait(jobId, { signal, timeoutMs }, () => {
-        if (this.live.get(jobId)?.status === 'queued') this.cancel(jobId);
+      return this.#waiters.wait(jobId, { signal, timeoutMs }, () => {
+        if (this.#live.get(jobId)?.status === 'queued') this.cancel(jobId);
       });
     } catch (error) {
       return Promise.reject(error);
@@ -259,7 +268,7 @@ export class AllocationManager {
 
 
   job(jobId: string): JobView | undefined {
-    const job = this.live.get(jobId) ?? this.history.get(jobId);
+    const job = this.#live.get(jobId) ?? this.#history.get(jobId);
     return job === undefined ? undefined : jobView(job);
   }
 
@@ -269,7 +278,7 @@ export class AllocationManager {
     const status = optionalChoice(options, 'status', 'jobs', STATUSES);
     const tenant = optionalStringOption(options, 'tenant', 'jobs');
     const out: JobView[] = [];
-    for (const source of [this.live, this.history]) {
+    for (const source of [this.#live, this.#history]) {
       for (const job of source.values()) {
         if ((status === undefined || job.status === status) && (tenant === undefined || job.tenant === tenant)) out.push(jobView(job));
       }
@@ -280,13 +289,13 @@ export class AllocationManager {
   allocations(filter?: { readonly tenant?: string }): Allocation[] {
     const tenant = optionalStringOption(callOptions(filter, 'allocations', ['tenant']), 'tenant', 'allocations');
     const out: Allocation[] = [];
-    for (const job of this.byAllocation.values()) if (tenant === undefined || job.tenant === tenant) out.push(job.allocation as Allocation);
+    for (const job of this.#byAllocation.values()) if (tenant === undefined || job.tenant === tenant) out.push(job.allocation as Allocation);
     return out;
   }
 
   /** Non-empty queues, highest priority first, then tenant id. */
   queues(): QueueView[] {
-    return this.bands.views();
+    return this.#bands.views();
   }
 
   /**
@@ -295,27 +304,27 @@ export class AllocationManager {
    * explains it), held against jobs of the waiting job's band and lower only.
    */
   reservations(): ReservationView[] {
-    return this.held.views();
+    return this.#held.views();
   }
 
   setTenant(tenant: string, options: { readonly weight?: number }): void {
-    this.operation(() => {
+    this.#operation(() => {
       requireTenant(tenant);
       if (options === undefined) throw new FairpackError('INVALID_OPTION', `Expected tenant options { weight? }, got ${describeValue(options)}.`, { tenant });
       const { weight } = callOptions(options, 'setTenant', ['weight']);
-      if (weight !== undefined) this.ledger.setWeight(tenant, weight);
+      if (weight !== undefined) this.#ledger.setWeight(tenant, weight);
     });
   }
 
   /** A tenant's quota (if any) and its current use. */
   quota(tenant: string): QuotaView {
     requireTenant(tenant);
-    const quota = this.ledger.quota(tenant);
-    const behaviour = this.ledger.behaviour(tenant);
+    const quota = this.#ledger.quota(tenant);
+    const behaviour = this.#ledger.behaviour(tenant);
     return Object.freeze({
       tenant,
-      ...(quota === undefined ? {} : { limits: limitsView(quota, this.books.space.scale) }),
-      used: this.ledger.usage(tenant),
+      ...(quota === undefined ? {} : { limits: limitsView(quota, this.#books.space.scale) }),
+      used: this.#ledger.usage(tenant),
       onExceed: behaviour.onExceed,
       burst: behaviour.burst,
       burstClasses: Object.freeze([...behaviour.burstClasses]),
@@ -327,25 +336,13 @@ export class AllocationManager {
    * nothing: new jobs of the tenant wait (or are rejected) until its use falls under the limit.
    */
   setQuota(tenant: string, quota: JobRequest['resources'] | null, settings?: QuotaSettings): QuotaView {
-    return this.operation(() => {
+    return this.#operation(() => {
       requireTenant(tenant);
-      this.ledger.setQuota(tenant, quota, { ...callOptions(settings, 'setQuota', ['onExceed', 'burst', 'burstClasses']) });
-      this.changes++;
-      this.bands.unblockAll();
+      this.#ledger.setQuota(tenant, quota, { ...callOptions(settings, 'setQuota', ['onExceed', 'burst', 'burstClasses']) });
+      this.#changes++;
+      this.#bands.unblockAll();
       return this.quota(tenant);
     });
-  }
-
-  /** @internal for fairpack/testing's checkers. */
-  [MANAGER_INTERNALS](): ManagerInternals {
-    return {
-      books: this.books,
-      preempts: this.preemption.enabled && this.policy.ignoresPriority !== true,
-      now: () => this.clock(),
-      liveJobs: () => this.live.values(),
-      holdBack: (job) => this.holdBack(job),
-      heldRoom: () => this.held.list(),
-    };
   }
 
   /**
@@ -354,68 +351,68 @@ export class AllocationManager {
    * than `limit` run. Raising it starts what now may start, in this call.
    */
   setConcurrency(category: string, limit: number | undefined): void {
-    this.operation(() => {
+    this.#operation(() => {
       if (typeof category !== 'string' || category.length === 0) throw new FairpackError('INVALID_OPTION', `Expected a category (non-empty string), got ${describeValue(category)}.`, { option: 'category' });
-      if (limit === undefined) this.caps.delete(category);
-      else this.caps.set(category, integerOption(limit, `concurrency.${category}`, 0));
-      this.changes++;
-      this.bands.unblockAll();
+      if (limit === undefined) this.#caps.delete(category);
+      else this.#caps.set(category, integerOption(limit, `concurrency.${category}`, 0));
+      this.#changes++;
+      this.#bands.unblockAll();
     });
   }
 
   /** Each capped category's limit and running jobs (the `concurrency` option and `setConcurrency`). */
   concurrency(): Record<string, { readonly limit: number; readonly running: number }> {
     const out = Object.create(null) as Record<string, { readonly limit: number; readonly running: number }>;
-    for (const [category, limit] of this.caps) out[category] = Object.freeze({ limit, running: this.runningByCategory.get(category) ?? 0 });
+    for (const [category, limit] of this.#caps) out[category] = Object.freeze({ limit, running: this.#runningByCategory.get(category) ?? 0 });
     return out;
   }
 
   // ---- cluster -----------------------------------------------------------------------------------
 
   capacity(): PoolCapacity {
-    return this.pool.capacity();
+    return this.#pool.capacity();
   }
   nodes(): NodeView[] {
-    return this.pool.nodes();
+    return this.#pool.nodes();
   }
 
   addNode(spec: NodeSpec): NodeView {
-    return this.operation(() => {
-      const node = this.pool.addNode(spec);
-      this.changes++;
-      this.refreshTotals();
-      this.bands.unblockAll();
-      this.events.defer('node:added', node);
+    return this.#operation(() => {
+      const node = this.#pool.addNode(spec);
+      this.#changes++;
+      this.#refreshTotals();
+      this.#bands.unblockAll();
+      this.#events.defer('node:added', node);
       return node;
     });
   }
 
   /** Removes a node; with `force`, its jobs are re-queued at the head of their queues. */
   removeNode(id: string, options: RemoveNodeOptions = {}): NodeView {
-    return this.operation(() => {
+    return this.#operation(() => {
       // held room is not an allocation: it never keeps a node from being removed
-      const { node, evicted } = this.pool.removeNode(id, options);
-      this.held.releaseNode(id);
-      const displaced = evicted.map((allocation) => this.byAllocation.get(allocation.id) as JobRecord);
-      this.requeueAll(displaced, `node ${id} was removed`);
-      this.refreshTotals();
-      this.events.defer('node:removed', node);
+      const { node, evicted } = this.#pool.removeNode(id, options);
+      this.#held.releaseNode(id);
+      const displaced = evicted.map((allocation) => this.#byAllocation.get(allocation.id) as JobRecord);
+      this.#requeueAll(displaced, `node ${id} was removed`);
+      this.#refreshTotals();
+      this.#events.defer('node:removed', node);
       return node;
     });
   }
 
   /** `offline` means failed: the node's jobs are re-queued at once. `draining` keeps them running. */
   setNodeStatus(id: string, status: NodeStatus): NodeView {
-    return this.operation(() => {
-      const node = this.pool.setNodeStatus(id, status);
-      this.changes++;
+    return this.#operation(() => {
+      const node = this.#pool.setNodeStatus(id, status);
+      this.#changes++;
       if (status === 'offline') {
-        const displaced = [...this.byAllocation.values()].filter((job) => job.allocation?.placements.some((p) => p.nodeId === id));
-        for (const job of displaced) this.pool.release((job.allocation as Allocation).id);
-        this.requeueAll(displaced, `node ${id} went offline`);
+        const displaced = [...this.#byAllocation.values()].filter((job) => job.allocation?.placements.some((p) => p.nodeId === id));
+        for (const job of displaced) this.#pool.release((job.allocation as Allocation).id);
+        this.#requeueAll(displaced, `node ${id} went offline`);
       }
-      if (status === 'ready') this.bands.unblockAll();
-      this.events.defer('node:status', node);
+      if (status === 'ready') this.#bands.unblockAll();
+      this.#events.defer('node:status', node);
       return node;
     });
   }
@@ -427,10 +424,10 @@ export class AllocationManager {
    * back-offs of preempted jobs, looks again for preemptions; drives the queue.
    */
   tick(): { readonly expired: readonly string[] } {
-    return this.operation(() => {
+    return this.#operation(() => {
       // time moved: running jobs may have left their minRuntimeMs exemption
-      this.changes++;
-      return { expired: this.expireDue() };
+      this.#changes++;
+      return { expired: this.#expireDue() };
     });
   }
 
@@ -441,63 +438,63 @@ export class AllocationManager {
 
   /** Stops the timer and rejects pending `acquire` calls; later submissions throw MANAGER_CLOSED. */
   close(): void {
-    this.closed = true;
-    if (this.timer !== undefined) host.clearTimeout(this.timer);
-    this.timer = undefined;
-    for (const jobId of this.waiters.jobs()) {
-      this.waiters.reject(jobId, () => new FairpackError('MANAGER_CLOSED', `The manager was closed while job ${jobId} waited; the job was cancelled.`, { jobId }));
+    this.#closed = true;
+    if (this.#timer !== undefined) host.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    for (const jobId of this.#waiters.jobs()) {
+      this.#waiters.reject(jobId, () => new FairpackError('MANAGER_CLOSED', `The manager was closed while job ${jobId} waited; the job was cancelled.`, { jobId }));
       // nobody waits for it any more: it must not start later and hold room nobody releases
-      if (this.live.get(jobId)?.status === 'queued') this.cancel(jobId);
+      if (this.#live.get(jobId)?.status === 'queued') this.cancel(jobId);
     }
   }
 
   metrics(): ManagerMetrics {
-    const capacity = this.pool.capacity();
+    const capacity = this.#pool.capacity();
     const utilisation = Object.fromEntries(Object.entries(capacity.total).map(([name, total]) => [name, total === 0 ? 0 : (capacity.allocated[name] ?? 0) / total]));
-    const jobs = Object.fromEntries(STATUSES.map((s) => [s, this.ended.get(s) ?? 0])) as Record<JobStatus, number>;
+    const jobs = Object.fromEntries(STATUSES.map((s) => [s, this.#ended.get(s) ?? 0])) as Record<JobStatus, number>;
     let preempted = 0;
     // tenant and class names are the user's: counted in Maps, output with fromEntries (a tenant
     // called "__proto__" or "constructor" is an own key like any other, never a prototype)
     const depth = new Map<string, Map<string, number>>();
-    for (const job of this.live.values()) {
+    for (const job of this.#live.values()) {
       if (job.status === 'preempted') preempted++;
       if (job.status !== 'queued') continue;
       let byClass = depth.get(job.tenant);
       if (byClass === undefined) depth.set(job.tenant, (byClass = new Map()));
       byClass.set(job.priority, (byClass.get(job.priority) ?? 0) + 1);
     }
-    jobs.queued = this.queued;
+    jobs.queued = this.#queued;
     jobs.preempted = preempted;
-    jobs.running = this.byAllocation.size - preempted;
+    jobs.running = this.#byAllocation.size - preempted;
     const queueDepth = Object.fromEntries([...depth].map(([tenant, byClass]) => [tenant, Object.fromEntries(byClass)]));
     const tenants = Object.fromEntries(
-      [...new Set([...this.ledger.tenants(), ...depth.keys()])].map((tenant) => {
+      [...new Set([...this.#ledger.tenants(), ...depth.keys()])].map((tenant) => {
         let queued = 0;
         for (const count of depth.get(tenant)?.values() ?? []) queued += count;
-        return [tenant, { usage: this.ledger.usage(tenant), dominantShare: this.ledger.dominantShare(tenant, this.totals), weight: this.ledger.weight(tenant), queued, running: this.ledger.running(tenant) }];
+        return [tenant, { usage: this.#ledger.usage(tenant), dominantShare: this.#ledger.dominantShare(tenant, this.#totals), weight: this.#ledger.weight(tenant), queued, running: this.#ledger.running(tenant) }];
       }),
     );
     return Object.freeze({
       jobs,
-      queued: this.queued,
+      queued: this.#queued,
       running: jobs.running,
       capacity,
       utilisation,
       tenants,
-      decisions: this.decisions,
-      packingEfficiency: this.packingEfficiency(),
-      preemptions: this.stats.preemptions(),
-      quotaRejections: this.stats.quotaRejections(),
+      decisions: this.#decisions,
+      packingEfficiency: this.#packingEfficiency(),
+      preemptions: this.#stats.preemptions(),
+      quotaRejections: this.#stats.quotaRejections(),
       queueDepth,
-      schedulingLatency: this.stats.schedulingLatency(),
+      schedulingLatency: this.#stats.schedulingLatency(),
     });
   }
 
   /** Mean over non-empty nodes of the node's mean utilisation across its dimensions. */
-  private packingEfficiency(): number {
+  #packingEfficiency(): number {
     let sum = 0;
     let used = 0;
-    for (const node of this.books.nodes.values()) {
+    for (const node of this.#books.nodes.values()) {
       if (node.allocationCount === 0) continue;
       let share = 0;
       let dims = 0;
@@ -524,75 +521,75 @@ export class AllocationManager {
    * victims a lower band could evict, are a higher band's first. Blocked queues are skipped, so a
    * decision costs O(tenants + window), not O(queued jobs).
    */
-  private schedule(): void {
-    this.preemption.endGracePeriods();
+  #schedule(): void {
+    this.#preemption.endGracePeriods();
     // each pass that goes round again either marked a running job preempted or reserved a node
     // for a starving head that had none: passes are finite
     for (;;) {
-      this.held.releaseAll();
+      this.#held.releaseAll();
       let preempted = false;
-      for (const band of this.bandsToServe()) {
-        this.serveReservations(band);
-        this.serveBand(band);
-        if (this.preemption.preempt(band)) {
+      for (const band of this.#bandsToServe()) {
+        this.#serveReservations(band);
+        this.#serveBand(band);
+        if (this.#preemption.preempt(band)) {
           preempted = true;
           // the new nominees hold their room before any lower band is served
-          this.serveReservations(band);
+          this.#serveReservations(band);
         }
       }
-      const reserved = this.held.consider(this.bands.heads(), this.clock(), this.canStart);
-      this.preemption.settleWaves();
+      const reserved = this.#held.consider(this.#bands.heads(), this.#clock(), this.#canStart);
+      this.#preemption.settleWaves();
       if (!preempted && !reserved) return;
-      this.preemption.endGracePeriods();
+      this.#preemption.endGracePeriods();
     }
   }
 
   /** Bands with queues or reservations, highest first. */
-  private bandsToServe(): number[] {
-    const order = this.bands.bandOrder();
-    if (this.held.size === 0) return order as number[];
-    return [...new Set([...order, ...this.held.bands()])].sort((a, b) => b - a);
+  #bandsToServe(): number[] {
+    const order = this.#bands.bandOrder();
+    if (this.#held.size === 0) return order as number[];
+    return [...new Set([...order, ...this.#held.bands()])].sort((a, b) => b - a);
   }
 
   /** A band's reserved and nominated jobs take the room free on their node before anyone else of the band may. */
-  private serveReservations(band: number): void {
-    for (const job of this.held.jobs()) this.refreshParse(job);
-    this.held.serveBand(band, this.stamp, this.begin, this.canStart, (job) => this.preemption.waveOver(job));
+  #serveReservations(band: number): void {
+    for (const job of this.#held.jobs()) this.#refreshParse(job);
+    this.#held.serveBand(band, this.#stamp, this.#begin, this.#canStart, (job) => this.#preemption.waveOver(job));
   }
 
   /** When a job starting now was created and when it expires. */
-  private readonly stamp = (job: JobRecord): AllocationTimes => {
-    const createdAt = this.clock();
+  readonly #stamp = (job: JobRecord): AllocationTimes => {
+    const createdAt = this.#clock();
     return { createdAt, ...(job.ttlMs === undefined ? {} : { expiresAt: createdAt + job.ttlMs }) };
   };
 
-  private readonly begin = (job: JobRecord, allocation: Allocation): void => this.start(job, allocation);
+  readonly #begin = (job: JobRecord, allocation: Allocation): void => this.#start(job, allocation);
 
   /** Why the job may not start now whatever the room: its category's cap, its back-off, its tenant's quota. */
-  private holdBack(job: JobRecord): QueuedReason | undefined {
-    if (job.category !== undefined && (this.runningByCategory.get(job.category) ?? 0) >= (this.caps.get(job.category) ?? Infinity)) return 'concurrency-limit';
-    if (job.backoffUntil !== undefined && job.backoffUntil > this.clock()) return 'backoff';
-    if (!this.quotaCheck(job).ok) return 'quota';
+  #holdBack(job: JobRecord): QueuedReason | undefined {
+    if (job.category !== undefined && (this.#runningByCategory.get(job.category) ?? 0) >= (this.#caps.get(job.category) ?? Infinity)) return 'concurrency-limit';
+    if (job.backoffUntil !== undefined && job.backoffUntil > this.#clock()) return 'backoff';
+    if (!this.#quotaCheck(job).ok) return 'quota';
     return undefined;
   }
 
-  private readonly canStart = (job: JobRecord): boolean => this.holdBack(job) === undefined;
+  readonly #canStart = (job: JobRecord): boolean => this.#holdBack(job) === undefined;
 
   /** The job against its tenant's quota, counting room promised to the tenant's other preemptors. */
-  private quotaCheck(job: JobRecord): QuotaCheck {
-    return this.ledger.checkQuota(job.tenant, job.priority, job.demand, this.preemption.isPromised(job) ? job.demand : undefined);
+  #quotaCheck(job: JobRecord): QuotaCheck {
+    return this.#ledger.checkQuota(job.tenant, job.priority, job.demand, this.#preemption.isPromised(job) ? job.demand : undefined);
   }
 
-  private serveBand(band: number): void {
-    const open = this.bands.openQueues(band);
+  #serveBand(band: number): void {
+    const open = this.#bands.openQueues(band);
     while (open.length > 0) {
-      const candidates = open.map((queue) => this.candidate(queue));
-      const picked = this.policy.pick(candidates);
+      const candidates = open.map((queue) => this.#candidate(queue));
+      const picked = this.#policy.pick(candidates);
       const at = candidates.indexOf(picked);
-      if (at < 0) throw new FairpackError('POLICY_CONTRACT_VIOLATION', `Fairness policy "${this.policy.name}" broke its contract: pick() returned something that is not one of the candidates. Fix the policy (see docs/custom-policy.md).`, { policy: this.policy.name });
+      if (at < 0) throw new FairpackError('POLICY_CONTRACT_VIOLATION', `Fairness policy "${this.#policy.name}" broke its contract: pick() returned something that is not one of the candidates. Fix the policy (see docs/custom-policy.md).`, { policy: this.#policy.name });
       const queue = open[at] as JobQueue;
-      if (this.tryQueue(queue)) {
-        this.policy.placed?.(queue.tenant);
+      if (this.#tryQueue(queue)) {
+        this.#policy.placed?.(queue.tenant);
         if (queue.length === 0) open.splice(at, 1);
       } else {
         queue.blocked = true;
@@ -601,16 +598,16 @@ export class AllocationManager {
     }
   }
 
-  private tryQueue(queue: JobQueue): boolean {
+  #tryQueue(queue: JobQueue): boolean {
     // jobs of a shape that just failed would fail again: the window costs O(distinct shapes)
     let failed: Set<string> | undefined;
-    for (const job of queue.window(this.backfillWindow)) {
+    for (const job of queue.window(this.#backfillWindow)) {
       // once a victim has left for it, a preemptor starts only on its node (it takes that room)
-      if (job.nominatedNode !== undefined && this.preemption.roomFreedFor(job)) {
+      if (job.nominatedNode !== undefined && this.#preemption.roomFreedFor(job)) {
         job.reason = 'preempting';
         continue;
       }
-      const heldBack = this.holdBack(job);
+      const heldBack = this.#holdBack(job);
       if (heldBack !== undefined) {
         job.reason = heldBack;
         continue;
@@ -619,10 +616,10 @@ export class AllocationManager {
         job.reason = 'insufficient-resources';
         continue;
       }
-      this.refreshParse(job);
-      const result = this.pool.allocateParsed(job.parsed, false, this.stamp(job));
+      this.#refreshParse(job);
+      const result = this.#books.allocateParsed(job.parsed, false, this.#stamp(job));
       if (result?.ok === true) {
-        this.start(job, result.allocation);
+        this.#start(job, result.allocation);
         return true;
       }
       job.reason = 'insufficient-resources';
@@ -631,9 +628,9 @@ export class AllocationManager {
     return false;
   }
 
-  private candidate(queue: JobQueue): TenantCandidate {
+  #candidate(queue: JobQueue): TenantCandidate {
     const { tenant } = queue;
-    const ledger = this.ledger;
+    const ledger = this.#ledger;
     return {
       tenant,
       weight: ledger.weight(tenant),
@@ -641,7 +638,7 @@ export class AllocationManager {
       get usage() {
         return ledger.usage(tenant);
       },
-      dominantShare: ledger.dominantShare(tenant, this.totals),
+      dominantShare: ledger.dominantShare(tenant, this.#totals),
       running: ledger.running(tenant),
       headSequence: (queue.head() as JobRecord).sequence,
     };
@@ -649,34 +646,34 @@ export class AllocationManager {
 
   // ---- state changes -------------------------------------------------------------------------------
 
-  private parseSubmission(requests: readonly JobRequest[]): ParsedJobRequest[] {
-    if (this.closed) throw new FairpackError('MANAGER_CLOSED', 'Expected an open manager, got a closed one. Create a new AllocationManager.');
+  #parseSubmission(requests: readonly JobRequest[]): ParsedJobRequest[] {
+    if (this.#closed) throw new FairpackError('MANAGER_CLOSED', 'Expected an open manager, got a closed one. Create a new AllocationManager.');
     const seen = new Set<string>();
     return requests.map((request, index) => {
       let parsed: ParsedJobRequest;
       try {
-        parsed = parseJobRequest(request, this.classes, this.pool, nanoid);
+        parsed = parseJobRequest(request, this.#classes, this.#books, nanoid);
       } catch (error) {
         if (requests.length > 1 && isFairpackError(error)) throw new FairpackError(error.code, `Request ${index} of the batch is invalid: ${error.message}`, { ...error.details, index });
         throw error;
       }
       const { id } = parsed;
-      if (this.live.has(id) || seen.has(id)) {
-        throw new FairpackError('DUPLICATE_JOB', `Expected a new job id, got "${id}", which is ${this.live.get(id)?.status ?? 'used twice in this batch'}. Omit \`id\` to get a generated one.`, { jobId: id, index });
+      if (this.#live.has(id) || seen.has(id)) {
+        throw new FairpackError('DUPLICATE_JOB', `Expected a new job id, got "${id}", which is ${this.#live.get(id)?.status ?? 'used twice in this batch'}. Omit \`id\` to get a generated one.`, { jobId: id, index });
       }
       seen.add(id);
       return parsed;
     });
   }
 
-  private submitParsed(batch: readonly ParsedJobRequest[]): SubmitResult[] {
-    return batch.map((parsed) => this.submitOne(parsed));
+  #submitParsed(batch: readonly ParsedJobRequest[]): SubmitResult[] {
+    return batch.map((parsed) => this.#submitOne(parsed));
   }
 
-  private submitOne(parsed: ParsedJobRequest): SubmitResult {
+  #submitOne(parsed: ParsedJobRequest): SubmitResult {
     const { id } = parsed;
-    this.history.delete(id);
-    const band = this.policy.ignoresPriority === true ? 0 : parsed.priorityClass.value;
+    this.#history.delete(id);
+    const band = this.#policy.ignoresPriority === true ? 0 : parsed.priorityClass.value;
     const job: JobRecord = {
       id,
       tenant: parsed.tenant,
@@ -686,16 +683,16 @@ export class AllocationManager {
       category: parsed.category,
       resources: parsed.request.resources,
       replicas: parsed.request.replicas,
-      sequence: this.sequence++,
-      submittedAt: this.clock(),
+      sequence: this.#sequence++,
+      submittedAt: this.#clock(),
       deadline: parsed.deadline,
       ttlMs: parsed.ttlMs,
       estimatedRuntimeMs: parsed.estimatedRuntimeMs,
       input: parsed.poolRequest,
       shape: shapeOf(parsed.poolRequest),
-      demand: this.demandOf(parsed),
+      demand: this.#demandOf(parsed),
       parsed: parsed.request,
-      parsedWith: this.pool.dimensionCount,
+      parsedWith: this.#books.dimensionCount,
       status: 'queued',
       queuedSince: 0,
       queue: undefined,
@@ -714,37 +711,37 @@ export class AllocationManager {
     };
     // a job that would wait past a queue bound is refused; one that starts at once is not (the
     // bound is on waiting work, which a client could otherwise pile up without end)
-    const full = this.queueFull(job.tenant);
-    if (!this.pool.couldEverFit(job.parsed)) return this.reject(job, 'UNSATISFIABLE', 'no node could hold it even empty (too large, or no node matches its selector and taints)');
-    const quota = this.ledger.checkQuota(job.tenant, job.priority, job.demand);
-    if (!quota.ok && this.ledger.quota(job.tenant)?.onExceed === 'reject') {
+    const full = this.#queueFull(job.tenant);
+    if (!this.#books.couldEverFit(job.parsed)) return this.#reject(job, 'UNSATISFIABLE', 'no node could hold it even empty (too large, or no node matches its selector and taints)');
+    const quota = this.#ledger.checkQuota(job.tenant, job.priority, job.demand);
+    if (!quota.ok && this.#ledger.quota(job.tenant)?.onExceed === 'reject') {
       const { dimension, used, limit, requested } = quota.shortfall;
-      this.stats.quotaRejected(job.tenant);
-      return this.reject(job, 'QUOTA_EXCEEDED', `tenant "${job.tenant}" would use ${used + requested} ${dimension}, past its quota of ${limit} (${used} in use, ${requested} asked)`, quota.shortfall);
+      this.#stats.quotaRejected(job.tenant);
+      return this.#reject(job, 'QUOTA_EXCEEDED', `tenant "${job.tenant}" would use ${used + requested} ${dimension}, past its quota of ${limit} (${used} in use, ${requested} asked)`, quota.shortfall);
     }
-    this.live.set(id, job);
-    const position = this.enqueue(job);
-    this.schedule();
+    this.#live.set(id, job);
+    const position = this.#enqueue(job);
+    this.#schedule();
     if (job.status === 'running') return Object.freeze({ status: 'allocated', jobId: id, allocation: job.allocation as Allocation });
     if (full !== undefined && job.nominatedNode === undefined) {
-      this.held.drop(job);
-      this.bands.remove(job);
-      this.countQueued(job, -1);
-      this.live.delete(id);
-      return this.reject(job, 'QUEUE_FULL', full);
+      this.#held.drop(job);
+      this.#bands.remove(job);
+      this.#countQueued(job, -1);
+      this.#live.delete(id);
+      return this.#reject(job, 'QUEUE_FULL', full);
     }
-    this.events.defer('queued', jobView(job));
-    return this.queuedResult(job, position);
+    this.#events.defer('queued', jobView(job));
+    return this.#queuedResult(job, position);
   }
 
-  private queuedResult(job: JobRecord, position: number): SubmitResult {
+  #queuedResult(job: JobRecord, position: number): SubmitResult {
     const none = Object.freeze({});
     if (job.reason === 'concurrency-limit') {
       const category = job.category as string;
-      return Object.freeze({ status: 'queued', jobId: job.id, reason: 'concurrency-limit', message: `Category "${category}" has ${this.runningByCategory.get(category) ?? 0} running jobs, its limit.`, available: none, required: none, position });
+      return Object.freeze({ status: 'queued', jobId: job.id, reason: 'concurrency-limit', message: `Category "${category}" has ${this.#runningByCategory.get(category) ?? 0} running jobs, its limit.`, available: none, required: none, position });
     }
     if (job.reason === 'quota') {
-      const check = this.ledger.checkQuota(job.tenant, job.priority, job.demand);
+      const check = this.#ledger.checkQuota(job.tenant, job.priority, job.demand);
       if (!check.ok) {
         const { dimension, used, limit, requested } = check.shortfall;
         const message = `Tenant "${job.tenant}" uses ${used} of its ${limit} ${dimension} quota; the job asks for ${requested}. It waits until the tenant's use falls.`;
@@ -758,12 +755,12 @@ export class AllocationManager {
     // submitting many jobs that wait stays cheap. Read it right away for the state at submit.
     const triedAndMissed = job.reason !== undefined;
     return withLazyFields({ status: 'queued' as const, jobId: job.id, position }, ['reason', 'message', 'available', 'required'] as const, () =>
-      this.explainQueued(job, position, triedAndMissed),
+      this.#explainQueued(job, position, triedAndMissed),
     );
   }
 
-  private explainQueued(job: JobRecord, position: number, triedAndMissed: boolean): Extract<SubmitResult, { status: 'queued' }> {
-    const explanation = this.pool.explain(job.parsed);
+  #explainQueued(job: JobRecord, position: number, triedAndMissed: boolean): Extract<SubmitResult, { status: 'queued' }> {
+    const explanation = this.#books.explain(job.parsed);
     if (explanation.ok) throw new Error('fairpack internal error: explain() placed a job');
     // not tried at all (its queue was blocked behind its head, or past the backfill window)
     const fits = !triedAndMissed;
@@ -778,20 +775,20 @@ export class AllocationManager {
     };
   }
 
-  private reject(job: JobRecord, code: RejectCode, reason: string, quota?: QuotaShortfall): SubmitResult {
+  #reject(job: JobRecord, code: RejectCode, reason: string, quota?: QuotaShortfall): SubmitResult {
     job.status = 'rejected';
     job.reason = reason;
     job.endedAt = job.submittedAt;
-    this.remember(job);
-    this.events.defer('rejected', jobView(job));
+    this.#remember(job);
+    this.#events.defer('rejected', jobView(job));
     return Object.freeze({ status: 'rejected', jobId: job.id, code, reason: `Rejected: ${reason}.`, ...(quota === undefined ? {} : { quota }) });
   }
 
-  private enqueue(job: JobRecord, front = false): number {
-    const queue = this.bands.queueFor(job);
+  #enqueue(job: JobRecord, front = false): number {
+    const queue = this.#bands.queueFor(job);
     job.status = 'queued';
-    job.queuedSince = this.clock();
-    this.countQueued(job, 1);
+    job.queuedSince = this.#clock();
+    this.#countQueued(job, 1);
     if (front) {
       queue.pushFront(job);
       return 0;
@@ -799,169 +796,169 @@ export class AllocationManager {
     const position = queue.push(job);
     // a new job in the backfill window may be small enough to fit where the others did not: look
     // again (a job behind the window is not tried before room frees or the front moves anyway)
-    if (position < this.backfillWindow) queue.touch();
+    if (position < this.#backfillWindow) queue.touch();
     return position;
   }
 
-  private countQueued(job: JobRecord, sign: 1 | -1): void {
-    this.queued += sign;
-    const count = (this.queuedByTenant.get(job.tenant) ?? 0) + sign;
-    if (count === 0) this.queuedByTenant.delete(job.tenant);
-    else this.queuedByTenant.set(job.tenant, count);
+  #countQueued(job: JobRecord, sign: 1 | -1): void {
+    this.#queued += sign;
+    const count = (this.#queuedByTenant.get(job.tenant) ?? 0) + sign;
+    if (count === 0) this.#queuedByTenant.delete(job.tenant);
+    else this.#queuedByTenant.set(job.tenant, count);
   }
 
   /** Why a new job of `tenant` may not wait (a queue bound is reached), or undefined. */
-  private queueFull(tenant: string): string | undefined {
-    if (this.queued >= this.maxQueued) return `the queue holds ${this.queued} jobs, the most allowed (maxQueued)`;
-    const mine = this.queuedByTenant.get(tenant) ?? 0;
-    if (mine >= this.maxQueuedPerTenant) return `tenant "${tenant}" has ${mine} jobs waiting, the most allowed (maxQueuedPerTenant)`;
+  #queueFull(tenant: string): string | undefined {
+    if (this.#queued >= this.#maxQueued) return `the queue holds ${this.#queued} jobs, the most allowed (maxQueued)`;
+    const mine = this.#queuedByTenant.get(tenant) ?? 0;
+    if (mine >= this.#maxQueuedPerTenant) return `tenant "${tenant}" has ${mine} jobs waiting, the most allowed (maxQueuedPerTenant)`;
     return undefined;
   }
 
-  private start(job: JobRecord, allocation: Allocation): void {
-    this.held.drop(job);
-    this.bands.remove(job);
-    this.countQueued(job, -1);
-    const now = this.clock();
-    this.stats.started(job.priority, now - job.queuedSince);
+  #start(job: JobRecord, allocation: Allocation): void {
+    this.#held.drop(job);
+    this.#bands.remove(job);
+    this.#countQueued(job, -1);
+    const now = this.#clock();
+    this.#stats.started(job.priority, now - job.queuedSince);
     // a preemptor's promised room becomes used room (before the quota check below)
-    this.preemption.withdrawPromise(job);
+    this.#preemption.withdrawPromise(job);
     // above the hard quota (a burst class on burst room): the first to go when room is needed
-    const quota = this.ledger.checkQuota(job.tenant, job.priority, job.demand);
+    const quota = this.#ledger.checkQuota(job.tenant, job.priority, job.demand);
     job.burst = quota.ok && quota.burst;
     job.status = 'running';
     job.allocation = allocation;
     job.startedAt = now;
     job.reason = undefined;
     job.backoffUntil = undefined;
-    this.byAllocation.set(allocation.id, job);
-    this.preemption.started(job);
-    this.changes++;
-    this.charge(job, 1);
-    if (job.category !== undefined) this.runningByCategory.set(job.category, (this.runningByCategory.get(job.category) ?? 0) + 1);
+    this.#byAllocation.set(allocation.id, job);
+    this.#preemption.started(job);
+    this.#changes++;
+    this.#charge(job, 1);
+    if (job.category !== undefined) this.#runningByCategory.set(job.category, (this.#runningByCategory.get(job.category) ?? 0) + 1);
     if (job.ttlMs !== undefined) {
       job.expiresAt = allocation.expiresAt ?? now + job.ttlMs;
-      this.expiry.push(job.expiresAt, { job, allocationId: allocation.id });
+      this.#expiry.push(job.expiresAt, { job, allocationId: allocation.id });
     }
-    this.decisions++;
-    this.events.defer('allocated', allocation, jobView(job));
-    this.waiters.resolve(job.id, allocation);
+    this.#decisions++;
+    this.#events.defer('allocated', allocation, jobView(job));
+    this.#waiters.resolve(job.id, allocation);
   }
 
   /** Ends a queued or running job with a final status. */
-  private finish(job: JobRecord, status: JobStatus, reason: string | undefined): void {
+  #finish(job: JobRecord, status: JobStatus, reason: string | undefined): void {
     if (job.status === 'queued') {
-      this.held.drop(job);
-      this.bands.remove(job);
-      this.countQueued(job, -1);
+      this.#held.drop(job);
+      this.#bands.remove(job);
+      this.#countQueued(job, -1);
     } else if (job.status === 'running' || job.status === 'preempted') {
-      this.pool.release((job.allocation as Allocation).id);
-      this.stopRunning(job);
-      this.bands.unblockAll();
+      this.#pool.release((job.allocation as Allocation).id);
+      this.#stopRunning(job);
+      this.#bands.unblockAll();
     }
     job.status = status;
     job.reason = reason;
-    job.endedAt = this.clock();
-    this.live.delete(job.id);
-    this.remember(job);
-    this.waiters.reject(job.id, () => new FairpackError('JOB_CANCELLED', `Job ${job.id} was ${status} before it was placed.`, { jobId: job.id, status }));
+    job.endedAt = this.#clock();
+    this.#live.delete(job.id);
+    this.#remember(job);
+    this.#waiters.reject(job.id, () => new FairpackError('JOB_CANCELLED', `Job ${job.id} was ${status} before it was placed.`, { jobId: job.id, status }));
   }
 
   /** Re-queues displaced jobs at the heads of their queues, keeping their arrival order. */
-  private requeueAll(jobs: JobRecord[], reason: string): void {
+  #requeueAll(jobs: JobRecord[], reason: string): void {
     jobs.sort((a, b) => b.sequence - a.sequence);
-    for (const job of jobs) this.requeue(job, reason);
+    for (const job of jobs) this.#requeue(job, reason);
   }
 
   /** A running job whose allocation is gone (node removed or failed) waits again, first in line. */
-  private requeue(job: JobRecord, reason: string): void {
-    this.stopRunning(job);
+  #requeue(job: JobRecord, reason: string): void {
+    this.#stopRunning(job);
     job.allocation = undefined;
     job.startedAt = undefined;
     job.expiresAt = undefined;
     job.graceEndsAt = undefined;
     job.preemptionCheckedAt = -1;
     job.reason = reason;
-    this.enqueue(job, true);
-    this.bands.unblockAll();
-    this.events.defer('queued', jobView(job));
+    this.#enqueue(job, true);
+    this.#bands.unblockAll();
+    this.#events.defer('queued', jobView(job));
   }
 
-  private stopRunning(job: JobRecord): void {
+  #stopRunning(job: JobRecord): void {
     // its room, its quota use and its category's slot came back: a search may now find victims
-    this.changes++;
-    this.byAllocation.delete((job.allocation as Allocation).id);
-    this.preemption.stopped(job);
+    this.#changes++;
+    this.#byAllocation.delete((job.allocation as Allocation).id);
+    this.#preemption.stopped(job);
     job.burst = false;
     job.graceEndsAt = undefined;
-    this.charge(job, -1);
-    if (job.category !== undefined) this.runningByCategory.set(job.category, (this.runningByCategory.get(job.category) ?? 1) - 1);
+    this.#charge(job, -1);
+    if (job.category !== undefined) this.#runningByCategory.set(job.category, (this.#runningByCategory.get(job.category) ?? 1) - 1);
   }
 
-  private expireDue(): string[] {
-    const now = this.clock();
+  #expireDue(): string[] {
+    const now = this.#clock();
     const expired: string[] = [];
-    for (let next = this.expiry.popDue(now); next !== undefined; next = this.expiry.popDue(now)) {
+    for (let next = this.#expiry.popDue(now); next !== undefined; next = this.#expiry.popDue(now)) {
       const { job, allocationId } = next;
       if ((job.status !== 'running' && job.status !== 'preempted') || job.allocation?.id !== allocationId) continue; // stale entry
       const allocation = job.allocation;
-      this.finish(job, 'expired', `TTL of ${job.ttlMs} ms passed`);
-      this.events.defer('expired', allocation, jobView(job));
+      this.#finish(job, 'expired', `TTL of ${job.ttlMs} ms passed`);
+      this.#events.defer('expired', allocation, jobView(job));
       expired.push(job.id);
     }
     return expired;
   }
 
   /** Adds or removes a running job's resources (replicas × one replica, exact) to its tenant's usage. */
-  private charge(job: JobRecord, sign: 1 | -1): void {
-    this.ledger.charge(job.tenant, job.demand, sign);
+  #charge(job: JobRecord, sign: 1 | -1): void {
+    this.#ledger.charge(job.tenant, job.demand, sign);
   }
 
   /** All replicas' scaled demand by dimension name. */
-  private demandOf(parsed: ParsedJobRequest): ReadonlyMap<string, number> {
+  #demandOf(parsed: ParsedJobRequest): ReadonlyMap<string, number> {
     const { nonZero, amounts } = parsed.request.dense;
     const demand = new Map<string, number>();
-    for (const d of nonZero) demand.set(this.books.space.dimensions[d] as string, (amounts[d] as number) * parsed.request.replicas);
+    for (const d of nonZero) demand.set(this.#books.space.dimensions[d] as string, (amounts[d] as number) * parsed.request.replicas);
     return demand;
   }
 
-  private remember(job: JobRecord): void {
-    this.ended.set(job.status, (this.ended.get(job.status) ?? 0) + 1);
-    if (this.historyLimit === 0) return;
-    this.history.set(job.id, job);
-    if (this.history.size > this.historyLimit) this.history.delete(this.history.keys().next().value as string);
+  #remember(job: JobRecord): void {
+    this.#ended.set(job.status, (this.#ended.get(job.status) ?? 0) + 1);
+    if (this.#historyLimit === 0) return;
+    this.#history.set(job.id, job);
+    if (this.#history.size > this.#historyLimit) this.#history.delete(this.#history.keys().next().value as string);
   }
 
-  private refreshParse(job: JobRecord): void {
-    if (job.parsedWith === this.pool.dimensionCount) return;
-    job.parsed = this.pool.parseRequest(job.input);
-    job.parsedWith = this.pool.dimensionCount;
+  #refreshParse(job: JobRecord): void {
+    if (job.parsedWith === this.#books.dimensionCount) return;
+    job.parsed = this.#books.parseRequest(job.input);
+    job.parsedWith = this.#books.dimensionCount;
   }
 
-  private refreshTotals(): void {
+  #refreshTotals(): void {
     const totals = new Map<string, number>();
-    for (const node of this.books.nodes.values()) {
+    for (const node of this.#books.nodes.values()) {
       for (const d of node.group.dims) {
-        const name = this.books.space.dimensions[d] as string;
+        const name = this.#books.space.dimensions[d] as string;
         totals.set(name, (totals.get(name) ?? 0) + (node.capacity[d] as number));
       }
     }
-    this.totals = totals;
+    this.#totals = totals;
   }
 
-  private requireJob(jobId: string): JobRecord {
-    const job = typeof jobId === 'string' ? (this.live.get(jobId) ?? this.history.get(jobId)) : undefined;
+  #requireJob(jobId: string): JobRecord {
+    const job = typeof jobId === 'string' ? (this.#live.get(jobId) ?? this.#history.get(jobId)) : undefined;
     if (job === undefined) throw new FairpackError('UNKNOWN_JOB', `Expected the id of a known job, got ${describeValue(jobId)}. Finished jobs are remembered up to \`history\` jobs.`, { jobId });
     return job;
   }
 
   /** The time of the call in progress (read once at its start), or a fresh reading outside one. */
-  private clock(): number {
-    return this.current ?? this.readClock();
+  #clock(): number {
+    return this.#current ?? this.#readClock();
   }
 
-  private readClock(): number {
-    return this.clockReader.read();
+  #readClock(): number {
+    return this.#clockReader.read();
   }
 
   /**
@@ -969,37 +966,37 @@ export class AllocationManager {
    * reading changes nothing), the change sees that one reading throughout, then the cycle runs and,
    * once the outermost call is done, the events are delivered.
    */
-  private operation<T>(change: () => T): T {
-    const outer = this.current === undefined;
-    const now = outer ? this.readClock() : (this.current as number);
-    return this.events.operation(
+  #operation<T>(change: () => T): T {
+    const outer = this.#current === undefined;
+    const now = outer ? this.#readClock() : (this.#current as number);
+    return this.#events.operation(
       () => {
-        this.current = now;
+        this.#current = now;
         try {
           const result = change();
-          this.schedule();
+          this.#schedule();
           return result;
         } finally {
-          if (outer) this.current = undefined;
+          if (outer) this.#current = undefined;
         }
       },
-      () => this.armTimer(now),
+      () => this.#armTimer(now),
     );
   }
 
   /** One timer for the next TTL expiry (unref'd where the runtime supports it), from the call's reading `now`. */
-  private armTimer(now: number): void {
-    if (!this.timers || this.closed) return;
-    if (this.timer !== undefined) host.clearTimeout(this.timer);
-    this.timer = undefined;
-    const at = Math.min(this.expiry.nextAt(), this.preemption.nextDue(), this.held.nextDue(this.bands.heads(), now));
+  #armTimer(now: number): void {
+    if (!this.#timers || this.#closed) return;
+    if (this.#timer !== undefined) host.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const at = Math.min(this.#expiry.nextAt(), this.#preemption.nextDue(), this.#held.nextDue(this.#bands.heads(), now));
     if (at === Infinity) return;
     const handle = host.setTimeout(() => {
-      this.timer = undefined;
+      this.#timer = undefined;
       this.tick();
     }, timerDelay(at - now));
     unref(handle);
-    this.timer = handle;
+    this.#timer = handle;
   }
 }
 

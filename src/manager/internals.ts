@@ -26,4 +26,17 @@ export interface ManagerInternals {
   heldRoom(): readonly HeldRoom[];
 }
 
-export const MANAGER_INTERNALS: unique symbol = Symbol.for('fairpack.manager.internals') as never;
+// A registry symbol: the ESM and CJS copies of the library (and fairpack/testing's) share it.
+const MANAGER_INTERNALS = Symbol.for('fairpack.manager.internals');
+
+/** Attaches a manager's internals to it (non-enumerable, under a registry symbol: not on its type). */
+export function attachManagerInternals(manager: object, internals: ManagerInternals): void {
+  Object.defineProperty(manager, MANAGER_INTERNALS, { value: internals });
+}
+
+/** A manager's internals; throws for anything that is not a fairpack AllocationManager. */
+export function managerInternals(manager: object): ManagerInternals {
+  const internals = (manager as Record<symbol, ManagerInternals | undefined>)[MANAGER_INTERNALS];
+  if (internals === undefined) throw new TypeError('Expected a fairpack AllocationManager.');
+  return internals;
+}

@@ -1,6 +1,7 @@
 import { FairpackError, describeValue } from '../errors.js';
 import { checkKnownKeys, knownKeys } from '../known-keys.js';
-import type { AllocationRequest, ResourcePool } from '../pool/index.js';
+import type { AllocationRequest } from '../pool/index.js';
+import type { PoolInternals } from '../pool/internals.js';
 import type { ParsedRequest } from '../pool/request.js';
 import { isPlainRecord } from '../resources/index.js';
 import type { PriorityClasses } from './priority-classes.js';
@@ -29,7 +30,7 @@ export interface ParsedJobRequest {
 }
 
 /** Validates a job request completely, or throws a FairpackError; nothing is changed either way. */
-export function parseJobRequest(input: unknown, classes: PriorityClasses, pool: ResourcePool, newId: () => string): ParsedJobRequest {
+export function parseJobRequest(input: unknown, classes: PriorityClasses, pool: PoolInternals, newId: () => string): ParsedJobRequest {
   if (!isPlainRecord(input)) throw new FairpackError('INVALID_REQUEST', `Expected a job request object { resources, tenant?, priority?, … }, got ${describeValue(input)}.`);
   if (input['jobId'] !== undefined) throw new FairpackError('INVALID_REQUEST', 'Expected `id` for the job id, got `jobId`. The manager uses the job id as the allocation\'s `jobId`.');
   // checked here, not left to the pool, so that the message lists (and suggests) the manager's fields too

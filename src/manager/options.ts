@@ -1,5 +1,4 @@
 import { FairpackError, describeValue } from '../errors.js';
-import type { ResourcePool } from '../pool/index.js';
 import type { PoolInternals } from '../pool/internals.js';
 import { isPlainRecord } from '../resources/index.js';
 import { Reservations } from './reservations.js';
@@ -27,13 +26,13 @@ export function concurrencyOption(concurrency: unknown): Map<string, number> {
 }
 
 /** The reservations (starvation bound and preemption nominations); `starvation: false` keeps only nominations. */
-export function reservationsOption(option: unknown, pool: ResourcePool, books: PoolInternals, roomFreed: () => void): Reservations {
-  if (option === false) return new Reservations(pool, books, undefined, roomFreed);
+export function reservationsOption(option: unknown, books: PoolInternals, roomFreed: () => void): Reservations {
+  if (option === false) return new Reservations(books, undefined, roomFreed);
   const afterMs = option === undefined ? 60_000 : isPlainRecord(option) ? option['afterMs'] : undefined;
   if (typeof afterMs !== 'number' || !Number.isFinite(afterMs) || afterMs < 0) {
     throw new FairpackError('INVALID_OPTION', `Expected \`starvation\` to be { afterMs: number >= 0 } or false, got ${describeValue(option)}.`, { option: 'starvation' });
   }
-  return new Reservations(pool, books, afterMs, roomFreed);
+  return new Reservations(books, afterMs, roomFreed);
 }
 
 /** Timers take at most 2^31 − 1 ms (longer ones fire at once); a later deadline re-arms on the way. */

@@ -1,5 +1,5 @@
 import type { AllocationTimes } from '../pool/build-allocation.js';
-import type { Allocation, ResourcePool } from '../pool/index.js';
+import type { Allocation } from '../pool/index.js';
 import { isEligible } from '../pool/eligibility.js';
 import type { PoolInternals } from '../pool/internals.js';
 import type { NodeState } from '../pool/node-state.js';
@@ -44,7 +44,6 @@ export class Reservations {
   private readonly byJob = new Map<JobRecord, Reservation>();
 
   constructor(
-    private readonly pool: ResourcePool,
     private readonly books: PoolInternals,
     /** Undefined: no starvation bound (nominations still work). */
     readonly afterMs: number | undefined,
@@ -125,7 +124,7 @@ export class Reservations {
       const fits = nonZero.every((d) => (node.free[d] as number) >= (amounts[d] as number));
       if (fits && canStart(job)) {
         this.forget(job);
-        start(job, this.pool.commitPlacement(job.parsed, [node], times(job)));
+        start(job, this.books.commitPlacement(job.parsed, [node], times(job)));
         continue;
       }
       if (!fits && reservation.reason === 'preemption' && lapsed(job) && !this.heldByOthers(node, job)) {

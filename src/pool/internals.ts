@@ -1,7 +1,9 @@
 import type { PlacementIndex, PlacementStrategy } from '../placement/index.js';
+import type { AllocationTimes } from './build-allocation.js';
+import type { ParsedRequest } from './request.js';
+import type { AllocateResult, Allocation } from './types.js';
 import type { DimensionSpace } from './dimension-space.js';
 import type { NodeState } from './node-state.js';
-import type { Allocation } from './types.js';
 
 /** What the pool keeps for one live allocation: its replicas' nodes and one replica's scaled demand. */
 export interface LiveAllocation {
@@ -12,15 +14,49 @@ export interface LiveAllocation {
   readonly amounts: readonly number[];
 }
 
-/** Read access to a pool's books, for fairpack's own testing kit and batch planner. Not public API. */
+/**
+ * A pool's books and the operations fairpack's own layers need beyond the public API: the
+ * manager, the batch planner and the testing kit. Not public API (`poolInternals(pool)`).
+ */
 export interface PoolInternals {
   readonly space: DimensionSpace;
   readonly nodes: ReadonlyMap<string, NodeState>;
   readonly live: ReadonlyMap<string, LiveAllocation>;
   readonly index: PlacementIndex | undefined;
   readonly strategy: PlacementStrategy;
+  /** How many dimensions the pool knows (requests parsed earlier are stale once it grows). */
+  readonly dimensionCount: number;
   /** Moves room between free and reserved on a node: `amounts[i]` of dimension `dims[i]`, sign 1 holds. */
   hold(node: NodeState, dims: readonly number[], amounts: readonly number[], sign: 1 | -1): void;
+  /**
+   * `allocate` for a request parsed earlier (against the current dimensions). Without `explain`
+   * a request that does not fit returns undefined instead of scanning nodes for an explanation:
+   * the manager's scheduling cycle tries many requests that do not fit.
+   */
+  allocateParsed(request: ParsedRequest, explain: boolean, times?: AllocationTimes): AllocateResult | undefined;
+  /** Why `request` does not fit now (the explanation `allocate` gives). */
+  explain(request: ParsedRequest): AllocateResult;
+  /** Could the request fit if every node were empty and ready? */
+  couldEverFit(request: ParsedRequest): boolean;
+  /** Registers an allocation on nodes already chosen; re-checks fit and eligibility first. */
+  commitPlacement(request: ParsedRequest, chosen: readonly NodeState[], times?: AllocationTimes): Allocation;
+  /** Reads the injected clock (checked, monotonic) before any change is made. */
+  readClock(): number;
+  /** Parses a request against the pool's dimensions. */
+  parseRequest(input: unknown): ParsedRequest;
 }
 
-export const POOL_INTERNALS: unique symbol = Symbol.for('fairpack.pool.internals') as never;
+// A registry symbol: the ESM and CJS copies of the library (and fairpack/testing's) share it.
+const POOL_INTERNALS = Symbol.for('fairpack.pool.internals');
+
+/** Attaches a pool's internals to it (non-enumerable, under a registry symbol: not on its type). */
+export function attachPoolInternals(pool: object, internals: PoolInternals): void {
+  Object.defineProperty(pool, POOL_INTERNALS, { value: internals });
+}
+
+/** A pool's internals; throws for anything that is not a fairpack ResourcePool. */
+export function poolInternals(pool: object): PoolInternals {
+  const internals = (pool as Record<symbol, PoolInternals | undefined>)[POOL_INTERNALS];
+  if (internals === undefined) throw new TypeError('Expected a fairpack ResourcePool.');
+  return internals;
+}

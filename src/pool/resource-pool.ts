@@ -16,7 +16,7 @@ import { type AllocationTimes, makeAllocation } from './build-allocation.js';
 import { CapacityGroups } from './capacity-groups.js';
 import { DimensionSpace } from './dimension-space.js';
 import { isAvoided, isEligible, isEligibleWhenReady } from './eligibility.js';
-import { POOL_INTERNALS, type PoolInternals } from './internals.js';
+import { attachPoolInternals } from './internals.js';
 import { LiveTable } from './live-table.js';
 import { type MetadataLimits, metadataLimitsOption } from './metadata.js';
 import { NodeState, type ParsedNode, denseVector, parseNodeId, parseNodeSpec, parseStatus } from './node-state.js';
@@ -48,46 +48,46 @@ const REMEMBERED_RELEASES = 10_000;
  * or says why it does not fit; `release` gives the resources back exactly.
  */
 export class ResourcePool {
-  private readonly scale: Scale;
-  private readonly space: DimensionSpace;
-  private readonly groups: CapacityGroups;
-  private readonly strategy: PlacementStrategy;
-  private readonly clock: MonotonicClock;
-  private readonly metadataLimits: MetadataLimits;
-  private index: PlacementIndex | undefined;
+  readonly #scale: Scale;
+  readonly #space: DimensionSpace;
+  readonly #groups: CapacityGroups;
+  readonly #strategy: PlacementStrategy;
+  readonly #clock: MonotonicClock;
+  readonly #metadataLimits: MetadataLimits;
+  #index: PlacementIndex | undefined;
   /** In node order (a Map keeps insertion order; a re-added node goes to the end). */
-  private readonly nodesById = new Map<string, NodeState>();
-  private readonly live = new LiveTable();
-  private readonly released = new ReleasedIds(REMEMBERED_RELEASES);
-  private readonly ids = new AllocationIds();
-  private readonly resourcesCache = new ResourcesCache();
+  readonly #nodesById = new Map<string, NodeState>();
+  readonly #live = new LiveTable();
+  readonly #released = new ReleasedIds(REMEMBERED_RELEASES);
+  readonly #ids = new AllocationIds();
+  readonly #resourcesCache = new ResourcesCache();
   /** Live nodes by slot: checks that an index answered with one of ours without a lookup by id. */
-  private readonly bySlot: (NodeState | undefined)[] = [];
-  private readonly freeSlots: number[] = [];
-  private nextSlot = 0;
-  private nextOrder = 0;
+  readonly #bySlot: (NodeState | undefined)[] = [];
+  readonly #freeSlots: number[] = [];
+  #nextSlot = 0;
+  #nextOrder = 0;
   /** Scaled cluster capacity per dimension, kept so that a node that would push a total past the exact range is refused. */
-  private readonly totals = new Map<string, number>();
+  readonly #totals = new Map<string, number>();
   /** Nodes with any taint: while 0, no request needs a per-node taint check. */
-  private taintedNodes = 0;
+  #taintedNodes = 0;
   /** Nodes with a PreferNoSchedule taint: while 0, placement needs only one tier. */
-  private softTaintedNodes = 0;
+  #softTaintedNodes = 0;
 
   constructor(options: ResourcePoolOptions = {}) {
     if (!isPlainRecord(options as unknown)) {
       throw new FairpackError('INVALID_OPTION', `Expected ResourcePool options to be an object, got ${describeValue(options)}.`);
     }
     checkKnownKeys(options, OPTIONS);
-    this.scale = createScale(options.precision);
-    this.metadataLimits = metadataLimitsOption(options.maxMetadataBytes, options.maxMetadataDepth);
-    this.space = new DimensionSpace(this.scale);
-    this.groups = new CapacityGroups(this.space);
-    this.strategy = resolvePlacementStrategy(options.placement);
+    this.#scale = createScale(options.precision);
+    this.#metadataLimits = metadataLimitsOption(options.maxMetadataBytes, options.maxMetadataDepth);
+    this.#space = new DimensionSpace(this.#scale);
+    this.#groups = new CapacityGroups(this.#space);
+    this.#strategy = resolvePlacementStrategy(options.placement);
     const now = options.now ?? (() => Date.now());
     if (typeof now !== 'function') {
       throw new FairpackError('INVALID_OPTION', `Expected \`now\` to be a function returning milliseconds, got ${describeValue(now)}.`, { option: 'now' });
     }
-    this.clock = new MonotonicClock(now, 'Nothing was allocated');
+    this.#clock = new MonotonicClock(now, 'Nothing was allocated');
     if (options.nodes !== undefined && options.capacity !== undefined) {
       throw new FairpackError('INVALID_OPTION', 'Expected `nodes` or `capacity`, got both. Use `capacity` for one flat pool, or list it as a node in `nodes`.');
     }
@@ -95,7 +95,7 @@ export class ResourcePool {
     if (!Array.isArray(specs)) {
       throw new FairpackError('INVALID_OPTION', `Expected \`nodes\` to be an array of node specs, got ${describeValue(specs)}.`, { option: 'nodes' });
     }
-    const parsed = (specs as unknown[]).map((spec) => parseNodeSpec(spec, this.space));
+    const parsed = (specs as unknown[]).map((spec) => parseNodeSpec(spec, this.#space));
     const seen = new Set<string>();
     for (const node of parsed) {
       if (seen.has(node.id)) throw duplicateNode(node.id);
@@ -103,33 +103,55 @@ export class ResourcePool {
     }
     const totals = new Map<string, number>();
     for (const node of parsed) checkTotals(totals, node);
-    for (const node of parsed) this.space.register(node.names);
-    this.index = this.createIndex();
-    for (const node of parsed) this.insertNode(node);
+    for (const node of parsed) this.#space.register(node.names);
+    this.#index = this.#createIndex();
+    for (const node of parsed) this.#insertNode(node);
+    // what the manager, the batch planner and fairpack/testing use: on the instance under a
+    // registry symbol (every copy of the library finds it), never on the public type
+    const pool = this;
+    attachPoolInternals(this, {
+      space: this.#space,
+      nodes: this.#nodesById,
+      live: this.#live,
+      get index() {
+        return pool.#index;
+      },
+      strategy: this.#strategy,
+      get dimensionCount() {
+        return pool.#dimensionCount;
+      },
+      hold: (node, dims, amounts, sign) => this.#hold(node, dims, amounts, sign),
+      allocateParsed: (request, explain, times) => this.#allocateParsed(request, explain, times),
+      explain: (request) => this.#explain(request),
+      couldEverFit: (request) => this.#couldEverFit(request),
+      commitPlacement: (request, chosen, times) => this.#commitPlacement(request, chosen, times),
+      readClock: () => this.#readClock(),
+      parseRequest: (input) => this.#parseRequest(input),
+    });
   }
 
   /** Decimal places accepted in amounts. */
   get precision(): number {
-    return this.scale.precision;
+    return this.#scale.precision;
   }
 
   /** The placement strategy's name. */
   get placement(): string {
-    return this.strategy.name;
+    return this.#strategy.name;
   }
 
   // ---- nodes -------------------------------------------------------------------------------------
 
   addNode(spec: NodeSpec): NodeView {
-    const parsed = parseNodeSpec(spec, this.space);
-    if (this.nodesById.has(parsed.id)) throw duplicateNode(parsed.id);
-    checkTotals(new Map(this.totals), parsed);
-    if (this.space.register(parsed.names)) this.widen();
-    return this.insertNode(parsed).view(this.space);
+    const parsed = parseNodeSpec(spec, this.#space);
+    if (this.#nodesById.has(parsed.id)) throw duplicateNode(parsed.id);
+    checkTotals(new Map(this.#totals), parsed);
+    if (this.#space.register(parsed.names)) this.#widen();
+    return this.#insertNode(parsed).view(this.#space);
   }
 
   removeNode(id: string, options: RemoveNodeOptions = {}): RemoveNodeResult {
-    const node = this.requireNode(id);
+    const node = this.#requireNode(id);
     if (!isPlainRecord(options as unknown) || (options.force !== undefined && typeof options.force !== 'boolean')) {
       throw new FairpackError('INVALID_OPTION', `Expected removeNode options to be { force?: boolean }, got ${describeValue(options)}.`);
     }
@@ -141,51 +163,51 @@ export class ResourcePool {
       );
     }
     const evicted: Allocation[] = [];
-    for (const slot of this.live.slots()) {
-      if (!this.live.nodesAt(slot).includes(node)) continue;
-      evicted.push(this.live.allocationAt(slot));
-      this.releaseSlot(slot, `it was evicted when node "${id}" was removed`);
+    for (const slot of this.#live.slots()) {
+      if (!this.#live.nodesAt(slot).includes(node)) continue;
+      evicted.push(this.#live.allocationAt(slot));
+      this.#releaseSlot(slot, `it was evicted when node "${id}" was removed`);
     }
-    const view = node.view(this.space);
-    if (node.status === 'ready') this.index?.remove(node);
-    this.groups.releaseMember(node.group);
-    this.countTaints(node, -1);
+    const view = node.view(this.#space);
+    if (node.status === 'ready') this.#index?.remove(node);
+    this.#groups.releaseMember(node.group);
+    this.#countTaints(node, -1);
     for (const d of node.group.dims) {
-      const name = this.space.dimensions[d] as string;
-      this.totals.set(name, (this.totals.get(name) ?? 0) - (node.capacity[d] as number));
+      const name = this.#space.dimensions[d] as string;
+      this.#totals.set(name, (this.#totals.get(name) ?? 0) - (node.capacity[d] as number));
     }
-    this.freeSlots.push(node.slot);
-    this.bySlot[node.slot] = undefined;
-    this.nodesById.delete(id);
+    this.#freeSlots.push(node.slot);
+    this.#bySlot[node.slot] = undefined;
+    this.#nodesById.delete(id);
     return Object.freeze({ node: view, evicted: Object.freeze(evicted) });
   }
 
   setNodeStatus(id: string, status: NodeStatus): NodeView {
-    const node = this.requireNode(id);
+    const node = this.#requireNode(id);
     const next = parseStatus(status, `the status of node "${id}"`);
     if (next !== node.status) {
-      if (node.status === 'ready') this.index?.remove(node);
+      if (node.status === 'ready') this.#index?.remove(node);
       node.status = next;
-      if (next === 'ready') this.index?.add(node);
+      if (next === 'ready') this.#index?.add(node);
     }
-    return node.view(this.space);
+    return node.view(this.#space);
   }
 
   node(id: string): NodeView | undefined {
-    return this.nodesById.get(id)?.view(this.space);
+    return this.#nodesById.get(id)?.view(this.#space);
   }
 
   nodes(): NodeView[] {
-    return [...this.nodesById.values()].map((node) => node.view(this.space));
+    return [...this.#nodesById.values()].map((node) => node.view(this.#space));
   }
 
   /** Cluster sums over every node (whatever its status), per dimension. */
   capacity(): PoolCapacity {
-    const size = this.space.size;
+    const size = this.#space.size;
     const total = new Float64Array(size);
     const free = new Float64Array(size);
     const reserved = new Float64Array(size);
-    for (const node of this.nodesById.values()) {
+    for (const node of this.#nodesById.values()) {
       for (let d = 0; d < size; d++) {
         total[d] = (total[d] as number) + (node.capacity[d] as number);
         free[d] = (free[d] as number) + (node.free[d] as number);
@@ -198,11 +220,11 @@ export class ResourcePool {
     const availableOut: Record<string, number> = {};
     for (let d = 0; d < size; d++) {
       if (total[d] === 0) continue;
-      const name = this.space.dimensions[d] as string;
-      totalOut[name] = fromScaled(total[d] as number, this.scale);
-      allocatedOut[name] = fromScaled((total[d] as number) - (free[d] as number) - (reserved[d] as number), this.scale);
-      reservedOut[name] = fromScaled(reserved[d] as number, this.scale);
-      availableOut[name] = fromScaled(free[d] as number, this.scale);
+      const name = this.#space.dimensions[d] as string;
+      totalOut[name] = fromScaled(total[d] as number, this.#scale);
+      allocatedOut[name] = fromScaled((total[d] as number) - (free[d] as number) - (reserved[d] as number), this.#scale);
+      reservedOut[name] = fromScaled(reserved[d] as number, this.#scale);
+      availableOut[name] = fromScaled(free[d] as number, this.#scale);
     }
     return Object.freeze({ total: Object.freeze(totalOut), allocated: Object.freeze(allocatedOut), reserved: Object.freeze(reservedOut), available: Object.freeze(availableOut) });
   }
@@ -211,63 +233,63 @@ export class ResourcePool {
 
   /** Places every replica of the request now, or none of them and says why. */
   allocate(input: AllocationRequest): AllocateResult {
-    return this.allocateParsed(parseRequest(input, this.space, this.resourcesCache, this.metadataLimits), true) as AllocateResult;
+    return this.#allocateParsed(parseRequest(input, this.#space, this.#resourcesCache, this.#metadataLimits), true) as AllocateResult;
   }
 
   /**
    * `allocate` for a request parsed earlier (against the current dimensions). Without `explain`
    * a request that does not fit returns undefined instead of scanning nodes for an explanation:
-   * the manager's scheduling cycle tries many requests that do not fit. @internal
+   * the manager's scheduling cycle tries many requests that do not fit. 
    */
-  allocateParsed(request: ParsedRequest, explain: boolean, times?: AllocationTimes): AllocateResult | undefined {
-    if (request.id !== undefined && this.live.has(request.id)) {
+  #allocateParsed(request: ParsedRequest, explain: boolean, times?: AllocationTimes): AllocateResult | undefined {
+    if (request.id !== undefined && this.#live.has(request.id)) {
       throw new FairpackError('DUPLICATE_ALLOCATION', `Expected a new allocation id, got "${request.id}", which is live. Omit \`id\` to get a generated one, or release the live allocation first.`, { id: request.id });
     }
-    if (request.unknown.length > 0) return explain ? explainShortfall(request, this.nodesById.values(), undefined, this.space) : undefined;
-    const createdAt = times === undefined ? this.readClock() : times.createdAt;
+    if (request.unknown.length > 0) return explain ? explainShortfall(request, this.#nodesById.values(), undefined, this.#space) : undefined;
+    const createdAt = times === undefined ? this.#readClock() : times.createdAt;
     const expiresAt = times?.expiresAt;
     if (request.replicas === 1) {
       // one replica: nothing to roll back, and no list of chosen nodes to build
-      const node = this.choose(request, NO_NODES);
-      if (node === undefined) return explain ? this.lazyExplanation(request) : undefined;
-      this.take(node, request.dense.nonZero, request.dense.amounts);
-      return Object.freeze({ ok: true, allocation: this.record(request, node.alone, createdAt, expiresAt) });
+      const node = this.#choose(request, NO_NODES);
+      if (node === undefined) return explain ? this.#lazyExplanation(request) : undefined;
+      this.#take(node, request.dense.nonZero, request.dense.amounts);
+      return Object.freeze({ ok: true, allocation: this.#record(request, node.alone, createdAt, expiresAt) });
     }
     const chosen: NodeState[] = [];
     try {
       for (let r = 0; r < request.replicas; r++) {
-        const node = this.choose(request, chosen);
+        const node = this.#choose(request, chosen);
         if (node === undefined) {
           // a gang is explained before the rollback: its shortfall is what the next replica meets
-          const failure = !explain ? undefined : chosen.length === 0 ? this.lazyExplanation(request) : this.explainFailure(request, chosen);
-          this.rollBack(request, chosen);
+          const failure = !explain ? undefined : chosen.length === 0 ? this.#lazyExplanation(request) : this.#explainFailure(request, chosen);
+          this.#rollBack(request, chosen);
           return failure;
         }
-        this.take(node, request.dense.nonZero, request.dense.amounts);
+        this.#take(node, request.dense.nonZero, request.dense.amounts);
         chosen.push(node);
       }
     } catch (error) {
-      this.rollBack(request, chosen);
+      this.#rollBack(request, chosen);
       throw error;
     }
-    return Object.freeze({ ok: true, allocation: this.record(request, chosen.slice(), createdAt, expiresAt) });
+    return Object.freeze({ ok: true, allocation: this.#record(request, chosen.slice(), createdAt, expiresAt) });
   }
 
-  /** Why `request` does not fit now (the explanation `allocate` gives). @internal */
-  explain(request: ParsedRequest): AllocateResult {
-    return this.explainFailure(request, []);
+  /** Why `request` does not fit now (the explanation `allocate` gives).  */
+  #explain(request: ParsedRequest): AllocateResult {
+    return this.#explainFailure(request, []);
   }
 
   /**
    * Could the request fit if every node were empty and ready? False when no node (whatever its
    * status) is large enough for a replica and matches its selector and NoSchedule taints, or a
-   * spread gang has fewer such nodes than replicas. @internal
+   * spread gang has fewer such nodes than replicas. 
    */
-  couldEverFit(request: ParsedRequest): boolean {
+  #couldEverFit(request: ParsedRequest): boolean {
     if (request.unknown.length > 0) return false;
     let nodes = 0;
     let replicas = 0;
-    for (const node of this.nodesById.values()) {
+    for (const node of this.#nodesById.values()) {
       if (!isEligibleWhenReady(node, request)) continue;
       let fitting = Infinity;
       for (const d of request.dense.nonZero) fitting = Math.min(fitting, Math.floor((node.capacity[d] as number) / (request.dense.amounts[d] as number)));
@@ -279,33 +301,33 @@ export class ResourcePool {
     return nodes > 0 && replicas >= request.replicas;
   }
 
-  /** How many dimensions the pool knows (requests parsed earlier are stale once it grows). @internal */
-  get dimensionCount(): number {
-    return this.space.size;
+  /** How many dimensions the pool knows (requests parsed earlier are stale once it grows).  */
+  get #dimensionCount(): number {
+    return this.#space.size;
   }
 
   release(id: string): ReleaseResult {
-    const slot = this.live.find(id);
+    const slot = this.#live.find(id);
     if (slot < 0) {
-      const how = typeof id === 'string' ? this.released.get(id) : undefined;
+      const how = typeof id === 'string' ? this.#released.get(id) : undefined;
       if (how !== undefined) {
         throw new FairpackError('ALREADY_RELEASED', `Expected a live allocation, got "${id}", which was already released: ${how}. Nothing was freed twice.`, { id });
       }
       throw new FairpackError('UNKNOWN_ALLOCATION', `Expected the id of a live allocation, got ${describeValue(id)}. Use the \`allocation.id\` that allocate() returned.`, { id });
     }
-    const allocation = this.live.allocationAt(slot);
-    this.releaseSlot(slot, 'by release()');
+    const allocation = this.#live.allocationAt(slot);
+    this.#releaseSlot(slot, 'by release()');
     return Object.freeze({ allocation, freed: allocation.resources });
   }
 
   allocation(id: string): Allocation | undefined {
-    const slot = this.live.find(id);
-    return slot < 0 ? undefined : this.live.allocationAt(slot);
+    const slot = this.#live.find(id);
+    return slot < 0 ? undefined : this.#live.allocationAt(slot);
   }
 
   allocations(): Allocation[] {
     const out: Allocation[] = [];
-    for (const slot of this.live.slots()) out.push(this.live.allocationAt(slot));
+    for (const slot of this.#live.slots()) out.push(this.#live.allocationAt(slot));
     return out;
   }
 
@@ -317,65 +339,53 @@ export class ResourcePool {
     return planBatch(this, requests, options);
   }
 
-  /** @internal for fairpack/testing and the batch planner. */
-  [POOL_INTERNALS](): PoolInternals {
-    return {
-      space: this.space,
-      nodes: this.nodesById,
-      live: this.live,
-      index: this.index,
-      strategy: this.strategy,
-      hold: (node, dims, amounts, sign) => this.hold(node, dims, amounts, sign),
-    };
-  }
-
   // ---- internals ---------------------------------------------------------------------------------
 
   /**
    * Registers an allocation on nodes already chosen (by a batch plan, or the manager for a job
    * whose reserved node now has room). Every replica must fit and be eligible; the caller has
    * checked, this re-checks and throws without changing anything.
-   * @internal
+   * 
    */
-  commitPlacement(request: ParsedRequest, chosen: readonly NodeState[], times: AllocationTimes = { createdAt: this.readClock() }): Allocation {
+  #commitPlacement(request: ParsedRequest, chosen: readonly NodeState[], times: AllocationTimes = { createdAt: this.#readClock() }): Allocation {
     const need = new Map<NodeState, number>();
     for (const node of chosen) need.set(node, (need.get(node) ?? 0) + 1);
     for (const [node, count] of need) {
       const fitsAll = request.dense.nonZero.every((d) => (node.free[d] as number) >= (request.dense.amounts[d] as number) * count);
-      if (this.nodesById.get(node.id) !== node || !isEligible(node, request) || !fitsAll) {
+      if (this.#nodesById.get(node.id) !== node || !isEligible(node, request) || !fitsAll) {
         throw new Error(`fairpack internal error: a replica was committed to node "${node.id}", where it does not fit or is not eligible`);
       }
     }
-    for (const node of chosen) this.take(node, request.dense.nonZero, request.dense.amounts);
-    return this.record(request, chosen.length === 1 ? (chosen[0] as NodeState).alone : chosen.slice(), times.createdAt, times.expiresAt);
+    for (const node of chosen) this.#take(node, request.dense.nonZero, request.dense.amounts);
+    return this.#record(request, chosen.length === 1 ? (chosen[0] as NodeState).alone : chosen.slice(), times.createdAt, times.expiresAt);
   }
 
-  /** Reads the injected clock (see MonotonicClock) before any change is made. @internal */
-  readClock(): number {
-    return this.clock.read();
+  /** Reads the injected clock (see MonotonicClock) before any change is made.  */
+  #readClock(): number {
+    return this.#clock.read();
   }
 
-  /** Parses a request against this pool's dimensions. @internal */
-  parseRequest(input: unknown): ParsedRequest {
-    return parseRequest(input, this.space, this.resourcesCache, this.metadataLimits);
+  /** Parses a request against this pool's dimensions.  */
+  #parseRequest(input: unknown): ParsedRequest {
+    return parseRequest(input, this.#space, this.#resourcesCache, this.#metadataLimits);
   }
 
   /** Registers a placed request; `nodes` (one per replica) is kept as given. */
-  private record(request: ParsedRequest, nodes: readonly NodeState[], createdAt: number, expiresAt: number | undefined): Allocation {
+  #record(request: ParsedRequest, nodes: readonly NodeState[], createdAt: number, expiresAt: number | undefined): Allocation {
     let id = request.id;
     const chosen = id !== undefined;
-    if (id === undefined) id = this.ids.next(this.live.nextSlot(), this.live);
-    else this.ids.noteChosen(id);
-    const allocation = makeAllocation(id, request, nodes, createdAt, expiresAt, this.space);
+    if (id === undefined) id = this.#ids.next(this.#live.nextSlot(), this.#live);
+    else this.#ids.noteChosen(id);
+    const allocation = makeAllocation(id, request, nodes, createdAt, expiresAt, this.#space);
     if (nodes.length === 1) (nodes[0] as NodeState).allocationCount++;
     else for (const node of new Set(nodes)) node.allocationCount++;
     // `nonZero` is shared by every request of the same shape (never written); the amounts go to the table's slab
-    this.live.add(allocation, nodes, request.dense.nonZero, request.dense.amounts, chosen);
+    this.#live.add(allocation, nodes, request.dense.nonZero, request.dense.amounts, chosen);
     return allocation;
   }
 
-  private releaseSlot(slot: number, how: string): void {
-    const live = this.live;
+  #releaseSlot(slot: number, how: string): void {
+    const live = this.#live;
     const nodes = live.nodesAt(slot);
     const dims = live.dimsAt(slot);
     const id = live.allocationAt(slot).id;
@@ -389,56 +399,56 @@ export class ResourcePool {
     }
     for (let n = 0; n < nodes.length; n++) {
       const node = nodes[n] as NodeState;
-      if (node.status === 'ready') this.index?.update(node);
+      if (node.status === 'ready') this.#index?.update(node);
     }
     if (nodes.length === 1) (nodes[0] as NodeState).allocationCount--;
     else for (const node of new Set(nodes)) node.allocationCount--;
     live.delete(slot);
-    this.released.add(id, how);
+    this.#released.add(id, how);
   }
 
   /** One replica's node, or undefined. First-tier nodes (no untolerated PreferNoSchedule) first. */
-  private choose(request: ParsedRequest, chosen: readonly NodeState[]): NodeState | undefined {
+  #choose(request: ParsedRequest, chosen: readonly NodeState[]): NodeState | undefined {
     const excluded = request.spread && chosen.length > 0 ? new Set(chosen) : undefined;
-    const needsCheck = excluded !== undefined || request.selectorKeys.length > 0 || this.taintedNodes > 0;
-    if (this.softTaintedNodes > 0) {
-      const preferred = this.chooseAmong(request, (node) => isEligible(node, request) && !excluded?.has(node) && !isAvoided(node, request));
+    const needsCheck = excluded !== undefined || request.selectorKeys.length > 0 || this.#taintedNodes > 0;
+    if (this.#softTaintedNodes > 0) {
+      const preferred = this.#chooseAmong(request, (node) => isEligible(node, request) && !excluded?.has(node) && !isAvoided(node, request));
       if (preferred !== undefined) return preferred;
     }
-    return this.chooseAmong(request, needsCheck ? (node) => isEligible(node, request) && !excluded?.has(node) : undefined);
+    return this.#chooseAmong(request, needsCheck ? (node) => isEligible(node, request) && !excluded?.has(node) : undefined);
   }
 
-  private chooseAmong(request: ParsedRequest, accept: ((node: NodeState) => boolean) | undefined): NodeState | undefined {
-    const index = this.index;
+  #chooseAmong(request: ParsedRequest, accept: ((node: NodeState) => boolean) | undefined): NodeState | undefined {
+    const index = this.#index;
     if (index !== undefined) {
       const picked = index.select(request.dense, accept as ((node: IndexedNode) => boolean) | undefined);
       if (picked === undefined) return undefined;
-      const node = this.bySlot[picked.slot];
+      const node = this.#bySlot[picked.slot];
       if (node === undefined || node !== picked || node.status !== 'ready' || !fitsOne(node, request) || (accept !== undefined && !accept(node))) {
-        throw this.violation(`its index chose node ${describeValue(picked.id)}, which is not a feasible candidate`);
+        throw this.#violation(`its index chose node ${describeValue(picked.id)}, which is not a feasible candidate`);
       }
       return node;
     }
     const candidates: NodeState[] = [];
-    for (const node of this.nodesById.values()) {
+    for (const node of this.#nodesById.values()) {
       if (node.status === 'ready' && fitsOne(node, request) && (accept === undefined || accept(node))) candidates.push(node);
     }
     if (candidates.length === 0) return undefined;
-    const views = candidates.map((node) => node.view(this.space));
-    if (this.strategy.select !== undefined) {
-      const id = this.strategy.select(views, request.resources);
+    const views = candidates.map((node) => node.view(this.#space));
+    if (this.#strategy.select !== undefined) {
+      const id = this.#strategy.select(views, request.resources);
       if (id === undefined) return undefined;
       const node = candidates.find((candidate) => candidate.id === id);
-      if (node === undefined) throw this.violation(`select() returned ${describeValue(id)}, which is not one of the ${candidates.length} feasible candidates`);
+      if (node === undefined) throw this.#violation(`select() returned ${describeValue(id)}, which is not one of the ${candidates.length} feasible candidates`);
       return node;
     }
-    const score = this.strategy.score as NonNullable<PlacementStrategy['score']>;
+    const score = this.#strategy.score as NonNullable<PlacementStrategy['score']>;
     let best: NodeState | undefined;
     let bestScore = -Infinity;
     for (let i = 0; i < candidates.length; i++) {
       const value = score(views[i] as NodeView, request.resources);
       if (typeof value !== 'number' || !Number.isFinite(value)) {
-        throw this.violation(`score() returned ${describeValue(value)} for node "${(candidates[i] as NodeState).id}"; scores must be finite numbers`);
+        throw this.#violation(`score() returned ${describeValue(value)} for node "${(candidates[i] as NodeState).id}"; scores must be finite numbers`);
       }
       if (best === undefined || value > bestScore) {
         best = candidates[i];
@@ -448,13 +458,13 @@ export class ResourcePool {
     return best;
   }
 
-  private take(node: NodeState, dims: readonly number[], amounts: readonly number[]): void {
+  #take(node: NodeState, dims: readonly number[], amounts: readonly number[]): void {
     const free = node.free;
     for (let i = 0; i < dims.length; i++) {
       const d = dims[i] as number;
       free[d] = (free[d] as number) - (amounts[d] as number);
     }
-    this.index?.update(node);
+    this.#index?.update(node);
   }
 
   /**
@@ -462,8 +472,8 @@ export class ResourcePool {
    * indexed like `dims`. The caller (the manager's reservations) holds only what is free and gives
    * back only what it held.
    */
-  private hold(node: NodeState, dims: readonly number[], amounts: readonly number[], sign: 1 | -1): void {
-    if (this.nodesById.get(node.id) !== node) return; // removed: its books went with it
+  #hold(node: NodeState, dims: readonly number[], amounts: readonly number[], sign: 1 | -1): void {
+    if (this.#nodesById.get(node.id) !== node) return; // removed: its books went with it
     for (let i = 0; i < dims.length; i++) {
       const d = dims[i] as number;
       const amount = sign * (amounts[i] as number);
@@ -473,14 +483,14 @@ export class ResourcePool {
       node.free[d] = free;
       node.reserved[d] = reserved;
     }
-    if (node.status === 'ready') this.index?.update(node);
+    if (node.status === 'ready') this.#index?.update(node);
   }
 
-  private rollBack(request: ParsedRequest, chosen: readonly NodeState[]): void {
+  #rollBack(request: ParsedRequest, chosen: readonly NodeState[]): void {
     const { nonZero, amounts } = request.dense;
     for (const node of chosen) {
       for (const d of nonZero) node.free[d] = (node.free[d] as number) + (amounts[d] as number);
-      this.index?.update(node);
+      this.#index?.update(node);
     }
   }
 
@@ -488,15 +498,15 @@ export class ResourcePool {
    * The explanation of a request that fits nowhere scans every node, so it is worked out when a
    * field other than `ok` is first read (then kept): code that only checks `ok` never pays for it.
    */
-  private lazyExplanation(request: ParsedRequest): AllocateResult {
+  #lazyExplanation(request: ParsedRequest): AllocateResult {
     return withLazyFields({ ok: false as const }, ['reason', 'message', 'available', 'required', 'nodeId'] as const, () =>
-      this.explainFailure(request, []) as Extract<AllocateResult, { ok: false }>,
+      this.#explainFailure(request, []) as Extract<AllocateResult, { ok: false }>,
     );
   }
 
   /** Why replica `chosen.length + 1` found no node. */
-  private explainFailure(request: ParsedRequest, chosen: readonly NodeState[]): AllocateResult {
-    const failure = explainShortfall(request, this.nodesById.values(), request.spread ? new Set(chosen) : undefined, this.space);
+  #explainFailure(request: ParsedRequest, chosen: readonly NodeState[]): AllocateResult {
+    const failure = explainShortfall(request, this.#nodesById.values(), request.spread ? new Set(chosen) : undefined, this.#space);
     if (failure.ok) return failure;
     const declined = failure.reason === 'insufficient-resources' && Object.keys(failure.required).length === 0;
     const gang = request.replicas > 1 ? `Replica ${chosen.length + 1} of ${request.replicas} (after placing ${chosen.length}): ` : '';
@@ -504,60 +514,60 @@ export class ResourcePool {
       return Object.freeze({
         ...failure,
         reason: 'declined-by-strategy',
-        message: `${gang}placement strategy "${this.strategy.name}" chose none of the feasible nodes.`,
+        message: `${gang}placement strategy "${this.#strategy.name}" chose none of the feasible nodes.`,
       });
     }
     return gang === '' ? failure : Object.freeze({ ...failure, message: gang + failure.message });
   }
 
-  private violation(what: string): FairpackError {
+  #violation(what: string): FairpackError {
     return new FairpackError(
       'STRATEGY_CONTRACT_VIOLATION',
-      `Placement strategy "${this.strategy.name}" broke its contract: ${what}. Nothing was allocated; fix the strategy (run placementStrategyContract from fairpack/testing).`,
-      { strategy: this.strategy.name },
+      `Placement strategy "${this.#strategy.name}" broke its contract: ${what}. Nothing was allocated; fix the strategy (run placementStrategyContract from fairpack/testing).`,
+      { strategy: this.#strategy.name },
     );
   }
 
-  private insertNode(parsed: ParsedNode): NodeState {
-    const capacity = denseVector(parsed.names, parsed.amounts, this.space);
-    const slot = this.freeSlots.pop() ?? this.nextSlot++;
-    const node = new NodeState(parsed.id, this.nextOrder++, slot, this.groups.acquire(capacity), capacity, parsed.labels, parsed.taints, parsed.status, parsed.costPerHour);
-    this.nodesById.set(node.id, node);
-    this.bySlot[slot] = node;
-    this.countTaints(node, 1);
-    parsed.names.forEach((name, i) => this.totals.set(name, (this.totals.get(name) ?? 0) + (parsed.amounts[i] as number)));
-    if (node.status === 'ready') this.index?.add(node);
+  #insertNode(parsed: ParsedNode): NodeState {
+    const capacity = denseVector(parsed.names, parsed.amounts, this.#space);
+    const slot = this.#freeSlots.pop() ?? this.#nextSlot++;
+    const node = new NodeState(parsed.id, this.#nextOrder++, slot, this.#groups.acquire(capacity), capacity, parsed.labels, parsed.taints, parsed.status, parsed.costPerHour);
+    this.#nodesById.set(node.id, node);
+    this.#bySlot[slot] = node;
+    this.#countTaints(node, 1);
+    parsed.names.forEach((name, i) => this.#totals.set(name, (this.#totals.get(name) ?? 0) + (parsed.amounts[i] as number)));
+    if (node.status === 'ready') this.#index?.add(node);
     return node;
   }
 
-  private countTaints(node: NodeState, sign: 1 | -1): void {
-    if (node.taints.length > 0) this.taintedNodes += sign;
-    if (node.taints.some((t) => t.effect === 'PreferNoSchedule')) this.softTaintedNodes += sign;
+  #countTaints(node: NodeState, sign: 1 | -1): void {
+    if (node.taints.length > 0) this.#taintedNodes += sign;
+    if (node.taints.some((t) => t.effect === 'PreferNoSchedule')) this.#softTaintedNodes += sign;
   }
 
   /** A new dimension appeared: widen every dense vector and rebuild the index. */
-  private widen(): void {
-    const size = this.space.size;
-    for (const node of this.nodesById.values()) node.widen(size);
-    this.groups.widen(size);
-    this.index = this.createIndex();
-    for (const node of this.nodesById.values()) if (node.status === 'ready') this.index?.add(node);
+  #widen(): void {
+    const size = this.#space.size;
+    for (const node of this.#nodesById.values()) node.widen(size);
+    this.#groups.widen(size);
+    this.#index = this.#createIndex();
+    for (const node of this.#nodesById.values()) if (node.status === 'ready') this.#index?.add(node);
   }
 
-  private createIndex(): PlacementIndex | undefined {
-    const index = this.strategy.createIndex?.(this.space);
+  #createIndex(): PlacementIndex | undefined {
+    const index = this.#strategy.createIndex?.(this.#space);
     if (index === undefined) return undefined;
     for (const method of ['add', 'remove', 'update', 'select'] as const) {
-      if (typeof index[method] !== 'function') throw this.violation(`createIndex() returned an index without a ${method}() method`);
+      if (typeof index[method] !== 'function') throw this.#violation(`createIndex() returned an index without a ${method}() method`);
     }
     return index;
   }
 
-  private requireNode(id: string): NodeState {
-    const node = typeof id === 'string' ? this.nodesById.get(id) : undefined;
+  #requireNode(id: string): NodeState {
+    const node = typeof id === 'string' ? this.#nodesById.get(id) : undefined;
     if (node === undefined) {
       if (typeof id !== 'string' || id.length === 0) parseNodeId(id);
-      throw new FairpackError('UNKNOWN_NODE', `Expected the id of a node in this pool, got ${describeValue(id)}. Known nodes: ${[...this.nodesById.keys()].slice(0, 10).join(', ') || 'none'}.`, { nodeId: id });
+      throw new FairpackError('UNKNOWN_NODE', `Expected the id of a node in this pool, got ${describeValue(id)}. Known nodes: ${[...this.#nodesById.keys()].slice(0, 10).join(', ') || 'none'}.`, { nodeId: id });
     }
     return node;
   }

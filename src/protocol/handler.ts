@@ -32,36 +32,36 @@ const MAX_LIMIT = 1_000_000;
  * ```
  */
 export class ProtocolHandler {
-  private readonly manager: AllocationManager;
-  private readonly scale: Scale;
-  private readonly maxJobs: number;
-  private readonly maxLineLength: number;
-  private readonly send: ((message: ProtocolEnvelope) => void) | undefined;
-  private nodeId: string | undefined;
-  private nextMsgId = 1;
+  readonly #manager: AllocationManager;
+  readonly #scale: Scale;
+  readonly #maxJobs: number;
+  readonly #maxLineLength: number;
+  readonly #send: ((message: ProtocolEnvelope) => void) | undefined;
+  #nodeId: string | undefined;
+  #nextMsgId = 1;
   /** Every protocol job that has not ended, wherever it waits. */
-  private readonly book: JobBook;
+  readonly #book: JobBook;
   /** Messages that arise while `handle()` runs; they follow its reply. */
-  private collecting: Outgoing[] | undefined;
+  #collecting: Outgoing[] | undefined;
   /** Messages that arose outside `handle()` with no `send` option; the next `handle()` returns them first. */
-  private backlog: Outgoing[] = [];
-  private closed = false;
+  #backlog: Outgoing[] = [];
+  #closed = false;
 
   constructor(manager: AllocationManager, options: ProtocolHandlerOptions = {}) {
     if (!(manager instanceof AllocationManager)) throw new FairpackError('INVALID_OPTION', `Expected an AllocationManager, got ${describeValue(manager)}.`);
     if (!isPlainRecord(options as unknown)) throw new FairpackError('INVALID_OPTION', `Expected ProtocolHandler options to be an object, got ${describeValue(options)}.`);
     checkKnownKeys(options, OPTIONS);
-    this.manager = manager;
-    this.scale = createScale(options.precision);
-    this.maxJobs = positiveInteger(options.maxJobsPerMessage ?? 1000, 'maxJobsPerMessage');
-    this.maxLineLength = positiveInteger(options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH, 'maxLineLength');
+    this.#manager = manager;
+    this.#scale = createScale(options.precision);
+    this.#maxJobs = positiveInteger(options.maxJobsPerMessage ?? 1000, 'maxJobsPerMessage');
+    this.#maxLineLength = positiveInteger(options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH, 'maxLineLength');
     if (options.send !== undefined && typeof options.send !== 'function') throw new FairpackError('INVALID_OPTION', `Expected \`send\` to be a function, got ${describeValue(options.send)}.`, { option: 'send' });
     if (options.nodeId !== undefined && (typeof options.nodeId !== 'string' || options.nodeId.length === 0)) {
       throw new FairpackError('INVALID_OPTION', `Expected \`nodeId\` to be a non-empty string, got ${describeValue(options.nodeId)}.`, { option: 'nodeId' });
     }
-    this.send = options.send;
-    this.nodeId = options.nodeId;
-    this.book = new JobBook(manager, (outgoing) => this.emit(outgoing), nonNegativeInteger(options.maxParked ?? 10_000, 'maxParked'));
+    this.#send = options.send;
+    this.#nodeId = options.nodeId;
+    this.#book = new JobBook(manager, (outgoing) => this.#emit(outgoing), nonNegativeInteger(options.maxParked ?? 10_000, 'maxParked'));
   }
 
   /**
@@ -70,52 +70,52 @@ export class ProtocolHandler {
    * replies (bodies with `in_reply_to`) are never sent, so two nodes cannot echo errors forever.
    */
   handle(message: unknown): ProtocolEnvelope[] {
-    return this.respond(() => this.dispatch(message));
+    return this.#respond(() => this.#dispatch(message));
   }
 
   /** `handle()` for one line of text: parses it (`MALFORMED_JSON` if it does not parse) and serialises the answers. */
   handleLine(line: string): string[] {
-    if (typeof line === 'string' && line.length > this.maxLineLength) {
-      const text = `Expected a message of at most ${this.maxLineLength} characters, got a longer line; it was dropped.`;
-      return this.respond(() => errorTo(undefined, undefined, undefined, 'MESSAGE_TOO_LARGE', text)).map((envelope) => JSON.stringify(envelope));
+    if (typeof line === 'string' && line.length > this.#maxLineLength) {
+      const text = `Expected a message of at most ${this.#maxLineLength} characters, got a longer line; it was dropped.`;
+      return this.#respond(() => errorTo(undefined, undefined, undefined, 'MESSAGE_TOO_LARGE', text)).map((envelope) => JSON.stringify(envelope));
     }
     let message: unknown;
     try {
       message = JSON.parse(line);
     } catch (error) {
       const text = `Expected one JSON message per line, but it does not parse: ${error instanceof Error ? error.message : String(error)}.`;
-      return this.respond(() => errorTo(undefined, undefined, undefined, 'MALFORMED_JSON', text)).map((envelope) => JSON.stringify(envelope));
+      return this.#respond(() => errorTo(undefined, undefined, undefined, 'MALFORMED_JSON', text)).map((envelope) => JSON.stringify(envelope));
     }
     return this.handle(message).map((envelope) => JSON.stringify(envelope));
   }
 
   /** Stops listening to the manager. Later messages are answered with `HANDLER_CLOSED`. */
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.book.detach();
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#book.detach();
   }
 
   // ---- dispatch ------------------------------------------------------------------------------------
 
   /** Runs one request: earlier backlog first, then its reply, then what it caused — stamped in that order. */
-  private respond(produce: () => Outgoing | undefined): ProtocolEnvelope[] {
-    const earlier = this.backlog;
-    this.backlog = [];
+  #respond(produce: () => Outgoing | undefined): ProtocolEnvelope[] {
+    const earlier = this.#backlog;
+    this.#backlog = [];
     const during: Outgoing[] = [];
-    const outer = this.collecting;
-    this.collecting = during;
+    const outer = this.#collecting;
+    this.#collecting = during;
     let reply: Outgoing | undefined;
     try {
       reply = produce();
     } finally {
-      this.collecting = outer;
+      this.#collecting = outer;
     }
     const out = [...earlier, ...(reply === undefined ? [] : [reply]), ...during];
-    return out.map((outgoing) => this.stamp(outgoing));
+    return out.map((outgoing) => this.#stamp(outgoing));
   }
 
-  private dispatch(message: unknown): Outgoing | undefined {
+  #dispatch(message: unknown): Outgoing | undefined {
     if (!isPlainRecord(message)) return errorTo(undefined, undefined, undefined, 'INVALID_MESSAGE', `Expected a message {"src", "dest", "body"}, got ${describeValue(message)}.`);
     const { src, dest, body } = message;
     const client = typeof src === 'string' ? src : undefined;
@@ -127,16 +127,16 @@ export class ProtocolHandler {
     const msgId = body['msg_id'];
     if (!isMessageId(msgId)) return errorTo(client, node, undefined, 'INVALID_MESSAGE', `Expected \`msg_id\` to be an integer >= 0, got ${body['msg_id'] === undefined ? 'nothing' : describeValue(msgId)}.`);
     const origin: Origin = { client, node, msgId };
-    if (this.closed) return errorTo(client, node, msgId, 'HANDLER_CLOSED', 'This protocol handler was closed; it answers no more requests.');
+    if (this.#closed) return errorTo(client, node, msgId, 'HANDLER_CLOSED', 'This protocol handler was closed; it answers no more requests.');
     try {
       checkEnvelope(message);
-      return { client, node, body: this.answer(body, origin) };
+      return { client, node, body: this.#answer(body, origin) };
     } catch (error) {
       return errorTo(client, node, msgId, ...describeError(error));
     }
   }
 
-  private answer(body: Body, origin: Origin): UnstampedBody {
+  #answer(body: Body, origin: Origin): UnstampedBody {
     const type = body['type'];
     if (typeof type !== 'string') throw invalid(`Expected \`type\` to be a string (one of ${PROTOCOL_REQUEST_TYPES.join(', ')}), got ${type === undefined ? 'nothing' : describeValue(type)}.`);
     const fields = bodyFields(type);
@@ -144,23 +144,23 @@ export class ProtocolHandler {
     const inReplyTo = origin.msgId;
     switch (type) {
       case 'init':
-        return this.init(body, inReplyTo);
+        return this.#init(body, inReplyTo);
       case 'allocate':
-        return this.allocate(body, origin);
+        return this.#allocate(body, origin);
       case 'release':
-        return this.release(body, inReplyTo);
+        return this.#release(body, inReplyTo);
       case 'submit_job':
-        return this.submitJobs(body, origin);
+        return this.#submitJobs(body, origin);
       case 'cancel':
-        return this.cancel(body, inReplyTo);
+        return this.#cancel(body, inReplyTo);
       case 'capacity':
-        return capacityBody(this.manager, inReplyTo);
+        return capacityBody(this.#manager, inReplyTo);
       case 'allocations':
-        return allocationsBody(this.manager, inReplyTo, optionalString(body, 'tenant', 'allocations'));
+        return allocationsBody(this.#manager, inReplyTo, optionalString(body, 'tenant', 'allocations'));
       case 'queues':
-        return queuesBody(this.manager, inReplyTo, this.book.categoryViews(), this.book.parkedCount);
+        return queuesBody(this.#manager, inReplyTo, this.#book.categoryViews(), this.#book.parkedCount);
       case 'nodes':
-        return nodesBody(this.manager, inReplyTo);
+        return nodesBody(this.#manager, inReplyTo);
       default:
         throw new MessageError(
           'UNKNOWN_MESSAGE_TYPE',
@@ -171,33 +171,33 @@ export class ProtocolHandler {
 
   // ---- requests ------------------------------------------------------------------------------------
 
-  private init(body: Body, inReplyTo: number): UnstampedBody {
+  #init(body: Body, inReplyTo: number): UnstampedBody {
     const nodeId = optionalString(body, 'node_id', 'init');
     const nodeIds = body['node_ids'];
     if (nodeIds !== undefined && (!Array.isArray(nodeIds) || !nodeIds.every((id) => typeof id === 'string'))) {
       throw invalid(`Expected \`node_ids\` of init to be an array of strings, got ${describeValue(nodeIds)}.`);
     }
-    if (nodeId !== undefined) this.nodeId = nodeId;
+    if (nodeId !== undefined) this.#nodeId = nodeId;
     return { type: 'init_ok', in_reply_to: inReplyTo };
   }
 
-  private allocate(body: Body, origin: Origin): UnstampedBody {
-    const resources = parseRequirements(body['requirements'], this.scale, 'allocate');
+  #allocate(body: Body, origin: Origin): UnstampedBody {
+    const resources = parseRequirements(body['requirements'], this.#scale, 'allocate');
     const priority = optionalString(body, 'priority', 'allocate');
-    const request: JobRequest = { id: nanoid(), tenant: this.tenantOf(body, origin, 'allocate'), resources, ...(priority === undefined ? {} : { priority }) };
-    const job = this.book.track(request, origin, undefined);
+    const request: JobRequest = { id: nanoid(), tenant: this.#tenantOf(body, origin, 'allocate'), resources, ...(priority === undefined ? {} : { priority }) };
+    const job = this.#book.track(request, origin, undefined);
     let result: SubmitResult;
     try {
-      result = this.book.admit(job);
+      result = this.#book.admit(job);
     } catch (error) {
-      this.book.untrack(job);
+      this.#book.untrack(job);
       throw error;
     }
     job.announce = true;
-    return this.submitReply(job, result, origin.msgId);
+    return this.#submitReply(job, result, origin.msgId);
   }
 
-  private submitReply(job: ProtocolJob, result: SubmitResult, inReplyTo: number): UnstampedBody {
+  #submitReply(job: ProtocolJob, result: SubmitResult, inReplyTo: number): UnstampedBody {
     switch (result.status) {
       case 'allocated':
         return { type: 'allocated', in_reply_to: inReplyTo, allocation_id: result.allocation.id, resources: result.allocation.resources };
@@ -205,62 +205,62 @@ export class ProtocolHandler {
         return { type: 'queued', in_reply_to: inReplyTo, reason: queuedReasonText(result.reason), available: result.available, required: requiredField(result.required), job_id: job.id };
       case 'rejected': {
         if (job.place === 'parked') {
-          const { available, required } = neverFitsShortfall(job.request.resources, this.manager.nodes());
+          const { available, required } = neverFitsShortfall(job.request.resources, this.#manager.nodes());
           const reason = Object.keys(required).length > 0 ? 'Insufficient resources' : 'No eligible node';
           return { type: 'queued', in_reply_to: inReplyTo, reason, available, required: requiredField(required), job_id: job.id };
         }
-        this.book.untrack(job);
+        this.#book.untrack(job);
         return { type: 'error', in_reply_to: inReplyTo, code: result.code, text: result.reason };
       }
     }
   }
 
-  private release(body: Body, inReplyTo: number): UnstampedBody {
+  #release(body: Body, inReplyTo: number): UnstampedBody {
     const allocationId = requiredString(body, 'allocation_id', 'release');
     const status = body['job_status'] ?? 'completed';
     if (status !== 'completed' && status !== 'failed' && status !== 'preempted') {
       throw invalid(`Expected \`job_status\` of release to be "completed", "failed" or "preempted", got ${describeValue(status)}.`);
     }
-    const { freed } = this.manager.release(allocationId, { outcome: status });
+    const { freed } = this.#manager.release(allocationId, { outcome: status });
     return { type: 'released', in_reply_to: inReplyTo, allocation_id: allocationId, resources_freed: freed };
   }
 
-  private submitJobs(body: Body, origin: Origin): UnstampedBody {
+  #submitJobs(body: Body, origin: Origin): UnstampedBody {
     const category = requiredString(body, 'category', 'submit_job');
-    const count = optionalInteger(body, 'jobs', 'submit_job', 1, this.maxJobs) ?? 1;
+    const count = optionalInteger(body, 'jobs', 'submit_job', 1, this.#maxJobs) ?? 1;
     const limit = optionalInteger(body, 'concurrency_limit', 'submit_job', 0, MAX_LIMIT);
-    const resources: Resources = body['requirements'] === undefined ? {} : parseRequirements(body['requirements'], this.scale, 'submit_job');
-    const tenant = this.tenantOf(body, origin, 'submit_job');
+    const resources: Resources = body['requirements'] === undefined ? {} : parseRequirements(body['requirements'], this.#scale, 'submit_job');
+    const tenant = this.#tenantOf(body, origin, 'submit_job');
     // everything is checked: from here on the message changes state. The limit is the manager's
     // cap. A lower one is set first (it starts nothing), so that no job of this message starts
     // past it; a higher one last, when it may start jobs that waited for it — this message's too.
-    const previous = this.manager.concurrency()[category]?.limit;
+    const previous = this.#manager.concurrency()[category]?.limit;
     const lowering = limit !== undefined && (previous === undefined || limit < previous);
-    if (lowering) this.manager.setConcurrency(category, limit);
+    if (lowering) this.#manager.setConcurrency(category, limit);
     const created: ProtocolJob[] = [];
     let rejected = 0;
     for (let i = 0; i < count; i++) {
-      const job = this.book.track({ id: nanoid(), tenant, category, resources }, origin, category);
+      const job = this.#book.track({ id: nanoid(), tenant, category, resources }, origin, category);
       let result: SubmitResult;
       try {
-        result = this.book.admit(job);
+        result = this.#book.admit(job);
       } catch (error) {
         // every job of the message is the same request: only the first can be refused this way
-        this.book.untrack(job);
-        if (lowering) this.manager.setConcurrency(category, previous);
+        this.#book.untrack(job);
+        if (lowering) this.#manager.setConcurrency(category, previous);
         throw error;
       }
       if (result.status === 'rejected' && job.place !== 'parked') {
-        this.book.untrack(job);
+        this.#book.untrack(job);
         rejected++;
         continue;
       }
       created.push(job);
     }
-    if (limit !== undefined && !lowering) this.manager.setConcurrency(category, limit);
+    if (limit !== undefined && !lowering) this.#manager.setConcurrency(category, limit);
     const started = created.filter((job) => job.allocationId !== undefined);
     for (const job of created) job.announce = true;
-    const view = this.book.categoryViews()[category];
+    const view = this.#book.categoryViews()[category];
     return {
       type: 'jobs_submitted',
       in_reply_to: origin.msgId,
@@ -273,22 +273,22 @@ export class ProtocolHandler {
     };
   }
 
-  private cancel(body: Body, inReplyTo: number): UnstampedBody {
+  #cancel(body: Body, inReplyTo: number): UnstampedBody {
     const jobId = requiredString(body, 'job_id', 'cancel');
-    const job = this.book.get(jobId);
+    const job = this.#book.get(jobId);
     if (job !== undefined && job.place === 'parked') {
       // parked: the manager does not have it
-      this.book.withdraw(job);
+      this.#book.withdraw(job);
       return { type: 'cancelled', in_reply_to: inReplyTo, job_id: jobId, status: 'cancelled' };
     }
-    const view = this.manager.cancel(jobId);
+    const view = this.#manager.cancel(jobId);
     return { type: 'cancelled', in_reply_to: inReplyTo, job_id: jobId, status: view.status };
   }
 
   // ---- helpers -------------------------------------------------------------------------------------
 
   /** The tenant of a request: `tenant` if given, else the requester (`src`), so fairness is per client. */
-  private tenantOf(body: Body, origin: Origin, type: string): string {
+  #tenantOf(body: Body, origin: Origin, type: string): string {
     const tenant = optionalString(body, 'tenant', type);
     if (tenant !== undefined) return tenant;
     return origin.client === undefined || origin.client.length === 0 ? 'default' : origin.client;
@@ -296,26 +296,26 @@ export class ProtocolHandler {
 
   // ---- output --------------------------------------------------------------------------------------
 
-  private emit(outgoing: Outgoing): void {
-    if (this.collecting !== undefined) this.collecting.push(outgoing);
-    else if (this.send === undefined) this.backlog.push(outgoing);
+  #emit(outgoing: Outgoing): void {
+    if (this.#collecting !== undefined) this.#collecting.push(outgoing);
+    else if (this.#send === undefined) this.#backlog.push(outgoing);
     else {
-      const envelope = this.stamp(outgoing);
+      const envelope = this.#stamp(outgoing);
       try {
-        this.send(envelope);
+        this.#send(envelope);
       } catch {
         // a failing transport must not break the manager call that caused the message: the
         // next handle() returns it instead
-        this.backlog.push({ client: outgoing.client, node: outgoing.node, body: withoutId(envelope.body) });
+        this.#backlog.push({ client: outgoing.client, node: outgoing.node, body: withoutId(envelope.body) });
       }
     }
   }
 
   /** Gives a message its `msg_id` — at the moment it leaves, so ids increase in output order. */
-  private stamp(outgoing: Outgoing): ProtocolEnvelope {
+  #stamp(outgoing: Outgoing): ProtocolEnvelope {
     const { type, ...rest } = outgoing.body;
-    const body = { type, msg_id: this.nextMsgId++, ...rest } as ProtocolEnvelope['body'];
-    const src = outgoing.node ?? this.nodeId;
+    const body = { type, msg_id: this.#nextMsgId++, ...rest } as ProtocolEnvelope['body'];
+    const src = outgoing.node ?? this.#nodeId;
     return { ...(src === undefined ? {} : { src }), ...(outgoing.client === undefined ? {} : { dest: outgoing.client }), body };
   }
 }

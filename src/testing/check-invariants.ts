@@ -1,5 +1,5 @@
 import type { NodeView } from '../placement/index.js';
-import { POOL_INTERNALS } from '../pool/internals.js';
+import { poolInternals } from '../pool/internals.js';
 import type { ResourcePool } from '../pool/index.js';
 import type { NodeState } from '../pool/node-state.js';
 import { fromScaled, toScaled } from '../resources/index.js';
@@ -32,7 +32,7 @@ function fail(message: string): never {
  * "bad input changes nothing" (invariant 6) is `poolSnapshot` compared before and after.
  */
 export function checkInvariants(pool: ResourcePool): void {
-  const { space, nodes, live, index } = pool[POOL_INTERNALS]();
+  const { space, nodes, live, index } = poolInternals(pool);
   const size = space.size;
   const expected = new Map<NodeState, Float64Array>();
   const counts = new Map<NodeState, number>();

@@ -1,5 +1,5 @@
 import type { AllocationManager } from '../manager/index.js';
-import { MANAGER_INTERNALS } from '../manager/internals.js';
+import { managerInternals } from '../manager/internals.js';
 import type { JobRecord } from '../manager/job-record.js';
 import { isEligible } from '../pool/eligibility.js';
 import type { NodeState } from '../pool/node-state.js';
@@ -23,7 +23,7 @@ import { InvariantViolation } from './check-invariants.js';
  * classes (`fifo`) passes trivially. Independent of the manager's own search (a brute-force scan).
  */
 export function checkPreemptionSettled(manager: AllocationManager): void {
-  const m = manager[MANAGER_INTERNALS]();
+  const m = managerInternals(manager);
   if (!m.preempts) return;
   const now = m.now();
   const { space } = m.books;

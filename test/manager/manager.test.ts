@@ -305,7 +305,8 @@ describe('events', () => {
   });
 
   it('a throwing listener does not corrupt the books: error event, or rethrown after delivery', () => {
-    const manager = new AllocationManager({ capacity: { cpu: 2 }, now: () => 0 });
+    const pool = new ResourcePool({ capacity: { cpu: 2 } });
+    const manager = new AllocationManager({ pool, now: () => 0 });
     const delivered: string[] = [];
     manager.on('allocated', () => {
       throw new Error('listener bug');
@@ -318,7 +319,7 @@ describe('events', () => {
     manager.on('error', (error) => errors.push(error));
     expect(manager.submit({ id: 'b', resources: { cpu: 1 } }).status).toBe('allocated');
     expect(errors).toHaveLength(1);
-    checkInvariants((manager as unknown as { pool: ResourcePool }).pool);
+    checkInvariants(pool);
   });
 });
 

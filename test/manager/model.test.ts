@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { AllocationManager, type JobView, type PreemptionEvent, type PriorityClassSpec, ResourcePool, fairnessPolicyNames, isFairpackError, placementStrategyNames } from 'fairpack';
 import { checkInvariants, checkPreemptionSettled, checkReleaseAllRestoresCapacity } from 'fairpack/testing';
-import { MANAGER_INTERNALS } from '../../src/manager/internals.js';
+import { managerInternals } from '../../src/manager/internals.js';
 import { propertyRuns } from '../support.js';
 
 /*
@@ -132,7 +132,7 @@ function checkQuotas(model: Model, real: Real, jobs: readonly JobView[]): void {
  * than the victims' room alone (one-replica victims only: a conservative sum).
  */
 function checkPreemptorOrder(real: Real): void {
-  const internals = real.manager[MANAGER_INTERNALS]();
+  const internals = managerInternals(real.manager);
   const waves = new Map<string, { preemptor: JobView; nodeId: string; cpu: number; memory: number }>();
   for (const { victim, preemptor, nodeId } of real.events) {
     const key = `${preemptor.id}@${nodeId}`;

@@ -15,7 +15,7 @@ import {
 
 // The books, reached the way fairpack/testing reaches them, to corrupt them on purpose.
 type Books = { nodes: Map<string, { free: Float64Array; allocationCount: number }> };
-const books = (pool: ResourcePool) => (pool as unknown as Record<symbol, () => Books>)[Symbol.for('fairpack.pool.internals')]!();
+const books = (pool: ResourcePool) => (pool as unknown as Record<symbol, Books>)[Symbol.for('fairpack.pool.internals')]!;
 
 function busyPool(): ResourcePool {
   const pool = new ResourcePool({ nodes: [{ id: 'a', capacity: { cpu: 4, memory: 8 } }, { id: 'b', capacity: { cpu: 4, memory: 8 } }] });

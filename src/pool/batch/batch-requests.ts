@@ -1,4 +1,5 @@
 import { FairpackError, describeValue, isFairpackError } from '../../errors.js';
+import { poolInternals } from '../internals.js';
 import type { ResourcePool } from '../resource-pool.js';
 import type { ParsedRequest } from '../request.js';
 
@@ -12,10 +13,11 @@ export function parseBatchRequests(pool: ResourcePool, requests: unknown, liveId
   }
   const seen = new Map<string, number>();
   // Array.from visits holes of a sparse array too (as undefined), so they are refused, not skipped
+  const books = poolInternals(pool);
   return Array.from(requests as unknown[], (input, index) => {
     let parsed: ParsedRequest;
     try {
-      parsed = pool.parseRequest(input);
+      parsed = books.parseRequest(input);
     } catch (error) {
       if (!isFairpackError(error)) throw error;
       throw new FairpackError(error.code, `Request ${index} of the batch is invalid: ${error.message}`, { ...error.details, index });

@@ -1,4 +1,4 @@
-import { POOL_INTERNALS } from '../internals.js';
+import { poolInternals } from '../internals.js';
 import type { ResourcePool } from '../resource-pool.js';
 import type { AllocationRequest, BatchCandidate, BatchPlan, PlanBatchOptions } from '../types.js';
 import { parseBatchOptions } from './batch-options.js';
@@ -23,7 +23,7 @@ import type { PlanSummary, Simulation } from './simulation.js';
 export function planBatch(pool: ResourcePool, requests: readonly AllocationRequest[], options: PlanBatchOptions): BatchPlan {
   const settings = parseBatchOptions(options);
   const { algorithm, sizeKey, placement, dryRun } = settings;
-  const { space, nodes, live } = pool[POOL_INTERNALS]();
+  const { space, nodes, live } = poolInternals(pool);
   const parsed = parseBatchRequests(pool, requests, live);
   const context = buildContext(space, [...nodes.values()], requests, parsed);
 
