@@ -125,3 +125,18 @@ describe('tenantSeries', () => {
     expect([...series.keys()]).toEqual(['__proto__', 'constructor']);
   });
 });
+
+describe('fairpack serve: held room', () => {
+  it('GET /nodes lists reservations and /metrics has fairpack_reserved per dimension', async () => {
+    const manager = new AllocationManager({ capacity: { cpu: 4 }, starvation: { afterMs: 0 }, now: () => 0, timers: false });
+    const { url } = await start({ manager });
+    await call(url, 'POST', '/jobs', { tenant: 'a', resources: { cpu: 3 } });
+    // the 4-cpu job starves at once (afterMs 0): the 1 free cpu is held for it
+    await call(url, 'POST', '/jobs', { id: 'big', tenant: 'b', resources: { cpu: 4 } });
+    const nodes = await call(url, 'GET', '/nodes');
+    expect(nodes.json).toMatchObject({ nodes: [{ allocated: { cpu: 3 }, reserved: { cpu: 1 }, available: { cpu: 0 } }], reservations: [{ jobId: 'big', reason: 'starvation', resources: { cpu: 1 } }] });
+    const metrics = await call(url, 'GET', '/metrics');
+    expect(sample(metrics.text, 'fairpack_reserved', { dimension: 'cpu' })).toBe(1);
+    expect(sample(metrics.text, 'fairpack_capacity', { dimension: 'cpu', kind: 'allocated' })).toBe(3);
+  });
+});

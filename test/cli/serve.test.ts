@@ -163,7 +163,7 @@ describe('fairpack serve: strict bodies', () => {
 describe('fairpack serve: cluster views and metrics', () => {
   it('GET /nodes, /queues, /healthz', async () => {
     expect((await call('GET', '/healthz')).json).toEqual({ status: 'ok' });
-    expect((await call('GET', '/nodes')).json).toMatchObject({ nodes: [{ id: 'default', capacity: { cpu: 8, memory: 16, gpu: 2 }, status: 'ready' }] });
+    expect((await call('GET', '/nodes')).json).toMatchObject({ nodes: [{ id: 'default', capacity: { cpu: 8, memory: 16, gpu: 2 }, reserved: { cpu: 0, memory: 0, gpu: 0 }, status: 'ready' }], reservations: [] });
     const hog = await call('POST', '/jobs', { tenant: 'q', resources: { cpu: 8 } });
     const queued = await call('POST', '/jobs', { tenant: 'q', resources: { cpu: 1 } });
     expect((await call('GET', '/queues')).json).toEqual({ queues: [{ tenant: 'q', priority: 'default', length: 1, head: queued.json['job'].id, weight: 1, dominantShare: 1 }] });

@@ -38,7 +38,8 @@ export const ROUTES: readonly Route[] = [
   { path: '/jobs', methods: { GET: listJobs, POST: submitJob } },
   { path: '/jobs/:id', methods: { GET: getJob, DELETE: cancelJob } },
   { path: '/jobs/:id/release', methods: { POST: releaseJob } },
-  { path: '/nodes', methods: { GET: ({ manager }) => ({ status: 200, body: { nodes: manager.nodes() } }) } },
+  // the nodes, and the room held on them for waiting jobs (each node's `reserved`, by job)
+  { path: '/nodes', methods: { GET: ({ manager }) => ({ status: 200, body: { nodes: manager.nodes(), reservations: manager.reservations() } }) } },
   { path: '/queues', methods: { GET: listQueues } },
   { path: '/tenants/:id/quota', methods: { GET: getQuota, PATCH: patchQuota } },
 ];
