@@ -1,3 +1,4 @@
+import { internalsSlot } from '../internals-slot.js';
 import type { PoolInternals } from '../pool/internals.js';
 import type { NodeState } from '../pool/node-state.js';
 import type { JobRecord } from './job-record.js';
@@ -26,17 +27,10 @@ export interface ManagerInternals {
   heldRoom(): readonly HeldRoom[];
 }
 
-// A registry symbol: the ESM and CJS copies of the library (and fairpack/testing's) share it.
-const MANAGER_INTERNALS = Symbol.for('fairpack.manager.internals');
+const slot = internalsSlot<ManagerInternals>('fairpack.manager.internals', 'AllocationManager');
 
-/** Attaches a manager's internals to it (non-enumerable, under a registry symbol: not on its type). */
-export function attachManagerInternals(manager: object, internals: ManagerInternals): void {
-  Object.defineProperty(manager, MANAGER_INTERNALS, { value: internals });
-}
+/** Attaches a manager's internals to it (see internalsSlot: on no public type). */
+export const attachManagerInternals = slot.attach;
 
 /** A manager's internals; throws for anything that is not a fairpack AllocationManager. */
-export function managerInternals(manager: object): ManagerInternals {
-  const internals = (manager as Record<symbol, ManagerInternals | undefined>)[MANAGER_INTERNALS];
-  if (internals === undefined) throw new TypeError('Expected a fairpack AllocationManager.');
-  return internals;
-}
+export const managerInternals = slot.read;

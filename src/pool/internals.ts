@@ -1,3 +1,4 @@
+import { internalsSlot } from '../internals-slot.js';
 import type { PlacementIndex, PlacementStrategy } from '../placement/index.js';
 import type { AllocationTimes } from './build-allocation.js';
 import type { ParsedRequest } from './request.js';
@@ -46,17 +47,10 @@ export interface PoolInternals {
   parseRequest(input: unknown): ParsedRequest;
 }
 
-// A registry symbol: the ESM and CJS copies of the library (and fairpack/testing's) share it.
-const POOL_INTERNALS = Symbol.for('fairpack.pool.internals');
+const slot = internalsSlot<PoolInternals>('fairpack.pool.internals', 'ResourcePool');
 
-/** Attaches a pool's internals to it (non-enumerable, under a registry symbol: not on its type). */
-export function attachPoolInternals(pool: object, internals: PoolInternals): void {
-  Object.defineProperty(pool, POOL_INTERNALS, { value: internals });
-}
+/** Attaches a pool's internals to it (see internalsSlot: on no public type). */
+export const attachPoolInternals = slot.attach;
 
 /** A pool's internals; throws for anything that is not a fairpack ResourcePool. */
-export function poolInternals(pool: object): PoolInternals {
-  const internals = (pool as Record<symbol, PoolInternals | undefined>)[POOL_INTERNALS];
-  if (internals === undefined) throw new TypeError('Expected a fairpack ResourcePool.');
-  return internals;
-}
+export const poolInternals = slot.read;
