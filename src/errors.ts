@@ -26,7 +26,9 @@ export type FairpackErrorCode =
   | 'ACQUIRE_ABORTED'
   | 'MANAGER_CLOSED'
   | 'INVALID_CLOCK'
-  | 'REENTRANCY_LIMIT';
+  | 'REENTRANCY_LIMIT'
+  | 'INVALID_SNAPSHOT'
+  | 'INVALID_JOURNAL';
 
 // A registry symbol (Symbol.for) is shared by every copy of the library loaded in one realm,
 // so the guard below recognises errors thrown by the ESM copy from the CJS copy and back.

@@ -26,7 +26,7 @@ function slotSuffix(slot: number): string {
  * and skipped if taken, so a generated id never replaces a live allocation.
  */
 export class AllocationIds {
-  private readonly prefix = nanoid(11);
+  private prefix = nanoid(11);
   /** prefix + the counter's digits above the last two, for the current run of 1,296 ids. */
   private stem = '';
   private count = 0;
@@ -37,6 +37,20 @@ export class AllocationIds {
     let id = this.draw(slot);
     if (this.guarded) while (live.has(id)) id = this.draw(slot);
     return id;
+  }
+
+  /** What a snapshot keeps: the next ids follow from it. */
+  state(): { readonly prefix: string; readonly count: number; readonly guarded: boolean } {
+    return { prefix: this.prefix, count: this.count, guarded: this.guarded };
+  }
+
+  /** Continues from a snapshot's state. */
+  restore(state: { readonly prefix: string; readonly count: number; readonly guarded: boolean }): void {
+    this.prefix = state.prefix;
+    this.guarded = state.guarded;
+    this.count = state.count;
+    // the stem of the current run of 1,296 ids, as draw() set it
+    this.stem = this.prefix + Math.floor(state.count / PAIRS.length).toString(36).padStart(8, '0');
   }
 
   /** Called with every caller-chosen id that is registered. */

@@ -1,5 +1,6 @@
 export { ResourcePool } from './resource-pool.js';
 export type { JsonObject, JsonValue, Metadata } from './metadata.js';
+export type { PoolSnapshot, NodeSnapshot } from './pool-snapshot.js';
 export type {
   NodeSpec,
   ResourcePoolOptions,
@@ -13,6 +14,7 @@ export type {
   RemoveNodeOptions,
   RemoveNodeResult,
   PoolCapacity,
+  PoolRestoreOptions,
   BatchAlgorithm,
   BatchSizeKey,
   PlanBatchOptions,

@@ -29,6 +29,9 @@ export class LiveTable implements ReadonlyMap<string, LiveAllocation> {
   private stride = 1;
   /** Creation order: slot s's predecessor at 2s, successor at 2s + 1 (NONE: none). */
   private links = new Int32Array(0);
+  /** While a snapshot is restored: the slots its allocations take, the next one last. */
+  private pendingSlots: number[] | undefined;
+  private restoredFree: number[] | undefined;
   private first = NONE;
   private last = NONE;
   private count = 0;
@@ -39,6 +42,8 @@ export class LiveTable implements ReadonlyMap<string, LiveAllocation> {
 
   /** The slot the next allocation gets (`add` takes it; nothing is taken until then). */
   nextSlot(): number {
+    // while a snapshot is being restored, its allocations take back their own slots
+    if (this.pendingSlots !== undefined) return this.pendingSlots[this.pendingSlots.length - 1] as number;
     const free = this.freeSlots.length;
     return free > 0 ? (this.freeSlots[free - 1] as number) : this.allocations.length;
   }
@@ -80,6 +85,34 @@ export class LiveTable implements ReadonlyMap<string, LiveAllocation> {
     return this.slab[slot * this.stride + i] as number;
   }
 
+  /** Whether the allocation at `slot` has a caller-chosen id (found through the Map, not its slot). */
+  isChosen(slot: number): boolean {
+    return this.chosen.size > 0 && this.chosen.get((this.allocations[slot] as Allocation).id) === slot;
+  }
+
+  /** The slot table's size and its free slots, the next one last (for a snapshot). */
+  layout(): { readonly slots: number; readonly freeSlots: readonly number[] } {
+    return { slots: this.allocations.length, freeSlots: [...this.freeSlots] };
+  }
+
+  /**
+   * Lays an empty table out as a snapshot found it: `slots` slots, of which `freeSlots` (in that
+   * order) are free and the others are taken, each by the allocation `add` registers next — in
+   * creation order, each at the slot `nextSlot()` then names (see `expectSlot`).
+   */
+  restoreLayout(slots: number, freeSlots: readonly number[], taken: readonly number[]): void {
+    if (this.count !== 0 || this.allocations.length !== 0) throw new Error('fairpack internal error: restoreLayout on a table in use');
+    this.allocations.length = slots;
+    this.nodes.length = slots;
+    this.dims.length = slots;
+    if (taken.length === 0) {
+      this.freeSlots.push(...freeSlots);
+      return;
+    }
+    this.pendingSlots = [...taken].reverse();
+    this.restoredFree = [...freeSlots];
+  }
+
   /**
    * Registers an allocation at `nextSlot()`: its nodes, the dense dimensions of one replica's
    * non-zero amounts (increasing) and that replica's dense scaled amounts. `chosen`: its id is the
@@ -87,7 +120,17 @@ export class LiveTable implements ReadonlyMap<string, LiveAllocation> {
    */
   add(allocation: Allocation, nodes: readonly NodeState[], dims: readonly number[], denseAmounts: readonly number[], chosen: boolean): void {
     const slot = this.nextSlot();
-    if (slot === this.allocations.length) {
+    if (this.pendingSlots !== undefined) {
+      this.pendingSlots.pop();
+      this.allocations[slot] = allocation;
+      this.nodes[slot] = nodes;
+      this.dims[slot] = dims;
+      if (this.pendingSlots.length === 0) {
+        this.pendingSlots = undefined;
+        this.freeSlots.push(...(this.restoredFree ?? []));
+        this.restoredFree = undefined;
+      }
+    } else if (slot === this.allocations.length) {
       this.allocations.push(allocation);
       this.nodes.push(nodes);
       this.dims.push(dims);

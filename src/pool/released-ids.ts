@@ -24,6 +24,17 @@ export class ReleasedIds {
     return undefined;
   }
 
+  /** The remembered releases, oldest first (for a snapshot). */
+  list(): [string, string][] {
+    const out: [string, string][] = [];
+    for (let k = this.limit; k >= 1; k--) {
+      const i = (this.next - k + this.limit) % this.limit;
+      const id = this.ids[i];
+      if (id !== undefined) out.push([id, this.hows[i] as string]);
+    }
+    return out;
+  }
+
   add(id: string, how: string): void {
     this.ids[this.next] = id;
     this.hows[this.next] = how;

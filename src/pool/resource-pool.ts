@@ -1,4 +1,7 @@
 import { MonotonicClock } from '../clock.js';
+import { canonicalJson } from '../snapshot/canonical.js';
+import { invalidSnapshot, within } from '../snapshot/reader.js';
+import { type PoolSnapshot, type PoolState, readPoolSnapshot } from './pool-snapshot.js';
 import { FairpackError, describeValue } from '../errors.js';
 import { checkKnownKeys, knownKeys } from '../known-keys.js';
 import { withLazyFields } from '../lazy-fields.js';
@@ -8,6 +11,8 @@ import {
   type NodeView,
   type PlacementIndex,
   type PlacementStrategy,
+  type PlacementStrategyName,
+  placementStrategyNames,
   resolvePlacementStrategy,
 } from '../placement/index.js';
 import { type Scale, createScale, fromScaled, isPlainRecord } from '../resources/index.js';
@@ -33,6 +38,7 @@ import type {
   NodeSpec,
   PlanBatchOptions,
   PoolCapacity,
+  PoolRestoreOptions,
   ReleaseResult,
   RemoveNodeOptions,
   RemoveNodeResult,
@@ -227,6 +233,112 @@ export class ResourcePool {
       availableOut[name] = fromScaled(free[d] as number, this.#scale);
     }
     return Object.freeze({ total: Object.freeze(totalOut), allocated: Object.freeze(allocatedOut), reserved: Object.freeze(reservedOut), available: Object.freeze(availableOut) });
+  }
+
+  // ---- snapshot and restore -----------------------------------------------------------------------
+
+  /**
+   * Everything that decides the pool's future, as plain JSON (it survives `JSON.stringify`): its
+   * settings, nodes, live allocations with their slots, and its id generator's state. See
+   * docs/durability.md. (An `AllocationManager`'s own `snapshot()` includes its pool's.)
+   */
+  snapshot(): PoolSnapshot {
+    const nodes = [...this.#nodesById.values()].map((node) => {
+      const view = node.view(this.#space);
+      return { id: node.id, capacity: view.capacity, labels: node.labels, taints: node.taints, status: node.status, ...(node.costPerHour === undefined ? {} : { costPerHour: node.costPerHour }), order: node.order };
+    });
+    const allocations = [...this.#live.slots()].map((slot) => {
+      const allocation = this.#live.allocationAt(slot);
+      return { slot, chosen: this.#live.isChosen(slot), allocation };
+    });
+    const { slots, freeSlots } = this.#live.layout();
+    return {
+      format: 'fairpack.pool',
+      version: 1,
+      precision: this.#scale.precision,
+      placement: this.#strategy.name,
+      maxMetadataBytes: this.#metadataLimits.maxBytes,
+      maxMetadataDepth: this.#metadataLimits.maxDepth,
+      dimensions: [...this.#space.dimensions],
+      nodes,
+      nextOrder: this.#nextOrder,
+      allocations,
+      slots,
+      freeSlots,
+      ids: this.#ids.state(),
+      released: this.#released.list(),
+    };
+  }
+
+  /**
+   * Builds a pool in exactly the state a snapshot recorded: equal views, and the same answers
+   * (nodes, ids) to the same further calls. `options` carries what JSON cannot: the clock, and a
+   * custom placement strategy (by the snapshot's name). A snapshot that is not one — wrong format
+   * or version, a missing or unknown field, an amount past `precision`, an allocation on an unknown
+   * node or past its node's room, a custom strategy not supplied — throws `INVALID_SNAPSHOT` naming
+   * the first problem; nothing is built.
+   */
+  static restore(snapshot: unknown, options: PoolRestoreOptions = {}): ResourcePool {
+    const state = readPoolSnapshot(snapshot);
+    const placement = restoredPlacement(state.placement, options.placement);
+    const pool = within('', () =>
+      new ResourcePool({ placement, precision: state.precision, maxMetadataBytes: state.maxMetadataBytes, maxMetadataDepth: state.maxMetadataDepth, ...(options.now === undefined ? {} : { now: options.now }) }),
+    );
+    pool.#restore(state);
+    return pool;
+  }
+
+  /** Rebuilds a fresh pool's books from a snapshot (see `restore`). */
+  #restore(state: PoolState): void {
+    this.#space.register(state.dimensions);
+    this.#index = this.#createIndex();
+    const seen = new Set<string>();
+    for (const [i, spec] of state.nodes.entries()) {
+      const { order, ...nodeSpec } = spec;
+      const parsed = within(`nodes[${i}]`, () => parseNodeSpec(nodeSpec, this.#space));
+      if (seen.has(parsed.id)) throw invalidSnapshot(`nodes[${i}].id`, `node "${parsed.id}" is listed twice`);
+      if (i > 0 && order <= (state.nodes[i - 1] as { order: number }).order) throw invalidSnapshot(`nodes[${i}].order`, 'nodes must be listed in increasing order');
+      seen.add(parsed.id);
+      within(`nodes[${i}]`, () => checkTotals(this.#totals, parsed));
+      if (this.#space.register(parsed.names)) this.#widen();
+      this.#insertNode(parsed, order);
+    }
+    const lastOrder = state.nodes.at(-1)?.order ?? -1;
+    if (state.nextOrder <= lastOrder) throw invalidSnapshot('nextOrder', `expected more than the last node's order ${lastOrder}, got ${state.nextOrder}`);
+    this.#nextOrder = state.nextOrder;
+    this.#ids.restore(state.ids);
+    const taken = state.allocations.map((a) => a.slot);
+    const layout = new Set([...taken, ...state.freeSlots]);
+    if (layout.size !== taken.length + state.freeSlots.length || [...layout].some((slot) => slot >= state.slots) || layout.size !== state.slots) {
+      throw invalidSnapshot('slots', `expected every slot below ${state.slots} to be taken by one allocation or free, got ${taken.length} taken and ${state.freeSlots.length} free`);
+    }
+    this.#live.restoreLayout(state.slots, state.freeSlots, taken);
+    for (const [i, { allocation, chosen }] of state.allocations.entries()) {
+      const where = `allocations[${i}].allocation`;
+      const one = allocation.placements[0]?.resources;
+      const request = within(where, () =>
+        this.#parseRequest({ id: allocation.id, jobId: allocation.jobId, tenant: allocation.tenant, priority: allocation.priority, resources: one, replicas: allocation.placements.length, ...(allocation.metadata === undefined ? {} : { metadata: allocation.metadata }) }),
+      );
+      const nodes = allocation.placements.map((p, r) => {
+        const node = this.#nodesById.get(p.nodeId);
+        if (node === undefined) throw invalidSnapshot(`${where}.placements[${r}].nodeId`, `no node "${p.nodeId}" in the snapshot`);
+        return node;
+      });
+      const rebuilt = makeAllocation(allocation.id, request, nodes, allocation.createdAt, allocation.expiresAt, this.#space);
+      if (!sameAllocation(rebuilt, allocation)) throw invalidSnapshot(where, 'its resources are not its placements\' sum, or its placements differ');
+      if (this.#live.has(allocation.id)) throw invalidSnapshot(`${where}.id`, `allocation "${allocation.id}" is listed twice`);
+      for (const [node, count] of countNodes(nodes)) {
+        if (!request.dense.nonZero.every((d) => (node.free[d] as number) >= (request.dense.amounts[d] as number) * count)) {
+          throw invalidSnapshot(where, `node "${node.id}" has no room for it: the books do not add up`);
+        }
+      }
+      for (const node of nodes) this.#take(node, request.dense.nonZero, request.dense.amounts);
+      if (chosen) this.#ids.noteChosen(allocation.id);
+      if (nodes.length === 1) (nodes[0] as NodeState).allocationCount++;
+      else for (const node of new Set(nodes)) node.allocationCount++;
+      this.#live.add(rebuilt, nodes.length === 1 ? (nodes[0] as NodeState).alone : nodes, request.dense.nonZero, request.dense.amounts, chosen);
+    }
+    for (const [id, how] of state.released) this.#released.add(id, how);
   }
 
   // ---- allocations -------------------------------------------------------------------------------
@@ -464,7 +576,8 @@ export class ResourcePool {
       const d = dims[i] as number;
       free[d] = (free[d] as number) - (amounts[d] as number);
     }
-    this.#index?.update(node);
+    // the index holds ready nodes only (a restored allocation may sit on a draining or offline one)
+    if (node.status === 'ready') this.#index?.update(node);
   }
 
   /**
@@ -528,10 +641,11 @@ export class ResourcePool {
     );
   }
 
-  #insertNode(parsed: ParsedNode): NodeState {
+  /** Adds a node at the end of node order (or, restoring a snapshot, at its recorded `order`). */
+  #insertNode(parsed: ParsedNode, order = this.#nextOrder++): NodeState {
     const capacity = denseVector(parsed.names, parsed.amounts, this.#space);
     const slot = this.#freeSlots.pop() ?? this.#nextSlot++;
-    const node = new NodeState(parsed.id, this.#nextOrder++, slot, this.#groups.acquire(capacity), capacity, parsed.labels, parsed.taints, parsed.status, parsed.costPerHour);
+    const node = new NodeState(parsed.id, order, slot, this.#groups.acquire(capacity), capacity, parsed.labels, parsed.taints, parsed.status, parsed.costPerHour);
     this.#nodesById.set(node.id, node);
     this.#bySlot[slot] = node;
     this.#countTaints(node, 1);
@@ -571,6 +685,28 @@ export class ResourcePool {
     }
     return node;
   }
+}
+
+/** The strategy to restore with: the built-in of that name, or the caller's object of that name. */
+function restoredPlacement(name: string, given: PlacementStrategy | undefined): PlacementStrategyName | PlacementStrategy {
+  if (given !== undefined) {
+    if (typeof given !== 'object' || given === null || given.name !== name) {
+      throw new FairpackError('INVALID_OPTION', `Expected \`placement\` to be the strategy the snapshot names ("${name}"), got ${describeValue(given)}${typeof given === 'object' && given !== null ? ` named "${String(given.name)}"` : ''}.`, { option: 'placement' });
+    }
+    return given;
+  }
+  if ((placementStrategyNames as readonly string[]).includes(name)) return name as PlacementStrategyName;
+  throw invalidSnapshot('placement', `the snapshot was taken with the custom strategy "${name}": pass it again as the \`placement\` option of restore`);
+}
+
+function countNodes(nodes: readonly NodeState[]): Map<NodeState, number> {
+  const counts = new Map<NodeState, number>();
+  for (const node of nodes) counts.set(node, (counts.get(node) ?? 0) + 1);
+  return counts;
+}
+
+function sameAllocation(rebuilt: Allocation, recorded: Allocation): boolean {
+  return canonicalJson(rebuilt) === canonicalJson(recorded);
 }
 
 function duplicateNode(id: string): FairpackError {

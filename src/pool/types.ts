@@ -41,6 +41,14 @@ export interface ResourcePoolOptions {
   readonly maxMetadataDepth?: number;
 }
 
+/** What `ResourcePool.restore` needs besides the snapshot: what JSON cannot carry. */
+export interface PoolRestoreOptions {
+  /** The clock, as for a new pool. @default () => Date.now() */
+  readonly now?: () => number;
+  /** The custom placement strategy the snapshot was taken with (matched by its `name`). */
+  readonly placement?: PlacementStrategy;
+}
+
 /** Lets a request onto tainted nodes (Kubernetes semantics). */
 export interface Toleration {
   /** Taint key to match; omit with operator `Exists` to tolerate every taint. */

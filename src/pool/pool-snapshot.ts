@@ -1,0 +1,108 @@
+import type { NodeStatus, Taint } from '../placement/index.js';
+import type { Resources } from '../resources/index.js';
+import { array, bool, finite, header, integer, invalidSnapshot, optional, record, text } from '../snapshot/reader.js';
+import type { Allocation, NodeSpec } from './types.js';
+
+/** A node as a snapshot keeps it: its spec and its place in node order. */
+export interface NodeSnapshot {
+  readonly id: string;
+  readonly capacity: Resources;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly Taint[];
+  readonly status: NodeStatus;
+  readonly costPerHour?: number;
+  readonly order: number;
+}
+
+/**
+ * Everything that decides a pool's future, as plain JSON (`pool.snapshot()`): its settings, its
+ * nodes in node order, its live allocations in creation order with the slots they hold, and the
+ * state of its id generator and of its memory of released ids — so that a restored pool gives the
+ * same answers, and the same generated ids, to the same further calls.
+ */
+export interface PoolSnapshot {
+  readonly format: 'fairpack.pool';
+  readonly version: 1;
+  readonly precision: number;
+  /** The placement strategy's name (a custom one is given again to `restore`). */
+  readonly placement: string;
+  readonly maxMetadataBytes: number;
+  readonly maxMetadataDepth: number;
+  /** Dimension names in the order the pool registered them. */
+  readonly dimensions: readonly string[];
+  readonly nodes: readonly NodeSnapshot[];
+  /** The `order` the next added node gets. */
+  readonly nextOrder: number;
+  /** Live allocations, oldest first; `slot` is where the pool keeps each (generated ids end with it). */
+  readonly allocations: readonly { readonly slot: number; readonly chosen: boolean; readonly allocation: Allocation }[];
+  /** Size of the slot table and its free slots (the next allocation takes the last one). */
+  readonly slots: number;
+  readonly freeSlots: readonly number[];
+  /** The allocation id generator: its random prefix, its counter, and whether it checks for taken ids. */
+  readonly ids: { readonly prefix: string; readonly count: number; readonly guarded: boolean };
+  /** The last releases remembered (oldest first): `[id, how]`, so that a second release says ALREADY_RELEASED. */
+  readonly released: readonly (readonly [string, string])[];
+}
+
+/** A pool snapshot read back, its structure checked (amounts, ids and books are checked as it is rebuilt). */
+export interface PoolState extends Omit<PoolSnapshot, 'nodes'> {
+  readonly nodes: readonly (NodeSpec & { readonly order: number })[];
+}
+
+const NODE_KEYS = ['id', 'capacity', 'labels', 'taints', 'status', 'order'];
+const ALLOCATION_KEYS = ['id', 'jobId', 'tenant', 'priority', 'resources', 'placements', 'createdAt'];
+
+/** Checks the structure of a pool snapshot at `path` (`pool` inside a manager's) and returns it typed. */
+export function readPoolSnapshot(value: unknown, path = ''): PoolState {
+  const at = (field: string) => (path === '' ? field : `${path}.${field}`);
+  const s = record(value, path, ['format', 'version', 'precision', 'placement', 'maxMetadataBytes', 'maxMetadataDepth', 'dimensions', 'nodes', 'nextOrder', 'allocations', 'slots', 'freeSlots', 'ids', 'released']);
+  header(s, 'fairpack.pool', 1);
+  const nodes = array(s['nodes'], at('nodes')).map((n, i) => {
+    const where = `${at('nodes')}[${i}]`;
+    const node = record(n, where, NODE_KEYS, ['costPerHour']);
+    integer(node['order'], `${where}.order`);
+    return node as unknown as NodeSpec & { readonly order: number };
+  });
+  const allocations = array(s['allocations'], at('allocations')).map((a, i) => {
+    const where = `${at('allocations')}[${i}]`;
+    const entry = record(a, where, ['slot', 'chosen', 'allocation']);
+    integer(entry['slot'], `${where}.slot`);
+    bool(entry['chosen'], `${where}.chosen`);
+    const allocation = record(entry['allocation'], `${where}.allocation`, ALLOCATION_KEYS, ['expiresAt', 'metadata']);
+    text(allocation['id'], `${where}.allocation.id`);
+    finite(allocation['createdAt'], `${where}.allocation.createdAt`);
+    optional(allocation['expiresAt'], (v) => finite(v, `${where}.allocation.expiresAt`));
+    array(allocation['placements'], `${where}.allocation.placements`).forEach((p, r) => {
+      const placement = record(p, `${where}.allocation.placements[${r}]`, ['nodeId', 'resources']);
+      text(placement['nodeId'], `${where}.allocation.placements[${r}].nodeId`);
+    });
+    return entry as unknown as PoolSnapshot['allocations'][number];
+  });
+  const ids = record(s['ids'], at('ids'), ['prefix', 'count', 'guarded']);
+  text(ids['prefix'], at('ids.prefix'));
+  integer(ids['count'], at('ids.count'));
+  bool(ids['guarded'], at('ids.guarded'));
+  const released = array(s['released'], at('released')).map((r, i) => {
+    const pair = array(r, `${at('released')}[${i}]`);
+    if (pair.length !== 2) throw invalidSnapshot(`${at('released')}[${i}]`, `expected [id, how], got an array of ${pair.length}`);
+    return [text(pair[0], `${at('released')}[${i}][0]`), text(pair[1], `${at('released')}[${i}][1]`)] as const;
+  });
+  const slots = integer(s['slots'], at('slots'));
+  const freeSlots = array(s['freeSlots'], at('freeSlots')).map((f, i) => integer(f, `${at('freeSlots')}[${i}]`));
+  return {
+    format: 'fairpack.pool',
+    version: 1,
+    precision: integer(s['precision'], at('precision')),
+    placement: text(s['placement'], at('placement')),
+    maxMetadataBytes: integer(s['maxMetadataBytes'], at('maxMetadataBytes')),
+    maxMetadataDepth: integer(s['maxMetadataDepth'], at('maxMetadataDepth')),
+    dimensions: array(s['dimensions'], at('dimensions')).map((d, i) => text(d, `${at('dimensions')}[${i}]`)),
+    nodes,
+    nextOrder: integer(s['nextOrder'], at('nextOrder')),
+    allocations,
+    slots,
+    freeSlots,
+    ids: { prefix: ids['prefix'] as string, count: ids['count'] as number, guarded: ids['guarded'] as boolean },
+    released,
+  };
+}

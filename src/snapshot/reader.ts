@@ -1,0 +1,75 @@
+import { FairpackError, describeValue, isFairpackError } from '../errors.js';
+import { didYouMean, didYouMeanHint } from '../did-you-mean.js';
+import { isPlainRecord } from '../resources/index.js';
+
+/**
+ * Reads a snapshot (plain JSON from a file, a database, another process) field by field, so that
+ * the first thing that is not as `snapshot()` wrote it is reported with its path —
+ * `nodes[3].capacity` — as `INVALID_SNAPSHOT`, before anything is built.
+ */
+export function invalidSnapshot(path: string, problem: string, cause?: unknown): FairpackError {
+  return new FairpackError(
+    'INVALID_SNAPSHOT',
+    `Expected a fairpack snapshot as snapshot() writes it; ${path === '' ? 'the snapshot' : path}: ${problem}. Nothing was restored; restore an unmodified snapshot (and the entries after it).`,
+    { path },
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/** Runs `build`; any FairpackError it throws becomes INVALID_SNAPSHOT at `path` (keeping the original as cause). */
+export function within<T>(path: string, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (isFairpackError(error) && error.code !== 'INVALID_SNAPSHOT' && error.code !== 'INVALID_JOURNAL') throw invalidSnapshot(path, error.message, error);
+    throw error;
+  }
+}
+
+/** A plain object with exactly `required` keys and some of `optional` (no others). */
+export function record(value: unknown, path: string, required: readonly string[], optional: readonly string[] = []): Record<string, unknown> {
+  if (!isPlainRecord(value)) throw invalidSnapshot(path, `expected an object, got ${describeValue(value)}`);
+  for (const key of required) if (!Object.hasOwn(value, key)) throw invalidSnapshot(path, `missing field \`${key}\``);
+  for (const key of Object.keys(value)) {
+    if (!required.includes(key) && !optional.includes(key)) {
+      throw invalidSnapshot(path, `unknown field \`${key}\`.${didYouMeanHint(didYouMean(key, [...required, ...optional]), (name) => `\`${name}\``)}`);
+    }
+  }
+  return value;
+}
+
+export function array(value: unknown, path: string): readonly unknown[] {
+  if (!Array.isArray(value)) throw invalidSnapshot(path, `expected an array, got ${describeValue(value)}`);
+  return value;
+}
+
+export function integer(value: unknown, path: string, min = 0): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) throw invalidSnapshot(path, `expected an integer >= ${min}, got ${describeValue(value)}`);
+  return value;
+}
+
+export function finite(value: unknown, path: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidSnapshot(path, `expected a finite number, got ${describeValue(value)}`);
+  return value;
+}
+
+export function text(value: unknown, path: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw invalidSnapshot(path, `expected a non-empty string, got ${describeValue(value)}`);
+  return value;
+}
+
+export function bool(value: unknown, path: string): boolean {
+  if (typeof value !== 'boolean') throw invalidSnapshot(path, `expected true or false, got ${describeValue(value)}`);
+  return value;
+}
+
+/** `value` when it is present (not undefined), read with `read`. */
+export function optional<T>(value: unknown, read: (value: unknown) => T): T | undefined {
+  return value === undefined ? undefined : read(value);
+}
+
+/** The snapshot's `format` and `version` are what this code writes. */
+export function header(value: Record<string, unknown>, format: string, version: number): void {
+  if (value['format'] !== format) throw invalidSnapshot('format', `expected "${format}", got ${describeValue(value['format'])}`);
+  if (value['version'] !== version) throw invalidSnapshot('version', `expected ${version} (this fairpack reads version ${version}), got ${describeValue(value['version'])}`);
+}
