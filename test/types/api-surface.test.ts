@@ -107,9 +107,12 @@ const SURFACE = {
       "precision",
       "release",
       "removeNode",
-      "setNodeStatus"
+      "setNodeStatus",
+      "snapshot"
     ],
-    "static": []
+    "static": [
+      "restore"
+    ]
   },
   "fairpack/testing.InvariantViolation": {
     "prototype": [],
