@@ -16,7 +16,18 @@ export class MonotonicClock {
     private readonly consequence: string,
   ) {}
 
+  /** A checked reading, remembered as the last one (see `peek`). */
   read(): number {
+    const time = this.peek();
+    this.last = time;
+    return time;
+  }
+
+  /**
+   * A checked, clamped reading that is not yet remembered: a caller that may still refuse its call
+   * remembers it (`commit`) only once the call succeeded, so a refused call changes nothing at all.
+   */
+  peek(): number {
     let time: unknown;
     try {
       time = this.now();
@@ -27,8 +38,16 @@ export class MonotonicClock {
     if (typeof time !== 'number' || !Number.isFinite(time)) {
       throw new FairpackError('INVALID_CLOCK', `Expected the \`now\` clock to return finite milliseconds, got ${describeValue(time)}. ${this.consequence}; fix the clock passed as \`now\`.`, { value: time });
     }
-    if (time < this.last) return this.last;
-    this.last = time;
-    return time;
+    return time < this.last ? this.last : time;
+  }
+
+  /** Remembers `time` (a reading `peek` gave, or a replayed one) as the latest. */
+  commit(time: number): void {
+    if (time > this.last) this.last = time;
+  }
+
+  /** The latest reading remembered (−Infinity before the first): what a snapshot keeps. */
+  get latest(): number {
+    return this.last;
   }
 }

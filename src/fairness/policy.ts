@@ -34,6 +34,12 @@ export interface FairnessPolicy {
   readonly ignoresPriority?: boolean;
   /** Told after a job of `tenant` was placed (round-robin moves its pointer). */
   placed?(tenant: string): void;
+  /**
+   * A policy with state of its own (round-robin's pointer) gives it here as plain JSON, so that a
+   * manager's snapshot keeps it; `restore` takes it back. A stateless policy needs neither.
+   */
+  snapshot?(): unknown;
+  restore?(state: unknown): void;
 }
 
 /** Earlier head first, then tenant id: the tie rule every built-in ends with. */

@@ -17,5 +17,11 @@ export function roundRobin(): FairnessPolicy {
     placed(tenant) {
       last = tenant;
     },
+    snapshot() {
+      return last === undefined ? null : last;
+    },
+    restore(state) {
+      last = typeof state === 'string' ? state : undefined;
+    },
   } satisfies FairnessPolicy;
 }

@@ -1,19 +1,22 @@
-import { nanoid } from 'nanoid';
 import { MonotonicClock } from '../clock.js';
 import { FairpackError, describeValue, isFairpackError } from '../errors.js';
 import { checkKnownKeys, knownKeys } from '../known-keys.js';
-import { type FairnessPolicy, type TenantCandidate, resolveFairnessPolicy } from '../fairness/index.js';
+import { type FairnessPolicy, type FairnessPolicyName, type TenantCandidate, fairnessPolicyNames, resolveFairnessPolicy } from '../fairness/index.js';
 import type { NodeStatus, NodeView } from '../placement/index.js';
 import { type Allocation, type NodeSpec, type PoolCapacity, ResourcePool, type RemoveNodeOptions } from '../pool/index.js';
 import type { AllocationTimes } from '../pool/build-allocation.js';
 import { type PoolInternals, poolInternals } from '../pool/internals.js';
 import { type AbortSignalLike, type TimerHandle, host, unref } from '../platform.js';
-import { createScale, isPlainRecord } from '../resources/index.js';
+import { createScale, isPlainRecord, toScaled } from '../resources/index.js';
 import { withLazyFields } from '../lazy-fields.js';
 import { DeferredEvents, type EventName, type Listener } from './deferred-events.js';
 import { callOptions, optionalChoice, optionalStringOption } from './call-options.js';
 import { attachManagerInternals } from './internals.js';
 import type { JobQueue } from './job-queue.js';
+import { JobIds } from './job-ids.js';
+import { type JobSnapshot, jobSnapshot } from './job-snapshot.js';
+import { type ManagerSnapshot, readManagerSnapshot } from './manager-snapshot.js';
+import { invalidSnapshot, within } from '../snapshot/reader.js';
 import { type JobRecord, jobView } from './job-record.js';
 import { type ParsedJobRequest, parseJobRequest } from './job-request.js';
 import { booleanOption, concurrencyOption, integerOption, preemptionOption, reservationsOption, timerDelay } from './options.js';
@@ -30,12 +33,15 @@ import type {
   AllocationManagerOptions,
   JobRequest,
   JobStatus,
+  JournalCommand,
+  JournalEntry,
   JobView,
   ManagerMetrics,
   ManagerReleaseResult,
   QueuedReason,
   QueueView,
   ReservationView,
+  RestoreOptions,
   QuotaSettings,
   QuotaShortfall,
   QuotaView,
@@ -46,7 +52,7 @@ import type {
 
 const OPTIONS = knownKeys(
   'AllocationManager option',
-  ['nodes', 'capacity', 'pool', 'placement', 'precision', 'maxMetadataBytes', 'maxMetadataDepth', 'fairness', 'tenants', 'concurrency', 'priorityClasses', 'preemption', 'now', 'timers', 'history', 'maxQueued', 'maxQueuedPerTenant', 'backfillWindow', 'starvation'],
+  ['nodes', 'capacity', 'pool', 'placement', 'precision', 'maxMetadataBytes', 'maxMetadataDepth', 'fairness', 'tenants', 'concurrency', 'priorityClasses', 'preemption', 'now', 'timers', 'history', 'maxQueued', 'maxQueuedPerTenant', 'backfillWindow', 'starvation', 'journal'],
   'INVALID_OPTION',
 );
 /** Options that configure the pool the manager builds: refused alongside `pool`, handed over otherwise. */
@@ -87,6 +93,8 @@ export class AllocationManager {
   readonly #preemption: PreemptionCycle;
   readonly #stats = new SchedulerStats();
   readonly #waiters = new Waiters();
+  /** Generated job ids (deterministic: a restored manager continues the sequence). */
+  readonly #jobIds = new JobIds();
   readonly #ended = new Map<JobStatus, number>(STATUSES.map((s) => [s, 0]));
   #totals = new Map<string, number>();
   #queued = 0;
@@ -100,6 +108,12 @@ export class AllocationManager {
   #closed = false;
   /** The clock reading of the public call in progress (undefined between calls). */
   #current: number | undefined;
+  /** Receives one entry per call that changed state (see `#record`). */
+  readonly #journal: ((entry: JournalEntry) => void) | undefined;
+  /** The journal position: the seq of the last entry written (or replayed, or in the snapshot restored). */
+  #seq = 0;
+  /** While a journal is replayed: the recorded time of the entry being applied. */
+  #replayAt: number | undefined;
   /** The injected clock, checked and clamped so that the manager's time never goes backwards. */
   readonly #clockReader: MonotonicClock;
 
@@ -111,11 +125,15 @@ export class AllocationManager {
       for (const key of POOL_OPTIONS) {
         if (options[key] !== undefined) throw new FairpackError('INVALID_OPTION', `Expected \`${key}\` to be left out when \`pool\` is given, got both. Configure the pool itself.`, { option: key });
       }
-      if (options.pool.allocations().length > 0) throw new FairpackError('INVALID_OPTION', 'Expected `pool` to have no live allocations: the manager must own every allocation of its pool.', { option: 'pool' });
+      if (options.pool.allocations().length > 0 && !RESTORED_POOLS.has(options.pool)) throw new FairpackError('INVALID_OPTION', 'Expected `pool` to have no live allocations: the manager must own every allocation of its pool.', { option: 'pool' });
     }
     this.#now = options.now ?? (() => Date.now());
     if (typeof this.#now !== 'function') throw new FairpackError('INVALID_OPTION', `Expected \`now\` to be a function returning milliseconds, got ${describeValue(options.now)}.`, { option: 'now' });
     this.#clockReader = new MonotonicClock(this.#now, 'Nothing was changed');
+    if (options.journal !== undefined && typeof options.journal !== 'function') {
+      throw new FairpackError('INVALID_OPTION', `Expected \`journal\` to be a function taking one entry, got ${describeValue(options.journal)}.`, { option: 'journal' });
+    }
+    this.#journal = options.journal;
     this.#pool =
       options.pool ??
       new ResourcePool({
@@ -193,14 +211,20 @@ export class AllocationManager {
 
   /** Places the job now, queues it, or rejects it. Bad input throws and changes nothing. */
   submit(request: JobRequest): SubmitResult {
-    return this.#operation(() => this.#submitParsed(this.#parseSubmission([request]))[0] as SubmitResult);
+    return this.#operation(
+      () => this.#submitParsed(this.#parseSubmission([request]))[0] as SubmitResult,
+      (result) => ({ type: 'submit', requests: [asJson(request)], ids: [result.jobId] }),
+    );
   }
 
   /** Submits several jobs in order, as one operation (events after the last). */
   submitMany(requests: readonly JobRequest[]): SubmitResult[] {
     if (!Array.isArray(requests)) throw new FairpackError('INVALID_REQUEST', `Expected an array of job requests, got ${describeValue(requests)}.`);
     // every request is checked before any is submitted: one bad request changes nothing
-    return this.#operation(() => this.#submitParsed(this.#parseSubmission(requests)));
+    return this.#operation(
+      () => this.#submitParsed(this.#parseSubmission(requests)),
+      (results) => ({ type: 'submitMany', requests: requests.map(asJson), ids: results.map((r) => r.jobId) }),
+    );
   }
 
   /**
@@ -224,19 +248,25 @@ export class AllocationManager {
       }
       this.#events.defer('released', allocation, jobView(job));
       return Object.freeze({ job: jobView(job), allocation, freed: allocation.resources });
-    });
+    }, () => ({ type: 'release', allocationId, outcome: options?.outcome ?? 'completed' }));
   }
 
   /** Cancels a queued or running job (a finished job is returned as it is). */
   cancel(jobId: string): JobView {
-    return this.#operation(() => {
-      const job = this.#requireJob(jobId);
-      if (job.status === 'queued' || job.status === 'running' || job.status === 'preempted') {
-        this.#finish(job, 'cancelled', 'cancelled');
-        this.#events.defer('cancelled', jobView(job));
-      }
-      return jobView(job);
-    });
+    let changed = false;
+    return this.#operation(
+      () => {
+        const job = this.#requireJob(jobId);
+        if (job.status === 'queued' || job.status === 'running' || job.status === 'preempted') {
+          this.#finish(job, 'cancelled', 'cancelled');
+          this.#events.defer('cancelled', jobView(job));
+          changed = true;
+        }
+        return jobView(job);
+      },
+      // cancelling a finished job changes nothing: nothing to journal
+      () => (changed ? { type: 'cancel', jobId } : undefined),
+    );
   }
 
   /**
@@ -313,7 +343,7 @@ export class AllocationManager {
       if (options === undefined) throw new FairpackError('INVALID_OPTION', `Expected tenant options { weight? }, got ${describeValue(options)}.`, { tenant });
       const { weight } = callOptions(options, 'setTenant', ['weight']);
       if (weight !== undefined) this.#ledger.setWeight(tenant, weight);
-    });
+    }, () => (options?.weight === undefined ? undefined : { type: 'setTenant', tenant, weight: options.weight }));
   }
 
   /** A tenant's quota (if any) and its current use. */
@@ -342,7 +372,7 @@ export class AllocationManager {
       this.#changes++;
       this.#bands.unblockAll();
       return this.quota(tenant);
-    });
+    }, () => ({ type: 'setQuota', tenant, quota: quota === null ? null : asJson(quota), settings: asJson(settings ?? {}) }));
   }
 
   /**
@@ -357,7 +387,7 @@ export class AllocationManager {
       else this.#caps.set(category, integerOption(limit, `concurrency.${category}`, 0));
       this.#changes++;
       this.#bands.unblockAll();
-    });
+    }, () => ({ type: 'setConcurrency', category, limit: limit ?? null }));
   }
 
   /** Each capped category's limit and running jobs (the `concurrency` option and `setConcurrency`). */
@@ -384,7 +414,7 @@ export class AllocationManager {
       this.#bands.unblockAll();
       this.#events.defer('node:added', node);
       return node;
-    });
+    }, () => ({ type: 'addNode', spec: asJson(spec) }));
   }
 
   /** Removes a node; with `force`, its jobs are re-queued at the head of their queues. */
@@ -398,7 +428,7 @@ export class AllocationManager {
       this.#refreshTotals();
       this.#events.defer('node:removed', node);
       return node;
-    });
+    }, () => ({ type: 'removeNode', id, force: options.force === true }));
   }
 
   /** `offline` means failed: the node's jobs are re-queued at once. `draining` keeps them running. */
@@ -414,7 +444,7 @@ export class AllocationManager {
       if (status === 'ready') this.#bands.unblockAll();
       this.#events.defer('node:status', node);
       return node;
-    });
+    }, () => ({ type: 'setNodeStatus', id, status }));
   }
 
   // ---- time --------------------------------------------------------------------------------------
@@ -428,12 +458,216 @@ export class AllocationManager {
       // time moved: running jobs may have left their minRuntimeMs exemption
       this.#changes++;
       return { expired: this.#expireDue() };
-    });
+    }, () => ({ type: 'tick' }));
   }
 
   /** Expires allocations past their TTL now; returns the expired job ids (the seed's manual cleanup). */
   cleanupExpired(): string[] {
     return [...this.tick().expired];
+  }
+
+  // ---- snapshot and restore -----------------------------------------------------------------------
+
+  /**
+   * Everything that decides the manager's future, as plain JSON (it survives `JSON.stringify`):
+   * settings, pool, jobs, queues in order, held room, preemption waves and timers, tenants,
+   * counters, the memos of the cycle, and `seq`, the journal position it includes. Restore it with
+   * `AllocationManager.restore`. Listeners, pending `acquire` promises and the timer are not state:
+   * they belong to the process. See docs/durability.md.
+   */
+  snapshot(): ManagerSnapshot {
+    const live = [...this.#live.values()];
+    const config = {
+      fairness: this.#policy.name,
+      priorityClasses: this.#classes.list(),
+      preemption: this.#preemption.enabled ? { backoffMs: this.#preemption.backoff } : (false as const),
+      starvation: this.#held.afterMs === undefined ? (false as const) : { afterMs: this.#held.afterMs },
+      backfillWindow: this.#backfillWindow,
+      history: this.#historyLimit,
+      maxQueued: this.#maxQueued === Infinity ? null : this.#maxQueued,
+      maxQueuedPerTenant: this.#maxQueuedPerTenant === Infinity ? null : this.#maxQueuedPerTenant,
+      concurrency: [...this.#caps],
+    };
+    const queues = [...this.#bands.all()].map((queue) => {
+      const memo = this.#preemption.lookedThroughOf(queue);
+      return { band: queue.band, tenant: queue.tenant, priority: queue.priority, jobs: [...queue.window(Infinity)].map((job) => job.id), blocked: queue.blocked, version: queue.version, ...(memo === undefined ? {} : { lookedThrough: { ...memo } }) };
+    });
+    const latest = this.#clockReader.latest;
+    return asJson({
+      format: 'fairpack.snapshot',
+      version: 1,
+      seq: this.#seq,
+      takenAt: latest === -Infinity ? 0 : latest,
+      config,
+      pool: this.#pool.snapshot(),
+      clock: latest === -Infinity ? null : latest,
+      counters: { sequence: this.#sequence, decisions: this.#decisions, changes: this.#changes, jobIds: this.#jobIds.state(), ended: [...this.#ended] },
+      tenants: this.#ledger.snapshot(),
+      jobs: live.map((job) => jobSnapshot(job, job.status === 'running' || job.status === 'preempted')),
+      history: [...this.#history.values()].map((job) => jobSnapshot(job, false)),
+      queues,
+      reservations: this.#held.snapshot(),
+      preemption: this.#preemption.snapshot(),
+      expiry: this.#expiry.entries().map(({ at, item }) => [at, item.job.id, item.allocationId] as const),
+      stats: this.#stats.state(),
+      policy: this.#policy.snapshot?.() ?? null,
+    }) as ManagerSnapshot;
+  }
+
+  /**
+   * Builds a manager in exactly the state a snapshot recorded, then replays `options.entries` (the
+   * journal after it): every view equal to the original's, and the same results for the same
+   * further calls with the same clock (nodes, statuses, queue order, generated ids). `options`
+   * carries what JSON cannot: the clock, timers, a custom strategy or policy given by the name the
+   * snapshot records, the new journal. A snapshot that is not one throws `INVALID_SNAPSHOT` naming
+   * the first problem, a journal with a gap, a repeat or an entry that does not apply
+   * `INVALID_JOURNAL`; nothing is built either way.
+   */
+  static restore(snapshot: unknown, options: RestoreOptions = {}): AllocationManager {
+    const state = readManagerSnapshot(snapshot);
+    const { config } = state;
+    const fairness = restoredPolicy(config.fairness, options.fairness);
+    let manager: AllocationManager | undefined;
+    const now = options.now ?? (() => Date.now());
+    const pool = ResourcePool.restore(state.pool, { now: () => (manager === undefined ? now() : manager.#clock()), ...(options.placement === undefined ? {} : { placement: options.placement }) });
+    RESTORED_POOLS.add(pool);
+    try {
+      manager = within('config', () =>
+        new AllocationManager({
+          pool,
+          fairness,
+          priorityClasses: config.priorityClasses,
+          preemption: config.preemption,
+          starvation: config.starvation,
+          backfillWindow: config.backfillWindow,
+          history: config.history,
+          maxQueued: config.maxQueued ?? Infinity,
+          maxQueuedPerTenant: config.maxQueuedPerTenant ?? Infinity,
+          concurrency: Object.fromEntries(config.concurrency),
+          now,
+          ...(options.timers === undefined ? (options.now === undefined ? {} : { timers: false }) : { timers: options.timers }),
+          ...(options.journal === undefined ? {} : { journal: options.journal }),
+        }),
+      );
+    } finally {
+      RESTORED_POOLS.delete(pool);
+    }
+    const restored: AllocationManager = manager;
+    restored.#restoreState(state);
+    restored.#replay(options.entries ?? [], state.seq);
+    restored.#armTimer(restored.#clockReader.latest === -Infinity ? 0 : restored.#clockReader.latest);
+    return restored;
+  }
+
+  /** The rest of `restore`: a manager built with the snapshot's settings and pool takes back its state. */
+  #restoreState(state: ManagerSnapshot): void {
+    if (state.clock !== null) this.#clockReader.commit(state.clock);
+    this.#seq = state.seq;
+    const { counters } = state;
+    this.#sequence = counters.sequence;
+    this.#decisions = counters.decisions;
+    this.#changes = counters.changes;
+    this.#jobIds.restore(counters.jobIds);
+    for (const [status, count] of counters.ended) this.#ended.set(status, count);
+    within('tenants', () => this.#ledger.restore(state.tenants));
+    const ids = new Set<string>();
+    const holding = new Map<string, JobRecord>();
+    state.jobs.forEach((snapshot, i) => {
+      const job = this.#restoredJob(snapshot, `jobs[${i}]`, true, holding);
+      if (ids.has(job.id)) throw invalidSnapshot(`jobs[${i}]`, `job "${job.id}" is listed twice`);
+      ids.add(job.id);
+      this.#live.set(job.id, job);
+    });
+    state.history.forEach((snapshot, i) => {
+      const job = this.#restoredJob(snapshot, `history[${i}]`, false, holding);
+      if (this.#live.has(job.id)) throw invalidSnapshot(`history[${i}]`, `job "${job.id}" is also live`);
+      this.#history.set(job.id, job);
+    });
+    if (holding.size !== this.#books.live.size) throw invalidSnapshot('pool.allocations', `${this.#books.live.size} live allocations, but ${holding.size} running jobs hold one`);
+    // in the pool's order, which is the order they started in (allocations() lists them so)
+    for (const id of this.#books.live.keys()) {
+      const job = holding.get(id) as JobRecord;
+      this.#byAllocation.set(id, job);
+      this.#charge(job, 1);
+      if (job.category !== undefined) this.#runningByCategory.set(job.category, (this.#runningByCategory.get(job.category) ?? 0) + 1);
+      this.#preemption.started(job);
+    }
+    state.queues.forEach((q, i) => {
+      const queue = this.#bands.restoreQueue(q.band, q.tenant, q.priority);
+      for (const id of q.jobs) {
+        const job = this.#live.get(id);
+        if (job === undefined || job.status !== 'queued' || job.queue !== undefined || job.band !== q.band || job.tenant !== q.tenant) {
+          throw invalidSnapshot(`queues[${i}].jobs`, `"${id}" is not a queued job of tenant "${q.tenant}" in band ${q.band}, or is in two queues`);
+        }
+        queue.push(job);
+        this.#countQueued(job, 1);
+      }
+      queue.blocked = q.blocked;
+      queue.version = q.version;
+      if (q.lookedThrough !== undefined) this.#preemption.restoreLookedThrough(queue, q.lookedThrough);
+    });
+    for (const job of this.#live.values()) if (job.status === 'queued' && job.queue === undefined) throw invalidSnapshot('queues', `queued job "${job.id}" is in no queue`);
+    const scale = this.#books.space.scale;
+    this.#held.restore(state.reservations, this.#live, (name, amount, path) => within(path, () => toScaled(amount, name, scale, path)));
+    const find = (id: string) => this.#live.get(id) ?? this.#history.get(id);
+    this.#preemption.restore(state.preemption, find);
+    for (const [at, jobId, allocationId] of state.expiry) this.#expiry.push(at, { job: find(jobId) ?? STALE_JOB, allocationId });
+    this.#stats.restore(state.stats);
+    this.#policy.restore?.(state.policy);
+    this.#refreshTotals();
+  }
+
+  /** One job back from its snapshot: parsed again from its request, then put where it stood. */
+  #restoredJob(snapshot: JobSnapshot, path: string, live: boolean, holding: Map<string, JobRecord>): JobRecord {
+    const none = () => {
+      throw invalidSnapshot(`${path}.request.id`, 'expected a job id');
+    };
+    const parsed = within(`${path}.request`, () => parseJobRequest(snapshot.request, this.#classes, this.#books, none));
+    const job = this.#newJob(parsed, snapshot.sequence, snapshot.submittedAt);
+    job.status = snapshot.status;
+    job.queuedSince = snapshot.queuedSince;
+    job.startedAt = snapshot.startedAt;
+    job.endedAt = snapshot.endedAt;
+    job.expiresAt = snapshot.expiresAt;
+    job.reason = snapshot.reason;
+    job.burst = snapshot.burst;
+    job.preemptedBy = snapshot.preemptedBy;
+    job.graceEndsAt = snapshot.graceEndsAt;
+    job.backoffUntil = snapshot.backoffUntil;
+    job.nominatedNode = snapshot.nominatedNode;
+    job.preemptionCheckedAt = snapshot.preemptionCheckedAt;
+    const holds = job.status === 'running' || job.status === 'preempted';
+    if (live !== (holds || job.status === 'queued')) throw invalidSnapshot(`${path}.status`, `a ${live ? 'live' : 'finished'} job cannot be "${job.status}"`);
+    if (holds) {
+      const allocation = snapshot.allocationId === undefined ? undefined : this.#books.live.get(snapshot.allocationId)?.allocation;
+      if (allocation === undefined || allocation.jobId !== job.id || holding.has(allocation.id)) throw invalidSnapshot(`${path}.allocationId`, `job "${job.id}" holds no live allocation of its own`);
+      job.allocation = allocation;
+      holding.set(allocation.id, job);
+    } else if (snapshot.allocation !== undefined) {
+      job.allocation = deepFreeze(asJson(snapshot.allocation));
+    }
+    return job;
+  }
+
+  /** Applies journal entries after a snapshot, each at its recorded time (see `restore`). */
+  #replay(entries: readonly JournalEntry[], after: number): void {
+    if (!Array.isArray(entries)) throw new FairpackError('INVALID_JOURNAL', `Expected \`entries\` to be an array of journal entries, got ${describeValue(entries)}.`);
+    let expected = after + 1;
+    for (const [i, entry] of entries.entries()) {
+      if (typeof entry !== 'object' || entry === null || entry.seq !== expected || typeof entry.at !== 'number' || !Number.isFinite(entry.at)) {
+        throw new FairpackError('INVALID_JOURNAL', `Expected journal entry ${i} to be { seq: ${expected}, at: <finite ms>, type, … }, got ${describeValue(entry)}${typeof entry === 'object' && entry !== null ? ` with seq ${String(entry.seq)}` : ''}. A gap or a repeat means entries were lost or doubled: restore from the journal as written. Nothing was restored.`, { index: i, expected });
+      }
+      this.#replayAt = entry.at;
+      try {
+        applyEntry(this, entry);
+      } catch (error) {
+        throw new FairpackError('INVALID_JOURNAL', `Journal entry ${i} (seq ${entry.seq}, ${String(entry.type)}) does not apply to the state before it: ${error instanceof Error ? error.message : String(error)} Nothing was restored.`, { index: i, seq: entry.seq }, { cause: error });
+      } finally {
+        this.#replayAt = undefined;
+      }
+      if (this.#seq !== entry.seq) throw new FairpackError('INVALID_JOURNAL', `Journal entry ${i} (seq ${entry.seq}, ${String(entry.type)}) changed nothing when replayed: the journal does not belong to this snapshot. Nothing was restored.`, { index: i, seq: entry.seq });
+      expected++;
+    }
   }
 
   /** Stops the timer and rejects pending `acquire` calls; later submissions throw MANAGER_CLOSED. */
@@ -649,10 +883,11 @@ export class AllocationManager {
   #parseSubmission(requests: readonly JobRequest[]): ParsedJobRequest[] {
     if (this.#closed) throw new FairpackError('MANAGER_CLOSED', 'Expected an open manager, got a closed one. Create a new AllocationManager.');
     const seen = new Set<string>();
-    return requests.map((request, index) => {
+    const ids = this.#jobIds.draft((id) => this.#live.has(id) || seen.has(id));
+    const parsedBatch = requests.map((request, index) => {
       let parsed: ParsedJobRequest;
       try {
-        parsed = parseJobRequest(request, this.#classes, this.#books, nanoid);
+        parsed = parseJobRequest(request, this.#classes, this.#books, ids.next);
       } catch (error) {
         if (requests.length > 1 && isFairpackError(error)) throw new FairpackError(error.code, `Request ${index} of the batch is invalid: ${error.message}`, { ...error.details, index });
         throw error;
@@ -664,27 +899,27 @@ export class AllocationManager {
       seen.add(id);
       return parsed;
     });
+    ids.commit();
+    return parsedBatch;
   }
 
   #submitParsed(batch: readonly ParsedJobRequest[]): SubmitResult[] {
     return batch.map((parsed) => this.#submitOne(parsed));
   }
 
-  #submitOne(parsed: ParsedJobRequest): SubmitResult {
-    const { id } = parsed;
-    this.#history.delete(id);
-    const band = this.#policy.ignoresPriority === true ? 0 : parsed.priorityClass.value;
-    const job: JobRecord = {
-      id,
+  /** A new job record for a parsed request: queued (not yet in a queue), nothing else decided. */
+  #newJob(parsed: ParsedJobRequest, sequence: number, submittedAt: number): JobRecord {
+    return {
+      id: parsed.id,
       tenant: parsed.tenant,
       priority: parsed.priorityClass.name,
       klass: parsed.priorityClass,
-      band,
+      band: this.#policy.ignoresPriority === true ? 0 : parsed.priorityClass.value,
       category: parsed.category,
       resources: parsed.request.resources,
       replicas: parsed.request.replicas,
-      sequence: this.#sequence++,
-      submittedAt: this.#clock(),
+      sequence,
+      submittedAt,
       deadline: parsed.deadline,
       ttlMs: parsed.ttlMs,
       estimatedRuntimeMs: parsed.estimatedRuntimeMs,
@@ -709,6 +944,12 @@ export class AllocationManager {
       nominatedNode: undefined,
       preemptionCheckedAt: -1,
     };
+  }
+
+  #submitOne(parsed: ParsedJobRequest): SubmitResult {
+    const { id } = parsed;
+    this.#history.delete(id);
+    const job = this.#newJob(parsed, this.#sequence++, this.#clock());
     // a job that would wait past a queue bound is refused; one that starts at once is not (the
     // bound is on waiting work, which a client could otherwise pile up without end)
     const full = this.#queueFull(job.tenant);
@@ -957,8 +1198,9 @@ export class AllocationManager {
     return this.#current ?? this.#readClock();
   }
 
+  /** A reading outside a call (nothing changes): checked, clamped, not remembered. */
   #readClock(): number {
-    return this.#clockReader.read();
+    return this.#clockReader.peek();
   }
 
   /**
@@ -966,15 +1208,20 @@ export class AllocationManager {
    * reading changes nothing), the change sees that one reading throughout, then the cycle runs and,
    * once the outermost call is done, the events are delivered.
    */
-  #operation<T>(change: () => T): T {
+  #operation<T>(change: () => T, entry?: (result: T) => JournalCommand | undefined): T {
     const outer = this.#current === undefined;
-    const now = outer ? this.#readClock() : (this.#current as number);
+    // a replayed journal entry runs at its own recorded time
+    const now = outer ? (this.#replayAt ?? this.#clockReader.peek()) : (this.#current as number);
     return this.#events.operation(
       () => {
         this.#current = now;
         try {
           const result = change();
           this.#schedule();
+          if (outer) {
+            this.#clockReader.commit(now);
+            this.#record(entry?.(result), now);
+          }
           return result;
         } finally {
           if (outer) this.#current = undefined;
@@ -982,6 +1229,17 @@ export class AllocationManager {
       },
       () => this.#armTimer(now),
     );
+  }
+
+  /**
+   * Hands the journal one entry for a call that changed state: synchronously, before the call
+   * returns and before its events are delivered. Replayed entries are not handed over again.
+   */
+  #record(command: JournalCommand | undefined, at: number): void {
+    if (command === undefined) return;
+    this.#seq++;
+    if (this.#journal === undefined || this.#replayAt !== undefined) return;
+    this.#journal(Object.freeze({ seq: this.#seq, at, ...command }) as JournalEntry);
   }
 
   /** One timer for the next TTL expiry (unref'd where the runtime supports it), from the call's reading `now`. */
@@ -1004,6 +1262,80 @@ export class AllocationManager {
 /** Requests with the same shape fit in exactly the same places. */
 function shapeOf(request: JobRequest | import('../pool/index.js').AllocationRequest): string {
   return JSON.stringify([request.resources, request.replicas ?? 1, request.spread ?? false, request.nodeSelector ?? {}, request.tolerations ?? []]);
+}
+
+/** Pools being handed to a manager by `restore`: their live allocations are the snapshot's jobs'. */
+const RESTORED_POOLS = new WeakSet<ResourcePool>();
+
+/** An expiry timer of a job no snapshot keeps any more: it reads as stale when it fires. */
+const STALE_JOB = Object.freeze({ id: '', status: 'completed', allocation: undefined }) as unknown as JobRecord;
+
+/** The policy to restore with: the built-in of that name, or the caller's object of that name. */
+function restoredPolicy(name: string, given: FairnessPolicy | undefined): FairnessPolicyName | FairnessPolicy {
+  if (given !== undefined) {
+    if (typeof given !== 'object' || given === null || given.name !== name) {
+      throw new FairpackError('INVALID_OPTION', `Expected \`fairness\` to be the policy the snapshot names ("${name}"), got ${describeValue(given)}.`, { option: 'fairness' });
+    }
+    return given;
+  }
+  if ((fairnessPolicyNames as readonly string[]).includes(name)) return name as FairnessPolicyName;
+  throw invalidSnapshot('config.fairness', `the snapshot was taken with the custom policy "${name}": pass it again as the \`fairness\` option of restore`);
+}
+
+/** Replays one journal entry through the public call it records (the manager's clock is set to its time). */
+function applyEntry(manager: AllocationManager, entry: JournalEntry): void {
+  switch (entry.type) {
+    case 'submit':
+    case 'submitMany': {
+      const results = entry.type === 'submit' ? [manager.submit(entry.requests[0] as JobRequest)] : manager.submitMany(entry.requests);
+      const ids = results.map((r) => r.jobId);
+      if (JSON.stringify(ids) !== JSON.stringify(entry.ids)) throw new Error(`the replay gave job ids ${JSON.stringify(ids)}, the journal ${JSON.stringify(entry.ids)}.`);
+      return;
+    }
+    case 'release':
+      manager.release(entry.allocationId, { outcome: entry.outcome });
+      return;
+    case 'cancel':
+      manager.cancel(entry.jobId);
+      return;
+    case 'setTenant':
+      manager.setTenant(entry.tenant, { weight: entry.weight });
+      return;
+    case 'setQuota':
+      manager.setQuota(entry.tenant, entry.quota, entry.settings);
+      return;
+    case 'setConcurrency':
+      manager.setConcurrency(entry.category, entry.limit ?? undefined);
+      return;
+    case 'addNode':
+      manager.addNode(entry.spec);
+      return;
+    case 'removeNode':
+      manager.removeNode(entry.id, { force: entry.force });
+      return;
+    case 'setNodeStatus':
+      manager.setNodeStatus(entry.id, entry.status);
+      return;
+    case 'tick':
+      manager.tick();
+      return;
+    default:
+      throw new Error(`unknown entry type ${describeValue((entry as { type: unknown }).type)}.`);
+  }
+}
+
+/** Freezes a plain-JSON value all the way down (a restored finished job's allocation). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** A plain-JSON copy (what a journal entry keeps of a request, a spec, a quota). */
+function asJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 /** A bound: an integer >= 0, or Infinity / left out for none. */

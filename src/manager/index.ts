@@ -13,6 +13,9 @@ export type {
   PreemptionEvent,
   QueueView,
   ReservationView,
+  RestoreOptions,
+  JournalEntry,
+  JournalCommand,
   QuotaExceedAction,
   QuotaSettings,
   QuotaShortfall,
@@ -23,3 +26,5 @@ export type {
   SubmitResult,
   TenantOptions,
 } from './types.js';
+export type { ManagerSnapshot, QueueSnapshot } from './manager-snapshot.js';
+export type { JobSnapshot } from './job-snapshot.js';

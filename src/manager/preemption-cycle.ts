@@ -10,6 +10,7 @@ import type { QuotaCheck } from './quotas.js';
 import type { Reservations } from './reservations.js';
 import type { SchedulerStats } from './scheduler-stats.js';
 import type { TenantLedger } from './tenant-ledger.js';
+import { invalidSnapshot } from '../snapshot/reader.js';
 import { TimeHeap } from './time-heap.js';
 import type { QueuedReason } from './types.js';
 
@@ -68,6 +69,11 @@ export class PreemptionCycle {
     private readonly backoffMs: number | undefined,
   ) {}
 
+  /** How long an evicted job waits before it may start again (undefined: preemption is off). */
+  get backoff(): number | undefined {
+    return this.backoffMs;
+  }
+
   /** Whether preemption is on (`preemption: false` turns it off). */
   get enabled(): boolean {
     return this.backoffMs !== undefined;
@@ -85,6 +91,46 @@ export class PreemptionCycle {
     this.running.remove(job);
     if (job.klass.preemptible) this.preemptibleByValue.set(job.klass.value, (this.preemptibleByValue.get(job.klass.value) ?? 1) - 1);
     if (job.burst) this.burstRunning--;
+  }
+
+  /** The waves, promises and timers, by job id (for a snapshot); `lookedThrough` is kept per queue. */
+  snapshot(): PreemptionSnapshot {
+    return {
+      waves: [...this.waves].map(([preemptor, victims]) => [preemptor.id, victims.map((v) => v.id)]),
+      promised: [...this.promised].map((job) => job.id),
+      graceEnds: this.graceEnds.entries().map(({ at, item }) => [at, item.id]),
+      backoffEnds: this.backoffEnds.entries().map(({ at, item }) => [at, item.id]),
+    };
+  }
+
+  /**
+   * Restoring a snapshot, after the jobs (running ones already `started`): the waves, the promises
+   * (charged to the tenants' quotas again) and the timers, in their original order. `job` finds a
+   * job by id; an entry for a job long gone gets a stand-in that reads as stale.
+   */
+  restore(state: PreemptionSnapshot, job: (id: string) => JobRecord | undefined): void {
+    for (const [preemptorId, victimIds] of state.waves) {
+      const preemptor = job(preemptorId);
+      if (preemptor === undefined) throw invalidSnapshot('preemption.waves', `no job "${preemptorId}"`);
+      this.waves.set(preemptor, victimIds.map((id) => job(id) ?? STALE));
+    }
+    for (const id of state.promised) {
+      const preemptor = job(id);
+      if (preemptor === undefined || preemptor.status !== 'queued') throw invalidSnapshot('preemption.promised', `"${id}" is not a queued job`);
+      this.promised.add(preemptor);
+      this.host.ledger.promise(preemptor.tenant, preemptor.demand, 1);
+    }
+    for (const [at, id] of state.graceEnds) this.graceEnds.push(at, job(id) ?? STALE);
+    for (const [at, id] of state.backoffEnds) this.backoffEnds.push(at, job(id) ?? STALE);
+  }
+
+  /** The queue's memo of a fruitless walk (for a snapshot). */
+  lookedThroughOf(queue: JobQueue): { readonly changes: number; readonly version: number } | undefined {
+    return this.lookedThrough.get(queue);
+  }
+
+  restoreLookedThrough(queue: JobQueue, memo: { readonly changes: number; readonly version: number }): void {
+    this.lookedThrough.set(queue, memo);
   }
 
   /** Whether the job's demand is promised against its tenant's quota. */
@@ -231,6 +277,17 @@ export class PreemptionCycle {
     this.host.stats.preempted(preemptor.klass.name, victim.klass.name);
     this.host.events.defer('preempted', Object.freeze({ victim: jobView(victim), preemptor: jobView(preemptor), graceEndsAt: victim.graceEndsAt, nodeId }));
   }
+}
+
+/** A job a timer or a wave names but no snapshot keeps any more: every check reads it as stale. */
+const STALE = Object.freeze({ id: '', status: 'completed' }) as unknown as JobRecord;
+
+/** The preemption state a snapshot keeps, by job id, in the original order. */
+export interface PreemptionSnapshot {
+  readonly waves: readonly (readonly [string, readonly string[]])[];
+  readonly promised: readonly string[];
+  readonly graceEnds: readonly (readonly [number, string])[];
+  readonly backoffEnds: readonly (readonly [number, string])[];
 }
 
 function isVictimOf(victim: JobRecord, preemptor: JobRecord): boolean {

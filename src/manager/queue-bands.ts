@@ -70,6 +70,24 @@ export class QueueBands {
     return queues.sort((a, b) => (a.head() as JobRecord).sequence - (b.head() as JobRecord).sequence);
   }
 
+  /** Every queue with work, bands and tenants in the order the maps keep them (for a snapshot). */
+  *all(): Generator<JobQueue> {
+    for (const tenants of this.bands.values()) yield* tenants.values();
+  }
+
+  /** Restoring a snapshot: an empty queue, created in the snapshot's order (which is the maps' order). */
+  restoreQueue(band: number, tenant: string, priority: string): JobQueue {
+    let tenants = this.bands.get(band);
+    if (tenants === undefined) {
+      tenants = new Map();
+      this.bands.set(band, tenants);
+      this.order = [...this.bands.keys()].sort((a, b) => b - a);
+    }
+    const queue = new JobQueue(tenant, band, this.singleBand ? '*' : priority);
+    tenants.set(tenant, queue);
+    return queue;
+  }
+
   /** Room freed (or a node came): every queue is worth trying again. */
   unblockAll(): void {
     for (const tenants of this.bands.values()) for (const queue of tenants.values()) queue.blocked = false;

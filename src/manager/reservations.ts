@@ -4,6 +4,7 @@ import { isEligible } from '../pool/eligibility.js';
 import type { PoolInternals } from '../pool/internals.js';
 import type { NodeState } from '../pool/node-state.js';
 import { fromScaled } from '../resources/index.js';
+import { invalidSnapshot } from '../snapshot/reader.js';
 import type { HeldRoom } from './internals.js';
 import type { JobRecord } from './job-record.js';
 import type { ReservationView } from './types.js';
@@ -20,6 +21,15 @@ interface Reservation {
 }
 
 const NOTHING: readonly number[] = Object.freeze([]);
+
+/** A reservation as a snapshot keeps it. */
+export interface ReservationSnapshot {
+  readonly jobId: string;
+  readonly nodeId: string;
+  readonly reason: 'starvation' | 'preemption';
+  readonly since: number;
+  readonly held: Readonly<Record<string, number>>;
+}
 
 /**
  * Room held on one node for one waiting job. The pool books held room as `reserved` on the node:
@@ -171,6 +181,46 @@ export class Reservations {
 
   jobs(): JobRecord[] {
     return [...this.byJob.keys()];
+  }
+
+  /** The reservations in their order, held room by dimension name (for a snapshot). */
+  snapshot(): ReservationSnapshot[] {
+    const { space } = this.books;
+    return [...this.byJob.values()].map((r) => ({
+      jobId: r.job.id,
+      nodeId: r.node.id,
+      reason: r.reason,
+      since: r.since,
+      held: Object.fromEntries(r.dims.map((d, i) => [space.dimensions[d] as string, fromScaled(r.amounts[i] as number, space.scale)])),
+    }));
+  }
+
+  /**
+   * Restoring a snapshot: the reservations in order, each holding again what it held (checked
+   * against the node's free room: a snapshot whose books do not add up is refused).
+   */
+  restore(entries: readonly ReservationSnapshot[], jobs: ReadonlyMap<string, JobRecord>, scaled: (name: string, amount: number, path: string) => number): void {
+    entries.forEach((entry, i) => {
+      const path = `reservations[${i}]`;
+      const job = jobs.get(entry.jobId);
+      const node = this.books.nodes.get(entry.nodeId);
+      if (job === undefined || job.status !== 'queued') throw invalidSnapshot(`${path}.jobId`, `"${entry.jobId}" is not a queued job`);
+      if (node === undefined) throw invalidSnapshot(`${path}.nodeId`, `no node "${entry.nodeId}"`);
+      if (this.byJob.has(job)) throw invalidSnapshot(path, `job "${entry.jobId}" has two reservations`);
+      if ((entry.reason === 'preemption') !== (job.nominatedNode === node.id)) throw invalidSnapshot(path, `job "${entry.jobId}" is ${job.nominatedNode === undefined ? 'not nominated' : `nominated to "${job.nominatedNode}"`}`);
+      const dims: number[] = [];
+      const amounts: number[] = [];
+      for (const [name, amount] of Object.entries(entry.held)) {
+        const d = this.books.space.indexOf(name);
+        const value = scaled(name, amount, `${path}.held`);
+        if (value === 0) continue;
+        if (d < 0 || (node.free[d] as number) < value) throw invalidSnapshot(`${path}.held.${name}`, `node "${node.id}" has not that much room to hold: the books do not add up`);
+        dims.push(d);
+        amounts.push(value);
+      }
+      if (dims.length > 0) this.books.hold(node, dims, amounts, 1);
+      this.byJob.set(job, { job, node, reason: entry.reason, since: entry.since, dims: dims.length > 0 ? dims : NOTHING, amounts });
+    });
   }
 
   /** Every reservation as the books keep it (for fairpack/testing). */

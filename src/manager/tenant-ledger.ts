@@ -1,7 +1,7 @@
 import { FairpackError, describeValue } from '../errors.js';
 import { checkKnownKeys, knownKeys } from '../known-keys.js';
 import { type Resources, type Scale, fromScaled, isPlainRecord } from '../resources/index.js';
-import { DEFAULT_QUOTA_BEHAVIOUR, type QuotaBehaviour, type QuotaCheck, type TenantQuota, checkQuota, parseQuota, parseQuotaBehaviour } from './quotas.js';
+import { DEFAULT_QUOTA_BEHAVIOUR, type QuotaBehaviour, type QuotaCheck, type TenantQuota, checkQuota, limitsView, parseQuota, parseQuotaBehaviour } from './quotas.js';
 
 interface TenantAccount {
   weight: number;
@@ -13,6 +13,15 @@ interface TenantAccount {
   behaviour: QuotaBehaviour;
   /** Scaled demand of the tenant's preemptors waiting for their victims: promised, not yet used. */
   readonly promised: Map<string, number>;
+}
+
+/** A tenant's settings as the `tenants` option (and a snapshot) gives them. */
+export interface TenantSettings {
+  readonly weight: number;
+  readonly quota?: Resources;
+  readonly onExceed: 'reject' | 'queue';
+  readonly burst: number;
+  readonly burstClasses: readonly string[];
 }
 
 const TENANT_KEYS = knownKeys('tenant option', ['weight', 'quota', 'onExceed', 'burst', 'burstClasses'], 'INVALID_OPTION', 'tenants');
@@ -99,11 +108,9 @@ export class TenantLedger {
   }
 
   setWeight(tenant: string, weight: unknown): void {
-    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight <= 0) {
-      throw new FairpackError('INVALID_OPTION', `Expected the weight of tenant "${tenant}" to be a finite number > 0, got ${describeValue(weight)}.`, { tenant, value: weight });
-    }
+    const valid = checkWeight(tenant, weight);
     const account = this.account(tenant);
-    account.weight = weight;
+    account.weight = valid;
     this.forgetIfIdle(tenant, account);
   }
 
@@ -148,6 +155,29 @@ export class TenantLedger {
   }
 
   /**
+   * Each tenant's settings, in the ledger's order (for a snapshot). Usage, running counts and
+   * promises are not kept: they follow from the running jobs and the waiting preemptors.
+   */
+  snapshot(): [string, TenantSettings][] {
+    return [...this.accounts].map(([tenant, account]) => {
+      const { onExceed, burst, burstClasses } = account.behaviour;
+      const quota = account.quota === undefined ? {} : { quota: limitsView(account.quota, this.scale) };
+      return [tenant, { weight: account.weight, ...quota, onExceed, burst, burstClasses: [...burstClasses] }];
+    });
+  }
+
+  /** Restoring a snapshot: the tenants' settings, in order, before any job is charged. */
+  restore(tenants: readonly (readonly [string, TenantSettings])[]): void {
+    for (const [tenant, { weight, quota, ...settings }] of tenants) {
+      const valid = checkWeight(tenant, weight);
+      const account = this.account(tenant);
+      account.weight = valid;
+      account.quota = quota === undefined ? undefined : parseQuota(tenant, { quota, ...settings }, this.scale, this.isClass);
+      account.behaviour = parseQuotaBehaviour(tenant, settings, this.isClass);
+    }
+  }
+
+  /**
    * A tenant with nothing running, nothing promised, and no weight or quota of its own is
    * forgotten: it reads exactly like one never seen (weight 1, no quota, no use), and a client that
    * makes up a new tenant name per request cannot make the books grow without bound.
@@ -166,6 +196,13 @@ export class TenantLedger {
     }
     return account;
   }
+}
+
+function checkWeight(tenant: string, weight: unknown): number {
+  if (typeof weight !== 'number' || !Number.isFinite(weight) || weight <= 0) {
+    throw new FairpackError('INVALID_OPTION', `Expected the weight of tenant "${tenant}" to be a finite number > 0, got ${describeValue(weight)}.`, { tenant, value: weight });
+  }
+  return weight;
 }
 
 function isDefaultBehaviour(behaviour: QuotaBehaviour): boolean {

@@ -20,6 +20,15 @@ export class TimeHeap<T> {
     }
   }
 
+  /**
+   * Every entry, in the heap's own array order. Pushing them in this order into an empty heap
+   * rebuilds the very same array (each is already no earlier than its parent), so a restored heap
+   * pops equal times in the same order as the original would.
+   */
+  entries(): readonly { readonly at: number; readonly item: T }[] {
+    return this.items;
+  }
+
   /** The earliest time, or Infinity when empty. */
   nextAt(): number {
     return this.items[0]?.at ?? Infinity;

@@ -1,5 +1,5 @@
 import type { FairnessPolicy, FairnessPolicyName } from '../fairness/index.js';
-import type { NodeView, PlacementStrategy, PlacementStrategyName } from '../placement/index.js';
+import type { NodeStatus, NodeView, PlacementStrategy, PlacementStrategyName } from '../placement/index.js';
 import type { Allocation, AllocationRequest, NodeSpec, PoolCapacity, ResourcePool } from '../pool/index.js';
 import type { Resources } from '../resources/index.js';
 
@@ -134,6 +134,29 @@ export interface AllocationManagerOptions {
    * @default { afterMs: 60_000 }
    */
   readonly starvation?: { readonly afterMs: number } | false;
+  /**
+   * Receives one plain-JSON entry `{ seq, at, type, … }` per call that changed state, synchronously,
+   * before the call returns and before its events are delivered (refused calls write nothing).
+   * Keep them with a snapshot to rebuild the manager: `AllocationManager.restore(snapshot,
+   * { entries })`. It must not throw: the call's change is made by then. See docs/durability.md.
+   */
+  readonly journal?: (entry: JournalEntry) => void;
+}
+
+/** What `AllocationManager.restore` takes besides the snapshot: what JSON cannot carry. */
+export interface RestoreOptions {
+  /** The clock. A restored manager's time continues from it (never before the snapshot's). @default () => Date.now() */
+  readonly now?: () => number;
+  /** As for a new manager. @default true with the default clock, false with an injected `now` */
+  readonly timers?: boolean;
+  /** The custom placement strategy the snapshot was taken with (matched by name). */
+  readonly placement?: PlacementStrategy;
+  /** The custom fairness policy the snapshot was taken with (matched by name; its `restore` gets its state). */
+  readonly fairness?: FairnessPolicy;
+  /** Where the restored manager's own journal goes from now on. */
+  readonly journal?: (entry: JournalEntry) => void;
+  /** Journal entries to replay after the snapshot, in order: the first has seq = snapshot.seq + 1. */
+  readonly entries?: readonly JournalEntry[];
 }
 
 export interface JobRequest extends Omit<AllocationRequest, 'priority' | 'tenant' | 'jobId'> {
@@ -231,6 +254,27 @@ export interface ManagerReleaseResult {
   readonly allocation: Allocation;
   readonly freed: Resources;
 }
+
+/**
+ * What a call that changed state did, as a journal entry keeps it: the call and its arguments
+ * (plain JSON), replayed by `AllocationManager.restore(snapshot, { entries })` at the entry's
+ * recorded time. The manager is deterministic given its state, the call and the time, so replaying
+ * the calls rebuilds the state exactly; `ids` records the job ids a submission got, to check that.
+ */
+export type JournalCommand =
+  | { readonly type: 'submit' | 'submitMany'; readonly requests: readonly JobRequest[]; readonly ids: readonly string[] }
+  | { readonly type: 'release'; readonly allocationId: string; readonly outcome: ReleaseOutcome }
+  | { readonly type: 'cancel'; readonly jobId: string }
+  | { readonly type: 'setTenant'; readonly tenant: string; readonly weight: number }
+  | { readonly type: 'setQuota'; readonly tenant: string; readonly quota: Resources | null; readonly settings: QuotaSettings }
+  | { readonly type: 'setConcurrency'; readonly category: string; readonly limit: number | null }
+  | { readonly type: 'addNode'; readonly spec: NodeSpec }
+  | { readonly type: 'removeNode'; readonly id: string; readonly force: boolean }
+  | { readonly type: 'setNodeStatus'; readonly id: string; readonly status: NodeStatus }
+  | { readonly type: 'tick' };
+
+/** One journal entry: `seq` (+1 per entry, after the snapshot's), `at` (the manager's clock), the command. */
+export type JournalEntry = { readonly seq: number; readonly at: number } & JournalCommand;
 
 /** Room the manager holds on a node for one waiting job (`mgr.reservations()`). */
 export interface ReservationView {

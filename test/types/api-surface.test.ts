@@ -75,11 +75,14 @@ const SURFACE = {
       "setNodeStatus",
       "setQuota",
       "setTenant",
+      "snapshot",
       "submit",
       "submitMany",
       "tick"
     ],
-    "static": []
+    "static": [
+      "restore"
+    ]
   },
   "fairpack.FairpackError": {
     "prototype": [],

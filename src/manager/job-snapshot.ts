@@ -1,0 +1,82 @@
+import type { Allocation, JobRequest } from '../index.js';
+import { bool, finite, integer, invalidSnapshot, optional, record, text } from '../snapshot/reader.js';
+import type { JobRecord } from './job-record.js';
+import type { JobStatus } from './types.js';
+
+/** One job as a snapshot keeps it: its request as submitted (id filled in) and where it stands. */
+export interface JobSnapshot {
+  readonly request: JobRequest & { readonly id: string };
+  readonly sequence: number;
+  readonly submittedAt: number;
+  readonly status: JobStatus;
+  readonly queuedSince: number;
+  /** A live job's allocation (found in the pool's snapshot), by id. */
+  readonly allocationId?: string;
+  /** A finished job's last allocation, whole (the pool no longer has it). */
+  readonly allocation?: Allocation;
+  readonly startedAt?: number;
+  readonly endedAt?: number;
+  readonly expiresAt?: number;
+  readonly reason?: string;
+  readonly burst: boolean;
+  readonly preemptedBy?: string;
+  readonly graceEndsAt?: number;
+  readonly backoffUntil?: number;
+  readonly nominatedNode?: string;
+  readonly preemptionCheckedAt: number;
+}
+
+const REQUIRED = ['request', 'sequence', 'submittedAt', 'status', 'queuedSince', 'burst', 'preemptionCheckedAt'];
+const OPTIONAL = ['allocationId', 'allocation', 'startedAt', 'endedAt', 'expiresAt', 'reason', 'preemptedBy', 'graceEndsAt', 'backoffUntil', 'nominatedNode'];
+const STATUSES = new Set<JobStatus>(['queued', 'running', 'completed', 'failed', 'cancelled', 'expired', 'preempted', 'rejected']);
+
+/** The job request a job was submitted with: the pool's fields (less `jobId`) and the manager's own. */
+function requestOf(job: JobRecord): JobRequest & { readonly id: string } {
+  const { jobId: _jobId, ...pool } = job.input as Record<string, unknown>;
+  return {
+    ...(pool as unknown as JobRequest),
+    id: job.id,
+    ...(job.category === undefined ? {} : { category: job.category }),
+    ...(job.ttlMs === undefined ? {} : { ttlMs: job.ttlMs }),
+    ...(job.deadline === undefined ? {} : { deadline: job.deadline }),
+    ...(job.estimatedRuntimeMs === undefined ? {} : { estimatedRuntimeMs: job.estimatedRuntimeMs }),
+  };
+}
+
+/** `live`: the job holds its allocation in the pool (running or preempted), so it is kept by id. */
+export function jobSnapshot(job: JobRecord, live: boolean): JobSnapshot {
+  const allocation = job.allocation === undefined ? {} : live ? { allocationId: job.allocation.id } : { allocation: job.allocation };
+  return {
+    request: requestOf(job),
+    sequence: job.sequence,
+    submittedAt: job.submittedAt,
+    status: job.status,
+    queuedSince: job.queuedSince,
+    ...allocation,
+    ...(job.startedAt === undefined ? {} : { startedAt: job.startedAt }),
+    ...(job.endedAt === undefined ? {} : { endedAt: job.endedAt }),
+    ...(job.expiresAt === undefined ? {} : { expiresAt: job.expiresAt }),
+    ...(job.reason === undefined ? {} : { reason: job.reason }),
+    burst: job.burst,
+    ...(job.preemptedBy === undefined ? {} : { preemptedBy: job.preemptedBy }),
+    ...(job.graceEndsAt === undefined ? {} : { graceEndsAt: job.graceEndsAt }),
+    ...(job.backoffUntil === undefined ? {} : { backoffUntil: job.backoffUntil }),
+    ...(job.nominatedNode === undefined ? {} : { nominatedNode: job.nominatedNode }),
+    preemptionCheckedAt: job.preemptionCheckedAt,
+  };
+}
+
+/** Checks one job's snapshot (its request is checked when it is parsed again). */
+export function readJobSnapshot(value: unknown, path: string): JobSnapshot {
+  const job = record(value, path, REQUIRED, OPTIONAL);
+  record(job['request'], `${path}.request`, ['id', 'resources'], ['tenant', 'priority', 'replicas', 'spread', 'nodeSelector', 'tolerations', 'metadata', 'category', 'ttlMs', 'deadline', 'estimatedRuntimeMs']);
+  integer(job['sequence'], `${path}.sequence`);
+  finite(job['submittedAt'], `${path}.submittedAt`);
+  finite(job['queuedSince'], `${path}.queuedSince`);
+  if (!STATUSES.has(job['status'] as JobStatus)) throw invalidSnapshot(`${path}.status`, `expected a job status, got ${JSON.stringify(job['status'])}`);
+  bool(job['burst'], `${path}.burst`);
+  integer(job['preemptionCheckedAt'], `${path}.preemptionCheckedAt`, -1);
+  for (const field of ['startedAt', 'endedAt', 'expiresAt', 'graceEndsAt', 'backoffUntil']) optional(job[field], (v) => finite(v, `${path}.${field}`));
+  for (const field of ['allocationId', 'reason', 'preemptedBy', 'nominatedNode']) optional(job[field], (v) => text(v, `${path}.${field}`));
+  return job as unknown as JobSnapshot;
+}

@@ -1,0 +1,242 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { AllocationManager, type JournalEntry, type ManagerSnapshot, type PriorityClassSpec, fairnessPolicyNames, isFairpackError, placementStrategyNames } from 'fairpack';
+import { propertyRuns, refused } from '../support.js';
+
+/*
+ * Durability, invariant 8: for every policy × strategy, random call sequences, a snapshot at a
+ * random step and the journal after it — `restore(snapshot, { entries })` equals the original by
+ * every public view and by its own snapshot, and the two stay equal under the same further calls.
+ * The same for the final snapshot alone.
+ */
+
+const CLASSES: PriorityClassSpec[] = [
+  { name: 'real-time', value: 1000, canPreempt: true, preemptible: false, preemptionGraceMs: 0 },
+  { name: 'high', value: 100, canPreempt: true, preemptionGraceMs: 10 },
+  { name: 'default', value: 0, preemptionGraceMs: 20, minRuntimeMs: 5 },
+  { name: 'low', value: -100, preemptionGraceMs: 0 },
+];
+
+type Op =
+  | { readonly kind: 'submit'; readonly tenant: string; readonly cpu: number; readonly memory: number; readonly priority: string; readonly heavy: boolean; readonly ttlMs?: number | undefined; readonly deadline?: number | undefined; readonly id?: string | undefined }
+  | { readonly kind: 'submitMany'; readonly count: number; readonly cpu: number }
+  | { readonly kind: 'release'; readonly pick: number; readonly outcome: 'completed' | 'failed' | 'preempted' }
+  | { readonly kind: 'cancel'; readonly pick: number }
+  | { readonly kind: 'advance'; readonly ms: number }
+  | { readonly kind: 'quota'; readonly tenant: string; readonly cpu: number | null }
+  | { readonly kind: 'weight'; readonly tenant: string; readonly weight: number }
+  | { readonly kind: 'cap'; readonly limit: number | undefined }
+  | { readonly kind: 'node'; readonly pick: number; readonly action: 'add' | 'remove' | 'offline' | 'draining' | 'ready' };
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc
+      .record({ tenant: fc.constantFrom('a', 'b', 'c'), cpu: fc.integer({ min: 0, max: 6 }), memory: fc.integer({ min: 0, max: 10 }), priority: fc.constantFrom('real-time', 'high', 'default', 'low', 'low'), heavy: fc.boolean(), ttlMs: fc.option(fc.integer({ min: 1, max: 60 }), { nil: undefined }), deadline: fc.option(fc.integer({ min: 0, max: 200 }), { nil: undefined }), id: fc.option(fc.constantFrom('x', 'y'), { nil: undefined }) }, { requiredKeys: ['tenant', 'cpu', 'memory', 'priority', 'heavy'] })
+      .map((r) => ({ kind: 'submit' as const, ...r })),
+  },
+  { weight: 1, arbitrary: fc.record({ count: fc.integer({ min: 1, max: 4 }), cpu: fc.integer({ min: 1, max: 4 }) }).map((r) => ({ kind: 'submitMany' as const, ...r })) },
+  { weight: 3, arbitrary: fc.record({ pick: fc.nat(), outcome: fc.constantFrom('completed' as const, 'failed' as const, 'preempted' as const) }).map((r) => ({ kind: 'release' as const, ...r })) },
+  { weight: 1, arbitrary: fc.nat().map((pick) => ({ kind: 'cancel' as const, pick })) },
+  { weight: 2, arbitrary: fc.integer({ min: 1, max: 40 }).map((ms) => ({ kind: 'advance' as const, ms })) },
+  { weight: 1, arbitrary: fc.record({ tenant: fc.constantFrom('a', 'b'), cpu: fc.option(fc.integer({ min: 0, max: 12 }), { nil: null }) }).map((r) => ({ kind: 'quota' as const, ...r })) },
+  { weight: 1, arbitrary: fc.record({ tenant: fc.constantFrom('a', 'b', 'c'), weight: fc.constantFrom(0.5, 1, 2, 3) }).map((r) => ({ kind: 'weight' as const, ...r })) },
+  { weight: 1, arbitrary: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }).map((limit) => ({ kind: 'cap' as const, limit })) },
+  { weight: 1, arbitrary: fc.record({ pick: fc.nat(), action: fc.constantFrom('add' as const, 'remove' as const, 'offline' as const, 'draining' as const, 'ready' as const) }).map((r) => ({ kind: 'node' as const, ...r })) },
+);
+
+/** Runs one call; returns what it returned (as JSON) or the refusal's code. Both managers must answer alike. */
+function apply(manager: AllocationManager, o: Op, clock: { time: number }, step: number): unknown {
+  const attempt = (call: () => unknown): unknown => {
+    try {
+      return JSON.parse(JSON.stringify(call() ?? null)) as unknown;
+    } catch (error) {
+      if (isFairpackError(error)) return `refused: ${error.code}`;
+      throw error;
+    }
+  };
+  switch (o.kind) {
+    case 'submit':
+      return attempt(() =>
+        manager.submit({
+          ...(o.id === undefined ? {} : { id: `${o.id}${step % 3}` }),
+          tenant: o.tenant,
+          priority: o.priority,
+          resources: { cpu: o.cpu, memory: o.memory },
+          estimatedRuntimeMs: o.cpu * 7,
+          metadata: { step, tags: [o.tenant, o.priority] },
+          ...(o.heavy ? { category: 'heavy' } : {}),
+          ...(o.ttlMs === undefined ? {} : { ttlMs: o.ttlMs }),
+          ...(o.deadline === undefined ? {} : { deadline: o.deadline }),
+        }),
+      );
+    case 'submitMany':
+      return attempt(() => manager.submitMany(Array.from({ length: o.count }, () => ({ tenant: 'c', resources: { cpu: o.cpu } }))));
+    case 'release': {
+      const live = manager.allocations();
+      const target = live[o.pick % Math.max(1, live.length)];
+      return target === undefined ? null : attempt(() => manager.release(target.id, { outcome: o.outcome }));
+    }
+    case 'cancel': {
+      const jobs = manager.jobs();
+      const target = jobs[o.pick % Math.max(1, jobs.length)];
+      return target === undefined ? null : attempt(() => manager.cancel(target.id));
+    }
+    case 'advance':
+      clock.time += o.ms;
+      return attempt(() => manager.tick());
+    case 'quota':
+      return attempt(() => manager.setQuota(o.tenant, o.cpu === null ? null : { cpu: o.cpu }, o.tenant === 'a' ? { onExceed: 'queue', burst: 1.5 } : {}));
+    case 'weight':
+      return attempt(() => manager.setTenant(o.tenant, { weight: o.weight }));
+    case 'cap':
+      return attempt(() => manager.setConcurrency('heavy', o.limit));
+    case 'node': {
+      const nodes = manager.nodes();
+      const node = nodes[o.pick % Math.max(1, nodes.length)];
+      if (o.action === 'add') return attempt(() => manager.addNode({ id: `m${o.pick % 4}`, capacity: { cpu: 4, memory: 8 } }));
+      if (node === undefined) return null;
+      if (o.action === 'remove') return attempt(() => manager.removeNode(node.id, { force: o.pick % 2 === 0 }));
+      return attempt(() => manager.setNodeStatus(node.id, o.action as 'offline' | 'draining' | 'ready'));
+    }
+  }
+}
+
+/** Every public view, as JSON. */
+function views(manager: AllocationManager): unknown {
+  return JSON.parse(
+    JSON.stringify({
+      jobs: manager.jobs(),
+      allocations: manager.allocations(),
+      nodes: manager.nodes(),
+      capacity: manager.capacity(),
+      queues: manager.queues(),
+      reservations: manager.reservations(),
+      metrics: manager.metrics(),
+      concurrency: manager.concurrency(),
+      quotas: ['a', 'b', 'c'].map((t) => manager.quota(t)),
+    }),
+  ) as unknown;
+}
+
+function options(fairness: string, placement: string, clock: { time: number }, journal?: (entry: JournalEntry) => void) {
+  return {
+    nodes: [{ id: 'n1', capacity: { cpu: 8, memory: 16 } }, { id: 'n2', capacity: { cpu: 4, memory: 8 }, labels: { zone: 'b' } }, { id: 'n3', capacity: { cpu: 8, memory: 32 } }],
+    placement: placement as 'best-fit',
+    fairness: fairness as 'drf',
+    concurrency: { heavy: 2 },
+    priorityClasses: CLASSES,
+    tenants: { a: { quota: { cpu: 10 }, onExceed: 'queue' as const, burst: 1.5 }, b: { quota: { cpu: 8 } } },
+    preemption: { backoffMs: 15 },
+    starvation: { afterMs: 40 },
+    history: 30,
+    now: () => clock.time,
+    timers: false,
+    ...(journal === undefined ? {} : { journal }),
+  };
+}
+
+describe.each(fairnessPolicyNames)('snapshot + journal restore (%s)', (fairness) => {
+  it.each(placementStrategyNames)('with %s placement: equal views, equal snapshots, equal further answers', (placement) => {
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 60 }), fc.nat(), fc.array(op, { maxLength: 30 }), (ops, at, further) => {
+        const clock = { time: 0 };
+        const entries: JournalEntry[] = [];
+        const original = new AllocationManager(options(fairness, placement, clock, (entry) => entries.push(JSON.parse(JSON.stringify(entry)) as JournalEntry)));
+        const cut = at % (ops.length + 1);
+        let snapshot: ManagerSnapshot | undefined;
+        let seqAtCut = 0;
+        ops.forEach((o, step) => {
+          if (step === cut) {
+            snapshot = JSON.parse(JSON.stringify(original.snapshot())) as ManagerSnapshot;
+            seqAtCut = entries.length;
+          }
+          apply(original, o, clock, step);
+        });
+        if (snapshot === undefined) {
+          snapshot = JSON.parse(JSON.stringify(original.snapshot())) as ManagerSnapshot;
+          seqAtCut = entries.length;
+        }
+        expect(snapshot.seq).toBe(entries[seqAtCut - 1]?.seq ?? 0);
+        const fromJournal = AllocationManager.restore(snapshot, { now: () => clock.time, entries: entries.slice(seqAtCut) });
+        const fromFinal = AllocationManager.restore(JSON.parse(JSON.stringify(original.snapshot())), { now: () => clock.time });
+        const expected = views(original);
+        expect(views(fromJournal)).toEqual(expected);
+        expect(views(fromFinal)).toEqual(expected);
+        expect(fromJournal.snapshot()).toEqual(original.snapshot());
+        expect(fromFinal.snapshot()).toEqual(original.snapshot());
+        // the same further calls, at the same times, get the same answers
+        further.forEach((o, k) => {
+          const time = clock.time;
+          const a = apply(original, o, clock, 1000 + k);
+          clock.time = time;
+          const b = apply(fromJournal, o, clock, 1000 + k);
+          clock.time = time;
+          const c = apply(fromFinal, o, clock, 1000 + k);
+          expect(b).toEqual(a);
+          expect(c).toEqual(a);
+        });
+        expect(fromJournal.snapshot()).toEqual(original.snapshot());
+        expect(views(fromFinal)).toEqual(views(original));
+      }),
+      { numRuns: propertyRuns(20) },
+    );
+  });
+});
+
+describe('corrupted snapshots and journals are refused, and nothing is built', () => {
+  function history() {
+    const clock = { time: 0 };
+    const entries: JournalEntry[] = [];
+    const manager = new AllocationManager(options('drf', 'best-fit', clock, (e) => entries.push(JSON.parse(JSON.stringify(e)) as JournalEntry)));
+    const snapshot = JSON.parse(JSON.stringify(manager.snapshot())) as ManagerSnapshot;
+    manager.submit({ id: 'j1', tenant: 'c', resources: { cpu: 8 } });
+    manager.submit({ id: 'j2', tenant: 'c', resources: { cpu: 8 } });
+    manager.submit({ id: 'j3', tenant: 'c', resources: { cpu: 8 } });
+    manager.submit({ id: 'j4', tenant: 'c', resources: { cpu: 8 } });
+    clock.time = 10;
+    manager.release(manager.job('j1')?.allocationId as string);
+    return { manager, snapshot, entries, final: JSON.parse(JSON.stringify(manager.snapshot())) as ManagerSnapshot };
+  }
+
+  it('a journal truncated, reordered, doubled or tampered with', () => {
+    const { snapshot, entries } = history();
+    expect(entries.map((e) => e.type)).toEqual(['submit', 'submit', 'submit', 'submit', 'release']);
+    expect(refused(() => AllocationManager.restore(snapshot, { entries: entries.slice(1) })).code).toBe('INVALID_JOURNAL'); // a gap
+    expect(refused(() => AllocationManager.restore(snapshot, { entries: [entries[1], entries[0], ...entries.slice(2)] as JournalEntry[] })).code).toBe('INVALID_JOURNAL');
+    expect(refused(() => AllocationManager.restore(snapshot, { entries: [entries[0], ...entries] as JournalEntry[] })).code).toBe('INVALID_JOURNAL');
+    const tampered = entries.map((e) => JSON.parse(JSON.stringify(e)) as JournalEntry);
+    (tampered[4] as { allocationId: string }).allocationId = 'nope';
+    expect(refused(() => AllocationManager.restore(snapshot, { entries: tampered })).code).toBe('INVALID_JOURNAL');
+    // truncated at the end is a shorter, valid history: the state after the entries kept
+    const shorter = AllocationManager.restore(snapshot, { entries: entries.slice(0, 2), now: () => 0 });
+    expect(shorter.jobs().map((j) => j.id)).toEqual(['j1', 'j2']);
+  });
+
+  it('a snapshot with a tampered amount, a missing or extra field, books that do not add up, the wrong version', () => {
+    const { final } = history();
+    const tamper = (change: (s: any) => void): string => {
+      const copy = JSON.parse(JSON.stringify(final));
+      change(copy);
+      return refused(() => AllocationManager.restore(copy)).code;
+    };
+    expect(tamper((s) => (s.version = 2))).toBe('INVALID_SNAPSHOT');
+    expect(tamper((s) => delete s.queues)).toBe('INVALID_SNAPSHOT');
+    expect(tamper((s) => (s.surprise = true))).toBe('INVALID_SNAPSHOT');
+    expect(tamper((s) => (s.pool.allocations[0].allocation.resources.cpu = 7.5))).toBe('INVALID_SNAPSHOT');
+    expect(tamper((s) => (s.jobs[0].request.resources.cpu = 0.0001))).toBe('INVALID_SNAPSHOT');
+    expect(tamper((s) => s.pool.allocations.splice(0, 1))).toBe('INVALID_SNAPSHOT'); // a running job without its allocation
+    expect(tamper((s) => (s.queues[0].jobs = []))).toBe('INVALID_SNAPSHOT'); // a queued job in no queue
+    expect(tamper((s) => (s.config.fairness = 'mine'))).toBe('INVALID_SNAPSHOT'); // a custom policy not supplied
+  });
+
+  it('a restored manager journals on from the snapshot\'s position', () => {
+    const { final } = history();
+    const more: JournalEntry[] = [];
+    const restored = AllocationManager.restore(final, { now: () => 20, journal: (e) => more.push(e) });
+    restored.tick();
+    expect(more).toEqual([{ seq: final.seq + 1, at: 20, type: 'tick' }]);
+    // j1 (n1) ended at 10 and j3 took its node; j4 waits
+    expect(restored.jobs().map((j) => [j.id, j.status])).toEqual([['j2', 'running'], ['j3', 'running'], ['j4', 'queued'], ['j1', 'completed']]);
+  });
+});
