@@ -1,6 +1,6 @@
 import { defineConfig } from 'tsup';
 
-const entry = { index: 'src/index.ts', testing: 'src/testing/index.ts' };
+const entry = { index: 'src/index.ts', testing: 'src/testing/index.ts', mcp: 'src/mcp/index.ts' };
 
 export default defineConfig([
   {
@@ -24,14 +24,14 @@ export default defineConfig([
     noExternal: ['nanoid'],
   },
   {
-    // the `fairpack` command: one ESM file with a shebang; prom-client stays an optional peer
-    // dependency, imported only when `fairpack serve` starts
+    // the `fairpack` command: one ESM file with a shebang; prom-client and the MCP SDK stay
+    // optional peer dependencies, imported only when `fairpack serve` / `fairpack mcp` start
     entry: { cli: 'src/cli/main.ts' },
     format: ['esm'],
     sourcemap: true,
     target: 'node20',
     platform: 'node',
-    external: ['prom-client'],
+    external: ['prom-client', '@modelcontextprotocol/sdk'],
     banner: { js: '#!/usr/bin/env node' },
   },
 ]);

@@ -6,11 +6,12 @@ import { packageVersion } from './version.js';
 
 /**
  * `fairpack <command>`: each command is loaded only when it runs, so `fairpack node` never loads
- * the HTTP server's optional dependencies.
+ * the optional dependencies of `serve` (prom-client) or `mcp` (the MCP SDK).
  */
 const COMMANDS: Readonly<Record<string, { readonly summary: string; load(): Promise<CliCommand> }>> = {
   node: { summary: 'a resource node: JSON wire protocol on stdin/stdout', load: async () => (await import('./node/command.js')).nodeCommand },
   serve: { summary: 'the HTTP API, with Prometheus metrics', load: async () => (await import('./serve/command.js')).serveCommand },
+  mcp: { summary: 'an MCP server (stdio) with the cortex resource allocation tools', load: async () => (await import('./mcp/command.js')).mcpCommand },
   simulate: { summary: 'compare placement strategies × fairness policies on a workload', load: async () => (await import('./simulate/command.js')).simulateCommand },
 };
 

@@ -10,7 +10,7 @@ assert.match(readFileSync(bin, 'utf8'), /^#!\/usr\/bin\/env node\n/, 'the bin st
 
 const help = spawnSync(process.execPath, [bin.pathname, '--help'], { encoding: 'utf8' });
 assert.equal(help.status, 0, help.stderr);
-for (const command of ['simulate', 'node', 'serve']) assert.match(help.stdout, new RegExp(`^  ${command} `, 'm'));
+for (const command of ['simulate', 'node', 'serve', 'mcp']) assert.match(help.stdout, new RegExp(`^  ${command} `, 'm'));
 
 for (const flag of ['--version', '-v']) {
   const version = spawnSync(process.execPath, [bin.pathname, flag], { encoding: 'utf8' });

@@ -1,7 +1,8 @@
 // Smoke test of what `npm install fairpack` brings: the packed tarball, installed into an empty
 // project, must hold fairpack and its two runtime dependencies (and theirs, if any) — never
-// prom-client, an optional peer dependency that only `fairpack serve` loads, and says so when it
-// is missing. Needs the build (dist/), as `npm pack` packs it.
+// prom-client or @modelcontextprotocol/sdk, optional peer dependencies that only `fairpack serve`
+// and `fairpack mcp` load, and say so when they are missing. Needs the build (dist/), as `npm
+// pack` packs it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,6 +49,8 @@ try {
   assert.equal(packedManifest.optionalDependencies, undefined, 'no optionalDependencies: npm would install them');
   assert.equal(typeof packedManifest.peerDependencies['prom-client'], 'string');
   assert.deepEqual(packedManifest.peerDependenciesMeta['prom-client'], { optional: true });
+  assert.equal(typeof packedManifest.peerDependencies['@modelcontextprotocol/sdk'], 'string');
+  assert.deepEqual(packedManifest.peerDependenciesMeta['@modelcontextprotocol/sdk'], { optional: true });
 
   const installed = readdirSync(modules).filter((name) => !name.startsWith('.'));
   const expected = new Set(['fairpack', ...Object.keys(pkg.dependencies)]);
@@ -58,6 +61,7 @@ try {
   assert.deepEqual(installed.sort(), [...expected].sort(), 'node_modules holds fairpack and its runtime dependencies, nothing else');
   assert.deepEqual([...expected].sort(), ['eventemitter3', 'fairpack', 'nanoid']);
   assert.equal(existsSync(join(modules, 'prom-client')), false, 'prom-client is not installed');
+  assert.equal(existsSync(join(modules, '@modelcontextprotocol')), false, 'the MCP SDK is not installed');
 
   // the bin works without prom-client, and `serve` names what to install
   const cli = join(modules, 'fairpack', pkg.bin.fairpack);
@@ -68,6 +72,12 @@ try {
   const serve = spawnSync(process.execPath, [cli, 'serve', '--port', '0'], { cwd: project, encoding: 'utf8', timeout: 30_000 });
   assert.equal(serve.status, 1, serve.stderr);
   assert.match(serve.stderr, /prom-client, an optional peer dependency of fairpack.*npm install prom-client/);
+  // `mcp` too names what to install (and its core, fairpack/mcp, needs nothing more)
+  const mcp = spawnSync(process.execPath, [cli, 'mcp'], { cwd: project, input: '', encoding: 'utf8', timeout: 30_000 });
+  assert.equal(mcp.status, 1, mcp.stderr);
+  assert.match(mcp.stderr, /@modelcontextprotocol\/sdk, an optional peer dependency of fairpack.*npm install @modelcontextprotocol\/sdk/);
+  const core = spawnSync(process.execPath, ['--input-type=module', '-e', "import { AllocationTools } from 'fairpack/mcp'; console.log(new AllocationTools().getCapacity().total_workers)"], { cwd: project, encoding: 'utf8' });
+  assert.equal(core.stdout.trim(), '10', core.stderr);
   console.log(`smoke (install): ok — ${installed.sort().join(', ')} (npm install ${mode})`);
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -2,6 +2,7 @@
 const assert = require('node:assert/strict');
 const { ResourcePool, isFairpackError, FairpackError } = require('fairpack');
 const { checkInvariants } = require('fairpack/testing');
+const { AllocationTools, SEED_PRIORITY_CLASSES } = require('fairpack/mcp');
 
 async function main() {
   const pool = new ResourcePool({ capacity: { cpu: 2 } });
@@ -24,6 +25,23 @@ async function main() {
   assert.equal(isFairpackError(fromEsm), true);
   assert.equal(esm.isFairpackError(new FairpackError('INVALID_OPTION', 'x')), true);
   assert.equal(isFairpackError(new Error('plain')), false);
+
+  // fairpack/mcp carries its own copy of the manager in CommonJS: a manager from 'fairpack' still works
+  const { AllocationManager } = require('fairpack');
+  const manager = new AllocationManager({ capacity: { cpu: 16, memory: 32768, workers: 10 }, priorityClasses: SEED_PRIORITY_CLASSES });
+  const tools = new AllocationTools({ manager });
+  const granted = tools.requestResources({ job_id: 'job-001', mcp_servers: ['github'], workers: 2 });
+  assert.equal(granted.status, 'active');
+  assert.equal(tools.getCapacity().available_workers, 8);
+  try {
+    tools.requestResources({ job_id: 'job-001', mcp_servers: [], workers: -1 });
+    assert.fail('expected INVALID_REQUEST');
+  } catch (error) {
+    assert.equal(isFairpackError(error), true);
+    assert.equal(error.code, 'INVALID_REQUEST');
+  }
+  tools.close();
+  manager.close();
   console.log('smoke (cjs): ok');
 }
 main().catch((error) => {

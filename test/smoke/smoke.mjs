@@ -1,6 +1,7 @@
 // Smoke test of the built ESM entries, loaded through the package's own exports map.
 import assert from 'node:assert/strict';
-import { ResourcePool, isFairpackError, placementStrategyNames } from 'fairpack';
+import { AllocationManager, ResourcePool, isFairpackError, placementStrategyNames } from 'fairpack';
+import { AllocationTools, SEED_PRIORITY_CLASSES } from 'fairpack/mcp';
 import { checkInvariants, checkReleaseAllRestoresCapacity, placementStrategyContract } from 'fairpack/testing';
 
 for (const placement of placementStrategyNames) {
@@ -21,4 +22,16 @@ try {
 }
 const [first] = placementStrategyContract(() => ({ name: 'cheap', score: () => 0 }), { numRuns: 5 });
 first.run();
+
+// fairpack/mcp: the seed's tools, on a manager of its own and on one from 'fairpack'
+const tools = new AllocationTools();
+const granted = tools.requestResources({ job_id: 'job-001', mcp_servers: ['filesystem'], workers: 4 });
+assert.deepEqual([granted.status, granted.allocation_id.startsWith('alloc-'), granted.resources], ['active', true, { cpu: 4, memory: 8192, workers: 4 }]);
+assert.equal(tools.releaseResources({ allocation_id: granted.allocation_id }).status, 'released');
+tools.close();
+const shared = new AllocationManager({ capacity: { cpu: 16, memory: 32768, workers: 10 }, priorityClasses: SEED_PRIORITY_CLASSES });
+const onShared = new AllocationTools({ manager: shared });
+assert.equal(onShared.requestResources({ job_id: 'j', mcp_servers: [], workers: 20 }).error, 'Insufficient workers: requested 20, available 10');
+onShared.close();
+shared.close();
 console.log('smoke (esm): ok');

@@ -1,0 +1,61 @@
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { buildCli } from '../cli/built-cli.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * The `fairpack` bin built from today's sources for this test file (see built-cli.ts): built
+ * before its tests, removed after them. Returns a getter of its path.
+ */
+export function useBuiltCli(): () => string {
+  let built: Awaited<ReturnType<typeof buildCli>> | undefined;
+  beforeAll(async () => {
+    built = await buildCli();
+  }, 120_000);
+  afterAll(() => built?.cleanup());
+  return () => built?.cli ?? '';
+}
+
+/** A client's session with the built `fairpack mcp`, spawned over stdio by the SDK's own client. */
+export interface McpSession {
+  readonly client: Client;
+  /** Calls a tool that must succeed; its JSON answer. */
+  call(name: string, args?: Record<string, unknown>): Promise<any>;
+  /** Calls a tool that must answer a tool error (`isError`); its text. */
+  callError(name: string, args?: unknown): Promise<string>;
+  /** Closes the session; resolves with what the server wrote on stderr. */
+  close(): Promise<string>;
+}
+
+export async function connect(cli: string, args: readonly string[] = []): Promise<McpSession> {
+  const transport = new StdioClientTransport({ command: process.execPath, args: [cli, 'mcp', ...args], cwd: root, stderr: 'pipe' });
+  let stderr = '';
+  transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const client = new Client({ name: 'fairpack-test', version: '1.0.0' });
+  await client.connect(transport);
+  const text = (result: Awaited<ReturnType<Client['callTool']>>): string => {
+    const [first] = result.content as { type: string; text: string }[];
+    expect(first?.type).toBe('text');
+    return first?.text ?? '';
+  };
+  return {
+    client,
+    async call(name, args = {}) {
+      const result = await client.callTool({ name, arguments: args });
+      if (result.isError === true) throw new Error(`${name} answered a tool error: ${text(result)}`);
+      return JSON.parse(text(result));
+    },
+    async callError(name, args = {}) {
+      const result = await client.callTool({ name, arguments: args as Record<string, unknown> });
+      expect(result.isError).toBe(true);
+      return text(result);
+    },
+    async close() {
+      await client.close();
+      return stderr;
+    },
+  };
+}
