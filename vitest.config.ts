@@ -8,6 +8,7 @@ export default defineConfig({
     // tests import the package by name, as users do; the smoke tests cover the built output
     alias: [
       { find: /^fairpack\/testing$/, replacement: src('testing/index.ts') },
+      { find: /^fairpack\/mcp$/, replacement: src('mcp/index.ts') },
       { find: /^fairpack$/, replacement: src('index.ts') },
     ],
   },

@@ -44,15 +44,15 @@ export class AllocationTools {
   readonly manager: AllocationManager;
   /** The tools as MCP's `tools/list` shows them, input schemas included. */
   readonly definitions: readonly McpToolDefinition[];
-  private readonly options: ResolvedToolOptions;
-  private readonly clock: MonotonicClock;
-  private readonly fields: ToolFields;
-  private readonly servers = new McpServers();
-  private readonly book: AllocationBook;
-  private readonly waiters: Waiters;
-  private closed = false;
+  readonly #options: ResolvedToolOptions;
+  readonly #clock: MonotonicClock;
+  readonly #fields: ToolFields;
+  readonly #servers = new McpServers();
+  readonly #book: AllocationBook;
+  readonly #waiters: Waiters;
+  #closed = false;
   /** The tools by name, for `call` (a Map: the name comes from the client); every tool has one. */
-  private readonly handlers = new Map<string, ToolHandler>(
+  readonly #handlers = new Map<string, ToolHandler>(
     Object.entries({
       request_resources: (args) => this.requestResources(args),
       release_resources: (args) => this.releaseResources(args),
@@ -68,25 +68,25 @@ export class AllocationTools {
   );
 
   constructor(options: AllocationToolsOptions = {}) {
-    this.options = resolveToolOptions(options);
-    this.manager = this.options.manager;
-    this.clock = new MonotonicClock(this.options.now, 'Nothing was changed');
-    this.fields = toolFields(this.options.defaultTtlSeconds);
-    this.definitions = Object.freeze(toolDefinitions(this.fields));
-    this.book = new AllocationBook(this.manager, this.servers, this.options.history);
-    this.waiters = new Waiters(this.book);
+    this.#options = resolveToolOptions(options);
+    this.manager = this.#options.manager;
+    this.#clock = new MonotonicClock(this.#options.now, 'Nothing was changed');
+    this.#fields = toolFields(this.#options.defaultTtlSeconds);
+    this.definitions = Object.freeze(toolDefinitions(this.#fields));
+    this.#book = new AllocationBook(this.manager, this.#servers, this.#options.history);
+    this.#waiters = new Waiters(this.#book);
   }
 
   // ---- the seed's tools ----------------------------------------------------------------------------
 
   /** Starts the job's MCP servers and workers now, or fails at once (the seed never queues). */
   requestResources(args: unknown): JsonObject {
-    return this.request('request_resources', args, false);
+    return this.#request('request_resources', args, false);
   }
 
   releaseResources(args: unknown): JsonObject {
-    const { allocation_id: id } = parseArguments('release_resources', this.fields.release_resources, args);
-    const record = this.book.get(id);
+    const { allocation_id: id } = parseArguments('release_resources', this.#fields.release_resources, args);
+    const record = this.#book.get(id);
     if (record === undefined) return { status: 'error', error: `Allocation ${id} not found` };
     switch (record.state) {
       case 'active':
@@ -96,7 +96,7 @@ export class AllocationTools {
       }
       case 'pending':
         this.manager.cancel(record.id);
-        return releasedView(record, this.demand(0));
+        return releasedView(record, this.#demand(0));
       case 'released':
       case 'failed':
         return { status: 'already_released', allocation_id: id, state: record.state, released_at: isoTimeOrNull(record.releasedAt) };
@@ -104,24 +104,24 @@ export class AllocationTools {
   }
 
   getCapacity(args?: unknown): JsonObject {
-    parseArguments('get_capacity', this.fields.get_capacity, args);
+    parseArguments('get_capacity', this.#fields.get_capacity, args);
     let active = 0;
-    for (const record of this.book.all()) if (record.state === 'active') active++;
-    return capacityView(this.manager.capacity(), this.servers.names(), active);
+    for (const record of this.#book.all()) if (record.state === 'active') active++;
+    return capacityView(this.manager.capacity(), this.#servers.names(), active);
   }
 
   /** The allocation's details, or null when it is not known (or was forgotten: see `history`). */
   getAllocation(args: unknown): JsonObject | null {
-    const { allocation_id: id } = parseArguments('get_allocation', this.fields.get_allocation, args);
-    const record = this.book.get(id);
-    return record === undefined ? null : detailView(record, this.context());
+    const { allocation_id: id } = parseArguments('get_allocation', this.#fields.get_allocation, args);
+    const record = this.#book.get(id);
+    return record === undefined ? null : detailView(record, this.#context());
   }
 
   listAllocations(args?: unknown): JsonObject[] {
-    const { state, job_id: jobId } = parseArguments('list_allocations', this.fields.list_allocations, args);
-    const now = this.clock.read();
+    const { state, job_id: jobId } = parseArguments('list_allocations', this.#fields.list_allocations, args);
+    const now = this.#clock.read();
     const out: JsonObject[] = [];
-    for (const record of this.book.all()) {
+    for (const record of this.#book.all()) {
       if ((state === undefined || record.state === state) && (jobId === undefined || record.jobId === jobId)) out.push(summaryView(record, now));
     }
     return out;
@@ -129,48 +129,48 @@ export class AllocationTools {
 
   /** Releases the active allocations whose TTL has passed; returns their ids. */
   cleanupExpired(args?: unknown): string[] {
-    parseArguments('cleanup_expired', this.fields.cleanup_expired, args);
-    return this.manager.cleanupExpired().filter((id) => this.book.has(id));
+    parseArguments('cleanup_expired', this.#fields.cleanup_expired, args);
+    return this.manager.cleanupExpired().filter((id) => this.#book.has(id));
   }
 
   // ---- fairpack's tools ----------------------------------------------------------------------------
 
   /** As requestResources, but a request that does not fit now waits (`pending`) instead of failing. */
   submitJob(args: unknown): JsonObject {
-    return this.request('submit_job', args, true);
+    return this.#request('submit_job', args, true);
   }
 
   /** Resolves when the allocation is no longer pending, or after `timeout_seconds`; null when unknown. */
   async waitForAllocation(args: unknown, options: { readonly signal?: AbortSignalLike } = {}): Promise<JsonObject | null> {
-    const { allocation_id: id, timeout_seconds: timeout } = parseArguments('wait_for_allocation', this.fields.wait_for_allocation, args);
-    if (!this.book.has(id)) return null;
-    const outcome = await this.waiters.wait(id, timeout * 1000, options.signal);
-    const record = this.book.get(id);
-    return record === undefined ? null : { ...detailView(record, this.context()), timed_out: outcome === 'timed-out' };
+    const { allocation_id: id, timeout_seconds: timeout } = parseArguments('wait_for_allocation', this.#fields.wait_for_allocation, args);
+    if (!this.#book.has(id)) return null;
+    const outcome = await this.#waiters.wait(id, timeout * 1000, options.signal);
+    const record = this.#book.get(id);
+    return record === undefined ? null : { ...detailView(record, this.#context()), timed_out: outcome === 'timed-out' };
   }
 
   /** The waiting allocations per job (the manager's tenant) and priority, highest priority first. */
   queues(args?: unknown): JsonObject[] {
-    parseArguments('queues', this.fields.queues, args);
+    parseArguments('queues', this.#fields.queues, args);
     return this.manager.queues().map((queue) => ({ job_id: queue.tenant, priority: seedPriorityOf(queue.priority), length: queue.length, next_allocation_id: queue.head ?? null }));
   }
 
   /** Why a request, or an allocation, does not fit now; null for an unknown allocation id. */
   explain(args: unknown): JsonObject | null {
-    const parsed = parseArguments('explain', this.fields.explain, args);
+    const parsed = parseArguments('explain', this.#fields.explain, args);
     const asRequest = parsed.workers !== undefined || parsed.mcp_servers !== undefined || parsed.priority !== undefined;
     let record: AllocationRecord | undefined;
     if (parsed.allocation_id !== undefined) {
       if (asRequest) throw new FairpackError('INVALID_REQUEST', 'Expected `allocation_id` or a request (`workers`, `mcp_servers`, `priority`) for explain, got both.', { tool: 'explain' });
-      record = this.book.get(parsed.allocation_id);
+      record = this.#book.get(parsed.allocation_id);
       if (record === undefined) return null;
     }
     return explanation({
       record,
       priority: record?.priority ?? parsed.priority ?? 'normal',
-      demand: this.demand(record?.workers ?? parsed.workers ?? 0),
+      demand: this.#demand(record?.workers ?? parsed.workers ?? 0),
       nodes: this.manager.nodes(),
-      ports: this.servers.demand(record?.mcpServers ?? parsed.mcp_servers ?? []),
+      ports: this.#servers.demand(record?.mcpServers ?? parsed.mcp_servers ?? []),
     });
   }
 
@@ -178,7 +178,7 @@ export class AllocationTools {
 
   /** Runs a tool by name: its JSON answer. Throws `INVALID_REQUEST` for an unknown tool or bad arguments. */
   async call(name: string, args: unknown, options: { readonly signal?: AbortSignalLike } = {}): Promise<JsonValue> {
-    const handler = this.handlers.get(name);
+    const handler = this.#handlers.get(name);
     if (handler === undefined) {
       const names = this.definitions.map((tool) => tool.name);
       const hint = didYouMeanHint(didYouMean(String(name), names), (tool) => `"${tool}"`);
@@ -189,37 +189,37 @@ export class AllocationTools {
 
   /** Calls `listener` after every change to an allocation (for MCP resource notifications). */
   onChange(listener: () => void): () => void {
-    return this.book.onChange(() => listener());
+    return this.#book.onChange(() => listener());
   }
 
   /** Stops listening to the manager and ends pending waits; closes the manager if it was built here. */
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.waiters.close();
-    this.book.detach();
-    if (this.options.ownsManager) this.manager.close();
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#waiters.close();
+    this.#book.detach();
+    if (this.#options.ownsManager) this.manager.close();
   }
 
   // ---- helpers -------------------------------------------------------------------------------------
 
-  private request(tool: 'request_resources' | 'submit_job', args: unknown, queue: boolean): JsonObject {
-    const parsed: RequestArguments = parseArguments(tool, this.fields[tool], args);
+  #request(tool: 'request_resources' | 'submit_job', args: unknown, queue: boolean): JsonObject {
+    const parsed: RequestArguments = parseArguments(tool, this.#fields[tool], args);
     const metadata = jsonCopy(parsed.metadata, tool);
-    const demand = this.demand(parsed.workers);
-    const record = this.book.create({
-      id: this.newId(),
+    const demand = this.#demand(parsed.workers);
+    const record = this.#book.create({
+      id: this.#newId(),
       jobId: parsed.job_id,
       priority: parsed.priority,
       mcpServers: parsed.mcp_servers,
       workers: parsed.workers,
       ttlSeconds: parsed.ttl_seconds,
       metadata,
-      createdAt: this.clock.read(),
+      createdAt: this.#clock.read(),
     });
-    const ports = this.servers.demand(parsed.mcp_servers);
+    const ports = this.#servers.demand(parsed.mcp_servers);
     if (ports.starting > ports.free) {
-      this.book.fail(record, mcpPortsText(ports.starting, ports.free));
+      this.#book.fail(record, mcpPortsText(ports.starting, ports.free));
       return failedView(record);
     }
     let result: SubmitResult;
@@ -233,15 +233,15 @@ export class AllocationTools {
         ...(parsed.metadata === undefined ? {} : { metadata }),
       });
     } catch (error) {
-      this.book.forget(record);
+      this.#book.forget(record);
       throw error;
     }
     const nodes = this.manager.nodes();
     switch (result.status) {
       case 'allocated':
-        return record.state === 'failed' ? failedView(record) : activeView(record, this.context());
+        return record.state === 'failed' ? failedView(record) : activeView(record, this.#context());
       case 'rejected':
-        this.book.fail(record, (queue && result.code === 'UNSATISFIABLE' ? neverFitsText(demand, nodes) : insufficientText(demand, nodes)) ?? result.reason);
+        this.#book.fail(record, (queue && result.code === 'UNSATISFIABLE' ? neverFitsText(demand, nodes) : insufficientText(demand, nodes)) ?? result.reason);
         return failedView(record);
       case 'queued': {
         // read now: the manager works the explanation out when it is first read
@@ -249,29 +249,29 @@ export class AllocationTools {
         if (queue || result.reason === 'preempting') {
           return { allocation_id: record.id, status: 'pending', job_id: record.jobId, reason: result.reason, message, position: result.position, created_at: isoTime(record.createdAt) };
         }
-        this.book.withdraw(record, insufficientText(demand, nodes) ?? `Cannot start now: ${message}`);
+        this.#book.withdraw(record, insufficientText(demand, nodes) ?? `Cannot start now: ${message}`);
         return failedView(record);
       }
     }
   }
 
-  private newId(): string {
-    const custom = this.options.newAllocationId;
+  #newId(): string {
+    const custom = this.#options.newAllocationId;
     for (let attempt = 0; attempt < 8; attempt++) {
       const id = custom === undefined ? `alloc-${hex12()}` : custom();
       if (typeof id !== 'string' || id.length === 0) throw new FairpackError('INVALID_OPTION', `Expected \`newAllocationId\` to return a non-empty string, got ${describeValue(id)}.`, { option: 'newAllocationId' });
-      if (!this.book.has(id) && this.manager.job(id) === undefined) return id;
+      if (!this.#book.has(id) && this.manager.job(id) === undefined) return id;
     }
     throw new FairpackError('INVALID_OPTION', 'Expected `newAllocationId` to return ids not in use, got one in use 8 times in a row.', { option: 'newAllocationId' });
   }
 
   /** What `workers` workers take. Exact: the product is rounded to 9 decimals, past any pool's precision. */
-  private demand(workers: number): Demand {
-    return { workers, cpu: times(workers, this.options.workerCpu), memory: times(workers, this.options.workerMemory) };
+  #demand(workers: number): Demand {
+    return { workers, cpu: times(workers, this.#options.workerCpu), memory: times(workers, this.#options.workerMemory) };
   }
 
-  private context(): ViewContext {
-    return { servers: this.servers, demand: (workers) => this.demand(workers), now: this.clock.read() };
+  #context(): ViewContext {
+    return { servers: this.#servers, demand: (workers) => this.#demand(workers), now: this.#clock.read() };
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as api from 'fairpack';
 import * as testing from 'fairpack/testing';
+import * as mcp from 'fairpack/mcp';
 
 /*
  * The public surface, listed: every exported name of `fairpack` and `fairpack/testing`, and every
@@ -9,6 +10,11 @@ import * as testing from 'fairpack/testing';
  * 11 §4) fails here: adding to the surface is a decision, made by editing this list.
  */
 const SURFACE = {
+  "fairpack/mcp": ["AllocationTools", "SEED_PRIORITIES", "SEED_PRIORITY_CLASSES", "SEED_STATES"],
+  "fairpack/mcp.AllocationTools": {
+    "prototype": ["call", "cleanupExpired", "close", "explain", "getAllocation", "getCapacity", "listAllocations", "onChange", "queues", "releaseResources", "requestResources", "submitJob", "waitForAllocation"],
+    "static": []
+  },
   "fairpack": [
     "AllocationManager",
     "DEFAULT_MAX_LINE_LENGTH",
@@ -124,8 +130,8 @@ const SURFACE = {
 };
 
 function surface(): Record<string, unknown> {
-  const out: Record<string, unknown> = { fairpack: Object.keys(api).sort(), 'fairpack/testing': Object.keys(testing).sort() };
-  for (const [module, namespace] of [['fairpack', api], ['fairpack/testing', testing]] as const) {
+  const out: Record<string, unknown> = { fairpack: Object.keys(api).sort(), 'fairpack/testing': Object.keys(testing).sort(), 'fairpack/mcp': Object.keys(mcp).sort() };
+  for (const [module, namespace] of [['fairpack', api], ['fairpack/testing', testing], ['fairpack/mcp', mcp]] as const) {
     for (const [name, value] of Object.entries(namespace)) {
       if (typeof value !== 'function' || !/^class /.test(Function.prototype.toString.call(value))) continue;
       const members = Object.getOwnPropertyNames(value.prototype).filter((member) => member !== 'constructor');
