@@ -19,7 +19,7 @@ import type { TargetResult } from './lib/report.js';
 
 // manager: the AllocationManager's scheduling cycle (bench/manager.ts; figures only, no verdicts)
 // preemption: one preemption decision among 100,000 running jobs (bench/preemption.ts; figures only)
-const PARTS = ['placement', 'batch', 'memory', 'manager', 'preemption'] as const;
+const PARTS = ['placement', 'batch', 'memory', 'manager', 'preemption', 'snapshot'] as const;
 type Part = (typeof PARTS)[number];
 
 const here = dirname(fileURLToPath(import.meta.url));

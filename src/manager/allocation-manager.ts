@@ -493,7 +493,8 @@ export class AllocationManager {
       return { band: queue.band, tenant: queue.tenant, priority: queue.priority, jobs: [...queue.window(Infinity)].map((job) => job.id), blocked: queue.blocked, version: queue.version, ...(memo === undefined ? {} : { lookedThrough: { ...memo } }) };
     });
     const latest = this.#clockReader.latest;
-    return asJson({
+    // built of fresh arrays and frozen parts only, every value plain JSON: no copy needed
+    return {
       format: 'fairpack.snapshot',
       version: 1,
       seq: this.#seq,
@@ -511,7 +512,7 @@ export class AllocationManager {
       expiry: this.#expiry.entries().map(({ at, item }) => [at, item.job.id, item.allocationId] as const),
       stats: this.#stats.state(),
       policy: this.#policy.snapshot?.() ?? null,
-    }) as ManagerSnapshot;
+    } as ManagerSnapshot;
   }
 
   /**
@@ -639,7 +640,7 @@ export class AllocationManager {
     const holds = job.status === 'running' || job.status === 'preempted';
     if (live !== (holds || job.status === 'queued')) throw invalidSnapshot(`${path}.status`, `a ${live ? 'live' : 'finished'} job cannot be "${job.status}"`);
     if (holds) {
-      const allocation = snapshot.allocationId === undefined ? undefined : this.#books.live.get(snapshot.allocationId)?.allocation;
+      const allocation = snapshot.allocationId === undefined ? undefined : this.#pool.allocation(snapshot.allocationId);
       if (allocation === undefined || allocation.jobId !== job.id || holding.has(allocation.id)) throw invalidSnapshot(`${path}.allocationId`, `job "${job.id}" holds no live allocation of its own`);
       job.allocation = allocation;
       holding.set(allocation.id, job);

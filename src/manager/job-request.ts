@@ -50,8 +50,27 @@ export function parseJobRequest(input: unknown, classes: PriorityClasses, pool: 
     ttlMs: optionalNumber(input['ttlMs'], 'ttlMs', (v) => v > 0, 'a finite number > 0'),
     deadline: optionalNumber(input['deadline'], 'deadline', () => true, 'a finite number (ms, on the manager\'s clock)'),
     estimatedRuntimeMs: optionalNumber(input['estimatedRuntimeMs'], 'estimatedRuntimeMs', (v) => v >= 0, 'a finite number >= 0'),
-    poolRequest: poolRequest as unknown as AllocationRequest,
+    poolRequest: normalized(request, id),
     request,
+  };
+}
+
+/**
+ * The pool request a job keeps (to parse it again when dimensions grow, and in snapshots), built
+ * from what was parsed rather than the caller's object: frozen parts only, nothing the caller can
+ * still change, zero amounts and defaults left out — the same request for the pool, as JSON.
+ */
+function normalized(request: ParsedRequest, jobId: string): AllocationRequest {
+  return {
+    jobId,
+    tenant: request.tenant,
+    priority: request.priority,
+    resources: request.resources,
+    ...(request.replicas === 1 ? {} : { replicas: request.replicas }),
+    ...(request.spread ? { spread: true } : {}),
+    ...(request.selectorKeys.length === 0 ? {} : { nodeSelector: request.nodeSelector }),
+    ...(request.tolerations.length === 0 ? {} : { tolerations: request.tolerations }),
+    ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
   };
 }
 

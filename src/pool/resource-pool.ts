@@ -1,5 +1,4 @@
 import { MonotonicClock } from '../clock.js';
-import { canonicalJson } from '../snapshot/canonical.js';
 import { invalidSnapshot, within } from '../snapshot/reader.js';
 import { type PoolSnapshot, type PoolState, readPoolSnapshot } from './pool-snapshot.js';
 import { FairpackError, describeValue } from '../errors.js';
@@ -705,8 +704,19 @@ function countNodes(nodes: readonly NodeState[]): Map<NodeState, number> {
   return counts;
 }
 
+/** Whether an allocation rebuilt from its parts says what the snapshot recorded (metadata is the recorded one, parsed again). */
 function sameAllocation(rebuilt: Allocation, recorded: Allocation): boolean {
-  return canonicalJson(rebuilt) === canonicalJson(recorded);
+  if (rebuilt.id !== recorded.id || rebuilt.jobId !== recorded.jobId || rebuilt.tenant !== recorded.tenant || rebuilt.priority !== recorded.priority) return false;
+  if (rebuilt.createdAt !== recorded.createdAt || rebuilt.expiresAt !== recorded.expiresAt || !sameResources(rebuilt.resources, recorded.resources)) return false;
+  if (!Array.isArray(recorded.placements) || rebuilt.placements.length !== recorded.placements.length) return false;
+  return rebuilt.placements.every((p, r) => p.nodeId === recorded.placements[r]?.nodeId && sameResources(p.resources, recorded.placements[r]?.resources));
+}
+
+function sameResources(a: Readonly<Record<string, number>>, b: unknown): boolean {
+  if (typeof b !== 'object' || b === null) return false;
+  const other = b as Record<string, unknown>;
+  const keys = Object.keys(other).filter((key) => other[key] !== 0);
+  return keys.length === Object.keys(a).length && keys.every((key) => a[key] === other[key]);
 }
 
 function duplicateNode(id: string): FairpackError {
