@@ -26,6 +26,12 @@ export type FairpackErrorCode =
   | 'ACQUIRE_ABORTED'
   | 'MANAGER_CLOSED'
   | 'INVALID_CLOCK'
+  // the data directory of the Node side (src/store): docs/durability.md
+  | 'STORE_CORRUPT'
+  | 'STORE_LOCKED'
+  | 'STORE_FAILED'
+  | 'STORE_CLOSED'
+  | 'STORE_INVALID_INPUT'
   | 'REENTRANCY_LIMIT';
 
 // A registry symbol (Symbol.for) is shared by every copy of the library loaded in one realm,
