@@ -3,7 +3,7 @@
  * with --expose-gc (so heap readings and between-repetition collections work), then prints every
  * PASS/FAIL line again as a summary. Exits 1 when a target fails.
  *
- *   npm run bench                      all parts: placement, batch, memory, manager, preemption
+ *   npm run bench                      all parts: placement, batch, memory, manager, preemption, durability
  *   npm run bench -- placement         just one (or several) parts
  *   FAIRPACK_BENCH_SIZES=1000,10000 npm run bench -- placement
  *
@@ -19,7 +19,9 @@ import type { TargetResult } from './lib/report.js';
 
 // manager: the AllocationManager's scheduling cycle (bench/manager.ts; figures only, no verdicts)
 // preemption: one preemption decision among 100,000 running jobs (bench/preemption.ts; figures only)
-const PARTS = ['placement', 'batch', 'memory', 'manager', 'preemption', 'snapshot'] as const;
+// durability: durable appends/s through the data directory's log (bench/durability.ts; figures only)
+// snapshot: snapshot and restore of 100,000 live jobs (bench/snapshot.ts)
+const PARTS = ['placement', 'batch', 'memory', 'manager', 'preemption', 'durability', 'snapshot'] as const;
 type Part = (typeof PARTS)[number];
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -28,7 +28,13 @@ export type FairpackErrorCode =
   | 'INVALID_CLOCK'
   | 'REENTRANCY_LIMIT'
   | 'INVALID_SNAPSHOT'
-  | 'INVALID_JOURNAL';
+  | 'INVALID_JOURNAL'
+  // the data directory of the Node side (src/store): docs/durability.md
+  | 'STORE_CORRUPT'
+  | 'STORE_LOCKED'
+  | 'STORE_FAILED'
+  | 'STORE_CLOSED'
+  | 'STORE_INVALID_INPUT';
 
 // A registry symbol (Symbol.for) is shared by every copy of the library loaded in one realm,
 // so the guard below recognises errors thrown by the ESM copy from the CJS copy and back.
