@@ -125,7 +125,7 @@ describe('fuzz: AllocationManager', () => {
           await settle();
         }
       }),
-      fuzzParameters(40),
+      fuzzParameters(100),
     );
   }, fuzzTimeout(60_000));
 
@@ -142,7 +142,7 @@ describe('fuzz: AllocationManager', () => {
           manager.close();
         }
       }),
-      fuzzParameters(150),
+      fuzzParameters(300),
     );
   }, fuzzTimeout(60_000));
 });

@@ -66,7 +66,7 @@ describe('fuzz: ResourcePool', () => {
           checkInvariants(pool);
         }
       }),
-      fuzzParameters(60),
+      fuzzParameters(120),
     );
   }, fuzzTimeout(60_000));
 
@@ -79,7 +79,7 @@ describe('fuzz: ResourcePool', () => {
         checkCall('new ResourcePool', outcome, { before: '', after: () => '', badClock: false, prototypes: baseline }, constructorTally);
         if (outcome.kind === 'ok') checkInvariants(outcome.value as ResourcePool);
       }),
-      fuzzParameters(150),
+      fuzzParameters(300),
     );
   }, fuzzTimeout(60_000));
 });

@@ -88,7 +88,7 @@ describe('fuzz: ProtocolHandler', () => {
         const target = node();
         for (const source of sources) answerOne(target, { line: lineText(source, (m) => resolveArguments(m, ids(target.manager))) }, baseline, lineTally);
       }),
-      fuzzParameters(40),
+      fuzzParameters(80),
     );
   }, fuzzTimeout(60_000));
 
@@ -99,7 +99,7 @@ describe('fuzz: ProtocolHandler', () => {
         const target = node();
         for (const message of messages) answerOne(target, { message: resolveArguments(message, ids(target.manager)) }, baseline, objectTally);
       }),
-      fuzzParameters(40),
+      fuzzParameters(80),
     );
   }, fuzzTimeout(60_000));
 
@@ -124,7 +124,7 @@ describe('fuzz: ProtocolHandler', () => {
         expect(isFairpackError(outcome.kind === 'refused' ? outcome.error : undefined) || outcome.kind !== 'refused').toBe(true);
         expect(samePrototypes(prototypes(), baseline)).toBe(true);
       }),
-      fuzzParameters(100),
+      fuzzParameters(200),
     );
   }, fuzzTimeout(60_000));
 });

@@ -88,7 +88,7 @@ describe('fuzz: fairpack serve', () => {
         expect(samePrototypes(prototypes(), baseline)).toBe(true);
         checkInvariants(pool);
       }),
-      fuzzParameters(150),
+      fuzzParameters(300),
     );
   }, fuzzTimeout(120_000));
 });

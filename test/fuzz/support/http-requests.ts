@@ -80,7 +80,7 @@ const body: fc.Arbitrary<FuzzRequest['body']> = fc.oneof(
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 300 }).map((bytes) => ({ kind: 'bytes' as const, bytes })) },
 );
 
-export const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc.record({
+const anyRequest: fc.Arbitrary<FuzzRequest> = fc.record({
   method,
   path: paths,
   query,
@@ -92,6 +92,25 @@ export const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc.record({
   body,
   framing: fc.constantFrom<Framing>('length', 'length', 'length', 'length', 'chunked', 'none', 'bad-chunked', 'short'),
 });
+
+const JSON_TYPE = [['Content-Type', 'application/json']] as const;
+const ADMIN = [...JSON_TYPE, ['Authorization', `Bearer ${ADMIN_TOKEN}`]] as const;
+const job = ref('job');
+
+/**
+ * The API used as a client would — submit, release, cancel, read, set a quota — with bodies valid
+ * or mutated in one place: these reach the manager, and keep jobs running and queued.
+ */
+const operation: fc.Arbitrary<FuzzRequest> = fc.oneof(
+  { weight: 5, arbitrary: jobRequest().chain((valid) => fc.oneof(fc.constant(valid), mutated(fc.constant(valid)))).map((value) => ({ method: 'POST', path: ['jobs'], query: '', headers: JSON_TYPE, body: { kind: 'json' as const, value }, framing: 'length' as const })) },
+  { weight: 2, arbitrary: fc.tuple(job, fc.oneof(releaseBody, mutated(releaseBody))).map(([id, value]) => ({ method: 'POST', path: ['jobs', id, 'release'], query: '', headers: JSON_TYPE, body: { kind: 'json' as const, value }, framing: 'length' as const })) },
+  { weight: 1, arbitrary: job.map((id) => ({ method: 'DELETE', path: ['jobs', id], query: '', headers: [], body: { kind: 'none' as const }, framing: 'none' as const })) },
+  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('GET'), fc.oneof(job.map((id) => ['jobs', id]), fc.constant(['jobs']), fc.constant(['queues']), fc.constant(['metrics'])), query).map(([verb, path, q]) => ({ method: verb, path, query: q, headers: [], body: { kind: 'none' as const }, framing: 'none' as const })) },
+  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('a', 'b', '__proto__', 'constructor'), fc.oneof(quotaBody, mutated(quotaBody))).map(([tenant, value]) => ({ method: 'PATCH', path: ['tenants', tenant, 'quota'], query: '', headers: ADMIN, body: { kind: 'json' as const, value }, framing: 'length' as const })) },
+);
+
+/** Half the API used as a client would (bodies valid or mutated), half anything at all. */
+export const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc.oneof(operation, anyRequest);
 
 /** The body's bytes (JSON that cannot be serialised, a BigInt say, is sent as what String() makes of it). */
 function bodyBytes(request: FuzzRequest, ids: Ids): Buffer | undefined {
