@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { AllocationManager, ResourcePool, isFairpackError } from 'fairpack';
 import { checkInvariants } from 'fairpack/testing';
-import { afterAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { fuzzParameters, fuzzTimeout } from './support/budget.js';
 import { type FuzzCall, type Ids, callOf, type Outcome, attempt, prototypes, resolveArguments } from './support/calls.js';
-import { checkCall } from './support/check-call.js';
+import { checkCall, fuzzConstructor } from './support/check-call.js';
 import { FuzzClock, reading } from './support/clock.js';
 import { CORE_HOSTILITY } from './support/core-bugs.js';
 import { HOSTILE_STRINGS, argument } from './support/hostile.js';
 import { managerView } from './support/manager-view.js';
-import { Tally, reportFound } from './support/tally.js';
+import { tallies } from './support/tally.js';
 import { CLASSES, TENANTS, id, jobRequest, managerOptions, nodeSpec, nodeStatus } from './support/valid.js';
 
 /*
@@ -90,13 +90,7 @@ async function acquireOutcome(promise: unknown): Promise<Outcome> {
   return settled;
 }
 
-const tally = new Tally('library: AllocationManager methods');
-const constructorTally = new Tally('library: new AllocationManager');
-afterAll(() => {
-  tally.record();
-  constructorTally.record();
-  reportFound('AllocationManager');
-});
+const [tally, constructorTally] = tallies('AllocationManager', 'library: AllocationManager methods', 'library: new AllocationManager');
 
 describe('fuzz: AllocationManager', () => {
   it('hostile arguments and clock readings: typed refusals that change nothing, balanced books, prototypes untouched', async () => {
@@ -130,19 +124,10 @@ describe('fuzz: AllocationManager', () => {
   }, fuzzTimeout(60_000));
 
   it('new AllocationManager(hostile options): a manager or a typed refusal, prototypes untouched', () => {
-    const baseline = prototypes();
-    fc.assert(
-      fc.property(argument(managerOptions, CORE_HOSTILITY), (options) => {
-        const resolved = resolveArguments(options, { allocation: [], job: [], node: [], tenant: [] });
-        const outcome = attempt(() => new AllocationManager(resolved as never));
-        checkCall('new AllocationManager', outcome, { before: '', after: () => '', badClock: false, prototypes: baseline }, constructorTally);
-        if (outcome.kind === 'ok') {
-          const manager = outcome.value as AllocationManager;
-          managerView(manager);
-          manager.close();
-        }
-      }),
-      fuzzParameters(300),
-    );
+    const check = (manager: AllocationManager): void => {
+      managerView(manager); // every view answers
+      manager.close();
+    };
+    fuzzConstructor('AllocationManager', argument(managerOptions, CORE_HOSTILITY), (options) => new AllocationManager(options as never), check, constructorTally, 300);
   }, fuzzTimeout(60_000));
 });

@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { ResourcePool } from 'fairpack';
 import { checkInvariants, poolSnapshot } from 'fairpack/testing';
-import { afterAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { fuzzParameters, fuzzTimeout } from './support/budget.js';
 import { type FuzzCall, type Ids, callOf, attempt, prototypes, resolveArguments } from './support/calls.js';
-import { checkCall } from './support/check-call.js';
+import { checkCall, fuzzConstructor } from './support/check-call.js';
 import { CORE_HOSTILITY } from './support/core-bugs.js';
 import { FuzzClock, reading } from './support/clock.js';
 import { argument } from './support/hostile.js';
-import { Tally, reportFound } from './support/tally.js';
+import { tallies } from './support/tally.js';
 import { id, nodeSpec, nodeStatus, planBatchOptions, poolOptions, poolRequest } from './support/valid.js';
 
 /*
@@ -41,13 +41,7 @@ function ids(pool: ResourcePool): Ids {
 
 const snapshot = (pool: ResourcePool): string => JSON.stringify(poolSnapshot(pool));
 
-const tally = new Tally('library: ResourcePool methods');
-const constructorTally = new Tally('library: new ResourcePool');
-afterAll(() => {
-  tally.record();
-  constructorTally.record();
-  reportFound('ResourcePool');
-});
+const [tally, constructorTally] = tallies('ResourcePool', 'library: ResourcePool methods', 'library: new ResourcePool');
 
 describe('fuzz: ResourcePool', () => {
   it('hostile arguments and clock readings: typed refusals that change nothing, balanced books, prototypes untouched', () => {
@@ -71,15 +65,6 @@ describe('fuzz: ResourcePool', () => {
   }, fuzzTimeout(60_000));
 
   it('new ResourcePool(hostile options): a pool or a typed refusal, prototypes untouched', () => {
-    const baseline = prototypes();
-    fc.assert(
-      fc.property(argument(poolOptions, CORE_HOSTILITY), (options) => {
-        const resolved = resolveArguments(options, ids(new ResourcePool()));
-        const outcome = attempt(() => new ResourcePool(resolved as never));
-        checkCall('new ResourcePool', outcome, { before: '', after: () => '', badClock: false, prototypes: baseline }, constructorTally);
-        if (outcome.kind === 'ok') checkInvariants(outcome.value as ResourcePool);
-      }),
-      fuzzParameters(300),
-    );
+    fuzzConstructor('ResourcePool', argument(poolOptions, CORE_HOSTILITY), (options) => new ResourcePool(options as never), checkInvariants, constructorTally, 300);
   }, fuzzTimeout(60_000));
 });

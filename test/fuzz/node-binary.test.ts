@@ -4,7 +4,7 @@ import { buildCli, runCli } from '../cli/built-cli.js';
 import { FUZZ_SCALE, FUZZ_SEED, fuzzTimeout } from './support/budget.js';
 import { type LineSource, lineSource, lineText } from './support/protocol-messages.js';
 import { type Envelope, answerProblems, readLine } from './support/protocol-replies.js';
-import { Tally } from './support/tally.js';
+import { tallies } from './support/tally.js';
 
 /*
  * Layer 2, `fairpack node` as a process: the bin built from today's sources (as test/cli does),
@@ -20,11 +20,8 @@ beforeAll(async () => {
   ({ cli, cleanup } = await buildCli());
 }, 120_000);
 
-const tally = new Tally('fairpack node (process, stdin/stdout)');
-afterAll(() => {
-  cleanup();
-  tally.record();
-});
+const [tally] = tallies('fairpack node', 'fairpack node (process, stdin/stdout)');
+afterAll(() => cleanup());
 
 /** Raw lines that are not text a JSON encoder makes: invalid UTF-8, NUL, control bytes. */
 const RAW_LINES: readonly Buffer[] = [Buffer.from([0xff, 0xfe, 0x80]), Buffer.from([0x7b, 0x00, 0x7d]), Buffer.from('{"src":"c1","body":{"type":"capacity","msg_id":7}}\u0000'), Buffer.from([0xc3]), Buffer.from('\u001b[2J'), Buffer.from('   '), Buffer.alloc(0)];

@@ -1,14 +1,15 @@
 import fc from 'fast-check';
-import { AllocationManager, ProtocolHandler, ResourcePool, isFairpackError } from 'fairpack';
+import { AllocationManager, ProtocolHandler, ResourcePool } from 'fairpack';
 import { checkInvariants } from 'fairpack/testing';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fuzzParameters, fuzzTimeout } from './support/budget.js';
 import { type Ids, attempt, describeUntyped, prototypes, resolveArguments, samePrototypes } from './support/calls.js';
 import { argument } from './support/hostile.js';
+import { fuzzConstructor } from './support/check-call.js';
 import { managerView } from './support/manager-view.js';
 import { type LineSource, lineSource, lineText, messageObject } from './support/protocol-messages.js';
 import { type Envelope, answerProblems, readLine, readMessage } from './support/protocol-replies.js';
-import { Tally, bug, errorSignature, reportFound } from './support/tally.js';
+import { type Tally, bug, errorSignature, tallies } from './support/tally.js';
 
 /*
  * Layer 2, the wire protocol in-process: lines of text (random bytes, broken and mutated JSON,
@@ -48,13 +49,7 @@ function safeText(message: unknown): string {
 /** Refusals the manager records (the job ends `rejected`): an error reply that is a change. */
 const RECORDED_REFUSALS = new Set(['QUEUE_FULL', 'QUOTA_EXCEEDED']);
 
-const lineTally = new Tally('protocol: handleLine (text lines)');
-const objectTally = new Tally('protocol: handle (message objects)');
-const constructorTally = new Tally('protocol: new ProtocolHandler');
-afterAll(() => {
-  for (const tally of [lineTally, objectTally, constructorTally]) tally.record();
-  reportFound('protocol (in-process)');
-});
+const [lineTally, objectTally, constructorTally] = tallies('protocol (in-process)', 'protocol: handleLine (text lines)', 'protocol: handle (message objects)', 'protocol: new ProtocolHandler');
 
 /** Answers one input and checks the answer; `text` is the line the input stands for (or its JSON). */
 function answerOne(target: ReturnType<typeof node>, input: { readonly line: string } | { readonly message: unknown }, baseline: unknown[], tally: Tally): void {
@@ -104,27 +99,16 @@ describe('fuzz: ProtocolHandler', () => {
   }, fuzzTimeout(60_000));
 
   it('new ProtocolHandler(hostile manager, hostile options): a handler or a typed refusal', () => {
-    const baseline = prototypes();
     const options = fc.record({ precision: fc.integer({ min: 0, max: 9 }), nodeId: fc.constant('n1'), maxLineLength: fc.integer({ min: 1, max: 1 << 20 }), maxJobsPerMessage: fc.integer({ min: 1, max: 1000 }), maxParked: fc.integer({ min: 0, max: 100 }), send: fc.constant(() => undefined) }, { requiredKeys: [] });
-    fc.assert(
-      fc.property(fc.boolean(), argument(options), (realManager, drawn) => {
-        const manager = realManager ? new AllocationManager({ capacity: { cpu: 1 }, now: () => 0 }) : drawn;
-        constructorTally.inputs++;
-        const outcome = attempt(() => new ProtocolHandler(manager as never, resolveArguments(drawn, ids(new AllocationManager())) as never));
-        if (outcome.kind === 'untyped') {
-          constructorTally.untyped++;
-          bug(errorSignature('new ProtocolHandler', outcome.error), describeUntyped('new ProtocolHandler', outcome.error));
-        } else if (outcome.kind === 'refused') constructorTally.refusals++;
-        else {
-          constructorTally.accepted++;
-          const handler = outcome.value as ProtocolHandler;
-          expect(handler.handleLine('{"body":{"type":"capacity","msg_id":1}}').length).toBe(1);
-          handler.close();
-        }
-        expect(isFairpackError(outcome.kind === 'refused' ? outcome.error : undefined) || outcome.kind !== 'refused').toBe(true);
-        expect(samePrototypes(prototypes(), baseline)).toBe(true);
-      }),
-      fuzzParameters(200),
-    );
+    // a real manager with hostile options, or hostile options in the manager's place too
+    const construct = (drawn: unknown): ProtocolHandler => {
+      const [realManager, given] = drawn as [boolean, unknown];
+      return new ProtocolHandler((realManager ? new AllocationManager({ capacity: { cpu: 1 }, now: () => 0 }) : given) as never, given as never);
+    };
+    const check = (handler: ProtocolHandler): void => {
+      expect(handler.handleLine('{"body":{"type":"capacity","msg_id":1}}').length).toBe(1);
+      handler.close();
+    };
+    fuzzConstructor('ProtocolHandler', fc.tuple(fc.boolean(), argument(options)), construct, check, constructorTally, 200);
   }, fuzzTimeout(60_000));
 });

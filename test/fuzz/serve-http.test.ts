@@ -9,7 +9,7 @@ import { type Ids, prototypes, samePrototypes } from './support/calls.js';
 import { ADMIN_TOKEN, type FuzzRequest, fuzzRequest, requestBytes } from './support/http-requests.js';
 import { managerView } from './support/manager-view.js';
 import { rawExchange } from './support/raw-http.js';
-import { Tally, bug, reportFound } from './support/tally.js';
+import { bug, tallies } from './support/tally.js';
 
 /*
  * Layer 3, `fairpack serve`: random HTTP requests — methods, paths (`/jobs/%00`,
@@ -33,12 +33,8 @@ beforeAll(async () => {
   port = Number(new URL(server.url).port);
 });
 
-const tally = new Tally('fairpack serve (HTTP)');
-afterAll(async () => {
-  await server.close();
-  tally.record();
-  reportFound('serve (HTTP)');
-});
+const [tally] = tallies('serve (HTTP)', 'fairpack serve (HTTP)');
+afterAll(() => server.close());
 
 function ids(): Ids {
   return { allocation: manager.allocations().map((a) => a.id), job: manager.jobs().map((j) => j.id), node: [], tenant: [] };

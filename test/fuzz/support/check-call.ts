@@ -1,4 +1,6 @@
-import { type Outcome, describeUntyped, prototypes, samePrototypes } from './calls.js';
+import fc from 'fast-check';
+import { fuzzParameters } from './budget.js';
+import { type Outcome, attempt, describeUntyped, prototypes, resolveArguments, samePrototypes } from './calls.js';
 import { type Tally, bug, errorSignature } from './tally.js';
 
 /**
@@ -19,4 +21,20 @@ export function checkCall(where: string, outcome: Outcome, state: { readonly bef
     if (state.badClock && state.after() !== state.before) bug(`${where} | changed under a bad clock`, `${where} changed the state under a bad clock reading instead of refusing with INVALID_CLOCK`);
   }
   if (!samePrototypes(prototypes(), state.prototypes)) throw new Error(`${where} changed a prototype (Object, Function or Array)`);
+}
+
+/**
+ * A constructor fed hostile options (`defaultRuns` runs at scale 1): each time an instance — then
+ * `check` it — or a typed refusal; never another error; no prototype changed.
+ */
+export function fuzzConstructor<T>(name: string, options: fc.Arbitrary<unknown>, construct: (options: unknown) => T, check: (instance: T) => void, tally: Tally, defaultRuns: number): void {
+  const baseline = prototypes();
+  fc.assert(
+    fc.property(options, (drawn) => {
+      const outcome = attempt(() => construct(resolveArguments(drawn, { allocation: [], job: [], node: [], tenant: [] })));
+      checkCall(`new ${name}`, outcome, { before: '', after: () => '', badClock: false, prototypes: baseline }, tally);
+      if (outcome.kind === 'ok') check(outcome.value as T);
+    }),
+    fuzzParameters(defaultRuns),
+  );
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { HostileError } from './hostile.js';
+import { BAD_CLOCK_READINGS } from '../../support.js';
 
 /*
  * A clock the fuzzers control: normally it moves forward; for one call it may read NaN, a string,
@@ -9,28 +9,10 @@ import { HostileError } from './hostile.js';
 
 export type Reading = { readonly kind: 'forward'; readonly ms: number } | { readonly kind: 'backwards'; readonly ms: number } | { readonly kind: 'bad'; readonly value: () => unknown; readonly label: string };
 
-const BAD: readonly [string, () => unknown][] = [
-  ['NaN', () => Number.NaN],
-  ['Infinity', () => Infinity],
-  ['-Infinity', () => -Infinity],
-  ['a string', () => '2000'],
-  ['a BigInt', () => 2000n],
-  ['null', () => null],
-  ['undefined', () => undefined],
-  ['an object', () => ({ valueOf: () => 2000 })],
-  ['a symbol', () => Symbol('time')],
-  ['a throw', () => {
-    throw new HostileError('clock broke');
-  }],
-  ['a throw of a non-Error', () => {
-    throw 'clock broke';
-  }],
-];
-
 export const reading: fc.Arbitrary<Reading> = fc.oneof(
   { weight: 6, arbitrary: fc.integer({ min: 0, max: 30_000 }).map((ms) => ({ kind: 'forward' as const, ms })) },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 1e9 }).map((ms) => ({ kind: 'backwards' as const, ms })) },
-  { weight: 2, arbitrary: fc.constantFrom(...BAD).map(([label, value]) => ({ kind: 'bad' as const, value, label })) },
+  { weight: 2, arbitrary: fc.constantFrom(...BAD_CLOCK_READINGS).map(([label, value]) => ({ kind: 'bad' as const, value, label })) },
 );
 
 export class FuzzClock {

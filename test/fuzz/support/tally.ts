@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { afterAll } from 'vitest';
 
 /*
  * What a fuzzer tried and how it came out, for docs/reliability.md. Each fuzzer counts into its
@@ -54,4 +55,17 @@ export function reportFound(layer: string): void {
   const lines = [...found].map(([signature, { count, example }]) => `  ${count}× ${signature}\n      e.g. ${example.split('\n').slice(0, 3).join('\n      ')}`);
   console.log(`fuzz explore — ${layer}: ${found.size} distinct problem(s)\n${lines.join('\n')}`);
   found.clear();
+}
+
+/**
+ * One Tally per layer a test file fuzzes, recorded (and, in explore mode, what was found printed)
+ * once all the file's tests are done.
+ */
+export function tallies<const L extends readonly string[]>(file: string, ...layers: L): { readonly [K in keyof L]: Tally } {
+  const out = layers.map((layer) => new Tally(layer));
+  afterAll(() => {
+    for (const tally of out) tally.record();
+    reportFound(file);
+  });
+  return out as unknown as { readonly [K in keyof L]: Tally };
 }
