@@ -60,7 +60,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
     (request, response) => {
       inFlight.set(request.socket, response);
-      response.once('close', () => inFlight.delete(request.socket));
+      // (pipelined requests: only this response's own entry)
+      response.once('close', () => inFlight.get(request.socket) === response && inFlight.delete(request.socket));
       const started = process.hrtime.bigint();
       const method = request.method !== undefined && METHOD_LABELS.has(request.method) ? request.method : 'other';
       answer(request, response)
