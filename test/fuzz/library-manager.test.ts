@@ -15,9 +15,9 @@ import { CLASSES, TENANTS, id, jobRequest, managerOptions, nodeSpec, nodeStatus 
 /*
  * Layer 1, AllocationManager: every public method called with hostile arguments, under hostile
  * clock readings (NaN, a string, a throw, time going backwards), between valid calls that keep
- * jobs queued, running and preempted. After each call: no untyped error; a refused call (and any
- * call under a bad clock) left every public view as it was; no prototype changed; the pool's
- * books balance.
+ * jobs queued, running and preempted. After each call: no untyped error; a refused call left
+ * every public view as it was, and so did any call under a bad clock reading that was not refused
+ * (it must have been a read); no prototype changed; the pool's books balance.
  */
 
 const call = (method: string, ...args: fc.Arbitrary<unknown>[]): fc.Arbitrary<FuzzCall> => callOf(method, args, CORE_HOSTILITY);
