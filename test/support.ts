@@ -16,3 +16,25 @@ export function refused(call: () => unknown): FairpackError {
   }
   throw new Error('expected the call to be refused with a FairpackError');
 }
+
+/**
+ * Clock readings a manager must refuse (INVALID_CLOCK, nothing changed): not finite milliseconds,
+ * or a clock that throws. Shared by the hostile-call tests and the fuzzers.
+ */
+export const BAD_CLOCK_READINGS: readonly (readonly [label: string, reading: () => unknown])[] = [
+  ['NaN', () => Number.NaN],
+  ['Infinity', () => Infinity],
+  ['-Infinity', () => -Infinity],
+  ['a string', () => '2000'],
+  ['a BigInt', () => 2000n],
+  ['null', () => null],
+  ['undefined', () => undefined],
+  ['an object', () => ({ valueOf: () => 2000 })],
+  ['a symbol', () => Symbol('time')],
+  ['a throw', () => {
+    throw new Error('clock broke');
+  }],
+  ['a throw of a non-Error', () => {
+    throw 'clock broke';
+  }],
+];

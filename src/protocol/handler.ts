@@ -1,12 +1,13 @@
 import { nanoid } from 'nanoid';
 import { didYouMean, didYouMeanHint } from '../did-you-mean.js';
-import { FairpackError, describeValue } from '../errors.js';
+import { FairpackError, describeValue, isFairpackError } from '../errors.js';
 import { checkKnownKeys, knownKeys } from '../known-keys.js';
 import { AllocationManager, type JobRequest, type SubmitResult } from '../manager/index.js';
 import { type Resources, type Scale, createScale, isPlainRecord } from '../resources/index.js';
 import { bodyFields, checkEnvelope, checkFields } from './body-fields.js';
 import { type Body, MessageError, invalid, isMessageId, optionalInteger, optionalString, parseRequirements, requiredString } from './fields.js';
 import { JobBook } from './job-book.js';
+import { plainMessage } from './plain-message.js';
 import { type Outgoing, describeError, errorTo } from './outgoing.js';
 import type { Origin, ProtocolJob } from './pending-job.js';
 import { allocationsBody, capacityBody, nodesBody, queuesBody } from './reads.js';
@@ -47,9 +48,9 @@ export class ProtocolHandler {
   #backlog: Outgoing[] = [];
   #closed = false;
 
-  constructor(manager: AllocationManager, options: ProtocolHandlerOptions = {}) {
-    if (!(manager instanceof AllocationManager)) throw new FairpackError('INVALID_OPTION', `Expected an AllocationManager, got ${describeValue(manager)}.`);
-    if (!isPlainRecord(options as unknown)) throw new FairpackError('INVALID_OPTION', `Expected ProtocolHandler options to be an object, got ${describeValue(options)}.`);
+  constructor(manager: AllocationManager, given: ProtocolHandlerOptions = {}) {
+    if (!isManager(manager)) throw new FairpackError('INVALID_OPTION', `Expected an AllocationManager, got ${describeValue(manager)}.`);
+    const options = readOptions(given);
     checkKnownKeys(options, OPTIONS);
     this.#manager = manager;
     this.#scale = createScale(options.precision);
@@ -70,7 +71,15 @@ export class ProtocolHandler {
    * replies (bodies with `in_reply_to`) are never sent, so two nodes cannot echo errors forever.
    */
   handle(message: unknown): ProtocolEnvelope[] {
-    return this.#respond(() => this.#dispatch(message));
+    return this.#respond(() => {
+      let data: unknown;
+      try {
+        data = plainMessage(message);
+      } catch (error) {
+        return errorTo(undefined, undefined, undefined, ...describeError(error));
+      }
+      return this.#dispatch(data);
+    });
   }
 
   /** `handle()` for one line of text: parses it (`MALFORMED_JSON` if it does not parse) and serialises the answers. */
@@ -86,7 +95,8 @@ export class ProtocolHandler {
       const text = `Expected one JSON message per line, but it does not parse: ${error instanceof Error ? error.message : String(error)}.`;
       return this.#respond(() => errorTo(undefined, undefined, undefined, 'MALFORMED_JSON', text)).map((envelope) => JSON.stringify(envelope));
     }
-    return this.handle(message).map((envelope) => JSON.stringify(envelope));
+    // JSON.parse made plain data: no copy needed
+    return this.#respond(() => this.#dispatch(message)).map((envelope) => JSON.stringify(envelope));
   }
 
   /** Stops listening to the manager. Later messages are answered with `HANDLER_CLOSED`. */
@@ -115,15 +125,19 @@ export class ProtocolHandler {
     return out.map((outgoing) => this.#stamp(outgoing));
   }
 
+  /** Answers one message of plain data (parsed JSON, or a `plainMessage` copy). */
   #dispatch(message: unknown): Outgoing | undefined {
     if (!isPlainRecord(message)) return errorTo(undefined, undefined, undefined, 'INVALID_MESSAGE', `Expected a message {"src", "dest", "body"}, got ${describeValue(message)}.`);
     const { src, dest, body } = message;
+    // a reply is never answered, whatever else is wrong with it: no error loops between nodes
+    if (isPlainRecord(body) && Object.hasOwn(body, 'in_reply_to')) return undefined;
+    // a usable msg_id is answered (in_reply_to) even when the envelope around it is wrong
+    const usableId = isPlainRecord(body) && isMessageId(body['msg_id']) ? body['msg_id'] : undefined;
     const client = typeof src === 'string' ? src : undefined;
     const node = typeof dest === 'string' ? dest : undefined;
-    if (src !== undefined && client === undefined) return errorTo(undefined, node, undefined, 'INVALID_MESSAGE', `Expected \`src\` to be a string (a node name), got ${describeValue(src)}.`);
-    if (dest !== undefined && node === undefined) return errorTo(client, undefined, undefined, 'INVALID_MESSAGE', `Expected \`dest\` to be a string (a node name), got ${describeValue(dest)}.`);
+    if (src !== undefined && client === undefined) return errorTo(undefined, node, usableId, 'INVALID_MESSAGE', `Expected \`src\` to be a string (a node name), got ${describeValue(src)}.`);
+    if (dest !== undefined && node === undefined) return errorTo(client, undefined, usableId, 'INVALID_MESSAGE', `Expected \`dest\` to be a string (a node name), got ${describeValue(dest)}.`);
     if (!isPlainRecord(body)) return errorTo(client, node, undefined, 'INVALID_MESSAGE', `Expected \`body\` to be an object {"type", "msg_id", …}, got ${body === undefined ? 'no body' : describeValue(body)}.`);
-    if (Object.hasOwn(body, 'in_reply_to')) return undefined;
     const msgId = body['msg_id'];
     if (!isMessageId(msgId)) return errorTo(client, node, undefined, 'INVALID_MESSAGE', `Expected \`msg_id\` to be an integer >= 0, got ${body['msg_id'] === undefined ? 'nothing' : describeValue(msgId)}.`);
     const origin: Origin = { client, node, msgId };
@@ -317,6 +331,36 @@ export class ProtocolHandler {
     const body = { type, msg_id: this.#nextMsgId++, ...rest } as ProtocolEnvelope['body'];
     const src = outgoing.node ?? this.#nodeId;
     return { ...(src === undefined ? {} : { src }), ...(outgoing.client === undefined ? {} : { dest: outgoing.client }), body };
+  }
+}
+
+/** `instanceof`, for a value that may be a Proxy whose traps throw (then it is not a manager). */
+function isManager(value: unknown): value is AllocationManager {
+  try {
+    return value instanceof AllocationManager;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The options, read once into plain data: a getter, or a Proxy whose traps throw, is refused with
+ * `INVALID_OPTION` instead of escaping the constructor as the caller's own error.
+ */
+function readOptions(options: unknown): ProtocolHandlerOptions {
+  try {
+    if (!isPlainRecord(options)) throw new FairpackError('INVALID_OPTION', `Expected ProtocolHandler options to be an object, got ${describeValue(options)}.`);
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(options)) {
+      const descriptor = Object.getOwnPropertyDescriptor(options, key);
+      if (descriptor !== undefined && !('value' in descriptor)) throw new FairpackError('INVALID_OPTION', `Expected ProtocolHandler option \`${key}\` to be a value, got a getter.`, { option: key });
+      Object.defineProperty(out, key, { value: descriptor?.value, enumerable: true });
+    }
+    return out as ProtocolHandlerOptions;
+  } catch (error) {
+    if (isFairpackError(error)) throw error;
+    const reason = error instanceof Error ? error.message : typeof error;
+    throw new FairpackError('INVALID_OPTION', `Expected ProtocolHandler options of plain data, but reading them threw (${reason}).`, {}, { cause: error });
   }
 }
 

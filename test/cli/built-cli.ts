@@ -32,8 +32,8 @@ export interface Finished {
   readonly stderr: string;
 }
 
-/** Runs the built cli to completion with `input` on stdin. */
-export function runCli(cli: string, args: readonly string[], input: string, env: Record<string, string> = {}): Promise<Finished> {
+/** Runs the built cli to completion with `input` on stdin (text, or raw bytes). */
+export function runCli(cli: string, args: readonly string[], input: string | Uint8Array, env: Record<string, string> = {}): Promise<Finished> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AllocationManager, type FairpackError, isFairpackError } from 'fairpack';
-import { refused } from '../support.js';
+import { BAD_CLOCK_READINGS, refused } from '../support.js';
 
 /** Everything observable about a manager, as one string: equal before and after a refused call. */
 function views(manager: AllocationManager): string {
@@ -16,19 +16,6 @@ function cluster() {
   return { manager, clock, allocationId: (running as { allocation: { id: string } }).allocation.id };
 }
 
-const BAD_READINGS: [string, () => unknown][] = [
-  ['NaN', () => Number.NaN],
-  ['Infinity', () => Infinity],
-  ['-Infinity', () => -Infinity],
-  ['a string', () => '2000'],
-  ['a BigInt', () => 2000n],
-  ['null', () => null],
-  ['undefined', () => undefined],
-  ['an object', () => ({ valueOf: () => 2000 })],
-  ['a throw', () => {
-    throw new Error('clock broke');
-  }],
-];
 
 const CALLS: [string, (m: AllocationManager, allocationId: string) => unknown][] = [
   ['submit', (m) => m.submit({ tenant: 't', resources: { cpu: 1 } })],
@@ -54,7 +41,7 @@ describe('a bad clock reading changes nothing (issue 12 §2)', () => {
   // change and then threw (a job ended `completed` without `endedAt`; a second release said
   // ALREADY_RELEASED)
   it.each(CALLS)('%s: every bad reading → INVALID_CLOCK, state unchanged, and it works once the clock is fixed', (_name, call) => {
-    for (const [what, reading] of BAD_READINGS) {
+    for (const [what, reading] of BAD_CLOCK_READINGS) {
       const { manager, clock, allocationId } = cluster();
       const before = views(manager);
       clock.reading = reading;

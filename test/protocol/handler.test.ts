@@ -268,12 +268,21 @@ describe('errors: a typed reply, and nothing changes', () => {
     expect(ask({ type: 'release', allocation_id })).toMatchObject({ type: 'error', code: 'ALREADY_RELEASED' });
   });
 
-  it('envelopes: not an object, no body, bad src, no msg_id — replies without in_reply_to', () => {
+  it('envelopes: not an object, no body, no msg_id — replies without in_reply_to', () => {
     const { handler } = seedNode();
-    const codes = [42, null, [], { src: 'c1', dest: 'n1' }, { src: 7, body: { type: 'capacity', msg_id: 1 } }, { src: 'c1', body: { type: 'capacity' } }, { src: 'c1', body: { type: 'capacity', msg_id: -1 } }].map(
+    const codes = [42, null, [], { src: 'c1', dest: 'n1' }, { src: 'c1', body: { type: 'capacity' } }, { src: 'c1', body: { type: 'capacity', msg_id: -1 } }].map(
       (message) => handler.handle(message).map((m) => [m.body.type, m.body.type === 'error' && m.body.code, 'in_reply_to' in m.body]),
     );
-    expect(codes).toEqual(Array.from({ length: 7 }, () => [['error', 'INVALID_MESSAGE', false]]));
+    expect(codes).toEqual(Array.from({ length: 6 }, () => [['error', 'INVALID_MESSAGE', false]]));
+  });
+
+  it('envelopes: a bad src or dest around a usable msg_id — the error answers it (in_reply_to)', () => {
+    // found by the fuzzer (test/fuzz): these errors used to leave in_reply_to out, so a client
+    // could not tell which of its requests was refused
+    const { handler } = seedNode();
+    for (const message of [{ src: 7, body: { type: 'capacity', msg_id: 5 } }, { src: 'c1', dest: {}, body: { type: 'capacity', msg_id: 5 } }]) {
+      expect(handler.handle(message).map((m) => m.body)).toEqual([expect.objectContaining({ type: 'error', code: 'INVALID_MESSAGE', in_reply_to: 5 })]);
+    }
   });
 
   it('lines: malformed JSON and lines past the limit', () => {

@@ -37,7 +37,24 @@ export interface Reply {
  * front, and the bytes actually received (a chunked body declares none), so a client can never
  * make the server buffer more than `limit`.
  */
-export function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
+export async function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
+  const text = Buffer.concat(await readBody(request, limit, true)).toString('utf8');
+  if (text.trim().length === 0) throw new HttpError(400, 'MALFORMED_JSON', 'Expected a JSON body, got an empty one.');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new HttpError(400, 'MALFORMED_JSON', `Expected a JSON body, but it does not parse: ${(error as Error).message}`);
+  }
+}
+
+/** Waits for the whole body of a request whose route takes none, keeping none of it (same limit and errors). */
+export async function discardBody(request: IncomingMessage, limit: number): Promise<void> {
+  if (request.complete) return;
+  await readBody(request, limit, false);
+}
+
+/** The body's chunks (none kept unless `keep`) once it is complete; 413 past `limit`; ClientAbortError if the client goes away. */
+function readBody(request: IncomingMessage, limit: number, keep: boolean): Promise<Buffer[]> {
   const declared = Number(request.headers['content-length'] ?? '');
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
   return new Promise((resolve, reject) => {
@@ -53,27 +70,27 @@ export function readJsonBody(request: IncomingMessage, limit: number): Promise<u
         refused = true;
         chunks.length = 0;
         reject(tooLarge(limit));
-      } else chunks.push(chunk);
+      } else if (keep) chunks.push(chunk);
     });
     // Node reports a connection lost mid-body as an 'error' (ECONNRESET "aborted") and then
-    // 'close'; either one settles the promise (a settled promise ignores the other)
+    // 'close'; either one settles the promise (a settled promise ignores the other). The socket's
+    // own 'close' too: a request answered early (a client error mid-body, see client-errors.ts)
+    // is detached from its socket and never closes by itself.
+    const socket = request.socket;
     const aborted = (): void => {
+      socket.off('close', onSocketClose);
       const of = Number.isFinite(declared) ? ` of ${declared}` : '';
       reject(new ClientAbortError(`the connection closed after ${size}${of} body bytes, before the request was complete`));
     };
-    request.on('error', aborted);
-    request.on('close', () => {
+    const onSocketClose = (): void => {
       if (!request.complete) aborted();
-    });
+    };
+    socket.on('close', onSocketClose);
+    request.on('error', aborted);
+    request.on('close', onSocketClose);
     request.on('end', () => {
-      if (refused) return;
-      const text = Buffer.concat(chunks).toString('utf8');
-      if (text.trim().length === 0) return reject(new HttpError(400, 'MALFORMED_JSON', 'Expected a JSON body, got an empty one.'));
-      try {
-        resolve(JSON.parse(text) as unknown);
-      } catch (error) {
-        reject(new HttpError(400, 'MALFORMED_JSON', `Expected a JSON body, but it does not parse: ${(error as Error).message}`));
-      }
+      socket.off('close', onSocketClose);
+      if (!refused) resolve(chunks);
     });
   });
 }

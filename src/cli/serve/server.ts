@@ -2,7 +2,8 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { type AllocationManager, isFairpackError } from '../../index.js';
 import { adminGuard } from './admin-auth.js';
-import { ClientAbortError, HttpError, INTERNAL_ERROR, type RenderedReply, type Reply, errorReply, renderReply, writeReply } from './http-io.js';
+import { answerClientError } from './client-errors.js';
+import { ClientAbortError, HttpError, INTERNAL_ERROR, type RenderedReply, type Reply, discardBody, errorReply, renderReply, writeReply } from './http-io.js';
 import { figureReader } from './manager-figures.js';
 import { type PromClientModule, createServerMetrics } from './metrics.js';
 import { matchRoute } from './route-match.js';
@@ -47,6 +48,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const requireAdmin = adminGuard(options.adminToken);
   const log = options.log ?? (() => {});
 
+  /** The response being prepared on each connection: a client error mid-body is answered through it. */
+  const inFlight = new WeakMap<object, ServerResponse>();
   const server = createServer(
     {
       // Node enforces both timeouts only when it checks its connections: see server-limits.ts
@@ -56,6 +59,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       connectionsCheckingInterval: connectionsCheckingIntervalMs(limits),
     },
     (request, response) => {
+      inFlight.set(request.socket, response);
+      // (pipelined requests: only this response's own entry)
+      response.once('close', () => inFlight.get(request.socket) === response && inFlight.delete(request.socket));
       const started = process.hrtime.bigint();
       const method = request.method !== undefined && METHOD_LABELS.has(request.method) ? request.method : 'other';
       answer(request, response)
@@ -73,6 +79,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   );
   server.maxConnections = limits.maxConnections;
   server.on('drop', () => metrics.observeDroppedConnection());
+  server.on('clientError', (error: Error, socket) => answerClientError(error, socket, inFlight.get(socket)));
 
   /**
    * Answers one request; resolves with the route pattern (the label for metrics), or `undefined`
@@ -92,6 +99,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const handler = Object.hasOwn(match.route.methods, method) ? match.route.methods[method as keyof Route['methods']] : undefined;
       const allowed = Object.keys(match.route.methods).join(', ');
       if (handler === undefined) throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${match.route.path}; allowed: ${allowed}.`, { allow: allowed });
+      // GET and DELETE take no body: one sent all the same is read and dropped first, so that the
+      // request is acted on only once it has arrived whole (a client cut off mid-body changes nothing)
+      if (method === 'GET' || method === 'DELETE') await discardBody(request, limits.bodyLimitBytes);
       reply = await handler({ manager, request, params: match.params, query: url.searchParams, metrics, figures, requireAdmin, bodyLimit: limits.bodyLimitBytes });
     } catch (error) {
       if (error instanceof ClientAbortError) {
@@ -107,7 +117,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       log(`fairpack serve: internal error: ${method} ${routeLabel}: could not serialise the ${reply.status} reply: ${oneLine(error)}`);
       rendered = renderReply(errorReply(INTERNAL_ERROR));
     }
-    if (response.destroyed) return undefined;
+    // gone, or already answered (a client error mid-body was answered through this response)
+    if (response.destroyed || response.headersSent) return undefined;
     try {
       writeReply(response, rendered);
     } catch (error) {
