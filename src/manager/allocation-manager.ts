@@ -1,4 +1,5 @@
 import { MonotonicClock } from '../clock.js';
+import { plainArray, plainOptions, readingInput } from '../user-input.js';
 import { FairpackError, describeValue, isFairpackError } from '../errors.js';
 import { checkKnownKeys, knownKeys } from '../known-keys.js';
 import { type FairnessPolicy, type FairnessPolicyName, type TenantCandidate, fairnessPolicyNames, resolveFairnessPolicy } from '../fairness/index.js';
@@ -117,7 +118,8 @@ export class AllocationManager {
   /** The injected clock, checked and clamped so that the manager's time never goes backwards. */
   readonly #clockReader: MonotonicClock;
 
-  constructor(options: AllocationManagerOptions = {}) {
+  constructor(input: AllocationManagerOptions = {}) {
+    const options = plainOptions(input, 'the AllocationManager options');
     if (!isPlainRecord(options as unknown)) throw new FairpackError('INVALID_OPTION', `Expected AllocationManager options to be an object, got ${describeValue(options)}.`);
     checkKnownKeys(options, OPTIONS);
     if (options.pool !== undefined) {
@@ -218,8 +220,10 @@ export class AllocationManager {
   }
 
   /** Submits several jobs in order, as one operation (events after the last). */
-  submitMany(requests: readonly JobRequest[]): SubmitResult[] {
-    if (!Array.isArray(requests)) throw new FairpackError('INVALID_REQUEST', `Expected an array of job requests, got ${describeValue(requests)}.`);
+  submitMany(input: readonly JobRequest[]): SubmitResult[] {
+    if (!Array.isArray(input)) throw new FairpackError('INVALID_REQUEST', `Expected an array of job requests, got ${describeValue(input)}.`);
+    // read once, by index: a hole is a request that is not one, not a request skipped
+    const requests = readingInput('the job requests', 'INVALID_REQUEST', () => plainArray(input)) as JobRequest[];
     // every request is checked before any is submitted: one bad request changes nothing
     return this.#operation(
       () => this.#submitParsed(this.#parseSubmission(requests)),
@@ -280,9 +284,8 @@ export class AllocationManager {
       if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0)) {
         throw new FairpackError('INVALID_OPTION', `Expected \`timeoutMs\` to be a number >= 0, got ${describeValue(timeoutMs)}.`, { option: 'timeoutMs' });
       }
-      if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.addEventListener !== 'function' || typeof signal.removeEventListener !== 'function')) {
-        throw new FairpackError('INVALID_OPTION', `Expected \`signal\` to be an AbortSignal, got ${describeValue(signal)}.`, { option: 'signal' });
-      }
+      const looksLikeSignal = readingInput('the acquire signal', 'INVALID_OPTION', () => signal === undefined || (typeof signal === 'object' && signal !== null && typeof signal.addEventListener === 'function' && typeof signal.removeEventListener === 'function' && typeof signal.aborted === 'boolean'));
+      if (!looksLikeSignal) throw new FairpackError('INVALID_OPTION', `Expected \`signal\` to be an AbortSignal, got ${describeValue(signal)}.`, { option: 'signal' });
       if (signal?.aborted === true) throw new FairpackError('ACQUIRE_ABORTED', 'The signal was already aborted; nothing was submitted.', {}, { cause: signal.reason });
       const result = this.submit(request);
       if (result.status === 'allocated') return Promise.resolve(result.allocation);
@@ -368,7 +371,8 @@ export class AllocationManager {
   setQuota(tenant: string, quota: JobRequest['resources'] | null, settings?: QuotaSettings): QuotaView {
     return this.#operation(() => {
       requireTenant(tenant);
-      this.#ledger.setQuota(tenant, quota, { ...callOptions(settings, 'setQuota', ['onExceed', 'burst', 'burstClasses']) });
+      const parsedSettings = callOptions(settings, 'setQuota', ['onExceed', 'burst', 'burstClasses']);
+      readingInput('the quota', 'INVALID_OPTION', () => this.#ledger.setQuota(tenant, quota, { ...parsedSettings }));
       this.#changes++;
       this.#bands.unblockAll();
       return this.quota(tenant);
@@ -418,17 +422,20 @@ export class AllocationManager {
   }
 
   /** Removes a node; with `force`, its jobs are re-queued at the head of their queues. */
-  removeNode(id: string, options: RemoveNodeOptions = {}): NodeView {
+  removeNode(id: string, options?: RemoveNodeOptions): NodeView {
+    let force = false;
     return this.#operation(() => {
+      const read = callOptions(options, 'removeNode', ['force']) as RemoveNodeOptions;
+      force = read.force === true;
       // held room is not an allocation: it never keeps a node from being removed
-      const { node, evicted } = this.#pool.removeNode(id, options);
+      const { node, evicted } = this.#pool.removeNode(id, read);
       this.#held.releaseNode(id);
       const displaced = evicted.map((allocation) => this.#byAllocation.get(allocation.id) as JobRecord);
       this.#requeueAll(displaced, `node ${id} was removed`);
       this.#refreshTotals();
       this.#events.defer('node:removed', node);
       return node;
-    }, () => ({ type: 'removeNode', id, force: options.force === true }));
+    }, () => ({ type: 'removeNode', id, force }));
   }
 
   /** `offline` means failed: the node's jobs are re-queued at once. `draining` keeps them running. */

@@ -1,3 +1,4 @@
+import { readingInput } from '../user-input.js';
 import { FairpackError, describeValue } from '../errors.js';
 import { firstUnknownKey, knownKeys, unknownKeyError } from '../known-keys.js';
 import { isPlainRecord } from '../resources/index.js';
@@ -8,12 +9,19 @@ import { isPlainRecord } from '../resources/index.js';
  */
 export function callOptions(value: unknown, method: string, keys: readonly string[]): Readonly<Record<string, unknown>> {
   if (value === undefined) return {};
+  return readingInput(`the options of ${method}()`, 'INVALID_OPTION', () => checkedOptions(value, method, keys));
+}
+
+/** A copy of the options' own values (read once, so later reads meet no getter). */
+function checkedOptions(value: unknown, method: string, keys: readonly string[]): Readonly<Record<string, unknown>> {
   if (!isPlainRecord(value)) {
     throw new FairpackError('INVALID_OPTION', `Expected the options of ${method}() to be an object { ${keys.join(', ')} } or left out, got ${describeValue(value)}.`, { method });
   }
   const key = firstUnknownKey(value, knownKeys(`${method}() option`, keys, 'INVALID_OPTION'));
   if (key !== undefined) throw unknownKeyError(key, knownKeys(`${method}() option`, keys, 'INVALID_OPTION'));
-  return value;
+  const copy = Object.create(null) as Record<string, unknown>;
+  for (const k of keys) if (Object.hasOwn(value, k)) copy[k] = value[k];
+  return copy;
 }
 
 /** An optional string field of an options argument (a filter's tenant). */

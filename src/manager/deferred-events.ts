@@ -1,11 +1,23 @@
 import { EventEmitter } from 'eventemitter3';
-import { FairpackError } from '../errors.js';
+import { FairpackError, describeValue } from '../errors.js';
+import { knownKeys, unknownKeyError } from '../known-keys.js';
 import type { AllocationManagerEvents } from './types.js';
 
 /** How deep listeners may nest calls back into the manager (see `operation`). */
 export const MAX_NESTED_CALLS = 64;
 
 export type EventName = keyof AllocationManagerEvents;
+
+/** Every event a manager emits: `on`, `once` and `off` accept these names only. */
+export const EVENT_NAMES: readonly EventName[] = Object.freeze(['allocated', 'queued', 'released', 'cancelled', 'expired', 'preempted', 'reprieved', 'rejected', 'node:added', 'node:removed', 'node:status', 'error']);
+const EVENTS = knownKeys('event', EVENT_NAMES, 'INVALID_OPTION', 'event');
+
+/** A known event name and a function, or INVALID_OPTION (a typo would otherwise listen to nothing, for ever). */
+function checkListener(event: unknown, listener: unknown, method: string): void {
+  if (typeof event !== 'string') throw new FairpackError('INVALID_OPTION', `Expected the event of ${method}() to be one of ${EVENT_NAMES.join(', ')}, got ${describeValue(event)}.`, { option: 'event' });
+  if (!EVENTS.keys.has(event)) throw unknownKeyError(event, EVENTS);
+  if (typeof listener !== 'function') throw new FairpackError('INVALID_OPTION', `Expected the listener of ${method}('${event}') to be a function, got ${describeValue(listener)}.`, { option: 'listener' });
+}
 export type Listener<E extends EventName> = (...args: AllocationManagerEvents[E]) => void;
 type AnyListener = (...args: unknown[]) => void;
 
@@ -26,6 +38,7 @@ export class DeferredEvents {
   private delivering = 0;
 
   on<E extends EventName>(event: E, listener: Listener<E>, once = false): void {
+    checkListener(event, listener, once ? 'once' : 'on');
     const guarded = event === 'error' ? (listener as AnyListener) : this.guard(listener as AnyListener);
     let byListener = this.guards.get(event);
     if (byListener === undefined) this.guards.set(event, (byListener = new Map()));
@@ -35,6 +48,7 @@ export class DeferredEvents {
   }
 
   off<E extends EventName>(event: E, listener: Listener<E>): void {
+    checkListener(event, listener, 'off');
     const guarded = this.guards.get(event)?.get(listener as AnyListener);
     for (const fn of guarded ?? []) this.emitter.off(event, fn);
     this.guards.get(event)?.delete(listener as AnyListener);

@@ -1,3 +1,4 @@
+import { readingInput } from '../user-input.js';
 import { FairpackError, describeValue } from '../errors.js';
 import { checkKnownKeys, knownKeys } from '../known-keys.js';
 import type { AllocationRequest } from '../pool/index.js';
@@ -31,6 +32,10 @@ export interface ParsedJobRequest {
 
 /** Validates a job request completely, or throws a FairpackError; nothing is changed either way. */
 export function parseJobRequest(input: unknown, classes: PriorityClasses, pool: PoolInternals, newId: () => string): ParsedJobRequest {
+  return readingInput('the job request', 'INVALID_REQUEST', () => parseJobData(input, classes, pool, newId));
+}
+
+function parseJobData(input: unknown, classes: PriorityClasses, pool: PoolInternals, newId: () => string): ParsedJobRequest {
   if (!isPlainRecord(input)) throw new FairpackError('INVALID_REQUEST', `Expected a job request object { resources, tenant?, priority?, … }, got ${describeValue(input)}.`);
   if (input['jobId'] !== undefined) throw new FairpackError('INVALID_REQUEST', 'Expected `id` for the job id, got `jobId`. The manager uses the job id as the allocation\'s `jobId`.');
   // checked here, not left to the pool, so that the message lists (and suggests) the manager's fields too

@@ -1,3 +1,4 @@
+import { plainArray } from '../user-input.js';
 import { FairpackError, describeValue } from '../errors.js';
 import { type Scale, fromScaled, isPlainRecord, parseResources, toResources } from '../resources/index.js';
 import type { QuotaExceedAction, QuotaShortfall } from './types.js';
@@ -46,7 +47,7 @@ export function parseQuotaBehaviour(tenant: string, input: Omit<QuotaInput, 'quo
   }
   // the default names `low` whether or not the classes have one (with none, nothing bursts)
   if (input.burstClasses === undefined) return Object.freeze({ onExceed, burst, burstClasses: DEFAULT_QUOTA_BEHAVIOUR.burstClasses });
-  const classes = input.burstClasses;
+  const classes = Array.isArray(input.burstClasses) ? plainArray(input.burstClasses) : input.burstClasses;
   if (!Array.isArray(classes) || classes.some((c) => typeof c !== 'string' || !isClass(c))) {
     throw new FairpackError('INVALID_OPTION', `Expected \`burstClasses\` of tenant "${tenant}" to be an array of priority class names, got ${describeValue(classes)}.`, { tenant });
   }

@@ -1,3 +1,4 @@
+import { plainArray, readingInput } from '../user-input.js';
 import { grow } from '../typed-arrays.js';
 import { FairpackError, describeValue } from '../errors.js';
 import { checkKnownKeys, knownKeys } from '../known-keys.js';
@@ -92,6 +93,10 @@ export interface ParsedNode {
 }
 
 export function parseNodeSpec(spec: unknown, space: DimensionSpace): ParsedNode {
+  return readingInput('the node spec', 'INVALID_NODE', () => parseNodeData(spec, space));
+}
+
+function parseNodeData(spec: unknown, space: DimensionSpace): ParsedNode {
   if (!isPlainRecord(spec)) {
     throw new FairpackError('INVALID_NODE', `Expected a node to be an object { id, capacity, labels?, taints?, status?, costPerHour? }, got ${describeValue(spec)}.`);
   }
@@ -129,7 +134,7 @@ function parseTaints(input: unknown, nodeId: string): readonly Taint[] {
     throw new FairpackError('INVALID_NODE', `Expected taints of node "${nodeId}" to be an array of { key, value?, effect }, got ${describeValue(input)}.`, { nodeId });
   }
   return Object.freeze(
-    input.map((taint: unknown, i) => {
+    plainArray(input).map((taint: unknown, i) => {
       const where = `taint ${i} of node "${nodeId}"`;
       if (isPlainRecord(taint)) checkKnownKeys(taint, TAINT_FIELDS, where); // a misspelt `key` is reported as such
       if (!isPlainRecord(taint) || typeof taint['key'] !== 'string' || taint['key'].length === 0) {

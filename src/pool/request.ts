@@ -1,3 +1,4 @@
+import { inputError, plainArray } from '../user-input.js';
 import { FairpackError, describeValue } from '../errors.js';
 import { checkKnownKeys, knownKeys, unknownKeyError } from '../known-keys.js';
 import type { DenseRequest } from '../placement/index.js';
@@ -49,6 +50,14 @@ const NO_KEYS: readonly string[] = Object.freeze([]);
  * built only when a key is unknown.
  */
 export function parseRequest(input: unknown, space: DimensionSpace, cache: ResourcesCache | undefined, limits: MetadataLimits): ParsedRequest {
+  try {
+    return parseRequestData(input, space, cache, limits);
+  } catch (error) {
+    throw inputError(error, 'the request', 'INVALID_REQUEST');
+  }
+}
+
+function parseRequestData(input: unknown, space: DimensionSpace, cache: ResourcesCache | undefined, limits: MetadataLimits): ParsedRequest {
   if (!isPlainRecord(input)) {
     throw new FairpackError('INVALID_REQUEST', `Expected a request object { resources, replicas?, nodeSelector?, tolerations? }, got ${describeValue(input)}.`);
   }
@@ -176,7 +185,7 @@ function parseTolerations(input: unknown): readonly Toleration[] {
   if (!Array.isArray(input)) {
     throw new FairpackError('INVALID_REQUEST', `Expected \`tolerations\` to be an array of { key?, operator?, value?, effect? }, got ${describeValue(input)}.`);
   }
-  return input.map((t: unknown, i) => {
+  return plainArray(input).map((t: unknown, i) => {
     if (isPlainRecord(t)) checkKnownKeys(t, TOLERATION_FIELDS, `toleration ${i}`);
     const ok =
       isPlainRecord(t) &&

@@ -1,3 +1,4 @@
+import { plainArray, plainOptions, readingInput } from '../user-input.js';
 import { MonotonicClock } from '../clock.js';
 import { invalidSnapshot, within } from '../snapshot/reader.js';
 import { type PoolSnapshot, type PoolState, readPoolSnapshot } from './pool-snapshot.js';
@@ -78,7 +79,8 @@ export class ResourcePool {
   /** Nodes with a PreferNoSchedule taint: while 0, placement needs only one tier. */
   #softTaintedNodes = 0;
 
-  constructor(options: ResourcePoolOptions = {}) {
+  constructor(input: ResourcePoolOptions = {}) {
+    const options = plainOptions(input, 'the ResourcePool options');
     if (!isPlainRecord(options as unknown)) {
       throw new FairpackError('INVALID_OPTION', `Expected ResourcePool options to be an object, got ${describeValue(options)}.`);
     }
@@ -100,7 +102,7 @@ export class ResourcePool {
     if (!Array.isArray(specs)) {
       throw new FairpackError('INVALID_OPTION', `Expected \`nodes\` to be an array of node specs, got ${describeValue(specs)}.`, { option: 'nodes' });
     }
-    const parsed = (specs as unknown[]).map((spec) => parseNodeSpec(spec, this.#space));
+    const parsed = plainArray(specs).map((spec) => parseNodeSpec(spec, this.#space));
     const seen = new Set<string>();
     for (const node of parsed) {
       if (seen.has(node.id)) throw duplicateNode(node.id);
@@ -157,10 +159,11 @@ export class ResourcePool {
 
   removeNode(id: string, options: RemoveNodeOptions = {}): RemoveNodeResult {
     const node = this.#requireNode(id);
-    if (!isPlainRecord(options as unknown) || (options.force !== undefined && typeof options.force !== 'boolean')) {
+    const force = readingInput('the removeNode options', 'INVALID_OPTION', () => (isPlainRecord(options as unknown) ? options.force : undefined));
+    if (!isPlainRecord(options as unknown) || (force !== undefined && typeof force !== 'boolean')) {
       throw new FairpackError('INVALID_OPTION', `Expected removeNode options to be { force?: boolean }, got ${describeValue(options)}.`);
     }
-    if (node.allocationCount > 0 && options.force !== true) {
+    if (node.allocationCount > 0 && force !== true) {
       throw new FairpackError(
         'NODE_NOT_EMPTY',
         `Expected node "${id}" to have no live allocations before removal, got ${node.allocationCount}. Release them, drain the node first, or pass { force: true } to evict them.`,

@@ -14,7 +14,7 @@ import { allocationsBody, capacityBody, nodesBody, queuesBody } from './reads.js
 import { neverFitsShortfall, queuedReasonText, requiredField } from './shortfall.js';
 import { PROTOCOL_REQUEST_TYPES, type ProtocolEnvelope, type ProtocolHandlerOptions, type UnstampedBody } from './types.js';
 
-const OPTIONS = knownKeys('ProtocolHandler option', ['precision', 'nodeId', 'maxLineLength', 'maxJobsPerMessage', 'maxParked', 'send'], 'INVALID_OPTION');
+const OPTIONS = knownKeys('ProtocolHandler option', ['precision', 'nodeId', 'maxLineLength', 'maxJobsPerMessage', 'maxParked', 'maxCategories', 'send'], 'INVALID_OPTION');
 
 /** Default longest line `handleLine` parses: 1 MiB of characters. */
 export const DEFAULT_MAX_LINE_LENGTH = 1 << 20;
@@ -36,6 +36,7 @@ export class ProtocolHandler {
   readonly #manager: AllocationManager;
   readonly #scale: Scale;
   readonly #maxJobs: number;
+  readonly #maxCategories: number;
   readonly #maxLineLength: number;
   readonly #send: ((message: ProtocolEnvelope) => void) | undefined;
   #nodeId: string | undefined;
@@ -55,6 +56,7 @@ export class ProtocolHandler {
     this.#manager = manager;
     this.#scale = createScale(options.precision);
     this.#maxJobs = positiveInteger(options.maxJobsPerMessage ?? 1000, 'maxJobsPerMessage');
+    this.#maxCategories = nonNegativeInteger(options.maxCategories ?? 1000, 'maxCategories');
     this.#maxLineLength = positiveInteger(options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH, 'maxLineLength');
     if (options.send !== undefined && typeof options.send !== 'function') throw new FairpackError('INVALID_OPTION', `Expected \`send\` to be a function, got ${describeValue(options.send)}.`, { option: 'send' });
     if (options.nodeId !== undefined && (typeof options.nodeId !== 'string' || options.nodeId.length === 0)) {
@@ -248,7 +250,11 @@ export class ProtocolHandler {
     // everything is checked: from here on the message changes state. The limit is the manager's
     // cap. A lower one is set first (it starts nothing), so that no job of this message starts
     // past it; a higher one last, when it may start jobs that waited for it — this message's too.
-    const previous = this.#manager.concurrency()[category]?.limit;
+    const caps = this.#manager.concurrency();
+    const previous = caps[category]?.limit;
+    if (limit !== undefined && previous === undefined && Object.keys(caps).length >= this.#maxCategories) {
+      throw new MessageError('TOO_MANY_CATEGORIES', `Expected at most ${this.#maxCategories} categories with a concurrency limit, got a limit for a new one, "${category}". Reuse a category, or raise the handler's maxCategories.`);
+    }
     const lowering = limit !== undefined && (previous === undefined || limit < previous);
     if (lowering) this.#manager.setConcurrency(category, limit);
     const created: ProtocolJob[] = [];

@@ -15,7 +15,7 @@ export interface ProtocolEnvelope {
  * `FairpackError` code (`INVALID_RESOURCES`, `UNKNOWN_ALLOCATION`, `ALREADY_RELEASED` …), and
  * refused submissions their result code (`QUEUE_FULL`, `QUOTA_EXCEEDED` …).
  */
-export type ProtocolErrorCode = 'MESSAGE_TOO_LARGE' | 'MALFORMED_JSON' | 'INVALID_MESSAGE' | 'UNKNOWN_MESSAGE_TYPE' | 'HANDLER_CLOSED' | 'INTERNAL_ERROR';
+export type ProtocolErrorCode = 'MESSAGE_TOO_LARGE' | 'MALFORMED_JSON' | 'INVALID_MESSAGE' | 'UNKNOWN_MESSAGE_TYPE' | 'HANDLER_CLOSED' | 'INTERNAL_ERROR' | 'TOO_MANY_CATEGORIES';
 
 /** The request types the handler answers. */
 export const PROTOCOL_REQUEST_TYPES = ['init', 'allocate', 'release', 'submit_job', 'cancel', 'capacity', 'allocations', 'queues', 'nodes'] as const;
@@ -163,6 +163,12 @@ export interface ProtocolHandlerOptions {
    * comes; past it such a request is refused with `QUEUE_FULL`. @default 10_000
    */
   readonly maxParked?: number;
+  /**
+   * Most categories with a `concurrency_limit` at once (the manager's caps): a limit for one more is
+   * refused with `TOO_MANY_CATEGORIES`, so a peer naming a new category per message cannot grow
+   * them without end. @default 1_000
+   */
+  readonly maxCategories?: number;
   /**
    * Receives messages that arise outside `handle()` — a job that started because the embedding
    * application called the manager itself. Without it they are returned by the next `handle()`.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AllocationManager, type FairpackError, isFairpackError } from 'fairpack';
+import { AllocationManager, type FairpackError, ResourcePool, isFairpackError } from 'fairpack';
 import { BAD_CLOCK_READINGS, refused } from '../support.js';
 
 /** Everything observable about a manager, as one string: equal before and after a refused call. */
@@ -156,5 +156,44 @@ describe('tenants that come and go (issue 12 §3)', () => {
     // a forgotten tenant reads like a new one
     expect(manager.quota('passing-7')).toMatchObject({ used: {}, onExceed: 'reject', burst: 1 });
     expect(resident.status).toBe('allocated');
+  });
+});
+
+describe('arguments that run code or hide holes (fuzz findings FUZZ-1 to FUZZ-4)', () => {
+  it('a getter or Proxy that throws is a typed refusal with the error as cause, changing nothing', () => {
+    const pool = new ResourcePool({ capacity: { cpu: 4 } });
+    const boom = new Error('boom');
+    const getter = refused(() => pool.allocate({ resources: { cpu: 1 }, get tenant(): string { throw boom; } } as never));
+    expect([getter.code, getter.cause]).toEqual(['INVALID_REQUEST', boom]);
+    expect(refused(() => pool.allocate(new Proxy({}, { getPrototypeOf() { throw boom; } }) as never)).code).toBe('INVALID_REQUEST');
+    expect(refused(() => new AllocationManager(new Proxy({}, { ownKeys() { throw boom; } }) as never)).code).toBe('INVALID_OPTION');
+    const manager = new AllocationManager({ capacity: { cpu: 4 }, now: () => 0, timers: false });
+    expect(refused(() => manager.setQuota('a', { get cpu(): number { throw boom; } } as never)).code).toBe('INVALID_OPTION');
+    expect(refused(() => manager.jobs({ get status(): string { throw boom; } } as never)).code).toBe('INVALID_OPTION');
+    expect(pool.allocations()).toEqual([]);
+  });
+
+  it('arrays: an own `constructor` is data, a hole is refused (not skipped)', () => {
+    const pool = new ResourcePool({ capacity: { cpu: 4 } });
+    expect(pool.allocate({ resources: { cpu: 1 }, tolerations: Object.assign([], { constructor: 0 }) } as never).ok).toBe(true);
+    expect(refused(() => new ResourcePool({ nodes: [, ] as never })).code).toBe('INVALID_NODE');
+    // before: accepted, and then every placement that looked at the node threw a TypeError
+    expect(refused(() => pool.addNode({ id: 'x', capacity: { cpu: 1 }, taints: [, ] as never })).code).toBe('INVALID_NODE');
+    expect(refused(() => pool.allocate({ resources: { cpu: 1 }, tolerations: [, ] as never })).code).toBe('INVALID_REQUEST');
+    const manager = new AllocationManager({ capacity: { cpu: 1 }, now: () => 0, timers: false });
+    // before: returned two holes, submitting and refusing nothing
+    expect(refused(() => manager.submitMany(new Array(2) as never)).code).toBe('INVALID_REQUEST');
+    expect(manager.jobs()).toEqual([]);
+  });
+
+  it('on/once/off check the event name (closest suggested) and the listener', () => {
+    const manager = new AllocationManager({ capacity: { cpu: 1 }, now: () => 0, timers: false });
+    const typo = refused(() => manager.on('alocated' as never, () => {}));
+    expect([typo.code, typo.message]).toEqual(['INVALID_OPTION', expect.stringContaining('Did you mean `allocated`?')]);
+    expect(refused(() => manager.once('queued', 5 as never)).code).toBe('INVALID_OPTION');
+    expect(refused(() => manager.off(Symbol('x') as never, () => {})).code).toBe('INVALID_OPTION');
+    // before: a listener that was not a function made every later submit throw after its change
+    manager.submit({ resources: { cpu: 1 } });
+    expect(manager.submit({ resources: { cpu: 1 } }).status).toBe('queued');
   });
 });

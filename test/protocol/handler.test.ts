@@ -193,6 +193,18 @@ describe('bounds on what the handler keeps', () => {
     expect(ask({ type: 'queues' })).toMatchObject({ parked: 2 });
   });
 
+  it('maxCategories: a peer cannot grow the categories with a limit without end', () => {
+    const { ask, manager } = seedNode({}, { maxCategories: 2 });
+    expect(ask({ type: 'submit_job', category: 'a', concurrency_limit: 1 })).toMatchObject({ type: 'jobs_submitted' });
+    expect(ask({ type: 'submit_job', category: 'b', concurrency_limit: 1 })).toMatchObject({ type: 'jobs_submitted' });
+    // before: every new category name added a cap to the manager, for ever
+    expect(ask({ type: 'submit_job', category: 'c', concurrency_limit: 1 })).toMatchObject({ type: 'error', code: 'TOO_MANY_CATEGORIES' });
+    expect(Object.keys(manager.concurrency())).toEqual(['a', 'b']);
+    // changing an existing category's limit, or a category without one, is fine
+    expect(ask({ type: 'submit_job', category: 'a', concurrency_limit: 3 })).toMatchObject({ type: 'jobs_submitted' });
+    expect(ask({ type: 'submit_job', category: 'd' })).toMatchObject({ type: 'jobs_submitted' });
+  });
+
   it('the manager\'s queue bounds cover concurrency-limited jobs: the refused ones are counted, not created', () => {
     const { ask, manager } = seedNode({ maxQueuedPerTenant: 2 });
     // before: jobs past a limit were held in the handler, outside every bound

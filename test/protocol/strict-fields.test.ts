@@ -95,6 +95,6 @@ describe('options', () => {
   it('an unknown ProtocolHandler option gets the closest one', () => {
     const error = refused(() => new ProtocolHandler(new AllocationManager({ capacity: { cpu: 1 } }), { maxLineLenght: 5 } as never));
     expect(error.code).toBe('INVALID_OPTION');
-    expect(error.message).toBe('Unknown ProtocolHandler option `maxLineLenght`. Did you mean `maxLineLength`? Accepted: precision, nodeId, maxLineLength, maxJobsPerMessage, maxParked, send.');
+    expect(error.message).toBe('Unknown ProtocolHandler option `maxLineLenght`. Did you mean `maxLineLength`? Accepted: precision, nodeId, maxLineLength, maxJobsPerMessage, maxParked, maxCategories, send.');
   });
 });

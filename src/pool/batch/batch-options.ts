@@ -1,3 +1,4 @@
+import { readingInput } from '../../user-input.js';
 import { FairpackError, describeValue } from '../../errors.js';
 import { type PlacementStrategyName, placementStrategyNames } from '../../placement/registry.js';
 import { checkKnownKeys, knownKeys } from '../../known-keys.js';
@@ -27,6 +28,10 @@ export interface BatchOptions extends ImprovementSettings {
 
 /** Validates planBatch options once and fills in the defaults, in this one place. */
 export function parseBatchOptions(options: unknown): BatchOptions {
+  return readingInput('the planBatch options', 'INVALID_OPTION', () => parseOptionsData(options));
+}
+
+function parseOptionsData(options: unknown): BatchOptions {
   if (!isPlainRecord(options)) {
     throw new FairpackError('INVALID_OPTION', `Expected planBatch options to be an object { ${OPTIONS.list.map((key) => `${key}?`).join(', ')} }, got ${describeValue(options)}.`);
   }

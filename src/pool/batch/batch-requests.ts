@@ -1,3 +1,4 @@
+import { plainArray, readingInput } from '../../user-input.js';
 import { FairpackError, describeValue, isFairpackError } from '../../errors.js';
 import { poolInternals } from '../internals.js';
 import type { ResourcePool } from '../resource-pool.js';
@@ -14,7 +15,7 @@ export function parseBatchRequests(pool: ResourcePool, requests: unknown, liveId
   const seen = new Map<string, number>();
   // Array.from visits holes of a sparse array too (as undefined), so they are refused, not skipped
   const books = poolInternals(pool);
-  return Array.from(requests as unknown[], (input, index) => {
+  return readingInput('the batch requests', 'INVALID_REQUEST', () => plainArray(requests as unknown[])).map((input, index) => {
     let parsed: ParsedRequest;
     try {
       parsed = books.parseRequest(input);

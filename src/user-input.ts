@@ -1,0 +1,61 @@
+import { FairpackError, type FairpackErrorCode, isFairpackError } from './errors.js';
+
+/*
+ * What a caller hands fairpack is read as data, whatever it is. A getter or a Proxy trap that
+ * throws while it is read, an array with an own `constructor` property (which
+ * Array.prototype.map would call through), an array with holes (which map skips): each must end
+ * in a typed refusal, never in the caller's raw error, a TypeError from deep inside, or an entry
+ * silently missing.
+ */
+
+/**
+ * Runs `read` over caller data; an error the data itself throws (a getter, a Proxy trap) becomes a
+ * `FairpackError` with `code` — the what-was-expected of `what` — and the thrown error as its
+ * `cause`. FairpackErrors pass through unchanged.
+ */
+export function readingInput<T>(what: string, code: FairpackErrorCode, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw inputError(error, what, code);
+  }
+}
+
+/** `readingInput`'s conversion, for hot paths that catch themselves (no closure per call). */
+export function inputError(error: unknown, what: string, code: FairpackErrorCode): unknown {
+  if (isFairpackError(error)) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new FairpackError(code, `Expected ${what} to be plain data, but reading it threw (${reason}). Pass plain objects and arrays: no getters or proxies that throw.`, {}, { cause: error });
+}
+
+/**
+ * The elements of a caller's array, read by index into a fresh array: no `map` (which reads the
+ * array's own `constructor`), no iterator (which the caller may have replaced), and a hole reads
+ * as `undefined`, so the parser refuses it instead of skipping it.
+ */
+export function plainArray(array: readonly unknown[]): unknown[] {
+  const length = array.length;
+  const out = new Array<unknown>(length);
+  for (let i = 0; i < length; i++) out[i] = array[i];
+  return out;
+}
+
+/**
+ * A copy of constructor options read once, all the way down through plain objects and arrays
+ * (functions, a pool, a strategy or policy object and other instances are kept as they are): later
+ * reads meet no getter, and a throwing getter, a trap, an array's own `constructor` or a hole is
+ * met here, where `readingInput` turns it into a typed refusal.
+ */
+export function plainOptions<T>(options: T, what: string): T {
+  return readingInput(what, 'INVALID_OPTION', () => copyPlain(options, 0) as T);
+}
+
+function copyPlain(value: unknown, depth: number): unknown {
+  if (typeof value !== 'object' || value === null || depth > 64) return value;
+  if (Array.isArray(value)) return plainArray(value).map((item) => copyPlain(item, depth + 1));
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out: Record<string, unknown> = proto === null ? (Object.create(null) as Record<string, unknown>) : {};
+  for (const key of Object.keys(value)) Object.defineProperty(out, key, { value: copyPlain((value as Record<string, unknown>)[key], depth + 1), enumerable: true, writable: true, configurable: true });
+  return out;
+}
