@@ -257,19 +257,20 @@ export class AllocationManager {
 
   /** Cancels a queued or running job (a finished job is returned as it is). */
   cancel(jobId: string): JobView {
-    let changed = false;
+    // a finished job is returned as it is: no call that changes nothing runs a cycle (a replayed
+    // journal, which has no entry for it, must see the same cycles)
+    const known = this.#requireJob(jobId);
+    if (known.status !== 'queued' && known.status !== 'running' && known.status !== 'preempted') return jobView(known);
     return this.#operation(
       () => {
         const job = this.#requireJob(jobId);
         if (job.status === 'queued' || job.status === 'running' || job.status === 'preempted') {
           this.#finish(job, 'cancelled', 'cancelled');
           this.#events.defer('cancelled', jobView(job));
-          changed = true;
         }
         return jobView(job);
       },
-      // cancelling a finished job changes nothing: nothing to journal
-      () => (changed ? { type: 'cancel', jobId } : undefined),
+      () => ({ type: 'cancel', jobId }),
     );
   }
 
@@ -341,12 +342,15 @@ export class AllocationManager {
   }
 
   setTenant(tenant: string, options: { readonly weight?: number }): void {
-    this.#operation(() => {
-      requireTenant(tenant);
-      if (options === undefined) throw new FairpackError('INVALID_OPTION', `Expected tenant options { weight? }, got ${describeValue(options)}.`, { tenant });
-      const { weight } = callOptions(options, 'setTenant', ['weight']);
-      if (weight !== undefined) this.#ledger.setWeight(tenant, weight);
-    }, () => (options?.weight === undefined ? undefined : { type: 'setTenant', tenant, weight: options.weight }));
+    requireTenant(tenant);
+    if (options === undefined) throw new FairpackError('INVALID_OPTION', `Expected tenant options { weight? }, got ${describeValue(options)}.`, { tenant });
+    const { weight } = callOptions(options, 'setTenant', ['weight']);
+    // no weight: nothing to change, so no cycle and no journal entry
+    if (weight === undefined) return;
+    this.#operation(
+      () => this.#ledger.setWeight(tenant, weight),
+      () => ({ type: 'setTenant', tenant, weight: weight as number }),
+    );
   }
 
   /** A tenant's quota (if any) and its current use. */

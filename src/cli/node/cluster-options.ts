@@ -29,6 +29,15 @@ type ClusterFlagValues = { readonly [K in keyof typeof CLUSTER_FLAGS]?: K extend
 
 /** Builds the manager the flags describe. Anything the manager refuses is a usage error. */
 export async function managerFromFlags(values: ClusterFlagValues): Promise<AllocationManager> {
+  return (await managerFactoryFromFlags(values))({});
+}
+
+/**
+ * Reads the flags (and the nodes file) now; returns a function that builds the manager they
+ * describe with `extra` options (a journal), so that a data directory can decide first whether
+ * to build one at all.
+ */
+export async function managerFactoryFromFlags(values: ClusterFlagValues): Promise<(extra: Readonly<Record<string, unknown>>) => AllocationManager> {
   if (values.capacity !== undefined && values.nodes !== undefined) throw new UsageError('Expected --capacity or --nodes, got both. Use --nodes for several nodes.');
   const bounds = queueBoundsFromFlags(values);
   const options: Record<string, unknown> = {};
@@ -36,7 +45,7 @@ export async function managerFromFlags(values: ClusterFlagValues): Promise<Alloc
   else options['capacity'] = values.capacity === undefined ? DEFAULT_CAPACITY : parseCapacityFlag(values.capacity);
   if (values.placement !== undefined) options['placement'] = values.placement;
   if (values.fairness !== undefined) options['fairness'] = values.fairness;
-  return buildManager(options, bounds);
+  return (extra) => buildManager({ ...options, ...extra }, bounds);
 }
 
 export function formatResources(resources: Resources, separator = ' '): string {

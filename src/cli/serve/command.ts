@@ -1,6 +1,7 @@
 import { integerFlag } from '../integer-flag.js';
 import { type CliCommand, type CliIo, UsageError, parseFlags } from '../io.js';
-import { CLUSTER_FLAGS, CLUSTER_HELP, formatResources, managerFromFlags } from '../node/cluster-options.js';
+import { type DurableState, openDurableState } from '../durable-state.js';
+import { CLUSTER_FLAGS, CLUSTER_HELP, formatResources, managerFactoryFromFlags } from '../node/cluster-options.js';
 import { loadPromClient } from './metrics.js';
 import { startServer } from './server.js';
 import { DEFAULT_LIMITS, type ServerLimits } from './server-limits.js';
@@ -18,6 +19,11 @@ Options:
   --port <number>      port to bind (default 8080; 0 picks a free one)
   --admin-token <t>    bearer token for PATCH /tenants/:id/quota (prefer the
                        FAIRPACK_ADMIN_TOKEN environment variable: flags show in ps)
+  --data <dir>         keep the state in this directory (FAIRPACK_DATA): a snapshot and a
+                       write-ahead log; a change is answered only once it is on disk, and a
+                       restart recovers every change answered. Without it, state is in
+                       memory only. With a directory that holds state, the cluster flags
+                       are ignored: the recovered cluster is used (see docs/durability.md)
 ${CLUSTER_HELP}
   -h, --help           this help
 
@@ -41,6 +47,7 @@ const SERVE_FLAGS = {
   host: { type: 'string' },
   port: { type: 'string' },
   'admin-token': { type: 'string' },
+  data: { type: 'string' },
   'max-connections': { type: 'string' },
   'max-body-bytes': { type: 'string' },
   'metrics-max-tenants': { type: 'string' },
@@ -62,35 +69,63 @@ export const serveCommand: CliCommand = {
     };
     const adminToken = flags['admin-token'] ?? io.env['FAIRPACK_ADMIN_TOKEN'];
     if (adminToken !== undefined && adminToken.length === 0) throw new UsageError('Expected a non-empty admin token (--admin-token or FAIRPACK_ADMIN_TOKEN), got an empty one.');
-    const manager = await managerFromFlags(flags);
+    const dataDirectory = flags.data ?? io.env['FAIRPACK_DATA'];
+    if (dataDirectory !== undefined && dataDirectory.length === 0) throw new UsageError('Expected a directory for --data (or FAIRPACK_DATA), got an empty one.');
+    const build = await managerFactoryFromFlags(flags);
+    const note = (line: string): void => void io.stderr.write(`fairpack serve: ${line}\n`);
+    let state: DurableState | undefined;
+    try {
+      state = dataDirectory === undefined ? undefined : await openDurableState(dataDirectory, (journal) => build({ journal }), note);
+    } catch (error) {
+      // another process holds the directory, or it is damaged: say so in one line, change nothing
+      note(error instanceof Error ? error.message : String(error));
+      return 1;
+    }
+    const manager = state?.manager ?? build({});
+    const clusterFlags = (['capacity', 'nodes', 'placement', 'fairness', 'max-queued', 'max-queued-per-tenant'] as const).filter((flag) => flags[flag] !== undefined);
+    if (state?.recovered === true && clusterFlags.length > 0) note(`--${clusterFlags.join(', --')} ignored: the cluster recovered from the data directory is used`);
     const host = flags.host ?? '127.0.0.1';
     let running: Awaited<ReturnType<typeof startServer>>;
+    let storeFailed: ((error: unknown) => void) | undefined;
     try {
       const prom = await loadPromClient();
-      running = await startServer({ manager, prom, host, port, adminToken, limits, log: (line) => io.stderr.write(`${line}\n`) });
+      const durability =
+        state === undefined
+          ? {}
+          : { durable: state.durable, health: () => ({ journal: state.position() }), onStoreFailure: (error: unknown) => storeFailed?.(error) };
+      running = await startServer({ manager, prom, host, port, adminToken, limits, log: (line) => io.stderr.write(`${line}\n`), ...durability });
     } catch (error) {
       // a missing optional dependency or a port in use: say so in one line, no stack
-      io.stderr.write(`fairpack serve: ${error instanceof Error ? error.message : String(error)}\n`);
+      note(error instanceof Error ? error.message : String(error));
       manager.close();
+      await state?.close();
       return 1;
     }
 
     const { total } = manager.capacity();
     io.stdout.write(`fairpack serve: listening on ${running.url}\n`);
-    io.stderr.write(`fairpack serve: ${manager.nodes().length} node(s), ${formatResources(total)}; admin API ${adminToken === undefined ? 'off (no token)' : 'on'}\n`);
+    io.stderr.write(`fairpack serve: ${manager.nodes().length} node(s), ${formatResources(total)}; admin API ${adminToken === undefined ? 'off (no token)' : 'on'}; state ${state === undefined ? 'in memory only (not persisted: use --data <dir>)' : `in ${state.position().directory}`}\n`);
 
-    // resolves on the first SIGINT/SIGTERM, once requests in flight are done
-    await new Promise<void>((resolve) => {
-      const stop = (signal: NodeJS.Signals): void => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        io.stderr.write(`fairpack serve: ${signal}, shutting down\n`);
-        void running.close().then(resolve);
+    // resolves on the first SIGINT/SIGTERM (or a failed data directory), once requests in flight are done
+    const code = await new Promise<number>((resolve) => {
+      let stopping = false;
+      const stop = (reason: string, exitCode: number): void => {
+        if (stopping) return;
+        stopping = true;
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        note(`${reason}, shutting down`);
+        void running
+          .close()
+          .then(() => state?.close())
+          .then(() => resolve(exitCode));
       };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
+      const onSignal = (signal: NodeJS.Signals): void => stop(signal, 0);
+      storeFailed = () => stop('the data directory failed', 1);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
     });
     io.stderr.write('fairpack serve: stopped\n');
-    return 0;
+    return code;
   },
 };

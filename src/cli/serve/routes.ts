@@ -18,6 +18,8 @@ export interface RouteContext {
   readonly bodyLimit: number;
   /** Throws 401/403 unless the request carries the admin token. */
   readonly requireAdmin: (request: IncomingMessage) => void;
+  /** Extra fields of `GET /healthz` (the journal's position with a data directory). */
+  readonly health: () => Readonly<Record<string, unknown>>;
 }
 
 type Handler = (context: RouteContext) => Reply | Promise<Reply>;
@@ -33,7 +35,7 @@ const QUOTA_FIELDS = knownKeys('quota body field', ['limits', 'onExceed', 'burst
 const RELEASE_FIELDS = knownKeys('release body field', ['outcome'], 'INVALID_REQUEST');
 
 export const ROUTES: readonly Route[] = [
-  { path: '/healthz', methods: { GET: () => ({ status: 200, body: { status: 'ok' } }) } },
+  { path: '/healthz', methods: { GET: ({ health }) => ({ status: 200, body: { status: 'ok', ...health() } }) } },
   { path: '/metrics', methods: { GET: async ({ metrics }) => ({ status: 200, text: await metrics.render(), contentType: metrics.contentType }) } },
   { path: '/jobs', methods: { GET: listJobs, POST: submitJob } },
   { path: '/jobs/:id', methods: { GET: getJob, DELETE: cancelJob } },

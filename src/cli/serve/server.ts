@@ -26,6 +26,15 @@ export interface ServerOptions {
   readonly shutdownGraceMs?: number;
   /** Time, connection, body and metrics limits; each one left out has its default. @default DEFAULT_LIMITS */
   readonly limits?: Partial<ServerLimits>;
+  /**
+   * With a data directory: resolves once every change journaled so far is durable. Each reply
+   * waits for it, so a change is acknowledged only once it is on disk; a rejection (the store
+   * failed) is answered 503 STORE_FAILED and reported to `onStoreFailure`.
+   */
+  readonly durable?: () => Promise<void>;
+  readonly onStoreFailure?: (error: unknown) => void;
+  /** Extra fields of `GET /healthz` (the journal's position). */
+  readonly health?: () => Readonly<Record<string, unknown>>;
 }
 
 export interface RunningServer {
@@ -102,13 +111,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // GET and DELETE take no body: one sent all the same is read and dropped first, so that the
       // request is acted on only once it has arrived whole (a client cut off mid-body changes nothing)
       if (method === 'GET' || method === 'DELETE') await discardBody(request, limits.bodyLimitBytes);
-      reply = await handler({ manager, request, params: match.params, query: url.searchParams, metrics, figures, requireAdmin, bodyLimit: limits.bodyLimitBytes });
+      reply = await handler({ manager, request, params: match.params, query: url.searchParams, metrics, figures, requireAdmin, bodyLimit: limits.bodyLimitBytes, health: options.health ?? (() => ({})) });
     } catch (error) {
       if (error instanceof ClientAbortError) {
         log(`fairpack serve: client error: ${method} ${routeLabel}: ${error.message}`);
         return undefined;
       }
       reply = errorReply(toHttpError(error, `${method} ${routeLabel}`, log));
+    }
+    if (options.durable !== undefined) {
+      // nothing is acknowledged before it is durable (a read waits only for writes before it)
+      try {
+        await options.durable();
+      } catch (error) {
+        log(`fairpack serve: the data directory failed: ${oneLine(error)}`);
+        options.onStoreFailure?.(error);
+        reply = errorReply(new HttpError(503, 'STORE_FAILED', 'The data directory could not keep this change durably; the server is stopping. Retry against a restarted server: it recovers every change it acknowledged.'));
+      }
     }
     let rendered: RenderedReply;
     try {

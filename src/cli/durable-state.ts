@@ -1,0 +1,82 @@
+import { AllocationManager, type JournalEntry, type ManagerSnapshot } from '../index.js';
+import { DataDirectory } from '../store/index.js';
+
+/** A snapshot after this many journal entries: restarts replay at most that many. */
+export const SNAPSHOT_EVERY = 10_000;
+
+/**
+ * An AllocationManager whose state lives in a data directory (`--data <dir>`): every journal entry
+ * goes to the write-ahead log as the call that made it returns, and `durable()` resolves once
+ * everything journaled so far is on disk — a request is answered only then. Snapshots compact the
+ * log every `SNAPSHOT_EVERY` entries and at `close()`.
+ */
+export interface DurableState {
+  readonly manager: AllocationManager;
+  /** Whether the state was recovered from the directory (else it was new, from the flags). */
+  readonly recovered: boolean;
+  /** Resolves once every entry journaled so far is durable; rejects once the store failed. */
+  durable(): Promise<void>;
+  /** For `GET /healthz`: where the journal and the last snapshot stand. */
+  position(): { readonly seq: number | null; readonly snapshotSeq: number | null; readonly directory: string };
+  /** A last snapshot, then the directory is closed (the lock released). The manager must be closed first. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (or creates) the data directory and builds the manager: restored from its snapshot and log
+ * when there is one, else new from `build` — written as the first snapshot before any request.
+ * TTLs, grace periods and back-offs continue from the wall clock: what fell due while the process
+ * was down happens now, in order (one `tick()` at start).
+ */
+export async function openDurableState(directory: string, build: (journal: (entry: JournalEntry) => void) => AllocationManager, note: (line: string) => void): Promise<DurableState> {
+  const store = await DataDirectory.open<ManagerSnapshot, JournalEntry>(directory);
+  for (const line of store.recovered.notes) note(line);
+  let last: Promise<void> = Promise.resolve();
+  let failure: unknown;
+  let sinceSnapshot = 0;
+  let manager: AllocationManager | undefined;
+  const journal = (entry: JournalEntry): void => {
+    const appended = store.append(entry);
+    appended.catch((error: unknown) => {
+      failure ??= error;
+    });
+    last = appended;
+    if (++sinceSnapshot >= SNAPSHOT_EVERY && manager !== undefined) {
+      sinceSnapshot = 0;
+      // a snapshot may be ahead of the log's durable part: the store writes later entries after it
+      store.writeSnapshot(manager.snapshot()).catch((error: unknown) => {
+        failure ??= error;
+      });
+    }
+  };
+  const { snapshot, entries } = store.recovered;
+  try {
+    if (snapshot !== undefined) {
+      manager = AllocationManager.restore(snapshot, { entries, journal });
+      note(`recovered ${directory}: snapshot at seq ${snapshot.seq} and ${entries.length} journal entries after it`);
+      manager.tick();
+    } else {
+      if (entries.length > 0) throw new Error(`the data directory ${directory} has journal entries but no snapshot to replay them over; it was not written by fairpack serve`);
+      manager = build(journal);
+      await store.writeSnapshot(manager.snapshot());
+      note(`new state in ${directory}`);
+    }
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const ready = manager;
+  return {
+    manager: ready,
+    recovered: snapshot !== undefined,
+    durable: () => (failure === undefined ? last : Promise.reject(failure)),
+    position: () => {
+      const { seq, snapshotSeq } = store.position();
+      return { seq, snapshotSeq, directory: store.directory };
+    },
+    close: async () => {
+      if (failure === undefined) await store.writeSnapshot(ready.snapshot()).catch(() => undefined);
+      await store.close();
+    },
+  };
+}
