@@ -15,7 +15,7 @@ import { callOptions, optionalChoice, optionalStringOption } from './call-option
 import { attachManagerInternals } from './internals.js';
 import type { JobQueue } from './job-queue.js';
 import { JobIds } from './job-ids.js';
-import { type JobSnapshot, jobSnapshot } from './job-snapshot.js';
+import { jobSnapshot, readJobSnapshot } from './job-snapshot.js';
 import { type ManagerSnapshot, readManagerSnapshot } from './manager-snapshot.js';
 import { invalidSnapshot, within } from '../snapshot/reader.js';
 import { type JobRecord, jobView } from './job-record.js';
@@ -585,13 +585,13 @@ export class AllocationManager {
     const ids = new Set<string>();
     const holding = new Map<string, JobRecord>();
     state.jobs.forEach((snapshot, i) => {
-      const job = this.#restoredJob(snapshot, `jobs[${i}]`, true, holding);
-      if (ids.has(job.id)) throw invalidSnapshot(`jobs[${i}]`, `job "${job.id}" is listed twice`);
+      const job = this.#restoredJob(snapshot, () => `jobs[${i}]`, true, holding);
+      if (ids.has(job.id)) throw invalidSnapshot(() => `jobs[${i}]`, `job "${job.id}" is listed twice`);
       ids.add(job.id);
       this.#live.set(job.id, job);
     });
     state.history.forEach((snapshot, i) => {
-      const job = this.#restoredJob(snapshot, `history[${i}]`, false, holding);
+      const job = this.#restoredJob(snapshot, () => `history[${i}]`, false, holding);
       if (this.#live.has(job.id)) throw invalidSnapshot(`history[${i}]`, `job "${job.id}" is also live`);
       this.#history.set(job.id, job);
     });
@@ -630,11 +630,12 @@ export class AllocationManager {
   }
 
   /** One job back from its snapshot: parsed again from its request, then put where it stood. */
-  #restoredJob(snapshot: JobSnapshot, path: string, live: boolean, holding: Map<string, JobRecord>): JobRecord {
+  #restoredJob(raw: unknown, path: () => string, live: boolean, holding: Map<string, JobRecord>): JobRecord {
+    const snapshot = readJobSnapshot(raw, path);
     const none = () => {
-      throw invalidSnapshot(`${path}.request.id`, 'expected a job id');
+      throw invalidSnapshot(() => `${path()}.request.id`, 'expected a job id');
     };
-    const parsed = within(`${path}.request`, () => parseJobRequest(snapshot.request, this.#classes, this.#books, none));
+    const parsed = within(() => `${path()}.request`, () => parseJobRequest(snapshot.request, this.#classes, this.#books, none));
     const job = this.#newJob(parsed, snapshot.sequence, snapshot.submittedAt);
     job.status = snapshot.status;
     job.queuedSince = snapshot.queuedSince;
@@ -649,10 +650,10 @@ export class AllocationManager {
     job.nominatedNode = snapshot.nominatedNode;
     job.preemptionCheckedAt = snapshot.preemptionCheckedAt;
     const holds = job.status === 'running' || job.status === 'preempted';
-    if (live !== (holds || job.status === 'queued')) throw invalidSnapshot(`${path}.status`, `a ${live ? 'live' : 'finished'} job cannot be "${job.status}"`);
+    if (live !== (holds || job.status === 'queued')) throw invalidSnapshot(() => `${path()}.status`, `a ${live ? 'live' : 'finished'} job cannot be "${job.status}"`);
     if (holds) {
       const allocation = snapshot.allocationId === undefined ? undefined : this.#pool.allocation(snapshot.allocationId);
-      if (allocation === undefined || allocation.jobId !== job.id || holding.has(allocation.id)) throw invalidSnapshot(`${path}.allocationId`, `job "${job.id}" holds no live allocation of its own`);
+      if (allocation === undefined || allocation.jobId !== job.id || holding.has(allocation.id)) throw invalidSnapshot(() => `${path()}.allocationId`, `job "${job.id}" holds no live allocation of its own`);
       job.allocation = allocation;
       holding.set(allocation.id, job);
     } else if (snapshot.allocation !== undefined) {
@@ -1220,7 +1221,7 @@ export class AllocationManager {
    * reading changes nothing), the change sees that one reading throughout, then the cycle runs and,
    * once the outermost call is done, the events are delivered.
    */
-  #operation<T>(change: () => T, entry?: (result: T) => JournalCommand | undefined): T {
+  #operation<T>(change: () => T, entry?: (result: T) => JournalCommand): T {
     const outer = this.#current === undefined;
     // a replayed journal entry runs at its own recorded time
     const now = outer ? (this.#replayAt ?? this.#clockReader.peek()) : (this.#current as number);
@@ -1232,7 +1233,7 @@ export class AllocationManager {
           this.#schedule();
           if (outer) {
             this.#clockReader.commit(now);
-            this.#record(entry?.(result), now);
+            if (entry !== undefined) this.#record(() => entry(result), now);
           }
           return result;
         } finally {
@@ -1247,11 +1248,11 @@ export class AllocationManager {
    * Hands the journal one entry for a call that changed state: synchronously, before the call
    * returns and before its events are delivered. Replayed entries are not handed over again.
    */
-  #record(command: JournalCommand | undefined, at: number): void {
-    if (command === undefined) return;
+  #record(command: () => JournalCommand, at: number): void {
     this.#seq++;
+    // the entry (a JSON copy of the call's arguments) is built only when someone takes it
     if (this.#journal === undefined || this.#replayAt !== undefined) return;
-    this.#journal(Object.freeze({ seq: this.#seq, at, ...command }) as JournalEntry);
+    this.#journal(Object.freeze({ seq: this.#seq, at, ...command() }) as JournalEntry);
   }
 
   /** One timer for the next TTL expiry (unref'd where the runtime supports it), from the call's reading `now`. */

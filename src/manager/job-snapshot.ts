@@ -1,5 +1,5 @@
 import type { Allocation, JobRequest } from '../index.js';
-import { bool, finite, integer, invalidSnapshot, optional, record, text } from '../snapshot/reader.js';
+import { bool, finite, integer, invalidSnapshot, record, text } from '../snapshot/reader.js';
 import type { JobRecord } from './job-record.js';
 import type { JobStatus } from './types.js';
 
@@ -28,6 +28,8 @@ export interface JobSnapshot {
 
 const REQUIRED = ['request', 'sequence', 'submittedAt', 'status', 'queuedSince', 'burst', 'preemptionCheckedAt'];
 const OPTIONAL = ['allocationId', 'allocation', 'startedAt', 'endedAt', 'expiresAt', 'reason', 'preemptedBy', 'graceEndsAt', 'backoffUntil', 'nominatedNode'];
+const TIMES = ['startedAt', 'endedAt', 'expiresAt', 'graceEndsAt', 'backoffUntil'];
+const NAMES = ['allocationId', 'reason', 'preemptedBy', 'nominatedNode'];
 const STATUSES = new Set<JobStatus>(['queued', 'running', 'completed', 'failed', 'cancelled', 'expired', 'preempted', 'rejected']);
 
 /** The job request a job was submitted with: the pool's fields (less `jobId`) and the manager's own. */
@@ -67,16 +69,17 @@ export function jobSnapshot(job: JobRecord, live: boolean): JobSnapshot {
 }
 
 /** Checks one job's snapshot (its request is checked when it is parsed again). */
-export function readJobSnapshot(value: unknown, path: string): JobSnapshot {
+export function readJobSnapshot(value: unknown, path: () => string): JobSnapshot {
+  const at = (field: string) => () => `${path()}.${field}`;
   const job = record(value, path, REQUIRED, OPTIONAL);
-  record(job['request'], `${path}.request`, ['id', 'resources'], ['tenant', 'priority', 'replicas', 'spread', 'nodeSelector', 'tolerations', 'metadata', 'category', 'ttlMs', 'deadline', 'estimatedRuntimeMs']);
-  integer(job['sequence'], `${path}.sequence`);
-  finite(job['submittedAt'], `${path}.submittedAt`);
-  finite(job['queuedSince'], `${path}.queuedSince`);
-  if (!STATUSES.has(job['status'] as JobStatus)) throw invalidSnapshot(`${path}.status`, `expected a job status, got ${JSON.stringify(job['status'])}`);
-  bool(job['burst'], `${path}.burst`);
-  integer(job['preemptionCheckedAt'], `${path}.preemptionCheckedAt`, -1);
-  for (const field of ['startedAt', 'endedAt', 'expiresAt', 'graceEndsAt', 'backoffUntil']) optional(job[field], (v) => finite(v, `${path}.${field}`));
-  for (const field of ['allocationId', 'reason', 'preemptedBy', 'nominatedNode']) optional(job[field], (v) => text(v, `${path}.${field}`));
+  // the request's own fields are checked when it is parsed again (strictly, as a submission is)
+  integer(job['sequence'], at('sequence'));
+  finite(job['submittedAt'], at('submittedAt'));
+  finite(job['queuedSince'], at('queuedSince'));
+  if (!STATUSES.has(job['status'] as JobStatus)) throw invalidSnapshot(at('status'), `expected a job status, got ${JSON.stringify(job['status'])}`);
+  bool(job['burst'], at('burst'));
+  integer(job['preemptionCheckedAt'], at('preemptionCheckedAt'), -1);
+  for (const field of TIMES) if (job[field] !== undefined) finite(job[field], at(field));
+  for (const field of NAMES) if (job[field] !== undefined) text(job[field], at(field));
   return job as unknown as JobSnapshot;
 }

@@ -1,7 +1,7 @@
 import type { PoolSnapshot } from '../pool/pool-snapshot.js';
 import { readPoolSnapshot } from '../pool/pool-snapshot.js';
 import { array, bool, finite, header, integer, optional, record, text } from '../snapshot/reader.js';
-import { type JobSnapshot, readJobSnapshot } from './job-snapshot.js';
+import type { JobSnapshot } from './job-snapshot.js';
 import type { PreemptionSnapshot } from './preemption-cycle.js';
 import type { ReservationSnapshot } from './reservations.js';
 import type { StatsState } from './scheduler-stats.js';
@@ -109,8 +109,9 @@ export function readManagerSnapshot(value: unknown): ManagerSnapshot {
     text(tenant, `tenants[${i}][0]`);
     record(settings, `tenants[${i}][1]`, ['weight', 'onExceed', 'burst', 'burstClasses'], ['quota']);
   });
-  array(s['jobs'], 'jobs').forEach((job, i) => readJobSnapshot(job, `jobs[${i}]`));
-  array(s['history'], 'history').forEach((job, i) => readJobSnapshot(job, `history[${i}]`));
+  // each job is checked as it is rebuilt (readJobSnapshot), not in a pass of its own
+  array(s['jobs'], 'jobs');
+  array(s['history'], 'history');
   array(s['queues'], 'queues').forEach((q, i) => {
     const queue = record(q, `queues[${i}]`, ['band', 'tenant', 'priority', 'jobs', 'blocked', 'version'], ['lookedThrough']);
     finite(queue['band'], `queues[${i}].band`);

@@ -51,6 +51,7 @@ export interface PoolState extends Omit<PoolSnapshot, 'nodes'> {
 
 const NODE_KEYS = ['id', 'capacity', 'labels', 'taints', 'status', 'order'];
 const ALLOCATION_KEYS = ['id', 'jobId', 'tenant', 'priority', 'resources', 'placements', 'createdAt'];
+const PLACEMENT_KEYS = ['nodeId', 'resources'];
 
 /** Checks the structure of a pool snapshot at `path` (`pool` inside a manager's) and returns it typed. */
 export function readPoolSnapshot(value: unknown, path = ''): PoolState {
@@ -63,21 +64,9 @@ export function readPoolSnapshot(value: unknown, path = ''): PoolState {
     integer(node['order'], `${where}.order`);
     return node as unknown as NodeSpec & { readonly order: number };
   });
-  const allocations = array(s['allocations'], at('allocations')).map((a, i) => {
-    const where = `${at('allocations')}[${i}]`;
-    const entry = record(a, where, ['slot', 'chosen', 'allocation']);
-    integer(entry['slot'], `${where}.slot`);
-    bool(entry['chosen'], `${where}.chosen`);
-    const allocation = record(entry['allocation'], `${where}.allocation`, ALLOCATION_KEYS, ['expiresAt', 'metadata']);
-    text(allocation['id'], `${where}.allocation.id`);
-    finite(allocation['createdAt'], `${where}.allocation.createdAt`);
-    optional(allocation['expiresAt'], (v) => finite(v, `${where}.allocation.expiresAt`));
-    array(allocation['placements'], `${where}.allocation.placements`).forEach((p, r) => {
-      const placement = record(p, `${where}.allocation.placements[${r}]`, ['nodeId', 'resources']);
-      text(placement['nodeId'], `${where}.allocation.placements[${r}].nodeId`);
-    });
-    return entry as unknown as PoolSnapshot['allocations'][number];
-  });
+  // one allocation per live job: each is checked as it is rebuilt (readAllocationEntry), not here
+  const allocations = array(s['allocations'], at('allocations')) as PoolSnapshot['allocations'];
+
   const ids = record(s['ids'], at('ids'), ['prefix', 'count', 'guarded']);
   text(ids['prefix'], at('ids.prefix'));
   integer(ids['count'], at('ids.count'));
@@ -105,4 +94,21 @@ export function readPoolSnapshot(value: unknown, path = ''): PoolState {
     ids: { prefix: ids['prefix'] as string, count: ids['count'] as number, guarded: ids['guarded'] as boolean },
     released,
   };
+}
+
+/** Checks one allocation of a pool snapshot (`i`: its place, for the path of a problem). */
+export function readAllocationEntry(a: unknown, i: number, path = ''): PoolSnapshot['allocations'][number] {
+  const where = (field = ''): string => `${path === '' ? '' : `${path}.`}allocations[${i}]${field}`;
+  const entry = record(a, where, ['slot', 'chosen', 'allocation']);
+  integer(entry['slot'], () => where('.slot'));
+  bool(entry['chosen'], () => where('.chosen'));
+  const allocation = record(entry['allocation'], () => where('.allocation'), ALLOCATION_KEYS, ['expiresAt', 'metadata']);
+  text(allocation['id'], () => where('.allocation.id'));
+  finite(allocation['createdAt'], () => where('.allocation.createdAt'));
+  optional(allocation['expiresAt'], (v) => finite(v, () => where('.allocation.expiresAt')));
+  array(allocation['placements'], () => where('.allocation.placements')).forEach((p, r) => {
+    const placement = record(p, () => where(`.allocation.placements[${r}]`), PLACEMENT_KEYS);
+    text(placement['nodeId'], () => where(`.allocation.placements[${r}].nodeId`));
+  });
+  return entry as unknown as PoolSnapshot['allocations'][number];
 }

@@ -1,7 +1,7 @@
 import { plainArray, plainOptions, readingInput } from '../user-input.js';
 import { MonotonicClock } from '../clock.js';
 import { invalidSnapshot, within } from '../snapshot/reader.js';
-import { type PoolSnapshot, type PoolState, readPoolSnapshot } from './pool-snapshot.js';
+import { type PoolSnapshot, type PoolState, readAllocationEntry, readPoolSnapshot } from './pool-snapshot.js';
 import { FairpackError, describeValue } from '../errors.js';
 import { checkKnownKeys, knownKeys } from '../known-keys.js';
 import { withLazyFields } from '../lazy-fields.js';
@@ -293,7 +293,9 @@ export class ResourcePool {
   /** Rebuilds a fresh pool's books from a snapshot (see `restore`). */
   #restore(state: PoolState): void {
     this.#space.register(state.dimensions);
-    this.#index = this.#createIndex();
+    // no index while the books are rebuilt (one update per allocation would cost more than the
+    // rest of the restore): it is built once, over the final free room, at the end
+    this.#index = undefined;
     const seen = new Set<string>();
     for (const [i, spec] of state.nodes.entries()) {
       const { order, ...nodeSpec } = spec;
@@ -309,26 +311,27 @@ export class ResourcePool {
     if (state.nextOrder <= lastOrder) throw invalidSnapshot('nextOrder', `expected more than the last node's order ${lastOrder}, got ${state.nextOrder}`);
     this.#nextOrder = state.nextOrder;
     this.#ids.restore(state.ids);
-    const taken = state.allocations.map((a) => a.slot);
+    const entries = state.allocations.map((entry, i) => readAllocationEntry(entry, i));
+    const taken = entries.map((a) => a.slot);
     const layout = new Set([...taken, ...state.freeSlots]);
     if (layout.size !== taken.length + state.freeSlots.length || [...layout].some((slot) => slot >= state.slots) || layout.size !== state.slots) {
       throw invalidSnapshot('slots', `expected every slot below ${state.slots} to be taken by one allocation or free, got ${taken.length} taken and ${state.freeSlots.length} free`);
     }
     this.#live.restoreLayout(state.slots, state.freeSlots, taken);
-    for (const [i, { allocation, chosen }] of state.allocations.entries()) {
-      const where = `allocations[${i}].allocation`;
+    for (const [i, { allocation, chosen }] of entries.entries()) {
+      const where = (): string => `allocations[${i}].allocation`;
       const one = allocation.placements[0]?.resources;
       const request = within(where, () =>
         this.#parseRequest({ id: allocation.id, jobId: allocation.jobId, tenant: allocation.tenant, priority: allocation.priority, resources: one, replicas: allocation.placements.length, ...(allocation.metadata === undefined ? {} : { metadata: allocation.metadata }) }),
       );
       const nodes = allocation.placements.map((p, r) => {
         const node = this.#nodesById.get(p.nodeId);
-        if (node === undefined) throw invalidSnapshot(`${where}.placements[${r}].nodeId`, `no node "${p.nodeId}" in the snapshot`);
+        if (node === undefined) throw invalidSnapshot(() => `${where()}.placements[${r}].nodeId`, `no node "${p.nodeId}" in the snapshot`);
         return node;
       });
       const rebuilt = makeAllocation(allocation.id, request, nodes, allocation.createdAt, allocation.expiresAt, this.#space);
       if (!sameAllocation(rebuilt, allocation)) throw invalidSnapshot(where, 'its resources are not its placements\' sum, or its placements differ');
-      if (this.#live.has(allocation.id)) throw invalidSnapshot(`${where}.id`, `allocation "${allocation.id}" is listed twice`);
+      if (this.#live.has(allocation.id)) throw invalidSnapshot(() => `${where()}.id`, `allocation "${allocation.id}" is listed twice`);
       for (const [node, count] of countNodes(nodes)) {
         if (!request.dense.nonZero.every((d) => (node.free[d] as number) >= (request.dense.amounts[d] as number) * count)) {
           throw invalidSnapshot(where, `node "${node.id}" has no room for it: the books do not add up`);
@@ -341,6 +344,8 @@ export class ResourcePool {
       this.#live.add(rebuilt, nodes.length === 1 ? (nodes[0] as NodeState).alone : nodes, request.dense.nonZero, request.dense.amounts, chosen);
     }
     for (const [id, how] of state.released) this.#released.add(id, how);
+    this.#index = this.#createIndex();
+    for (const node of this.#nodesById.values()) if (node.status === 'ready') this.#index?.add(node);
   }
 
   // ---- allocations -------------------------------------------------------------------------------

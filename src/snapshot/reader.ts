@@ -7,7 +7,15 @@ import { isPlainRecord } from '../resources/index.js';
  * the first thing that is not as `snapshot()` wrote it is reported with its path —
  * `nodes[3].capacity` — as `INVALID_SNAPSHOT`, before anything is built.
  */
-export function invalidSnapshot(path: string, problem: string, cause?: unknown): FairpackError {
+/** A field's path, or a function building it: per-item paths are built only when something is wrong. */
+export type Path = string | (() => string);
+
+function pathOf(path: Path): string {
+  return typeof path === 'function' ? path() : path;
+}
+
+export function invalidSnapshot(at: Path, problem: string, cause?: unknown): FairpackError {
+  const path = pathOf(at);
   return new FairpackError(
     'INVALID_SNAPSHOT',
     `Expected a fairpack snapshot as snapshot() writes it; ${path === '' ? 'the snapshot' : path}: ${problem}. Nothing was restored; restore an unmodified snapshot (and the entries after it).`,
@@ -17,7 +25,7 @@ export function invalidSnapshot(path: string, problem: string, cause?: unknown):
 }
 
 /** Runs `build`; any FairpackError it throws becomes INVALID_SNAPSHOT at `path` (keeping the original as cause). */
-export function within<T>(path: string, build: () => T): T {
+export function within<T>(path: Path, build: () => T): T {
   try {
     return build();
   } catch (error) {
@@ -27,7 +35,7 @@ export function within<T>(path: string, build: () => T): T {
 }
 
 /** A plain object with exactly `required` keys and some of `optional` (no others). */
-export function record(value: unknown, path: string, required: readonly string[], optional: readonly string[] = []): Record<string, unknown> {
+export function record(value: unknown, path: Path, required: readonly string[], optional: readonly string[] = []): Record<string, unknown> {
   if (!isPlainRecord(value)) throw invalidSnapshot(path, `expected an object, got ${describeValue(value)}`);
   for (const key of required) if (!Object.hasOwn(value, key)) throw invalidSnapshot(path, `missing field \`${key}\``);
   for (const key of Object.keys(value)) {
@@ -38,27 +46,27 @@ export function record(value: unknown, path: string, required: readonly string[]
   return value;
 }
 
-export function array(value: unknown, path: string): readonly unknown[] {
+export function array(value: unknown, path: Path): readonly unknown[] {
   if (!Array.isArray(value)) throw invalidSnapshot(path, `expected an array, got ${describeValue(value)}`);
   return value;
 }
 
-export function integer(value: unknown, path: string, min = 0): number {
+export function integer(value: unknown, path: Path, min = 0): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) throw invalidSnapshot(path, `expected an integer >= ${min}, got ${describeValue(value)}`);
   return value;
 }
 
-export function finite(value: unknown, path: string): number {
+export function finite(value: unknown, path: Path): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidSnapshot(path, `expected a finite number, got ${describeValue(value)}`);
   return value;
 }
 
-export function text(value: unknown, path: string): string {
+export function text(value: unknown, path: Path): string {
   if (typeof value !== 'string' || value.length === 0) throw invalidSnapshot(path, `expected a non-empty string, got ${describeValue(value)}`);
   return value;
 }
 
-export function bool(value: unknown, path: string): boolean {
+export function bool(value: unknown, path: Path): boolean {
   if (typeof value !== 'boolean') throw invalidSnapshot(path, `expected true or false, got ${describeValue(value)}`);
   return value;
 }

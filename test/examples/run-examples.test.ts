@@ -1,0 +1,37 @@
+/**
+ * Every example in examples/ runs to the end: the docs point at them, so a change that breaks
+ * one breaks a promise to a reader. Each runs in its own process, as a reader would run it.
+ */
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+// demo-workload.ts is the demo's data, imported by demo.ts and the batch tests; it prints nothing
+const modulesOnly = new Set(['demo-workload.ts']);
+const examples = readdirSync('examples')
+  .filter((name) => name.endsWith('.ts') && !modulesOnly.has(name))
+  .sort();
+
+describe.concurrent('examples/*.ts', () => {
+  it('has examples to run', () => {
+    expect(examples.length).toBeGreaterThan(5);
+  });
+
+  for (const name of examples) {
+    it(`${name} exits 0 and prints something`, async () => {
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', `examples/${name}`], { timeout: 60_000 });
+      expect(stdout.trim().length).toBeGreaterThan(0);
+    }, 90_000);
+  }
+
+  it('snapshot-restore.ts carries on after the restart exactly where it was', async () => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/snapshot-restore.ts'], { timeout: 60_000 });
+    expect(stdout.split('\n').filter((line) => line !== '')).toEqual([
+      'before: train running, web queued',
+      'restored: train running, web queued',
+      'after release: web running, train completed',
+    ]);
+  }, 90_000);
+});
