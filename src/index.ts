@@ -102,6 +102,8 @@ export {
   type ProtocolEnvelope,
   type ProtocolErrorCode,
   type ProtocolHandlerOptions,
+  type ProtocolHandlerSnapshot,
+  type ProtocolJobSnapshot,
   type ProtocolReplyBody,
   type ProtocolRequestType,
 } from './protocol/index.js';

@@ -1,8 +1,8 @@
 import { AllocationManager, type JournalEntry, type ManagerSnapshot } from '../index.js';
 import { DataDirectory } from '../store/index.js';
+import { SNAPSHOT_EVERY, durableSink } from './durable-sink.js';
+import { NODE_SNAPSHOT_FORMAT } from './node/durable-node.js';
 
-/** A snapshot after this many journal entries: restarts replay at most that many. */
-export const SNAPSHOT_EVERY = 10_000;
 
 /**
  * An AllocationManager whose state lives in a data directory (`--data <dir>`): every journal entry
@@ -31,27 +31,21 @@ export interface DurableState {
 export async function openDurableState(directory: string, build: (journal: (entry: JournalEntry) => void) => AllocationManager, note: (line: string) => void): Promise<DurableState> {
   const store = await DataDirectory.open<ManagerSnapshot, JournalEntry>(directory);
   for (const line of store.recovered.notes) note(line);
-  let last: Promise<void> = Promise.resolve();
-  let failure: unknown;
+  const sink = durableSink(store);
   let sinceSnapshot = 0;
   let manager: AllocationManager | undefined;
   const journal = (entry: JournalEntry): void => {
-    const appended = store.append(entry);
-    appended.catch((error: unknown) => {
-      failure ??= error;
-    });
-    last = appended;
+    sink.append(entry);
     if (++sinceSnapshot >= SNAPSHOT_EVERY && manager !== undefined) {
       sinceSnapshot = 0;
       // a snapshot may be ahead of the log's durable part: the store writes later entries after it
-      store.writeSnapshot(manager.snapshot()).catch((error: unknown) => {
-        failure ??= error;
-      });
+      sink.snapshot(manager.snapshot());
     }
   };
   const { snapshot, entries } = store.recovered;
   try {
     if (snapshot !== undefined) {
+      if ((snapshot as { format?: unknown }).format === NODE_SNAPSHOT_FORMAT) throw new Error(`the data directory ${directory} holds the state of a \`fairpack node\`, not of a server: give fairpack serve a directory of its own`);
       manager = AllocationManager.restore(snapshot, { entries, journal });
       note(`recovered ${directory}: snapshot at seq ${snapshot.seq} and ${entries.length} journal entries after it`);
       manager.tick();
@@ -69,13 +63,13 @@ export async function openDurableState(directory: string, build: (journal: (entr
   return {
     manager: ready,
     recovered: snapshot !== undefined,
-    durable: () => (failure === undefined ? last : Promise.reject(failure)),
+    durable: sink.durable,
     position: () => {
       const { seq, snapshotSeq } = store.position();
       return { seq, snapshotSeq, directory: store.directory };
     },
     close: async () => {
-      if (failure === undefined) await store.writeSnapshot(ready.snapshot()).catch(() => undefined);
+      if (!sink.failed) await store.writeSnapshot(ready.snapshot()).catch(() => undefined);
       await store.close();
     },
   };

@@ -21,7 +21,8 @@ export interface TenantSettings {
   readonly quota?: Resources;
   readonly onExceed: 'reject' | 'queue';
   readonly burst: number;
-  readonly burstClasses: readonly string[];
+  /** null: the default (`['low']`, whether or not the manager has such a class). */
+  readonly burstClasses: readonly string[] | null;
 }
 
 const TENANT_KEYS = knownKeys('tenant option', ['weight', 'quota', 'onExceed', 'burst', 'burstClasses'], 'INVALID_OPTION', 'tenants');
@@ -162,13 +163,16 @@ export class TenantLedger {
     return [...this.accounts].map(([tenant, account]) => {
       const { onExceed, burst, burstClasses } = account.behaviour;
       const quota = account.quota === undefined ? {} : { quota: limitsView(account.quota, this.scale) };
-      return [tenant, { weight: account.weight, ...quota, onExceed, burst, burstClasses: [...burstClasses] }];
+      // the default (`low`) is written as null: it names a class the manager may not have, and a
+      // restore would refuse it as a list of class names
+      return [tenant, { weight: account.weight, ...quota, onExceed, burst, burstClasses: burstClasses === DEFAULT_QUOTA_BEHAVIOUR.burstClasses ? null : [...burstClasses] }];
     });
   }
 
   /** Restoring a snapshot: the tenants' settings, in order, before any job is charged. */
   restore(tenants: readonly (readonly [string, TenantSettings])[]): void {
-    for (const [tenant, { weight, quota, ...settings }] of tenants) {
+    for (const [tenant, { weight, quota, burstClasses, ...rest }] of tenants) {
+      const settings = { ...rest, ...(burstClasses === null ? {} : { burstClasses }) };
       const valid = checkWeight(tenant, weight);
       const account = this.account(tenant);
       account.weight = valid;

@@ -1,11 +1,13 @@
-import { nanoid } from 'nanoid';
 import { didYouMean, didYouMeanHint } from '../did-you-mean.js';
 import { FairpackError, describeValue, isFairpackError } from '../errors.js';
 import { checkKnownKeys, knownKeys } from '../known-keys.js';
 import { AllocationManager, type JobRequest, type SubmitResult } from '../manager/index.js';
+import { JobIds } from '../manager/job-ids.js';
 import { type Resources, type Scale, createScale, isPlainRecord } from '../resources/index.js';
+import { invalidSnapshot, within } from '../snapshot/reader.js';
 import { bodyFields, checkEnvelope, checkFields } from './body-fields.js';
 import { type Body, MessageError, invalid, isMessageId, optionalInteger, optionalString, parseRequirements, requiredString } from './fields.js';
+import { type ProtocolHandlerSnapshot, PROTOCOL_SNAPSHOT_FORMAT, outgoingSnapshot, readProtocolSnapshot } from './handler-snapshot.js';
 import { JobBook } from './job-book.js';
 import { plainMessage } from './plain-message.js';
 import { type Outgoing, describeError, errorTo } from './outgoing.js';
@@ -38,9 +40,12 @@ export class ProtocolHandler {
   readonly #maxJobs: number;
   readonly #maxCategories: number;
   readonly #maxLineLength: number;
+  readonly #maxParked: number;
   readonly #send: ((message: ProtocolEnvelope) => void) | undefined;
   #nodeId: string | undefined;
   #nextMsgId = 1;
+  /** Job ids: a prefix and a counter, so a handler restored from a snapshot goes on with the same ids. */
+  readonly #jobIds = new JobIds();
   /** Every protocol job that has not ended, wherever it waits. */
   readonly #book: JobBook;
   /** Messages that arise while `handle()` runs; they follow its reply. */
@@ -64,7 +69,53 @@ export class ProtocolHandler {
     }
     this.#send = options.send;
     this.#nodeId = options.nodeId;
-    this.#book = new JobBook(manager, (outgoing) => this.#emit(outgoing), nonNegativeInteger(options.maxParked ?? 10_000, 'maxParked'));
+    this.#maxParked = nonNegativeInteger(options.maxParked ?? 10_000, 'maxParked');
+    this.#book = new JobBook(manager, (outgoing) => this.#emit(outgoing), this.#maxParked);
+  }
+
+  /**
+   * The handler's own state as plain JSON — which request each job answers, the parked requests,
+   * the next `msg_id` and job id, its settings. Take it together with the manager's
+   * (`manager.snapshot()`), between two messages: `ProtocolHandler.restore` needs both.
+   */
+  snapshot(): ProtocolHandlerSnapshot {
+    return {
+      format: PROTOCOL_SNAPSHOT_FORMAT,
+      version: 1,
+      settings: { precision: this.#scale.precision, maxLineLength: this.#maxLineLength, maxJobsPerMessage: this.#maxJobs, maxParked: this.#maxParked, maxCategories: this.#maxCategories },
+      nodeId: this.#nodeId ?? null,
+      nextMsgId: this.#nextMsgId,
+      jobIds: this.#jobIds.state(),
+      jobs: this.#book.snapshotJobs(),
+      parked: this.#book.parkedIds(),
+      backlog: this.#backlog.map(outgoingSnapshot),
+    };
+  }
+
+  /**
+   * A handler in exactly the state of `snapshot`, over `manager` restored from the manager's
+   * snapshot taken with it. Its settings come from the snapshot (the same messages must get the
+   * same answers); `options` gives what JSON cannot: `send`. A snapshot that is not one, or whose
+   * jobs are not where the manager says, throws `INVALID_SNAPSHOT`; nothing is built then.
+   */
+  static restore(manager: AllocationManager, snapshot: unknown, options: { readonly send?: (message: ProtocolEnvelope) => void } = {}): ProtocolHandler {
+    const state = readProtocolSnapshot(snapshot);
+    if (options.send !== undefined && typeof options.send !== 'function') throw new FairpackError('INVALID_OPTION', `Expected \`send\` to be a function, got ${describeValue(options.send)}.`, { option: 'send' });
+    if (!isManager(manager)) throw new FairpackError('INVALID_OPTION', `Expected an AllocationManager, got ${describeValue(manager)}.`);
+    state.jobs.forEach((job, i) => {
+      const status = manager.job(job.id)?.status;
+      const live = status === 'queued' || status === 'running' || status === 'preempted';
+      if (live !== (job.place === 'manager')) {
+        throw invalidSnapshot(`jobs[${i}]`, `job "${job.id}" is ${job.place} here but ${status ?? 'unknown'} in the manager: restore the manager from the snapshot taken with this one`);
+      }
+    });
+    const handler = within('settings', () => new ProtocolHandler(manager, { ...state.settings, ...(state.nodeId === null ? {} : { nodeId: state.nodeId }), ...(options.send === undefined ? {} : { send: options.send }) }));
+    handler.#nextMsgId = state.nextMsgId;
+    handler.#jobIds.restore(state.jobIds);
+    for (const job of state.jobs) handler.#book.restoreJob(job);
+    for (const id of state.parked) handler.#book.restoreParked(id);
+    handler.#backlog = state.backlog.map((message) => ({ client: message.client, node: message.node, body: message.body }));
+    return handler;
   }
 
   /**
@@ -200,7 +251,8 @@ export class ProtocolHandler {
   #allocate(body: Body, origin: Origin): UnstampedBody {
     const resources = parseRequirements(body['requirements'], this.#scale, 'allocate');
     const priority = optionalString(body, 'priority', 'allocate');
-    const request: JobRequest = { id: nanoid(), tenant: this.#tenantOf(body, origin, 'allocate'), resources, ...(priority === undefined ? {} : { priority }) };
+    const ids = this.#draftIds();
+    const request: JobRequest = { id: ids.next(), tenant: this.#tenantOf(body, origin, 'allocate'), resources, ...(priority === undefined ? {} : { priority }) };
     const job = this.#book.track(request, origin, undefined);
     let result: SubmitResult;
     try {
@@ -209,6 +261,7 @@ export class ProtocolHandler {
       this.#book.untrack(job);
       throw error;
     }
+    ids.commit();
     job.announce = true;
     return this.#submitReply(job, result, origin.msgId);
   }
@@ -259,8 +312,9 @@ export class ProtocolHandler {
     if (lowering) this.#manager.setConcurrency(category, limit);
     const created: ProtocolJob[] = [];
     let rejected = 0;
+    const ids = this.#draftIds();
     for (let i = 0; i < count; i++) {
-      const job = this.#book.track({ id: nanoid(), tenant, category, resources }, origin, category);
+      const job = this.#book.track({ id: ids.next(), tenant, category, resources }, origin, category);
       let result: SubmitResult;
       try {
         result = this.#book.admit(job);
@@ -277,6 +331,7 @@ export class ProtocolHandler {
       }
       created.push(job);
     }
+    ids.commit();
     if (limit !== undefined && !lowering) this.#manager.setConcurrency(category, limit);
     const started = created.filter((job) => job.allocationId !== undefined);
     for (const job of created) job.announce = true;
@@ -306,6 +361,11 @@ export class ProtocolHandler {
   }
 
   // ---- helpers -------------------------------------------------------------------------------------
+
+  /** Ids for the jobs of one message, kept (`commit`) once the message created them. */
+  #draftIds(): { next(): string; commit(): void } {
+    return this.#jobIds.draft((id) => this.#book.get(id) !== undefined || this.#manager.job(id) !== undefined);
+  }
 
   /** The tenant of a request: `tenant` if given, else the requester (`src`), so fairness is per client. */
   #tenantOf(body: Body, origin: Origin, type: string): string {

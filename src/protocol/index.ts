@@ -1,4 +1,5 @@
 export { ProtocolHandler, DEFAULT_MAX_LINE_LENGTH } from './handler.js';
+export type { ProtocolHandlerSnapshot, ProtocolHandlerSettings, ProtocolJobSnapshot, SnapshotOutgoing } from './handler-snapshot.js';
 export {
   PROTOCOL_REQUEST_TYPES,
   type ProtocolEnvelope,

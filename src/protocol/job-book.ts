@@ -1,6 +1,7 @@
 import type { AllocationManager, AllocationManagerEvents, JobRequest, JobView, SubmitResult } from '../manager/index.js';
 import { type Outgoing, describeError } from './outgoing.js';
 import type { Origin, ProtocolJob } from './pending-job.js';
+import type { ProtocolJobSnapshot } from './handler-snapshot.js';
 import type { CategoryView } from './types.js';
 
 /** A `submit_job` category's jobs that have not ended: running ones by id, and how many in all. */
@@ -46,6 +47,48 @@ export class JobBook {
   withdraw(job: ProtocolJob): void {
     this.parked.delete(job.id);
     this.untrack(job);
+  }
+
+  /** Every job in the books, in the order they came (parked ones also listed by `parkedIds`). */
+  snapshotJobs(): ProtocolJobSnapshot[] {
+    return [...this.jobs.values()].map((job) => ({
+      id: job.id,
+      request: job.request,
+      origin: { ...(job.origin.client === undefined ? {} : { client: job.origin.client }), ...(job.origin.node === undefined ? {} : { node: job.origin.node }), msgId: job.origin.msgId },
+      ...(job.category === undefined ? {} : { category: job.category }),
+      announce: job.announce,
+      ...(job.allocationId === undefined ? {} : { allocationId: job.allocationId }),
+      place: job.place,
+      running: job.category !== undefined && this.categories.get(job.category)?.running.has(job.id) === true,
+    }));
+  }
+
+  /** The parked jobs' ids, in the order they are retried. */
+  parkedIds(): string[] {
+    return [...this.parked.keys()];
+  }
+
+  /** Puts back a job from a snapshot (`ProtocolHandler.restore`); the books must be empty before the first. */
+  restoreJob(snapshot: ProtocolJobSnapshot): void {
+    const job: ProtocolJob = {
+      id: snapshot.id,
+      request: snapshot.request,
+      origin: { client: snapshot.origin.client, node: snapshot.origin.node, msgId: snapshot.origin.msgId },
+      category: snapshot.category,
+      announce: snapshot.announce,
+      allocationId: snapshot.allocationId,
+      place: snapshot.place,
+    };
+    this.jobs.set(job.id, job);
+    if (job.category === undefined) return;
+    const books = this.category(job.category);
+    books.live++;
+    if (snapshot.running) books.running.add(job.id);
+  }
+
+  /** Parks a restored job again, in the snapshot's order. */
+  restoreParked(id: string): void {
+    this.parked.set(id, this.jobs.get(id) as ProtocolJob);
   }
 
   /** Starts the books of a new job (not yet admitted anywhere). */

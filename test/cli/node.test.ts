@@ -226,6 +226,75 @@ describe('fairpack node: flags', () => {
   });
 });
 
+describe('fairpack node --data', () => {
+  const line = (msgId: number, body: Body) => JSON.stringify({ src: 'c1', dest: 'n1', body: { ...body, msg_id: msgId } });
+  const bodies = (stdout: string) => stdout.trim().split('\n').map((l) => (JSON.parse(l) as Envelope).body);
+
+  it('without it, the ready line says the state is not persisted', async () => {
+    const run = await runCli(cli, ['node'], '');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('state in memory only (not persisted: use --data <dir>)');
+  });
+
+  it('a second run goes on where the first left off: allocations, parked requests, msg_ids, flags of a new node only', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'fairpack-node-data-')), 'state');
+    const first = await runCli(cli, ['node', '--data', dir, '--capacity', 'cpu=4', '--max-line-length', '200'], [
+      line(1, { type: 'allocate', requirements: [{ type: 'cpu', amount: 3 }] }),
+      line(2, { type: 'allocate', requirements: [{ type: 'cpu', amount: 2 }] }), // waits for the first
+      line(3, { type: 'allocate', requirements: [{ type: 'cpu', amount: 9 }] }), // no node holds it: parked
+    ].join('\n') + '\n');
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain(`new state in ${dir}`);
+    const [allocated, queued, parked] = bodies(first.stdout);
+    expect([allocated?.['type'], queued?.['type'], parked?.['type']]).toEqual(['allocated', 'queued', 'queued']);
+    // FAIRPACK_DATA names the directory too; the cluster flags of a new node are ignored now
+    const second = await runCli(cli, ['node', '--capacity', 'cpu=64', '--max-line-length', '50'], [
+      line(4, { type: 'release', allocation_id: allocated?.['allocation_id'] }),
+      line(5, { type: 'queues' }),
+      `{"pad":"${'x'.repeat(100)}"}`, // 100+ characters: within the first run's 200, so answered, not MESSAGE_TOO_LARGE
+    ].join('\n') + '\n', { FAIRPACK_DATA: dir });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toMatch(/recovered .*: snapshot at seq \d+ and \d+ log entries after it/);
+    expect(second.stderr).toContain('--capacity, --max-line-length ignored: the node recovered from the data directory keeps its settings');
+    const [released, started, queues, garbage] = bodies(second.stdout);
+    expect(released).toMatchObject({ type: 'released', in_reply_to: 4, resources_freed: { cpu: 3 } });
+    // the job queued by message 2 starts, announced in reply to it; msg_ids go on after the first run's
+    expect(started).toMatchObject({ type: 'allocated', in_reply_to: 2 });
+    expect(queues).toMatchObject({ type: 'queues_ok', parked: 1 });
+    expect(garbage?.['code']).toBe('INVALID_MESSAGE');
+    const ids = [...bodies(first.stdout), ...bodies(second.stdout)].map((b) => b['msg_id'] as number);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('one process per directory, and never a directory of fairpack serve', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'fairpack-node-lock-')), 'state');
+    const holder = startCli(cli, ['node', '--data', dir]);
+    await waitForReady(holder);
+    const second = await runCli(cli, ['node', '--data', dir], '');
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/fairpack node: .*(lock|in use|another process)/i);
+    holder.stdin?.end();
+    await new Promise((resolve) => holder.once('exit', resolve));
+    // a directory written by `fairpack serve` holds a manager snapshot: refused, nothing changed
+    const serveDir = join(mkdtempSync(join(tmpdir(), 'fairpack-node-serve-')), 'state');
+    const server = startCli(cli, ['serve', '--port', '0', '--data', serveDir]);
+    await new Promise<void>((resolve) => server.stdout?.on('data', (chunk: Buffer) => String(chunk).includes('listening') && resolve()));
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+    const refused = await runCli(cli, ['node', '--data', serveDir], '');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('was not written by fairpack node');
+    const back = await runCli(cli, ['serve', '--port', '0', '--data', dir], '');
+    expect(back.code).toBe(1);
+    expect(back.stderr).toContain('holds the state of a `fairpack node`');
+  });
+});
+
+function waitForReady(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => child.stderr?.on('data', (chunk: Buffer) => String(chunk).includes('fairpack node: ready') && resolve()));
+}
+
 describe('fairpack: commands, flags and version', () => {
   it('an unknown command suggests the closest one', async () => {
     const run = await runCli(cli, ['serv'], '');

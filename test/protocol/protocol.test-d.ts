@@ -1,4 +1,4 @@
-import { AllocationManager, type ProtocolEnvelope, type ProtocolErrorCode, ProtocolHandler, type ProtocolReplyBody, type ProtocolRequestType, type Resources } from 'fairpack';
+import { AllocationManager, type ProtocolEnvelope, type ProtocolErrorCode, ProtocolHandler, type ProtocolHandlerSnapshot, type ProtocolJobSnapshot, type ProtocolReplyBody, type ProtocolRequestType, type Resources } from 'fairpack';
 import { describe, expectTypeOf, it } from 'vitest';
 
 describe('ProtocolHandler types', () => {
@@ -22,5 +22,16 @@ describe('ProtocolHandler types', () => {
     new ProtocolHandler({ capacity: { cpu: 1 } });
     // @ts-expect-error unknown option
     new ProtocolHandler(manager, { colour: 'blue' });
+  });
+
+  it('snapshot() gives plain data that restore() takes back, with a send of its own', () => {
+    const manager = new AllocationManager({ capacity: { cpu: 1 } });
+    const snapshot = new ProtocolHandler(manager).snapshot();
+    expectTypeOf(snapshot).toEqualTypeOf<ProtocolHandlerSnapshot>();
+    expectTypeOf(snapshot.jobs).toEqualTypeOf<readonly ProtocolJobSnapshot[]>();
+    expectTypeOf(snapshot.nextMsgId).toEqualTypeOf<number>();
+    expectTypeOf(ProtocolHandler.restore(manager, JSON.parse('{}') as unknown, { send: () => undefined })).toEqualTypeOf<ProtocolHandler>();
+    // @ts-expect-error settings come from the snapshot: only `send` is an option
+    ProtocolHandler.restore(manager, snapshot, { maxParked: 3 });
   });
 });

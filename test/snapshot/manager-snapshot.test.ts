@@ -239,4 +239,18 @@ describe('corrupted snapshots and journals are refused, and nothing is built', (
     // j1 (n1) ended at 10 and j3 took its node; j4 waits
     expect(restored.jobs().map((j) => [j.id, j.status])).toEqual([['j2', 'running'], ['j3', 'running'], ['j4', 'queued'], ['j1', 'completed']]);
   });
+
+  it('a tenant with the default burst classes restores under classes that have no `low`', () => {
+    // the default burst classes name `low`; these classes have none, so a list ['low'] would be
+    // refused as naming an unknown class — the snapshot writes the default as null instead
+    const classes: PriorityClassSpec[] = [{ name: 'high', value: 100 }, { name: 'default', value: 0 }];
+    const manager = new AllocationManager({ capacity: { cpu: 4 }, priorityClasses: classes, now: () => 0, timers: false });
+    manager.submit({ tenant: 'web', resources: { cpu: 1 } });
+    manager.setQuota('ml', { cpu: 2 });
+    const snapshot = JSON.parse(JSON.stringify(manager.snapshot())) as ManagerSnapshot;
+    expect(snapshot.tenants.map(([tenant, settings]) => [tenant, settings.burstClasses])).toEqual([['web', null], ['ml', null]]);
+    const restored = AllocationManager.restore(snapshot, { now: () => 0, timers: false });
+    expect(restored.snapshot()).toEqual(manager.snapshot());
+    expect(restored.quota('ml').burstClasses).toEqual(['low']);
+  });
 });

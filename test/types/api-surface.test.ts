@@ -98,9 +98,12 @@ const SURFACE = {
     "prototype": [
       "close",
       "handle",
-      "handleLine"
+      "handleLine",
+      "snapshot"
     ],
-    "static": []
+    "static": [
+      "restore"
+    ]
   },
   "fairpack.ResourcePool": {
     "prototype": [
