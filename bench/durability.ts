@@ -3,19 +3,25 @@
  * appender (each append awaited before the next: one fdatasync per append) and with 50
  * concurrent appenders (each awaits its own append, all share the log: group commit), against
  * an in-memory baseline that appends to an array behind the same `await`. Also: log fsyncs per
- * append, the mean group-commit batch, and append latency.
+ * append, the mean group-commit batch, and append latency. Figures only.
+ *
+ * Then submit+release pairs per second through the real `fairpack serve` process, with
+ * `--data <dir>` and in memory, at 1 and 50 clients, with one verdict: 50 clients through
+ * `serve --data` within 2× of in memory (bench/durability-serve.ts).
  *
  *   npm run bench -- durability            (or: node --import tsx bench/durability.ts)
  *
  * Environment: FAIRPACK_BENCH_DURABILITY_MS (2000: how long each row runs),
+ * FAIRPACK_BENCH_DURABILITY_ROUNDS (3: rounds of the serve rows),
  * FAIRPACK_BENCH_DURABILITY_DIR (a fresh folder under the OS temp dir: put it on the disk you
- * mean to measure — a tmpfs makes fsync free). Figures only, no verdicts.
+ * mean to measure — a tmpfs makes fsync free).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataDirectory, type StoredObject } from '../src/store/index.js';
-import { envInt, fixed, printTable } from './lib/report.js';
+import { benchServe } from './durability-serve.js';
+import { envInt, fixed, percentile, printTable } from './lib/report.js';
 
 const durationMs = envInt('FAIRPACK_BENCH_DURABILITY_MS', 2_000);
 const parent = process.env['FAIRPACK_BENCH_DURABILITY_DIR'] ?? tmpdir();
@@ -81,10 +87,6 @@ async function inMemory(appenders: number): Promise<Row> {
   return { sink: 'in memory (array push)', appenders, appends, seconds, fsyncs: undefined, batches: undefined, latencies };
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-
 async function main(): Promise<void> {
   console.log(`## Durability: appends/s through the write-ahead log (${durationMs} ms per row, data under ${parent})\n`);
   const rows: Row[] = [];
@@ -107,6 +109,8 @@ async function main(): Promise<void> {
       ];
     }),
   );
+  console.log('');
+  await benchServe();
 }
 
 await main();

@@ -19,7 +19,8 @@ import type { TargetResult } from './lib/report.js';
 
 // manager: the AllocationManager's scheduling cycle (bench/manager.ts; figures only, no verdicts)
 // preemption: one preemption decision among 100,000 running jobs (bench/preemption.ts; figures only)
-// durability: durable appends/s through the data directory's log (bench/durability.ts; figures only)
+// durability: durable appends/s through the data directory's log, then submit+release pairs/s through
+//   `fairpack serve --data` against in memory (bench/durability.ts, bench/durability-serve.ts; one verdict)
 // snapshot: snapshot and restore of 100,000 live jobs (bench/snapshot.ts)
 const PARTS = ['placement', 'batch', 'memory', 'manager', 'preemption', 'durability', 'snapshot'] as const;
 type Part = (typeof PARTS)[number];
