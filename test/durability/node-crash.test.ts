@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prng } from '../../bench/lib/prng.js';
 import { buildCli, startCli } from '../cli/built-cli.js';
+import { endRound } from './crash-round.js';
 
 /*
  * Nothing acknowledged is lost, for `fairpack node --data` (issue 13 §4): a client keeps up to
@@ -177,22 +178,21 @@ describe('fairpack node --data: kill -9 at random, restart, nothing acknowledged
         }
       };
       const clients = Array.from({ length: IN_FLIGHT }, work);
-      if (round < KILLS) {
-        await new Promise((resolve) => setTimeout(resolve, 50 + rng.int(0, 400)));
-        session.child.kill('SIGKILL');
-        await session.exited;
-        alive = false;
-        await Promise.all(clients);
-      } else {
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        alive = false;
-        await Promise.all(clients);
-        await checkRecovered(session, live, released, queued, uncertain);
-        await drainAndCheckExact(session, queued);
-        session.child.stdin?.end();
-        await session.exited;
-        expect(session.child.exitCode).toBe(0);
-      }
+      await endRound(round === KILLS, rng, {
+        kill: () => session.child.kill('SIGKILL'),
+        exited: session.exited,
+        stopClients: async () => {
+          alive = false;
+          await Promise.all(clients);
+        },
+        finish: async () => {
+          await checkRecovered(session, live, released, queued, uncertain);
+          await drainAndCheckExact(session, queued);
+          session.child.stdin?.end();
+          await session.exited;
+          expect(session.child.exitCode).toBe(0);
+        },
+      });
     }
     expect(acknowledged).toBeGreaterThan(KILLS * 5);
     console.log(`node --data crash test: ${KILLS} kills, ${acknowledged} acknowledged changes, ${seenMsgIds.size} distinct msg_ids from the node (seed ${SEED})`);

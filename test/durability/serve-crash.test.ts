@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prng } from '../../bench/lib/prng.js';
 import { buildCli, startCli } from '../cli/built-cli.js';
+import { endRound } from './crash-round.js';
 
 /*
  * Nothing acknowledged is lost (issue 13 §4): clients stream submits, releases and cancels at
@@ -114,21 +115,20 @@ describe('fairpack serve --data: kill -9 at random, restart, nothing acknowledge
         }
       };
       const clients = [work(), work(), work(), work()];
-      if (round < KILLS) {
-        await new Promise((resolve) => setTimeout(resolve, 50 + rng.int(0, 400)));
-        child.kill('SIGKILL');
-        await exited;
-        alive = false;
-        await Promise.all(clients);
-      } else {
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        alive = false;
-        await Promise.all(clients);
-        await checkRecovered(url, known);
-        await drainAndCheckExact(url);
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await endRound(round === KILLS, rng, {
+        kill: () => child.kill('SIGKILL'),
+        exited,
+        stopClients: async () => {
+          alive = false;
+          await Promise.all(clients);
+        },
+        finish: async () => {
+          await checkRecovered(url, known);
+          await drainAndCheckExact(url);
+          child.kill('SIGTERM');
+          await exited;
+        },
+      });
     }
     expect(acknowledged).toBeGreaterThan(KILLS * 5);
     console.log(`serve --data crash test: ${KILLS} kills, ${acknowledged} acknowledged changes, ${known.size} jobs checked after every restart (seed ${SEED})`);

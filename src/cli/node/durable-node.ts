@@ -5,7 +5,7 @@ import { SNAPSHOT_EVERY, durableSink } from '../durable-sink.js';
 export const NODE_SNAPSHOT_FORMAT = 'fairpack.node';
 
 /** What `fairpack node --data` snapshots: the manager and the protocol handler, taken between two messages. */
-export interface NodeSnapshot {
+export interface DurableNodeSnapshot {
   readonly format: typeof NODE_SNAPSHOT_FORMAT;
   readonly version: 1;
   readonly seq: number;
@@ -87,7 +87,7 @@ class NodeClock {
  * happens now.
  */
 export async function openDurableNode(directory: string, setup: DurableNodeSetup): Promise<DurableNode> {
-  const store = await DataDirectory.open<NodeSnapshot, NodeEntry>(directory);
+  const store = await DataDirectory.open<DurableNodeSnapshot, NodeEntry>(directory);
   for (const line of store.recovered.notes) setup.note(line);
   const sink = durableSink(store);
   const clock = new NodeClock();
@@ -141,7 +141,7 @@ export async function openDurableNode(directory: string, setup: DurableNodeSetup
     throw error;
   }
   const ready = manager;
-  const takeSnapshot = (): NodeSnapshot => ({ format: NODE_SNAPSHOT_FORMAT, version: 1, seq, manager: ready.snapshot(), protocol: handler.snapshot() });
+  const takeSnapshot = (): DurableNodeSnapshot => ({ format: NODE_SNAPSHOT_FORMAT, version: 1, seq, manager: ready.snapshot(), protocol: handler.snapshot() });
   return {
     manager: ready,
     handler,
