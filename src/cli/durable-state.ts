@@ -1,8 +1,7 @@
 import { AllocationManager, type JournalEntry, type ManagerSnapshot } from '../index.js';
 import { DataDirectory } from '../store/index.js';
 import { SNAPSHOT_EVERY, durableSink } from './durable-sink.js';
-import { NODE_SNAPSHOT_FORMAT } from './node/durable-node.js';
-
+import { SERVE_SNAPSHOT_FORMAT, ownerOf } from './data-formats.js';
 
 /**
  * An AllocationManager whose state lives in a data directory (`--data <dir>`): every journal entry
@@ -45,7 +44,8 @@ export async function openDurableState(directory: string, build: (journal: (entr
   const { snapshot, entries } = store.recovered;
   try {
     if (snapshot !== undefined) {
-      if ((snapshot as { format?: unknown }).format === NODE_SNAPSHOT_FORMAT) throw new Error(`the data directory ${directory} holds the state of a \`fairpack node\`, not of a server: give fairpack serve a directory of its own`);
+      const format = (snapshot as { format?: unknown }).format;
+      if (format !== SERVE_SNAPSHOT_FORMAT && ownerOf(format) !== undefined) throw new Error(`the data directory ${directory} holds the state of a \`${ownerOf(format) as string}\`, not of a server: give fairpack serve a directory of its own`);
       manager = AllocationManager.restore(snapshot, { entries, journal });
       note(`recovered ${directory}: snapshot at seq ${snapshot.seq} and ${entries.length} journal entries after it`);
       manager.tick();

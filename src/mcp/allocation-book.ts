@@ -8,6 +8,7 @@ import { seedStateOf } from './states.js';
 
 /** The seed's workers listen on 8000 and up ("dynamic"): bookkeeping only, like MCP ports. */
 export const WORKER_FIRST_PORT = 8000;
+export const WORKER_LAST_PORT = 65_535;
 
 /**
  * Every seed allocation, in creation order, kept in step with the manager by its events: an
@@ -21,7 +22,7 @@ export class AllocationBook {
   private readonly records = new Map<string, AllocationRecord>();
   /** Finished (released or failed) allocations, in the order they finished. */
   private readonly finished = new Set<string>();
-  private readonly workerPorts = new PortRange(WORKER_FIRST_PORT, 65_535);
+  private readonly workerPorts = new PortRange(WORKER_FIRST_PORT, WORKER_LAST_PORT);
   private readonly listeners = new Set<(record: AllocationRecord) => void>();
   readonly detach: () => void;
 
@@ -73,6 +74,25 @@ export class AllocationBook {
     this.manager.cancel(record.id);
   }
 
+  /** The finished allocations' ids, in the order they finished (the oldest are forgotten first). */
+  finishedIds(): string[] {
+    return [...this.finished];
+  }
+
+  /** The worker ports in use, ascending. */
+  workerPortsInUse(): number[] {
+    return this.workerPorts.inUse();
+  }
+
+  /** The books of a snapshot that was checked: the records in creation order, the finished ids in finishing order. */
+  restore(records: readonly AllocationRecord[], finished: readonly string[], workerPorts: readonly number[]): void {
+    this.records.clear();
+    for (const record of records) this.records.set(record.id, record);
+    this.finished.clear();
+    for (const id of finished) this.finished.add(id);
+    this.workerPorts.restore(workerPorts);
+  }
+
   /** Calls `listener` after every change to an allocation; returns the function that stops it. */
   onChange(listener: (record: AllocationRecord) => void): () => void {
     this.listeners.add(listener);
@@ -122,7 +142,7 @@ export class AllocationBook {
     // a job whose servers or workers cannot have ports does not run (request_resources checks the
     // MCP ports first; only a job that waited, or tens of thousands of workers, get here)
     if (this.workerPorts.free < record.workers) {
-      this.withdraw(record, `Insufficient worker ports: requested ${record.workers}, ${this.workerPorts.free} free in ${WORKER_FIRST_PORT}-65535`);
+      this.withdraw(record, `Insufficient worker ports: requested ${record.workers}, ${this.workerPorts.free} free in ${WORKER_FIRST_PORT}-${WORKER_LAST_PORT}`);
       return;
     }
     if (!this.servers.acquire(record.mcpServers)) {

@@ -1,11 +1,12 @@
-import { customAlphabet } from 'nanoid';
 import { MonotonicClock } from '../clock.js';
 import { didYouMean, didYouMeanHint } from '../did-you-mean.js';
 import { FairpackError, describeValue } from '../errors.js';
-import type { AllocationManager, SubmitResult } from '../manager/index.js';
+import type { AllocationManager, JobStatus, SubmitResult } from '../manager/index.js';
 import type { JsonObject, JsonValue } from '../pool/index.js';
 import type { AbortSignalLike } from '../platform.js';
+import { invalidSnapshot } from '../snapshot/reader.js';
 import { AllocationBook } from './allocation-book.js';
+import { AllocationIds } from './allocation-ids.js';
 import { capacityView } from './capacity-view.js';
 import { explanation } from './explanation.js';
 import type { AllocationRecord } from './allocation-record.js';
@@ -17,11 +18,20 @@ import { type Demand, insufficientText, mcpPortsText, neverFitsText } from './sh
 import { isoTime, isoTimeOrNull } from './timestamps.js';
 import { type McpToolDefinition, toolDefinitions } from './tool-definitions.js';
 import { type ToolFields, type ToolName, toolFields } from './tool-specs.js';
+import { type AllocationToolsSnapshot, TOOLS_SNAPSHOT_FORMAT, readToolsSnapshot, recordFrom, recordSnapshot } from './tools-snapshot.js';
 import { type ViewContext, activeView, detailView, failedView, releasedView, summaryView } from './views.js';
 import { Waiters } from './waiters.js';
 
-/** The seed's ids: `alloc-` and 12 hex digits. */
-const hex12 = customAlphabet('0123456789abcdef', 12);
+/** What `AllocationTools.restore` takes besides the snapshot: what JSON cannot carry. */
+export interface AllocationToolsRestoreOptions {
+  /** The clock, in milliseconds: give the restored manager's. @default () => Date.now() */
+  readonly now?: () => number;
+  /** Required when the snapshot's tools had one (`ids.custom`), refused otherwise. */
+  readonly newAllocationId?: () => string;
+}
+
+/** A manager job in one of these has ended: its allocation is released or failed. */
+const ENDED: ReadonlySet<JobStatus> = new Set(['completed', 'failed', 'cancelled', 'expired', 'rejected']);
 
 type RequestArguments = ParsedArguments<ToolFields['request_resources']>;
 type ToolHandler = (args: unknown, options: { readonly signal?: AbortSignalLike }) => JsonValue | Promise<JsonValue>;
@@ -50,6 +60,8 @@ export class AllocationTools {
   readonly #servers = new McpServers();
   readonly #book: AllocationBook;
   readonly #waiters: Waiters;
+  /** Allocation ids: a prefix and a counter, so tools restored from a snapshot go on with the same ids. */
+  readonly #ids = new AllocationIds();
   #closed = false;
   /** The tools by name, for `call` (a Map: the name comes from the client); every tool has one. */
   readonly #handlers = new Map<string, ToolHandler>(
@@ -75,6 +87,79 @@ export class AllocationTools {
     this.definitions = Object.freeze(toolDefinitions(this.#fields));
     this.#book = new AllocationBook(this.manager, this.#servers, this.#options.history);
     this.#waiters = new Waiters(this.#book);
+  }
+
+  // ---- snapshot and restore ----------------------------------------------------------------------
+
+  /**
+   * The tools' own state as plain JSON — every allocation's record, the MCP servers' ports and
+   * users, the worker ports, the id generator, the settings and the clock's latest reading. Take it
+   * together with the manager's (`manager.snapshot()`), between two calls: `AllocationTools.restore`
+   * needs both. Waiters and `onChange` listeners are not state: they belong to the process.
+   */
+  snapshot(): AllocationToolsSnapshot {
+    const latest = this.#clock.latest;
+    return {
+      format: TOOLS_SNAPSHOT_FORMAT,
+      version: 1,
+      settings: { workerCpu: this.#options.workerCpu, workerMemory: this.#options.workerMemory, defaultTtlSeconds: this.#options.defaultTtlSeconds, history: this.#options.history },
+      clock: latest === -Infinity ? null : latest,
+      ids: { ...this.#ids.state(), custom: this.#options.newAllocationId !== undefined },
+      allocations: [...this.#book.all()].map(recordSnapshot),
+      finished: this.#book.finishedIds(),
+      mcpServers: this.#servers.snapshot(),
+      workerPorts: this.#book.workerPortsInUse(),
+    };
+  }
+
+  /**
+   * Tools in exactly the state of `snapshot`, over `manager` restored from the manager's snapshot
+   * taken with it: the same further calls at the same times get the same answers, ids included.
+   * The settings come from the snapshot; `options` gives what JSON cannot (`now`, and
+   * `newAllocationId` when the original had one). The manager stays the caller's: `close()` leaves
+   * it open. A snapshot that is not one, or whose pending and holding allocations are not where
+   * the manager says, throws `INVALID_SNAPSHOT` naming the first problem by its path; nothing is
+   * built then.
+   */
+  static restore(manager: AllocationManager, snapshot: unknown, options: AllocationToolsRestoreOptions = {}): AllocationTools {
+    const state = readToolsSnapshot(snapshot);
+    if (typeof options !== 'object' || options === null) throw new FairpackError('INVALID_OPTION', `Expected restore options to be an object, got ${describeValue(options)}.`, { option: 'options' });
+    if (state.ids.custom && options.newAllocationId === undefined) {
+      throw invalidSnapshot('ids.custom', 'the tools took their ids from `newAllocationId`: pass the same function to restore');
+    }
+    if (!state.ids.custom && options.newAllocationId !== undefined) {
+      throw new FairpackError('INVALID_OPTION', 'Expected no `newAllocationId`: the snapshot\'s tools generated their own ids (`ids.custom` is false), and go on with them.', { option: 'newAllocationId' });
+    }
+    // duck-typed here too (see options.ts); the constructor checks the rest
+    if (typeof manager !== 'object' || manager === null || typeof (manager as Partial<AllocationManager>).job !== 'function') {
+      throw new FairpackError('INVALID_OPTION', `Expected an AllocationManager, got ${describeValue(manager)}.`, { option: 'manager' });
+    }
+    state.allocations.forEach((allocation, i) => {
+      const job = manager.job(allocation.id);
+      const status = job?.status;
+      const expected = allocation.state === 'pending' ? 'queued' : allocation.state === 'active' ? 'running' : allocation.state === 'releasing' ? 'preempted' : undefined;
+      const where = `allocation "${allocation.id}" is ${allocation.state} here but its job is ${status ?? 'unknown'} in the manager: restore the manager from the snapshot taken with this one`;
+      if (expected === undefined) {
+        if (status !== undefined && !ENDED.has(status)) throw invalidSnapshot(`allocations[${i}].state`, where);
+        return;
+      }
+      if (status !== expected) throw invalidSnapshot(`allocations[${i}].state`, where);
+      if (job?.tenant !== allocation.jobId) throw invalidSnapshot(`allocations[${i}].jobId`, `allocation "${allocation.id}" is of job "${allocation.jobId}" here but of "${job?.tenant ?? ''}" in the manager`);
+      if (expected !== 'queued' && job.allocationId !== allocation.activation?.allocationId) {
+        throw invalidSnapshot(`allocations[${i}].activation.allocationId`, `allocation "${allocation.id}" holds "${allocation.activation?.allocationId ?? ''}" here but "${job.allocationId ?? ''}" in the manager`);
+      }
+    });
+    const tools = new AllocationTools({
+      manager,
+      ...state.settings,
+      ...(options.now === undefined ? {} : { now: options.now }),
+      ...(options.newAllocationId === undefined ? {} : { newAllocationId: options.newAllocationId }),
+    });
+    if (state.clock !== null) tools.#clock.commit(state.clock);
+    tools.#ids.restore(state.ids);
+    tools.#servers.restore(state.mcpServers);
+    tools.#book.restore(state.allocations.map(recordFrom), state.finished, state.workerPorts);
+    return tools;
   }
 
   // ---- the seed's tools ----------------------------------------------------------------------------
@@ -257,8 +342,9 @@ export class AllocationTools {
 
   #newId(): string {
     const custom = this.#options.newAllocationId;
+    if (custom === undefined) return this.#ids.next((id) => this.#book.has(id) || this.manager.job(id) !== undefined);
     for (let attempt = 0; attempt < 8; attempt++) {
-      const id = custom === undefined ? `alloc-${hex12()}` : custom();
+      const id = custom();
       if (typeof id !== 'string' || id.length === 0) throw new FairpackError('INVALID_OPTION', `Expected \`newAllocationId\` to return a non-empty string, got ${describeValue(id)}.`, { option: 'newAllocationId' });
       if (!this.#book.has(id) && this.manager.job(id) === undefined) return id;
     }

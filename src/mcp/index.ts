@@ -4,7 +4,8 @@
  * (submit_job, wait_for_allocation, queues, explain) over an AllocationManager, as plain
  * functions with no I/O. `fairpack mcp` serves them over MCP's stdio transport.
  */
-export { AllocationTools } from './allocation-tools.js';
+export { AllocationTools, type AllocationToolsRestoreOptions } from './allocation-tools.js';
+export type { AllocationRecordSnapshot, AllocationToolsSettings, AllocationToolsSnapshot } from './tools-snapshot.js';
 export type { AllocationToolsOptions } from './options.js';
 export type { McpToolDefinition } from './tool-definitions.js';
 export type { ToolName as McpToolName } from './tool-specs.js';

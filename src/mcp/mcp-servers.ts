@@ -61,6 +61,18 @@ export class McpServers {
     }
   }
 
+  /** The running servers in the order they started, for a snapshot. */
+  snapshot(): { name: string; port: number; users: number }[] {
+    return [...this.running].map(([name, server]) => ({ name, port: server.port, users: server.users }));
+  }
+
+  /** The running servers of a snapshot that was checked (ports in range, each once). */
+  restore(servers: readonly { readonly name: string; readonly port: number; readonly users: number }[]): void {
+    this.running.clear();
+    for (const { name, port, users } of servers) this.running.set(name, { port, users });
+    this.ports.restore(servers.map((server) => server.port));
+  }
+
   endpoint(name: string): string | undefined {
     const server = this.running.get(name);
     return server === undefined ? undefined : endpointOf(server.port);

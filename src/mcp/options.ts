@@ -34,7 +34,10 @@ export interface AllocationToolsOptions {
   readonly defaultTtlSeconds?: number;
   /** The clock, in milliseconds; the manager built here reads it too. @default () => Date.now() */
   readonly now?: () => number;
-  /** Allocation ids. @default `alloc-` and 12 random hex digits, as the seed's */
+  /**
+   * Allocation ids. @default `alloc-` and 12 hex digits, as the seed's: 6 drawn at random once per
+   * instance, then a 6-digit counter (`alloc-3f9c2a000001`), so that restored tools go on with the same ids
+   */
   readonly newAllocationId?: () => string;
   /** Finished (released or failed) allocations remembered; the oldest are forgotten first. @default 10_000 */
   readonly history?: number;

@@ -30,4 +30,15 @@ export class PortRange {
   give(port: number): void {
     this.used.delete(port);
   }
+
+  /** The ports in use, ascending (for a snapshot). */
+  inUse(): number[] {
+    return [...this.used].sort((a, b) => a - b);
+  }
+
+  /** Marks `ports` in use (restoring a snapshot that was checked: each in range, once). */
+  restore(ports: readonly number[]): void {
+    this.used.clear();
+    for (const port of ports) this.used.add(port);
+  }
 }

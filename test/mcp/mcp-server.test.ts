@@ -84,7 +84,7 @@ describe('fairpack mcp: one session with the real clock', () => {
     expect(await s.call('get_allocation', { allocation_id: short.allocation_id })).toMatchObject({ state: 'released', is_expired: true });
     expect(await s.call('cleanup_expired')).toEqual([]);
     expect(updates.length).toBeGreaterThanOrEqual(3);
-    expect(await s.close()).toMatch(/fairpack mcp: ready — 1 node\(s\), cpu=16 memory=32768 workers=10; MCP over stdio[\s\S]*fairpack mcp: stopped/);
+    expect(await s.close()).toMatch(/fairpack mcp: ready — 1 node\(s\), cpu=16 memory=32768 workers=10; state in memory only \(not persisted: use --data <dir>\); MCP over stdio[\s\S]*fairpack mcp: stopped/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { buildCli } from '../cli/built-cli.js';
 
@@ -28,10 +28,15 @@ export interface McpSession {
   callError(name: string, args?: unknown): Promise<string>;
   /** Closes the session; resolves with what the server wrote on stderr. */
   close(): Promise<string>;
+  /** What the server has written on stderr so far. */
+  stderr(): string;
+  /** Kills the server with SIGKILL and waits until it is gone; resolves with its stderr. */
+  kill(): Promise<string>;
 }
 
-export async function connect(cli: string, args: readonly string[] = []): Promise<McpSession> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [cli, 'mcp', ...args], cwd: root, stderr: 'pipe' });
+/** `env`: variables for the server besides the SDK's default (safe) environment. */
+export async function connect(cli: string, args: readonly string[] = [], env: Record<string, string> = {}): Promise<McpSession> {
+  const transport = new StdioClientTransport({ command: process.execPath, args: [cli, 'mcp', ...args], cwd: root, stderr: 'pipe', env: { ...getDefaultEnvironment(), ...env } });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const client = new Client({ name: 'fairpack-test', version: '1.0.0' });
@@ -55,6 +60,24 @@ export async function connect(cli: string, args: readonly string[] = []): Promis
     },
     async close() {
       await client.close();
+      return stderr;
+    },
+    stderr: () => stderr,
+    async kill() {
+      const pid = transport.pid;
+      if (pid !== null) {
+        process.kill(pid, 'SIGKILL');
+        // gone once signal 0 finds no such process
+        for (let tries = 0; tries < 500; tries++) {
+          try {
+            process.kill(pid, 0);
+          } catch {
+            break;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      }
+      await client.close().catch(() => undefined);
       return stderr;
     },
   };

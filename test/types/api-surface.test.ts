@@ -12,8 +12,8 @@ import * as mcp from 'fairpack/mcp';
 const SURFACE = {
   "fairpack/mcp": ["AllocationTools", "SEED_PRIORITIES", "SEED_PRIORITY_CLASSES", "SEED_STATES"],
   "fairpack/mcp.AllocationTools": {
-    "prototype": ["call", "cleanupExpired", "close", "explain", "getAllocation", "getCapacity", "listAllocations", "onChange", "queues", "releaseResources", "requestResources", "submitJob", "waitForAllocation"],
-    "static": []
+    "prototype": ["call", "cleanupExpired", "close", "explain", "getAllocation", "getCapacity", "listAllocations", "onChange", "queues", "releaseResources", "requestResources", "snapshot", "submitJob", "waitForAllocation"],
+    "static": ["restore"]
   },
   "fairpack": [
     "AllocationManager",

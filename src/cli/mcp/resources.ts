@@ -1,13 +1,12 @@
-import type { AllocationTools } from '../../mcp/index.js';
-import type { JsonValue } from '../../pool/index.js';
+import type { McpToolName } from '../../mcp/index.js';
 
-/** A readable MCP resource: the answer of a read-only tool, kept current by notifications. */
+/** A readable MCP resource: the answer of a read-only tool (called without arguments), kept current by notifications. */
 interface ResourceSpec {
   readonly uri: string;
   readonly name: string;
   readonly title: string;
   readonly description: string;
-  read(tools: AllocationTools): JsonValue;
+  readonly tool: McpToolName;
 }
 
 export const RESOURCES: readonly ResourceSpec[] = [
@@ -16,14 +15,14 @@ export const RESOURCES: readonly ResourceSpec[] = [
     name: 'capacity',
     title: 'Cluster capacity',
     description: "get_capacity's answer: total, allocated and available cpu, memory and workers, running MCP servers, active allocations.",
-    read: (tools) => tools.getCapacity(),
+    tool: 'get_capacity',
   },
   {
     uri: 'fairpack://allocations',
     name: 'allocations',
     title: 'Allocations',
     description: "list_allocations' answer: every allocation, oldest first, with its state.",
-    read: (tools) => tools.listAllocations(),
+    tool: 'list_allocations',
   },
 ];
 

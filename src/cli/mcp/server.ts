@@ -1,7 +1,8 @@
 import type { Readable, Writable } from 'node:stream';
 import { type AllocationTools, type McpToolDefinition } from '../../mcp/index.js';
 import { isFairpackError } from '../../errors.js';
-import type { JsonObject } from '../../pool/index.js';
+import type { AbortSignalLike } from '../../platform.js';
+import type { JsonObject, JsonValue } from '../../pool/index.js';
 import { RESOURCES, findResource } from './resources.js';
 import type { McpSdk } from './sdk.js';
 
@@ -22,6 +23,11 @@ export interface McpServerSetup {
   readonly input: NodeJS.ReadableStream;
   readonly output: NodeJS.WritableStream;
   readonly log: (line: string) => void;
+  /**
+   * Runs an allocation tool (a resource is read as its tool, without arguments). @default
+   * `tools.call`; `fairpack mcp --data` logs the call and answers once it is durable.
+   */
+  readonly call?: (name: string, args: unknown, options: { readonly signal?: AbortSignalLike }) => Promise<JsonValue>;
   /** More tools answered here before the allocation tools (the test clock's). */
   readonly extraTools?: readonly { readonly definition: McpToolDefinition; run(args: unknown): JsonObject }[];
 }
@@ -40,6 +46,7 @@ export interface RunningMcpServer {
  */
 export async function startMcpServer(setup: McpServerSetup): Promise<RunningMcpServer> {
   const { sdk, tools, log } = setup;
+  const call = setup.call ?? ((name, args, options) => tools.call(name, args, options));
   const { types } = sdk;
   const extra = new Map((setup.extraTools ?? []).map((tool) => [tool.definition.name as string, tool]));
   const server = new sdk.Server(
@@ -56,7 +63,7 @@ export async function startMcpServer(setup: McpServerSetup): Promise<RunningMcpS
     const extraTool = extra.get(name);
     const known = extraTool !== undefined || tools.definitions.some((tool) => tool.name === name);
     try {
-      const answer = extraTool !== undefined ? extraTool.run(args) : await tools.call(name, args, { signal: context.signal });
+      const answer = extraTool !== undefined ? extraTool.run(args) : await call(name, args, { signal: context.signal });
       return { content: [{ type: 'text' as const, text: JSON.stringify(answer, null, 2) }] };
     } catch (error) {
       if (isFairpackError(error)) {
@@ -78,9 +85,9 @@ export async function startMcpServer(setup: McpServerSetup): Promise<RunningMcpS
     if (found === undefined) throw protocolError(RESOURCE_NOT_FOUND, `Unknown resource ${JSON.stringify(uri)}. Resources: ${RESOURCES.map((r) => r.uri).join(', ')}.`);
     return found;
   };
-  server.setRequestHandler(types.ReadResourceRequestSchema, (request) => {
+  server.setRequestHandler(types.ReadResourceRequestSchema, async (request) => {
     const { uri } = request.params;
-    return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(resource(uri).read(tools), null, 2) }] };
+    return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(await call(resource(uri).tool, {}, {}), null, 2) }] };
   });
 
   // subscriptions: one notification per subscribed resource after a burst of changes

@@ -69,7 +69,7 @@ async function runDurable(directory: string, flags: NodeFlagValues, maxLineLengt
   let node: DurableNode;
   try {
     node = await openDurableNode(directory, {
-      build: (extra) => build(extra),
+      build: (extra) => build({ ...extra }),
       maxLineLength,
       // a job started by the manager's own timer: its `allocated` goes out once the tick is durable
       send: (message) => void output?.write(`${JSON.stringify(message)}\n`),
