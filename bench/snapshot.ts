@@ -1,7 +1,8 @@
 /**
- * Snapshot and restore at scale (issue 13): 10,000 nodes, 100,000 running jobs and 10,000 queued
- * ones over 100 tenants. Figures: the time of `snapshot()`, of `JSON.stringify` and `JSON.parse`,
- * of `AllocationManager.restore` (target: under 2 s for 100,000 live jobs on 10,000 nodes), and the
+ * Snapshot and restore at scale (issue 13): 10,000 nodes and 100,000 live jobs over 100 tenants —
+ * 90,000 small ones (all running) and 10,000 that take a whole node (about half of them running,
+ * the rest queued). Figures: the time of `snapshot()`, of `JSON.stringify` and `JSON.parse`, of
+ * `AllocationManager.restore` (target: under 2 s for 100,000 live jobs on 10,000 nodes), and the
  * snapshot's size per live job.
  *
  *   node --expose-gc --import tsx bench/snapshot.ts        (or: npm run bench -- snapshot)
@@ -21,12 +22,13 @@ let manager: AllocationManager | undefined = new AllocationManager({
   timers: false,
   starvation: false,
 });
-for (let i = 0; i < jobs; i++) {
+const large = Math.round(jobs / 10);
+for (let i = 0; i < jobs - large; i++) {
   time++;
   manager.submit({ tenant: `t${i % 100}`, priority: i % 7 === 0 ? 'low' : 'default', resources: { cpu: 1 + (i % 6), memory: 2 * (1 + (i % 6)) }, ttlMs: 3_600_000, estimatedRuntimeMs: 60_000, metadata: { n: i } });
 }
 // the cluster is about full now: these wait
-for (let i = 0; i < jobs / 10; i++) manager.submit({ tenant: `t${i % 100}`, resources: { cpu: 64, memory: 256 } });
+for (let i = 0; i < large; i++) manager.submit({ tenant: `t${i % 100}`, resources: { cpu: 64, memory: 256 } });
 
 const rounds = { snapshot: [] as number[], stringify: [] as number[], parse: [] as number[], restore: [] as number[] };
 let bytes = 0;
@@ -62,4 +64,4 @@ const ms = (values: number[]) => `${median(values).toFixed(0)} ms`;
 console.log(`## Snapshot and restore: ${nodes.toLocaleString('en')} nodes, ${running.toLocaleString('en')} running and ${queued.toLocaleString('en')} queued jobs\n`);
 console.log(`snapshot() ${ms(rounds.snapshot)}, JSON.stringify ${ms(rounds.stringify)}, JSON.parse ${ms(rounds.parse)}, restore ${ms(rounds.restore)} (medians of 3)`);
 console.log(`snapshot size ${(bytes / 2 ** 20).toFixed(1)} MiB = ${Math.round(bytes / (running + queued))} B per live job\n`);
-verdict('snapshot', `restore of ${jobs.toLocaleString('en')} running jobs on ${nodes.toLocaleString('en')} nodes under 2 s`, median(rounds.restore) < 2000 ? 'PASS' : 'FAIL', `${ms(rounds.restore)} (median of 3; parse ${ms(rounds.parse)} before it)`);
+verdict('snapshot', `restore of ${(running + queued).toLocaleString('en')} live jobs on ${nodes.toLocaleString('en')} nodes under 2 s`, median(rounds.restore) < 2000 ? 'PASS' : 'FAIL', `${ms(rounds.restore)} (median of 3; parse ${ms(rounds.parse)} before it)`);

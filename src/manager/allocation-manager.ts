@@ -17,7 +17,7 @@ import type { JobQueue } from './job-queue.js';
 import { JobIds } from './job-ids.js';
 import { jobSnapshot, readJobSnapshot } from './job-snapshot.js';
 import { type ManagerSnapshot, readManagerSnapshot } from './manager-snapshot.js';
-import { invalidSnapshot, within } from '../snapshot/reader.js';
+import { invalidSnapshot, snapshotError, underPath, within } from '../snapshot/reader.js';
 import { type JobRecord, jobView } from './job-record.js';
 import { type ParsedJobRequest, parseJobRequest } from './job-request.js';
 import { booleanOption, concurrencyOption, integerOption, preemptionOption, reservationsOption, timerDelay } from './options.js';
@@ -541,7 +541,13 @@ export class AllocationManager {
     const fairness = restoredPolicy(config.fairness, options.fairness);
     let manager: AllocationManager | undefined;
     const now = options.now ?? (() => Date.now());
-    const pool = ResourcePool.restore(state.pool, { now: () => (manager === undefined ? now() : manager.#clock()), ...(options.placement === undefined ? {} : { placement: options.placement }) });
+    const cell: { manager?: AllocationManager } = {};
+    let pool: ResourcePool;
+    try {
+      pool = ResourcePool.restore(state.pool, { now: AllocationManager.#poolClock(cell, now), ...(options.placement === undefined ? {} : { placement: options.placement }) });
+    } catch (error) {
+      throw underPath('pool', error);
+    }
     RESTORED_POOLS.add(pool);
     try {
       manager = within('config', () =>
@@ -565,10 +571,20 @@ export class AllocationManager {
       RESTORED_POOLS.delete(pool);
     }
     const restored: AllocationManager = manager;
+    cell.manager = restored;
     restored.#restoreState(state);
     restored.#replay(options.entries ?? [], state.seq);
     restored.#armTimer(restored.#clockReader.latest === -Infinity ? 0 : restored.#clockReader.latest);
     return restored;
+  }
+
+  /**
+   * The restored pool's clock: the caller's until the manager exists, then the manager's. Made here,
+   * not in `restore`: a closure keeps its whole scope alive, and the pool keeps this one for good —
+   * made in `restore`, it would keep the options (and the journal entries given there) with it.
+   */
+  static #poolClock(cell: { readonly manager?: AllocationManager }, now: () => number): () => number {
+    return () => (cell.manager === undefined ? now() : cell.manager.#clock());
   }
 
   /** The rest of `restore`: a manager built with the snapshot's settings and pool takes back its state. */
@@ -581,24 +597,34 @@ export class AllocationManager {
     this.#changes = counters.changes;
     this.#jobIds.restore(counters.jobIds);
     for (const [status, count] of counters.ended) this.#ended.set(status, count);
-    within('tenants', () => this.#ledger.restore(state.tenants));
-    const ids = new Set<string>();
-    const holding = new Map<string, JobRecord>();
-    state.jobs.forEach((snapshot, i) => {
-      const job = this.#restoredJob(snapshot, () => `jobs[${i}]`, true, holding);
-      if (ids.has(job.id)) throw invalidSnapshot(() => `jobs[${i}]`, `job "${job.id}" is listed twice`);
-      ids.add(job.id);
+    // no closure here may use `state` itself: V8 keeps one scope for all of them, and one that is
+    // kept (such as `find`) would keep the whole snapshot alive as long as the manager lives
+    const { tenants } = state;
+    within('tenants', () => this.#ledger.restore(tenants));
+    // Each holding job holds a live allocation whose jobId is its id, and live job ids are unique:
+    // so holders and the allocations they hold pair one to one, and when there are as many holders
+    // as live allocations, every allocation's holder is the live job its jobId names — no map of
+    // holders needed (a restore of 100,000 jobs spends its time in such maps).
+    let holders = 0;
+    // one path closure per list, reading the index of the job being rebuilt (called only to throw)
+    let at = 0;
+    const jobPath = (): string => `jobs[${at}]`;
+    for (; at < state.jobs.length; at++) {
+      const job = this.#restoredJob(state.jobs[at], jobPath, true);
+      if (this.#live.has(job.id)) throw invalidSnapshot(jobPath, `job "${job.id}" is listed twice`);
+      if (job.status === 'running' || job.status === 'preempted') holders++;
       this.#live.set(job.id, job);
-    });
-    state.history.forEach((snapshot, i) => {
-      const job = this.#restoredJob(snapshot, () => `history[${i}]`, false, holding);
-      if (this.#live.has(job.id)) throw invalidSnapshot(`history[${i}]`, `job "${job.id}" is also live`);
+    }
+    const historyPath = (): string => `history[${at}]`;
+    for (at = 0; at < state.history.length; at++) {
+      const job = this.#restoredJob(state.history[at], historyPath, false);
+      if (this.#live.has(job.id)) throw invalidSnapshot(historyPath, `job "${job.id}" is also live`);
       this.#history.set(job.id, job);
-    });
-    if (holding.size !== this.#books.live.size) throw invalidSnapshot('pool.allocations', `${this.#books.live.size} live allocations, but ${holding.size} running jobs hold one`);
+    }
+    if (holders !== this.#books.live.size) throw invalidSnapshot('pool.allocations', `${this.#books.live.size} live allocations, but ${holders} running jobs hold one`);
     // in the pool's order, which is the order they started in (allocations() lists them so)
     for (const id of this.#books.live.keys()) {
-      const job = holding.get(id) as JobRecord;
+      const job = this.#live.get((this.#pool.allocation(id) as Allocation).jobId as string) as JobRecord;
       this.#byAllocation.set(id, job);
       this.#charge(job, 1);
       if (job.category !== undefined) this.#runningByCategory.set(job.category, (this.#runningByCategory.get(job.category) ?? 0) + 1);
@@ -621,7 +647,7 @@ export class AllocationManager {
     for (const job of this.#live.values()) if (job.status === 'queued' && job.queue === undefined) throw invalidSnapshot('queues', `queued job "${job.id}" is in no queue`);
     const scale = this.#books.space.scale;
     this.#held.restore(state.reservations, this.#live, (name, amount, path) => within(path, () => toScaled(amount, name, scale, path)));
-    const find = (id: string) => this.#live.get(id) ?? this.#history.get(id);
+    const find = this.#findJob;
     this.#preemption.restore(state.preemption, find);
     for (const [at, jobId, allocationId] of state.expiry) this.#expiry.push(at, { job: find(jobId) ?? STALE_JOB, allocationId });
     this.#stats.restore(state.stats);
@@ -629,13 +655,19 @@ export class AllocationManager {
     this.#refreshTotals();
   }
 
+  /** A live or remembered job by id (for the parts of a snapshot that name jobs). */
+  readonly #findJob = (id: string): JobRecord | undefined => this.#live.get(id) ?? this.#history.get(id);
+
   /** One job back from its snapshot: parsed again from its request, then put where it stood. */
-  #restoredJob(raw: unknown, path: () => string, live: boolean, holding: Map<string, JobRecord>): JobRecord {
+  #restoredJob(raw: unknown, path: () => string, live: boolean): JobRecord {
     const snapshot = readJobSnapshot(raw, path);
-    const none = () => {
-      throw invalidSnapshot(() => `${path()}.request.id`, 'expected a job id');
-    };
-    const parsed = within(() => `${path()}.request`, () => parseJobRequest(snapshot.request, this.#classes, this.#books, none));
+    if (isPlainRecord(snapshot.request) && snapshot.request['id'] === undefined) throw invalidSnapshot(() => `${path()}.request.id`, 'expected a job id');
+    let parsed: ParsedJobRequest;
+    try {
+      parsed = parseJobRequest(snapshot.request, this.#classes, this.#books, NO_GENERATED_ID);
+    } catch (error) {
+      throw snapshotError(() => `${path()}.request`, error);
+    }
     const job = this.#newJob(parsed, snapshot.sequence, snapshot.submittedAt);
     job.status = snapshot.status;
     job.queuedSince = snapshot.queuedSince;
@@ -653,9 +685,8 @@ export class AllocationManager {
     if (live !== (holds || job.status === 'queued')) throw invalidSnapshot(() => `${path()}.status`, `a ${live ? 'live' : 'finished'} job cannot be "${job.status}"`);
     if (holds) {
       const allocation = snapshot.allocationId === undefined ? undefined : this.#pool.allocation(snapshot.allocationId);
-      if (allocation === undefined || allocation.jobId !== job.id || holding.has(allocation.id)) throw invalidSnapshot(() => `${path()}.allocationId`, `job "${job.id}" holds no live allocation of its own`);
+      if (allocation === undefined || allocation.jobId !== job.id) throw invalidSnapshot(() => `${path()}.allocationId`, `job "${job.id}" holds no live allocation of its own`);
       job.allocation = allocation;
-      holding.set(allocation.id, job);
     } else if (snapshot.allocation !== undefined) {
       job.allocation = deepFreeze(asJson(snapshot.allocation));
     }
@@ -1274,7 +1305,25 @@ export class AllocationManager {
 
 /** Requests with the same shape fit in exactly the same places. */
 function shapeOf(request: JobRequest | import('../pool/index.js').AllocationRequest): string {
-  return JSON.stringify([request.resources, request.replicas ?? 1, request.spread ?? false, request.nodeSelector ?? {}, request.tolerations ?? []]);
+  const { resources } = request;
+  const plain = (request.replicas ?? 1) === 1 && request.spread === undefined && request.nodeSelector === undefined && request.tolerations === undefined;
+  // the common case, one replica and no constraints: its resources are a frozen object the pool
+  // shares among requests of the same amounts, so its shape is worked out once per object
+  if (plain && Object.isFrozen(resources)) {
+    const known = PLAIN_SHAPES.get(resources);
+    if (known !== undefined) return known;
+  }
+  const shape = JSON.stringify([resources, request.replicas ?? 1, request.spread ?? false, request.nodeSelector ?? {}, request.tolerations ?? []]);
+  if (plain && Object.isFrozen(resources)) PLAIN_SHAPES.set(resources, shape);
+  return shape;
+}
+
+/** The shape of a plain request by its (frozen, shared) resources object: see `shapeOf`. */
+const PLAIN_SHAPES = new WeakMap<object, string>();
+
+/** A restored job's request has its id (`#restoredJob` checks): a generated one is never wanted. */
+function NO_GENERATED_ID(): never {
+  throw new FairpackError('INVALID_REQUEST', 'Expected the job request of a snapshot to have its `id`, got none.');
 }
 
 /** Pools being handed to a manager by `restore`: their live allocations are the snapshot's jobs'. */

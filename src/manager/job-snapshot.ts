@@ -1,5 +1,5 @@
 import type { Allocation, JobRequest } from '../index.js';
-import { bool, finite, integer, invalidSnapshot, record, text } from '../snapshot/reader.js';
+import { bool, finite, integer, invalidSnapshot, isRecordOf, record, text } from '../snapshot/reader.js';
 import type { JobRecord } from './job-record.js';
 import type { JobStatus } from './types.js';
 
@@ -70,24 +70,27 @@ export function jobSnapshot(job: JobRecord, live: boolean): JobSnapshot {
 
 /** Checks one job's snapshot (its request is checked when it is parsed again). */
 export function readJobSnapshot(value: unknown, path: () => string): JobSnapshot {
-  const job = record(value, path, REQUIRED, OPTIONAL);
+  const job = isRecordOf(value, REQUIRED, OPTIONAL) ? value : record(value, path, REQUIRED, OPTIONAL);
   // a restore reads 100,000s of these: each field is tested inline, and the reader (with its
   // path closure) is called only for a field that fails, to throw with the field's path
-  const at = (field: string) => () => `${path()}.${field}`;
   const sequence = job['sequence'];
-  if (typeof sequence !== 'number' || !Number.isSafeInteger(sequence) || sequence < 0) integer(sequence, at('sequence'));
-  if (!isFiniteNumber(job['submittedAt'])) finite(job['submittedAt'], at('submittedAt'));
-  if (!isFiniteNumber(job['queuedSince'])) finite(job['queuedSince'], at('queuedSince'));
-  if (!STATUSES.has(job['status'] as JobStatus)) throw invalidSnapshot(at('status'), `expected a job status, got ${JSON.stringify(job['status'])}`);
-  if (typeof job['burst'] !== 'boolean') bool(job['burst'], at('burst'));
+  if (typeof sequence !== 'number' || !Number.isSafeInteger(sequence) || sequence < 0) integer(sequence, fieldPath(path, 'sequence'));
+  if (!isFiniteNumber(job['submittedAt'])) finite(job['submittedAt'], fieldPath(path, 'submittedAt'));
+  if (!isFiniteNumber(job['queuedSince'])) finite(job['queuedSince'], fieldPath(path, 'queuedSince'));
+  if (!STATUSES.has(job['status'] as JobStatus)) throw invalidSnapshot(fieldPath(path, 'status'), `expected a job status, got ${JSON.stringify(job['status'])}`);
+  if (typeof job['burst'] !== 'boolean') bool(job['burst'], fieldPath(path, 'burst'));
   const checkedAt = job['preemptionCheckedAt'];
-  if (typeof checkedAt !== 'number' || !Number.isSafeInteger(checkedAt) || checkedAt < -1) integer(checkedAt, at('preemptionCheckedAt'), -1);
-  for (const field of TIMES) if (job[field] !== undefined && !isFiniteNumber(job[field])) finite(job[field], at(field));
+  if (typeof checkedAt !== 'number' || !Number.isSafeInteger(checkedAt) || checkedAt < -1) integer(checkedAt, fieldPath(path, 'preemptionCheckedAt'), -1);
+  for (const field of TIMES) if (job[field] !== undefined && !isFiniteNumber(job[field])) finite(job[field], fieldPath(path, field));
   for (const field of NAMES) {
     const name = job[field];
-    if (name !== undefined && (typeof name !== 'string' || name === '')) text(name, at(field));
+    if (name !== undefined && (typeof name !== 'string' || name === '')) text(name, fieldPath(path, field));
   }
   return job as unknown as JobSnapshot;
+}
+
+function fieldPath(path: () => string, field: string): () => string {
+  return () => `${path()}.${field}`;
 }
 
 function isFiniteNumber(value: unknown): boolean {

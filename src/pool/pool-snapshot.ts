@@ -1,6 +1,6 @@
 import type { NodeStatus, Taint } from '../placement/index.js';
 import type { Resources } from '../resources/index.js';
-import { array, bool, finite, header, integer, invalidSnapshot, optional, record, text } from '../snapshot/reader.js';
+import { array, bool, finite, header, integer, invalidSnapshot, isRecordOf, record, text } from '../snapshot/reader.js';
 import type { Allocation, NodeSpec } from './types.js';
 
 /** A node as a snapshot keeps it: its spec and its place in node order. */
@@ -98,17 +98,36 @@ export function readPoolSnapshot(value: unknown, path = ''): PoolState {
 
 /** Checks one allocation of a pool snapshot (`i`: its place, for the path of a problem). */
 export function readAllocationEntry(a: unknown, i: number, path = ''): PoolSnapshot['allocations'][number] {
-  const where = (field = ''): string => `${path === '' ? '' : `${path}.`}allocations[${i}]${field}`;
-  const entry = record(a, where, ['slot', 'chosen', 'allocation']);
-  integer(entry['slot'], () => where('.slot'));
-  bool(entry['chosen'], () => where('.chosen'));
-  const allocation = record(entry['allocation'], () => where('.allocation'), ALLOCATION_KEYS, ['expiresAt', 'metadata']);
-  text(allocation['id'], () => where('.allocation.id'));
-  finite(allocation['createdAt'], () => where('.allocation.createdAt'));
-  optional(allocation['expiresAt'], (v) => finite(v, () => where('.allocation.expiresAt')));
-  array(allocation['placements'], () => where('.allocation.placements')).forEach((p, r) => {
-    const placement = record(p, () => where(`.allocation.placements[${r}]`), PLACEMENT_KEYS);
-    text(placement['nodeId'], () => where(`.allocation.placements[${r}].nodeId`));
-  });
+  // a restore reads 100,000s of these: each part is tested inline, and the reader (with a path
+  // closure) is called only for a part that fails, to throw with its path
+  const entry = isRecordOf(a, ENTRY_KEYS) ? a : record(a, entryPath(path, i, ''), ENTRY_KEYS);
+  const slot = entry['slot'];
+  if (typeof slot !== 'number' || !Number.isSafeInteger(slot) || slot < 0) integer(slot, entryPath(path, i, '.slot'));
+  if (typeof entry['chosen'] !== 'boolean') bool(entry['chosen'], entryPath(path, i, '.chosen'));
+  const raw = entry['allocation'];
+  const allocation = isRecordOf(raw, ALLOCATION_KEYS, ALLOCATION_OPTIONAL) ? raw : record(raw, entryPath(path, i, '.allocation'), ALLOCATION_KEYS, ALLOCATION_OPTIONAL);
+  const id = allocation['id'];
+  if (typeof id !== 'string' || id === '') text(id, entryPath(path, i, '.allocation.id'));
+  if (!isFiniteNumber(allocation['createdAt'])) finite(allocation['createdAt'], entryPath(path, i, '.allocation.createdAt'));
+  if (allocation['expiresAt'] !== undefined && !isFiniteNumber(allocation['expiresAt'])) finite(allocation['expiresAt'], entryPath(path, i, '.allocation.expiresAt'));
+  const placements = Array.isArray(allocation['placements']) ? (allocation['placements'] as readonly unknown[]) : array(allocation['placements'], entryPath(path, i, '.allocation.placements'));
+  for (let r = 0; r < placements.length; r++) {
+    const p = placements[r];
+    const placement = isRecordOf(p, PLACEMENT_KEYS) ? p : record(p, entryPath(path, i, `.allocation.placements[${r}]`), PLACEMENT_KEYS);
+    const nodeId = placement['nodeId'];
+    if (typeof nodeId !== 'string' || nodeId === '') text(nodeId, entryPath(path, i, `.allocation.placements[${r}].nodeId`));
+  }
   return entry as unknown as PoolSnapshot['allocations'][number];
+}
+
+/** The path of a part of allocation entry `i`, built only when it is wrong. */
+function entryPath(path: string, i: number, field: string): () => string {
+  return () => `${path === '' ? '' : `${path}.`}allocations[${i}]${field}`;
+}
+
+const ENTRY_KEYS = ['slot', 'chosen', 'allocation'];
+const ALLOCATION_OPTIONAL = ['expiresAt', 'metadata'];
+
+function isFiniteNumber(value: unknown): boolean {
+  return typeof value === 'number' && Number.isFinite(value);
 }

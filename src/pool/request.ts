@@ -124,16 +124,20 @@ function parseRequestData(input: unknown, space: DimensionSpace, cache: Resource
   const metadata = metadataInput === undefined ? undefined : parseMetadata(metadataInput, limits);
   const dims = space.dimsOf(mask);
   const nonZero = wide === undefined ? dims : [...dims, ...wide.sort((a, b) => a - b)];
-  const dense: DenseRequest = { amounts: denseAmounts, unscaled: denseUnscaled, nonZero };
   // a vector with an unknown dimension is never placed: not worth a cache entry
   const internable = cache !== undefined && unknown === undefined;
-  let resources = internable ? cache.get(hash, names, scaledAmounts) : undefined;
+  const cached = internable ? cache.get(hash, names, scaledAmounts) : undefined;
+  let resources = cached?.resources;
+  // the cached dense arrays hold while the pool has the same dimensions (they only ever grow);
+  // the ones built above are then garbage at once, which costs far less than keeping them
+  let dense = cached !== undefined && cached.dense.amounts.length === size ? cached.dense : undefined;
+  if (dense === undefined) dense = { amounts: denseAmounts, unscaled: denseUnscaled, nonZero };
   if (resources === undefined) {
     const built: Record<string, number> = {};
     for (let i = 0; i < names.length; i++) built[names[i] as string] = fromScaled(scaledAmounts[i] as number, scale);
     resources = Object.freeze(built);
-    if (internable) cache.set(hash, names, scaledAmounts, resources);
   }
+  if (internable && cached?.dense !== dense) cache.set(hash, names, scaledAmounts, resources, dense);
   return {
     id: optionalId(input['id'], 'id'),
     jobId: optionalId(input['jobId'], 'jobId'),

@@ -1,36 +1,40 @@
+import type { DenseRequest } from '../placement/index.js';
 import type { Resources } from '../resources/index.js';
 
 /** Direct-mapped: a vector's hash picks one entry, a new vector with the same hash replaces it. */
 const ENTRIES = 512;
 
-interface Entry {
+export interface CachedVector {
   readonly names: readonly string[];
   readonly scaled: readonly number[];
   readonly resources: Resources;
+  /** Its dense form over the pool's dimensions when it was cached (read-only everywhere). */
+  readonly dense: DenseRequest;
 }
 
 /**
- * Frozen `resources` objects of recent requests, so that requests with the same vector — in most
- * workloads a few hundred shapes cover almost every request — share one object instead of each
- * building, freezing and keeping its own (a frozen object with a boxed number per fractional
- * amount, for as long as the allocation lives). Sharing is invisible but for identity: the
+ * Frozen `resources` objects of recent requests, and their dense forms, so that requests with the
+ * same vector — in most workloads a few hundred shapes cover almost every request — share one
+ * object and one pair of dense arrays instead of each building, freezing and keeping its own (a
+ * frozen object with a boxed number per fractional amount, and two arrays, for as long as the job
+ * or the allocation lives: a manager keeps each job's parsed request). Sharing is invisible but for identity: the
  * objects are frozen, and a hit has the same names, in the same order, with the same amounts.
  */
 export class ResourcesCache {
-  private readonly entries = new Array<Entry | undefined>(ENTRIES).fill(undefined);
+  private readonly entries = new Array<CachedVector | undefined>(ENTRIES).fill(undefined);
 
-  /** The cached object for exactly these entries (`hash` computed from them by the caller), if any. */
-  get(hash: number, names: readonly string[], scaled: readonly number[]): Resources | undefined {
+  /** The cached vector of exactly these entries (`hash` computed from them by the caller), if any. */
+  get(hash: number, names: readonly string[], scaled: readonly number[]): CachedVector | undefined {
     const entry = this.entries[hash & (ENTRIES - 1)];
     if (entry === undefined || entry.names.length !== names.length) return undefined;
     for (let i = 0; i < names.length; i++) {
       if (entry.names[i] !== names[i] || entry.scaled[i] !== scaled[i]) return undefined;
     }
-    return entry.resources;
+    return entry;
   }
 
-  set(hash: number, names: readonly string[], scaled: readonly number[], resources: Resources): void {
-    this.entries[hash & (ENTRIES - 1)] = { names, scaled, resources };
+  set(hash: number, names: readonly string[], scaled: readonly number[], resources: Resources, dense: DenseRequest): void {
+    this.entries[hash & (ENTRIES - 1)] = { names, scaled, resources, dense };
   }
 }
 

@@ -29,9 +29,27 @@ export function within<T>(path: Path, build: () => T): T {
   try {
     return build();
   } catch (error) {
-    if (isFairpackError(error) && error.code !== 'INVALID_SNAPSHOT' && error.code !== 'INVALID_JOURNAL') throw invalidSnapshot(path, error.message, error);
-    throw error;
+    throw snapshotError(path, error);
   }
+}
+
+/**
+ * `error` with its snapshot path under `prefix` (`pool` + `allocations[1].slot` →
+ * `pool.allocations[1].slot`): for a snapshot read inside another (the manager's holds the pool's).
+ * Any other error is returned as it is.
+ */
+export function underPath(prefix: string, error: unknown): unknown {
+  if (!isFairpackError(error) || error.code !== 'INVALID_SNAPSHOT') return error;
+  const path = error.details['path'];
+  if (typeof path !== 'string' || path === prefix || path.startsWith(`${prefix}.`)) return error;
+  const full = path === '' ? prefix : `${prefix}.${path}`;
+  const message = error.message.replace(`; ${path === '' ? 'the snapshot' : path}: `, `; ${full}: `);
+  return new FairpackError('INVALID_SNAPSHOT', message, { ...error.details, path: full }, error.cause === undefined ? undefined : { cause: error.cause });
+}
+
+/** What `within` throws for `error` (for a hot loop that catches by itself rather than make a closure per item). */
+export function snapshotError(path: Path, error: unknown): unknown {
+  return isFairpackError(error) && error.code !== 'INVALID_SNAPSHOT' && error.code !== 'INVALID_JOURNAL' ? invalidSnapshot(path, error.message, error) : error;
 }
 
 /** A plain object with exactly `required` keys and some of `optional` (no others). */
@@ -44,6 +62,22 @@ export function record(value: unknown, path: Path, required: readonly string[], 
     }
   }
   return value;
+}
+
+/**
+ * Whether `value` is what `record(value, path, required, optional)` accepts, without a path: a
+ * restore reads 100,000s of records, so it tests each this way and calls `record` (building the
+ * path) only for one that fails, to throw.
+ */
+export function isRecordOf(value: unknown, required: readonly string[], optional: readonly string[] = []): value is Record<string, unknown> {
+  if (!isPlainRecord(value)) return false;
+  let present = 0;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (required.includes(key)) present++;
+    else if (!optional.includes(key)) return false;
+  }
+  return present === required.length;
 }
 
 export function array(value: unknown, path: Path): readonly unknown[] {

@@ -230,6 +230,34 @@ describe('corrupted snapshots and journals are refused, and nothing is built', (
     expect(tamper((s) => (s.config.fairness = 'mine'))).toBe('INVALID_SNAPSHOT'); // a custom policy not supplied
   });
 
+  it('names the path of the first problem, item by item (the restore builds a path only to throw)', () => {
+    const { final } = history();
+    const pathOf = (change: (s: any) => void): unknown => {
+      const copy = JSON.parse(JSON.stringify(final));
+      change(copy);
+      const error = refused(() => AllocationManager.restore(copy));
+      expect(error.code).toBe('INVALID_SNAPSHOT');
+      return (error.details as { path?: unknown }).path;
+    };
+    // final: jobs j2, j3 (running), j4 (queued); history j1; the pool holds j2's and j3's allocations
+    expect(pathOf((s) => (s.jobs[1].status = 'nope'))).toBe('jobs[1].status');
+    expect(pathOf((s) => (s.jobs[2].sequence = -1))).toBe('jobs[2].sequence');
+    expect(pathOf((s) => delete s.jobs[2].request.id)).toBe('jobs[2].request.id');
+    expect(pathOf((s) => (s.jobs[2].request.resources.cpu = -1))).toBe('jobs[2].request');
+    expect(pathOf((s) => s.jobs.push(s.jobs[2]))).toBe('jobs[3]');
+    expect(pathOf((s) => (s.jobs[1].allocationId = 'nope'))).toBe('jobs[1].allocationId');
+    expect(pathOf((s) => (s.history[0].queuedSince = 'x'))).toBe('history[0].queuedSince');
+    expect(pathOf((s) => (s.pool.allocations[1].allocation.placements[0].nodeId = 'zz'))).toBe('pool.allocations[1].allocation.placements[0].nodeId');
+    expect(pathOf((s) => (s.pool.allocations[1].allocation.placements[0].nodeId = ''))).toBe('pool.allocations[1].allocation.placements[0].nodeId');
+    expect(pathOf((s) => (s.pool.allocations[1].slot = -1))).toBe('pool.allocations[1].slot');
+    expect(pathOf((s) => (s.pool.allocations[1].allocation.surprise = 1))).toBe('pool.allocations[1].allocation');
+    expect(pathOf((s) => (s.pool.allocations[1].allocation.metadata = 'x'))).toBe('pool.allocations[1].allocation');
+    // the pool's part of a manager snapshot is named as such in the message too (it was `allocations[1]…`)
+    const copy = JSON.parse(JSON.stringify(final));
+    copy.pool.allocations[1].allocation.placements[0].nodeId = 'zz';
+    expect(refused(() => AllocationManager.restore(copy)).message).toContain('; pool.allocations[1].allocation.placements[0].nodeId: no node "zz" in the snapshot.');
+  });
+
   it('a restored manager journals on from the snapshot\'s position', () => {
     const { final } = history();
     const more: JournalEntry[] = [];
