@@ -19,6 +19,7 @@ import { jobSnapshot, readJobSnapshot } from './job-snapshot.js';
 import { type ManagerSnapshot, readManagerSnapshot } from './manager-snapshot.js';
 import { invalidSnapshot, snapshotError, underPath, within } from '../snapshot/reader.js';
 import { type JobRecord, jobView } from './job-record.js';
+import { JobHistory } from './job-history.js';
 import { type ParsedJobRequest, parseJobRequest } from './job-request.js';
 import { booleanOption, concurrencyOption, integerOption, preemptionOption, reservationsOption, timerDelay } from './options.js';
 import { PreemptionCycle } from './preemption-cycle.js';
@@ -76,7 +77,6 @@ export class AllocationManager {
   readonly #runningByCategory = new Map<string, number>();
   readonly #now: () => number;
   readonly #timers: boolean;
-  readonly #historyLimit: number;
   readonly #maxQueued: number;
   readonly #maxQueuedPerTenant: number;
   /** Queued jobs per tenant (tenants with none are not kept). */
@@ -85,7 +85,7 @@ export class AllocationManager {
   /** Live jobs (queued or running). */
   readonly #live = new Map<string, JobRecord>();
   /** Finished jobs, oldest first, at most `historyLimit`. */
-  readonly #history = new Map<string, JobRecord>();
+  readonly #history: JobHistory;
   readonly #byAllocation = new Map<string, JobRecord>();
   readonly #bands: QueueBands;
   /** Running jobs by TTL; entries of jobs that ended or restarted are stale (checked on pop). */
@@ -149,7 +149,7 @@ export class AllocationManager {
     const preemption = preemptionOption(options.preemption);
     this.#caps = concurrencyOption(options.concurrency);
     this.#timers = booleanOption(options.timers ?? options.now === undefined, 'timers');
-    this.#historyLimit = integerOption(options.history ?? 10_000, 'history', 0);
+    this.#history = new JobHistory(integerOption(options.history ?? 10_000, 'history', 0));
     this.#maxQueued = limitOption(options.maxQueued, 'maxQueued');
     this.#maxQueuedPerTenant = limitOption(options.maxQueuedPerTenant, 'maxQueuedPerTenant');
     this.#backfillWindow = integerOption(options.backfillWindow ?? 64, 'backfillWindow', 1);
@@ -494,7 +494,7 @@ export class AllocationManager {
       preemption: this.#preemption.enabled ? { backoffMs: this.#preemption.backoff } : (false as const),
       starvation: this.#held.afterMs === undefined ? (false as const) : { afterMs: this.#held.afterMs },
       backfillWindow: this.#backfillWindow,
-      history: this.#historyLimit,
+      history: this.#history.limit,
       maxQueued: this.#maxQueued === Infinity ? null : this.#maxQueued,
       maxQueuedPerTenant: this.#maxQueuedPerTenant === Infinity ? null : this.#maxQueuedPerTenant,
       concurrency: [...this.#caps],
@@ -619,7 +619,8 @@ export class AllocationManager {
     for (at = 0; at < state.history.length; at++) {
       const job = this.#restoredJob(state.history[at], historyPath, false);
       if (this.#live.has(job.id)) throw invalidSnapshot(historyPath, `job "${job.id}" is also live`);
-      this.#history.set(job.id, job);
+      if (this.#history.get(job.id) !== undefined) throw invalidSnapshot(historyPath, `job "${job.id}" is listed twice`);
+      this.#history.add(job);
     }
     if (holders !== this.#books.live.size) throw invalidSnapshot('pool.allocations', `${this.#books.live.size} live allocations, but ${holders} running jobs hold one`);
     // in the pool's order, which is the order they started in (allocations() lists them so)
@@ -1209,9 +1210,7 @@ export class AllocationManager {
 
   #remember(job: JobRecord): void {
     this.#ended.set(job.status, (this.#ended.get(job.status) ?? 0) + 1);
-    if (this.#historyLimit === 0) return;
-    this.#history.set(job.id, job);
-    if (this.#history.size > this.#historyLimit) this.#history.delete(this.#history.keys().next().value as string);
+    this.#history.add(job);
   }
 
   #refreshParse(job: JobRecord): void {

@@ -247,6 +247,7 @@ describe('corrupted snapshots and journals are refused, and nothing is built', (
     expect(pathOf((s) => s.jobs.push(s.jobs[2]))).toBe('jobs[3]');
     expect(pathOf((s) => (s.jobs[1].allocationId = 'nope'))).toBe('jobs[1].allocationId');
     expect(pathOf((s) => (s.history[0].queuedSince = 'x'))).toBe('history[0].queuedSince');
+    expect(pathOf((s) => s.history.push(s.history[0]))).toBe('history[1]'); // a finished job listed twice
     expect(pathOf((s) => (s.pool.allocations[1].allocation.placements[0].nodeId = 'zz'))).toBe('pool.allocations[1].allocation.placements[0].nodeId');
     expect(pathOf((s) => (s.pool.allocations[1].allocation.placements[0].nodeId = ''))).toBe('pool.allocations[1].allocation.placements[0].nodeId');
     expect(pathOf((s) => (s.pool.allocations[1].slot = -1))).toBe('pool.allocations[1].slot');
