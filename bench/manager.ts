@@ -10,12 +10,13 @@
  * Then the cost of tenants come and gone (issue 12 §3): submit+release with 10 tenants, against
  * the same after 100,000 distinct tenants each queued a job, ran one and left, on the same cluster
  * in the same run (target: at most 1.5×); and the heap after 1,000,000 such tenants against the
- * heap before them (target: at most 2×).
+ * heap before them (target: at most 2×). Then the manager's submit+release against the bare
+ * pool's allocate+release on the same cluster (issue 17 §1: at most 3×).
  *
  * Environment: FAIRPACK_BENCH_MANAGER_NODES (10000), FAIRPACK_BENCH_MANAGER_JOBS (100000),
  * FAIRPACK_BENCH_SEED (2011), FAIRPACK_BENCH_TENANTS (100000), FAIRPACK_BENCH_TENANT_CHURN (1000000).
  */
-import { AllocationManager, type FairnessPolicyName } from 'fairpack';
+import { AllocationManager, type FairnessPolicyName, ResourcePool } from 'fairpack';
 import { Prng } from './lib/prng.js';
 import { collectGarbageAndSettle, envInt, median, verdict } from './lib/report.js';
 
@@ -122,7 +123,58 @@ function tenantsComeAndGo(): void {
   verdict('manager', `heap after ${total.toLocaleString('en')} tenants ≤ 2× before`, heapAfter <= 2 * heapBefore ? 'PASS' : 'FAIL', `${(heapAfter / heapBefore).toFixed(2)}× (${mib(heapBefore)} → ${mib(heapAfter)})`);
 }
 
+/**
+ * Issue 17 §1: what the manager adds to a decision — its submit+release of a job that fits against
+ * the bare pool's allocate+release, same cluster (half of every node held), same request shapes,
+ * rounds taken in turn in one process (target: at most 3×). 100,000 pairs each: the manager's
+ * history of finished jobs (10,000) is full for most of them, as in a long-running server.
+ */
+function managerOverPool(): void {
+  const spec = Array.from({ length: nodes }, (_, i) => ({ id: `n${i}`, capacity: { cpu: 64, memory: 256 } }));
+  let time = 0;
+  const pool = new ResourcePool({ nodes: spec, placement: 'best-fit', now: () => time });
+  const manager = new AllocationManager({ nodes: spec, placement: 'best-fit', fairness: 'drf', now: () => time, timers: false });
+  for (let i = 0; i < nodes; i++) {
+    pool.allocate({ resources: { cpu: 32, memory: 128 } });
+    manager.submit({ tenant: 'resident', resources: { cpu: 32, memory: 128 } });
+  }
+  const rng = new Prng(seed);
+  const shapes = Array.from({ length: 1_000 }, () => {
+    const cpu = rng.int(1, 8);
+    return { cpu, memory: cpu * rng.int(1, 4) };
+  });
+  const pairs = 20_000;
+  const poolRounds: number[] = [];
+  const managerRounds: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    collectGarbageAndSettle();
+    let t0 = performance.now();
+    for (let i = 0; i < pairs; i++) {
+      time++;
+      const r = pool.allocate({ tenant: `t${i % 10}`, resources: shapes[i % shapes.length] as { cpu: number; memory: number } });
+      if (!r.ok) throw new Error('a job did not fit the pool');
+      pool.release(r.allocation.id);
+    }
+    poolRounds.push(((performance.now() - t0) * 1000) / pairs);
+    collectGarbageAndSettle();
+    t0 = performance.now();
+    for (let i = 0; i < pairs; i++) {
+      time++;
+      const r = manager.submit({ tenant: `t${i % 10}`, resources: shapes[i % shapes.length] as { cpu: number; memory: number } });
+      if (r.status !== 'allocated') throw new Error('a job did not fit the manager');
+      manager.release(r.allocation.id);
+    }
+    managerRounds.push(((performance.now() - t0) * 1000) / pairs);
+  }
+  const bare = median(poolRounds);
+  const managed = median(managerRounds);
+  console.log(`${nodes} nodes, best-fit, half of every node held: pool allocate+release ${bare.toFixed(2)} µs, manager submit+release (drf) ${managed.toFixed(2)} µs (medians of 5 rounds of ${pairs.toLocaleString('en')}; rounds ${poolRounds.map((v) => v.toFixed(1)).join('/')} and ${managerRounds.map((v) => v.toFixed(1)).join('/')})\n`);
+  verdict('manager', `submit+release at ${nodes.toLocaleString('en')} nodes ≤ 3× the bare pool's allocate+release`, managed <= 3 * bare ? 'PASS' : 'FAIL', `${(managed / bare).toFixed(2)}× (${bare.toFixed(2)} → ${managed.toFixed(2)} µs)`);
+}
+
 console.log('## AllocationManager: the scheduling cycle with 100,000 queued jobs\n');
 for (const fairness of ['fifo', 'drf'] as const) run(fairness);
 console.log('\n## AllocationManager: tenants that come and go\n');
 tenantsComeAndGo();
+console.log('\n## AllocationManager over the bare pool\n');
+managerOverPool();

@@ -436,6 +436,7 @@ export class AllocationManager {
       this.#held.releaseNode(id);
       const displaced = evicted.map((allocation) => this.#byAllocation.get(allocation.id) as JobRecord);
       this.#requeueAll(displaced, `node ${id} was removed`);
+      this.#preemption.nodeRemoved(id);
       this.#refreshTotals();
       this.#events.defer('node:removed', node);
       return node;

@@ -17,6 +17,11 @@ function checkListener(event: unknown, listener: unknown, method: string): void 
   if (typeof event !== 'string') throw new FairpackError('INVALID_OPTION', `Expected the event of ${method}() to be one of ${EVENT_NAMES.join(', ')}, got ${describeValue(event)}.`, { option: 'event' });
   if (!EVENTS.keys.has(event)) throw unknownKeyError(event, EVENTS);
   if (typeof listener !== 'function') throw new FairpackError('INVALID_OPTION', `Expected the listener of ${method}('${event}') to be a function, got ${describeValue(listener)}.`, { option: 'listener' });
+  // a class is a function that cannot be called: as a listener it would throw a TypeError out of
+  // every later call whose events reach it (found by the fuzz suite)
+  if (/^class\b/.test(Function.prototype.toString.call(listener))) {
+    throw new FairpackError('INVALID_OPTION', `Expected the listener of ${method}('${event}') to be a function that can be called, got the class ${listener.name === '' ? '(anonymous)' : listener.name}. Pass (…args) => { … } instead.`, { option: 'listener' });
+  }
 }
 export type Listener<E extends EventName> = (...args: AllocationManagerEvents[E]) => void;
 type AnyListener = (...args: unknown[]) => void;

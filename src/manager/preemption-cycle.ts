@@ -86,6 +86,11 @@ export class PreemptionCycle {
     if (job.burst) this.burstRunning++;
   }
 
+  /** A node left the cluster, its jobs re-queued or ended first. */
+  nodeRemoved(nodeId: string): void {
+    this.running.forgetNode(nodeId);
+  }
+
   /** A running (or preempted) job stopped holding its allocation. */
   stopped(job: JobRecord): void {
     this.running.remove(job);
@@ -144,8 +149,10 @@ export class PreemptionCycle {
   }
 
   /** Takes back the room promised to a preemptor (it started, or no longer waits for its victims). */
-  withdrawPromise(preemptor: JobRecord): void {
-    if (this.promised.delete(preemptor)) this.host.ledger.promise(preemptor.tenant, preemptor.demand, -1);
+  withdrawPromise(preemptor: JobRecord): boolean {
+    if (!this.promised.delete(preemptor)) return false;
+    this.host.ledger.promise(preemptor.tenant, preemptor.demand, -1);
+    return true;
   }
 
   /**
@@ -205,7 +212,10 @@ export class PreemptionCycle {
     for (const [preemptor, victims] of this.waves) {
       if (preemptor.nominatedNode !== undefined && preemptor.status === 'queued') continue;
       this.waves.delete(preemptor);
-      this.withdrawPromise(preemptor);
+      // the tenant's quota use falls by what was promised: a job of its held back by the quota
+      // (its queue blocked since) may fit now — found by the model-based suite: a preemptor
+      // cancelled while its victims left kept a smaller job of its tenant waiting for ever
+      if (this.withdrawPromise(preemptor)) this.host.bands.unblockAll();
       for (const victim of victims) {
         if (!isVictimOf(victim, preemptor)) continue;
         victim.status = 'running';

@@ -192,6 +192,11 @@ describe('arguments that run code or hide holes (fuzz findings FUZZ-1 to FUZZ-4)
     expect([typo.code, typo.message]).toEqual(['INVALID_OPTION', expect.stringContaining('Did you mean `allocated`?')]);
     expect(refused(() => manager.once('queued', 5 as never)).code).toBe('INVALID_OPTION');
     expect(refused(() => manager.off(Symbol('x') as never, () => {})).code).toBe('INVALID_OPTION');
+    // a class is a function that cannot be called (found by the fuzz suite: it made submit throw a TypeError)
+    class Listener {}
+    const klass = refused(() => manager.on('allocated', Listener as never));
+    expect([klass.code, klass.message]).toEqual(['INVALID_OPTION', expect.stringContaining('got the class Listener')]);
+    expect(refused(() => manager.once('error', class {} as never)).code).toBe('INVALID_OPTION');
     // before: a listener that was not a function made every later submit throw after its change
     manager.submit({ resources: { cpu: 1 } });
     expect(manager.submit({ resources: { cpu: 1 } }).status).toBe('queued');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AllocationManager, ResourcePool } from 'fairpack';
-import { checkInvariants } from 'fairpack/testing';
+import { checkInvariants, checkPreemptionSettled } from 'fairpack/testing';
 import { refused } from '../support.js';
 
 function setup(tenants: ConstructorParameters<typeof AllocationManager>[0] extends infer O ? (O extends { tenants?: infer T } ? T : never) : never, capacity = { cpu: 16, gpu: 4 }) {
@@ -150,3 +150,42 @@ describe('quotas and preemption', () => {
   });
 });
 
+
+describe('a preemptor that leaves gives its promised quota back at once', () => {
+  it('a smaller job of the same tenant, held back by the quota, starts when the preemptor is cancelled', () => {
+    // found by the model-based suite (seed -1762988108): the promise went back to the ledger but the
+    // tenant's queue stayed blocked, so j5 — within the quota, with room free — waited for ever
+    const classes = [
+      { name: 'real-time', value: 1000, canPreempt: true, preemptible: false, preemptionGraceMs: 0 },
+      { name: 'high', value: 100, canPreempt: true, preemptionGraceMs: 10 },
+      { name: 'default', value: 0, preemptionGraceMs: 20, minRuntimeMs: 5 },
+    ];
+    const clock = { time: 0 };
+    const manager = new AllocationManager({
+      nodes: [{ id: 'n1', capacity: { cpu: 8, memory: 16 } }, { id: 'n2', capacity: { cpu: 4, memory: 8 } }, { id: 'n3', capacity: { cpu: 8, memory: 32 } }],
+      placement: 'first-fit',
+      fairness: 'priority',
+      priorityClasses: classes,
+      tenants: { a: { quota: { cpu: 10 }, onExceed: 'queue' } },
+      preemption: { backoffMs: 15 },
+      now: () => clock.time,
+      timers: false,
+    });
+    const submit = (id: string, cpu: number, memory: number, priority: string, ttlMs?: number) => manager.submit({ id, tenant: 'a', resources: { cpu, memory }, priority, ...(ttlMs === undefined ? {} : { ttlMs }) });
+    submit('j1', 0, 11, 'real-time'); // n1
+    submit('j2', 3, 9, 'high', 1); // n3 (first-fit: n1 has 5 memory left, n2 8 but 4 cpu... n3)
+    expect(submit('j3', 6, 6, 'real-time')).toMatchObject({ status: 'queued', reason: 'preempting' }); // evicts j2 on n3
+    manager.setQuota('a', { cpu: 1 }, { onExceed: 'queue' });
+    expect(submit('j4', 2, 0, 'real-time')).toMatchObject({ status: 'queued', reason: 'quota' }); // 2 > 1: never within the quota
+    expect(submit('j5', 1, 0, 'real-time')).toMatchObject({ status: 'queued', reason: 'quota' }); // j3's 6 cpu are promised against it
+    clock.time += 21;
+    manager.tick();
+    manager.cancel('j3');
+    // the promise is gone: a use of 0 cpu + j5's 1 ≤ 1
+    clock.time += 21;
+    manager.tick();
+    expect(manager.job('j5')?.status).toBe('running');
+    expect(manager.job('j4')?.status).toBe('queued');
+    checkPreemptionSettled(manager);
+  });
+});
