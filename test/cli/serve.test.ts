@@ -64,6 +64,12 @@ describe('fairpack serve: jobs', () => {
     expect(waiting.status).toBe(202);
     expect(waiting.json).toMatchObject({ job: { status: 'queued' }, queued: { reason: 'insufficient-resources', available: { cpu: 2 }, required: { cpu: 4 }, position: 0 } });
 
+    // an id no URL can hold (a lone surrogate) is refused before anything is submitted (was: submitted, then 500)
+    const before = (await call('GET', '/jobs')).json;
+    const unnamable = await call('POST', '/jobs', { id: '\ud800', resources: { cpu: 1 } });
+    expect(unnamable).toMatchObject({ status: 400, json: { error: { code: 'INVALID_REQUEST', message: expect.stringContaining('lone surrogate') } } });
+    expect((await call('GET', '/jobs')).json).toEqual(before);
+
     const never = await call('POST', '/jobs', { resources: { gpu: 4 } });
     expect(never.status).toBe(422);
     expect(never.json).toMatchObject({ error: { code: 'UNSATISFIABLE' }, job: { status: 'rejected' } });

@@ -46,11 +46,25 @@ export const ROUTES: readonly Route[] = [
   { path: '/tenants/:id/quota', methods: { GET: getQuota, PATCH: patchQuota } },
 ];
 
+/** A lone surrogate: a string with one is not Unicode text, and no URI can name it. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function jobLocation(jobId: string): Record<string, string> {
+  return { location: `/jobs/${encodeURIComponent(jobId)}` };
+}
+
 async function submitJob({ manager, request, bodyLimit }: RouteContext): Promise<Reply> {
   const body = await readJsonBody(request, bodyLimit);
+  // a job is addressed by its id in URLs (/jobs/:id): one that no URL can hold is refused before
+  // anything is submitted — the fuzz suite's `"id": "\ud800"` was submitted, then answered 500
+  // (encodeURIComponent throws on it) and could never be reached again
+  const id = (body as { id?: unknown } | null)?.id;
+  if (typeof id === 'string' && LONE_SURROGATE.test(id)) {
+    throw new HttpError(400, 'INVALID_REQUEST', `Expected \`id\` to be Unicode text that a URL can hold, got a string with a lone surrogate (${JSON.stringify(id).slice(0, 80)}). Use another id, or leave it out to get a generated one.`);
+  }
   const result = manager.submit(body as JobRequest);
   const job = manager.job(result.jobId) as JobView;
-  const location = { location: `/jobs/${encodeURIComponent(result.jobId)}` };
+  const location = jobLocation(result.jobId);
   switch (result.status) {
     case 'allocated':
       return { status: 201, body: { job, allocation: result.allocation }, headers: location };
