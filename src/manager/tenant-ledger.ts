@@ -192,9 +192,10 @@ export class TenantLedger {
   }
 
   /**
-   * A tenant with nothing running, nothing promised, and no weight or quota of its own is
-   * forgotten: it reads exactly like one never seen (weight 1, no quota, no use), and a client that
-   * makes up a new tenant name per request cannot make the books grow without bound.
+   * Marks an account idle (or busy again) after a change: a tenant with nothing running, nothing
+   * promised, and no weight or quota of its own reads exactly like one never seen (weight 1, no
+   * quota, no use), and is forgotten at the next sweep — so a client that makes up a new tenant
+   * name per request cannot make the books grow without bound.
    */
   private noteIdle(account: TenantAccount): void {
     const idle = isIdle(account);

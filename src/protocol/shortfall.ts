@@ -45,12 +45,9 @@ export function neverFitsShortfall(resources: Resources, nodes: readonly NodeVie
     if (best === undefined || short.length < best.short.length) best = { node, short };
   }
   const short = best?.short ?? asked;
-  const available: Record<string, number> = {};
-  const required: Record<string, number> = {};
-  for (const name of short) {
-    available[name] = best?.node.available[name] ?? 0;
-    required[name] = resources[name] as number;
-  }
+  // built from entries, never by assignment: dimension names are the caller's
+  const available = Object.fromEntries(short.map((name) => [name, best?.node.available[name] ?? 0]));
+  const required = Object.fromEntries(short.map((name) => [name, resources[name] as number]));
   return { available, required };
 }
 

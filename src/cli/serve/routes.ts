@@ -49,10 +49,6 @@ export const ROUTES: readonly Route[] = [
 /** A lone surrogate: a string with one is not Unicode text, and no URI can name it. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-function jobLocation(jobId: string): Record<string, string> {
-  return { location: `/jobs/${encodeURIComponent(jobId)}` };
-}
-
 async function submitJob({ manager, request, bodyLimit }: RouteContext): Promise<Reply> {
   const body = await readJsonBody(request, bodyLimit);
   // a job is addressed by its id in URLs (/jobs/:id): one that no URL can hold is refused before
@@ -64,7 +60,7 @@ async function submitJob({ manager, request, bodyLimit }: RouteContext): Promise
   }
   const result = manager.submit(body as JobRequest);
   const job = manager.job(result.jobId) as JobView;
-  const location = jobLocation(result.jobId);
+  const location = { location: `/jobs/${encodeURIComponent(result.jobId)}` };
   switch (result.status) {
     case 'allocated':
       return { status: 201, body: { job, allocation: result.allocation }, headers: location };
