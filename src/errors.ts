@@ -29,6 +29,7 @@ export type FairpackErrorCode =
   | 'REENTRANCY_LIMIT'
   | 'INVALID_SNAPSHOT'
   | 'INVALID_JOURNAL'
+  | 'HEARTBEATS_OFF'
   // the data directory of the Node side (src/store): docs/durability.md
   | 'STORE_CORRUPT'
   | 'STORE_LOCKED'

@@ -21,7 +21,8 @@ import { invalidSnapshot, snapshotError, underPath, within } from '../snapshot/r
 import { type JobRecord, jobView } from './job-record.js';
 import { JobHistory } from './job-history.js';
 import { type ParsedJobRequest, parseJobRequest } from './job-request.js';
-import { booleanOption, concurrencyOption, integerOption, preemptionOption, reservationsOption, timerDelay } from './options.js';
+import { NodeHealth, type NodeStatusReason } from './node-health.js';
+import { booleanOption, concurrencyOption, heartbeatOption, integerOption, preemptionOption, reservationsOption, timerDelay } from './options.js';
 import { PreemptionCycle } from './preemption-cycle.js';
 import { PriorityClasses } from './priority-classes.js';
 import { QueueBands } from './queue-bands.js';
@@ -39,6 +40,7 @@ import type {
   JournalEntry,
   JobView,
   ManagerMetrics,
+  NodeMetrics,
   ManagerReleaseResult,
   QueuedReason,
   QueueView,
@@ -54,7 +56,7 @@ import type {
 
 const OPTIONS = knownKeys(
   'AllocationManager option',
-  ['nodes', 'capacity', 'pool', 'placement', 'precision', 'maxMetadataBytes', 'maxMetadataDepth', 'fairness', 'tenants', 'concurrency', 'priorityClasses', 'preemption', 'now', 'timers', 'history', 'maxQueued', 'maxQueuedPerTenant', 'backfillWindow', 'starvation', 'journal'],
+  ['nodes', 'capacity', 'pool', 'placement', 'precision', 'maxMetadataBytes', 'maxMetadataDepth', 'fairness', 'tenants', 'concurrency', 'priorityClasses', 'preemption', 'now', 'timers', 'history', 'maxQueued', 'maxQueuedPerTenant', 'backfillWindow', 'starvation', 'journal', 'heartbeat'],
   'INVALID_OPTION',
 );
 /** Options that configure the pool the manager builds: refused alongside `pool`, handed over otherwise. */
@@ -105,6 +107,8 @@ export class AllocationManager {
   #changes = 0;
   /** Room held for waiting jobs (starvation reservations, preemption nominations). */
   readonly #held: Reservations;
+  /** Heartbeats and offline times of the nodes. */
+  readonly #health: NodeHealth;
   #timer: TimerHandle | undefined;
   #closed = false;
   /** The clock reading of the public call in progress (undefined between calls). */
@@ -153,6 +157,7 @@ export class AllocationManager {
     this.#maxQueued = limitOption(options.maxQueued, 'maxQueued');
     this.#maxQueuedPerTenant = limitOption(options.maxQueuedPerTenant, 'maxQueuedPerTenant');
     this.#backfillWindow = integerOption(options.backfillWindow ?? 64, 'backfillWindow', 1);
+    this.#health = new NodeHealth(heartbeatOption(options.heartbeat));
     this.#held = reservationsOption(options.starvation, this.#books, () => {
       // held room came back, or a preemptor's nomination lapsed: queues and searches look again
       this.#changes++;
@@ -189,6 +194,12 @@ export class AllocationManager {
       holdBack: (job) => this.#holdBack(job),
       heldRoom: () => this.#held.list(),
     });
+    if (this.#health.enabled && !RESTORED_POOLS.has(this.#pool)) {
+      // the nodes' timeouts count from the manager's start (a restore sets its own)
+      const start = this.#clockReader.peek();
+      for (const node of this.#books.nodes.values()) this.#health.watch(node.id, start, node.status);
+      this.#armTimer(start);
+    }
   }
 
   // ---- events ------------------------------------------------------------------------------------
@@ -417,6 +428,7 @@ export class AllocationManager {
   addNode(spec: NodeSpec): NodeView {
     return this.#operation(() => {
       const node = this.#pool.addNode(spec);
+      this.#health.watch(node.id, this.#clock(), node.status);
       this.#changes++;
       this.#refreshTotals();
       this.#bands.unblockAll();
@@ -434,7 +446,9 @@ export class AllocationManager {
       // held room is not an allocation: it never keeps a node from being removed
       const { node, evicted } = this.#pool.removeNode(id, read);
       this.#held.releaseNode(id);
+      this.#health.forget(id);
       const displaced = evicted.map((allocation) => this.#byAllocation.get(allocation.id) as JobRecord);
+      this.#health.reschedules += displaced.length;
       this.#requeueAll(displaced, `node ${id} was removed`);
       this.#preemption.nodeRemoved(id);
       this.#refreshTotals();
@@ -443,20 +457,81 @@ export class AllocationManager {
     }, () => ({ type: 'removeNode', id, force }));
   }
 
-  /** `offline` means failed: the node's jobs are re-queued at once. `draining` keeps them running. */
+  /**
+   * `offline` means failed: the node's jobs are re-queued at once. `draining` keeps them running.
+   * A status set by hand stays until set again (a heartbeat does not bring back a node set offline);
+   * a node set `ready` gets a fresh heartbeat timeout.
+   */
   setNodeStatus(id: string, status: NodeStatus): NodeView {
     return this.#operation(() => {
-      const node = this.#pool.setNodeStatus(id, status);
-      this.#changes++;
-      if (status === 'offline') {
-        const displaced = [...this.#byAllocation.values()].filter((job) => job.allocation?.placements.some((p) => p.nodeId === id));
-        for (const job of displaced) this.#pool.release((job.allocation as Allocation).id);
-        this.#requeueAll(displaced, `node ${id} went offline`);
-      }
-      if (status === 'ready') this.#bands.unblockAll();
-      this.#events.defer('node:status', node);
-      return node;
+      const previous = this.#books.nodes.get(id)?.status;
+      const node = this.#pool.setNodeStatus(id, status); // throws UNKNOWN_NODE, INVALID_NODE with the pool's words
+      this.#health.statusSet(id, status, this.#clock());
+      return this.#statusChanged(node, previous as NodeStatus, 'set', `node ${id} went offline`);
     }, () => ({ type: 'setNodeStatus', id, status }));
+  }
+
+  /**
+   * Node `nodeId` is alive (the `heartbeat` option): its timeout starts again, and a node that went
+   * offline because it was silent is back (`ready`, or `draining` if it was draining). A node set
+   * offline by hand stays offline. Throws `HEARTBEATS_OFF` without the option, `UNKNOWN_NODE` for a
+   * node the manager does not have.
+   */
+  heartbeat(nodeId: string): NodeView {
+    return this.#operation(() => {
+      this.#requireHeartbeats(`a heartbeat for ${describeValue(nodeId)}`);
+      const node = typeof nodeId === 'string' ? this.#books.nodes.get(nodeId) : undefined;
+      if (node === undefined) throw new FairpackError('UNKNOWN_NODE', `Expected the id of a node of this manager, got ${describeValue(nodeId)}. Add the node (addNode) before it sends heartbeats. Nothing was changed.`, { nodeId });
+      const back = this.#health.beat(node.id, this.#clock());
+      if (back === undefined) return node.view(this.#books.space);
+      return this.#statusChanged(this.#pool.setNodeStatus(node.id, back), 'offline', 'heartbeat', '');
+    }, () => ({ type: 'heartbeat', id: nodeId }));
+  }
+
+  /**
+   * Every node's heartbeat timeout counts from now at the earliest: the scheduler was away (paused,
+   * restarted), so the silence until now is not the nodes'. `restore` does this itself, as a
+   * journaled call, once it has replayed the journal. Throws `HEARTBEATS_OFF` without the option.
+   */
+  resumeHeartbeats(): void {
+    this.#operation(
+      () => {
+        this.#requireHeartbeats('resumeHeartbeats()');
+        this.#health.graceAll(this.#clock());
+      },
+      () => ({ type: 'resumeHeartbeats' }),
+    );
+  }
+
+  #requireHeartbeats(what: string): void {
+    if (this.#health.enabled) return;
+    throw new FairpackError('HEARTBEATS_OFF', `Expected a manager built with the \`heartbeat\` option, got ${what} on one without it. Pass heartbeat: { timeoutMs } to new AllocationManager to watch node liveness. Nothing was changed.`);
+  }
+
+  /** After a node's status changed: an offline node's jobs wait again (`offlineReason`), a ready one opens the queues. */
+  #statusChanged(node: NodeView, previous: NodeStatus, reason: NodeStatusReason, offlineReason: string): NodeView {
+    this.#changes++;
+    if (node.status === 'offline') {
+      const displaced = [...this.#byAllocation.values()].filter((job) => job.allocation?.placements.some((p) => p.nodeId === node.id));
+      for (const job of displaced) this.#pool.release((job.allocation as Allocation).id);
+      this.#health.reschedules += displaced.length;
+      this.#requeueAll(displaced, offlineReason);
+    }
+    if (node.status === 'ready') this.#bands.unblockAll();
+    this.#events.defer('node:status', node, Object.freeze({ previous, reason }));
+    return node;
+  }
+
+  /** Nodes silent past the heartbeat timeout at a tick go offline; their jobs wait again, first in line. */
+  #timeOutSilentNodes(): void {
+    if (!this.#health.enabled) return;
+    const now = this.#clock();
+    for (const id of this.#health.due(now)) {
+      const previous = this.#books.nodes.get(id)?.status;
+      if (previous === undefined || previous === 'offline') continue;
+      this.#health.timedOut(id, previous, now);
+      this.#statusChanged(this.#pool.setNodeStatus(id, 'offline'), previous, 'heartbeat-timeout', `node ${id} sent no heartbeat for ${this.#health.timeoutMs as number} ms`);
+    }
   }
 
   // ---- time --------------------------------------------------------------------------------------
@@ -469,6 +544,7 @@ export class AllocationManager {
     return this.#operation(() => {
       // time moved: running jobs may have left their minRuntimeMs exemption
       this.#changes++;
+      this.#timeOutSilentNodes();
       return { expired: this.#expireDue() };
     }, () => ({ type: 'tick' }));
   }
@@ -524,6 +600,7 @@ export class AllocationManager {
       expiry: this.#expiry.entries().map(({ at, item }) => [at, item.job.id, item.allocationId] as const),
       stats: this.#stats.state(),
       policy: this.#policy.snapshot?.() ?? null,
+      nodeHealth: this.#health.snapshot(),
     } as ManagerSnapshot;
   }
 
@@ -563,6 +640,7 @@ export class AllocationManager {
           maxQueued: config.maxQueued ?? Infinity,
           maxQueuedPerTenant: config.maxQueuedPerTenant ?? Infinity,
           concurrency: Object.fromEntries(config.concurrency),
+          heartbeat: state.nodeHealth?.timeoutMs == null ? false : { timeoutMs: state.nodeHealth.timeoutMs },
           now,
           ...(options.timers === undefined ? (options.now === undefined ? {} : { timers: false }) : { timers: options.timers }),
           ...(options.journal === undefined ? {} : { journal: options.journal }),
@@ -575,6 +653,9 @@ export class AllocationManager {
     cell.manager = restored;
     restored.#restoreState(state);
     restored.#replay(options.entries ?? [], state.seq);
+    // the scheduler was away, not (necessarily) the nodes: every timeout counts from now at the
+    // earliest — journaled, so that a later restore replaying this journal gives the same grace
+    if (restored.#health.enabled) restored.resumeHeartbeats();
     restored.#armTimer(restored.#clockReader.latest === -Infinity ? 0 : restored.#clockReader.latest);
     return restored;
   }
@@ -655,6 +736,12 @@ export class AllocationManager {
     for (const [at, jobId, allocationId] of state.expiry) this.#expiry.push(at, { job: find(jobId) ?? STALE_JOB, allocationId });
     this.#stats.restore(state.stats);
     this.#policy.restore?.(state.policy);
+    if (state.nodeHealth !== undefined) {
+      state.nodeHealth.nodes.forEach(([id], i) => {
+        if (!this.#books.nodes.has(id)) throw invalidSnapshot(`nodeHealth.nodes[${i}][0]`, `"${id}" is not a node of the pool`);
+      });
+      this.#health.restore(state.nodeHealth);
+    }
     this.#refreshTotals();
   }
 
@@ -684,6 +771,7 @@ export class AllocationManager {
     job.backoffUntil = snapshot.backoffUntil;
     job.nominatedNode = snapshot.nominatedNode;
     job.preemptionCheckedAt = snapshot.preemptionCheckedAt;
+    job.restarts = snapshot.restarts ?? 0;
     const holds = job.status === 'running' || job.status === 'preempted';
     if (live !== (holds || job.status === 'queued')) throw invalidSnapshot(() => `${path()}.status`, `a ${live ? 'live' : 'finished'} job cannot be "${job.status}"`);
     if (holds) {
@@ -768,6 +856,20 @@ export class AllocationManager {
       quotaRejections: this.#stats.quotaRejections(),
       queueDepth,
       schedulingLatency: this.#stats.schedulingLatency(),
+      nodes: this.#nodeMetrics(),
+    });
+  }
+
+  #nodeMetrics(): NodeMetrics {
+    const byStatus: Record<NodeStatus, number> = { ready: 0, draining: 0, offline: 0 };
+    for (const node of this.#books.nodes.values()) byStatus[node.status]++;
+    const health = this.#health;
+    const timeoutMs = health.timeoutMs;
+    return Object.freeze({
+      byStatus,
+      offlineSince: Object.fromEntries(health.offline()),
+      reschedules: health.reschedules,
+      ...(timeoutMs === undefined ? {} : { heartbeat: { timeoutMs, maxSilenceMs: health.maxSilence(this.#readClock(), (id) => this.#books.nodes.get(id)?.status !== 'offline') } }),
     });
   }
 
@@ -990,6 +1092,7 @@ export class AllocationManager {
       backoffUntil: undefined,
       nominatedNode: undefined,
       preemptionCheckedAt: -1,
+      restarts: 0,
     };
   }
 
@@ -1167,6 +1270,7 @@ export class AllocationManager {
     job.graceEndsAt = undefined;
     job.preemptionCheckedAt = -1;
     job.reason = reason;
+    job.restarts++;
     this.#enqueue(job, true);
     this.#bands.unblockAll();
     this.#events.defer('queued', jobView(job));
@@ -1292,7 +1396,7 @@ export class AllocationManager {
     if (!this.#timers || this.#closed) return;
     if (this.#timer !== undefined) host.clearTimeout(this.#timer);
     this.#timer = undefined;
-    const at = Math.min(this.#expiry.nextAt(), this.#preemption.nextDue(), this.#held.nextDue(this.#bands.heads(), now));
+    const at = Math.min(this.#expiry.nextAt(), this.#preemption.nextDue(), this.#held.nextDue(this.#bands.heads(), now), this.#health.nextDue());
     if (at === Infinity) return;
     const handle = host.setTimeout(() => {
       this.#timer = undefined;
@@ -1378,6 +1482,12 @@ function applyEntry(manager: AllocationManager, entry: JournalEntry): void {
       return;
     case 'setNodeStatus':
       manager.setNodeStatus(entry.id, entry.status);
+      return;
+    case 'heartbeat':
+      manager.heartbeat(entry.id);
+      return;
+    case 'resumeHeartbeats':
+      manager.resumeHeartbeats();
       return;
     case 'tick':
       manager.tick();

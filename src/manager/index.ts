@@ -1,5 +1,6 @@
 export { AllocationManager } from './allocation-manager.js';
 export { DEFAULT_PRIORITY_CLASSES } from './priority-classes.js';
+export type { NodeStatusReason } from './node-health.js';
 export type {
   AllocationManagerOptions,
   AllocationManagerEvents,
@@ -7,6 +8,8 @@ export type {
   JobStatus,
   JobView,
   ManagerMetrics,
+  NodeMetrics,
+  NodeStatusChange,
   ManagerReleaseResult,
   PriorityClass,
   PriorityClassSpec,

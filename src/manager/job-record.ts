@@ -52,6 +52,8 @@ export interface JobRecord {
   nominatedNode: string | undefined;
   /** The manager's change count when it last looked for victims in vain (not again until it changes). */
   preemptionCheckedAt: number;
+  /** Times it lost its allocation while running (its node failed or went, or it was preempted) and waited again. */
+  restarts: number;
 }
 
 export function jobView(job: JobRecord): JobView {
@@ -76,5 +78,6 @@ export function jobView(job: JobRecord): JobView {
     ...(job.backoffUntil === undefined ? {} : { backoffUntil: job.backoffUntil }),
     ...(job.nominatedNode === undefined ? {} : { nominatedNode: job.nominatedNode }),
     ...(job.burst ? { burst: true } : {}),
+    ...(job.restarts === 0 ? {} : { restarts: job.restarts }),
   });
 }

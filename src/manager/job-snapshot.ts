@@ -24,10 +24,12 @@ export interface JobSnapshot {
   readonly backoffUntil?: number;
   readonly nominatedNode?: string;
   readonly preemptionCheckedAt: number;
+  /** Left out when 0. */
+  readonly restarts?: number;
 }
 
 const REQUIRED = ['request', 'sequence', 'submittedAt', 'status', 'queuedSince', 'burst', 'preemptionCheckedAt'];
-const OPTIONAL = ['allocationId', 'allocation', 'startedAt', 'endedAt', 'expiresAt', 'reason', 'preemptedBy', 'graceEndsAt', 'backoffUntil', 'nominatedNode'];
+const OPTIONAL = ['allocationId', 'allocation', 'startedAt', 'endedAt', 'expiresAt', 'reason', 'preemptedBy', 'graceEndsAt', 'backoffUntil', 'nominatedNode', 'restarts'];
 const TIMES = ['startedAt', 'endedAt', 'expiresAt', 'graceEndsAt', 'backoffUntil'];
 const NAMES = ['allocationId', 'reason', 'preemptedBy', 'nominatedNode'];
 const STATUSES = new Set<JobStatus>(['queued', 'running', 'completed', 'failed', 'cancelled', 'expired', 'preempted', 'rejected']);
@@ -65,6 +67,7 @@ export function jobSnapshot(job: JobRecord, live: boolean): JobSnapshot {
     ...(job.backoffUntil === undefined ? {} : { backoffUntil: job.backoffUntil }),
     ...(job.nominatedNode === undefined ? {} : { nominatedNode: job.nominatedNode }),
     preemptionCheckedAt: job.preemptionCheckedAt,
+    ...(job.restarts === 0 ? {} : { restarts: job.restarts }),
   };
 }
 
@@ -81,6 +84,8 @@ export function readJobSnapshot(value: unknown, path: () => string): JobSnapshot
   if (typeof job['burst'] !== 'boolean') bool(job['burst'], fieldPath(path, 'burst'));
   const checkedAt = job['preemptionCheckedAt'];
   if (typeof checkedAt !== 'number' || !Number.isSafeInteger(checkedAt) || checkedAt < -1) integer(checkedAt, fieldPath(path, 'preemptionCheckedAt'), -1);
+  const restarts = job['restarts'];
+  if (restarts !== undefined && (typeof restarts !== 'number' || !Number.isSafeInteger(restarts) || restarts < 1)) integer(restarts, fieldPath(path, 'restarts'), 1);
   for (const field of TIMES) if (job[field] !== undefined && !isFiniteNumber(job[field])) finite(job[field], fieldPath(path, field));
   for (const field of NAMES) {
     const name = job[field];

@@ -1,7 +1,8 @@
 import type { PoolSnapshot } from '../pool/pool-snapshot.js';
 import { readPoolSnapshot } from '../pool/pool-snapshot.js';
-import { array, bool, finite, header, integer, optional, record, text } from '../snapshot/reader.js';
+import { array, bool, finite, header, integer, invalidSnapshot, optional, record, text } from '../snapshot/reader.js';
 import type { JobSnapshot } from './job-snapshot.js';
+import type { NodeHealthSnapshot } from './node-health.js';
 import type { PreemptionSnapshot } from './preemption-cycle.js';
 import type { ReservationSnapshot } from './reservations.js';
 import type { StatsState } from './scheduler-stats.js';
@@ -69,6 +70,8 @@ export interface ManagerSnapshot {
   readonly stats: StatsState;
   /** The fairness policy's own state (`policy.snapshot()`), or null. */
   readonly policy: unknown;
+  /** Heartbeats and offline times (absent in snapshots of versions before heartbeats: none, heartbeats off). */
+  readonly nodeHealth?: NodeHealthSnapshot;
 }
 
 const TOP = ['format', 'version', 'seq', 'takenAt', 'config', 'pool', 'clock', 'counters', 'tenants', 'jobs', 'history', 'queues', 'reservations', 'preemption', 'expiry', 'stats', 'policy'];
@@ -81,7 +84,7 @@ const pairs = (value: unknown, path: string): (readonly unknown[])[] => array(va
  * returns it typed. What the fields say — amounts, ids, the books — is checked as it is rebuilt.
  */
 export function readManagerSnapshot(value: unknown): ManagerSnapshot {
-  const s = record(value, '', TOP);
+  const s = record(value, '', TOP, ['nodeHealth']);
   header(s, 'fairpack.snapshot', 1);
   integer(s['seq'], 'seq');
   finite(s['takenAt'], 'takenAt');
@@ -160,5 +163,25 @@ export function readManagerSnapshot(value: unknown): ManagerSnapshot {
     integer(w['next'], `stats.latency[${i}][1].next`);
     integer(w['count'], `stats.latency[${i}][1].count`);
   });
+  optional(s['nodeHealth'], (value) => readNodeHealth(value));
   return s as unknown as ManagerSnapshot;
+}
+
+const NODE_STATUSES_BEFORE_TIMEOUT = new Set(['ready', 'draining']);
+
+/** `nodeHealth`: the heartbeat timeout and `[id, lastHeartbeat | null, countsFrom, offlineSince | null, before | null]` per node. */
+function readNodeHealth(value: unknown): void {
+  const health = record(value, 'nodeHealth', ['timeoutMs', 'nodes', 'reschedules']);
+  if (health['timeoutMs'] !== null) integer(health['timeoutMs'], 'nodeHealth.timeoutMs', 1);
+  integer(health['reschedules'], 'nodeHealth.reschedules');
+  pairs(health['nodes'], 'nodeHealth.nodes').forEach((entry, i) => {
+    const at = `nodeHealth.nodes[${i}]`;
+    if (entry.length !== 5) throw invalidSnapshot(at, `expected [id, lastHeartbeat | null, countsFrom, offlineSince | null, statusBeforeTimeout | null], got ${entry.length} values`);
+    const [id, last, from, offlineSince, before] = entry;
+    text(id, `${at}[0]`);
+    if (last !== null) finite(last, `${at}[1]`);
+    finite(from, `${at}[2]`);
+    if (offlineSince !== null) finite(offlineSince, `${at}[3]`);
+    if (before !== null && !NODE_STATUSES_BEFORE_TIMEOUT.has(before as string)) throw invalidSnapshot(`${at}[4]`, `expected 'ready', 'draining' or null, got ${JSON.stringify(before)}`);
+  });
 }

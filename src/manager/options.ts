@@ -49,3 +49,13 @@ export function preemptionOption(option: unknown): { readonly backoffMs: number 
   }
   return { backoffMs };
 }
+
+/** `heartbeat: { timeoutMs }` (whole ms, at least 1, at most a timer's reach) or false/undefined (off): the timeout, or undefined. */
+export function heartbeatOption(option: unknown): number | undefined {
+  if (option === undefined || option === false) return undefined;
+  const timeoutMs = isPlainRecord(option) && Object.keys(option).every((k) => k === 'timeoutMs') ? option['timeoutMs'] : undefined;
+  if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 2 ** 31 - 1) {
+    throw new FairpackError('INVALID_OPTION', `Expected \`heartbeat\` to be { timeoutMs: whole milliseconds from 1 to ${2 ** 31 - 1} } or false, got ${describeValue(option)}. A node silent for timeoutMs goes offline; 20_000 meets a 30 s rescheduling target.`, { option: 'heartbeat' });
+  }
+  return timeoutMs;
+}

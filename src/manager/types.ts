@@ -2,6 +2,7 @@ import type { FairnessPolicy, FairnessPolicyName } from '../fairness/index.js';
 import type { NodeStatus, NodeView, PlacementStrategy, PlacementStrategyName } from '../placement/index.js';
 import type { Allocation, AllocationRequest, NodeSpec, PoolCapacity, ResourcePool } from '../pool/index.js';
 import type { Resources } from '../resources/index.js';
+import type { NodeStatusReason } from './node-health.js';
 
 export type JobStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'expired' | 'preempted' | 'rejected';
 
@@ -141,6 +142,14 @@ export interface AllocationManagerOptions {
    * { entries })`. It must not throw: the call's change is made by then. See docs/durability.md.
    */
   readonly journal?: (entry: JournalEntry) => void;
+  /**
+   * Node liveness: a node that sends no `heartbeat(nodeId)` for `timeoutMs` goes `offline` at the
+   * next `tick()` (or the manager's timer), its jobs re-queued at the head of their queues and placed
+   * elsewhere in the same cycle; its next heartbeat brings it back. The timeout counts from the
+   * later of the node's last heartbeat and the manager's start (or restore, or the node's addition),
+   * so a restarted scheduler does not fail every node at once. See docs/nodes.md. @default false
+   */
+  readonly heartbeat?: { readonly timeoutMs: number } | false;
 }
 
 /** What `AllocationManager.restore` takes besides the snapshot: what JSON cannot carry. */
@@ -203,6 +212,11 @@ export interface JobView {
   readonly nominatedNode?: string;
   /** Running above its tenant's hard quota on burst room: evicted first when room is needed. */
   readonly burst?: boolean;
+  /**
+   * Times it lost its allocation while running and waited again: its node failed (offline, silent,
+   * removed) or it was preempted. Left out while 0.
+   */
+  readonly restarts?: number;
 }
 
 export type QueuedReason =
@@ -271,6 +285,8 @@ export type JournalCommand =
   | { readonly type: 'addNode'; readonly spec: NodeSpec }
   | { readonly type: 'removeNode'; readonly id: string; readonly force: boolean }
   | { readonly type: 'setNodeStatus'; readonly id: string; readonly status: NodeStatus }
+  | { readonly type: 'heartbeat'; readonly id: string }
+  | { readonly type: 'resumeHeartbeats' }
   | { readonly type: 'tick' };
 
 /** One journal entry: `seq` (+1 per entry, after the snapshot's), `at` (the manager's clock), the command. */
@@ -319,6 +335,24 @@ export interface ManagerMetrics {
    * construction; p50 and p99 (ms) over the last `window` of them.
    */
   readonly schedulingLatency: Readonly<Record<string, { readonly count: number; readonly window: number; readonly p50: number; readonly p99: number }>>;
+  readonly nodes: NodeMetrics;
+}
+
+/** Nodes in `metrics()`: what node alerts look at. */
+export interface NodeMetrics {
+  readonly byStatus: Readonly<Record<NodeStatus, number>>;
+  /** Each offline node and since when it is offline (the manager's clock, ms); known for nodes that went offline while the manager watched. */
+  readonly offlineSince: Readonly<Record<string, number>>;
+  /** Running jobs re-queued because their node went offline, fell silent or was removed, since the start. */
+  readonly reschedules: number;
+  /** With the `heartbeat` option: its timeout, and the longest silence now among nodes not offline (ms). */
+  readonly heartbeat?: { readonly timeoutMs: number; readonly maxSilenceMs: number };
+}
+
+/** The `node:status` event's second argument: the status before, and why it changed. */
+export interface NodeStatusChange {
+  readonly previous: NodeStatus;
+  readonly reason: NodeStatusReason;
 }
 
 /** Payload of the `preempted` event. */
@@ -354,7 +388,8 @@ export interface AllocationManagerEvents {
   rejected: [job: JobView];
   'node:added': [node: NodeView];
   'node:removed': [node: NodeView];
-  'node:status': [node: NodeView];
+  /** A node's status changed: by `setNodeStatus` (`set`), by silence (`heartbeat-timeout`), back by a heartbeat (`heartbeat`). */
+  'node:status': [node: NodeView, change: NodeStatusChange];
   /** A listener threw; the manager's state was already consistent. */
   error: [error: unknown];
 }

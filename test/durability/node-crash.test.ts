@@ -105,7 +105,8 @@ describe('fairpack node --data: kill -9 at random, restart, nothing acknowledged
     const released = new Set<string>();
     const queued = new Set<string>(); // job ids acknowledged `queued`, not known started or cancelled
     const queuedByMsg = new Map<number, string>(); // the request's msg_id → its queued job
-    // releases sent but not answered when the node died: applied or not, both are right
+    // allocations whose release (or whose job's cancel) was sent but not answered when the node
+    // died: applied or not, both are right
     const uncertain = new Set<string>();
     const seenMsgIds = new Set<number>();
     let acknowledged = 0;
@@ -152,8 +153,13 @@ describe('fairpack node --data: kill -9 at random, restart, nothing acknowledged
           } else if (roll < 0.85 && jobs.length > 0) {
             const jobId = jobs[rng.int(0, jobs.length - 1)] as string;
             const reply = await session.send({ type: 'cancel', job_id: jobId });
-            // a cancel not answered may have been applied: the job is no longer asserted
-            if (reply === undefined) queued.delete(jobId);
+            if (reply === undefined) {
+              // a cancel not answered may have been applied: the job is no longer asserted, and
+              // if it had started (its `allocated` came while the cancel was in flight), the
+              // cancel took its allocation too — there or not, both are right
+              queued.delete(jobId);
+              for (const [id, allocation] of live) if (allocation.jobId === jobId) uncertain.add(id);
+            }
             if (reply?.['type'] !== 'cancelled') continue;
             // a job that started meanwhile is cancelled too: its allocation goes
             queued.delete(jobId);
@@ -212,7 +218,7 @@ async function checkRecovered(session: NodeSession, live: Map<string, { jobId: s
   uncertain.clear();
   for (const [id, known] of live) {
     const allocation = allocations.get(id);
-    expect(allocation, `acknowledged allocation ${id} was lost`).toBeDefined();
+    expect(allocation, `acknowledged allocation ${id} (job ${known.jobId}) was lost`).toBeDefined();
     expect(allocation?.['resources']['cpu'], `allocation ${id}'s cpu`).toBe(known.cpu);
     if (known.jobId !== '?') expect(allocation?.['job_id'], `allocation ${id}'s job`).toBe(known.jobId);
   }

@@ -34,6 +34,8 @@ interface Model {
   heavyRunning: number;
   /** Live cpu per tenant after the previous command: all jobs, and jobs not on burst room. */
   usage: Map<string, readonly [number, number]>;
+  /** Nodes set offline by hand (a heartbeat does not bring them back). */
+  setOffline: Set<string>;
 }
 
 interface Real {
@@ -103,6 +105,11 @@ function check(model: Model, real: Real): void {
     expect(plan.placed.length, `queued job ${job.id} ${JSON.stringify(job.resources)} fits now`).toBe(0);
   }
   expect(manager.metrics().queued).toBe(jobs.filter((j) => j.status === 'queued').length);
+  // no job runs on an offline node (failed by hand or silent past the heartbeat timeout)
+  const offline = new Set(manager.nodes().filter((n) => n.status === 'offline').map((n) => n.id));
+  for (const allocation of manager.allocations()) {
+    for (const { nodeId } of allocation.placements) expect(offline.has(nodeId), `${allocation.jobId} runs on offline node ${nodeId}`).toBe(false);
+  }
 }
 
 /**
@@ -294,10 +301,25 @@ class NodeStatus implements Cmd {
     const nodes = real.manager.nodes();
     const node = nodes[this.pick % nodes.length];
     if (node !== undefined) real.manager.setNodeStatus(node.id, this.status);
-    model.nodeChanges++;
     check(model, real);
   }
   toString = () => `status(${this.pick}, ${this.status})`;
+}
+
+/** A node reports alive: its timeout starts again; one that went offline by silence comes back. */
+class Heartbeat implements Cmd {
+  constructor(readonly pick: number) {}
+  check = () => true;
+  run(model: Model, real: Real): void {
+    const nodes = real.manager.nodes();
+    const node = nodes[this.pick % nodes.length] as { id: string; status: string };
+    const before = real.manager.nodes().find((n) => n.id === node.id)?.status;
+    const after = real.manager.heartbeat(node.id).status;
+    // set offline by hand: stays offline; otherwise it is ready or draining (back from silence as it was)
+    if (before === 'offline' && after === 'offline') expect(model.setOffline.has(node.id), `${node.id} stayed offline after a heartbeat`).toBe(true);
+    check(model, real);
+  }
+  toString = () => `heartbeat(${this.pick})`;
 }
 
 class BadSubmit implements Cmd {
@@ -333,6 +355,8 @@ const commands = [
   fc.integer({ min: 1, max: 30 }).map((ms) => new Advance(ms)),
   fc.constant(new Settle()),
   fc.tuple(fc.nat(), fc.constantFrom('ready' as const, 'ready' as const, 'draining' as const, 'offline' as const)).map(([pick, status]) => new NodeStatus(pick, status)),
+  fc.nat().map((pick) => new Heartbeat(pick)),
+  fc.nat().map((pick) => new Heartbeat(pick)),
   fc.constantFrom<unknown>({ resources: { cpu: -1 } }, { resources: { cpu: 1 }, priority: 'nope' }, { resources: 'x' }, { resources: { cpu: 1 }, ttlMs: -5 }).map((request) => new BadSubmit(request)),
 ];
 
@@ -353,11 +377,22 @@ describe.each(fairnessPolicyNames)('model-based: %s', (fairness) => {
           now: () => clock.time,
           timers: false,
           starvation: { afterMs: 40 },
+          // nodes that send no heartbeat for 60 ms go offline at a tick, and come back with one
+          heartbeat: { timeoutMs: 60 },
         });
         const events: PreemptionEvent[] = [];
         manager.on('preempted', (event) => events.push(event));
         const real: Real = { manager, pool, clock, events };
-        const model: Model = { submitted: new Set(), ended: new Map(), time: 0, arrivals: new Map(), waves: new Map(), step: 0, usage: new Map(), nodeChanges: 0, cap: CAPS.heavy, heavyRunning: 0 };
+        const model: Model = { submitted: new Set(), ended: new Map(), time: 0, arrivals: new Map(), waves: new Map(), step: 0, usage: new Map(), nodeChanges: 0, cap: CAPS.heavy, heavyRunning: 0, setOffline: new Set() };
+        manager.on('node:status', (node, { previous, reason }) => {
+          model.nodeChanges++;
+          expect(node.status === previous && reason !== 'set', `${node.id}: a ${reason} change from ${previous} to itself`).toBe(false);
+          if (reason === 'set') {
+            if (node.status === 'offline') model.setOffline.add(node.id);
+            else model.setOffline.delete(node.id);
+          }
+          if (reason === 'heartbeat-timeout') expect(node.status).toBe('offline');
+        });
         fc.modelRun(() => ({ model, real }), cmds);
         // progress: with every node ready and no quotas, releasing everything repeatedly (time
         // passing, so grace periods and back-offs end) leaves no job queued
@@ -366,6 +401,8 @@ describe.each(fairnessPolicyNames)('model-based: %s', (fairness) => {
         manager.setConcurrency('heavy', undefined);
         for (let round = 0; round < 200 && (manager.allocations().length > 0 || manager.metrics().queued > 0); round++) {
           clock.time += 50;
+          // every node alive: none falls silent while the queue drains
+          for (const node of manager.nodes()) manager.heartbeat(node.id);
           manager.tick();
           // one at a time: a release can start a job that evicts another allocation of the list
           for (let next = manager.allocations()[0]; next !== undefined; next = manager.allocations()[0]) manager.release(next.id);

@@ -1,0 +1,202 @@
+import type { NodeStatus } from '../placement/index.js';
+import { TimeHeap } from './time-heap.js';
+
+/** Why a node's status changed (the `node:status` event's second argument). */
+export type NodeStatusReason = 'set' | 'heartbeat-timeout' | 'heartbeat';
+
+/** One node's liveness as a snapshot keeps it: `[nodeId, lastHeartbeat | null, countsFrom, offlineSince | null, statusBeforeTimeout | null]`. */
+export type NodeHealthEntry = readonly [string, number | null, number, number | null, NodeStatus | null];
+
+/** The state a snapshot keeps: the heartbeat timeout (null: heartbeats off), every node's entry, the reschedules count. */
+export interface NodeHealthSnapshot {
+  readonly timeoutMs: number | null;
+  readonly nodes: readonly NodeHealthEntry[];
+  readonly reschedules: number;
+}
+
+interface Health {
+  /** The last heartbeat, if any. */
+  last: number | undefined;
+  /**
+   * Where its timeout counts from: the later of its last heartbeat and the time the manager began
+   * to watch it (its start, its restore, the node's addition, the node set ready by hand) — so a
+   * restarted scheduler does not declare every node dead at once.
+   */
+  from: number;
+  /** Since when it is offline (by hand or by silence), for `fairpack_node_offline_seconds`. */
+  offlineSince: number | undefined;
+  /** Offline because it went silent: the status a heartbeat gives back (ready or draining). */
+  before: NodeStatus | undefined;
+}
+
+/**
+ * Node liveness for the `heartbeat` option, and since when each node is offline. A node whose
+ * timeout passed at a `tick()` goes offline (the manager does that); a heartbeat from a node that
+ * went offline that way brings it back, one set offline by hand stays offline.
+ *
+ * Deadlines sit in a heap with lazy deletion (a heartbeat pushes its new deadline; an entry that
+ * is no longer its node's `from + timeoutMs` is skipped when it comes to the top), rebuilt when
+ * stale entries outnumber the nodes, so silence is found without walking every node.
+ */
+export class NodeHealth {
+  readonly #nodes = new Map<string, Health>();
+  #deadlines = new TimeHeap<string>();
+  /** Running jobs re-queued because their node was lost (a metric). */
+  reschedules = 0;
+
+  /** `timeoutMs` undefined: heartbeats are off (only offline times are kept). */
+  constructor(readonly timeoutMs: number | undefined) {}
+
+  get enabled(): boolean {
+    return this.timeoutMs !== undefined;
+  }
+
+  /** A node the manager starts to watch at `at` (added, or known at the start): its timeout counts from then. */
+  watch(nodeId: string, at: number, status: NodeStatus): void {
+    const known = this.#nodes.get(nodeId);
+    const health: Health = known ?? { last: undefined, from: at, offlineSince: undefined, before: undefined };
+    health.from = Math.max(health.from, at);
+    health.before = undefined;
+    if (status === 'offline') health.offlineSince ??= at;
+    else health.offlineSince = undefined;
+    this.#nodes.set(nodeId, health);
+    this.#push(nodeId, health);
+  }
+
+  forget(nodeId: string): void {
+    this.#nodes.delete(nodeId);
+  }
+
+  /** The node's status changed by hand (`setNodeStatus`): a node set ready gets a fresh timeout. */
+  statusSet(nodeId: string, status: NodeStatus, at: number): void {
+    if (status === 'ready') this.watch(nodeId, at, status);
+    else {
+      const health = this.#require(nodeId, at);
+      health.before = undefined;
+      if (status === 'offline') health.offlineSince ??= at;
+      else health.offlineSince = undefined;
+    }
+  }
+
+  /** A heartbeat at `at`: returns the status to give back if the node had gone offline by silence. */
+  beat(nodeId: string, at: number): NodeStatus | undefined {
+    const health = this.#require(nodeId, at);
+    health.last = at;
+    health.from = Math.max(health.from, at);
+    this.#push(nodeId, health);
+    const back = health.before;
+    if (back !== undefined) {
+      health.before = undefined;
+      health.offlineSince = undefined;
+    }
+    return back;
+  }
+
+  /** The node went offline at `at` because it was silent; `previous` is what a heartbeat gives back. */
+  timedOut(nodeId: string, previous: NodeStatus, at: number): void {
+    const health = this.#require(nodeId, at);
+    health.before = previous;
+    health.offlineSince = at;
+  }
+
+  /** Nodes whose timeout passed at `now`, earliest deadline first (ties by id: a replay sees the same order). */
+  due(now: number): string[] {
+    const due: { readonly id: string; readonly at: number }[] = [];
+    const timeout = this.timeoutMs;
+    if (timeout === undefined) return [];
+    const seen = new Set<string>(); // two heartbeats at one time push one deadline twice
+    for (;;) {
+      const at = this.#deadlines.nextAt();
+      if (at > now) break;
+      const id = this.#deadlines.popDue(now) as string;
+      const health = this.#nodes.get(id);
+      if (health !== undefined && health.from + timeout === at && health.before === undefined && !seen.has(id)) {
+        seen.add(id);
+        due.push({ id, at });
+      }
+    }
+    due.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return due.map((d) => d.id);
+  }
+
+  /** When the next node falls silent (Infinity: none, or heartbeats off). */
+  nextDue(): number {
+    const timeout = this.timeoutMs;
+    if (timeout === undefined) return Infinity;
+    for (;;) {
+      const at = this.#deadlines.nextAt();
+      if (at === Infinity) return at;
+      const id = this.#deadlines.entries()[0]?.item as string;
+      const health = this.#nodes.get(id);
+      if (health !== undefined && health.from + timeout === at) return at;
+      this.#deadlines.popDue(at); // stale: a later heartbeat, or the node is gone
+    }
+  }
+
+  /** After a restore: every node's timeout counts from `at` at the earliest (the scheduler was away, not the nodes). */
+  graceAll(at: number): void {
+    for (const [id, health] of this.#nodes) {
+      if (health.from >= at) continue;
+      health.from = at;
+      this.#push(id, health);
+    }
+  }
+
+  lastHeartbeat(nodeId: string): number | undefined {
+    return this.#nodes.get(nodeId)?.last;
+  }
+
+  /** Offline nodes and since when. */
+  offline(): ReadonlyMap<string, number> {
+    const out = new Map<string, number>();
+    for (const [id, health] of this.#nodes) if (health.offlineSince !== undefined) out.set(id, health.offlineSince);
+    return out;
+  }
+
+  /** The longest silence at `now` among nodes that are watched and not offline (0 when none): what an alert looks at. */
+  maxSilence(now: number, online: (nodeId: string) => boolean): number {
+    let max = 0;
+    for (const [id, health] of this.#nodes) if (online(id)) max = Math.max(max, now - health.from);
+    return max;
+  }
+
+  snapshot(): NodeHealthSnapshot {
+    return {
+      timeoutMs: this.timeoutMs ?? null,
+      nodes: [...this.#nodes].map(([id, h]) => [id, h.last ?? null, h.from, h.offlineSince ?? null, h.before ?? null] as const),
+      reschedules: this.reschedules,
+    };
+  }
+
+  /** Takes back a snapshot's entries (the nodes were checked against the pool by the caller). */
+  restore(state: NodeHealthSnapshot): void {
+    this.#nodes.clear();
+    this.reschedules = state.reschedules;
+    for (const [id, last, from, offlineSince, before] of state.nodes) {
+      this.#nodes.set(id, { last: last ?? undefined, from, offlineSince: offlineSince ?? undefined, before: before ?? undefined });
+    }
+    this.#rebuild();
+  }
+
+  #require(nodeId: string, at: number): Health {
+    let health = this.#nodes.get(nodeId);
+    if (health === undefined) {
+      health = { last: undefined, from: at, offlineSince: undefined, before: undefined };
+      this.#nodes.set(nodeId, health);
+    }
+    return health;
+  }
+
+  #push(nodeId: string, health: Health): void {
+    if (this.timeoutMs === undefined) return;
+    this.#deadlines.push(health.from + this.timeoutMs, nodeId);
+    // stale entries reach the top and go as time passes; with no tick for long they could pile up
+    if (this.#deadlines.size > 4 * this.#nodes.size + 1024) this.#rebuild();
+  }
+
+  #rebuild(): void {
+    this.#deadlines = new TimeHeap<string>();
+    if (this.timeoutMs === undefined) return;
+    for (const [id, health] of this.#nodes) this.#deadlines.push(health.from + this.timeoutMs, id);
+  }
+}
