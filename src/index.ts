@@ -64,6 +64,7 @@ export {
   type JobView,
   type ManagerMetrics,
   type NodeMetrics,
+  type InterruptionEvent,
   type NodeStatusChange,
   type NodeStatusReason,
   type ManagerReleaseResult,

@@ -11,7 +11,8 @@ import { type AbortSignalLike, type TimerHandle, host, unref } from '../platform
 import { createScale, isPlainRecord, toScaled } from '../resources/index.js';
 import { withLazyFields } from '../lazy-fields.js';
 import { DeferredEvents, type EventName, type Listener } from './deferred-events.js';
-import { callOptions, optionalChoice, optionalStringOption } from './call-options.js';
+import { callOptions, durationOption, optionalChoice, optionalStringOption } from './call-options.js';
+import { Drains } from './drains.js';
 import { attachManagerInternals } from './internals.js';
 import type { JobQueue } from './job-queue.js';
 import { JobIds } from './job-ids.js';
@@ -109,6 +110,8 @@ export class AllocationManager {
   readonly #held: Reservations;
   /** Heartbeats and offline times of the nodes. */
   readonly #health: NodeHealth;
+  /** Nodes being drained or interrupted: their deadlines, and whether their emptiness was reported. */
+  readonly #drains = new Drains();
   #timer: TimerHandle | undefined;
   #closed = false;
   /** The clock reading of the public call in progress (undefined between calls). */
@@ -447,6 +450,7 @@ export class AllocationManager {
       const { node, evicted } = this.#pool.removeNode(id, read);
       this.#held.releaseNode(id);
       this.#health.forget(id);
+      this.#drains.cancel(id);
       const displaced = evicted.map((allocation) => this.#byAllocation.get(allocation.id) as JobRecord);
       this.#health.reschedules += displaced.length;
       this.#requeueAll(displaced, `node ${id} was removed`);
@@ -464,11 +468,91 @@ export class AllocationManager {
    */
   setNodeStatus(id: string, status: NodeStatus): NodeView {
     return this.#operation(() => {
-      const previous = this.#books.nodes.get(id)?.status;
-      const node = this.#pool.setNodeStatus(id, status); // throws UNKNOWN_NODE, INVALID_NODE with the pool's words
-      this.#health.statusSet(id, status, this.#clock());
-      return this.#statusChanged(node, previous as NodeStatus, 'set', `node ${id} went offline`);
+      const node = this.#setStatus(id, status, 'set', `node ${id} went offline`);
+      // ready or offline by hand ends a drain (and an interruption's notice); draining by hand is one
+      if (status === 'draining') this.#drains.ensure(id);
+      else this.#drains.cancel(id);
+      return node;
     }, () => ({ type: 'setNodeStatus', id, status }));
+  }
+
+  /**
+   * Drains a node: it takes no new jobs (status `draining`) while its jobs run to their end; once
+   * nothing runs on it, `node:drained` says it can be removed. With `deadlineMs`, what still runs
+   * then is re-queued at the head of its queue, as on a node failure, and the node stays draining.
+   */
+  drain(nodeId: string, options?: { readonly deadlineMs?: number }): NodeView {
+    let deadlineMs: number | undefined;
+    return this.#operation(() => {
+      deadlineMs = durationOption(callOptions(options, 'drain', ['deadlineMs']), 'deadlineMs', 'drain', false);
+      const node = this.#setStatus(nodeId, 'draining', 'drain', '');
+      this.#drains.start(node.id, deadlineMs === undefined ? undefined : this.#clock() + deadlineMs, 'draining');
+      if (deadlineMs === 0) this.#endDueDrains();
+      return node;
+    }, () => ({ type: 'drain', id: nodeId, deadlineMs: deadlineMs ?? null }));
+  }
+
+  /**
+   * A spot (preemptible) instance is being reclaimed: the node drains at once, every job on it gets
+   * an `interrupted` event with the deadline (time to checkpoint), jobs that end in time end
+   * normally, and at the deadline the node goes `offline` and the rest are re-queued at the head of
+   * their queues, their priority kept. A heartbeat does not bring an interrupted node back.
+   */
+  interruptNode(nodeId: string, options: { readonly noticeMs: number }): NodeView {
+    let noticeMs = 0;
+    return this.#operation(() => {
+      noticeMs = durationOption(callOptions(options ?? {}, 'interruptNode', ['noticeMs']), 'noticeMs', 'interruptNode', true) as number;
+      const node = this.#setStatus(nodeId, 'draining', 'interrupted', '');
+      const deadline = this.#clock() + noticeMs;
+      this.#drains.start(node.id, deadline, 'offline');
+      for (const job of this.#jobsOn(node.id)) this.#events.defer('interrupted', Object.freeze({ job: jobView(job), allocation: job.allocation as Allocation, nodeId: node.id, deadline }));
+      if (noticeMs === 0) this.#endDueDrains();
+      return this.#books.nodes.get(node.id)?.view(this.#books.space) ?? node;
+    }, () => ({ type: 'interruptNode', id: nodeId, noticeMs }));
+  }
+
+  /** Sets a node's status (the pool checks the id and the status), then what follows from it. */
+  #setStatus(id: string, status: NodeStatus, reason: NodeStatusReason, offlineReason: string): NodeView {
+    const previous = this.#books.nodes.get(id)?.status;
+    const node = this.#pool.setNodeStatus(id, status); // throws UNKNOWN_NODE, INVALID_NODE with the pool's words
+    this.#health.statusSet(id, status, this.#clock());
+    return this.#statusChanged(node, previous as NodeStatus, reason, offlineReason);
+  }
+
+  /** The running (and preempted) jobs with a placement on the node. */
+  #jobsOn(nodeId: string): JobRecord[] {
+    return [...this.#byAllocation.values()].filter((job) => job.allocation?.placements.some((p) => p.nodeId === nodeId));
+  }
+
+  /** Deadlines of drains and interruptions that passed: what still runs there waits again; an interrupted node goes offline. */
+  #endDueDrains(): void {
+    for (const { nodeId, end } of this.#drains.due(this.#clock())) {
+      const node = this.#books.nodes.get(nodeId);
+      if (node === undefined) continue;
+      if (end === 'offline') {
+        this.#drains.cancel(nodeId);
+        if (node.status !== 'offline') this.#setStatus(nodeId, 'offline', 'interrupted', `node ${nodeId} was interrupted (spot reclaim): its notice ran out`);
+      } else if (node.status === 'draining') {
+        this.#evictAll(this.#jobsOn(nodeId), `node ${nodeId} was drained: its deadline passed`);
+      }
+    }
+  }
+
+  /** Jobs whose node is lost (or whose drain ran out) give back their room and wait again, first in line. */
+  #evictAll(jobs: JobRecord[], reason: string): void {
+    for (const job of jobs) this.#pool.release((job.allocation as Allocation).id);
+    this.#health.reschedules += jobs.length;
+    this.#requeueAll(jobs, reason);
+  }
+
+  /** Draining nodes on which nothing runs any more are reported once (`node:drained`): they can be removed. */
+  #reportDrained(): void {
+    for (const id of this.#drains.unreported()) {
+      const node = this.#books.nodes.get(id);
+      if (node === undefined || node.status !== 'draining' || node.allocationCount > 0) continue;
+      this.#drains.markDrained(id);
+      this.#events.defer('node:drained', node.view(this.#books.space));
+    }
   }
 
   /**
@@ -511,14 +595,11 @@ export class AllocationManager {
   /** After a node's status changed: an offline node's jobs wait again (`offlineReason`), a ready one opens the queues. */
   #statusChanged(node: NodeView, previous: NodeStatus, reason: NodeStatusReason, offlineReason: string): NodeView {
     this.#changes++;
-    if (node.status === 'offline') {
-      const displaced = [...this.#byAllocation.values()].filter((job) => job.allocation?.placements.some((p) => p.nodeId === node.id));
-      for (const job of displaced) this.#pool.release((job.allocation as Allocation).id);
-      this.#health.reschedules += displaced.length;
-      this.#requeueAll(displaced, offlineReason);
-    }
+    // the cause before its effects: node:status, then the jobs' queued events; a drain of a node
+    // already draining changes its deadline, not its status (setNodeStatus reports every call)
+    if (previous !== node.status || reason === 'set') this.#events.defer('node:status', node, Object.freeze({ previous, reason }));
+    if (node.status === 'offline') this.#evictAll(this.#jobsOn(node.id), offlineReason);
     if (node.status === 'ready') this.#bands.unblockAll();
-    this.#events.defer('node:status', node, Object.freeze({ previous, reason }));
     return node;
   }
 
@@ -545,6 +626,7 @@ export class AllocationManager {
       // time moved: running jobs may have left their minRuntimeMs exemption
       this.#changes++;
       this.#timeOutSilentNodes();
+      this.#endDueDrains();
       return { expired: this.#expireDue() };
     }, () => ({ type: 'tick' }));
   }
@@ -601,6 +683,7 @@ export class AllocationManager {
       stats: this.#stats.state(),
       policy: this.#policy.snapshot?.() ?? null,
       nodeHealth: this.#health.snapshot(),
+      drains: this.#drains.snapshot(),
     } as ManagerSnapshot;
   }
 
@@ -742,6 +825,10 @@ export class AllocationManager {
       });
       this.#health.restore(state.nodeHealth);
     }
+    (state.drains ?? []).forEach(([id], i) => {
+      if (!this.#books.nodes.has(id)) throw invalidSnapshot(`drains[${i}][0]`, `"${id}" is not a node of the pool`);
+    });
+    this.#drains.restore(state.drains ?? []);
     this.#refreshTotals();
   }
 
@@ -868,6 +955,7 @@ export class AllocationManager {
     return Object.freeze({
       byStatus,
       offlineSince: Object.fromEntries(health.offline()),
+      drained: this.#drains.drained().filter((id) => this.#books.nodes.get(id)?.status === 'draining'),
       reschedules: health.reschedules,
       ...(timeoutMs === undefined ? {} : { heartbeat: { timeoutMs, maxSilenceMs: health.maxSilence(this.#readClock(), (id) => this.#books.nodes.get(id)?.status !== 'offline') } }),
     });
@@ -1367,6 +1455,7 @@ export class AllocationManager {
         try {
           const result = change();
           this.#schedule();
+          if (this.#drains.size > 0) this.#reportDrained();
           if (outer) {
             this.#clockReader.commit(now);
             if (entry !== undefined) this.#record(() => entry(result), now);
@@ -1396,7 +1485,7 @@ export class AllocationManager {
     if (!this.#timers || this.#closed) return;
     if (this.#timer !== undefined) host.clearTimeout(this.#timer);
     this.#timer = undefined;
-    const at = Math.min(this.#expiry.nextAt(), this.#preemption.nextDue(), this.#held.nextDue(this.#bands.heads(), now), this.#health.nextDue());
+    const at = Math.min(this.#expiry.nextAt(), this.#preemption.nextDue(), this.#held.nextDue(this.#bands.heads(), now), this.#health.nextDue(), this.#drains.nextDue());
     if (at === Infinity) return;
     const handle = host.setTimeout(() => {
       this.#timer = undefined;
@@ -1488,6 +1577,12 @@ function applyEntry(manager: AllocationManager, entry: JournalEntry): void {
       return;
     case 'resumeHeartbeats':
       manager.resumeHeartbeats();
+      return;
+    case 'drain':
+      manager.drain(entry.id, entry.deadlineMs === null ? {} : { deadlineMs: entry.deadlineMs });
+      return;
+    case 'interruptNode':
+      manager.interruptNode(entry.id, { noticeMs: entry.noticeMs });
       return;
     case 'tick':
       manager.tick();

@@ -37,3 +37,11 @@ export function optionalChoice<T extends string>(options: Readonly<Record<string
   if (value === undefined || choices.includes(value as T)) return value as T | undefined;
   throw new FairpackError('INVALID_OPTION', `Expected \`${key}\` of ${method}() to be one of ${choices.map((c) => `'${c}'`).join(', ')}, got ${describeValue(value)}.`, { method, option: key });
 }
+
+/** A duration field of an options argument: whole milliseconds from 0 to a timer's reach (24.8 days); `required` or left out. */
+export function durationOption(options: Readonly<Record<string, unknown>>, key: string, method: string, required: boolean): number | undefined {
+  const value = options[key];
+  if (value === undefined && !required) return undefined;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 2 ** 31 - 1) return value;
+  throw new FairpackError('INVALID_OPTION', `Expected \`${key}\` of ${method}() to be whole milliseconds from 0 to ${2 ** 31 - 1}${required ? '' : ' or left out'}, got ${describeValue(value)}.`, { method, option: key });
+}

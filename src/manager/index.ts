@@ -9,6 +9,7 @@ export type {
   JobView,
   ManagerMetrics,
   NodeMetrics,
+  InterruptionEvent,
   NodeStatusChange,
   ManagerReleaseResult,
   PriorityClass,

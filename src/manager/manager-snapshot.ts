@@ -2,6 +2,7 @@ import type { PoolSnapshot } from '../pool/pool-snapshot.js';
 import { readPoolSnapshot } from '../pool/pool-snapshot.js';
 import { array, bool, finite, header, integer, invalidSnapshot, optional, record, text } from '../snapshot/reader.js';
 import type { JobSnapshot } from './job-snapshot.js';
+import type { DrainEntry } from './drains.js';
 import type { NodeHealthSnapshot } from './node-health.js';
 import type { PreemptionSnapshot } from './preemption-cycle.js';
 import type { ReservationSnapshot } from './reservations.js';
@@ -72,6 +73,8 @@ export interface ManagerSnapshot {
   readonly policy: unknown;
   /** Heartbeats and offline times (absent in snapshots of versions before heartbeats: none, heartbeats off). */
   readonly nodeHealth?: NodeHealthSnapshot;
+  /** Drains and interruptions under way (absent before them: none). */
+  readonly drains?: readonly DrainEntry[];
 }
 
 const TOP = ['format', 'version', 'seq', 'takenAt', 'config', 'pool', 'clock', 'counters', 'tenants', 'jobs', 'history', 'queues', 'reservations', 'preemption', 'expiry', 'stats', 'policy'];
@@ -84,7 +87,7 @@ const pairs = (value: unknown, path: string): (readonly unknown[])[] => array(va
  * returns it typed. What the fields say — amounts, ids, the books — is checked as it is rebuilt.
  */
 export function readManagerSnapshot(value: unknown): ManagerSnapshot {
-  const s = record(value, '', TOP, ['nodeHealth']);
+  const s = record(value, '', TOP, ['nodeHealth', 'drains']);
   header(s, 'fairpack.snapshot', 1);
   integer(s['seq'], 'seq');
   finite(s['takenAt'], 'takenAt');
@@ -164,6 +167,16 @@ export function readManagerSnapshot(value: unknown): ManagerSnapshot {
     integer(w['count'], `stats.latency[${i}][1].count`);
   });
   optional(s['nodeHealth'], (value) => readNodeHealth(value));
+  optional(s['drains'], (value) =>
+    pairs(value, 'drains').forEach((entry, i) => {
+      const [id, deadline, end, drained] = entry;
+      if (entry.length !== 4) throw invalidSnapshot(`drains[${i}]`, `expected [nodeId, deadline | null, 'draining' | 'offline', drained], got ${entry.length} values`);
+      text(id, `drains[${i}][0]`);
+      if (deadline !== null) finite(deadline, `drains[${i}][1]`);
+      if (end !== 'draining' && end !== 'offline') throw invalidSnapshot(`drains[${i}][2]`, `expected 'draining' or 'offline', got ${JSON.stringify(end)}`);
+      bool(drained, `drains[${i}][3]`);
+    }),
+  );
   return s as unknown as ManagerSnapshot;
 }
 

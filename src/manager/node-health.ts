@@ -2,7 +2,7 @@ import type { NodeStatus } from '../placement/index.js';
 import { TimeHeap } from './time-heap.js';
 
 /** Why a node's status changed (the `node:status` event's second argument). */
-export type NodeStatusReason = 'set' | 'heartbeat-timeout' | 'heartbeat';
+export type NodeStatusReason = 'set' | 'heartbeat-timeout' | 'heartbeat' | 'drain' | 'interrupted';
 
 /** One node's liveness as a snapshot keeps it: `[nodeId, lastHeartbeat | null, countsFrom, offlineSince | null, statusBeforeTimeout | null]`. */
 export type NodeHealthEntry = readonly [string, number | null, number, number | null, NodeStatus | null];

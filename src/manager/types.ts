@@ -287,6 +287,8 @@ export type JournalCommand =
   | { readonly type: 'setNodeStatus'; readonly id: string; readonly status: NodeStatus }
   | { readonly type: 'heartbeat'; readonly id: string }
   | { readonly type: 'resumeHeartbeats' }
+  | { readonly type: 'drain'; readonly id: string; readonly deadlineMs: number | null }
+  | { readonly type: 'interruptNode'; readonly id: string; readonly noticeMs: number }
   | { readonly type: 'tick' };
 
 /** One journal entry: `seq` (+1 per entry, after the snapshot's), `at` (the manager's clock), the command. */
@@ -343,6 +345,8 @@ export interface NodeMetrics {
   readonly byStatus: Readonly<Record<NodeStatus, number>>;
   /** Each offline node and since when it is offline (the manager's clock, ms); known for nodes that went offline while the manager watched. */
   readonly offlineSince: Readonly<Record<string, number>>;
+  /** Draining nodes on which nothing runs any more (`node:drained` was emitted): ready to remove. */
+  readonly drained: readonly string[];
   /** Running jobs re-queued because their node went offline, fell silent or was removed, since the start. */
   readonly reschedules: number;
   /** With the `heartbeat` option: its timeout, and the longest silence now among nodes not offline (ms). */
@@ -353,6 +357,15 @@ export interface NodeMetrics {
 export interface NodeStatusChange {
   readonly previous: NodeStatus;
   readonly reason: NodeStatusReason;
+}
+
+/** Payload of the `interrupted` event. */
+export interface InterruptionEvent {
+  readonly job: JobView;
+  readonly allocation: Allocation;
+  readonly nodeId: string;
+  /** When the node goes offline and the job, if still running, is re-queued. */
+  readonly deadline: number;
 }
 
 /** Payload of the `preempted` event. */
@@ -390,6 +403,10 @@ export interface AllocationManagerEvents {
   'node:removed': [node: NodeView];
   /** A node's status changed: by `setNodeStatus` (`set`), by silence (`heartbeat-timeout`), back by a heartbeat (`heartbeat`). */
   'node:status': [node: NodeView, change: NodeStatusChange];
+  /** A draining node has nothing running any more: it can be removed. */
+  'node:drained': [node: NodeView];
+  /** A job's node is being reclaimed (`interruptNode`): checkpoint before `deadline`, when it is re-queued. */
+  interrupted: [event: InterruptionEvent];
   /** A listener threw; the manager's state was already consistent. */
   error: [error: unknown];
 }

@@ -34,7 +34,7 @@ interface Model {
   heavyRunning: number;
   /** Live cpu per tenant after the previous command: all jobs, and jobs not on burst room. */
   usage: Map<string, readonly [number, number]>;
-  /** Nodes set offline by hand (a heartbeat does not bring them back). */
+  /** Nodes set offline by hand or interrupted (a heartbeat does not bring them back). */
   setOffline: Set<string>;
 }
 
@@ -109,6 +109,11 @@ function check(model: Model, real: Real): void {
   const offline = new Set(manager.nodes().filter((n) => n.status === 'offline').map((n) => n.id));
   for (const allocation of manager.allocations()) {
     for (const { nodeId } of allocation.placements) expect(offline.has(nodeId), `${allocation.jobId} runs on offline node ${nodeId}`).toBe(false);
+  }
+  // a node reported drained is draining with nothing on it
+  for (const id of manager.metrics().nodes.drained) {
+    const node = manager.nodes().find((n) => n.id === id);
+    expect([node?.status, node?.allocationCount], `drained node ${id}`).toEqual(['draining', 0]);
   }
 }
 
@@ -306,6 +311,20 @@ class NodeStatus implements Cmd {
   toString = () => `status(${this.pick}, ${this.status})`;
 }
 
+/** A node is drained (maybe with a deadline) or interrupted (a spot reclaim with a notice). */
+class Drain implements Cmd {
+  constructor(readonly pick: number, readonly kind: 'drain' | 'interrupt', readonly ms: number | undefined) {}
+  check = () => true;
+  run(model: Model, real: Real): void {
+    const nodes = real.manager.nodes();
+    const node = nodes[this.pick % nodes.length] as { id: string };
+    if (this.kind === 'interrupt') real.manager.interruptNode(node.id, { noticeMs: this.ms ?? 0 });
+    else real.manager.drain(node.id, this.ms === undefined ? {} : { deadlineMs: this.ms });
+    check(model, real);
+  }
+  toString = () => `${this.kind}(${this.pick}, ${this.ms})`;
+}
+
 /** A node reports alive: its timeout starts again; one that went offline by silence comes back. */
 class Heartbeat implements Cmd {
   constructor(readonly pick: number) {}
@@ -357,6 +376,7 @@ const commands = [
   fc.tuple(fc.nat(), fc.constantFrom('ready' as const, 'ready' as const, 'draining' as const, 'offline' as const)).map(([pick, status]) => new NodeStatus(pick, status)),
   fc.nat().map((pick) => new Heartbeat(pick)),
   fc.nat().map((pick) => new Heartbeat(pick)),
+  fc.tuple(fc.nat(), fc.constantFrom('drain' as const, 'interrupt' as const), fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined })).map(([pick, kind, ms]) => new Drain(pick, kind, ms)),
   fc.constantFrom<unknown>({ resources: { cpu: -1 } }, { resources: { cpu: 1 }, priority: 'nope' }, { resources: 'x' }, { resources: { cpu: 1 }, ttlMs: -5 }).map((request) => new BadSubmit(request)),
 ];
 
@@ -387,10 +407,9 @@ describe.each(fairnessPolicyNames)('model-based: %s', (fairness) => {
         manager.on('node:status', (node, { previous, reason }) => {
           model.nodeChanges++;
           expect(node.status === previous && reason !== 'set', `${node.id}: a ${reason} change from ${previous} to itself`).toBe(false);
-          if (reason === 'set') {
-            if (node.status === 'offline') model.setOffline.add(node.id);
-            else model.setOffline.delete(node.id);
-          }
+          // offline by hand or by an interruption: no heartbeat brings it back
+          if (node.status !== 'offline') model.setOffline.delete(node.id);
+          else if (reason === 'set' || reason === 'interrupted') model.setOffline.add(node.id);
           if (reason === 'heartbeat-timeout') expect(node.status).toBe('offline');
         });
         fc.modelRun(() => ({ model, real }), cmds);

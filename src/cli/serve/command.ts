@@ -1,3 +1,4 @@
+import { durationFlag } from '../duration-flag.js';
 import { integerFlag } from '../integer-flag.js';
 import { type CliCommand, type CliIo, UsageError, parseFlags } from '../io.js';
 import { type DurableState, openDurableState } from '../durable-state.js';
@@ -17,8 +18,14 @@ Stops on SIGINT/SIGTERM, letting requests in flight finish.
 Options:
   --host <address>     address to bind (default 127.0.0.1; 0.0.0.0 exposes it to the network)
   --port <number>      port to bind (default 8080; 0 picks a free one)
-  --admin-token <t>    bearer token for PATCH /tenants/:id/quota (prefer the
-                       FAIRPACK_ADMIN_TOKEN environment variable: flags show in ps)
+  --admin-token <t>    bearer token for PATCH /tenants/:id/quota and for adding, changing
+                       and removing nodes (prefer the FAIRPACK_ADMIN_TOKEN environment
+                       variable: flags show in ps)
+  --heartbeat-timeout <duration>
+                       a node that sends no POST /nodes/:id/heartbeat for this long
+                       (e.g. 20s) goes offline and its jobs run elsewhere; off by default
+  --node-token <t>     bearer token of the node agents' heartbeats, not the admin one
+                       (prefer FAIRPACK_NODE_TOKEN)
   --data <dir>         keep the state in this directory (FAIRPACK_DATA): a snapshot and a
                        write-ahead log; a change is answered only once it is on disk, and a
                        restart recovers every change answered. Without it, state is in
@@ -47,6 +54,8 @@ const SERVE_FLAGS = {
   host: { type: 'string' },
   port: { type: 'string' },
   'admin-token': { type: 'string' },
+  'heartbeat-timeout': { type: 'string' },
+  'node-token': { type: 'string' },
   data: { type: 'string' },
   'max-connections': { type: 'string' },
   'max-body-bytes': { type: 'string' },
@@ -69,21 +78,34 @@ export const serveCommand: CliCommand = {
     };
     const adminToken = flags['admin-token'] ?? io.env['FAIRPACK_ADMIN_TOKEN'];
     if (adminToken !== undefined && adminToken.length === 0) throw new UsageError('Expected a non-empty admin token (--admin-token or FAIRPACK_ADMIN_TOKEN), got an empty one.');
+    const nodeToken = flags['node-token'] ?? io.env['FAIRPACK_NODE_TOKEN'];
+    if (nodeToken !== undefined && nodeToken.length === 0) throw new UsageError('Expected a non-empty node token (--node-token or FAIRPACK_NODE_TOKEN), got an empty one.');
+    if (nodeToken !== undefined && nodeToken === adminToken) throw new UsageError('Expected the node token to differ from the admin token: a node agent must not hold admin rights.');
+    // 24 days: the longest a timer can wait
+    const heartbeat = flags['heartbeat-timeout'] === undefined ? {} : { heartbeat: { timeoutMs: durationFlag('--heartbeat-timeout', flags['heartbeat-timeout'], 1, 2 ** 31 - 1) } };
     const dataDirectory = flags.data ?? io.env['FAIRPACK_DATA'];
     if (dataDirectory !== undefined && dataDirectory.length === 0) throw new UsageError('Expected a directory for --data (or FAIRPACK_DATA), got an empty one.');
     const build = await managerFactoryFromFlags(flags);
     const note = (line: string): void => void io.stderr.write(`fairpack serve: ${line}\n`);
     let state: DurableState | undefined;
     try {
-      state = dataDirectory === undefined ? undefined : await openDurableState(dataDirectory, (journal) => build({ journal }), note);
+      state = dataDirectory === undefined ? undefined : await openDurableState(dataDirectory, (journal) => build({ journal, ...heartbeat }), note);
     } catch (error) {
       // another process holds the directory, or it is damaged: say so in one line, change nothing
       note(error instanceof Error ? error.message : String(error));
       return 1;
     }
-    const manager = state?.manager ?? build({});
-    const clusterFlags = (['capacity', 'nodes', 'placement', 'fairness', 'max-queued', 'max-queued-per-tenant'] as const).filter((flag) => flags[flag] !== undefined);
+    const manager = state?.manager ?? build(heartbeat);
+    const clusterFlags = (['capacity', 'nodes', 'placement', 'fairness', 'max-queued', 'max-queued-per-tenant', 'heartbeat-timeout'] as const).filter((flag) => flags[flag] !== undefined);
     if (state?.recovered === true && clusterFlags.length > 0) note(`--${clusterFlags.join(', --')} ignored: the cluster recovered from the data directory is used`);
+    const heartbeats = manager.metrics().nodes.heartbeat;
+    if (heartbeats !== undefined && nodeToken === undefined) {
+      // nothing else can send heartbeats to this server: every node would go offline after the timeout
+      note(`heartbeats are on (timeout ${heartbeats.timeoutMs} ms${state?.recovered === true ? ', recovered from the data directory' : ''}) but there is no node token for POST /nodes/:id/heartbeat: set FAIRPACK_NODE_TOKEN (or --node-token)`);
+      manager.close();
+      await state?.close();
+      return 1;
+    }
     const host = flags.host ?? '127.0.0.1';
     let running: Awaited<ReturnType<typeof startServer>>;
     let storeFailed: ((error: unknown) => void) | undefined;
@@ -93,7 +115,7 @@ export const serveCommand: CliCommand = {
         state === undefined
           ? {}
           : { durable: state.durable, health: () => ({ journal: state.position() }), onStoreFailure: (error: unknown) => storeFailed?.(error) };
-      running = await startServer({ manager, prom, host, port, adminToken, limits, log: (line) => io.stderr.write(`${line}\n`), ...durability });
+      running = await startServer({ manager, prom, host, port, adminToken, nodeToken, limits, log: (line) => io.stderr.write(`${line}\n`), ...durability });
     } catch (error) {
       // a missing optional dependency or a port in use: say so in one line, no stack
       note(error instanceof Error ? error.message : String(error));
@@ -104,7 +126,7 @@ export const serveCommand: CliCommand = {
 
     const { total } = manager.capacity();
     io.stdout.write(`fairpack serve: listening on ${running.url}\n`);
-    io.stderr.write(`fairpack serve: ${manager.nodes().length} node(s), ${formatResources(total)}; admin API ${adminToken === undefined ? 'off (no token)' : 'on'}; state ${state === undefined ? 'in memory only (not persisted: use --data <dir>)' : `in ${state.position().directory}`}\n`);
+    io.stderr.write(`fairpack serve: ${manager.nodes().length} node(s), ${formatResources(total)}; admin API ${adminToken === undefined ? 'off (no token)' : 'on'}; heartbeats ${heartbeats === undefined ? 'off' : `on (timeout ${heartbeats.timeoutMs} ms)`}; state ${state === undefined ? 'in memory only (not persisted: use --data <dir>)' : `in ${state.position().directory}`}\n`);
 
     // resolves on the first SIGINT/SIGTERM (or a failed data directory), once requests in flight are done
     const code = await new Promise<number>((resolve) => {

@@ -43,6 +43,14 @@ export interface CoreFigures {
   readonly quotaRejections: ReadonlyMap<string, number>;
   /** The tenants the manager keeps books for (configured, or ever charged). */
   readonly bookedTenants: readonly string[];
+  /** Nodes per status. */
+  readonly nodeStatuses: ReadonlyMap<string, number>;
+  /** Each offline node and since when (the manager's clock, ms). */
+  readonly offlineSince: ReadonlyMap<string, number>;
+  /** Running jobs re-queued because their node was lost. */
+  readonly reschedules: number;
+  /** With heartbeats: the timeout and the longest silence now (ms). */
+  readonly heartbeat: { readonly timeoutMs: number; readonly maxSilenceMs: number } | undefined;
 }
 
 /**
@@ -118,5 +126,9 @@ function coreFigures(m: ManagerMetrics): CoreFigures {
     weights: new Map(tenants.map(([tenant, t]) => [tenant, t.weight])),
     quotaRejections: new Map(Object.entries(m.quotaRejections)),
     bookedTenants: tenants.map(([tenant]) => tenant),
+    nodeStatuses: new Map(Object.entries(m.nodes.byStatus)),
+    offlineSince: new Map(Object.entries(m.nodes.offlineSince)),
+    reschedules: m.nodes.reschedules,
+    heartbeat: m.nodes.heartbeat,
   };
 }

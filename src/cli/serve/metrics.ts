@@ -62,6 +62,11 @@ export function createServerMetrics(prom: PromClientModule, readFigures: () => M
   const preemptions = counter('fairpack_preemptions_total', 'Jobs evicted since start, by preemptor and victim class.', ['preemptor', 'victim']);
   const quotaRejections = counter('fairpack_quota_rejections_total', 'Submissions rejected with QUOTA_EXCEEDED since start, per tenant.', ['tenant']);
   const latency = gauge('fairpack_scheduling_latency_seconds', 'Time from entering the queue to allocation, per priority class, over the recent window.', ['priority', 'quantile']);
+  const nodes = gauge('fairpack_nodes', 'Nodes per status (ready, draining, offline).', ['status']);
+  const offlineSeconds = gauge('fairpack_node_offline_seconds', 'How long each offline node has been offline (set offline by hand, or silent past the heartbeat timeout).', ['node']);
+  const reschedules = counter('fairpack_node_loss_reschedules_total', 'Running jobs re-queued since start because their node went offline, fell silent or was removed.');
+  const heartbeatTimeout = gauge('fairpack_node_heartbeat_timeout_seconds', 'The heartbeat timeout (--heartbeat-timeout); absent when heartbeats are off.');
+  const maxSilence = gauge('fairpack_node_heartbeat_max_silence_seconds', 'The longest time any node that is not offline has gone without a heartbeat; absent when heartbeats are off.');
   const requests = new prom.Counter({ name: 'fairpack_http_requests_total', help: 'HTTP requests answered.', labelNames: ['method', 'route', 'status'], registers: [registry] });
   const dropped = new prom.Counter({ name: 'fairpack_http_connections_dropped_total', help: 'Connections closed at once because --max-connections were open.', registers: [registry] });
   const duration = new prom.Histogram({
@@ -71,7 +76,7 @@ export function createServerMetrics(prom: PromClientModule, readFigures: () => M
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [registry],
   });
-  const perScrape = [jobs, finished, capacity, reserved, utilisation, tenantUsage, tenantShare, tenantJobs, queueDepth, decisions, packing, preemptions, quotaRejections, latency];
+  const perScrape = [jobs, finished, capacity, reserved, utilisation, tenantUsage, tenantShare, tenantJobs, queueDepth, decisions, packing, preemptions, quotaRejections, latency, nodes, offlineSeconds, reschedules, heartbeatTimeout, maxSilence];
 
   /** Reads the manager once and sets every metric (reset first: tenants and classes come and go). */
   const update = (): void => {
@@ -97,6 +102,15 @@ export function createServerMetrics(prom: PromClientModule, readFigures: () => M
     if (core.packingEfficiency !== undefined) packing.set(core.packingEfficiency);
     for (const [preemptor, victims] of core.preemptions) {
       for (const [victim, count] of victims) preemptions.inc({ preemptor, victim }, count);
+    }
+    for (const [status, count] of core.nodeStatuses) nodes.set({ status }, count);
+    // the server's manager runs on the wall clock
+    const now = Date.now();
+    for (const [node, since] of core.offlineSince) offlineSeconds.set({ node }, Math.max(0, now - since) / 1000);
+    reschedules.inc(core.reschedules);
+    if (core.heartbeat !== undefined) {
+      heartbeatTimeout.set(core.heartbeat.timeoutMs / 1000);
+      maxSilence.set(core.heartbeat.maxSilenceMs / 1000);
     }
     for (const [priority, l] of core.latency) {
       if (l.count === 0) continue;

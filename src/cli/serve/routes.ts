@@ -4,6 +4,7 @@ import { checkKnownKeys, knownKeys } from '../../known-keys.js';
 import { HttpError, type Reply, readJsonBody } from './http-io.js';
 import { type ManagerFigures, dominantShare } from './manager-figures.js';
 import type { ServerMetrics } from './metrics.js';
+import { NODE_ROUTES } from './node-routes.js';
 import { REJECTED_STATUS } from './status-codes.js';
 
 export interface RouteContext {
@@ -18,6 +19,8 @@ export interface RouteContext {
   readonly bodyLimit: number;
   /** Throws 401/403 unless the request carries the admin token. */
   readonly requireAdmin: (request: IncomingMessage) => void;
+  /** Throws 401/403 unless the request carries the node token (heartbeats). */
+  readonly requireNode: (request: IncomingMessage) => void;
   /** Extra fields of `GET /healthz` (the journal's position with a data directory). */
   readonly health: () => Readonly<Record<string, unknown>>;
 }
@@ -40,8 +43,7 @@ export const ROUTES: readonly Route[] = [
   { path: '/jobs', methods: { GET: listJobs, POST: submitJob } },
   { path: '/jobs/:id', methods: { GET: getJob, DELETE: cancelJob } },
   { path: '/jobs/:id/release', methods: { POST: releaseJob } },
-  // the nodes, and the room held on them for waiting jobs (each node's `reserved`, by job)
-  { path: '/nodes', methods: { GET: ({ manager }) => ({ status: 200, body: { nodes: manager.nodes(), reservations: manager.reservations() } }) } },
+  ...NODE_ROUTES,
   { path: '/queues', methods: { GET: listQueues } },
   { path: '/tenants/:id/quota', methods: { GET: getQuota, PATCH: patchQuota } },
 ];

@@ -1,7 +1,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AllocationManager, isFairpackError } from '../../index.js';
-import { adminGuard } from './admin-auth.js';
+import { adminGuard, nodeGuard } from './admin-auth.js';
 import { answerClientError } from './client-errors.js';
 import { ClientAbortError, HttpError, INTERNAL_ERROR, type RenderedReply, type Reply, discardBody, errorReply, renderReply, writeReply } from './http-io.js';
 import { figureReader } from './manager-figures.js';
@@ -20,6 +20,8 @@ export interface ServerOptions {
   readonly port?: number;
   /** Bearer token of the admin routes; without one they answer 403 ADMIN_DISABLED. */
   readonly adminToken?: string | undefined;
+  /** Bearer token of the node routes (heartbeats); without one they answer 403 NODE_API_DISABLED. */
+  readonly nodeToken?: string | undefined;
   /** Where server faults (500) and client errors are logged, one call per event. */
   readonly log?: (line: string) => void;
   /** How long `close()` waits for requests in flight before cutting connections. @default 5000 */
@@ -55,6 +57,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const figures = figureReader(manager);
   const metrics = createServerMetrics(options.prom, figures, limits.metricsMaxTenants);
   const requireAdmin = adminGuard(options.adminToken);
+  const requireNode = nodeGuard(options.nodeToken);
   const log = options.log ?? (() => {});
 
   /** The response being prepared on each connection: a client error mid-body is answered through it. */
@@ -111,7 +114,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // GET and DELETE take no body: one sent all the same is read and dropped first, so that the
       // request is acted on only once it has arrived whole (a client cut off mid-body changes nothing)
       if (method === 'GET' || method === 'DELETE') await discardBody(request, limits.bodyLimitBytes);
-      reply = await handler({ manager, request, params: match.params, query: url.searchParams, metrics, figures, requireAdmin, bodyLimit: limits.bodyLimitBytes, health: options.health ?? (() => ({})) });
+      reply = await handler({ manager, request, params: match.params, query: url.searchParams, metrics, figures, requireAdmin, requireNode, bodyLimit: limits.bodyLimitBytes, health: options.health ?? (() => ({})) });
     } catch (error) {
       if (error instanceof ClientAbortError) {
         log(`fairpack serve: client error: ${method} ${routeLabel}: ${error.message}`);

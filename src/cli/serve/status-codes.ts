@@ -9,6 +9,13 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   UNKNOWN_PRIORITY_CLASS: 400,
   UNKNOWN_JOB: 404,
   UNKNOWN_ALLOCATION: 404,
+  UNKNOWN_NODE: 404,
+  INVALID_NODE: 400,
+  DUPLICATE_NODE: 409,
+  /** jobs run on it: remove it with ?force=true, or drain it first */
+  NODE_NOT_EMPTY: 409,
+  /** the server runs without --heartbeat-timeout */
+  HEARTBEATS_OFF: 409,
   DUPLICATE_JOB: 409,
   ALREADY_RELEASED: 409,
   MANAGER_CLOSED: 503,

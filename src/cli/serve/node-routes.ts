@@ -1,0 +1,66 @@
+import type { NodeSpec, NodeStatus } from '../../index.js';
+import { checkKnownKeys, knownKeys } from '../../known-keys.js';
+import { HttpError, type Reply, readJsonBody } from './http-io.js';
+import type { Route, RouteContext } from './routes.js';
+
+const NODE_PATCH_FIELDS = knownKeys('node patch field', ['status'], 'INVALID_REQUEST');
+const STATUSES: readonly NodeStatus[] = ['ready', 'draining', 'offline'];
+
+/**
+ * The cluster's nodes over HTTP: read them (anyone), add, change and remove them (admin token),
+ * and keep them alive (`POST /nodes/:id/heartbeat`, node token). See docs/http.md and docs/nodes.md.
+ */
+export const NODE_ROUTES: readonly Route[] = [
+  // the nodes, and the room held on them for waiting jobs (each node's `reserved`, by job)
+  { path: '/nodes', methods: { GET: ({ manager }) => ({ status: 200, body: { nodes: manager.nodes(), reservations: manager.reservations() } }), POST: addNode } },
+  { path: '/nodes/:id', methods: { GET: getNode, PATCH: patchNode, DELETE: removeNode } },
+  { path: '/nodes/:id/heartbeat', methods: { POST: heartbeat } },
+];
+
+async function addNode({ manager, request, requireAdmin, bodyLimit }: RouteContext): Promise<Reply> {
+  requireAdmin(request);
+  const body = await readJsonBody(request, bodyLimit);
+  const node = manager.addNode(body as NodeSpec); // 400 INVALID_NODE, 409 DUPLICATE_NODE with the manager's words
+  return { status: 201, body: { node }, headers: { location: `/nodes/${encodeURIComponent(node.id)}` } };
+}
+
+/** A node, the allocations on it (with their jobs) and the room held on it. */
+function getNode({ manager, params }: RouteContext): Reply {
+  const id = params['id'] as string;
+  const node = manager.nodes().find((n) => n.id === id);
+  if (node === undefined) throw unknownNode(id);
+  const allocations = manager.allocations().filter((a) => a.placements.some((p) => p.nodeId === id));
+  return { status: 200, body: { node, allocations, reservations: manager.reservations().filter((r) => r.nodeId === id) } };
+}
+
+/** `{ "status": "ready" | "draining" | "offline" }`: offline re-queues the node's jobs at the head of their queues. */
+async function patchNode({ manager, request, params, requireAdmin, bodyLimit }: RouteContext): Promise<Reply> {
+  requireAdmin(request);
+  const body = await readJsonBody(request, bodyLimit);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'INVALID_BODY', 'Expected a body { "status": "ready" | "draining" | "offline" }.');
+  checkKnownKeys(body as Record<string, unknown>, NODE_PATCH_FIELDS); // 400 INVALID_REQUEST, with the closest field
+  const status = (body as Record<string, unknown>)['status'];
+  if (!STATUSES.includes(status as NodeStatus)) throw new HttpError(400, 'INVALID_REQUEST', `Expected \`status\` to be one of ${STATUSES.join(', ')}, got ${JSON.stringify(status) ?? 'nothing'}.`);
+  return { status: 200, body: { node: manager.setNodeStatus(params['id'] as string, status as NodeStatus) } };
+}
+
+/** Refused with 409 NODE_NOT_EMPTY while jobs run on it, unless `?force=true`: then they are re-queued at the head. */
+function removeNode({ manager, request, params, query, requireAdmin }: RouteContext): Reply {
+  requireAdmin(request);
+  const id = params['id'] as string;
+  const force = query.get('force');
+  if (force !== null && force !== 'true' && force !== 'false') throw new HttpError(400, 'INVALID_QUERY', `Expected \`force\` to be true or false, got "${force}".`);
+  const requeued = manager.allocations().filter((a) => a.placements.some((p) => p.nodeId === id)).map((a) => a.jobId);
+  const node = manager.removeNode(id, { force: force === 'true' });
+  return { status: 200, body: { node, requeued } };
+}
+
+/** The node is alive (the server runs with --heartbeat-timeout). Authenticated with the node token, not the admin one. */
+function heartbeat({ manager, request, params, requireNode }: RouteContext): Reply {
+  requireNode(request);
+  return { status: 200, body: { node: manager.heartbeat(params['id'] as string) } };
+}
+
+function unknownNode(id: string): HttpError {
+  return new HttpError(404, 'UNKNOWN_NODE', `No node "${id}". GET /nodes lists the nodes.`);
+}
