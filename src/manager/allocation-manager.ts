@@ -1025,7 +1025,7 @@ export class AllocationManager {
   /** A band's reserved and nominated jobs take the room free on their node before anyone else of the band may. */
   #serveReservations(band: number): void {
     for (const job of this.#held.jobs()) this.#refreshParse(job);
-    this.#held.serveBand(band, this.#stamp, this.#begin, this.#canStart, (job) => this.#preemption.waveOver(job));
+    this.#held.serveBand(band, this.#stamp, this.#begin, this.#canStart, (job) => this.#preemption.waveOver(job), (job) => this.#preemption.roomFreedFor(job));
   }
 
   /** When a job starting now was created and when it expires. */

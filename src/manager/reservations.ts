@@ -94,11 +94,18 @@ export class Reservations {
     return this.byJob.get(job);
   }
 
-  /** Holds the room on `node` for a job that preempted there (see the class comment). */
+  /**
+   * Holds the room on `node` for a job that preempted there (see the class comment) — what is free
+   * there at once: its search counted it, and the next search of the same pass must not count it
+   * again (two preemptors each counted the same free cpu, each evicted a victim, and only one of
+   * them fit when both victims had left: storm property, seed 1290856359).
+   */
   nominate(job: JobRecord, node: NodeState, now: number): void {
     this.drop(job);
-    this.byJob.set(job, { job, node, reason: 'preemption', since: now, dims: NOTHING, amounts: [] });
+    const reservation: Reservation = { job, node, reason: 'preemption', since: now, dims: NOTHING, amounts: [] };
+    this.byJob.set(job, reservation);
     job.nominatedNode = node.id;
+    this.holdFree(reservation);
   }
 
   /** Gives every hold back to the pool: the start of a pass that serves bands from the top (see the class comment). */
@@ -111,8 +118,14 @@ export class Reservations {
    * (through `start`), holds what is free for the others, and drops reservations whose node is
    * gone or no longer eligible, and nominations whose room went to a higher band after their
    * victims had left (`lapsed`): those jobs wait as any other, free to preempt again. A nominee
-   * whose room is held by an earlier nominee of its band (or one of a higher band) keeps waiting:
-   * that one starts within its victims' grace period and leaves the rest.
+   * whose room is held by a nominee of its band served before it (or one of a higher band) keeps
+   * waiting: that one starts within its victims' grace period and leaves the rest.
+   *
+   * Nominees bound to their node (a victim of theirs has left: `bound`) are served first. The room
+   * freed on a node is not marked with whose victim freed it, and a nominee still waiting for all of
+   * its victims may start as soon as it fits — then its victims are reprieved. Served first, it took
+   * the room another nominee's victims had freed, and that nominee lapsed with its victims gone
+   * (storm property, seed 1290856359); served after, it takes only what the bound ones leave.
    */
   serveBand(
     band: number,
@@ -120,10 +133,11 @@ export class Reservations {
     start: (job: JobRecord, allocation: Allocation) => void,
     canStart: (job: JobRecord) => boolean,
     lapsed: (job: JobRecord) => boolean,
+    bound: (job: JobRecord) => boolean,
   ): void {
-    for (const reservation of [...this.byJob.values()]) {
+    const ofBand = [...this.byJob.values()].filter((r) => r.job.band === band);
+    for (const reservation of [...ofBand.filter((r) => bound(r.job)), ...ofBand.filter((r) => !bound(r.job))]) {
       const { job, node } = reservation;
-      if (job.band !== band) continue;
       this.releaseHold(reservation);
       if (this.books.nodes.get(node.id) !== node || !isEligible(node, job.parsed)) {
         this.forget(job);
@@ -143,19 +157,26 @@ export class Reservations {
         this.roomFreed();
         continue;
       }
-      const dims: number[] = [];
-      const held: number[] = [];
-      for (const d of nonZero) {
-        const amount = Math.min(amounts[d] as number, node.free[d] as number);
-        if (amount <= 0) continue;
-        dims.push(d);
-        held.push(amount);
-      }
-      if (dims.length === 0) continue;
-      this.books.hold(node, dims, held, 1);
-      reservation.dims = dims;
-      reservation.amounts = held;
+      this.holdFree(reservation);
     }
+  }
+
+  /** Holds for the reservation's job what is free on its node now, up to its need. */
+  private holdFree(reservation: Reservation): void {
+    const { job, node } = reservation;
+    const { nonZero, amounts } = job.parsed.dense;
+    const dims: number[] = [];
+    const held: number[] = [];
+    for (const d of nonZero) {
+      const amount = Math.min(amounts[d] as number, node.free[d] as number);
+      if (amount <= 0) continue;
+      dims.push(d);
+      held.push(amount);
+    }
+    if (dims.length === 0) return;
+    this.books.hold(node, dims, held, 1);
+    reservation.dims = dims;
+    reservation.amounts = held;
   }
 
   /** Whether a reservation of `job`'s band or a higher one, other than its own, holds room on `node` now. */

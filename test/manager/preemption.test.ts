@@ -158,6 +158,79 @@ describe('preemption: grace, re-queue and nomination', () => {
     expect(reprieved.map((j) => j.id)).toEqual(['L']);
   });
 
+  it('room a victim frees goes to its own preemptor, not to an earlier nominee that then starts elsewhere', () => {
+    // storm property, seed 1290856359 (best-fit, dot-product), shrunk and rewritten by hand
+    const { manager, reprieved } = setup({ nodes: [{ id: 'n1', capacity: { cpu: 4 } }, { id: 'n2', capacity: { cpu: 2 } }] });
+    manager.submit({ id: 'H', priority: 'high', resources: { cpu: 2 } }); // n1
+    manager.submit({ id: 'L', priority: 'low', resources: { cpu: 1 } }); // n1
+    manager.submit({ id: 'R', priority: 'real-time', resources: { cpu: 1 } }); // n1, full
+    manager.submit({ id: 'X', priority: 'real-time', resources: { cpu: 2 } }); // n2, full
+    // P1 needs 2 and evicts H (L alone frees too little); P2 needs 1 and evicts L
+    manager.submit({ id: 'P1', priority: 'real-time', resources: { cpu: 2 } });
+    manager.submit({ id: 'P2', priority: 'real-time', resources: { cpu: 1 } });
+    expect(manager.job('H')?.status).toBe('preempted');
+    expect(manager.job('L')?.status).toBe('preempted');
+    // L leaves: its cpu is P2's, and P2 fits, so P2 starts. Before the fix P1, the earlier nominee,
+    // held it and P2 waited behind; P3 came; X ended and P1 (none of its victims had left) started
+    // on n2, giving its hold back in the middle of the band's queues: P3 took L's cpu, P2's
+    // nomination lapsed and P2 later started off its node — L was evicted for nothing.
+    manager.release(manager.job('L')?.allocationId as string, { outcome: 'preempted' });
+    expect(manager.allocations().find((a) => a.jobId === 'P2')?.placements[0]?.nodeId).toBe('n1');
+    expect(manager.submit({ id: 'P3', priority: 'real-time', resources: { cpu: 1 } })).toMatchObject({ status: 'queued' });
+    // X ends: P1 starts on n2 before H left, and H is not needed any more
+    manager.release(manager.job('X')?.allocationId as string);
+    expect(manager.allocations().find((a) => a.jobId === 'P1')?.placements[0]?.nodeId).toBe('n2');
+    expect(reprieved.map((j) => j.id)).toEqual(['H']);
+    expect(manager.job('P3')).toMatchObject({ status: 'queued', reason: 'insufficient-resources' });
+    expect(manager.reservations()).toEqual([]);
+  });
+
+  it('two preemptors in one pass do not both count the room free on a node', () => {
+    // storm property, seed 1290856359 (dot-product), shrunk and rewritten by hand
+    const { manager, advance, preempted } = setup({ nodes: [{ id: 'n1', capacity: { cpu: 8 } }] });
+    manager.submit({ id: 'X', priority: 'real-time', resources: { cpu: 4 } });
+    manager.submit({ id: 'La', priority: 'low', resources: { cpu: 2 } });
+    manager.submit({ id: 'Lb', priority: 'low', resources: { cpu: 2 } });
+    manager.submit({ id: 'H1', priority: 'high', resources: { cpu: 5 } });
+    manager.submit({ id: 'H2', priority: 'high', resources: { cpu: 5 } });
+    expect(preempted).toEqual([]); // 4 cpu of lower jobs: too little for either
+    // X ends: 4 free. H1 counts them and evicts Lb (La, earlier, is reprieved first): 4 + 2 >= 5,
+    // and the 4 are held for it at once. H2 then sees 0 free + La's 2 < 5: no victims. Before the
+    // fix the hold came after the band's searches: H2 counted the same 4 cpu and evicted La, and
+    // when both had left only H1 fit (5 of 8): H2's nomination lapsed and La was evicted for nothing.
+    manager.release(manager.job('X')?.allocationId as string);
+    expect(preempted.map((e) => [e.preemptor.id, e.victim.id])).toEqual([['H1', 'Lb']]);
+    expect(manager.reservations()).toMatchObject([{ jobId: 'H1', nodeId: 'n1', resources: { cpu: 4 } }]);
+    expect(manager.job('H2')?.nominatedNode).toBeUndefined();
+    advance(30_000); // Lb's grace period ends
+    expect(manager.job('H1')).toMatchObject({ status: 'running' });
+    expect(manager.job('La')).toMatchObject({ status: 'running' });
+    checkPreemptionSettled(manager);
+  });
+
+  it('a nominee whose victim left takes the room before an earlier nominee still waiting for its own victims', () => {
+    // storm property, seed 1290856359 (best-fit, once the test above passed), rewritten by hand
+    const { manager, advance, reprieved } = setup({ nodes: [{ id: 'n1', capacity: { cpu: 4 } }] });
+    manager.submit({ id: 'H', priority: 'high', resources: { cpu: 2 } });
+    manager.submit({ id: 'L', priority: 'low', resources: { cpu: 1 } });
+    manager.submit({ id: 'U', priority: 'real-time', resources: { cpu: 1 } }); // n1 is full
+    // P1 needs 2 and evicts H (L alone frees too little); P2 needs 1 and evicts L
+    manager.submit({ id: 'P1', priority: 'real-time', resources: { cpu: 2 } });
+    manager.submit({ id: 'P2', priority: 'real-time', resources: { cpu: 1 } });
+    // L leaves: its cpu was freed for P2, which fits now and starts. Before the fix P1, the earlier
+    // nominee, held it (P2 waited behind it); U then ended, P1 fit on L's cpu and U's and started
+    // before H left, H was reprieved, and P2's nomination lapsed: L was evicted for nothing.
+    manager.release(manager.job('L')?.allocationId as string, { outcome: 'preempted' });
+    expect(manager.job('P2')).toMatchObject({ status: 'running' });
+    manager.release(manager.job('U')?.allocationId as string);
+    expect(manager.reservations()).toMatchObject([{ jobId: 'P1', nodeId: 'n1', resources: { cpu: 1 } }]);
+    advance(30_000); // H's grace period ends: P1 takes its room
+    expect(manager.job('P1')).toMatchObject({ status: 'running' });
+    expect(manager.job('H')).toMatchObject({ status: 'queued', preemptedBy: 'P1' });
+    expect(reprieved).toEqual([]);
+    checkPreemptionSettled(manager);
+  });
+
   it('a victim is evicted once: a second preemptor looks for other victims', () => {
     const { manager, victims } = setup({ nodes: [{ id: 'n1', capacity: { cpu: 2 } }, { id: 'n2', capacity: { cpu: 2 } }] });
     manager.submit({ id: 'L1', priority: 'low', resources: { cpu: 2 } });
@@ -320,6 +393,28 @@ describe('preemption: higher classes first, whatever is held', () => {
     advance(30_000);
     expect(manager.job('H')).toMatchObject({ status: 'running' });
     checkPreemptionSettled(manager);
+  });
+
+  it('a preemptor that starts elsewhere on a lower nominee\'s room makes it evict again, but its own wave evicted nobody', () => {
+    // storm property, seed -1851384037 (first-fit, best-fit), shrunk and rewritten by hand: three
+    // waves evict default jobs after two arrivals above default (H, R), and that is by design — R's
+    // own wave is wholly reprieved, so only two of them evict anyone
+    const { manager, preempted, reprieved } = setup({ nodes: [{ id: 'n1', capacity: { cpu: 4 } }, { id: 'n2', capacity: { cpu: 2 } }] });
+    manager.submit({ id: 'D1', resources: { cpu: 2 }, estimatedRuntimeMs: 1000 }); // n1
+    manager.submit({ id: 'D2', resources: { cpu: 2 }, estimatedRuntimeMs: 500 }); // n1, full
+    manager.submit({ id: 'D3', resources: { cpu: 2 }, estimatedRuntimeMs: 10 }); // n2, full
+    manager.submit({ id: 'H', priority: 'high', resources: { cpu: 2 } }); // evicts D3 (least work left)
+    manager.submit({ id: 'R', priority: 'real-time', resources: { cpu: 2 } }); // evicts D2 on n1
+    expect(manager.job('H')).toMatchObject({ nominatedNode: 'n2' });
+    expect(manager.job('R')).toMatchObject({ nominatedNode: 'n1' });
+    // D3 leaves. R is served first and none of its victims has left: it may start anywhere, and room
+    // held for a lower band is its to take — it starts on n2 and D2 is reprieved. H's victims have
+    // all left and its room is gone: its nomination lapses and it evicts D1 on n1.
+    manager.release(manager.job('D3')?.allocationId as string);
+    expect(manager.allocations().find((a) => a.jobId === 'R')?.placements[0]?.nodeId).toBe('n2');
+    expect(preempted.map((e) => [e.preemptor.id, e.victim.id])).toEqual([['H', 'D3'], ['R', 'D2'], ['H', 'D1']]);
+    expect(reprieved.map((j) => j.id)).toEqual(['D2']);
+    expect(manager.job('H')).toMatchObject({ status: 'queued', nominatedNode: 'n1' });
   });
 });
 
