@@ -155,6 +155,16 @@ describe('fairpack serve: node management (admin)', () => {
     const nodes = (await call(url, 'GET', '/nodes')).json['nodes'] as Json[];
     expect(nodes.map((n) => n['id'])).toEqual(['b', 'c']);
     expect((await call(url, 'GET', '/nodes/a')).status).toBe(404);
+    // drain and interrupt: b drains (j1 and j2 run on), c is reclaimed at once (nothing on it)
+    const drain = await call(url, 'POST', '/nodes/b/drain', { deadlineMs: 60_000 }, ADMIN);
+    expect([drain.status, drain.json['node'].status]).toEqual([200, 'draining']);
+    const interrupt = await call(url, 'POST', '/nodes/c/interrupt', { noticeMs: 0 }, ADMIN);
+    expect([interrupt.status, interrupt.json['node'].status]).toEqual([200, 'offline']);
+    const noNotice = await call(url, 'POST', '/nodes/b/interrupt', {}, ADMIN);
+    expect([noNotice.status, noNotice.json['error'].code]).toEqual([400, 'INVALID_OPTION']);
+    const badDrain = await call(url, 'POST', '/nodes/b/drain', { deadline: 5 }, ADMIN);
+    expect([badDrain.status, badDrain.json['error'].code]).toEqual([400, 'INVALID_REQUEST']);
+    expect((await call(url, 'POST', '/nodes/b/drain', undefined, NODE)).status).toBe(403);
     // a node called __proto__ is just a node
     expect((await call(url, 'POST', '/nodes', { id: '__proto__', capacity: { cpu: 1 } }, ADMIN)).status).toBe(201);
     expect((await call(url, 'GET', '/nodes/__proto__')).json['node'].id).toBe('__proto__');

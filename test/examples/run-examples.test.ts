@@ -26,6 +26,14 @@ describe.concurrent('examples/*.ts', () => {
     }, 90_000);
   }
 
+  it('node-agent.ts: a crashed agent\'s job runs on the other node, which then drains and leaves', async () => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/node-agent.ts'], { timeout: 60_000 });
+    const lines = stdout.split('\n').filter((line) => line !== '');
+    expect(lines.slice(0, 2)).toEqual(['a: registered', 'scheduler: train placed on a']);
+    expect(lines.slice(-3)).toEqual(['b: running train (restart 1)', 'b: train done, released', 'b: drained and removed']);
+    expect(lines).toContain('a: crashed');
+  }, 90_000);
+
   it('snapshot-restore.ts carries on after the restart exactly where it was', async () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/snapshot-restore.ts'], { timeout: 60_000 });
     expect(stdout.split('\n').filter((line) => line !== '')).toEqual([

@@ -15,7 +15,38 @@ export const NODE_ROUTES: readonly Route[] = [
   { path: '/nodes', methods: { GET: ({ manager }) => ({ status: 200, body: { nodes: manager.nodes(), reservations: manager.reservations() } }), POST: addNode } },
   { path: '/nodes/:id', methods: { GET: getNode, PATCH: patchNode, DELETE: removeNode } },
   { path: '/nodes/:id/heartbeat', methods: { POST: heartbeat } },
+  { path: '/nodes/:id/drain', methods: { POST: drainNode } },
+  { path: '/nodes/:id/interrupt', methods: { POST: interruptNode } },
 ];
+
+const DRAIN_FIELDS = knownKeys('drain body field', ['deadlineMs'], 'INVALID_REQUEST');
+const INTERRUPT_FIELDS = knownKeys('interrupt body field', ['noticeMs'], 'INVALID_REQUEST');
+
+/** `{ "deadlineMs"?: n }` or no body: the node takes nothing new; `node:drained` once it is empty; at the deadline what still runs is re-queued. */
+async function drainNode({ manager, request, params, requireAdmin, bodyLimit }: RouteContext): Promise<Reply> {
+  requireAdmin(request);
+  const body = await optionalObjectBody(request, bodyLimit, 'Expected a body { "deadlineMs"?: whole milliseconds } or none.');
+  checkKnownKeys(body, DRAIN_FIELDS);
+  const node = manager.drain(params['id'] as string, body['deadlineMs'] === undefined ? {} : { deadlineMs: body['deadlineMs'] as number });
+  return { status: 200, body: { node } };
+}
+
+/** `{ "noticeMs": n }`: a spot reclaim — the jobs are warned, and at the deadline the node goes offline and the rest are re-queued. */
+async function interruptNode({ manager, request, params, requireAdmin, bodyLimit }: RouteContext): Promise<Reply> {
+  requireAdmin(request);
+  const body = await optionalObjectBody(request, bodyLimit, 'Expected a body { "noticeMs": whole milliseconds }, e.g. { "noticeMs": 120000 } for a two-minute notice.');
+  checkKnownKeys(body, INTERRUPT_FIELDS);
+  const node = manager.interruptNode(params['id'] as string, { noticeMs: body['noticeMs'] as number }); // 400 INVALID_OPTION without it
+  return { status: 200, body: { node } };
+}
+
+/** The JSON object body of a request that may also have none (then `{}`). */
+async function optionalObjectBody(request: RouteContext['request'], bodyLimit: number, expected: string): Promise<Record<string, unknown>> {
+  const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? '0') > 0;
+  const body = hasBody ? await readJsonBody(request, bodyLimit) : {};
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'INVALID_BODY', expected);
+  return body as Record<string, unknown>;
+}
 
 async function addNode({ manager, request, requireAdmin, bodyLimit }: RouteContext): Promise<Reply> {
   requireAdmin(request);
