@@ -65,6 +65,7 @@ export {
   type ManagerMetrics,
   type NodeMetrics,
   type InterruptionEvent,
+  type DriftEvent,
   type NodeStatusChange,
   type NodeStatusReason,
   type ManagerReleaseResult,

@@ -6,12 +6,13 @@ import { type FairnessPolicy, type FairnessPolicyName, type TenantCandidate, fai
 import type { NodeStatus, NodeView } from '../placement/index.js';
 import { type Allocation, type NodeSpec, type PoolCapacity, ResourcePool, type RemoveNodeOptions } from '../pool/index.js';
 import type { AllocationTimes } from '../pool/build-allocation.js';
+import type { NodeState } from '../pool/node-state.js';
 import { type PoolInternals, poolInternals } from '../pool/internals.js';
 import { type AbortSignalLike, type TimerHandle, host, unref } from '../platform.js';
 import { createScale, isPlainRecord, toScaled } from '../resources/index.js';
 import { withLazyFields } from '../lazy-fields.js';
 import { DeferredEvents, type EventName, type Listener } from './deferred-events.js';
-import { callOptions, durationOption, optionalChoice, optionalStringOption } from './call-options.js';
+import { callOptions, durationOption, idListOption, optionalChoice, optionalStringOption } from './call-options.js';
 import { Drains } from './drains.js';
 import { attachManagerInternals } from './internals.js';
 import type { JobQueue } from './job-queue.js';
@@ -22,7 +23,7 @@ import { invalidSnapshot, snapshotError, underPath, within } from '../snapshot/r
 import { type JobRecord, jobView } from './job-record.js';
 import { JobHistory } from './job-history.js';
 import { type ParsedJobRequest, parseJobRequest } from './job-request.js';
-import { NodeHealth, type NodeStatusReason } from './node-health.js';
+import { LOST_AFTER, NodeHealth, type NodeStatusReason } from './node-health.js';
 import { booleanOption, concurrencyOption, heartbeatOption, integerOption, preemptionOption, reservationsOption, timerDelay } from './options.js';
 import { PreemptionCycle } from './preemption-cycle.js';
 import { PriorityClasses } from './priority-classes.js';
@@ -516,7 +517,9 @@ export class AllocationManager {
     const previous = this.#books.nodes.get(id)?.status;
     const node = this.#pool.setNodeStatus(id, status); // throws UNKNOWN_NODE, INVALID_NODE with the pool's words
     this.#health.statusSet(id, status, this.#clock());
-    return this.#statusChanged(node, previous as NodeStatus, reason, offlineReason);
+    this.#statusChanged(node, previous as NodeStatus, reason, offlineReason);
+    // read again: an offline node's allocations were released meanwhile
+    return (this.#books.nodes.get(id) as NodeState).view(this.#books.space);
   }
 
   /** The running (and preempted) jobs with a placement on the node. */
@@ -560,16 +563,41 @@ export class AllocationManager {
    * offline because it was silent is back (`ready`, or `draining` if it was draining). A node set
    * offline by hand stays offline. Throws `HEARTBEATS_OFF` without the option, `UNKNOWN_NODE` for a
    * node the manager does not have.
+   *
+   * With `observed.running` (the allocation ids the node sees running), the books are reconciled
+   * with the node: an allocation placed there that two heartbeats in a row leave out is released as
+   * `failed` (reason `lost: …`); one reported that is not placed there is reported (`node:drift`),
+   * never adopted.
    */
-  heartbeat(nodeId: string): NodeView {
+  heartbeat(nodeId: string, observed?: { readonly running?: readonly string[] }): NodeView {
+    let running: string[] | undefined;
     return this.#operation(() => {
       this.#requireHeartbeats(`a heartbeat for ${describeValue(nodeId)}`);
+      running = idListOption(callOptions(observed, 'heartbeat', ['running']), 'running', 'heartbeat');
       const node = typeof nodeId === 'string' ? this.#books.nodes.get(nodeId) : undefined;
       if (node === undefined) throw new FairpackError('UNKNOWN_NODE', `Expected the id of a node of this manager, got ${describeValue(nodeId)}. Add the node (addNode) before it sends heartbeats. Nothing was changed.`, { nodeId });
       const back = this.#health.beat(node.id, this.#clock());
-      if (back === undefined) return node.view(this.#books.space);
-      return this.#statusChanged(this.#pool.setNodeStatus(node.id, back), 'offline', 'heartbeat', '');
-    }, () => ({ type: 'heartbeat', id: nodeId }));
+      if (back !== undefined) this.#statusChanged(this.#pool.setNodeStatus(node.id, back), 'offline', 'heartbeat', '');
+      if (running !== undefined) this.#reconcile(node.id, running);
+      return node.view(this.#books.space);
+    }, () => ({ type: 'heartbeat', id: nodeId, ...(running === undefined ? {} : { running }) }));
+  }
+
+  /** A node's report of what runs there against the books (see `heartbeat`). */
+  #reconcile(nodeId: string, running: readonly string[]): void {
+    const here = this.#jobsOn(nodeId);
+    const { lost, unknown } = this.#health.reconcile(
+      nodeId,
+      here.map((job) => (job.allocation as Allocation).id),
+      new Set(running),
+    );
+    for (const id of lost) {
+      const job = this.#byAllocation.get(id) as JobRecord;
+      const allocation = job.allocation as Allocation;
+      this.#finish(job, 'failed', `lost: node ${nodeId} did not report it in ${LOST_AFTER} heartbeats in a row`);
+      this.#events.defer('released', allocation, jobView(job));
+    }
+    if (lost.length > 0 || unknown.length > 0) this.#events.defer('node:drift', Object.freeze({ nodeId, lost: Object.freeze(lost), unknown: Object.freeze(unknown) }));
   }
 
   /**
@@ -823,6 +851,9 @@ export class AllocationManager {
       state.nodeHealth.nodes.forEach(([id], i) => {
         if (!this.#books.nodes.has(id)) throw invalidSnapshot(`nodeHealth.nodes[${i}][0]`, `"${id}" is not a node of the pool`);
       });
+      state.nodeHealth.missed.forEach(([id], i) => {
+        if (!this.#books.nodes.has(id)) throw invalidSnapshot(`nodeHealth.missed[${i}][0]`, `"${id}" is not a node of the pool`);
+      });
       this.#health.restore(state.nodeHealth);
     }
     (state.drains ?? []).forEach(([id], i) => {
@@ -957,6 +988,8 @@ export class AllocationManager {
       offlineSince: Object.fromEntries(health.offline()),
       drained: this.#drains.drained().filter((id) => this.#books.nodes.get(id)?.status === 'draining'),
       reschedules: health.reschedules,
+      lostAllocations: health.lost,
+      unknownAllocations: health.unknown,
       ...(timeoutMs === undefined ? {} : { heartbeat: { timeoutMs, maxSilenceMs: health.maxSilence(this.#readClock(), (id) => this.#books.nodes.get(id)?.status !== 'offline') } }),
     });
   }
@@ -1573,7 +1606,7 @@ function applyEntry(manager: AllocationManager, entry: JournalEntry): void {
       manager.setNodeStatus(entry.id, entry.status);
       return;
     case 'heartbeat':
-      manager.heartbeat(entry.id);
+      manager.heartbeat(entry.id, entry.running === undefined ? undefined : { running: entry.running });
       return;
     case 'resumeHeartbeats':
       manager.resumeHeartbeats();

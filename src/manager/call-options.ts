@@ -45,3 +45,22 @@ export function durationOption(options: Readonly<Record<string, unknown>>, key: 
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 2 ** 31 - 1) return value;
   throw new FairpackError('INVALID_OPTION', `Expected \`${key}\` of ${method}() to be whole milliseconds from 0 to ${2 ** 31 - 1}${required ? '' : ' or left out'}, got ${describeValue(value)}.`, { method, option: key });
 }
+
+/** Most ids one list of an options argument may hold (a heartbeat's `running`), and the longest id. */
+export const MAX_LISTED_IDS = 100_000;
+export const MAX_ID_LENGTH = 1_024;
+
+/** An optional list of ids (non-empty strings, at most MAX_LISTED_IDS of at most MAX_ID_LENGTH characters), copied. */
+export function idListOption(options: Readonly<Record<string, unknown>>, key: string, method: string): string[] | undefined {
+  const value = options[key];
+  if (value === undefined) return undefined;
+  const expected = `Expected \`${key}\` of ${method}() to be an array of at most ${MAX_LISTED_IDS.toLocaleString('en-US')} ids (non-empty strings of at most ${MAX_ID_LENGTH} characters)`;
+  if (!Array.isArray(value) || value.length > MAX_LISTED_IDS) throw new FairpackError('INVALID_OPTION', `${expected}, got ${describeValue(value)}${Array.isArray(value) ? ` of ${value.length} items` : ''}.`, { method, option: key });
+  const ids: string[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const id: unknown = value[i];
+    if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) throw new FairpackError('INVALID_OPTION', `${expected}, got ${describeValue(id)} at index ${i}.`, { method, option: key, index: i });
+    ids.push(id);
+  }
+  return ids;
+}

@@ -10,6 +10,7 @@ export type {
   ManagerMetrics,
   NodeMetrics,
   InterruptionEvent,
+  DriftEvent,
   NodeStatusChange,
   ManagerReleaseResult,
   PriorityClass,

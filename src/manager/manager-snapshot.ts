@@ -184,9 +184,14 @@ const NODE_STATUSES_BEFORE_TIMEOUT = new Set(['ready', 'draining']);
 
 /** `nodeHealth`: the heartbeat timeout and `[id, lastHeartbeat | null, countsFrom, offlineSince | null, before | null]` per node. */
 function readNodeHealth(value: unknown): void {
-  const health = record(value, 'nodeHealth', ['timeoutMs', 'nodes', 'reschedules']);
+  const health = record(value, 'nodeHealth', ['timeoutMs', 'nodes', 'reschedules', 'missed', 'lost', 'unknown']);
   if (health['timeoutMs'] !== null) integer(health['timeoutMs'], 'nodeHealth.timeoutMs', 1);
-  integer(health['reschedules'], 'nodeHealth.reschedules');
+  for (const count of ['reschedules', 'lost', 'unknown']) integer(health[count], `nodeHealth.${count}`);
+  pairs(health['missed'], 'nodeHealth.missed').forEach(([nodeId, id, count], i) => {
+    text(nodeId, `nodeHealth.missed[${i}][0]`);
+    text(id, `nodeHealth.missed[${i}][1]`);
+    integer(count, `nodeHealth.missed[${i}][2]`, 1);
+  });
   pairs(health['nodes'], 'nodeHealth.nodes').forEach((entry, i) => {
     const at = `nodeHealth.nodes[${i}]`;
     if (entry.length !== 5) throw invalidSnapshot(at, `expected [id, lastHeartbeat | null, countsFrom, offlineSince | null, statusBeforeTimeout | null], got ${entry.length} values`);

@@ -7,12 +7,28 @@ export type NodeStatusReason = 'set' | 'heartbeat-timeout' | 'heartbeat' | 'drai
 /** One node's liveness as a snapshot keeps it: `[nodeId, lastHeartbeat | null, countsFrom, offlineSince | null, statusBeforeTimeout | null]`. */
 export type NodeHealthEntry = readonly [string, number | null, number, number | null, NodeStatus | null];
 
-/** The state a snapshot keeps: the heartbeat timeout (null: heartbeats off), every node's entry, the reschedules count. */
+/** The state a snapshot keeps: the heartbeat timeout (null: heartbeats off), every node's entry, the counts, the drift misses. */
 export interface NodeHealthSnapshot {
   readonly timeoutMs: number | null;
   readonly nodes: readonly NodeHealthEntry[];
   readonly reschedules: number;
+  /** `[nodeId, allocationId, heartbeats in a row that did not report it]`. */
+  readonly missed: readonly (readonly [string, string, number])[];
+  /** Allocations released as lost, and unknown allocations reported, since the start. */
+  readonly lost: number;
+  readonly unknown: number;
 }
+
+/** What one heartbeat's report of running allocations found (see `NodeHealth.reconcile`). */
+export interface DriftFinding {
+  /** Allocations the scheduler has on the node that went unreported `LOST_AFTER` heartbeats in a row. */
+  readonly lost: readonly string[];
+  /** Allocations the node reported that the scheduler does not have on it. */
+  readonly unknown: readonly string[];
+}
+
+/** Heartbeats in a row that must leave out an allocation before it is released as lost. */
+export const LOST_AFTER = 2;
 
 interface Health {
   /** The last heartbeat, if any. */
@@ -43,6 +59,11 @@ export class NodeHealth {
   #deadlines = new TimeHeap<string>();
   /** Running jobs re-queued because their node was lost (a metric). */
   reschedules = 0;
+  /** Allocations released as lost, unknown allocations reported (metrics). */
+  lost = 0;
+  unknown = 0;
+  /** Per node: its allocations that recent heartbeats left out, and how many in a row. */
+  readonly #missed = new Map<string, Map<string, number>>();
 
   /** `timeoutMs` undefined: heartbeats are off (only offline times are kept). */
   constructor(readonly timeoutMs: number | undefined) {}
@@ -65,6 +86,31 @@ export class NodeHealth {
 
   forget(nodeId: string): void {
     this.#nodes.delete(nodeId);
+    this.#missed.delete(nodeId);
+  }
+
+  /**
+   * Compares what a node reports running with what the scheduler placed there (`placed`, its
+   * allocation ids): an allocation left out `LOST_AFTER` heartbeats in a row is lost; one reported
+   * that is not placed there is unknown — reported, never adopted. A reported one starts over.
+   */
+  reconcile(nodeId: string, placed: readonly string[], reported: ReadonlySet<string>): DriftFinding {
+    const before = this.#missed.get(nodeId);
+    const missed = new Map<string, number>();
+    const lost: string[] = [];
+    for (const id of placed) {
+      if (reported.has(id)) continue;
+      const count = (before?.get(id) ?? 0) + 1;
+      if (count >= LOST_AFTER) lost.push(id);
+      else missed.set(id, count);
+    }
+    if (missed.size > 0) this.#missed.set(nodeId, missed);
+    else this.#missed.delete(nodeId);
+    const here = new Set(placed);
+    const unknown = [...reported].filter((id) => !here.has(id));
+    this.lost += lost.length;
+    this.unknown += unknown.length;
+    return { lost, unknown };
   }
 
   /** The node's status changed by hand (`setNodeStatus`): a node set ready gets a fresh timeout. */
@@ -165,6 +211,9 @@ export class NodeHealth {
       timeoutMs: this.timeoutMs ?? null,
       nodes: [...this.#nodes].map(([id, h]) => [id, h.last ?? null, h.from, h.offlineSince ?? null, h.before ?? null] as const),
       reschedules: this.reschedules,
+      missed: [...this.#missed].flatMap(([nodeId, missed]) => [...missed].map(([id, count]) => [nodeId, id, count] as const)),
+      lost: this.lost,
+      unknown: this.unknown,
     };
   }
 
@@ -172,6 +221,14 @@ export class NodeHealth {
   restore(state: NodeHealthSnapshot): void {
     this.#nodes.clear();
     this.reschedules = state.reschedules;
+    this.lost = state.lost;
+    this.unknown = state.unknown;
+    this.#missed.clear();
+    for (const [nodeId, id, count] of state.missed) {
+      let missed = this.#missed.get(nodeId);
+      if (missed === undefined) this.#missed.set(nodeId, (missed = new Map()));
+      missed.set(id, count);
+    }
     for (const [id, last, from, offlineSince, before] of state.nodes) {
       this.#nodes.set(id, { last: last ?? undefined, from, offlineSince: offlineSince ?? undefined, before: before ?? undefined });
     }

@@ -285,7 +285,7 @@ export type JournalCommand =
   | { readonly type: 'addNode'; readonly spec: NodeSpec }
   | { readonly type: 'removeNode'; readonly id: string; readonly force: boolean }
   | { readonly type: 'setNodeStatus'; readonly id: string; readonly status: NodeStatus }
-  | { readonly type: 'heartbeat'; readonly id: string }
+  | { readonly type: 'heartbeat'; readonly id: string; readonly running?: readonly string[] }
   | { readonly type: 'resumeHeartbeats' }
   | { readonly type: 'drain'; readonly id: string; readonly deadlineMs: number | null }
   | { readonly type: 'interruptNode'; readonly id: string; readonly noticeMs: number }
@@ -349,6 +349,10 @@ export interface NodeMetrics {
   readonly drained: readonly string[];
   /** Running jobs re-queued because their node went offline, fell silent or was removed, since the start. */
   readonly reschedules: number;
+  /** Allocations released as lost (a node's heartbeats left them out), since the start. */
+  readonly lostAllocations: number;
+  /** Allocations nodes reported that the scheduler did not have there, since the start (each report counts). */
+  readonly unknownAllocations: number;
   /** With the `heartbeat` option: its timeout, and the longest silence now among nodes not offline (ms). */
   readonly heartbeat?: { readonly timeoutMs: number; readonly maxSilenceMs: number };
 }
@@ -357,6 +361,15 @@ export interface NodeMetrics {
 export interface NodeStatusChange {
   readonly previous: NodeStatus;
   readonly reason: NodeStatusReason;
+}
+
+/** Payload of the `node:drift` event. */
+export interface DriftEvent {
+  readonly nodeId: string;
+  /** Allocations placed on the node that it left out of two heartbeats in a row: released as `failed` (reason `lost: …`). */
+  readonly lost: readonly string[];
+  /** Allocations the node reported that the scheduler does not have there: reported only, never adopted. */
+  readonly unknown: readonly string[];
 }
 
 /** Payload of the `interrupted` event. */
@@ -405,6 +418,8 @@ export interface AllocationManagerEvents {
   'node:status': [node: NodeView, change: NodeStatusChange];
   /** A draining node has nothing running any more: it can be removed. */
   'node:drained': [node: NodeView];
+  /** A heartbeat's report of what runs on a node disagreed with the books (see `heartbeat`). */
+  'node:drift': [event: DriftEvent];
   /** A job's node is being reclaimed (`interruptNode`): checkpoint before `deadline`, when it is re-queued. */
   interrupted: [event: InterruptionEvent];
   /** A listener threw; the manager's state was already consistent. */

@@ -19,6 +19,10 @@ const FIELDS: Readonly<Record<ProtocolRequestType, readonly string[]>> = {
   allocations: ['tenant'],
   queues: [],
   nodes: [],
+  node_add: ['node'],
+  node_remove: ['node_id', 'force'],
+  node_status: ['node_id', 'status'],
+  heartbeat: ['node_id'],
 };
 
 /** By request type; a Map because the type comes off the wire. */

@@ -50,23 +50,24 @@ export function describeField(value: unknown): string {
 /**
  * The seed's requirement list, `[{ "type": "cpu", "amount": 2 }, …]`, as `Resources` in the order
  * given (replies echo that order). Checked completely here — names and amounts at `scale`'s
- * precision — so a `submit_job` of many jobs is refused whole, before any is created.
+ * precision — so a `submit_job` of many jobs is refused whole, before any is created. `field` is
+ * the list's name in the message: `requirements`, or a `node_add` node's `capacity`.
  * Throws `INVALID_RESOURCES`.
  */
-export function parseRequirements(value: unknown, scale: Scale, type: string): Resources {
+export function parseRequirements(value: unknown, scale: Scale, type: string, field = 'requirements'): Resources {
   if (!Array.isArray(value)) {
-    throw new FairpackError('INVALID_RESOURCES', `Expected \`requirements\` of ${type} to be an array of { "type": name, "amount": number }, got ${describeField(value)}.`);
+    throw new FairpackError('INVALID_RESOURCES', `Expected \`${field}\` of ${type} to be an array of { "type": name, "amount": number }, got ${describeField(value)}.`);
   }
   // null prototype: a dimension named like an Object.prototype member stays an ordinary key
   const out: Record<string, number> = Object.create(null) as Record<string, number>;
   value.forEach((item: unknown, i) => {
-    const where = `requirements[${i}]`;
+    const where = `${field}[${i}]`;
     if (!isPlainRecord(item) || typeof item['type'] !== 'string') {
       throw new FairpackError('INVALID_RESOURCES', `Expected ${where} to be { "type": name, "amount": number }, got ${describeField(item)}.`, { index: i });
     }
     const name = item['type'];
     validateDimensionName(name, where);
-    if (Object.hasOwn(out, name)) throw new FairpackError('INVALID_RESOURCES', `Expected each resource type once in \`requirements\`, got "${name}" twice. Add the amounts up.`, { dimension: name });
+    if (Object.hasOwn(out, name)) throw new FairpackError('INVALID_RESOURCES', `Expected each resource type once in \`${field}\`, got "${name}" twice. Add the amounts up.`, { dimension: name });
     toScaled(item['amount'], name, scale, `${where}.amount of`);
     out[name] = item['amount'] as number;
   });

@@ -9,6 +9,7 @@ import { bodyFields, checkEnvelope, checkFields } from './body-fields.js';
 import { type Body, MessageError, invalid, isMessageId, optionalInteger, optionalString, parseRequirements, requiredString } from './fields.js';
 import { type ProtocolHandlerSnapshot, PROTOCOL_SNAPSHOT_FORMAT, outgoingSnapshot, readProtocolSnapshot } from './handler-snapshot.js';
 import { JobBook } from './job-book.js';
+import { jobsOn, nodeNow, onNode, readForce, readNodeSpec, readStatus, wireNode } from './nodes.js';
 import { plainMessage } from './plain-message.js';
 import { type Outgoing, describeError, errorTo } from './outgoing.js';
 import type { Origin, ProtocolJob } from './pending-job.js';
@@ -228,6 +229,14 @@ export class ProtocolHandler {
         return queuesBody(this.#manager, inReplyTo, this.#book.categoryViews(), this.#book.parkedCount);
       case 'nodes':
         return nodesBody(this.#manager, inReplyTo);
+      case 'node_add':
+        return this.#nodeAdd(body, inReplyTo);
+      case 'node_remove':
+        return this.#nodeRemove(body, inReplyTo);
+      case 'node_status':
+        return this.#nodeStatus(body, inReplyTo);
+      case 'heartbeat':
+        return this.#heartbeat(body, inReplyTo);
       default:
         throw new MessageError(
           'UNKNOWN_MESSAGE_TYPE',
@@ -358,6 +367,45 @@ export class ProtocolHandler {
     }
     const view = this.#manager.cancel(jobId);
     return { type: 'cancelled', in_reply_to: inReplyTo, job_id: jobId, status: view.status };
+  }
+
+  // ---- nodes ---------------------------------------------------------------------------------------
+  //
+  // The manager's own calls. What they cause reaches clients through the books' listeners, as when
+  // the application calls them: a node that comes (or comes back ready) retries the parked
+  // requests; jobs put back in the queue by a removal or a node going offline stay in the books
+  // (queued, in the manager) and are announced with a new `allocated` when they start again. All
+  // of it follows the reply. A reply shows the node as it is once the message took effect — jobs
+  // that started on it because of the message included — as a `nodes` read right after would.
+
+  #nodeAdd(body: Body, inReplyTo: number): UnstampedBody {
+    const spec = readNodeSpec(body, this.#scale);
+    const node = this.#manager.addNode(spec);
+    return { type: 'node_added', in_reply_to: inReplyTo, node: wireNode(nodeNow(this.#manager, node.id, node)) };
+  }
+
+  #nodeRemove(body: Body, inReplyTo: number): UnstampedBody {
+    const nodeId = requiredString(body, 'node_id', 'node_remove');
+    const force = readForce(body);
+    // read before: the removal evicts them (or is refused, and then nothing was put back)
+    const running = jobsOn(this.#manager, nodeId);
+    const node = onNode(this.#manager, 'node_remove', nodeId, () => this.#manager.removeNode(nodeId, { force }));
+    return { type: 'node_removed', in_reply_to: inReplyTo, node: wireNode(node), requeued_jobs: running };
+  }
+
+  #nodeStatus(body: Body, inReplyTo: number): UnstampedBody {
+    const nodeId = requiredString(body, 'node_id', 'node_status');
+    const status = readStatus(body);
+    // an offline node's jobs wait again; `draining` and `ready` move none
+    const running = status === 'offline' ? jobsOn(this.#manager, nodeId) : [];
+    const node = onNode(this.#manager, 'node_status', nodeId, () => this.#manager.setNodeStatus(nodeId, status));
+    return { type: 'node_status_set', in_reply_to: inReplyTo, node: wireNode(nodeNow(this.#manager, nodeId, node)), requeued_jobs: running };
+  }
+
+  #heartbeat(body: Body, inReplyTo: number): UnstampedBody {
+    const nodeId = requiredString(body, 'node_id', 'heartbeat');
+    const node = onNode(this.#manager, 'heartbeat', nodeId, () => this.#manager.heartbeat(nodeId));
+    return { type: 'heartbeat_ok', in_reply_to: inReplyTo, node: wireNode(nodeNow(this.#manager, nodeId, node)) };
   }
 
   // ---- helpers -------------------------------------------------------------------------------------

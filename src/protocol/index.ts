@@ -18,6 +18,11 @@ export {
   type AllocationsOkBody,
   type QueuesOkBody,
   type NodesOkBody,
+  type NodeAddedBody,
+  type NodeRemovedBody,
+  type NodeStatusSetBody,
+  type HeartbeatOkBody,
+  type WireNode,
   type CategoryView,
   type ErrorBody,
 } from './types.js';

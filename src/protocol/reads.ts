@@ -1,4 +1,5 @@
 import type { AllocationManager } from '../manager/index.js';
+import { wireNode } from './nodes.js';
 import type { AllocationsOkBody, CapacityOkBody, CategoryView, NodesOkBody, QueuesOkBody } from './types.js';
 
 /* The read-only messages: views of the manager in the wire's snake_case. */
@@ -33,13 +34,5 @@ export function queuesBody(manager: AllocationManager, inReplyTo: number, catego
 }
 
 export function nodesBody(manager: AllocationManager, inReplyTo: number): Unstamped<NodesOkBody> {
-  const nodes = manager.nodes().map((node) => ({
-    node_id: node.id,
-    status: node.status,
-    capacity: node.capacity,
-    allocated: node.allocated,
-    available: node.available,
-    labels: node.labels,
-  }));
-  return { type: 'nodes_ok', in_reply_to: inReplyTo, nodes };
+  return { type: 'nodes_ok', in_reply_to: inReplyTo, nodes: manager.nodes().map(wireNode) };
 }

@@ -18,7 +18,7 @@ export interface ProtocolEnvelope {
 export type ProtocolErrorCode = 'MESSAGE_TOO_LARGE' | 'MALFORMED_JSON' | 'INVALID_MESSAGE' | 'UNKNOWN_MESSAGE_TYPE' | 'HANDLER_CLOSED' | 'INTERNAL_ERROR' | 'TOO_MANY_CATEGORIES';
 
 /** The request types the handler answers. */
-export const PROTOCOL_REQUEST_TYPES = ['init', 'allocate', 'release', 'submit_job', 'cancel', 'capacity', 'allocations', 'queues', 'nodes'] as const;
+export const PROTOCOL_REQUEST_TYPES = ['init', 'allocate', 'release', 'submit_job', 'cancel', 'capacity', 'allocations', 'queues', 'nodes', 'node_add', 'node_remove', 'node_status', 'heartbeat'] as const;
 export type ProtocolRequestType = (typeof PROTOCOL_REQUEST_TYPES)[number];
 
 /** Every body the handler sends carries `type` and its own increasing `msg_id`. */
@@ -109,15 +109,43 @@ export interface QueuesOkBody extends ReplyBase<'queues_ok'> {
   readonly parked: number;
 }
 
+/** A node as replies show it: in `nodes`, and in the answers to the node messages. */
+export interface WireNode {
+  readonly node_id: string;
+  /** `ready`, `draining` or `offline`. */
+  readonly status: string;
+  readonly capacity: Resources;
+  readonly allocated: Resources;
+  readonly available: Resources;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
 export interface NodesOkBody extends ReplyBase<'nodes_ok'> {
-  readonly nodes: readonly {
-    readonly node_id: string;
-    readonly status: string;
-    readonly capacity: Resources;
-    readonly allocated: Resources;
-    readonly available: Resources;
-    readonly labels: Readonly<Record<string, string>>;
-  }[];
+  readonly nodes: readonly WireNode[];
+}
+
+/** `node_add` answered: the node once added (requests that started on it at once included). */
+export interface NodeAddedBody extends ReplyBase<'node_added'> {
+  readonly node: WireNode;
+}
+
+/** `node_remove` answered: the node as it was removed, and the jobs a forced removal put back in the queue. */
+export interface NodeRemovedBody extends ReplyBase<'node_removed'> {
+  readonly node: WireNode;
+  /** Ids of the jobs that ran on it and wait again, first in line (empty unless `force` evicted some). */
+  readonly requeued_jobs: readonly string[];
+}
+
+/** `node_status` answered: the node with its new status, and the jobs its going offline put back in the queue. */
+export interface NodeStatusSetBody extends ReplyBase<'node_status_set'> {
+  readonly node: WireNode;
+  /** Ids of the jobs that ran on it and wait again, first in line (empty unless it went offline). */
+  readonly requeued_jobs: readonly string[];
+}
+
+/** `heartbeat` answered: the node, back `ready` (or `draining`) if it had gone offline by silence. */
+export interface HeartbeatOkBody extends ReplyBase<'heartbeat_ok'> {
+  readonly node: WireNode;
 }
 
 export interface ErrorBody extends ReplyBase<'error'> {
@@ -139,6 +167,10 @@ export type ProtocolReplyBody =
   | AllocationsOkBody
   | QueuesOkBody
   | NodesOkBody
+  | NodeAddedBody
+  | NodeRemovedBody
+  | NodeStatusSetBody
+  | HeartbeatOkBody
   | ErrorBody;
 
 /** What a body looks like before the handler stamps its `msg_id` (at the moment it is sent). */

@@ -159,7 +159,7 @@ describe('heartbeats', () => {
     expect(replayed.jobs()).toEqual(manager.jobs());
     // the snapshot keeps the timeout, each node's last heartbeat, offline times and the count
     const health = manager.snapshot().nodeHealth;
-    expect(health).toEqual({ timeoutMs: 100, nodes: [['a', 60, 60, null, null], ['b', null, 0, 120, 'ready']], reschedules: 0 });
+    expect(health).toEqual({ timeoutMs: 100, nodes: [['a', 60, 60, null, null], ['b', null, 0, 120, 'ready']], reschedules: 0, missed: [], lost: 0, unknown: 0 });
   });
 
   it("a restore's grace is journaled: replaying that journal later gives the same grace, not a node failed early", () => {
@@ -234,5 +234,73 @@ describe('heartbeats', () => {
     const offline = new Promise<NodeView>((resolve) => manager.once('node:status', (node) => resolve(node)));
     expect((await offline).status).toBe('offline');
     manager.close();
+  });
+});
+
+describe('drift: heartbeats that say what runs on the node', () => {
+  function reconciling() {
+    const clock = { time: 0 };
+    const manager = new AllocationManager({ nodes: [{ id: 'a', capacity: { cpu: 4 } }, { id: 'b', capacity: { cpu: 4 } }], placement: 'first-fit', now: () => clock.time, heartbeat: { timeoutMs: 10_000 } });
+    const drift: unknown[] = [];
+    manager.on('node:drift', (event) => drift.push(event));
+    return { clock, manager, drift };
+  }
+
+  it('an allocation the node leaves out of two heartbeats in a row is released as failed (lost); one reported again starts over', () => {
+    const { clock, manager, drift } = reconciling();
+    const j1 = manager.submit({ id: 'j1', resources: { cpu: 1 } });
+    const j2 = manager.submit({ id: 'j2', resources: { cpu: 1 } });
+    const [a1, a2] = [j1, j2].map((r) => (r.status === 'allocated' ? r.allocation.id : ''));
+    clock.time = 1_000;
+    manager.heartbeat('a', { running: [a1 as string] }); // j2 missing: 1
+    clock.time = 2_000;
+    manager.heartbeat('a', { running: [a1 as string, a2 as string] }); // j2 back: starts over
+    clock.time = 3_000;
+    manager.heartbeat('a', { running: [a2 as string] }); // j1 missing: 1
+    expect(manager.job('j1')?.status).toBe('running');
+    clock.time = 4_000;
+    manager.heartbeat('a', { running: [a2 as string] }); // j1 missing: 2 — lost
+    expect(manager.job('j1')).toMatchObject({ status: 'failed', reason: 'lost: node a did not report it in 2 heartbeats in a row' });
+    expect(manager.job('j2')?.status).toBe('running');
+    expect(drift).toEqual([{ nodeId: 'a', lost: [a1], unknown: [] }]);
+    expect(manager.metrics().nodes).toMatchObject({ lostAllocations: 1, unknownAllocations: 0 });
+    expect(manager.nodes()[0]?.allocated).toEqual({ cpu: 1 });
+  });
+
+  it('an allocation the node reports that the scheduler does not have there is reported, never adopted', () => {
+    const { manager, drift } = reconciling();
+    const j1 = manager.submit({ id: 'j1', resources: { cpu: 1 } }); // on a
+    const a1 = j1.status === 'allocated' ? j1.allocation.id : '';
+    manager.heartbeat('b', { running: ['ghost', a1] }); // b runs something unknown, and claims a's
+    expect(drift).toEqual([{ nodeId: 'b', lost: [], unknown: ['ghost', a1] }]);
+    expect(manager.allocations().map((a) => a.id)).toEqual([a1]);
+    expect(manager.nodes()[1]?.allocated).toEqual({ cpu: 0 });
+    expect(manager.metrics().nodes.unknownAllocations).toBe(2);
+  });
+
+  it('is journaled and snapshotted: a replay loses the same allocation at the same heartbeat', () => {
+    const entries: JournalEntry[] = [];
+    const clock = { time: 0 };
+    const manager = new AllocationManager({ nodes: [{ id: 'a', capacity: { cpu: 4 } }], now: () => clock.time, heartbeat: { timeoutMs: 10_000 }, journal: (entry) => entries.push(entry) });
+    const snapshot = JSON.parse(JSON.stringify(manager.snapshot()));
+    manager.submit({ id: 'j1', resources: { cpu: 1 } });
+    manager.heartbeat('a', { running: [] });
+    const middle = JSON.parse(JSON.stringify(manager.snapshot()));
+    expect(middle.nodeHealth.missed).toEqual([['a', manager.job('j1')?.allocationId, 1]]);
+    const fromMiddle = AllocationManager.restore(middle, { now: () => clock.time });
+    manager.heartbeat('a', { running: [] });
+    fromMiddle.heartbeat('a', { running: [] });
+    const replayed = AllocationManager.restore(snapshot, { now: () => clock.time, entries: JSON.parse(JSON.stringify(entries)) });
+    for (const other of [fromMiddle, replayed]) expect(other.jobs()).toEqual(manager.jobs());
+    expect(manager.job('j1')?.status).toBe('failed');
+  });
+
+  it('refuses a report that is not a bounded list of ids, and changes nothing', () => {
+    const { manager } = reconciling();
+    const before = JSON.stringify(manager.snapshot());
+    for (const observed of [{ running: 'a1' }, { running: [''] }, { running: [7] }, { running: ['x'.repeat(1_025)] }, { running: Array.from({ length: 100_001 }, (_, i) => `a${i}`) }, { runing: [] }, 'all']) {
+      expect(errorCode(() => manager.heartbeat('a', observed as never)), JSON.stringify(observed).slice(0, 40)).toBe('INVALID_OPTION');
+    }
+    expect(JSON.stringify(manager.snapshot())).toBe(before);
   });
 });

@@ -327,18 +327,32 @@ class Drain implements Cmd {
 
 /** A node reports alive: its timeout starts again; one that went offline by silence comes back. */
 class Heartbeat implements Cmd {
-  constructor(readonly pick: number) {}
+  /** `mask`: undefined reports nothing; else the node's allocations whose bit is set, and a ghost when bit 31 is. */
+  constructor(readonly pick: number, readonly mask: number | undefined) {}
   check = () => true;
   run(model: Model, real: Real): void {
     const nodes = real.manager.nodes();
     const node = nodes[this.pick % nodes.length] as { id: string; status: string };
     const before = real.manager.nodes().find((n) => n.id === node.id)?.status;
-    const after = real.manager.heartbeat(node.id).status;
+    const here = real.manager.allocations().filter((a) => a.placements.some((p) => p.nodeId === node.id));
+    const mask = this.mask;
+    const running = mask === undefined ? undefined : [...here.filter((_, i) => (mask >> i % 31) & 1).map((a) => a.id), ...(mask < 0 ? ['ghost'] : [])];
+    const after = real.manager.heartbeat(node.id, running === undefined ? undefined : { running }).status;
+    // an allocation left out twice in a row was released as lost (failed)
+    if (running !== undefined) {
+      for (const allocation of here) {
+        const job = real.manager.job(allocation.jobId);
+        if (job?.status === 'failed') {
+          expect(running, `${allocation.id} reported, yet lost`).not.toContain(allocation.id);
+          model.ended.set(allocation.jobId, 'failed');
+        }
+      }
+    }
     // set offline by hand: stays offline; otherwise it is ready or draining (back from silence as it was)
     if (before === 'offline' && after === 'offline') expect(model.setOffline.has(node.id), `${node.id} stayed offline after a heartbeat`).toBe(true);
     check(model, real);
   }
-  toString = () => `heartbeat(${this.pick})`;
+  toString = () => `heartbeat(${this.pick}, ${this.mask})`;
 }
 
 class BadSubmit implements Cmd {
@@ -374,8 +388,8 @@ const commands = [
   fc.integer({ min: 1, max: 30 }).map((ms) => new Advance(ms)),
   fc.constant(new Settle()),
   fc.tuple(fc.nat(), fc.constantFrom('ready' as const, 'ready' as const, 'draining' as const, 'offline' as const)).map(([pick, status]) => new NodeStatus(pick, status)),
-  fc.nat().map((pick) => new Heartbeat(pick)),
-  fc.nat().map((pick) => new Heartbeat(pick)),
+  fc.nat().map((pick) => new Heartbeat(pick, undefined)),
+  fc.tuple(fc.nat(), fc.integer()).map(([pick, mask]) => new Heartbeat(pick, mask)),
   fc.tuple(fc.nat(), fc.constantFrom('drain' as const, 'interrupt' as const), fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined })).map(([pick, kind, ms]) => new Drain(pick, kind, ms)),
   fc.constantFrom<unknown>({ resources: { cpu: -1 } }, { resources: { cpu: 1 }, priority: 'nope' }, { resources: 'x' }, { resources: { cpu: 1 }, ttlMs: -5 }).map((request) => new BadSubmit(request)),
 ];

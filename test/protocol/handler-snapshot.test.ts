@@ -7,7 +7,8 @@ import { propertyRuns } from '../support.js';
  * A protocol handler restored from its snapshot (over a manager restored from the manager's,
  * taken at the same moment) answers every further message exactly as the original does: the same
  * lines, byte for byte — msg_ids, job ids, allocation ids, unsolicited `allocated` and
- * `preempted` messages, parked requests tried again when a node comes. `fairpack node --data`
+ * `preempted` messages, parked requests tried again when a node comes, jobs re-queued by a node
+ * removed or gone offline and announced again when they restart. `fairpack node --data`
  * relies on it: it restores both and replays the lines after them.
  */
 
@@ -26,9 +27,26 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.nat().map((pick) => line('c1', { type: 'cancel', job_id: `@j${pick}` })) },
   { weight: 1, arbitrary: fc.constantFrom('capacity', 'queues', 'allocations', 'nodes').map((type) => line('c1', { type })) },
   { weight: 1, arbitrary: fc.constantFrom('{"src":"c1","dest":"n1","body":{"type":"init","msg_id":0,"node_id":"n9"}}', 'not json', '{"body":{"type":"nope","msg_id":1}}').map((text) => ({ kind: 'line' as const, line: text })) },
+  // node messages: nodes come and go, fail and come back; their jobs are re-queued and restart elsewhere
+  { weight: 2, arbitrary: fc.record({ id: fc.constantFrom('small', 'w1', 'w2', '__proto__'), op: fc.constantFrom('add', 'remove', 'force', 'ready', 'draining', 'offline', 'heartbeat'), cpu: fc.integer({ min: 1, max: 16 }) }).map(({ id, op, cpu }) => line('admin', nodeMessage(id, op, cpu))) },
   { weight: 2, arbitrary: fc.integer({ min: 1, max: 12 }).map((ms) => ({ kind: 'advance' as const, ms })) },
   { weight: 1, arbitrary: fc.integer({ min: 4, max: 32 }).map((cpu) => ({ kind: 'node' as const, cpu })) },
 );
+
+/** A node message's body: `add` a node of `cpu`, `remove` it (`force`: with its jobs), set its status, or a heartbeat. */
+function nodeMessage(id: string, op: string, cpu: number): Record<string, unknown> {
+  switch (op) {
+    case 'add':
+      return { type: 'node_add', node: { id, capacity: [{ type: 'cpu', amount: cpu }] } };
+    case 'remove':
+    case 'force':
+      return { type: 'node_remove', node_id: id, ...(op === 'force' ? { force: true } : {}) };
+    case 'heartbeat':
+      return { type: 'heartbeat', node_id: id }; // heartbeats are off here: HEARTBEATS_OFF on both sides
+    default:
+      return { type: 'node_status', node_id: id, status: op };
+  }
+}
 
 let msgIds = 1;
 function line(client: string, body: Record<string, unknown>): Step {

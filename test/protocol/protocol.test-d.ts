@@ -14,6 +14,9 @@ describe('ProtocolHandler types', () => {
     if (body.type === 'error') expectTypeOf(body.code).toEqualTypeOf<string>();
     expectTypeOf<'MALFORMED_JSON'>().toExtend<ProtocolErrorCode>();
     expectTypeOf<'submit_job'>().toExtend<ProtocolRequestType>();
+    expectTypeOf<'node_add' | 'node_remove' | 'node_status' | 'heartbeat'>().toExtend<ProtocolRequestType>();
+    if (body.type === 'node_removed' || body.type === 'node_status_set') expectTypeOf(body.requeued_jobs).toEqualTypeOf<readonly string[]>();
+    if (body.type === 'node_added' || body.type === 'heartbeat_ok') expectTypeOf(body.node.node_id).toEqualTypeOf<string>();
   });
 
   it('refuses misuse at compile time', () => {

@@ -33,6 +33,10 @@ describe('unknown body fields', () => {
     [{ type: 'allocations', tennant: 'c1' }, 'tennant', 'tenant'],
     [{ type: 'queues', verbose: true }, 'verbose', undefined],
     [{ type: 'nodes', msgid: 3 }, 'msgid', 'msg_id'],
+    [{ type: 'node_add', nodes: { id: 'n2', capacity: req({ cpu: 1 }) } }, 'nodes', 'node'],
+    [{ type: 'node_remove', node_id: 'default', froce: true }, 'froce', 'force'],
+    [{ type: 'node_status', nodeId: 'default', status: 'draining' }, 'nodeId', 'node_id'],
+    [{ type: 'heartbeat', node_id: 'default', ttl: 5 }, 'ttl', undefined],
   ] as const)('%o → error naming `%s`', (request, field, suggestion) => {
     const { ask } = seedNode();
     ask({ type: 'allocate', requirements: req({ cpu: 2 }) });
@@ -68,6 +72,9 @@ describe('unknown body fields', () => {
     const submitted = ask({ type: 'submit_job', category: 'c', jobs: 2, concurrency_limit: 1, requirements: req({ cpu: 1 }), tenant: 't' });
     expect(submitted).toMatchObject({ type: 'jobs_submitted', running: 1, waiting: 1 });
     expect(ask({ type: 'cancel', job_id: (submitted['job_ids'] as string[])[1] })).toMatchObject({ type: 'cancelled', status: 'cancelled' });
+    expect(ask({ type: 'node_add', node: { id: 'n2', capacity: req({ cpu: 1 }), labels: { zone: 'a' }, taints: [{ key: 'k', value: 'v', effect: 'NoSchedule' }], status: 'draining', cost_per_hour: 1 } })).toMatchObject({ type: 'node_added' });
+    expect(ask({ type: 'node_status', node_id: 'n2', status: 'offline' })).toMatchObject({ type: 'node_status_set' });
+    expect(ask({ type: 'node_remove', node_id: 'n2', force: false })).toMatchObject({ type: 'node_removed' });
   });
 });
 

@@ -86,10 +86,19 @@ function removeNode({ manager, request, params, query, requireAdmin }: RouteCont
   return { status: 200, body: { node, requeued } };
 }
 
-/** The node is alive (the server runs with --heartbeat-timeout). Authenticated with the node token, not the admin one. */
-function heartbeat({ manager, request, params, requireNode }: RouteContext): Reply {
+const HEARTBEAT_FIELDS = knownKeys('heartbeat body field', ['running'], 'INVALID_REQUEST');
+
+/**
+ * The node is alive (the server runs with --heartbeat-timeout); with `{ "running": [allocation ids] }`
+ * the books are reconciled with what the node sees (docs/nodes.md#drift). Authenticated with the
+ * node token, not the admin one — checked before the body is read.
+ */
+async function heartbeat({ manager, request, params, requireNode, bodyLimit }: RouteContext): Promise<Reply> {
   requireNode(request);
-  return { status: 200, body: { node: manager.heartbeat(params['id'] as string) } };
+  const body = await optionalObjectBody(request, bodyLimit, 'Expected a body { "running"?: [allocation ids] } or none.');
+  checkKnownKeys(body, HEARTBEAT_FIELDS);
+  const node = manager.heartbeat(params['id'] as string, body['running'] === undefined ? undefined : { running: body['running'] as string[] });
+  return { status: 200, body: { node } };
 }
 
 function unknownNode(id: string): HttpError {
