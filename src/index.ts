@@ -9,6 +9,7 @@ export {
   type NodeSpec,
   type ResourcePoolOptions,
   type Toleration,
+  type SpotPreference,
   type AllocationRequest,
   type Placement,
   type Allocation,

@@ -1533,14 +1533,14 @@ export class AllocationManager {
 /** Requests with the same shape fit in exactly the same places. */
 function shapeOf(request: JobRequest | import('../pool/index.js').AllocationRequest): string {
   const { resources } = request;
-  const plain = (request.replicas ?? 1) === 1 && request.spread === undefined && request.nodeSelector === undefined && request.tolerations === undefined;
+  const plain = (request.replicas ?? 1) === 1 && request.spread === undefined && request.nodeSelector === undefined && request.tolerations === undefined && request.spot === undefined;
   // the common case, one replica and no constraints: its resources are a frozen object the pool
   // shares among requests of the same amounts, so its shape is worked out once per object
   if (plain && Object.isFrozen(resources)) {
     const known = PLAIN_SHAPES.get(resources);
     if (known !== undefined) return known;
   }
-  const shape = JSON.stringify([resources, request.replicas ?? 1, request.spread ?? false, request.nodeSelector ?? {}, request.tolerations ?? []]);
+  const shape = JSON.stringify([resources, request.replicas ?? 1, request.spread ?? false, request.nodeSelector ?? {}, request.tolerations ?? [], request.spot ?? 'allow']);
   if (plain && Object.isFrozen(resources)) PLAIN_SHAPES.set(resources, shape);
   return shape;
 }

@@ -13,7 +13,7 @@ const MANAGER_FIELDS = new Set(['id', 'category', 'ttlMs', 'deadline', 'estimate
 /** Every field of a job request: the pool's (less `jobId`: the job's `id` is it) and the manager's. */
 const JOB_FIELDS = knownKeys(
   'job request field',
-  ['resources', 'replicas', 'nodeSelector', 'tolerations', 'spread', 'id', 'tenant', 'priority', 'category', 'ttlMs', 'deadline', 'estimatedRuntimeMs', 'metadata'],
+  ['resources', 'replicas', 'nodeSelector', 'tolerations', 'spread', 'spot', 'id', 'tenant', 'priority', 'category', 'ttlMs', 'deadline', 'estimatedRuntimeMs', 'metadata'],
   'INVALID_REQUEST',
 );
 
@@ -45,6 +45,8 @@ function parseJobData(input: unknown, classes: PriorityClasses, pool: PoolIntern
   const poolRequest: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) if (!MANAGER_FIELDS.has(key)) poolRequest[key] = value;
   poolRequest['priority'] = priorityClass.name;
+  // the class's spot preference, unless the job says its own (critical work kept off spot nodes)
+  if (poolRequest['spot'] === undefined && priorityClass.spot !== undefined) poolRequest['spot'] = priorityClass.spot;
   poolRequest['jobId'] = id;
   const request = pool.parseRequest(poolRequest);
   return {
@@ -75,6 +77,7 @@ function normalized(request: ParsedRequest, jobId: string): AllocationRequest {
     ...(request.spread ? { spread: true } : {}),
     ...(request.selectorKeys.length === 0 ? {} : { nodeSelector: request.nodeSelector }),
     ...(request.tolerations.length === 0 ? {} : { tolerations: request.tolerations }),
+    ...(request.spot === 'allow' ? {} : { spot: request.spot }),
     ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
   };
 }

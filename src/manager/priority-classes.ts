@@ -5,7 +5,8 @@ import { isPlainRecord } from '../resources/index.js';
 import type { PriorityClass, PriorityClassSpec } from './types.js';
 
 const DEFAULT_GRACE_MS = 30_000;
-const SPEC_FIELDS = knownKeys('priority class field', ['name', 'value', 'preemptionGraceMs', 'preemptible', 'canPreempt', 'minRuntimeMs'], 'INVALID_OPTION', 'priorityClasses');
+const SPEC_FIELDS = knownKeys('priority class field', ['name', 'value', 'preemptionGraceMs', 'preemptible', 'canPreempt', 'minRuntimeMs', 'spot'], 'INVALID_OPTION', 'priorityClasses');
+const SPOT_PREFERENCES = ['avoid', 'allow', 'require'];
 
 /**
  * The seed's classes, highest first, with Kubernetes-like spaced values. Only `real-time` and
@@ -68,7 +69,7 @@ export class PriorityClasses {
 }
 
 function parseClass(entry: unknown): PriorityClass {
-  const expected = '{ name: non-empty string, value: finite number, preemptionGraceMs?: number >= 0, preemptible?: boolean, canPreempt?: boolean, minRuntimeMs?: number >= 0 }';
+  const expected = "{ name: non-empty string, value: finite number, preemptionGraceMs?: number >= 0, preemptible?: boolean, canPreempt?: boolean, minRuntimeMs?: number >= 0, spot?: 'avoid' | 'allow' | 'require' }";
   if (!isPlainRecord(entry) || typeof entry['name'] !== 'string' || entry['name'].length === 0 || typeof entry['value'] !== 'number' || !Number.isFinite(entry['value'])) {
     throw new FairpackError('INVALID_OPTION', `Expected each priority class to be ${expected}, got ${describeValue(entry)}.`, { option: 'priorityClasses' });
   }
@@ -87,6 +88,10 @@ function parseClass(entry: unknown): PriorityClass {
     if (typeof value !== 'boolean') throw new FairpackError('INVALID_OPTION', `Expected \`${field}\` of priority class "${name}" to be a boolean, got ${describeValue(value)}.`, { option: 'priorityClasses' });
     return value;
   };
+  const spot = spec.spot;
+  if (spot !== undefined && !SPOT_PREFERENCES.includes(spot)) {
+    throw new FairpackError('INVALID_OPTION', `Expected \`spot\` of priority class "${name}" to be 'avoid', 'allow' or 'require', got ${describeValue(spot)}.`, { option: 'priorityClasses' });
+  }
   return Object.freeze({
     name,
     value: spec.value,
@@ -94,5 +99,6 @@ function parseClass(entry: unknown): PriorityClass {
     preemptible: flag('preemptible', true),
     canPreempt: flag('canPreempt', false),
     minRuntimeMs: duration('minRuntimeMs', 0),
+    ...(spot === undefined ? {} : { spot }),
   });
 }

@@ -1,6 +1,6 @@
 import type { FairnessPolicy, FairnessPolicyName } from '../fairness/index.js';
 import type { NodeStatus, NodeView, PlacementStrategy, PlacementStrategyName } from '../placement/index.js';
-import type { Allocation, AllocationRequest, NodeSpec, PoolCapacity, ResourcePool } from '../pool/index.js';
+import type { Allocation, AllocationRequest, NodeSpec, PoolCapacity, ResourcePool, SpotPreference } from '../pool/index.js';
 import type { Resources } from '../resources/index.js';
 import type { NodeStatusReason } from './node-health.js';
 
@@ -19,6 +19,8 @@ export interface PriorityClassSpec {
   readonly canPreempt?: boolean;
   /** A running job of this class younger than this is not evicted (Slurm's PreemptExemptTime). @default 0 */
   readonly minRuntimeMs?: number;
+  /** The spot preference of this class's jobs that do not say their own (`'avoid'` keeps critical work on on-demand nodes). @default 'allow' */
+  readonly spot?: SpotPreference;
 }
 
 /** A priority class with every field resolved. */
@@ -29,6 +31,8 @@ export interface PriorityClass {
   readonly preemptible: boolean;
   readonly canPreempt: boolean;
   readonly minRuntimeMs: number;
+  /** Left out when the class sets none. */
+  readonly spot?: SpotPreference;
 }
 
 /** What happens to a submission that would take its tenant past its quota. */

@@ -28,6 +28,8 @@ export interface NodeView {
   readonly taints: readonly Taint[];
   readonly status: NodeStatus;
   readonly costPerHour?: number;
+  /** A spot (preemptible) instance; left out when not. */
+  readonly spot?: true;
   /** Live allocations with at least one replica on this node. */
   readonly allocationCount: number;
 }

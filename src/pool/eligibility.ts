@@ -33,17 +33,19 @@ export function isEligible(node: NodeState, request: ParsedRequest): boolean {
   return node.status === 'ready' && isEligibleWhenReady(node, request);
 }
 
-/** Selector matched and no untolerated NoSchedule taint, whatever the node's status. */
+/** Selector matched, spot if required, and no untolerated NoSchedule taint, whatever the node's status. */
 export function isEligibleWhenReady(node: NodeState, request: ParsedRequest): boolean {
   if (!matchesSelector(node, request)) return false;
+  if (request.spot === 'require' && !node.spot) return false;
   for (const taint of node.taints) {
     if (taint.effect === 'NoSchedule' && !tolerates(request.tolerations, taint)) return false;
   }
   return true;
 }
 
-/** Has an untolerated PreferNoSchedule taint (second tier). */
+/** Has an untolerated PreferNoSchedule taint, or is a spot node the request avoids (second tier). */
 export function isAvoided(node: NodeState, request: ParsedRequest): boolean {
+  if (request.spot === 'avoid' && node.spot) return true;
   for (const taint of node.taints) {
     if (taint.effect === 'PreferNoSchedule' && !tolerates(request.tolerations, taint)) return true;
   }

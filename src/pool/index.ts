@@ -5,6 +5,7 @@ export type {
   NodeSpec,
   ResourcePoolOptions,
   Toleration,
+  SpotPreference,
   AllocationRequest,
   Placement,
   Allocation,

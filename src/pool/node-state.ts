@@ -9,7 +9,7 @@ import type { DimensionSpace } from './dimension-space.js';
 
 const STATUSES: readonly NodeStatus[] = ['ready', 'draining', 'offline'];
 const EFFECTS = ['NoSchedule', 'PreferNoSchedule'] as const;
-const NODE_FIELDS = knownKeys('node spec field', ['id', 'capacity', 'labels', 'taints', 'status', 'costPerHour'], 'INVALID_NODE');
+const NODE_FIELDS = knownKeys('node spec field', ['id', 'capacity', 'labels', 'taints', 'status', 'costPerHour', 'spot'], 'INVALID_NODE');
 const TAINT_FIELDS = knownKeys('taint field', ['key', 'value', 'effect'], 'INVALID_NODE');
 
 /**
@@ -37,6 +37,7 @@ export class NodeState implements IndexedNode {
     readonly taints: readonly Taint[],
     public status: NodeStatus,
     readonly costPerHour: number | undefined,
+    readonly spot: boolean,
   ) {
     this.capacity = capacity;
     this.free = Float64Array.from(capacity);
@@ -76,6 +77,7 @@ export class NodeState implements IndexedNode {
       taints: this.taints,
       status: this.status,
       ...(this.costPerHour === undefined ? {} : { costPerHour: this.costPerHour }),
+      ...(this.spot ? { spot: true as const } : {}),
       allocationCount: this.allocationCount,
     });
   }
@@ -90,6 +92,7 @@ export interface ParsedNode {
   readonly taints: readonly Taint[];
   readonly status: NodeStatus;
   readonly costPerHour: number | undefined;
+  readonly spot: boolean;
 }
 
 export function parseNodeSpec(spec: unknown, space: DimensionSpace): ParsedNode {
@@ -98,7 +101,7 @@ export function parseNodeSpec(spec: unknown, space: DimensionSpace): ParsedNode 
 
 function parseNodeData(spec: unknown, space: DimensionSpace): ParsedNode {
   if (!isPlainRecord(spec)) {
-    throw new FairpackError('INVALID_NODE', `Expected a node to be an object { id, capacity, labels?, taints?, status?, costPerHour? }, got ${describeValue(spec)}.`);
+    throw new FairpackError('INVALID_NODE', `Expected a node to be an object { id, capacity, labels?, taints?, status?, costPerHour?, spot? }, got ${describeValue(spec)}.`);
   }
   const named = spec['id'];
   checkKnownKeys(spec, NODE_FIELDS, typeof named === 'string' && named.length > 0 ? `node "${named}"` : undefined);
@@ -111,7 +114,9 @@ function parseNodeData(spec: unknown, space: DimensionSpace): ParsedNode {
   if (cost !== undefined && (typeof cost !== 'number' || !Number.isFinite(cost) || cost < 0)) {
     throw new FairpackError('INVALID_NODE', `Expected costPerHour of node "${id}" to be a finite number >= 0, got ${describeValue(cost)}.`, { nodeId: id });
   }
-  return { id, names, amounts, labels, taints, status, costPerHour: cost };
+  const spot = spec['spot'] ?? false;
+  if (typeof spot !== 'boolean') throw new FairpackError('INVALID_NODE', `Expected spot of node "${id}" to be true or false, got ${describeValue(spot)}.`, { nodeId: id });
+  return { id, names, amounts, labels, taints, status, costPerHour: cost, spot };
 }
 
 export function parseNodeId(id: unknown): string {

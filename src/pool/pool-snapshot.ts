@@ -11,6 +11,7 @@ export interface NodeSnapshot {
   readonly taints: readonly Taint[];
   readonly status: NodeStatus;
   readonly costPerHour?: number;
+  readonly spot?: boolean;
   readonly order: number;
 }
 
@@ -60,7 +61,7 @@ export function readPoolSnapshot(value: unknown, path = ''): PoolState {
   header(s, 'fairpack.pool', 1);
   const nodes = array(s['nodes'], at('nodes')).map((n, i) => {
     const where = `${at('nodes')}[${i}]`;
-    const node = record(n, where, NODE_KEYS, ['costPerHour']);
+    const node = record(n, where, NODE_KEYS, ['costPerHour', 'spot']);
     integer(node['order'], `${where}.order`);
     return node as unknown as NodeSpec & { readonly order: number };
   });

@@ -6,14 +6,14 @@ import { type Resources, type Scale, copyStringRecord, expectResourceRecord, fro
 import { type DimensionSpace, MASKED_DIMENSIONS } from './dimension-space.js';
 import { type Metadata, type MetadataLimits, parseMetadata } from './metadata.js';
 import { type ResourcesCache, mixEntry } from './resources-cache.js';
-import type { Toleration } from './types.js';
+import type { SpotPreference, Toleration } from './types.js';
 
 const MAX_REPLICAS = 100_000;
 
 /** The fields of an allocation request; any other key is a typo that would drop a constraint. */
 const REQUEST_FIELDS = knownKeys(
   'allocation request field',
-  ['resources', 'replicas', 'nodeSelector', 'tolerations', 'spread', 'id', 'jobId', 'tenant', 'priority', 'metadata'],
+  ['resources', 'replicas', 'nodeSelector', 'tolerations', 'spread', 'spot', 'id', 'jobId', 'tenant', 'priority', 'metadata'],
   'INVALID_REQUEST',
 );
 const TOLERATION_FIELDS = knownKeys('toleration field', ['key', 'operator', 'value', 'effect'], 'INVALID_REQUEST');
@@ -29,6 +29,7 @@ export interface ParsedRequest {
   readonly nodeSelector: Readonly<Record<string, string>>;
   readonly selectorKeys: readonly string[];
   readonly tolerations: readonly Toleration[];
+  readonly spot: SpotPreference;
   readonly metadata: Metadata | undefined;
   /** One replica, as the user wrote it (zeros dropped), frozen; requests of the same vector may share it. */
   readonly resources: Resources;
@@ -148,11 +149,20 @@ function parseRequestData(input: unknown, space: DimensionSpace, cache: Resource
     nodeSelector,
     selectorKeys: nodeSelectorInput === undefined ? NO_KEYS : Object.keys(nodeSelector),
     tolerations: parseTolerations(input['tolerations']),
+    spot: parseSpot(input['spot']),
     metadata,
     resources,
     dense,
     unknown: unknown ?? NO_UNKNOWN,
   };
+}
+
+const SPOT_PREFERENCES: readonly SpotPreference[] = ['avoid', 'allow', 'require'];
+
+function parseSpot(value: unknown): SpotPreference {
+  if (value === undefined) return 'allow';
+  if (SPOT_PREFERENCES.includes(value as SpotPreference)) return value as SpotPreference;
+  throw new FairpackError('INVALID_REQUEST', `Expected \`spot\` to be 'avoid', 'allow' or 'require', got ${describeValue(value)}. Leave it out to allow spot nodes.`, { field: 'spot', value });
 }
 
 function checkGangRange(names: readonly string[], scaledAmounts: readonly number[], replicas: number, scale: Scale): void {

@@ -78,6 +78,8 @@ export class ResourcePool {
   #taintedNodes = 0;
   /** Nodes with a PreferNoSchedule taint: while 0, placement needs only one tier. */
   #softTaintedNodes = 0;
+  /** Spot nodes: while 0, a request that avoids them needs only one tier. */
+  #spotNodes = 0;
 
   constructor(input: ResourcePoolOptions = {}) {
     const options = plainOptions(input, 'the ResourcePool options');
@@ -247,7 +249,7 @@ export class ResourcePool {
   snapshot(): PoolSnapshot {
     const nodes = [...this.#nodesById.values()].map((node) => {
       const view = node.view(this.#space);
-      return { id: node.id, capacity: view.capacity, labels: node.labels, taints: node.taints, status: node.status, ...(node.costPerHour === undefined ? {} : { costPerHour: node.costPerHour }), order: node.order };
+      return { id: node.id, capacity: view.capacity, labels: node.labels, taints: node.taints, status: node.status, ...(node.costPerHour === undefined ? {} : { costPerHour: node.costPerHour }), ...(node.spot ? { spot: true } : {}), order: node.order };
     });
     const allocations = [...this.#live.slots()].map((slot) => {
       const allocation = this.#live.allocationAt(slot);
@@ -539,8 +541,9 @@ export class ResourcePool {
   /** One replica's node, or undefined. First-tier nodes (no untolerated PreferNoSchedule) first. */
   #choose(request: ParsedRequest, chosen: readonly NodeState[]): NodeState | undefined {
     const excluded = request.spread && chosen.length > 0 ? new Set(chosen) : undefined;
-    const needsCheck = excluded !== undefined || request.selectorKeys.length > 0 || this.#taintedNodes > 0;
-    if (this.#softTaintedNodes > 0) {
+    const needsCheck = excluded !== undefined || request.selectorKeys.length > 0 || this.#taintedNodes > 0 || request.spot === 'require';
+    // second tier: untolerated PreferNoSchedule taints, and spot nodes for a request that avoids them
+    if (this.#softTaintedNodes > 0 || (request.spot === 'avoid' && this.#spotNodes > 0)) {
       const preferred = this.#chooseAmong(request, (node) => isEligible(node, request) && !excluded?.has(node) && !isAvoided(node, request));
       if (preferred !== undefined) return preferred;
     }
@@ -662,7 +665,7 @@ export class ResourcePool {
   #insertNode(parsed: ParsedNode, order = this.#nextOrder++): NodeState {
     const capacity = denseVector(parsed.names, parsed.amounts, this.#space);
     const slot = this.#freeSlots.pop() ?? this.#nextSlot++;
-    const node = new NodeState(parsed.id, order, slot, this.#groups.acquire(capacity), capacity, parsed.labels, parsed.taints, parsed.status, parsed.costPerHour);
+    const node = new NodeState(parsed.id, order, slot, this.#groups.acquire(capacity), capacity, parsed.labels, parsed.taints, parsed.status, parsed.costPerHour, parsed.spot);
     this.#nodesById.set(node.id, node);
     this.#bySlot[slot] = node;
     this.#countTaints(node, 1);
@@ -674,6 +677,7 @@ export class ResourcePool {
   #countTaints(node: NodeState, sign: 1 | -1): void {
     if (node.taints.length > 0) this.#taintedNodes += sign;
     if (node.taints.some((t) => t.effect === 'PreferNoSchedule')) this.#softTaintedNodes += sign;
+    if (node.spot) this.#spotNodes += sign;
   }
 
   /** A new dimension appeared: widen every dense vector and rebuild the index. */

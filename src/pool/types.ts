@@ -16,7 +16,15 @@ export interface NodeSpec {
   readonly status?: NodeStatus;
   /** Informational; reported in views and used by cost-aware strategies you write. */
   readonly costPerHour?: number;
+  /**
+   * A spot (preemptible) instance: cheaper, and may be reclaimed (`mgr.interruptNode`). Requests
+   * say whether they may run there (`spot`). @default false
+   */
+  readonly spot?: boolean;
 }
+
+/** Where a request may run with respect to spot nodes: `avoid` them unless nothing else has room, `allow` them, or `require` one. */
+export type SpotPreference = 'avoid' | 'allow' | 'require';
 
 export interface ResourcePoolOptions {
   /** The nodes, in node order. Give `nodes` or `capacity`, not both. @default [] */
@@ -79,6 +87,12 @@ export interface AllocationRequest {
   readonly nodeSelector?: Readonly<Record<string, string>>;
   /** @default [] */
   readonly tolerations?: readonly Toleration[];
+  /**
+   * Spot nodes: `allow` treats them like any other; `avoid` uses them only when no other node has
+   * room (like an untolerated `PreferNoSchedule` taint); `require` places only on spot nodes.
+   * @default 'allow'
+   */
+  readonly spot?: SpotPreference;
   /**
    * Free-form plain JSON, carried on the allocation as a deep frozen copy. Bounded by the pool's
    * `maxMetadataBytes` and `maxMetadataDepth`; getters, cycles, class instances, functions,

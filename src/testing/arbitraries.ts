@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { NodeStatus, Taint } from '../placement/index.js';
-import type { AllocationRequest, NodeSpec, Toleration } from '../pool/index.js';
+import type { AllocationRequest, NodeSpec, SpotPreference, Toleration } from '../pool/index.js';
 import type { Resources } from '../resources/index.js';
 
 export interface ResourcesArbitraryOptions {
@@ -58,7 +58,8 @@ export function nodeSpecArbitrary(id: string, options: NodesArbitraryOptions = {
   const labels = variety ? fc.record({ zone: fc.constantFrom('a', 'b') }, { requiredKeys: [] }) : fc.constant({});
   const taints = variety ? fc.subarray([...TAINTS], { maxLength: 1 }) : fc.constant([]);
   const status: fc.Arbitrary<NodeStatus> = variety ? fc.constantFrom<NodeStatus>('ready', 'ready', 'ready', 'draining', 'offline') : fc.constant('ready');
-  return fc.record({ capacity, labels, taints, status }).map((spec) => ({ id, ...spec }));
+  const spot = variety ? fc.constantFrom(false, false, true) : fc.constant(false);
+  return fc.record({ capacity, labels, taints, status, spot }).map(({ spot: isSpot, ...spec }) => ({ id, ...spec, ...(isSpot ? { spot: true } : {}) }));
 }
 
 /** A list of nodes with unique ids n0, n1, … */
@@ -86,6 +87,7 @@ export function requestArbitrary(options: RequestArbitraryOptions = {}): fc.Arbi
         spread: gangs ? fc.boolean() : fc.constant(false),
         nodeSelector: constraints ? fc.record({ zone: fc.constantFrom('a', 'b') }) : fc.constant({}),
         tolerations: constraints ? fc.subarray([...TOLERATIONS], { maxLength: 1 }) : fc.constant([]),
+        spot: constraints ? fc.constantFrom<SpotPreference>('avoid', 'allow', 'require') : fc.constant<SpotPreference>('allow'),
         tenant: fc.constantFrom('a', 'b'),
       },
       { requiredKeys: ['resources'] },

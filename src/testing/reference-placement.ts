@@ -16,8 +16,9 @@ function fits(node: NodeView, resources: Resources): boolean {
 
 /**
  * The node a brute-force scan would choose for ONE replica of `request` right now: among ready
- * nodes that fit, match the selector and tolerate NoSchedule taints — preferring nodes without an
- * untolerated PreferNoSchedule taint — the highest `strategy.score`, ties to node order.
+ * nodes that fit, match the selector, tolerate NoSchedule taints and are spot if the request
+ * requires it — preferring nodes without an untolerated PreferNoSchedule taint (and, for a request
+ * that avoids spot, on-demand nodes) — the highest `strategy.score`, ties to node order.
  * Written independently of the pool's index, for differential tests of any strategy with `score`.
  */
 export function referencePlacement(pool: ResourcePool, strategy: PlacementStrategy, request: AllocationRequest): string | undefined {
@@ -33,9 +34,10 @@ export function referencePlacement(pool: ResourcePool, strategy: PlacementStrate
         node.status === 'ready' &&
         fits(node, resources) &&
         Object.entries(selector).every(([key, value]) => Object.hasOwn(node.labels, key) && node.labels[key] === value) &&
-        node.taints.every((taint) => taint.effect !== 'NoSchedule' || tolerated(tolerations, taint)),
+        node.taints.every((taint) => taint.effect !== 'NoSchedule' || tolerated(tolerations, taint)) &&
+        (request.spot !== 'require' || node.spot === true),
     );
-  const preferred = feasible.filter((node) => node.taints.every((taint) => taint.effect !== 'PreferNoSchedule' || tolerated(tolerations, taint)));
+  const preferred = feasible.filter((node) => node.taints.every((taint) => taint.effect !== 'PreferNoSchedule' || tolerated(tolerations, taint)) && !(request.spot === 'avoid' && node.spot === true));
   const tier = preferred.length > 0 ? preferred : feasible;
   let best: NodeView | undefined;
   let bestScore = -Infinity;

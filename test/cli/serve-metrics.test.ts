@@ -1,6 +1,7 @@
 import { AllocationManager } from 'fairpack';
 import { describe, expect, it } from 'vitest';
-import type { TenantFigures } from '../../src/cli/serve/manager-figures.js';
+import { type TenantFigures, figureReader } from '../../src/cli/serve/manager-figures.js';
+import { createServerMetrics, loadPromClient } from '../../src/cli/serve/metrics.js';
 import { OTHER_TENANTS, tenantSeries } from '../../src/cli/serve/tenant-series.js';
 import { call, serversClosedAfterEach } from './in-process-server.js';
 
@@ -87,9 +88,11 @@ describe('tenantSeries', () => {
     queued,
     running,
     queuedByClass: new Map(queued > 0 ? [['default', queued]] : []),
+    headSubmittedAtByClass: new Map(),
     usage: new Map(running > 0 ? [['cpu', running]] : []),
     weight: 1,
     hasQuota: false,
+    quota: undefined,
     quotaRejections: 0,
     ...extra,
   });
@@ -110,8 +113,21 @@ describe('tenantSeries', () => {
     ]);
     const series = tenantSeries(tenants, 1);
     expect([...series.keys()]).toEqual(['big', OTHER_TENANTS]);
-    expect(series.get(OTHER_TENANTS)).toEqual({ queued: 3, running: 2, quotaRejections: 5, queuedByClass: new Map([['high', 1], ['default', 2]]), usage: new Map([['cpu', 2]]) });
+    expect(series.get(OTHER_TENANTS)).toEqual({ queued: 3, running: 2, quotaRejections: 5, queuedByClass: new Map([['high', 1], ['default', 2]]), headSubmittedAtByClass: new Map(), usage: new Map([['cpu', 2]]) });
     expect([...tenantSeries(tenants, 0).keys()]).toEqual([OTHER_TENANTS]);
+  });
+
+  it('_other: the earliest head submission per class (the longest wait, not a sum), and no quota', () => {
+    const tenants = new Map([
+      ['big', figures(5, 0)],
+      ['x', figures(1, 0, { headSubmittedAtByClass: new Map([['default', 500], ['low', 900]]), hasQuota: true, quota: new Map([['cpu', 4]]) })],
+      ['y', figures(1, 0, { headSubmittedAtByClass: new Map([['default', 300]]), hasQuota: true, quota: new Map([['cpu', 8]]) })],
+    ]);
+    const other = tenantSeries(tenants, 1).get(OTHER_TENANTS);
+    expect(other?.headSubmittedAtByClass).toEqual(new Map([['default', 300], ['low', 900]]));
+    expect(other?.quota).toBeUndefined();
+    // a tenant with its own series keeps its quota
+    expect(tenantSeries(tenants, 3).get('x')?.quota).toEqual(new Map([['cpu', 4]]));
   });
 
   it('a tenant named _other is always summed there, so the label means one thing', () => {
@@ -138,5 +154,84 @@ describe('fairpack serve: held room', () => {
     const metrics = await call(url, 'GET', '/metrics');
     expect(sample(metrics.text, 'fairpack_reserved', { dimension: 'cpu' })).toBe(1);
     expect(sample(metrics.text, 'fairpack_capacity', { dimension: 'cpu', kind: 'allocated' })).toBe(3);
+  });
+});
+
+describe('fairpack serve /metrics: queue head wait and tenant quotas (issue 15 §5)', () => {
+  /** The registry over `manager`, read with the manager's own clock. */
+  async function scrape(manager: AllocationManager, now: () => number, maxTenants = 10): Promise<string> {
+    return createServerMetrics(await loadPromClient(), figureReader(manager), maxTenants, now).render();
+  }
+
+  it("fairpack_queue_head_wait_seconds: now minus the head job's submission, per queue; _other shows the longest", async () => {
+    let clock = 1_000_000;
+    const manager = new AllocationManager({ capacity: { cpu: 1 }, now: () => clock, timers: false });
+    const submit = (at: number, tenant: string, extra: Record<string, unknown> = {}) => {
+      clock = at;
+      return manager.submit({ tenant, resources: { cpu: 1 }, ...extra }).status;
+    };
+    expect(submit(1_000_000, 'a')).toBe('allocated');
+    expect(submit(1_060_000, 'b')).toBe('queued');
+    expect(submit(1_070_000, 'e')).toBe('queued');
+    expect(submit(1_090_000, 'b')).toBe('queued');
+    expect(submit(1_100_000, 'c', { priority: 'low' })).toBe('queued');
+    expect(submit(1_120_000, 'd')).toBe('queued');
+    // a deadline goes first in its queue (EDF): d's head is this newer job
+    expect(submit(1_150_000, 'd', { deadline: 5_000_000 })).toBe('queued');
+    clock = 1_300_000;
+
+    const text = await scrape(manager, () => clock);
+    // b's head came at 1,060,000: 240 s; the second b job does not change it
+    expect(sample(text, 'fairpack_queue_head_wait_seconds', { tenant: 'b', priority: 'default' })).toBe(240);
+    expect(sample(text, 'fairpack_queue_head_wait_seconds', { tenant: 'c', priority: 'low' })).toBe(200);
+    expect(sample(text, 'fairpack_queue_head_wait_seconds', { tenant: 'd', priority: 'default' })).toBe(150);
+    expect(sample(text, 'fairpack_queue_head_wait_seconds', { tenant: 'e', priority: 'default' })).toBe(230);
+    // a, running, has no queue and no series
+    expect(text).not.toMatch(/^fairpack_queue_head_wait_seconds\{tenant="a"/m);
+    expect(sample(text, 'fairpack_queue_depth', { tenant: 'b', priority: 'default' })).toBe(2);
+
+    // capped at 1: b (2 queued, then by name before d) keeps its own; d, a, c, e are summed and
+    // _other shows each class's longest head wait: e's 230 s (not d's 150), c's 200 s
+    const capped = await scrape(manager, () => clock, 1);
+    expect(sample(capped, 'fairpack_queue_head_wait_seconds', { tenant: 'b', priority: 'default' })).toBe(240);
+    expect(sample(capped, 'fairpack_queue_head_wait_seconds', { tenant: '_other', priority: 'default' })).toBe(230);
+    expect(sample(capped, 'fairpack_queue_head_wait_seconds', { tenant: '_other', priority: 'low' })).toBe(200);
+    expect(sample(capped, 'fairpack_queue_depth', { tenant: '_other', priority: 'default' })).toBe(3);
+
+    // room frees and b's head starts (DRF: b, e, d tie at 0, then by name): b's next job is its
+    // head now, submitted at 1,090,000, so 310 s at 1,400,000; e's head has not moved (330 s)
+    clock = 1_400_000;
+    manager.release(manager.allocations()[0]?.id as string);
+    expect(manager.allocations().map((a) => a.tenant)).toEqual(['b']);
+    const later = await scrape(manager, () => clock);
+    expect(sample(later, 'fairpack_queue_head_wait_seconds', { tenant: 'b', priority: 'default' })).toBe(310);
+    expect(sample(later, 'fairpack_queue_head_wait_seconds', { tenant: 'e', priority: 'default' })).toBe(330);
+  });
+
+  it('fairpack_tenant_quota: the hard limit per limited dimension, for tenants with a quota and their own series only', async () => {
+    const manager = new AllocationManager({ capacity: { cpu: 8, gpu: 2 }, now: () => 0, timers: false });
+    manager.setQuota('q', { cpu: 2, gpu: 1 }, { burst: 1.5 });
+    manager.setQuota('r', { cpu: 1 });
+    // a low job runs on burst room: 3 cpu = ⌊2 × 1.5⌋, 150 % of the hard limit
+    expect(manager.submit({ tenant: 'q', priority: 'low', resources: { cpu: 3 } }).status).toBe('allocated');
+    expect(manager.submit({ tenant: 'x-free', resources: { cpu: 2 } }).status).toBe('allocated');
+
+    const text = await scrape(manager, () => 0);
+    expect(sample(text, 'fairpack_tenant_quota', { tenant: 'q', dimension: 'cpu' })).toBe(2);
+    expect(sample(text, 'fairpack_tenant_quota', { tenant: 'q', dimension: 'gpu' })).toBe(1);
+    expect(sample(text, 'fairpack_tenant_quota', { tenant: 'r', dimension: 'cpu' })).toBe(1);
+    expect(sample(text, 'fairpack_tenant_usage', { tenant: 'q', dimension: 'cpu' })).toBe(3);
+    // what FairpackTenantOverQuota divides: 3 / 2 = 1.5 > 1.2; gpu has no usage series, so no ratio
+    expect(sample(text, 'fairpack_tenant_usage', { tenant: 'q', dimension: 'gpu' })).toBeUndefined();
+    // no quota, no series; `r` (quota, no jobs) and `x-free` (no quota) are shown for other reasons
+    expect(text).not.toMatch(/^fairpack_tenant_quota\{tenant="x-free"/m);
+
+    // capped at 1: q keeps its own (1 live job, and first by name); r and x-free are summed under _other, which has no quota series
+    const capped = await scrape(manager, () => 0, 1);
+    expect([...capped.matchAll(/^fairpack_tenant_quota\{tenant="([^"]*)",dimension="([^"]*)"\} (\S+)$/gm)].map((m) => m.slice(1))).toEqual([
+      ['q', 'cpu', '2'],
+      ['q', 'gpu', '1'],
+    ]);
+    expect(sample(capped, 'fairpack_tenant_usage', { tenant: '_other', dimension: 'cpu' })).toBe(2);
   });
 });

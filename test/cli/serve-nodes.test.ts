@@ -98,6 +98,12 @@ describe('fairpack serve: heartbeats', () => {
     expect([admin.status, admin.json['error'].code]).toEqual([403, 'FORBIDDEN']);
     const unknown = await call(url, 'POST', '/nodes/nope/heartbeat', undefined, NODE);
     expect([unknown.status, unknown.json['error'].code]).toEqual([404, 'UNKNOWN_NODE']);
+    // a heartbeat may say what runs on the node: an unknown allocation is reported, not adopted
+    const drift = await call(url, 'POST', '/nodes/a/heartbeat', { running: ['ghost'] }, NODE);
+    expect(drift.status).toBe(200);
+    expect((await call(url, 'GET', '/metrics')).text).toMatch(/^fairpack_node_unknown_allocations_total 1$/m);
+    const badReport = await call(url, 'POST', '/nodes/a/heartbeat', { running: 'ghost' }, NODE);
+    expect([badReport.status, badReport.json['error'].code]).toEqual([400, 'INVALID_OPTION']);
     // and the node token opens nothing else
     const patch = await call(url, 'PATCH', '/nodes/a', { status: 'offline' }, NODE);
     expect([patch.status, patch.json['error'].code]).toEqual([403, 'FORBIDDEN']);

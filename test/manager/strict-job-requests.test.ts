@@ -27,7 +27,7 @@ function refusedUnchanged(mgr: AllocationManager, call: () => unknown, code = 'I
   return error;
 }
 
-const JOB_FIELDS = 'resources, replicas, nodeSelector, tolerations, spread, id, tenant, priority, category, ttlMs, deadline, estimatedRuntimeMs, metadata';
+const JOB_FIELDS = 'resources, replicas, nodeSelector, tolerations, spread, spot, id, tenant, priority, category, ttlMs, deadline, estimatedRuntimeMs, metadata';
 
 describe('submit refuses unknown job request fields', () => {
   it.each([

@@ -43,7 +43,7 @@ describe('pool.allocate refuses unknown request fields', () => {
     const request = { resources: { cpu: 1 }, [field]: value } as unknown as AllocationRequest;
     const error = refusedUnchanged(pool, () => pool.allocate(request), 'INVALID_REQUEST');
     expect(error.message).toContain(`Unknown allocation request field \`${field}\`. Did you mean \`${suggestion}\`?`);
-    expect(error.message).toContain('Accepted: resources, replicas, nodeSelector, tolerations, spread, id, jobId, tenant, priority, metadata.');
+    expect(error.message).toContain('Accepted: resources, replicas, nodeSelector, tolerations, spread, spot, id, jobId, tenant, priority, metadata.');
     expect(error.details).toMatchObject({ field, suggestion, accepted: expect.arrayContaining(['resources', suggestion]) as unknown });
   });
 
@@ -116,7 +116,7 @@ describe('node specs and taints refuse unknown fields (INVALID_NODE)', () => {
   it('addNode: names the node and suggests the field; nothing is added', () => {
     const pool = cluster();
     const error = refusedUnchanged(pool, () => pool.addNode({ id: 'n4', capacity: { cpu: 1 }, label: { zone: 'eu' } } as never), 'INVALID_NODE');
-    expect(error.message).toBe('Unknown node spec field `label` (node "n4"). Did you mean `labels`? Accepted: id, capacity, labels, taints, status, costPerHour.');
+    expect(error.message).toBe('Unknown node spec field `label` (node "n4"). Did you mean `labels`? Accepted: id, capacity, labels, taints, status, costPerHour, spot.');
     expect(pool.node('n4')).toBeUndefined();
   });
 

@@ -23,11 +23,20 @@ export interface TenantFigures {
   readonly queued: number;
   /** Queued jobs per priority class. */
   readonly queuedByClass: ReadonlyMap<string, number>;
+  /**
+   * Per priority class: when the job at the head of the tenant's queue (the job tried next) was
+   * submitted (the manager's clock, ms). In a queue without deadlines that is its oldest job; jobs
+   * with a deadline go first (earliest deadline first), and a re-queued job keeps its first
+   * submission time (see `fairpack_queue_head_wait_seconds`).
+   */
+  readonly headSubmittedAtByClass: ReadonlyMap<string, number>;
   /** Running jobs, preempted ones in their grace period included: they still hold their allocation. */
   readonly running: number;
   readonly usage: ReadonlyMap<string, number>;
   readonly weight: number;
   readonly hasQuota: boolean;
+  /** The tenant's hard quota per dimension it limits (`quota(tenant).limits`); absent without a quota. */
+  readonly quota: ReadonlyMap<string, number> | undefined;
   readonly quotaRejections: number;
 }
 
@@ -49,6 +58,9 @@ export interface CoreFigures {
   readonly offlineSince: ReadonlyMap<string, number>;
   /** Running jobs re-queued because their node was lost. */
   readonly reschedules: number;
+  /** Allocations released as lost, and unknown allocations nodes reported (drift). */
+  readonly lostAllocations: number;
+  readonly unknownAllocations: number;
   /** With heartbeats: the timeout and the longest silence now (ms). */
   readonly heartbeat: { readonly timeoutMs: number; readonly maxSilenceMs: number } | undefined;
 }
@@ -62,11 +74,11 @@ export function figureReader(manager: AllocationManager): () => ManagerFigures {
   return () => {
     const queues = manager.queues();
     const core = coreFigures(manager.metrics());
-    const live = new Map<string, { queuedByClass: Map<string, number>; queued: number; running: number }>();
+    const live = new Map<string, { queuedByClass: Map<string, number>; headSubmittedAtByClass: Map<string, number>; queued: number; running: number }>();
     const entry = (tenant: string) => {
       let figures = live.get(tenant);
       if (figures === undefined) {
-        figures = { queuedByClass: new Map(), queued: 0, running: 0 };
+        figures = { queuedByClass: new Map(), headSubmittedAtByClass: new Map(), queued: 0, running: 0 };
         live.set(tenant, figures);
       }
       return figures;
@@ -75,6 +87,9 @@ export function figureReader(manager: AllocationManager): () => ManagerFigures {
       const figures = entry(queue.tenant);
       figures.queued += queue.length;
       figures.queuedByClass.set(queue.priority, (figures.queuedByClass.get(queue.priority) ?? 0) + queue.length);
+      // one queue per (tenant, class): one look-up per queue, not per queued job
+      const head = queue.head === undefined ? undefined : manager.job(queue.head);
+      if (head !== undefined) figures.headSubmittedAtByClass.set(queue.priority, head.submittedAt);
     }
     for (const allocation of manager.allocations()) entry(allocation.tenant).running++;
 
@@ -85,10 +100,12 @@ export function figureReader(manager: AllocationManager): () => ManagerFigures {
       tenants.set(tenant, {
         queued: own?.queued ?? 0,
         queuedByClass: own?.queuedByClass ?? new Map(),
+        headSubmittedAtByClass: own?.headSubmittedAtByClass ?? new Map(),
         running: own?.running ?? 0,
         usage: new Map(Object.entries(quota.used)),
         weight: core.weights.get(tenant) ?? 1,
         hasQuota: quota.limits !== undefined,
+        quota: quota.limits === undefined ? undefined : new Map(Object.entries(quota.limits)),
         quotaRejections: core.quotaRejections.get(tenant) ?? 0,
       });
     }
@@ -129,6 +146,8 @@ function coreFigures(m: ManagerMetrics): CoreFigures {
     nodeStatuses: new Map(Object.entries(m.nodes.byStatus)),
     offlineSince: new Map(Object.entries(m.nodes.offlineSince)),
     reschedules: m.nodes.reschedules,
+    lostAllocations: m.nodes.lostAllocations,
+    unknownAllocations: m.nodes.unknownAllocations,
     heartbeat: m.nodes.heartbeat,
   };
 }

@@ -38,9 +38,10 @@ export interface ServerMetrics {
 /**
  * The `/metrics` registry: the manager's figures (read at each scrape), HTTP request counts and
  * latencies, and the process's default metrics. Per-tenant series are capped at `maxTenants`
- * (see tenant-series.ts).
+ * (see tenant-series.ts). `now` is the manager's clock, for the figures that are ages (the
+ * server's manager runs on the wall clock; tests pass a fixed one).
  */
-export function createServerMetrics(prom: PromClientModule, readFigures: () => ManagerFigures, maxTenants: number): ServerMetrics {
+export function createServerMetrics(prom: PromClientModule, readFigures: () => ManagerFigures, maxTenants: number, now: () => number = Date.now): ServerMetrics {
   const registry = new prom.Registry();
   // the standard process_* and nodejs_* names, as dashboards expect them
   prom.collectDefaultMetrics({ register: registry });
@@ -56,6 +57,16 @@ export function createServerMetrics(prom: PromClientModule, readFigures: () => M
   const tenantShare = gauge('fairpack_tenant_dominant_share', "A tenant's dominant share (0-1), as DRF ranks it.", ['tenant']);
   const tenantJobs = gauge('fairpack_tenant_jobs', "A tenant's queued and running jobs.", ['tenant', 'state']);
   const queueDepth = gauge('fairpack_queue_depth', 'Queued jobs per tenant and priority class.', ['tenant', 'priority']);
+  const headWait = gauge(
+    'fairpack_queue_head_wait_seconds',
+    'Time since the job at the head of each non-empty queue (the job tried next) was submitted, per tenant and priority class. Without deadlines the head is the oldest job (jobs with a deadline go first). A job re-queued after its node was lost or it was preempted counts from its first submission, so its wait is overstated by the time it ran. tenant="_other": the longest among the tenants summed there.',
+    ['tenant', 'priority'],
+  );
+  const tenantQuota = gauge(
+    'fairpack_tenant_quota',
+    "A tenant's hard quota per dimension it limits (burst classes may run up to limit x burst), for tenants with a quota and their own series only: never tenant=\"_other\", whose usage no one quota bounds.",
+    ['tenant', 'dimension'],
+  );
   const decisions = counter('fairpack_scheduling_decisions_total', 'Jobs started by scheduling cycles since start.');
   const reserved = gauge('fairpack_reserved', 'Room held on nodes for waiting jobs (starvation reservations, room freed for preemptors), per dimension: not allocated, not available.', ['dimension']);
   const packing = gauge('fairpack_packing_efficiency_ratio', 'Mean utilisation of the nodes that hold at least one allocation (0-1).');
@@ -65,6 +76,8 @@ export function createServerMetrics(prom: PromClientModule, readFigures: () => M
   const nodes = gauge('fairpack_nodes', 'Nodes per status (ready, draining, offline).', ['status']);
   const offlineSeconds = gauge('fairpack_node_offline_seconds', 'How long each offline node has been offline (set offline by hand, or silent past the heartbeat timeout).', ['node']);
   const reschedules = counter('fairpack_node_loss_reschedules_total', 'Running jobs re-queued since start because their node went offline, fell silent or was removed.');
+  const lostAllocations = counter('fairpack_node_lost_allocations_total', "Allocations released as failed since start because their node's heartbeats left them out twice in a row.");
+  const unknownAllocations = counter('fairpack_node_unknown_allocations_total', 'Allocations nodes reported running that the scheduler did not have there, since start (each report counts; never adopted).');
   const heartbeatTimeout = gauge('fairpack_node_heartbeat_timeout_seconds', 'The heartbeat timeout (--heartbeat-timeout); absent when heartbeats are off.');
   const maxSilence = gauge('fairpack_node_heartbeat_max_silence_seconds', 'The longest time any node that is not offline has gone without a heartbeat; absent when heartbeats are off.');
   const requests = new prom.Counter({ name: 'fairpack_http_requests_total', help: 'HTTP requests answered.', labelNames: ['method', 'route', 'status'], registers: [registry] });
@@ -76,11 +89,13 @@ export function createServerMetrics(prom: PromClientModule, readFigures: () => M
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [registry],
   });
-  const perScrape = [jobs, finished, capacity, reserved, utilisation, tenantUsage, tenantShare, tenantJobs, queueDepth, decisions, packing, preemptions, quotaRejections, latency, nodes, offlineSeconds, reschedules, heartbeatTimeout, maxSilence];
+  const perScrape = [jobs, finished, capacity, reserved, utilisation, tenantUsage, tenantShare, tenantJobs, queueDepth, headWait, tenantQuota, decisions, packing, preemptions, quotaRejections, latency, nodes, offlineSeconds, reschedules, lostAllocations, unknownAllocations, heartbeatTimeout, maxSilence];
 
   /** Reads the manager once and sets every metric (reset first: tenants and classes come and go). */
   const update = (): void => {
     const figures = readFigures();
+    // the server's manager runs on the wall clock
+    const at = now();
     for (const metric of perScrape) metric.reset();
     for (const [kind, amounts] of [['total', figures.total], ['allocated', figures.allocated], ['available', figures.available]] as const) {
       for (const [dimension, amount] of amounts) capacity.set({ dimension, kind }, amount);
@@ -92,6 +107,8 @@ export function createServerMetrics(prom: PromClientModule, readFigures: () => M
       tenantJobs.set({ tenant, state: 'queued' }, t.queued);
       tenantJobs.set({ tenant, state: 'running' }, t.running);
       for (const [priority, depth] of t.queuedByClass) queueDepth.set({ tenant, priority }, depth);
+      for (const [priority, since] of t.headSubmittedAtByClass) headWait.set({ tenant, priority }, Math.max(0, at - since) / 1000);
+      if (t.quota !== undefined) for (const [dimension, limit] of t.quota) tenantQuota.set({ tenant, dimension }, limit);
       if (t.quotaRejections > 0) quotaRejections.inc({ tenant }, t.quotaRejections);
     }
     for (const [dimension, amount] of figures.reserved) reserved.set({ dimension }, amount);
@@ -104,10 +121,10 @@ export function createServerMetrics(prom: PromClientModule, readFigures: () => M
       for (const [victim, count] of victims) preemptions.inc({ preemptor, victim }, count);
     }
     for (const [status, count] of core.nodeStatuses) nodes.set({ status }, count);
-    // the server's manager runs on the wall clock
-    const now = Date.now();
-    for (const [node, since] of core.offlineSince) offlineSeconds.set({ node }, Math.max(0, now - since) / 1000);
+    for (const [node, since] of core.offlineSince) offlineSeconds.set({ node }, Math.max(0, at - since) / 1000);
     reschedules.inc(core.reschedules);
+    lostAllocations.inc(core.lostAllocations);
+    unknownAllocations.inc(core.unknownAllocations);
     if (core.heartbeat !== undefined) {
       heartbeatTimeout.set(core.heartbeat.timeoutMs / 1000);
       maxSilence.set(core.heartbeat.maxSilenceMs / 1000);

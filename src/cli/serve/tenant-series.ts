@@ -8,8 +8,15 @@ export interface TenantSeries {
   readonly queued: number;
   readonly running: number;
   readonly queuedByClass: ReadonlyMap<string, number>;
+  /** Per class, the earliest submission among the heads of the queues summed here (the longest head wait). */
+  readonly headSubmittedAtByClass: ReadonlyMap<string, number>;
   readonly usage: ReadonlyMap<string, number>;
   readonly quotaRejections: number;
+  /**
+   * The tenant's hard quota per dimension. Never set on `_other`: a sum of some tenants' quotas
+   * against the usage of others (with or without a quota) would compare nothing real.
+   */
+  readonly quota?: ReadonlyMap<string, number> | undefined;
 }
 
 /**
@@ -20,7 +27,8 @@ export interface TenantSeries {
  * (queued or running) or configured limits (a quota, a weight other than 1) are shown, at most
  * `maxTenants` of them, chosen deterministically — most live jobs first, then by name (code-unit
  * order, the same on every machine). The others' figures are summed under `_other`, so totals
- * across the label still add up.
+ * across the label still add up; the head submission time per class is the earliest of theirs
+ * (a wait is not summed: `_other` shows the longest), and `_other` has no quota.
  */
 export function tenantSeries(tenants: ReadonlyMap<string, TenantFigures>, maxTenants: number): Map<string, TenantSeries> {
   const shown = [...tenants].filter(([, t]) => t.queued + t.running > 0 || t.hasQuota || t.weight !== 1);
@@ -40,11 +48,12 @@ interface Accumulator {
   running: number;
   quotaRejections: number;
   readonly queuedByClass: Map<string, number>;
+  readonly headSubmittedAtByClass: Map<string, number>;
   readonly usage: Map<string, number>;
 }
 
 function empty(): Accumulator {
-  return { queued: 0, running: 0, quotaRejections: 0, queuedByClass: new Map(), usage: new Map() };
+  return { queued: 0, running: 0, quotaRejections: 0, queuedByClass: new Map(), headSubmittedAtByClass: new Map(), usage: new Map() };
 }
 
 function add(sum: Accumulator, figures: TenantFigures): void {
@@ -52,5 +61,6 @@ function add(sum: Accumulator, figures: TenantFigures): void {
   sum.running += figures.running;
   sum.quotaRejections += figures.quotaRejections;
   for (const [priority, count] of figures.queuedByClass) sum.queuedByClass.set(priority, (sum.queuedByClass.get(priority) ?? 0) + count);
+  for (const [priority, at] of figures.headSubmittedAtByClass) sum.headSubmittedAtByClass.set(priority, Math.min(at, sum.headSubmittedAtByClass.get(priority) ?? Infinity));
   for (const [dimension, amount] of figures.usage) sum.usage.set(dimension, (sum.usage.get(dimension) ?? 0) + amount);
 }

@@ -45,14 +45,14 @@ export interface BatchContext {
 }
 
 /*
- * Eligibility depends only on a request's selector and tolerations, and most requests of a batch
- * share them (typically none at all), so it is computed once per distinct pair and node rather than
- * once per request, node and algorithm.
+ * Eligibility depends only on a request's selector, tolerations and spot preference, and most
+ * requests of a batch share them (typically none at all), so it is computed once per distinct
+ * triple and node rather than once per request, node and algorithm.
  */
 function signatureOf(request: ParsedRequest): string {
-  if (request.selectorKeys.length === 0 && request.tolerations.length === 0) return '';
+  if (request.selectorKeys.length === 0 && request.tolerations.length === 0 && request.spot === 'allow') return '';
   const selector = [...request.selectorKeys].sort().map((key) => [key, request.nodeSelector[key]]);
-  return JSON.stringify([selector, request.tolerations]);
+  return JSON.stringify([selector, request.tolerations, request.spot]);
 }
 
 export function buildContext(space: DimensionSpace, nodes: readonly NodeState[], inputs: readonly AllocationRequest[], parsed: readonly ParsedRequest[]): BatchContext {
