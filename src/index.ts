@@ -10,6 +10,7 @@ export {
   type ResourcePoolOptions,
   type Toleration,
   type SpotPreference,
+  type NodeUpdate,
   type AllocationRequest,
   type Placement,
   type Allocation,

@@ -4,7 +4,7 @@ import { FairpackError, describeValue, isFairpackError } from '../errors.js';
 import { checkKnownKeys, knownKeys } from '../known-keys.js';
 import { type FairnessPolicy, type FairnessPolicyName, type TenantCandidate, fairnessPolicyNames, resolveFairnessPolicy } from '../fairness/index.js';
 import type { NodeStatus, NodeView } from '../placement/index.js';
-import { type Allocation, type NodeSpec, type PoolCapacity, ResourcePool, type RemoveNodeOptions } from '../pool/index.js';
+import { type Allocation, type NodeSpec, type NodeUpdate, type PoolCapacity, ResourcePool, type RemoveNodeOptions } from '../pool/index.js';
 import type { AllocationTimes } from '../pool/build-allocation.js';
 import type { NodeState } from '../pool/node-state.js';
 import { type PoolInternals, poolInternals } from '../pool/internals.js';
@@ -460,6 +460,21 @@ export class AllocationManager {
       this.#events.defer('node:removed', node);
       return node;
     }, () => ({ type: 'removeNode', id, force }));
+  }
+
+  /**
+   * Replaces a node's labels and/or taints (each given whole): new placements follow them, jobs
+   * already there keep running. Emits `node:updated`. Throws `UNKNOWN_NODE`, `INVALID_NODE`.
+   */
+  updateNode(id: string, update: NodeUpdate): NodeView {
+    return this.#operation(() => {
+      const node = this.#pool.updateNode(id, update);
+      // a node may now take jobs it could not (or the other way round): queues and searches look again
+      this.#changes++;
+      this.#bands.unblockAll();
+      this.#events.defer('node:updated', node);
+      return node;
+    }, () => ({ type: 'updateNode', id, update: asJson(update) }));
   }
 
   /**
@@ -1610,6 +1625,9 @@ function applyEntry(manager: AllocationManager, entry: JournalEntry): void {
       return;
     case 'resumeHeartbeats':
       manager.resumeHeartbeats();
+      return;
+    case 'updateNode':
+      manager.updateNode(entry.id, entry.update);
       return;
     case 'drain':
       manager.drain(entry.id, entry.deadlineMs === null ? {} : { deadlineMs: entry.deadlineMs });

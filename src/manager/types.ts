@@ -1,6 +1,6 @@
 import type { FairnessPolicy, FairnessPolicyName } from '../fairness/index.js';
 import type { NodeStatus, NodeView, PlacementStrategy, PlacementStrategyName } from '../placement/index.js';
-import type { Allocation, AllocationRequest, NodeSpec, PoolCapacity, ResourcePool, SpotPreference } from '../pool/index.js';
+import type { Allocation, AllocationRequest, NodeSpec, NodeUpdate, PoolCapacity, ResourcePool, SpotPreference } from '../pool/index.js';
 import type { Resources } from '../resources/index.js';
 import type { NodeStatusReason } from './node-health.js';
 
@@ -292,6 +292,7 @@ export type JournalCommand =
   | { readonly type: 'heartbeat'; readonly id: string; readonly running?: readonly string[] }
   | { readonly type: 'resumeHeartbeats' }
   | { readonly type: 'drain'; readonly id: string; readonly deadlineMs: number | null }
+  | { readonly type: 'updateNode'; readonly id: string; readonly update: NodeUpdate }
   | { readonly type: 'interruptNode'; readonly id: string; readonly noticeMs: number }
   | { readonly type: 'tick' };
 
@@ -420,6 +421,8 @@ export interface AllocationManagerEvents {
   'node:removed': [node: NodeView];
   /** A node's status changed: by `setNodeStatus` (`set`), by silence (`heartbeat-timeout`), back by a heartbeat (`heartbeat`). */
   'node:status': [node: NodeView, change: NodeStatusChange];
+  /** A node's labels or taints were replaced (`updateNode`). */
+  'node:updated': [node: NodeView];
   /** A draining node has nothing running any more: it can be removed. */
   'node:drained': [node: NodeView];
   /** A heartbeat's report of what runs on a node disagreed with the books (see `heartbeat`). */

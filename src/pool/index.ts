@@ -6,6 +6,7 @@ export type {
   ResourcePoolOptions,
   Toleration,
   SpotPreference,
+  NodeUpdate,
   AllocationRequest,
   Placement,
   Allocation,

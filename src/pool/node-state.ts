@@ -9,6 +9,7 @@ import type { DimensionSpace } from './dimension-space.js';
 
 const STATUSES: readonly NodeStatus[] = ['ready', 'draining', 'offline'];
 const EFFECTS = ['NoSchedule', 'PreferNoSchedule'] as const;
+const UPDATE_FIELDS = knownKeys('node update field', ['labels', 'taints'], 'INVALID_NODE');
 const NODE_FIELDS = knownKeys('node spec field', ['id', 'capacity', 'labels', 'taints', 'status', 'costPerHour', 'spot'], 'INVALID_NODE');
 const TAINT_FIELDS = knownKeys('taint field', ['key', 'value', 'effect'], 'INVALID_NODE');
 
@@ -33,8 +34,9 @@ export class NodeState implements IndexedNode {
     public slot: number,
     public group: MutableCapacityGroup,
     capacity: Float64Array,
-    readonly labels: Readonly<Record<string, string>>,
-    readonly taints: readonly Taint[],
+    /** Changed only by `pool.updateNode` (whole, never in place: views share them). */
+    public labels: Readonly<Record<string, string>>,
+    public taints: readonly Taint[],
     public status: NodeStatus,
     readonly costPerHour: number | undefined,
     readonly spot: boolean,
@@ -131,6 +133,18 @@ export function parseStatus(status: unknown, what: string): NodeStatus {
     throw new FairpackError('INVALID_NODE', `Expected ${what} to be one of 'ready', 'draining', 'offline', got ${describeValue(status)}.`, { value: status });
   }
   return status as NodeStatus;
+}
+
+/** What `pool.updateNode` may change: labels and taints, each given whole. */
+export function parseNodeUpdate(update: unknown, nodeId: string): { readonly labels?: Readonly<Record<string, string>>; readonly taints?: readonly Taint[] } {
+  return readingInput('the node update', 'INVALID_NODE', () => {
+    if (!isPlainRecord(update)) throw new FairpackError('INVALID_NODE', `Expected a node update { labels?, taints? } for node "${nodeId}", got ${describeValue(update)}.`, { nodeId });
+    checkKnownKeys(update, UPDATE_FIELDS, `node "${nodeId}"`);
+    return {
+      ...(update['labels'] === undefined ? {} : { labels: copyStringRecord(update['labels'], `labels of node "${nodeId}"`, 'INVALID_NODE') }),
+      ...(update['taints'] === undefined ? {} : { taints: parseTaints(update['taints'], nodeId) }),
+    };
+  });
 }
 
 function parseTaints(input: unknown, nodeId: string): readonly Taint[] {

@@ -24,7 +24,7 @@ import { isAvoided, isEligible, isEligibleWhenReady } from './eligibility.js';
 import { attachPoolInternals } from './internals.js';
 import { LiveTable } from './live-table.js';
 import { type MetadataLimits, metadataLimitsOption } from './metadata.js';
-import { NodeState, type ParsedNode, denseVector, parseNodeId, parseNodeSpec, parseStatus } from './node-state.js';
+import { NodeState, type ParsedNode, denseVector, parseNodeId, parseNodeSpec, parseNodeUpdate, parseStatus } from './node-state.js';
 import { type ParsedRequest, parseRequest } from './request.js';
 import { planBatch } from './batch/plan-batch.js';
 import { ReleasedIds } from './released-ids.js';
@@ -40,6 +40,7 @@ import type {
   PoolCapacity,
   PoolRestoreOptions,
   ReleaseResult,
+  NodeUpdate,
   RemoveNodeOptions,
   RemoveNodeResult,
   ResourcePoolOptions,
@@ -190,6 +191,21 @@ export class ResourcePool {
     this.#bySlot[node.slot] = undefined;
     this.#nodesById.delete(id);
     return Object.freeze({ node: view, evicted: Object.freeze(evicted) });
+  }
+
+  /**
+   * Replaces a node's labels and/or taints (each given whole). Allocations already on it stay,
+   * whatever the new labels and taints say (Kubernetes' IgnoredDuringExecution); new placements
+   * follow them.
+   */
+  updateNode(id: string, update: NodeUpdate): NodeView {
+    const node = this.#requireNode(id);
+    const parsed = parseNodeUpdate(update, id);
+    this.#countTaints(node, -1);
+    if (parsed.labels !== undefined) node.labels = parsed.labels;
+    if (parsed.taints !== undefined) node.taints = parsed.taints;
+    this.#countTaints(node, 1);
+    return node.view(this.#space);
   }
 
   setNodeStatus(id: string, status: NodeStatus): NodeView {

@@ -23,6 +23,12 @@ export interface NodeSpec {
   readonly spot?: boolean;
 }
 
+/** What `pool.updateNode` / `mgr.updateNode` change: labels and taints, each replaced whole when given. */
+export interface NodeUpdate {
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly taints?: readonly Taint[];
+}
+
 /** Where a request may run with respect to spot nodes: `avoid` them unless nothing else has room, `allow` them, or `require` one. */
 export type SpotPreference = 'avoid' | 'allow' | 'require';
 

@@ -113,6 +113,7 @@ export type PoolOperation =
   | { readonly kind: 'add-node'; readonly node: NodeSpec }
   | { readonly kind: 'remove-node'; readonly pick: number; readonly force: boolean }
   | { readonly kind: 'set-status'; readonly pick: number; readonly status: NodeStatus }
+  | { readonly kind: 'update-node'; readonly pick: number; readonly labels?: Readonly<Record<string, string>>; readonly taints?: readonly Taint[] }
   | { readonly kind: 'bad-allocate'; readonly request: unknown }
   | { readonly kind: 'bad-node'; readonly node: unknown }
   | { readonly kind: 'duplicate-node'; readonly pick: number };
@@ -133,6 +134,12 @@ export function poolOperationsArbitrary(options: OperationsArbitraryOptions = {}
     { weight: 1, arbitrary: fc.nat({ max: 5 }).chain((i) => nodeSpecArbitrary(`x${i}`, options)).map((node) => ({ kind: 'add-node' as const, node })) },
     { weight: 1, arbitrary: fc.tuple(pick, fc.boolean()).map(([p, force]) => ({ kind: 'remove-node' as const, pick: p, force })) },
     { weight: 1, arbitrary: fc.tuple(pick, fc.constantFrom<NodeStatus>('ready', 'draining', 'offline')).map(([p, status]) => ({ kind: 'set-status' as const, pick: p, status })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({ pick, labels: fc.record({ zone: fc.constantFrom('a', 'b') }, { requiredKeys: [] }), taints: fc.subarray([...TAINTS], { maxLength: 1 }) }, { requiredKeys: ['pick'] })
+        .map((update) => ({ kind: 'update-node' as const, ...update })),
+    },
     { weight: 1, arbitrary: badResourcesArbitrary().map((resources) => ({ kind: 'bad-allocate' as const, request: { resources } })) },
     { weight: 1, arbitrary: pick.map((p) => ({ kind: 'duplicate-node' as const, pick: p })) },
     { weight: 1, arbitrary: fc.constantFrom<unknown>({ id: '', capacity: { cpu: 1 } }, { capacity: { cpu: 1 } }, { id: 'y', capacity: { cpu: -1 } }, { id: 'y', capacity: { cpu: 1 }, status: 'up' }, 7).map((node) => ({ kind: 'bad-node' as const, node })) },

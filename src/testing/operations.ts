@@ -74,6 +74,12 @@ export function applyPoolOperation(pool: ResourcePool, operation: PoolOperation)
       pool.setNodeStatus(node.id, operation.status);
       return { operation };
     }
+    case 'update-node': {
+      const node = nodes[operation.pick % Math.max(1, nodes.length)];
+      if (node === undefined) return { operation };
+      pool.updateNode(node.id, { ...(operation.labels === undefined ? {} : { labels: operation.labels }), ...(operation.taints === undefined ? {} : { taints: operation.taints }) });
+      return { operation };
+    }
     case 'bad-allocate':
       return refusable(() => pool.allocate(operation.request as never), true);
     case 'bad-node':

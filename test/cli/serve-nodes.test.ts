@@ -154,6 +154,11 @@ describe('fairpack serve: node management (admin)', () => {
     expect((await call(url, 'GET', '/jobs/j1')).json['allocation'].placements[0].nodeId).toBe('b');
     const patchBad = await call(url, 'PATCH', '/nodes/b', { status: 'gone' }, ADMIN);
     expect([patchBad.status, patchBad.json['error'].code]).toEqual([400, 'INVALID_REQUEST']);
+    const relabel = await call(url, 'PATCH', '/nodes/b', { labels: { zone: 'z2' }, taints: [{ key: 'gpu', effect: 'PreferNoSchedule' }] }, ADMIN);
+    expect([relabel.status, relabel.json['node'].labels, relabel.json['node'].taints]).toEqual([200, { zone: 'z2' }, [{ key: 'gpu', effect: 'PreferNoSchedule' }]]);
+    const badTaint = await call(url, 'PATCH', '/nodes/b', { taints: [{ key: 'gpu', effect: 'Never' }], status: 'offline' }, ADMIN);
+    expect([badTaint.status, badTaint.json['error'].code]).toEqual([400, 'INVALID_NODE']);
+    expect((await call(url, 'GET', '/nodes/b')).json['node'].status).toBe('ready'); // nothing changed
     const patchField = await call(url, 'PATCH', '/nodes/b', { stat: 'ready' }, ADMIN);
     expect([patchField.status, patchField.json['error'].code]).toEqual([400, 'INVALID_REQUEST']);
     const noAdmin = await call(url, 'POST', '/nodes', { id: 'e', capacity: { cpu: 1 } });

@@ -88,7 +88,8 @@ const SURFACE = {
       "snapshot",
       "submit",
       "submitMany",
-      "tick"
+      "tick",
+      "updateNode"
     ],
     "static": [
       "restore"
@@ -124,7 +125,8 @@ const SURFACE = {
       "release",
       "removeNode",
       "setNodeStatus",
-      "snapshot"
+      "snapshot",
+      "updateNode"
     ],
     "static": [
       "restore"

@@ -1,9 +1,9 @@
-import type { NodeSpec, NodeStatus } from '../../index.js';
+import type { NodeSpec, NodeStatus, NodeUpdate } from '../../index.js';
 import { checkKnownKeys, knownKeys } from '../../known-keys.js';
 import { HttpError, type Reply, readJsonBody } from './http-io.js';
 import type { Route, RouteContext } from './routes.js';
 
-const NODE_PATCH_FIELDS = knownKeys('node patch field', ['status'], 'INVALID_REQUEST');
+const NODE_PATCH_FIELDS = knownKeys('node patch field', ['status', 'labels', 'taints'], 'INVALID_REQUEST');
 const STATUSES: readonly NodeStatus[] = ['ready', 'draining', 'offline'];
 
 /**
@@ -64,15 +64,27 @@ function getNode({ manager, params }: RouteContext): Reply {
   return { status: 200, body: { node, allocations, reservations: manager.reservations().filter((r) => r.nodeId === id) } };
 }
 
-/** `{ "status": "ready" | "draining" | "offline" }`: offline re-queues the node's jobs at the head of their queues. */
+/**
+ * Some of `{ "status": "ready" | "draining" | "offline", "labels": {…}, "taints": […] }`: labels and
+ * taints are replaced whole (new placements follow them, running jobs stay); offline re-queues the
+ * node's jobs at the head of their queues. Everything is checked before anything changes.
+ */
 async function patchNode({ manager, request, params, requireAdmin, bodyLimit }: RouteContext): Promise<Reply> {
   requireAdmin(request);
+  const id = params['id'] as string;
   const body = await readJsonBody(request, bodyLimit);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'INVALID_BODY', 'Expected a body { "status": "ready" | "draining" | "offline" }.');
-  checkKnownKeys(body as Record<string, unknown>, NODE_PATCH_FIELDS); // 400 INVALID_REQUEST, with the closest field
-  const status = (body as Record<string, unknown>)['status'];
-  if (!STATUSES.includes(status as NodeStatus)) throw new HttpError(400, 'INVALID_REQUEST', `Expected \`status\` to be one of ${STATUSES.join(', ')}, got ${JSON.stringify(status) ?? 'nothing'}.`);
-  return { status: 200, body: { node: manager.setNodeStatus(params['id'] as string, status as NodeStatus) } };
+  const expected = 'Expected a body with some of { "status": "ready" | "draining" | "offline", "labels": { … }, "taints": [ … ] }.';
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'INVALID_BODY', expected);
+  const fields = body as Record<string, unknown>;
+  checkKnownKeys(fields, NODE_PATCH_FIELDS); // 400 INVALID_REQUEST, with the closest field
+  const { status, labels, taints } = fields;
+  if (status === undefined && labels === undefined && taints === undefined) throw new HttpError(400, 'INVALID_BODY', expected);
+  if (status !== undefined && !STATUSES.includes(status as NodeStatus)) throw new HttpError(400, 'INVALID_REQUEST', `Expected \`status\` to be one of ${STATUSES.join(', ')}, got ${JSON.stringify(status)}.`);
+  if (!manager.nodes().some((n) => n.id === id)) throw unknownNode(id);
+  // the labels and taints first: a bad one is refused (400 INVALID_NODE) before the status changes
+  let node = labels === undefined && taints === undefined ? undefined : manager.updateNode(id, { ...(labels === undefined ? {} : { labels }), ...(taints === undefined ? {} : { taints }) } as NodeUpdate);
+  if (status !== undefined) node = manager.setNodeStatus(id, status as NodeStatus);
+  return { status: 200, body: { node } };
 }
 
 /** Refused with 409 NODE_NOT_EMPTY while jobs run on it, unless `?force=true`: then they are re-queued at the head. */
