@@ -484,7 +484,7 @@ export class AllocationManager {
    */
   setNodeStatus(id: string, status: NodeStatus): NodeView {
     return this.#operation(() => {
-      const node = this.#setStatus(id, status, 'set', `node ${id} went offline`);
+      const node = this.#setStatus(id, status, 'set', (node) => `node ${node} went offline`);
       // ready or offline by hand ends a drain (and an interruption's notice); draining by hand is one
       if (status === 'draining') this.#drains.ensure(id);
       else this.#drains.cancel(id);
@@ -501,7 +501,7 @@ export class AllocationManager {
     let deadlineMs: number | undefined;
     return this.#operation(() => {
       deadlineMs = durationOption(callOptions(options, 'drain', ['deadlineMs']), 'deadlineMs', 'drain', false);
-      const node = this.#setStatus(nodeId, 'draining', 'drain', '');
+      const node = this.#setStatus(nodeId, 'draining', 'drain', () => '');
       this.#drains.start(node.id, deadlineMs === undefined ? undefined : this.#clock() + deadlineMs, 'draining');
       if (deadlineMs === 0) this.#endDueDrains();
       return node;
@@ -518,7 +518,7 @@ export class AllocationManager {
     let noticeMs = 0;
     return this.#operation(() => {
       noticeMs = durationOption(callOptions(options ?? {}, 'interruptNode', ['noticeMs']), 'noticeMs', 'interruptNode', true) as number;
-      const node = this.#setStatus(nodeId, 'draining', 'interrupted', '');
+      const node = this.#setStatus(nodeId, 'draining', 'interrupted', () => '');
       const deadline = this.#clock() + noticeMs;
       this.#drains.start(node.id, deadline, 'offline');
       for (const job of this.#jobsOn(node.id)) this.#events.defer('interrupted', Object.freeze({ job: jobView(job), allocation: job.allocation as Allocation, nodeId: node.id, deadline }));
@@ -528,11 +528,12 @@ export class AllocationManager {
   }
 
   /** Sets a node's status (the pool checks the id and the status), then what follows from it. */
-  #setStatus(id: string, status: NodeStatus, reason: NodeStatusReason, offlineReason: string): NodeView {
+  /** `offlineReason` is built from the node's id once the pool has checked it (an id may be anything, a Symbol included). */
+  #setStatus(id: string, status: NodeStatus, reason: NodeStatusReason, offlineReason: (nodeId: string) => string): NodeView {
     const previous = this.#books.nodes.get(id)?.status;
     const node = this.#pool.setNodeStatus(id, status); // throws UNKNOWN_NODE, INVALID_NODE with the pool's words
     this.#health.statusSet(id, status, this.#clock());
-    this.#statusChanged(node, previous as NodeStatus, reason, offlineReason);
+    this.#statusChanged(node, previous as NodeStatus, reason, offlineReason(node.id));
     // read again: an offline node's allocations were released meanwhile
     return (this.#books.nodes.get(id) as NodeState).view(this.#books.space);
   }
@@ -549,7 +550,7 @@ export class AllocationManager {
       if (node === undefined) continue;
       if (end === 'offline') {
         this.#drains.cancel(nodeId);
-        if (node.status !== 'offline') this.#setStatus(nodeId, 'offline', 'interrupted', `node ${nodeId} was interrupted (spot reclaim): its notice ran out`);
+        if (node.status !== 'offline') this.#setStatus(nodeId, 'offline', 'interrupted', (node) => `node ${node} was interrupted (spot reclaim): its notice ran out`);
       } else if (node.status === 'draining') {
         this.#evictAll(this.#jobsOn(nodeId), `node ${nodeId} was drained: its deadline passed`);
       }
@@ -1005,7 +1006,7 @@ export class AllocationManager {
       reschedules: health.reschedules,
       lostAllocations: health.lost,
       unknownAllocations: health.unknown,
-      ...(timeoutMs === undefined ? {} : { heartbeat: { timeoutMs, maxSilenceMs: health.maxSilence(this.#readClock(), (id) => this.#books.nodes.get(id)?.status !== 'offline') } }),
+      ...(timeoutMs === undefined ? {} : { heartbeat: { timeoutMs, silentSince: health.silentSince((id) => this.#books.nodes.get(id)?.status !== 'offline') } }),
     });
   }
 

@@ -1,4 +1,4 @@
-import { readingInput } from '../user-input.js';
+import { plainArray, readingInput } from '../user-input.js';
 import { FairpackError, describeValue } from '../errors.js';
 import { firstUnknownKey, knownKeys, unknownKeyError } from '../known-keys.js';
 import { isPlainRecord } from '../resources/index.js';
@@ -55,10 +55,15 @@ export function idListOption(options: Readonly<Record<string, unknown>>, key: st
   const value = options[key];
   if (value === undefined) return undefined;
   const expected = `Expected \`${key}\` of ${method}() to be an array of at most ${MAX_LISTED_IDS.toLocaleString('en-US')} ids (non-empty strings of at most ${MAX_ID_LENGTH} characters)`;
-  if (!Array.isArray(value) || value.length > MAX_LISTED_IDS) throw new FairpackError('INVALID_OPTION', `${expected}, got ${describeValue(value)}${Array.isArray(value) ? ` of ${value.length} items` : ''}.`, { method, option: key });
+  // read once, by index, before anything is checked: a getter or a trap is a typed refusal
+  const { items, length } = readingInput(`\`${key}\` of ${method}()`, 'INVALID_OPTION', () => {
+    if (!Array.isArray(value)) return { items: undefined, length: undefined };
+    return { items: value.length <= MAX_LISTED_IDS ? plainArray(value) : undefined, length: value.length };
+  });
+  if (items === undefined) throw new FairpackError('INVALID_OPTION', `${expected}, got ${length === undefined ? describeValue(value) : `an array of ${length} items`}.`, { method, option: key });
   const ids: string[] = [];
-  for (let i = 0; i < value.length; i++) {
-    const id: unknown = value[i];
+  for (let i = 0; i < items.length; i++) {
+    const id: unknown = items[i];
     if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) throw new FairpackError('INVALID_OPTION', `${expected}, got ${describeValue(id)} at index ${i}.`, { method, option: key, index: i });
     ids.push(id);
   }

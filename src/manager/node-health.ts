@@ -199,11 +199,15 @@ export class NodeHealth {
     return out;
   }
 
-  /** The longest silence at `now` among nodes that are watched and not offline (0 when none): what an alert looks at. */
-  maxSilence(now: number, online: (nodeId: string) => boolean): number {
-    let max = 0;
-    for (const [id, health] of this.#nodes) if (online(id)) max = Math.max(max, now - health.from);
-    return max;
+  /**
+   * Since when the most silent node that is not offline has been silent (its timeout counts from
+   * then), or null when there is none: the longest silence is `now −` this, on the reader's clock —
+   * a read must not consult the manager's.
+   */
+  silentSince(online: (nodeId: string) => boolean): number | null {
+    let since: number | null = null;
+    for (const [id, health] of this.#nodes) if (online(id) && (since === null || health.from < since)) since = health.from;
+    return since;
   }
 
   snapshot(): NodeHealthSnapshot {

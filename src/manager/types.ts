@@ -358,8 +358,12 @@ export interface NodeMetrics {
   readonly lostAllocations: number;
   /** Allocations nodes reported that the scheduler did not have there, since the start (each report counts). */
   readonly unknownAllocations: number;
-  /** With the `heartbeat` option: its timeout, and the longest silence now among nodes not offline (ms). */
-  readonly heartbeat?: { readonly timeoutMs: number; readonly maxSilenceMs: number };
+  /**
+   * With the `heartbeat` option: its timeout, and since when the most silent node that is not
+   * offline has been silent (its last heartbeat, or when the manager began to watch it; null when
+   * no node is up): the longest silence is now − `silentSince`.
+   */
+  readonly heartbeat?: { readonly timeoutMs: number; readonly silentSince: number | null };
 }
 
 /** The `node:status` event's second argument: the status before, and why it changed. */

@@ -36,7 +36,7 @@ function notAThrowingListener(value: unknown): boolean {
   }
 }
 const hostile = hostileValue();
-const EVENTS = ['allocated', 'queued', 'released', 'cancelled', 'expired', 'preempted', 'reprieved', 'rejected', 'node:added', 'node:removed', 'node:status'] as const;
+const EVENTS = ['allocated', 'queued', 'released', 'cancelled', 'expired', 'preempted', 'reprieved', 'rejected', 'node:added', 'node:removed', 'node:status', 'node:updated', 'node:drained', 'node:drift', 'interrupted'] as const;
 
 /**
  * A real AbortSignal, or a plain object shaped like one: its members are functions the mutations
@@ -64,6 +64,12 @@ const calls: fc.Arbitrary<FuzzCall> = fc.oneof(
   { weight: 1, arbitrary: call('addNode', nodeSpec()) },
   { weight: 1, arbitrary: call('removeNode', id('node'), fc.record({ force: fc.boolean() }, { requiredKeys: [] })) },
   { weight: 1, arbitrary: call('setNodeStatus', id('node'), nodeStatus) },
+  // node lifecycle: heartbeats (with a report of what runs, drift), drains, interruptions, labels
+  { weight: 2, arbitrary: call('heartbeat', id('node'), fc.record({ running: fc.array(fc.oneof(id('allocation'), fc.constantFrom('ghost', ''))) }, { requiredKeys: [] })) },
+  { weight: 1, arbitrary: call('resumeHeartbeats', fc.constant(undefined)) },
+  { weight: 1, arbitrary: call('drain', id('node'), fc.record({ deadlineMs: fc.integer({ min: 0, max: 60_000 }) }, { requiredKeys: [] })) },
+  { weight: 1, arbitrary: call('interruptNode', id('node'), fc.record({ noticeMs: fc.integer({ min: 0, max: 120_000 }) })) },
+  { weight: 1, arbitrary: call('updateNode', id('node'), fc.record({ labels: fc.record({ zone: fc.constantFrom('a', 'b') }), taints: fc.subarray([{ key: 'gpu', effect: 'NoSchedule' }, { key: 'spot', effect: 'PreferNoSchedule' }]) }, { requiredKeys: [] })) },
   { weight: 2, arbitrary: call('tick', fc.constant(undefined)) },
   // on/once/off with hostile event names and listeners too (FUZZ-4: once unchecked, now INVALID_OPTION)
   // — but not a function that throws when called: that is the caller's own code, and its error leaves
@@ -111,7 +117,7 @@ describe('fuzz: AllocationManager', () => {
       fc.asyncProperty(fc.array(fc.record({ call: calls, reading }), { minLength: 10, maxLength: 50 }), async (steps) => {
         const clock = new FuzzClock();
         const pool = new ResourcePool({ nodes: [{ id: 'n1', capacity: { cpu: 8, memory: 16 } }, { id: 'n2', capacity: { cpu: 4, gpu: 2 }, labels: { zone: 'a' } }] });
-        const manager = new AllocationManager({ pool, now: clock.now, timers: false, concurrency: { heavy: 1 }, tenants: { a: { quota: { cpu: 6 }, onExceed: 'queue' } }, starvation: { afterMs: 20_000 } });
+        const manager = new AllocationManager({ pool, now: clock.now, timers: false, concurrency: { heavy: 1 }, tenants: { a: { quota: { cpu: 6 }, onExceed: 'queue' } }, starvation: { afterMs: 20_000 }, heartbeat: { timeoutMs: 30_000 } });
         try {
           for (const { call: { method, args }, reading: next } of steps) {
             const badClock = clock.set(next);

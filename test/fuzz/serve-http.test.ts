@@ -6,7 +6,7 @@ import { loadPromClient } from '../../src/cli/serve/metrics.js';
 import { type RunningServer, startServer } from '../../src/cli/serve/server.js';
 import { fuzzParameters, fuzzTimeout } from './support/budget.js';
 import { type Ids, prototypes, samePrototypes } from './support/calls.js';
-import { ADMIN_TOKEN, type FuzzRequest, fuzzRequest, requestBytes } from './support/http-requests.js';
+import { ADMIN_TOKEN, NODE_TOKEN, type FuzzRequest, fuzzRequest, requestBytes } from './support/http-requests.js';
 import { managerView } from './support/manager-view.js';
 import { rawExchange } from './support/raw-http.js';
 import { bug, tallies } from './support/tally.js';
@@ -25,11 +25,11 @@ let port = 0;
 const logs: string[] = [];
 const pool = new ResourcePool({ nodes: [{ id: 'n1', capacity: { cpu: 8, memory: 16, gpu: 2 } }, { id: 'n2', capacity: { cpu: 4, memory: 8 } }] });
 // an injected clock and no timers: nothing changes between two requests but the requests
-const manager = new AllocationManager({ pool, now: () => 1_000_000, timers: false, maxQueued: 40, maxQueuedPerTenant: 15 });
+const manager = new AllocationManager({ pool, now: () => 1_000_000, timers: false, maxQueued: 40, maxQueuedPerTenant: 15, heartbeat: { timeoutMs: 60_000 } });
 
 beforeAll(async () => {
   // small time limits: a request cut short is answered (408) or dropped within a second
-  server = await startServer({ manager, prom: await loadPromClient(), port: 0, adminToken: ADMIN_TOKEN, log: (line) => logs.push(line), limits: { headersTimeoutMs: 500, requestTimeoutMs: 1_000 } });
+  server = await startServer({ manager, prom: await loadPromClient(), port: 0, adminToken: ADMIN_TOKEN, nodeToken: NODE_TOKEN, log: (line) => logs.push(line), limits: { headersTimeoutMs: 500, requestTimeoutMs: 1_000 } });
   port = Number(new URL(server.url).port);
 });
 

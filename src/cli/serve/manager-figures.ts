@@ -62,7 +62,7 @@ export interface CoreFigures {
   readonly lostAllocations: number;
   readonly unknownAllocations: number;
   /** With heartbeats: the timeout and the longest silence now (ms). */
-  readonly heartbeat: { readonly timeoutMs: number; readonly maxSilenceMs: number } | undefined;
+  readonly heartbeat: { readonly timeoutMs: number; readonly silentSince: number | null } | undefined;
 }
 
 /**

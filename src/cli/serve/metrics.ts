@@ -127,7 +127,7 @@ export function createServerMetrics(prom: PromClientModule, readFigures: () => M
     unknownAllocations.inc(core.unknownAllocations);
     if (core.heartbeat !== undefined) {
       heartbeatTimeout.set(core.heartbeat.timeoutMs / 1000);
-      maxSilence.set(core.heartbeat.maxSilenceMs / 1000);
+      if (core.heartbeat.silentSince !== null) maxSilence.set(Math.max(0, at - core.heartbeat.silentSince) / 1000);
     }
     for (const [priority, l] of core.latency) {
       if (l.count === 0) continue;

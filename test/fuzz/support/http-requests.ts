@@ -21,6 +21,7 @@ export interface FuzzRequest {
 }
 
 export const ADMIN_TOKEN = 's3cret';
+export const NODE_TOKEN = 'n0de-s3cret';
 
 /** Percent-encodes the UTF-8 bytes of `text` (a lone surrogate becomes U+FFFD, where encodeURIComponent throws). */
 export function percentEncode(text: string): string {
@@ -38,26 +39,33 @@ const paths: fc.Arbitrary<readonly unknown[]> = fc.oneof(
   fc.tuple(fc.constant('jobs'), segment),
   fc.tuple(fc.constant('jobs'), segment, fc.constantFrom('release', 'Release', '')),
   fc.tuple(fc.constant('tenants'), fc.oneof(fc.constantFrom('a', 'b', '__proto__', 'constructor', 'toString', '%00', ''), segment), fc.constant('quota')),
+  fc.tuple(fc.constant('nodes'), fc.oneof(fc.constantFrom('n1', 'n2', 'n3', '__proto__', 'constructor'), segment)),
+  fc.tuple(fc.constant('nodes'), fc.oneof(fc.constantFrom('n1', 'n2', 'n3', '__proto__'), segment), fc.constantFrom('heartbeat', 'drain', 'interrupt', 'Drain', '')),
   fc.constantFrom(['healthz'], ['metrics'], ['nodes'], ['queues'], [''], ['jobs', ''], ['', 'jobs'], ['nowhere'], ['jobs', 'a', 'b', 'c'], ['x'.repeat(10_000)]),
 );
 
 const query = fc.oneof(
   { weight: 4, arbitrary: fc.constant('') },
-  { weight: 2, arbitrary: fc.constantFrom('?status=queued', '?status=running&tenant=a', '?status=', '?tenant=', '?tenant=__proto__', '?status=lost', '?status=queued&status=running', '?__proto__=1', '?%zz', '#frag', '?tenant=%00') },
+  { weight: 2, arbitrary: fc.constantFrom('?status=queued', '?status=running&tenant=a', '?status=', '?tenant=', '?tenant=__proto__', '?status=lost', '?status=queued&status=running', '?__proto__=1', '?%zz', '#frag', '?tenant=%00', '?force=true', '?force=yes', '?force=') },
   { weight: 1, arbitrary: fc.string({ maxLength: 20 }).map((q) => `?${percentEncode(q)}=${percentEncode(q)}`) },
 );
 
 const method = fc.oneof({ weight: 6, arbitrary: fc.constantFrom('GET', 'POST', 'DELETE', 'PATCH') }, { weight: 1, arbitrary: fc.constantFrom('PUT', 'HEAD', 'OPTIONS', 'TRACE', 'FOO', 'get', 'M-SEARCH', 'PROPFIND') });
 
 const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', '');
-const authorization = fc.constantFrom(`Bearer ${ADMIN_TOKEN}`, 'Bearer wrong', 'Bearer', 'Basic czNjcmV0', `bearer    ${ADMIN_TOKEN}  `, '');
+const authorization = fc.constantFrom(`Bearer ${ADMIN_TOKEN}`, `Bearer ${NODE_TOKEN}`, 'Bearer wrong', 'Bearer', 'Basic czNjcmV0', `bearer    ${ADMIN_TOKEN}  `, '');
 const extraHeader = fc.constantFrom<readonly [string, string]>(['X-Forwarded-For', '1.2.3.4'], ['Accept', '*/*'], ['Expect', '100-continue'], ['X-Long', 'y'.repeat(8_000)], ['Cookie', '__proto__=1']);
 
 const quotaBody = fc.record({ limits: fc.oneof(fc.constant(null), fc.record({ cpu: fc.integer({ min: 0, max: 8 }) })), onExceed: fc.constantFrom('reject', 'queue'), burst: fc.constantFrom(1, 1.5), burstClasses: fc.constant(['low']) }, { requiredKeys: [] });
 const releaseBody = fc.record({ outcome: fc.constantFrom('completed', 'failed', 'preempted') }, { requiredKeys: [] });
+const nodeBody = fc.oneof(
+  fc.record({ id: fc.constantFrom('n3', 'n1', '__proto__'), capacity: fc.record({ cpu: fc.integer({ min: 1, max: 4 }) }), labels: fc.constant({ zone: 'a' }), spot: fc.boolean() }, { requiredKeys: ['id', 'capacity'] }),
+  fc.record({ status: fc.constantFrom('ready', 'draining', 'offline'), labels: fc.record({ zone: fc.constantFrom('a', 'b') }), taints: fc.constant([{ key: 'gpu', effect: 'NoSchedule' }]) }, { requiredKeys: [] }),
+  fc.record({ deadlineMs: fc.integer({ min: 0, max: 1_000 }), noticeMs: fc.integer({ min: 0, max: 1_000 }), running: fc.array(fc.constantFrom('ghost', ''), { maxLength: 2 }) }, { requiredKeys: [] }),
+);
 
 const body: fc.Arbitrary<FuzzRequest['body']> = fc.oneof(
-  { weight: 6, arbitrary: fc.oneof(jobRequest(), quotaBody, releaseBody).chain((valid) => fc.oneof(fc.constant(valid), mutated(fc.constant(valid)))).map((value) => ({ kind: 'json' as const, value })) },
+  { weight: 6, arbitrary: fc.oneof(jobRequest(), quotaBody, releaseBody, nodeBody).chain((valid) => fc.oneof(fc.constant(valid), mutated(fc.constant(valid)))).map((value) => ({ kind: 'json' as const, value })) },
   { weight: 1, arbitrary: hostileValue().map((value) => ({ kind: 'json' as const, value })) },
   { weight: 1, arbitrary: fc.constant({ kind: 'none' as const }) },
   {

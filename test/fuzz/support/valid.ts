@@ -98,6 +98,7 @@ export const managerOptions = fc.record(
     maxQueuedPerTenant: fc.integer({ min: 0, max: 100 }),
     backfillWindow: fc.integer({ min: 1, max: 64 }),
     starvation: fc.oneof(fc.constant(false), fc.record({ afterMs: fc.integer({ min: 0, max: 60_000 }) })),
+    heartbeat: fc.oneof(fc.constant(false), fc.record({ timeoutMs: fc.integer({ min: 1, max: 60_000 }) })),
     maxMetadataBytes: fc.integer({ min: 2, max: 20_000 }),
     maxMetadataDepth: fc.integer({ min: 1, max: 40 }),
   },
