@@ -13,7 +13,9 @@ const HELP = `Usage: fairpack node [options]
 A resource node speaking the JSON wire protocol: one message per line on stdin,
 {"src","dest","body"}, replies one per line on stdout, logs on stderr. Exits at
 the end of stdin. Messages: init, allocate, release, submit_job, cancel,
-capacity, allocations, queues, nodes (see docs/protocol.md).
+capacity, allocations, queues, nodes, node_add, node_remove, node_status and
+heartbeat (heartbeats need a manager with a heartbeat timeout, which this
+command does not set: they are answered HEARTBEATS_OFF; see docs/protocol.md).
 
 Options:
 ${CLUSTER_HELP}
