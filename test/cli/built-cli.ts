@@ -50,3 +50,24 @@ export function runCli(cli: string, args: readonly string[], input: string | Uin
 export function startCli(cli: string, args: readonly string[], env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
 }
+
+/**
+ * Starts `fairpack serve --port 0 …` and resolves with its URL (the line it prints on stdout) once
+ * it listens; the child is added to `started`, for the caller to kill.
+ */
+export async function startServe(cli: string, args: readonly string[], env: Record<string, string>, started: ChildProcess[]): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
+  const child = startCli(cli, ['serve', '--port', '0', ...args], env);
+  started.push(child);
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    let stdout = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (match !== null) resolve(match[1] as string);
+    });
+    child.on('close', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+  });
+  return { url, child, stderr: () => stderr };
+}

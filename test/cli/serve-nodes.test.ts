@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, runCli, startCli } from './built-cli.js';
+import { buildCli, runCli, startServe } from './built-cli.js';
 
 /*
  * Nodes over HTTP (issue 15 §1 and §3), as a user runs `fairpack serve`: the built bin on a
@@ -18,21 +18,8 @@ const servers: ChildProcess[] = [];
 const ADMIN = { authorization: 'Bearer admin-s3cret' };
 const NODE = { authorization: 'Bearer node-s3cret' };
 
-async function serve(args: string[], env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
-  const child = startCli(cli, ['serve', '--port', '0', ...args], env);
-  servers.push(child);
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(stdout);
-      if (match !== null) resolve(match[1] as string);
-    });
-    child.on('close', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-  });
-  return { url, child, stderr: () => stderr };
+function serve(args: string[], env: Record<string, string> = {}): ReturnType<typeof startServe> {
+  return startServe(cli, args, env, servers);
 }
 
 type Json = Record<string, any>;

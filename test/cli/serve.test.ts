@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPromClient } from '../../src/cli/serve/metrics.js';
-import { buildCli, runCli, startCli } from './built-cli.js';
+import { buildCli, runCli, startServe } from './built-cli.js';
 
 /*
  * `fairpack serve` as a user runs it: the built bin, started on an ephemeral loopback port, and
@@ -14,21 +14,8 @@ let cleanup = (): void => {};
 const servers: ChildProcess[] = [];
 
 /** Starts a server and resolves with its URL (printed on stdout) once it listens. */
-async function serve(args: string[], env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
-  const child = startCli(cli, ['serve', '--port', '0', ...args], env);
-  servers.push(child);
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(stdout);
-      if (match !== null) resolve(match[1] as string);
-    });
-    child.on('close', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-  });
-  return { url, child, stderr: () => stderr };
+function serve(args: string[], env: Record<string, string> = {}): ReturnType<typeof startServe> {
+  return startServe(cli, args, env, servers);
 }
 
 let base = '';
