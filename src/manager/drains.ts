@@ -56,13 +56,7 @@ export class Drains {
   }
 
   nextDue(): number {
-    for (;;) {
-      const at = this.#deadlines.nextAt();
-      if (at === Infinity) return at;
-      const nodeId = this.#deadlines.entries()[0]?.item as string;
-      if (this.#drains.get(nodeId)?.deadline === at) return at;
-      this.#deadlines.popDue(at);
-    }
+    return this.#deadlines.nextCurrent((nodeId, at) => this.#drains.get(nodeId)?.deadline === at);
   }
 
   /** Drains not yet reported idle. */

@@ -169,14 +169,11 @@ export class NodeHealth {
   nextDue(): number {
     const timeout = this.timeoutMs;
     if (timeout === undefined) return Infinity;
-    for (;;) {
-      const at = this.#deadlines.nextAt();
-      if (at === Infinity) return at;
-      const id = this.#deadlines.entries()[0]?.item as string;
+    // stale: a later heartbeat, or the node is gone
+    return this.#deadlines.nextCurrent((id, at) => {
       const health = this.#nodes.get(id);
-      if (health !== undefined && health.from + timeout === at) return at;
-      this.#deadlines.popDue(at); // stale: a later heartbeat, or the node is gone
-    }
+      return health !== undefined && health.from + timeout === at;
+    });
   }
 
   /** After a restore: every node's timeout counts from `at` at the earliest (the scheduler was away, not the nodes). */

@@ -29,6 +29,18 @@ export class TimeHeap<T> {
     return this.items;
   }
 
+  /**
+   * The earliest time of an entry `current` accepts, dropping the stale ones on top (a heap with
+   * lazy deletion: an entry superseded by a later push is skipped when it comes to the top).
+   */
+  nextCurrent(current: (item: T, at: number) => boolean): number {
+    for (let top = this.items[0]; top !== undefined; top = this.items[0]) {
+      if (current(top.item, top.at)) return top.at;
+      this.popDue(top.at);
+    }
+    return Infinity;
+  }
+
   /** The earliest time, or Infinity when empty. */
   nextAt(): number {
     return this.items[0]?.at ?? Infinity;
