@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -249,6 +250,55 @@ describe('fairpack simulate, built and run end to end', () => {
     expect(unwritable.code).toBe(2);
     expect(unwritable.stderr).toContain('Could not write --report file');
     expect(existsSync(join(dir, 'missing-dir'))).toBe(false);
+  });
+
+  it('without the spot flags the figures are those of the simulator before it had them', async () => {
+    // sha256 of this command's --json (timing left out), as printed before --spot and friends existed
+    const { code, stdout } = await simulateCli([...small, '--node-failures', '2', '--json']);
+    expect(code).toBe(0);
+    const parsed = JSON.parse(stdout) as SimulationReport;
+    const stripped = JSON.stringify({ ...parsed, results: parsed.results.map(({ timing: _timing, ...rest }) => rest) });
+    expect(createHash('sha256').update(stripped).digest('hex')).toBe('3e8e30f78a9f7367935e12a15eaacb627be496bb3e168daf6322e117098dfa91');
+    expect(stdout).not.toMatch(/interruptions|spot|checkpoint/i);
+  });
+
+  it('spot interruptions with checkpoints: a table of what they cost, the same for the same seed', async () => {
+    const spot = [...small, '--spot', '0.5', '--interruptions-per-hour', '6', '--interruption-notice', '60', '--checkpoint-every', '300'];
+    const table = await simulateCli(spot);
+    expect(table.code).toBe(0);
+    expect(table.stdout.replace(/\s+/g, ' ')).toContain('6 spot, reclaimed 6 times per hour with 1 min notice, back 10 min later; jobs checkpoint every 5 min.');
+    expect(table.stdout).toContain('Spot interruptions (6 spot nodes, 6 reclaims per hour with 1 min notice; checkpoints every 5 min)');
+    expect(Math.max(...table.stdout.split('\n').map((line) => line.length))).toBeLessThanOrEqual(MAX_WIDTH);
+    const [first, second] = await Promise.all([simulateCli([...spot, '--json']), simulateCli([...spot, '--json'])]);
+    const strip = (text: string): unknown => {
+      const parsed = JSON.parse(text) as SimulationReport;
+      return { ...parsed, results: parsed.results.map(({ timing: _timing, ...rest }) => rest) };
+    };
+    expect(strip((second as { stdout: string }).stdout)).toEqual(strip((first as { stdout: string }).stdout));
+    const parsed = JSON.parse((first as { stdout: string }).stdout) as SimulationReport;
+    expect(parsed.scenario).toMatchObject({ spot: { nodes: 6, interruptionsPerHour: 6, noticeS: 60, returnAfterS: 600 }, checkpointEveryS: 300 });
+    for (const r of parsed.results) {
+      expect(r.jobs.completed).toBe(400);
+      expect(r.interruptions?.count).toBeGreaterThan(0);
+      expect(r.interruptions?.lostWorkHours).toBeLessThanOrEqual(r.interruptions?.lostWorkHoursWithoutCheckpoints ?? 0);
+      expect(r.lostWorkHoursWithoutCheckpoints).toBeGreaterThanOrEqual(r.lostWorkHours);
+    }
+  });
+
+  it('refuses bad spot flags with exit code 2 and a message that says what was expected', async () => {
+    const cases: [string[], string][] = [
+      [['--spot', '2'], 'Expected --spot to be a fraction of the nodes from 0 to 1, got "2".'],
+      [['--interruptions-per-hour', 'lots'], 'Expected --interruptions-per-hour to be a rate per hour from 0 to 1,000,000, got "lots".'],
+      [['--checkpoint-every', '0'], 'Expected --checkpoint-every to be a number > 0'],
+      [['--interruption-notice', '30'], 'Expected --interruption-notice only with --interruptions-per-hour'],
+      [['--interruptions-per-hour', '2'], 'Expected spot nodes for --interruptions-per-hour to reclaim'],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stdout, stderr } = await simulateCli([...small, ...args]);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(message);
+    }
   });
 
   it('--help prints the options and `fairpack --help` lists the command', async () => {

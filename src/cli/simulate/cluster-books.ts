@@ -98,6 +98,16 @@ export class ClusterBooks {
     return this.running.has(allocationId);
   }
 
+  /** How many allocations are running. */
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  /** Whether node `n` (its index) is down: failed, reclaimed, or not ready from the start. */
+  isDown(n: number): boolean {
+    return this.nodeDown[n] !== 0;
+  }
+
   allocationOf(job: number): string | undefined {
     return this.allocationOfJob.get(job);
   }

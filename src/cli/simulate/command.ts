@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { CliCommand, CliIo } from '../io.js';
 import { UsageError } from '../io.js';
 import { simulate } from './engine.js';
-import { count, thousands, wrap } from './format.js';
+import { count, duration, thousands, wrap } from './format.js';
 import { loadInputs } from './inputs.js';
 import { HELP, type SimulateOptions, parseSimulateArgs } from './options.js';
 import { ProgressBar } from './progress.js';
@@ -92,7 +92,12 @@ function describe(s: ScenarioDescription): string {
     .map((shape) => `${thousands(shape.count)} × ${Object.entries(shape.capacity).map(([name, amount]) => `${name} ${amount}`).join(' ')}`)
     .join(', ');
   const failures = s.nodeFailures > 0 ? `; ${count(s.nodeFailures, 'node failure')}` : '';
-  return wrap(`fairpack simulate — ${workload}, ${count(s.nodes, 'node')} (${cluster})${failures}.`, MAX_WIDTH);
+  const spot =
+    s.spot === undefined
+      ? ''
+      : `; ${thousands(s.spot.nodes)} spot, reclaimed ${s.spot.interruptionsPerHour} times per hour${s.spot.interruptionsPerHour > 0 ? ` with ${duration(s.spot.noticeS)} notice, back ${duration(s.spot.returnAfterS)} later` : ''}`;
+  const checkpoints = s.checkpointEveryS === undefined ? '' : `; jobs checkpoint every ${duration(s.checkpointEveryS)}`;
+  return wrap(`fairpack simulate — ${workload}, ${count(s.nodes, 'node')} (${cluster})${failures}${spot}${checkpoints}.`, MAX_WIDTH);
 }
 
 /** The command as typed, quoted where needed, for the report. */

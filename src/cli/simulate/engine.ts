@@ -3,8 +3,10 @@ import { ClusterBooks } from './cluster-books.js';
 import { EventQueue, type SimEvent } from './event-queue.js';
 import { COMPLETED, JobTable, REJECTED, RUNNING, SUBMITTING, WAITING } from './job-table.js';
 import { Recorder } from './recorder.js';
-import { type Combination, type SimulationRun, labelOf } from './results.js';
+import { Random } from './random.js';
+import { type Combination, type InterruptionFigures, type SimulationRun, labelOf } from './results.js';
 import type { Scenario, SimJob } from './scenario.js';
+import { afterLoss } from './spot.js';
 import { round } from './stats.js';
 
 export interface RunOptions extends Combination {
@@ -28,9 +30,15 @@ export interface RunOptions extends Combination {
  * released with `release()`. Running jobs are tracked by allocation id: a job that loses its
  * allocation — its node failed, or it was preempted — is re-queued by the manager and, when it is
  * allocated again under a new id, runs its full duration again (no checkpoints, as in most real
- * clusters); the old completion is then stale and ignored. Preemption victims stop at once on the
+ * clusters) or, with `scenario.checkpointEveryMs`, its duration less the work its checkpoints
+ * saved; the old completion is then stale and ignored. Preemption victims stop at once on the
  * `preempted` event rather than using their grace period. Events at the same instant run in the
  * order they were scheduled, then the arrivals of that instant.
+ *
+ * With `scenario.spot`, the spot market reclaims spot nodes at the times of a seeded Poisson
+ * process (`interruptNode` with the notice): jobs that end within the notice end normally, the
+ * others are re-queued by the manager when it runs out, and the node is ready again
+ * `returnAfterMs` later. Without `spot` and `checkpointEveryMs` none of this code runs.
  */
 export function simulate(scenario: Scenario, options: RunOptions): SimulationRun {
   const wallStart = options.wallClock();
@@ -73,6 +81,24 @@ export function simulate(scenario: Scenario, options: RunOptions): SimulationRun
   let nodeFailures = 0;
   let missedDeadlines = 0;
   let lastCompletion = origin;
+
+  // checkpoints: per job, the work its last checkpoint saved (ms)
+  const checkpointEveryMs = scenario.checkpointEveryMs;
+  const kept = checkpointEveryMs === undefined ? undefined : new Float64Array(scenario.jobCount);
+  let lostWithoutCheckpointsMs = 0;
+  // the spot model
+  const spot = scenario.spot;
+  const spotNodes = spot === undefined ? [] : scenario.nodes.flatMap((node, n) => (node.spot === true ? [n] : []));
+  const reclaimTimes = spot?.reclaimTimes;
+  const reclaimRatePerMs = spot === undefined || reclaimTimes !== undefined ? 0 : spot.interruptionsPerHour / 3_600_000;
+  const reclaims = new Random(scenario.description.seed, 'interruptions');
+  /** Allocations warned by an interruption and not yet ended. */
+  const warned = new Set<string>();
+  /** Per node, when its interruption notice runs out (0: none). */
+  const noticeEnds = new Float64Array(spot === undefined ? 0 : scenario.nodes.length);
+  const interruptions = { count: 0, jobsHit: 0, finishedInNotice: 0, restarts: 0, lostMs: 0, lostWithoutCheckpointsMs: 0 };
+  /** An `interrupt` event is in the queue. */
+  let reclaimPending = false;
   /** Something in the manager falls due at this instant: tick after its events. */
   let due = false;
 
@@ -86,7 +112,20 @@ export function simulate(scenario: Scenario, options: RunOptions): SimulationRun
     const run = books.stop(allocationId);
     if (run === undefined) return;
     restarts++;
-    lostWorkMs += now - run.startedAt;
+    const ranMs = now - run.startedAt;
+    let lostMs = ranMs;
+    if (kept !== undefined) {
+      const after = afterLoss(kept[run.job] as number, ranMs, jobs.durationMs[run.job] as number, checkpointEveryMs as number);
+      kept[run.job] = after.keptMs;
+      lostMs = after.lostMs;
+      lostWithoutCheckpointsMs += ranMs;
+    }
+    lostWorkMs += lostMs;
+    if (spot !== undefined && warned.delete(allocationId)) {
+      interruptions.restarts++;
+      interruptions.lostMs += lostMs;
+      interruptions.lostWithoutCheckpointsMs += ranMs;
+    }
     enqueue(run.job);
   };
   const wakeAt = (time: number | undefined): void => {
@@ -103,7 +142,8 @@ export function simulate(scenario: Scenario, options: RunOptions): SimulationRun
     jobs.waited[job] = (jobs.waited[job] as number) + (now - (jobs.queuedSince[job] as number));
     jobs.state[job] = RUNNING;
     books.start(allocation.id, job, jobs.tenant[job] as number, allocation.placements, now);
-    queue.push(now + (jobs.durationMs[job] as number), { kind: 'complete', allocationId: allocation.id });
+    const remainingMs = kept === undefined ? (jobs.durationMs[job] as number) : (jobs.durationMs[job] as number) - (kept[job] as number);
+    queue.push(now + remainingMs, { kind: 'complete', allocationId: allocation.id });
   });
   mgr.on('queued', (view) => {
     const job = Number(view.id);
@@ -116,6 +156,27 @@ export function simulate(scenario: Scenario, options: RunOptions): SimulationRun
   // completions are handled where they are released; these catch allocations the manager ended
   mgr.on('released', (allocation) => void books.stop(allocation.id));
   mgr.on('expired', (allocation) => void books.stop(allocation.id));
+  /** The next reclaim, an exponential gap from now (the process is memoryless, so it may pause and resume). */
+  const scheduleReclaim = (): void => {
+    reclaimPending = true;
+    queue.push(now + reclaims.exponential(reclaimRatePerMs), { kind: 'interrupt' });
+  };
+  if (spot !== undefined) {
+    mgr.on('interrupted', ({ allocation }) => {
+      interruptions.jobsHit++;
+      warned.add(allocation.id);
+    });
+    // a job that ends within its notice; a lost one was taken out of `warned` by loseRun
+    mgr.on('released', (allocation) => {
+      if (warned.delete(allocation.id)) interruptions.finishedInNotice++;
+    });
+    if (reclaimRatePerMs > 0) {
+      // the reclaims pause while nothing runs and nothing is left to arrive; a start resumes them
+      mgr.on('allocated', () => {
+        if (!reclaimPending) scheduleReclaim();
+      });
+    }
+  }
   mgr.on('preempted', ({ victim, graceEndsAt }) => {
     preemptions++;
     if (victim.allocationId !== undefined) queue.push(now, { kind: 'stop-victim', allocationId: victim.allocationId });
@@ -161,6 +222,8 @@ export function simulate(scenario: Scenario, options: RunOptions): SimulationRun
       }
       case 'stop-victim':
         if (!books.isRunning(event.allocationId)) return;
+        // a victim that was also warned by an interruption counts as preempted
+        if (spot !== undefined) warned.delete(event.allocationId);
         loseRun(event.allocationId);
         mgr.release(event.allocationId, { outcome: 'preempted' });
         return;
@@ -169,6 +232,8 @@ export function simulate(scenario: Scenario, options: RunOptions): SimulationRun
         nodeFailures++;
         queue.push(now + event.downForMs, { kind: 'node-up', node: event.node });
         if (books.setNodeDown(nodeId, true)) mgr.setNodeStatus(nodeId, 'offline');
+        // a node failing during its interruption notice: its jobs are lost now, not at the deadline
+        else if (spot !== undefined && (noticeEnds[event.node] as number) > now) mgr.setNodeStatus(nodeId, 'offline');
         return;
       }
       case 'node-up': {
@@ -179,11 +244,43 @@ export function simulate(scenario: Scenario, options: RunOptions): SimulationRun
       case 'wake':
         due = true;
         return;
+      case 'interrupt':
+        reclaim(spot as NonNullable<typeof spot>);
+        return;
+      case 'spot-back': {
+        const nodeId = books.nodeIds[event.node] as string;
+        if (books.setNodeDown(nodeId, false)) mgr.setNodeStatus(nodeId, 'ready');
+        return;
+      }
     }
   };
 
+  /** The spot market reclaims one of the spot nodes that are up, drawn uniformly. */
+  const reclaim = (settings: NonNullable<typeof spot>): void => {
+    if (reclaimTimes === undefined) {
+      reclaimPending = false;
+      if (next.done === true && books.runningCount === 0) return; // paused: a reclaim now would cost nothing
+      scheduleReclaim();
+    }
+    const up = spotNodes.filter((n) => !books.isDown(n));
+    if (up.length === 0) return;
+    const node = up[reclaims.int(up.length)] as number;
+    const nodeId = books.nodeIds[node] as string;
+    interruptions.count++;
+    books.setNodeDown(nodeId, true);
+    noticeEnds[node] = now + settings.noticeMs;
+    mgr.interruptNode(nodeId, { noticeMs: settings.noticeMs });
+    // the manager re-queues what still runs there when the notice runs out: tick then
+    if (settings.noticeMs > 0) queue.push(now + settings.noticeMs, { kind: 'wake' });
+    queue.push(now + settings.noticeMs + settings.returnAfterMs, { kind: 'spot-back', node });
+  };
+  if (reclaimRatePerMs > 0 && spotNodes.length > 0) scheduleReclaim();
+  for (const at of reclaimTimes ?? []) queue.push(at, { kind: 'interrupt' });
+
   let steps = 0;
   for (;;) {
+    // with the spot model, reclaims and returns go on after the last job: stop when all is done
+    if (spot !== undefined && next.done === true && completed + rejected === arrived) break;
     const at = Math.min(queue.peekTime(), next.done === true ? Infinity : next.value.submitAt);
     if (at === Infinity) break;
     if (at > now) {
@@ -222,11 +319,24 @@ export function simulate(scenario: Scenario, options: RunOptions): SimulationRun
       preemptions,
       restarts,
       lostWorkHours: round(lostWorkMs / 3_600_000),
+      ...(kept === undefined ? {} : { lostWorkHoursWithoutCheckpoints: round(lostWithoutCheckpointsMs / 3_600_000) }),
       nodeFailures,
+      ...(spot === undefined ? {} : { interruptions: interruptionFigures(interruptions) }),
       deadlines: { total: jobs.deadlines.size, missed: missedDeadlines },
       decisions,
       timing: { wallMs: Math.round(wallMs), decisionsPerSecond: wallMs > 0 ? Math.round((decisions / wallMs) * 1000) : 0 },
     },
     series: { ...recorder.series(end), waitQuantilesS: quantilesS },
+  };
+}
+
+function interruptionFigures(counts: { count: number; jobsHit: number; finishedInNotice: number; restarts: number; lostMs: number; lostWithoutCheckpointsMs: number }): InterruptionFigures {
+  return {
+    count: counts.count,
+    jobsHit: counts.jobsHit,
+    finishedInNotice: counts.finishedInNotice,
+    restarts: counts.restarts,
+    lostWorkHours: round(counts.lostMs / 3_600_000),
+    lostWorkHoursWithoutCheckpoints: round(counts.lostWithoutCheckpointsMs / 3_600_000),
   };
 }

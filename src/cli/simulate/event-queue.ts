@@ -6,6 +6,10 @@ export type SimEvent =
   | { readonly kind: 'stop-victim'; readonly allocationId: string }
   | { readonly kind: 'node-down'; readonly node: number; readonly downForMs: number }
   | { readonly kind: 'node-up'; readonly node: number }
+  /** The spot market reclaims a spot node (drawn when the event comes); the next reclaim is scheduled. */
+  | { readonly kind: 'interrupt' }
+  /** A reclaimed spot node is ready again. */
+  | { readonly kind: 'spot-back'; readonly node: number }
   /** Something in the manager is due (a grace period or back-off ends): just tick. */
   | { readonly kind: 'wake' };
 

@@ -4,6 +4,7 @@ import { loadNodesFile } from '../cluster.js';
 import { UsageError } from '../io.js';
 import type { SimulateOptions } from './options.js';
 import type { Scenario } from './scenario.js';
+import { withSpotNodes } from './spot.js';
 import { type TraceJob, parseTrace, traceScenario } from './trace.js';
 import { syntheticCluster, syntheticScenario } from './workload.js';
 
@@ -19,7 +20,16 @@ export interface Inputs {
 
 /** Reads and checks every input file; anything wrong is a UsageError that says where. */
 export async function loadInputs(options: SimulateOptions): Promise<Inputs> {
-  const nodes = options.nodesFile === undefined ? syntheticCluster(options.nodeCount) : await checkedNodes(options.nodesFile);
+  const cluster = options.nodesFile === undefined ? syntheticCluster(options.nodeCount) : await checkedNodes(options.nodesFile);
+  const nodes = options.spot === undefined ? cluster : withSpotNodes(cluster, options.spot, options.seed);
+  const spotNodes = nodes.filter((node) => node.spot === true).length;
+  if ((options.interruptionsPerHour ?? 0) > 0 && spotNodes === 0) {
+    throw new UsageError(
+      options.spot === undefined
+        ? 'Expected spot nodes for --interruptions-per-hour to reclaim: add --spot <fraction of the nodes>, or give a --nodes file with "spot": true nodes.'
+        : `Expected spot nodes for --interruptions-per-hour to reclaim, but --spot ${options.spot} makes none.`,
+    );
+  }
   const tenants = options.tenantsFile === undefined ? undefined : await loadTenants(options.tenantsFile, nodes);
   const repairMs = options.repairS * 1000;
   const warnings: string[] = [];
@@ -37,7 +47,29 @@ export async function loadInputs(options: SimulateOptions): Promise<Inputs> {
     }
     scenario = traceScenario({ file: options.trace, jobs, nodes, seed: options.seed, nodeFailures: options.nodeFailures, repairMs });
   }
-  return { scenario, ...(tenants === undefined ? {} : { tenants }), warnings };
+  return { scenario: withSpotModel(scenario, options, spotNodes), ...(tenants === undefined ? {} : { tenants }), warnings };
+}
+
+/**
+ * The spot model and checkpoints, on the scenario and in its description — only when their flags
+ * are given: without them the scenario (and so every figure) is exactly what it was before.
+ */
+function withSpotModel(scenario: Scenario, options: SimulateOptions, spotNodes: number): Scenario {
+  const spotOn = options.spot !== undefined || options.interruptionsPerHour !== undefined;
+  if (!spotOn && options.checkpointEveryS === undefined) return scenario;
+  const interruptionsPerHour = options.interruptionsPerHour ?? 0;
+  const noticeS = interruptionsPerHour > 0 ? options.interruptionNoticeS : 0;
+  return {
+    ...scenario,
+    description: {
+      ...scenario.description,
+      ...(spotOn ? { spot: { nodes: spotNodes, interruptionsPerHour, noticeS, returnAfterS: options.repairS } } : {}),
+      ...(options.checkpointEveryS === undefined ? {} : { checkpointEveryS: options.checkpointEveryS }),
+    },
+    ...(spotOn ? { spot: { interruptionsPerHour, noticeMs: noticeS * 1000, returnAfterMs: options.repairS * 1000 } } : {}),
+    // whole milliseconds, at least one
+    ...(options.checkpointEveryS === undefined ? {} : { checkpointEveryMs: Math.max(1, Math.round(options.checkpointEveryS * 1000)) }),
+  };
 }
 
 async function checkedNodes(path: string): Promise<NodeSpec[]> {

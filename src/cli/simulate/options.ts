@@ -11,6 +11,8 @@ export const DEFAULTS = Object.freeze({
   policies: ['fifo', 'drf'] as readonly FairnessPolicyName[],
   repairS: 600,
   samples: 200,
+  /** The spot market's two-minute warning (AWS's; GCP gives 30 s). */
+  interruptionNoticeS: 120,
 });
 
 export interface SimulateOptions {
@@ -30,6 +32,13 @@ export interface SimulateOptions {
   readonly preemption: readonly boolean[];
   readonly nodeFailures: number;
   readonly repairS: number;
+  /** `--spot`: the fraction of the nodes (0–1) made spot nodes, chosen from the seed. */
+  readonly spot?: number;
+  /** `--interruptions-per-hour`: spot reclaims per hour over the whole spot fleet (a Poisson process). */
+  readonly interruptionsPerHour?: number;
+  readonly interruptionNoticeS: number;
+  /** `--checkpoint-every`: seconds of work between a job's checkpoints; undefined: none. */
+  readonly checkpointEveryS?: number;
   readonly tenantsFile?: string;
   readonly samples: number;
   readonly json: boolean;
@@ -58,8 +67,22 @@ Cluster:
                           nodes [{ "id", "capacity", "labels"?, "taints"? }] (./10: a file named 10)
   --node-failures <n>     nodes that fail during the run, at seeded times over the arrival
                           period; their jobs are re-queued and restart from zero (default 0)
-  --repair-time <s>       how long a failed node stays down, in seconds (default ${DEFAULTS.repairS})
+  --repair-time <s>       how long a failed node stays down, in seconds (default ${DEFAULTS.repairS}); also
+                          how long a reclaimed spot node stays gone after its notice
   --tenants <file.json>   the manager's \`tenants\` option: { "<tenant>": { "weight"?, "quota"? } }
+
+Spot instances (off by default; with none of these flags nothing below is simulated):
+  --spot <fraction>       make this fraction of the nodes (0–1) spot nodes, chosen from the seed
+                          (with a --nodes file: instead of the file's "spot" flags)
+  --interruptions-per-hour <rate>
+                          spot reclaims per hour over all spot nodes, at seeded Poisson times;
+                          each warns the node's jobs, which are re-queued when the notice ends
+  --interruption-notice <s>
+                          the warning before a reclaimed node goes offline, in seconds
+                          (default ${DEFAULTS.interruptionNoticeS}: the two-minute notice)
+  --checkpoint-every <s>  jobs checkpoint after every <s> seconds of work: a re-queued job
+                          loses only the work since its last checkpoint (default: none, it
+                          restarts from zero); lost work is reported with and without
 
 What to compare:
   --strategies <list>     placement strategies, comma-separated (default: all of them):
@@ -92,6 +115,10 @@ export function parseSimulateArgs(args: readonly string[]): SimulateOptions {
     preemption: { type: 'string' },
     'node-failures': { type: 'string' },
     'repair-time': { type: 'string' },
+    spot: { type: 'string' },
+    'interruptions-per-hour': { type: 'string' },
+    'interruption-notice': { type: 'string' },
+    'checkpoint-every': { type: 'string' },
     tenants: { type: 'string' },
     samples: { type: 'string' },
     json: { type: 'boolean' },
@@ -100,6 +127,9 @@ export function parseSimulateArgs(args: readonly string[]): SimulateOptions {
   });
   if (values.trace !== undefined && values.jobs !== undefined) throw new UsageError('Expected --jobs only with the synthetic workload; a --trace replays all its rows.');
   if (values.trace !== undefined && values.load !== undefined) throw new UsageError('Expected --load only with the synthetic workload; a --trace brings its own arrival times.');
+  if (values['interruption-notice'] !== undefined && values['interruptions-per-hour'] === undefined) {
+    throw new UsageError('Expected --interruption-notice only with --interruptions-per-hour: without interruptions there is no notice.');
+  }
   const nodesIsCount = values.nodes !== undefined && /^\d+$/.test(values.nodes);
   return {
     help: values.help === true,
@@ -114,6 +144,10 @@ export function parseSimulateArgs(args: readonly string[]): SimulateOptions {
     preemption: preemption(values.preemption ?? 'on'),
     nodeFailures: values['node-failures'] === undefined ? 0 : integerFlag('--node-failures', values['node-failures'], 0, 1_000_000),
     repairS: values['repair-time'] === undefined ? DEFAULTS.repairS : decimal('--repair-time', values['repair-time'], 0, Infinity),
+    ...(values.spot === undefined ? {} : { spot: bounded('--spot', 'a fraction of the nodes', values.spot, 0, 1) }),
+    ...(values['interruptions-per-hour'] === undefined ? {} : { interruptionsPerHour: bounded('--interruptions-per-hour', 'a rate per hour', values['interruptions-per-hour'], 0, 1_000_000) }),
+    interruptionNoticeS: values['interruption-notice'] === undefined ? DEFAULTS.interruptionNoticeS : bounded('--interruption-notice', 'a number of seconds', values['interruption-notice'], 0, 30 * 86_400),
+    ...(values['checkpoint-every'] === undefined ? {} : { checkpointEveryS: decimal('--checkpoint-every', values['checkpoint-every'], 0, 365 * 86_400) }),
     ...(values.tenants === undefined ? {} : { tenantsFile: values.tenants }),
     samples: values.samples === undefined ? DEFAULTS.samples : integerFlag('--samples', values.samples, 10, 5_000),
     json: values.json === true,
@@ -127,6 +161,15 @@ function decimal(flag: string, text: string, min: number, max: number): number {
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value) || value <= min || value > max) {
     throw new UsageError(`Expected ${flag} to be a number > ${min}${max === Infinity ? '' : ` and <= ${max}`}, got "${text}".`);
+  }
+  return value;
+}
+
+/** A finite number with min <= value <= max (both ends allowed: `--spot 0` or `1`, a notice of 0 s). */
+function bounded(flag: string, what: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
+    throw new UsageError(`Expected ${flag} to be ${what} from ${min} to ${max.toLocaleString('en-US')}, got "${text}".`);
   }
   return value;
 }

@@ -44,11 +44,21 @@ export interface RunResult extends Combination {
   readonly strandedCapacity: Readonly<Record<string, number>>;
   /** Jobs evicted by preemption (the manager's `preempted` events). */
   readonly preemptions: number;
-  /** Runs cut short (node failure or preemption) and started again from zero. */
+  /**
+   * Runs cut short (node failure, preemption, spot interruption) and started again: from zero, or
+   * from the job's last checkpoint with `--checkpoint-every`.
+   */
   readonly restarts: number;
-  /** Running time thrown away by those restarts, in job-hours. */
+  /** Work thrown away by those restarts, in job-hours (what the checkpoints did not save). */
   readonly lostWorkHours: number;
+  /**
+   * Only with `--checkpoint-every`: what the same restarts would have thrown away without
+   * checkpoints — all of each cut-short run's running time.
+   */
+  readonly lostWorkHoursWithoutCheckpoints?: number;
   readonly nodeFailures: number;
+  /** Only with the spot model (`--spot`, `--interruptions-per-hour`). */
+  readonly interruptions?: InterruptionFigures;
   /** Jobs with a deadline, and those that first started after it. */
   readonly deadlines: { readonly total: number; readonly missed: number };
   /**
@@ -60,6 +70,22 @@ export interface RunResult extends Combination {
   readonly decisions: number;
   /** Wall-clock figures: they vary from run to run and are left out of determinism checks. */
   readonly timing: { readonly wallMs: number; readonly decisionsPerSecond: number };
+}
+
+/** What spot interruptions did to one run. */
+export interface InterruptionFigures {
+  /** Spot nodes reclaimed (`interruptNode` calls). */
+  readonly count: number;
+  /** Jobs running on them when they were warned (the manager's `interrupted` events). */
+  readonly jobsHit: number;
+  /** Of those, jobs that ended within the notice. */
+  readonly finishedInNotice: number;
+  /** Of those, jobs re-queued when the notice ran out (and started again later). */
+  readonly restarts: number;
+  /** Work those restarts threw away, in job-hours, with the run's checkpoints (if any). */
+  readonly lostWorkHours: number;
+  /** The same restarts without checkpoints: all of each cut-short run's running time. */
+  readonly lostWorkHoursWithoutCheckpoints: number;
 }
 
 /** The time series behind the report's charts (not part of `--json`). */

@@ -7,7 +7,10 @@ export interface SimJob {
   readonly priority: string;
   /** One replica's resources (the simulator submits single-replica jobs). */
   readonly resources: Resources;
-  /** How long it runs once started; a restarted job runs this long again (no checkpoints). */
+  /**
+   * How long it runs once started; a restarted job runs this long again, or (with checkpoints)
+   * this long less the work its checkpoints saved.
+   */
   readonly durationMs: number;
   /** Absolute time by which it should start (trace column `deadline_s`). */
   readonly deadline?: number;
@@ -36,6 +39,34 @@ export interface ScenarioDescription {
   readonly repairS: number;
   /** Per tenant: share of the jobs, and for synthetic tenants what their jobs look like. */
   readonly tenants: readonly { readonly name: string; readonly jobs: number; readonly about?: string }[];
+  /** Only with `--spot` or `--interruptions-per-hour`: the spot nodes and how they are reclaimed. */
+  readonly spot?: {
+    /** How many nodes are spot nodes. */
+    readonly nodes: number;
+    readonly interruptionsPerHour: number;
+    readonly noticeS: number;
+    /** How long a reclaimed node stays gone after its notice ends (`--repair-time`). */
+    readonly returnAfterS: number;
+  };
+  /** Only with `--checkpoint-every`: seconds of work between a job's checkpoints. */
+  readonly checkpointEveryS?: number;
+}
+
+/**
+ * The spot market: reclaims (`interruptNode`) at the times of a Poisson process over the spot
+ * nodes, each warning the node's jobs `noticeMs` ahead; the node is ready again `returnAfterMs`
+ * after its notice ended. See docs/simulate.md.
+ */
+export interface SpotSettings {
+  /** Reclaims per hour over the whole spot fleet; 0: spot nodes are never reclaimed. */
+  readonly interruptionsPerHour: number;
+  readonly noticeMs: number;
+  readonly returnAfterMs: number;
+  /**
+   * Reclaims at these times (ms, on the simulation's clock) instead of the Poisson process — for
+   * worked examples and tests; the node is still drawn among the spot nodes that are up.
+   */
+  readonly reclaimTimes?: readonly number[];
 }
 
 /** Everything one run needs; every combination replays the same scenario. */
@@ -58,6 +89,10 @@ export interface Scenario {
    */
   readonly minimalShapes: readonly Resources[];
   readonly failures: readonly NodeFailure[];
+  /** The spot model; undefined: off (spot nodes, if any, are never reclaimed). */
+  readonly spot?: SpotSettings;
+  /** Work between a job's checkpoints, ms; undefined: none (a re-queued job restarts from zero). */
+  readonly checkpointEveryMs?: number;
   /** Tenants with the most offered work first: the ones charted by name (the rest as "others"). */
   readonly chartedTenants: readonly string[];
 }

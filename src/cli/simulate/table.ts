@@ -1,4 +1,4 @@
-import { inUnit, percent, thousands, unitFor, waitUnitFor, wrap } from './format.js';
+import { duration, inUnit, percent, thousands, unitFor, waitUnitFor, wrap } from './format.js';
 import type { RunResult, SimulationReport } from './results.js';
 import type { WaitSummary } from './stats.js';
 
@@ -123,12 +123,58 @@ export function formatResults(report: SimulationReport): string {
     results.map((r) => [r.label, ...dims.map((d) => percent(r.utilisation[d] ?? 0)), percent(r.packingEfficiency), ...dims.map((d) => percent(r.strandedCapacity[d] ?? 0))]),
   );
 
+  const spot = spotTable(report);
   return [
     `${outcome}\n${wrap(`(${notes.join('; ')}.)`, MAX_WIDTH)}`,
+    ...(spot === undefined ? [] : [spot]),
     capacity,
     waitTable('Wait by tenant, mean / p95', results, (r) => r.wait.byTenant),
     waitTable('Wait by priority class, mean / p95', results, (r) => r.wait.byPriority),
   ].join('\n\n');
+}
+
+/**
+ * Only with the spot model or checkpoints: reclaims, what became of the jobs they hit, and the
+ * work lost — with the run's checkpoints and, for comparison, without.
+ */
+function spotTable(report: SimulationReport): string | undefined {
+  const { results, scenario } = report;
+  const spotOn = results.some((r) => r.interruptions !== undefined);
+  const checkpoints = scenario.checkpointEveryS;
+  if (!spotOn && checkpoints === undefined) return undefined;
+  type Cell = [Column, (r: RunResult) => string];
+  const right = (header: string, group?: string): Column => ({ header, align: 'right', ...(group === undefined ? {} : { group }) });
+  const hours = (value: number | undefined): string => (value === undefined ? '–' : value.toFixed(1));
+  const cells: Cell[] = [];
+  if (spotOn) {
+    cells.push(
+      [right('nodes', 'interruptions'), (r) => thousands(r.interruptions?.count ?? 0)],
+      [right('jobs hit', 'interruptions'), (r) => thousands(r.interruptions?.jobsHit ?? 0)],
+      [right('finished', 'interruptions'), (r) => thousands(r.interruptions?.finishedInNotice ?? 0)],
+      [right('restarted', 'interruptions'), (r) => thousands(r.interruptions?.restarts ?? 0)],
+      checkpoints === undefined ? [right('lost h'), (r) => hours(r.interruptions?.lostWorkHours)] : [right('with ckpt', 'lost h'), (r) => hours(r.interruptions?.lostWorkHours)],
+    );
+    if (checkpoints !== undefined) cells.push([right('w/o ckpt', 'lost h'), (r) => hours(r.interruptions?.lostWorkHoursWithoutCheckpoints)]);
+  }
+  if (checkpoints !== undefined) {
+    cells.push([right('with ckpt', 'all lost h'), (r) => hours(r.lostWorkHours)], [right('w/o ckpt', 'all lost h'), (r) => hours(r.lostWorkHoursWithoutCheckpoints)]);
+  }
+  const spot = scenario.spot;
+  const setting = [
+    spot === undefined ? '' : `${thousands(spot.nodes)} spot node${spot.nodes === 1 ? '' : 's'}, ${spot.interruptionsPerHour} reclaims per hour${spot.interruptionsPerHour > 0 ? ` with ${duration(spot.noticeS)} notice` : ''}`,
+    checkpoints === undefined ? 'no checkpoints' : `${spotOn ? 'checkpoints ' : ''}every ${duration(checkpoints)}`,
+  ].filter((text) => text !== '');
+  const table = formatTable(
+    `${spotOn ? 'Spot interruptions' : 'Checkpoints'} (${setting.join('; ')})`,
+    [{ header: '', align: 'left' }, ...cells.map(([column]) => column)],
+    results.map((r) => [r.label, ...cells.map(([, value]) => value(r))]),
+  );
+  const notes = [
+    spotOn ? 'nodes: spot nodes reclaimed; jobs hit: jobs running on them when warned, which finished within the notice or were restarted when it ran out' : '',
+    spotOn ? `lost h: job-hours of work thrown away by those restarts${checkpoints === undefined ? '' : ', with these checkpoints and (for comparison) without'}` : '',
+    checkpoints === undefined ? '' : `all lost h: job-hours of work thrown away by every restart (preemption${spotOn ? ', interruption' : ''} or node failure), with these checkpoints and without`,
+  ].filter((n) => n !== '');
+  return `${table}\n${wrap(`(${notes.join('; ')}.)`, MAX_WIDTH)}`;
 }
 
 function waitTable(title: string, results: readonly RunResult[], groups: (r: RunResult) => Readonly<Record<string, WaitSummary>>): string {

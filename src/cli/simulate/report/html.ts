@@ -30,7 +30,10 @@ export function renderReport(input: ReportInput): string {
     section('queue', 'Jobs waiting over time', queueIntro, queueChart(context)),
     section('shares', 'Dominant share per tenant over time', shareIntro, shareCharts(context)),
     section('groups', 'Waits by tenant and by priority class', groupIntro, groupTables(context)),
-    reading(),
+    reading(
+      report.results.some((r) => r.interruptions !== undefined),
+      report.results.some((r) => r.lostWorkHoursWithoutCheckpoints !== undefined),
+    ),
     '<footer>Made by <code>fairpack simulate</code>. Every figure except decisions per second depends only on the inputs and the seed.</footer>',
   ].join('\n');
   return `<!doctype html>
@@ -61,6 +64,15 @@ function header(input: ReportInput): string {
     .map((t) => `<li><strong>${escapeXml(t.name)}</strong> — ${count(t.jobs, 'job')}${t.about === undefined ? '' : `: ${escapeXml(t.about)}`}</li>`)
     .join('');
   const failures = s.nodeFailures > 0 ? `<dt>Failures</dt><dd>${count(s.nodeFailures, 'node failure')}, each down ${duration(s.repairS)}</dd>` : '';
+  const spot =
+    s.spot === undefined
+      ? ''
+      : `<dt>Spot</dt><dd>${thousands(s.spot.nodes)} of the ${count(s.nodes, 'node')} are spot nodes${
+          s.spot.interruptionsPerHour > 0
+            ? `, reclaimed ${s.spot.interruptionsPerHour} times per hour on average (seeded Poisson times) with ${duration(s.spot.noticeS)} notice; a reclaimed node is back ${duration(s.spot.returnAfterS)} after its notice ends`
+            : ', never reclaimed'
+        }</dd>\n`;
+  const checkpoints = s.checkpointEveryS === undefined ? '' : `<dt>Checkpoints</dt><dd>every ${duration(s.checkpointEveryS)} of a job’s work: a restarted job loses only the work since its last checkpoint</dd>\n`;
   return `<header>
 <p class="kicker">fairpack simulate</p>
 <h1>Which placement strategy and fairness policy suit this workload?</h1>
@@ -69,7 +81,7 @@ function header(input: ReportInput): string {
 <dt>Cluster</dt><dd>${cluster}</dd>
 <dt>Tenants</dt><dd><ul>${tenants}</ul></dd>
 ${failures}
-<dt>Command</dt><dd><code>${escapeXml(input.command)}</code></dd>
+${spot}${checkpoints}<dt>Command</dt><dd><code>${escapeXml(input.command)}</code></dd>
 </dl>
 </header>`;
 }
@@ -117,6 +129,18 @@ function glance(context: ReportContext): string {
     const evicted = preempting.map((r) => r.preemptions);
     items.push(`<li>Preemption evicted ${thousands(Math.min(...evicted))}–${thousands(Math.max(...evicted))} jobs per run where it happened; restarted runs threw away up to ${Math.max(...results.map((r) => r.lostWorkHours)).toFixed(1)} job-hours of work.</li>`);
   }
+  const interrupted = results.filter((r) => r.interruptions !== undefined && r.interruptions.count > 0);
+  if (interrupted.length > 0) {
+    const figures = interrupted.map((r) => r.interruptions as NonNullable<RunResult['interruptions']>);
+    const span = (values: number[], format: (v: number) => string): string => (Math.min(...values) === Math.max(...values) ? format(values[0] as number) : `${format(Math.min(...values))}–${format(Math.max(...values))}`);
+    const hours = (v: number): string => v.toFixed(1);
+    const withAndWithout = results.some((r) => r.lostWorkHoursWithoutCheckpoints !== undefined)
+      ? ` with checkpoints, against ${span(figures.map((f) => f.lostWorkHoursWithoutCheckpoints), hours)} the same restarts would have thrown away without them`
+      : '';
+    items.push(
+      `<li>The spot market reclaimed ${span(figures.map((f) => f.count), thousands)} nodes per run; ${span(figures.map((f) => f.restarts), thousands)} jobs were restarted, throwing away ${span(figures.map((f) => f.lostWorkHours), hours)} job-hours of work${withAndWithout}.</li>`,
+    );
+  }
   return `<section id="glance">\n<h2>At a glance</h2>\n<ul class="glance">${items.join('')}</ul>\n</section>`;
 }
 
@@ -137,7 +161,7 @@ const shareIntro =
   'Each tenant’s dominant share — its largest share of any one dimension (cpu, memory, gpu) of the cluster — over time. Watch what happens when a tenant submits a burst: under FIFO the burst takes the room that frees up in arrival order; DRF (within each priority class) serves the tenant with the lowest share first.';
 const groupIntro = 'Mean / 95th-percentile wait of completed jobs, per tenant and per priority class, in the unit named in each table.';
 
-function reading(): string {
+function reading(spotOn: boolean, checkpoints: boolean): string {
   const items: [string, string][] = [
     ['completed, rejected, unfinished', 'Jobs that ran to the end; jobs the manager refused at submission (no node could ever hold them, or over a tenant’s quota); jobs still waiting when nothing else could happen (should be 0).'],
     ['makespan', 'From the first submission to the last completion. The arrivals are the same in every run, so a shorter makespan means the backlog was worked off sooner; when the cluster keeps up with arrivals it is mostly the arrival period plus the last long job, and differs little.'],
@@ -150,6 +174,14 @@ function reading(): string {
     ['packing', 'Over the nodes that hold at least one job: the mean of each node’s average fill over its dimensions, sampled over time. High means the strategy fills nodes up rather than spreading jobs thinly (spreading is not always worse: it leaves room for bursts).'],
     ['stranded', 'Share of a dimension’s capacity left free on nodes where no job shape of the workload fits any more (e.g. memory free on a node whose cpus are all taken), sampled over time. That room is unusable until something on the node ends.'],
   ];
+  if (spotOn) {
+    items.push(
+      ['spot interruptions', 'A spot node reclaimed by the spot market (interruptNode): the jobs running there are warned (jobs hit); those that end within the notice finish, the others are re-queued when it runs out and start again later (restarted). The node is back, same id, after the repair time. Reclaims come at seeded Poisson times, on a spot node drawn uniformly among those up.'],
+    );
+  }
+  if (checkpoints) {
+    items.push(['checkpoints', 'Jobs save their progress after every interval of work. A restarted job loses only the work since its last checkpoint, and runs what is left. “Without checkpoints” is what the same restarts would have thrown away with none: all of each cut-short run.']);
+  }
   return `<section id="reading">
 <h2>How to read this report</h2>
 <p>The simulation replays the same jobs for every run: only the placement strategy (where a job goes), the fairness policy (whose job goes next) and, if compared, preemption differ. A job starts when the manager finds room, runs for its duration, and is released; a job that loses its node or is preempted starts again from zero. Times are simulated, so a run of many hours takes seconds.</p>

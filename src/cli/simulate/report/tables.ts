@@ -39,14 +39,41 @@ export function summary(context: ReportContext): string {
     { header: 'packing', value: (r) => r.packingEfficiency, format: (v) => percent(v), better: 'high' },
     ...dims.map((d): NumericColumn => ({ header: `${d} stranded`, value: (r) => r.strandedCapacity[d] ?? 0, format: (v) => percent(v), better: 'low' })),
   ];
+  const spot = spotColumns(results);
   return `<section id="summary">
 <h2>Summary</h2>
 <p>One row per run. The best value of each column is <mark>highlighted</mark> (columns without a better direction are not). Definitions are at the <a href="#reading">end of the report</a>.</p>
 <h3>Outcome</h3>
 ${numericTable(context, outcome)}
-<h3>Capacity (time-averaged)</h3>
+${spot === undefined ? '' : `<h3>${spot.title}</h3>\n${numericTable(context, spot.columns)}\n`}<h3>Capacity (time-averaged)</h3>
 ${numericTable(context, capacity)}
 </section>`;
+}
+
+/** Only with the spot model or checkpoints: reclaims, the jobs they hit, and the work lost with and without checkpoints. */
+function spotColumns(results: readonly RunResult[]): { readonly title: string; readonly columns: NumericColumn[] } | undefined {
+  const spotOn = results.some((r) => r.interruptions !== undefined);
+  const checkpoints = results.some((r) => r.lostWorkHoursWithoutCheckpoints !== undefined);
+  if (!spotOn && !checkpoints) return undefined;
+  const hours = (v: number): string => v.toFixed(1);
+  const columns: NumericColumn[] = [];
+  if (spotOn) {
+    columns.push(
+      { header: 'nodes reclaimed', value: (r) => r.interruptions?.count ?? 0, format: (v) => thousands(v), better: undefined },
+      { header: 'jobs hit', value: (r) => r.interruptions?.jobsHit ?? 0, format: (v) => thousands(v), better: undefined },
+      { header: 'finished in notice', value: (r) => r.interruptions?.finishedInNotice ?? 0, format: (v) => thousands(v), better: undefined },
+      { header: 'restarted', value: (r) => r.interruptions?.restarts ?? 0, format: (v) => thousands(v), better: 'low' },
+      { header: checkpoints ? 'lost job-hours, with checkpoints' : 'lost job-hours', value: (r) => r.interruptions?.lostWorkHours ?? null, format: hours, better: 'low' },
+    );
+    if (checkpoints) columns.push({ header: 'lost job-hours, without checkpoints', value: (r) => r.interruptions?.lostWorkHoursWithoutCheckpoints ?? null, format: hours, better: 'low' });
+  }
+  if (checkpoints) {
+    columns.push(
+      { header: 'all restarts: lost job-hours, with checkpoints', value: (r) => r.lostWorkHours, format: hours, better: 'low' },
+      { header: 'all restarts: without checkpoints', value: (r) => r.lostWorkHoursWithoutCheckpoints ?? null, format: hours, better: 'low' },
+    );
+  }
+  return { title: spotOn ? 'Spot interruptions and lost work' : 'Checkpoints and lost work', columns };
 }
 
 function numericTable(context: ReportContext, columns: readonly NumericColumn[]): string {
