@@ -25,13 +25,13 @@ export default defineConfig([
   },
   {
     // the `fairpack` command: one ESM file with a shebang; prom-client and the MCP SDK stay
-    // optional peer dependencies, imported only when `fairpack serve` / `fairpack mcp` start
+    // optional peer dependencies, imported only when `fairpack serve` (pg: with --store) / `fairpack mcp` start
     entry: { cli: 'src/cli/main.ts' },
     format: ['esm'],
     sourcemap: true,
     target: 'node20',
     platform: 'node',
-    external: ['prom-client', '@modelcontextprotocol/sdk'],
+    external: ['prom-client', '@modelcontextprotocol/sdk', 'pg'],
     banner: { js: '#!/usr/bin/env node' },
   },
 ]);

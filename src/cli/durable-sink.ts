@@ -1,4 +1,4 @@
-import type { DataDirectory, Sequenced } from '../store/index.js';
+import type { JournalStore, Sequenced } from '../store/index.js';
 
 /** A snapshot after this many journal entries: restarts replay at most that many. */
 export const SNAPSHOT_EVERY = 10_000;
@@ -18,7 +18,7 @@ export interface DurableSink<S extends Sequenced, E extends Sequenced> {
   readonly failed: boolean;
 }
 
-export function durableSink<S extends Sequenced, E extends Sequenced>(store: DataDirectory<S, E>): DurableSink<S, E> {
+export function durableSink<S extends Sequenced, E extends Sequenced>(store: JournalStore<S, E>): DurableSink<S, E> {
   let last: Promise<void> = Promise.resolve();
   let failure: unknown;
   const fail = (error: unknown): void => {

@@ -1,10 +1,14 @@
 import { AllocationManager, type JournalEntry, type ManagerSnapshot } from '../index.js';
-import { DataDirectory } from '../store/index.js';
+import { DataDirectory, type JournalStore, PostgresStore } from '../store/index.js';
 import { SNAPSHOT_EVERY, durableSink } from './durable-sink.js';
 import { SERVE_SNAPSHOT_FORMAT, ownerOf } from './data-formats.js';
 
+/** Where the state lives: a data directory (`--data`), or PostgreSQL (`--store postgres://…`, tables in `schema`). */
+export type StateLocation = { readonly directory: string } | { readonly url: string; readonly schema?: string };
+
 /**
- * An AllocationManager whose state lives in a data directory (`--data <dir>`): every journal entry
+ * An AllocationManager whose state lives in a data directory (`--data <dir>`) or in PostgreSQL
+ * (`--store postgres://…`): every journal entry
  * goes to the write-ahead log as the call that made it returns, and `durable()` resolves once
  * everything journaled so far is on disk — a request is answered only then. Snapshots compact the
  * log every `SNAPSHOT_EVERY` entries and at `close()`.
@@ -16,7 +20,7 @@ export interface DurableState {
   /** Resolves once every entry journaled so far is durable; rejects once the store failed. */
   durable(): Promise<void>;
   /** For `GET /healthz`: where the journal and the last snapshot stand. */
-  position(): { readonly seq: number | null; readonly snapshotSeq: number | null; readonly directory: string };
+  position(): { readonly seq: number | null; readonly snapshotSeq: number | null; readonly directory?: string; readonly store?: string };
   /** A last snapshot, then the directory is closed (the lock released). The manager must be closed first. */
   close(): Promise<void>;
 }
@@ -27,8 +31,18 @@ export interface DurableState {
  * TTLs, grace periods and back-offs continue from the wall clock: what fell due while the process
  * was down happens now, in order (one `tick()` at start).
  */
-export async function openDurableState(directory: string, build: (journal: (entry: JournalEntry) => void) => AllocationManager, note: (line: string) => void): Promise<DurableState> {
-  const store = await DataDirectory.open<ManagerSnapshot, JournalEntry>(directory);
+export async function openDurableState(location: StateLocation, build: (journal: (entry: JournalEntry) => void) => AllocationManager, note: (line: string) => void): Promise<DurableState> {
+  let store: JournalStore<ManagerSnapshot, JournalEntry>;
+  /** For messages: `the data directory /srv/fairpack`, `the store postgres://…`. */
+  let named: string;
+  let where: { readonly directory: string } | { readonly store: string };
+  if ('directory' in location) {
+    const opened = await DataDirectory.open<ManagerSnapshot, JournalEntry>(location.directory);
+    [store, named, where] = [opened, `the data directory ${opened.directory}`, { directory: opened.directory }];
+  } else {
+    const opened = await PostgresStore.open<ManagerSnapshot, JournalEntry>(location.url, location.schema === undefined ? {} : { schema: location.schema });
+    [store, named, where] = [opened, `the store ${opened.location}`, { store: opened.location }];
+  }
   for (const line of store.recovered.notes) note(line);
   const sink = durableSink(store);
   let sinceSnapshot = 0;
@@ -45,15 +59,15 @@ export async function openDurableState(directory: string, build: (journal: (entr
   try {
     if (snapshot !== undefined) {
       const format = (snapshot as { format?: unknown }).format;
-      if (format !== SERVE_SNAPSHOT_FORMAT && ownerOf(format) !== undefined) throw new Error(`the data directory ${directory} holds the state of a \`${ownerOf(format) as string}\`, not of a server: give fairpack serve a directory of its own`);
+      if (format !== SERVE_SNAPSHOT_FORMAT && ownerOf(format) !== undefined) throw new Error(`${named} holds the state of a \`${ownerOf(format) as string}\`, not of a server: give fairpack serve one of its own`);
       manager = AllocationManager.restore(snapshot, { entries, journal });
-      note(`recovered ${directory}: snapshot at seq ${snapshot.seq} and ${entries.length} journal entries after it`);
+      note(`recovered ${named}: snapshot at seq ${snapshot.seq} and ${entries.length} journal entries after it`);
       manager.tick();
     } else {
-      if (entries.length > 0) throw new Error(`the data directory ${directory} has journal entries but no snapshot to replay them over; it was not written by fairpack serve`);
+      if (entries.length > 0) throw new Error(`${named} has journal entries but no snapshot to replay them over; it was not written by fairpack serve`);
       manager = build(journal);
       await store.writeSnapshot(manager.snapshot());
-      note(`new state in ${directory}`);
+      note(`new state in ${named}`);
     }
   } catch (error) {
     await store.close();
@@ -66,7 +80,7 @@ export async function openDurableState(directory: string, build: (journal: (entr
     durable: sink.durable,
     position: () => {
       const { seq, snapshotSeq } = store.position();
-      return { seq, snapshotSeq, directory: store.directory };
+      return { seq, snapshotSeq, ...where };
     },
     close: async () => {
       if (!sink.failed) await store.writeSnapshot(ready.snapshot()).catch(() => undefined);

@@ -5,5 +5,7 @@
  */
 export { DataDirectory, type DataDirectoryOptions, type Recovered, type Sequenced, type StoredObject, type StorePosition } from './data-directory.js';
 export { StoreCorruptionError } from './errors.js';
+export type { JournalStore } from './journal-store.js';
+export { POSTGRES_SCHEMA_VERSION, PostgresStore, type PostgresStoreOptions, redactUrl } from './postgres-store.js';
 export { type StoreFile, type StoreFileSystem, nodeFileSystem } from './file-system.js';
 export type { LogStats } from './log-writer.js';

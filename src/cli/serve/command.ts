@@ -1,7 +1,8 @@
 import { durationFlag } from '../duration-flag.js';
 import { integerFlag } from '../integer-flag.js';
 import { type CliCommand, type CliIo, UsageError, parseFlags } from '../io.js';
-import { type DurableState, openDurableState } from '../durable-state.js';
+import { type DurableState, type StateLocation, openDurableState } from '../durable-state.js';
+import { redactUrl } from '../../store/index.js';
 import { CLUSTER_FLAGS, CLUSTER_HELP, formatResources, managerFactoryFromFlags } from '../node/cluster-options.js';
 import { loadPromClient } from './metrics.js';
 import { startServer } from './server.js';
@@ -31,6 +32,11 @@ Options:
                        restart recovers every change answered. Without it, state is in
                        memory only. With a directory that holds state, the cluster flags
                        are ignored: the recovered cluster is used (see docs/durability.md)
+  --store <url>        keep the state in PostgreSQL instead (FAIRPACK_STORE, e.g.
+                       postgres://user:pass@host:5432/db): the journal and snapshots in
+                       tables of their own schema, a change answered once committed; needs
+                       the pg package (npm install pg). Not with --data
+  --store-schema <s>   the schema of those tables (default fairpack)
 ${CLUSTER_HELP}
   -h, --help           this help
 
@@ -56,6 +62,8 @@ const SERVE_FLAGS = {
   'admin-token': { type: 'string' },
   'heartbeat-timeout': { type: 'string' },
   'node-token': { type: 'string' },
+  store: { type: 'string' },
+  'store-schema': { type: 'string' },
   data: { type: 'string' },
   'max-connections': { type: 'string' },
   'max-body-bytes': { type: 'string' },
@@ -83,13 +91,12 @@ export const serveCommand: CliCommand = {
     if (nodeToken !== undefined && nodeToken === adminToken) throw new UsageError('Expected the node token to differ from the admin token: a node agent must not hold admin rights.');
     // 24 days: the longest a timer can wait
     const heartbeat = flags['heartbeat-timeout'] === undefined ? {} : { heartbeat: { timeoutMs: durationFlag('--heartbeat-timeout', flags['heartbeat-timeout'], 1, 2 ** 31 - 1) } };
-    const dataDirectory = flags.data ?? io.env['FAIRPACK_DATA'];
-    if (dataDirectory !== undefined && dataDirectory.length === 0) throw new UsageError('Expected a directory for --data (or FAIRPACK_DATA), got an empty one.');
+    const location = stateLocation(flags.data ?? io.env['FAIRPACK_DATA'], flags.store ?? io.env['FAIRPACK_STORE'], flags['store-schema']);
     const build = await managerFactoryFromFlags(flags);
     const note = (line: string): void => void io.stderr.write(`fairpack serve: ${line}\n`);
     let state: DurableState | undefined;
     try {
-      state = dataDirectory === undefined ? undefined : await openDurableState(dataDirectory, (journal) => build({ journal, ...heartbeat }), note);
+      state = location === undefined ? undefined : await openDurableState(location, (journal) => build({ journal, ...heartbeat }), note);
     } catch (error) {
       // another process holds the directory, or it is damaged: say so in one line, change nothing
       note(error instanceof Error ? error.message : String(error));
@@ -97,7 +104,7 @@ export const serveCommand: CliCommand = {
     }
     const manager = state?.manager ?? build(heartbeat);
     const clusterFlags = (['capacity', 'nodes', 'placement', 'fairness', 'max-queued', 'max-queued-per-tenant', 'heartbeat-timeout'] as const).filter((flag) => flags[flag] !== undefined);
-    if (state?.recovered === true && clusterFlags.length > 0) note(`--${clusterFlags.join(', --')} ignored: the cluster recovered from the data directory is used`);
+    if (state?.recovered === true && clusterFlags.length > 0) note(`--${clusterFlags.join(', --')} ignored: the cluster recovered from the ${location !== undefined && 'url' in location ? 'store' : 'data directory'} is used`);
     const heartbeats = manager.metrics().nodes.heartbeat;
     if (heartbeats !== undefined && nodeToken === undefined) {
       // nothing else can send heartbeats to this server: every node would go offline after the timeout
@@ -126,7 +133,7 @@ export const serveCommand: CliCommand = {
 
     const { total } = manager.capacity();
     io.stdout.write(`fairpack serve: listening on ${running.url}\n`);
-    io.stderr.write(`fairpack serve: ${manager.nodes().length} node(s), ${formatResources(total)}; admin API ${adminToken === undefined ? 'off (no token)' : 'on'}; heartbeats ${heartbeats === undefined ? 'off' : `on (timeout ${heartbeats.timeoutMs} ms)`}; state ${state === undefined ? 'in memory only (not persisted: use --data <dir>)' : `in ${state.position().directory}`}\n`);
+    io.stderr.write(`fairpack serve: ${manager.nodes().length} node(s), ${formatResources(total)}; admin API ${adminToken === undefined ? 'off (no token)' : 'on'}; heartbeats ${heartbeats === undefined ? 'off' : `on (timeout ${heartbeats.timeoutMs} ms)`}; state ${state === undefined ? 'in memory only (not persisted: use --data <dir>)' : `in ${state.position().directory ?? state.position().store}`}\n`);
 
     // resolves on the first SIGINT/SIGTERM (or a failed data directory), once requests in flight are done
     const code = await new Promise<number>((resolve) => {
@@ -151,3 +158,13 @@ export const serveCommand: CliCommand = {
     return code;
   },
 };
+
+/** `--data <dir>` or `--store <postgres url>` (with `--store-schema`), or neither: state in memory. */
+function stateLocation(directory: string | undefined, url: string | undefined, schema: string | undefined): StateLocation | undefined {
+  if (directory !== undefined && directory.length === 0) throw new UsageError('Expected a directory for --data (or FAIRPACK_DATA), got an empty one.');
+  if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) throw new UsageError(`Expected --store (or FAIRPACK_STORE) to be a postgres:// URL, got ${url.length === 0 ? 'an empty one' : `"${redactUrl(url)}"`}.`);
+  if (directory !== undefined && url !== undefined) throw new UsageError('Expected --data or --store, got both: the state lives in one place.');
+  if (schema !== undefined && (url === undefined || !/^[a-z_][a-z0-9_]{0,62}$/.test(schema))) throw new UsageError(`Expected --store-schema with --store, as a lower-case SQL identifier, got "${schema}".`);
+  if (url !== undefined) return { url, ...(schema === undefined ? {} : { schema }) };
+  return directory === undefined ? undefined : { directory };
+}

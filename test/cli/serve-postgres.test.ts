@@ -1,0 +1,70 @@
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestPostgres, startPostgres } from '../support/postgres.js';
+import { buildCli, runCli, startServe } from './built-cli.js';
+
+/*
+ * `fairpack serve --store postgres://…` (issue 14 §1) as a user runs it: the built bin on a real
+ * PostgreSQL server. Every acknowledged change survives a kill -9; one writer per schema.
+ */
+
+let cli = '';
+let cleanup = (): void => {};
+let db: TestPostgres;
+const servers: ChildProcess[] = [];
+
+beforeAll(async () => {
+  [{ cli, cleanup }, db] = await Promise.all([buildCli(), startPostgres()]);
+}, 120_000);
+afterAll(async () => {
+  for (const child of servers) if (child.exitCode === null) child.kill('SIGKILL');
+  cleanup();
+  await db?.stop();
+});
+
+type Json = Record<string, any>;
+async function call(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
+  const response = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const text = await response.text();
+  return { status: response.status, json: text.startsWith('{') ? (JSON.parse(text) as Json) : {} };
+}
+
+describe('fairpack serve --store postgres://', () => {
+  it('answers a change once committed; after kill -9 a restart on the same store has every acknowledged job', async () => {
+    const args = ['--store', db.url, '--store-schema', 'serve_kill', '--capacity', 'cpu=4'];
+    const first = await startServe(cli, args, {}, servers);
+    const acknowledged: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const answer = await call(first.url, 'POST', '/jobs', { id: `j${i}`, resources: { cpu: 1 } });
+      expect([201, 202]).toContain(answer.status);
+      acknowledged.push(answer.json['job'].id as string);
+    }
+    await call(first.url, 'POST', '/jobs/j0/release');
+    const health = await call(first.url, 'GET', '/healthz');
+    expect(health.json['journal']).toMatchObject({ seq: expect.any(Number), store: expect.stringContaining('schema serve_kill') });
+    expect(JSON.stringify(health.json)).not.toContain('fairpack:fairpack'); // the password stays out
+    first.child.kill('SIGKILL');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+    const second = await startServe(cli, args, {}, servers);
+    const jobs = new Map(((await call(second.url, 'GET', '/jobs')).json['jobs'] as Json[]).map((job) => [job['id'] as string, job['status'] as string]));
+    for (const id of acknowledged) expect(jobs.has(id), `acknowledged job ${id}`).toBe(true);
+    // j0 was released (completed): 4 cpu, so j1–j4 run, j5–j11 wait — as before the kill
+    expect(jobs.get('j0')).toBe('completed');
+    expect([...jobs.values()].filter((status) => status === 'running')).toHaveLength(4);
+    expect(second.stderr()).toMatch(/recovered the store postgres:\/\/fairpack:\*\*\*@/);
+    second.child.kill('SIGTERM');
+    await new Promise((resolve) => second.child.once('exit', resolve));
+  });
+
+  it('one server per schema; refuses --data with --store and a URL that is not postgres://', async () => {
+    const args = ['--store', db.url, '--store-schema', 'serve_locked'];
+    const first = await startServe(cli, args, {}, servers);
+    const second = await runCli(cli, ['serve', '--port', '0', ...args], '');
+    expect([second.code, second.stderr]).toEqual([1, expect.stringContaining('in use by another process')]);
+    first.child.kill('SIGTERM');
+    for (const bad of [['--store', 'mysql://x'], ['--store', db.url, '--data', '/tmp/x'], ['--store-schema', 'x'], ['--store', db.url, '--store-schema', 'Bad-Name']]) {
+      const run = await runCli(cli, ['serve', '--port', '0', ...bad], '');
+      expect(run.code, bad.join(' ')).toBe(2);
+    }
+  });
+});
