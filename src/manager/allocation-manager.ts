@@ -13,6 +13,7 @@ import { createScale, isPlainRecord, toScaled } from '../resources/index.js';
 import { withLazyFields } from '../lazy-fields.js';
 import { DeferredEvents, type EventName, type Listener } from './deferred-events.js';
 import { callOptions, durationOption, idListOption, optionalChoice, optionalStringOption } from './call-options.js';
+import { CostLedger, type CostOptions, type CostReport } from './cost-ledger.js';
 import { Drains } from './drains.js';
 import { attachManagerInternals } from './internals.js';
 import type { JobQueue } from './job-queue.js';
@@ -113,6 +114,8 @@ export class AllocationManager {
   readonly #health: NodeHealth;
   /** Nodes being drained or interrupted: their deadlines, and whether their emptiness was reported. */
   readonly #drains = new Drains();
+  /** What the nodes cost and who paid (see cost-ledger.ts), fed at every start, end and node change. */
+  readonly #costs: CostLedger;
   #timer: TimerHandle | undefined;
   #closed = false;
   /** The clock reading of the public call in progress (undefined between calls). */
@@ -151,6 +154,8 @@ export class AllocationManager {
         now: () => this.#clock(),
       });
     this.#books = poolInternals(this.#pool);
+    this.#costs = new CostLedger(this.#books.space.scale.factor);
+    for (const node of this.#pool.nodes()) this.#costs.nodeAdded(node, null);
     this.#policy = resolveFairnessPolicy(options.fairness);
     this.#classes = new PriorityClasses(options.priorityClasses);
     this.#ledger = new TenantLedger(createScale(this.#pool.precision), options.tenants, (name) => this.#classes.has(name));
@@ -433,6 +438,7 @@ export class AllocationManager {
     return this.#operation(() => {
       const node = this.#pool.addNode(spec);
       this.#health.watch(node.id, this.#clock(), node.status);
+      this.#costs.nodeAdded(node, this.#clock());
       this.#changes++;
       this.#refreshTotals();
       this.#bands.unblockAll();
@@ -455,6 +461,7 @@ export class AllocationManager {
       const displaced = evicted.map((allocation) => this.#byAllocation.get(allocation.id) as JobRecord);
       this.#health.reschedules += displaced.length;
       this.#requeueAll(displaced, `node ${id} was removed`);
+      this.#costs.nodeRemoved(node.id, this.#clock());
       this.#preemption.nodeRemoved(id);
       this.#refreshTotals();
       this.#events.defer('node:removed', node);
@@ -728,6 +735,7 @@ export class AllocationManager {
       policy: this.#policy.snapshot?.() ?? null,
       nodeHealth: this.#health.snapshot(),
       drains: this.#drains.snapshot(),
+      costs: this.#costs.snapshot(),
     } as ManagerSnapshot;
   }
 
@@ -877,6 +885,10 @@ export class AllocationManager {
     });
     this.#drains.restore(state.drains ?? []);
     this.#refreshTotals();
+    // a snapshot from before costs were kept: the books start at its clock
+    const { costs } = state;
+    if (costs === undefined) this.#costs.restoreWithout(state.clock, this.#pool.nodes(), this.#pool.allocations());
+    else this.#costs.restore(costs, this.#pool.nodes(), new Map(this.#pool.allocations().map((a) => [a.id, a])));
   }
 
   /** A live or remembered job by id (for the parts of a snapshot that name jobs). */
@@ -992,6 +1004,15 @@ export class AllocationManager {
       schedulingLatency: this.#stats.schedulingLatency(),
       nodes: this.#nodeMetrics(),
     });
+  }
+
+  /**
+   * What the nodes cost over a window and who paid, exactly, in micro-units of `costPerHour`'s
+   * currency (see docs/costs-and-scaling.md). A read: it never consults the clock — `to` defaults
+   * to the latest reading the manager committed. Bad options throw INVALID_OPTION.
+   */
+  costs(options?: CostOptions): CostReport {
+    return this.#costs.report(callOptions(options, 'costs', ['from', 'to', 'top']), this.#clockReader.latest);
   }
 
   #nodeMetrics(): NodeMetrics {
@@ -1360,6 +1381,7 @@ export class AllocationManager {
     job.reason = undefined;
     job.backoffUntil = undefined;
     this.#byAllocation.set(allocation.id, job);
+    this.#costs.allocated(allocation, now);
     this.#preemption.started(job);
     this.#changes++;
     this.#charge(job, 1);
@@ -1417,6 +1439,7 @@ export class AllocationManager {
     // its room, its quota use and its category's slot came back: a search may now find victims
     this.#changes++;
     this.#byAllocation.delete((job.allocation as Allocation).id);
+    this.#costs.released((job.allocation as Allocation).id, this.#clock());
     this.#preemption.stopped(job);
     job.burst = false;
     job.graceEndsAt = undefined;
@@ -1507,6 +1530,7 @@ export class AllocationManager {
           if (this.#drains.size > 0) this.#reportDrained();
           if (outer) {
             this.#clockReader.commit(now);
+            this.#costs.begin(now);
             if (entry !== undefined) this.#record(() => entry(result), now);
           }
           return result;

@@ -32,4 +32,5 @@ export type {
   TenantOptions,
 } from './types.js';
 export type { ManagerSnapshot, QueueSnapshot } from './manager-snapshot.js';
+export type { CostLedgerSnapshot, CostOptions, CostReport, JobCost } from './cost-ledger.js';
 export type { JobSnapshot } from './job-snapshot.js';

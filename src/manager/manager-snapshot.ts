@@ -2,6 +2,7 @@ import type { PoolSnapshot } from '../pool/pool-snapshot.js';
 import { readPoolSnapshot } from '../pool/pool-snapshot.js';
 import { array, bool, finite, header, integer, invalidSnapshot, optional, record, text } from '../snapshot/reader.js';
 import type { JobSnapshot } from './job-snapshot.js';
+import type { CostLedgerSnapshot } from './cost-ledger.js';
 import type { DrainEntry } from './drains.js';
 import type { NodeHealthSnapshot } from './node-health.js';
 import type { PreemptionSnapshot } from './preemption-cycle.js';
@@ -75,6 +76,8 @@ export interface ManagerSnapshot {
   readonly nodeHealth?: NodeHealthSnapshot;
   /** Drains and interruptions under way (absent before them: none). */
   readonly drains?: readonly DrainEntry[];
+  /** The cost ledger (absent before costs were kept: the books start at the snapshot's clock). Checked as it is rebuilt. */
+  readonly costs?: CostLedgerSnapshot;
 }
 
 const TOP = ['format', 'version', 'seq', 'takenAt', 'config', 'pool', 'clock', 'counters', 'tenants', 'jobs', 'history', 'queues', 'reservations', 'preemption', 'expiry', 'stats', 'policy'];
@@ -87,7 +90,7 @@ const pairs = (value: unknown, path: string): (readonly unknown[])[] => array(va
  * returns it typed. What the fields say — amounts, ids, the books — is checked as it is rebuilt.
  */
 export function readManagerSnapshot(value: unknown): ManagerSnapshot {
-  const s = record(value, '', TOP, ['nodeHealth', 'drains']);
+  const s = record(value, '', TOP, ['nodeHealth', 'drains', 'costs']);
   header(s, 'fairpack.snapshot', 1);
   integer(s['seq'], 'seq');
   finite(s['takenAt'], 'takenAt');

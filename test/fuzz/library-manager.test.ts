@@ -71,6 +71,7 @@ const calls: fc.Arbitrary<FuzzCall> = fc.oneof(
   { weight: 1, arbitrary: call('interruptNode', id('node'), fc.record({ noticeMs: fc.integer({ min: 0, max: 120_000 }) })) },
   { weight: 1, arbitrary: call('updateNode', id('node'), fc.record({ labels: fc.record({ zone: fc.constantFrom('a', 'b') }), taints: fc.subarray([{ key: 'gpu', effect: 'NoSchedule' }, { key: 'spot', effect: 'PreferNoSchedule' }]) }, { requiredKeys: [] })) },
   { weight: 2, arbitrary: call('tick', fc.constant(undefined)) },
+  { weight: 1, arbitrary: call('costs', fc.record({ from: fc.integer({ min: 0, max: 2_000_000 }), to: fc.integer({ min: 0, max: 2_000_000 }), top: fc.constantFrom(0, 3, Infinity) }, { requiredKeys: [] })) },
   // on/once/off with hostile event names and listeners too (FUZZ-4: once unchecked, now INVALID_OPTION)
   // — but not a function that throws when called: that is the caller's own code, and its error leaves
   // the call that triggered the event by design (docs/manager.md, Events); a class is still drawn (refused)
@@ -81,7 +82,7 @@ const calls: fc.Arbitrary<FuzzCall> = fc.oneof(
 );
 
 /** Methods that only read: they never consult the clock, so a bad reading does not refuse them. */
-const READS = new Set(['job', 'jobs', 'allocations', 'quota', 'queues', 'reservations', 'capacity', 'nodes', 'metrics', 'concurrency', 'on', 'once', 'off']);
+const READS = new Set(['job', 'jobs', 'allocations', 'quota', 'queues', 'reservations', 'capacity', 'nodes', 'metrics', 'concurrency', 'costs', 'on', 'once', 'off']);
 
 function ids(manager: AllocationManager): Ids {
   return { allocation: manager.allocations().map((a) => a.id), job: manager.jobs().map((j) => j.id), node: manager.nodes().map((n) => n.id), tenant: [...TENANTS] };
@@ -116,7 +117,7 @@ describe('fuzz: AllocationManager', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.record({ call: calls, reading }), { minLength: 10, maxLength: 50 }), async (steps) => {
         const clock = new FuzzClock();
-        const pool = new ResourcePool({ nodes: [{ id: 'n1', capacity: { cpu: 8, memory: 16 } }, { id: 'n2', capacity: { cpu: 4, gpu: 2 }, labels: { zone: 'a' } }] });
+        const pool = new ResourcePool({ nodes: [{ id: 'n1', capacity: { cpu: 8, memory: 16 }, costPerHour: 1.37 }, { id: 'n2', capacity: { cpu: 4, gpu: 2 }, labels: { zone: 'a' }, costPerHour: 2.5 }] });
         const manager = new AllocationManager({ pool, now: clock.now, timers: false, concurrency: { heavy: 1 }, tenants: { a: { quota: { cpu: 6 }, onExceed: 'queue' } }, starvation: { afterMs: 20_000 }, heartbeat: { timeoutMs: 30_000 } });
         try {
           for (const { call: { method, args }, reading: next } of steps) {
@@ -129,6 +130,12 @@ describe('fuzz: AllocationManager', () => {
             clock.heal();
             checkCall(`manager.${method}`, outcome, { before, after: () => managerView(manager), badClock: badClock && !READS.has(method), prototypes: baseline }, tally);
             checkInvariants(pool);
+            // the cost books balance exactly, whatever was called
+            const costs = manager.costs({ top: Infinity });
+            const sum = (values: Record<string, number>): number => Object.values(values).reduce((a, b) => a + b, 0);
+            if (sum(costs.byNode) !== costs.total || costs.used + costs.idle !== costs.total || sum(costs.byTenant) + costs.otherTenants !== costs.used || costs.idle < 0) {
+              throw new Error(`the cost books do not balance after ${method}: ${JSON.stringify(costs)}`);
+            }
           }
         } finally {
           // rejects pending acquires (their handlers are attached) and clears their timers

@@ -94,7 +94,7 @@ function apply(manager: AllocationManager, o: Op, clock: { time: number }, step:
     case 'node': {
       const nodes = manager.nodes();
       const node = nodes[o.pick % Math.max(1, nodes.length)];
-      if (o.action === 'add') return attempt(() => manager.addNode({ id: `m${o.pick % 4}`, capacity: { cpu: 4, memory: 8 } }));
+      if (o.action === 'add') return attempt(() => manager.addNode({ id: `m${o.pick % 4}`, capacity: { cpu: 4, memory: 8 }, costPerHour: o.pick % 3 }));
       if (node === undefined) return null;
       if (o.action === 'remove') return attempt(() => manager.removeNode(node.id, { force: o.pick % 2 === 0 }));
       return attempt(() => manager.setNodeStatus(node.id, o.action as 'offline' | 'draining' | 'ready'));
@@ -115,13 +115,14 @@ function views(manager: AllocationManager): unknown {
       metrics: manager.metrics(),
       concurrency: manager.concurrency(),
       quotas: ['a', 'b', 'c'].map((t) => manager.quota(t)),
+      costs: manager.costs({ top: Infinity }),
     }),
   ) as unknown;
 }
 
 function options(fairness: string, placement: string, clock: { time: number }, journal?: (entry: JournalEntry) => void) {
   return {
-    nodes: [{ id: 'n1', capacity: { cpu: 8, memory: 16 } }, { id: 'n2', capacity: { cpu: 4, memory: 8 }, labels: { zone: 'b' } }, { id: 'n3', capacity: { cpu: 8, memory: 32 } }],
+    nodes: [{ id: 'n1', capacity: { cpu: 8, memory: 16 }, costPerHour: 1.2 }, { id: 'n2', capacity: { cpu: 4, memory: 8 }, labels: { zone: 'b' }, costPerHour: 3600 }, { id: 'n3', capacity: { cpu: 8, memory: 32 }, costPerHour: 7.777777 }],
     placement: placement as 'best-fit',
     fairness: fairness as 'drf',
     concurrency: { heavy: 2 },

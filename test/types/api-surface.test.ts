@@ -65,6 +65,7 @@ const SURFACE = {
       "cleanupExpired",
       "close",
       "concurrency",
+      "costs",
       "drain",
       "heartbeat",
       "interruptNode",

@@ -1,5 +1,8 @@
 import type { AllocationManager, ManagerMetrics } from '../../index.js';
 
+/** Micro-units per currency unit: `mgr.costs()` counts micro-units, the metrics show currency. */
+const MICROS_PER_UNIT = 1_000_000;
+
 /**
  * The manager's figures as `/metrics` and `/queues` use them, read once per request into `Map`s:
  * tenants, dimensions and priority classes are names users choose, and a name such as
@@ -17,6 +20,17 @@ export interface ManagerFigures {
   readonly tenants: ReadonlyMap<string, TenantFigures>;
   /** Figures only `mgr.metrics()` has. */
   readonly core: CoreFigures;
+  /** `mgr.costs()` since the manager's start, in currency units (micro-units ÷ 1e6). */
+  readonly costs: CostFigures;
+}
+
+export interface CostFigures {
+  /** What each tenant's jobs paid since the start (tenants that paid something). */
+  readonly byTenant: ReadonlyMap<string, number>;
+  /** What no job paid since the start. */
+  readonly idle: number;
+  /** Σ costPerHour of the nodes now. */
+  readonly perHour: number;
 }
 
 export interface TenantFigures {
@@ -110,6 +124,11 @@ export function figureReader(manager: AllocationManager): () => ManagerFigures {
       });
     }
     const capacity = manager.capacity();
+    // the whole life (from the start to the latest reading): counters that never go down
+    const costs = manager.costs({ top: 0 });
+    const costByTenant = new Map(Object.entries(costs.byTenant).map(([tenant, micros]) => [tenant, micros / MICROS_PER_UNIT]));
+    // tenants the books no longer keep by name are `_other`'s (a tenant named so is summed there anyway)
+    if (costs.otherTenants > 0) costByTenant.set('_other', (costByTenant.get('_other') ?? 0) + costs.otherTenants / MICROS_PER_UNIT);
     return {
       total: new Map(Object.entries(capacity.total)),
       allocated: new Map(Object.entries(capacity.allocated)),
@@ -117,6 +136,11 @@ export function figureReader(manager: AllocationManager): () => ManagerFigures {
       available: new Map(Object.entries(capacity.available)),
       tenants,
       core,
+      costs: {
+        byTenant: costByTenant,
+        idle: costs.idle / MICROS_PER_UNIT,
+        perHour: costs.perHour / MICROS_PER_UNIT,
+      },
     };
   };
 }

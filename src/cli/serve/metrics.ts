@@ -1,6 +1,6 @@
 import type * as PromClient from 'prom-client';
 import { type ManagerFigures, dominantShare } from './manager-figures.js';
-import { tenantSeries } from './tenant-series.js';
+import { cappedTenantTotals, tenantSeries } from './tenant-series.js';
 
 export type PromClientModule = typeof PromClient;
 
@@ -80,6 +80,9 @@ export function createServerMetrics(prom: PromClientModule, readFigures: () => M
   const unknownAllocations = counter('fairpack_node_unknown_allocations_total', 'Allocations nodes reported running that the scheduler did not have there, since start (each report counts; never adopted).');
   const heartbeatTimeout = gauge('fairpack_node_heartbeat_timeout_seconds', 'The heartbeat timeout (--heartbeat-timeout); absent when heartbeats are off.');
   const maxSilence = gauge('fairpack_node_heartbeat_max_silence_seconds', 'The longest time any node that is not offline has gone without a heartbeat; absent when heartbeats are off.');
+  const costTotal = counter('fairpack_cost_total', "What a tenant's jobs cost since the scheduler started, in the currency of the nodes' costPerHour (mgr.costs(): a node's price split equally among its dimensions, each job paying the share it holds). Capped like the other tenant series (tenant=\"_other\" sums the rest).", ['tenant']);
+  const idleCost = counter('fairpack_idle_cost_total', 'What the nodes cost since the scheduler started that no job paid: free and held room, offline and draining nodes.');
+  const costPerHour = gauge('fairpack_cost_per_hour', "Σ costPerHour of the nodes now (offline and draining ones included): what the cluster costs an hour.");
   const requests = new prom.Counter({ name: 'fairpack_http_requests_total', help: 'HTTP requests answered.', labelNames: ['method', 'route', 'status'], registers: [registry] });
   const dropped = new prom.Counter({ name: 'fairpack_http_connections_dropped_total', help: 'Connections closed at once because --max-connections were open.', registers: [registry] });
   const duration = new prom.Histogram({
@@ -89,7 +92,7 @@ export function createServerMetrics(prom: PromClientModule, readFigures: () => M
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [registry],
   });
-  const perScrape = [jobs, finished, capacity, reserved, utilisation, tenantUsage, tenantShare, tenantJobs, queueDepth, headWait, tenantQuota, decisions, packing, preemptions, quotaRejections, latency, nodes, offlineSeconds, reschedules, lostAllocations, unknownAllocations, heartbeatTimeout, maxSilence];
+  const perScrape = [jobs, finished, capacity, reserved, utilisation, tenantUsage, tenantShare, tenantJobs, queueDepth, headWait, tenantQuota, decisions, packing, preemptions, quotaRejections, latency, nodes, offlineSeconds, reschedules, lostAllocations, unknownAllocations, heartbeatTimeout, maxSilence, costTotal, idleCost, costPerHour];
 
   /** Reads the manager once and sets every metric (reset first: tenants and classes come and go). */
   const update = (): void => {
@@ -129,6 +132,9 @@ export function createServerMetrics(prom: PromClientModule, readFigures: () => M
       heartbeatTimeout.set(core.heartbeat.timeoutMs / 1000);
       if (core.heartbeat.silentSince !== null) maxSilence.set(Math.max(0, at - core.heartbeat.silentSince) / 1000);
     }
+    for (const [tenant, cost] of cappedTenantTotals(figures.costs.byTenant, maxTenants)) costTotal.inc({ tenant }, cost);
+    idleCost.inc(figures.costs.idle);
+    costPerHour.set(figures.costs.perHour);
     for (const [priority, l] of core.latency) {
       if (l.count === 0) continue;
       latency.set({ priority, quantile: '0.5' }, l.p50 / 1000);

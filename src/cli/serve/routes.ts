@@ -4,6 +4,7 @@ import { checkKnownKeys, knownKeys } from '../../known-keys.js';
 import { HttpError, type Reply, readJsonBody } from './http-io.js';
 import { type ManagerFigures, dominantShare } from './manager-figures.js';
 import type { ServerMetrics } from './metrics.js';
+import { COST_ROUTES } from './cost-routes.js';
 import { NODE_ROUTES } from './node-routes.js';
 import { REJECTED_STATUS } from './status-codes.js';
 
@@ -46,6 +47,7 @@ export const ROUTES: readonly Route[] = [
   ...NODE_ROUTES,
   { path: '/queues', methods: { GET: listQueues } },
   { path: '/tenants/:id/quota', methods: { GET: getQuota, PATCH: patchQuota } },
+  ...COST_ROUTES,
 ];
 
 /** A lone surrogate: a string with one is not Unicode text, and no URI can name it. */

@@ -43,6 +43,23 @@ export function tenantSeries(tenants: ReadonlyMap<string, TenantFigures>, maxTen
   return out;
 }
 
+/**
+ * Per-tenant amounts (costs) capped like the other tenant series: the `maxTenants` largest get
+ * their own label (ties by name, code-unit order), the rest — and a tenant named `_other` — are
+ * summed under `_other`, so the total across the label is kept.
+ */
+export function cappedTenantTotals(totals: ReadonlyMap<string, number>, maxTenants: number): Map<string, number> {
+  const ranked = [...totals].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+  const out = new Map<string, number>();
+  let other: number | undefined;
+  for (const [tenant, amount] of ranked) {
+    if (tenant !== OTHER_TENANTS && out.size < maxTenants) out.set(tenant, amount);
+    else other = (other ?? 0) + amount;
+  }
+  if (other !== undefined) out.set(OTHER_TENANTS, other);
+  return out;
+}
+
 interface Accumulator {
   queued: number;
   running: number;
