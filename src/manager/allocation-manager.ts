@@ -155,7 +155,8 @@ export class AllocationManager {
       });
     this.#books = poolInternals(this.#pool);
     this.#costs = new CostLedger(this.#books.space.scale.factor);
-    for (const node of this.#pool.nodes()) this.#costs.nodeAdded(node, null);
+    // a restore brings its own books
+    if (!RESTORED_POOLS.has(this.#pool)) for (const node of this.#pool.nodes()) this.#costs.nodeAdded(node, null);
     this.#policy = resolveFairnessPolicy(options.fairness);
     this.#classes = new PriorityClasses(options.priorityClasses);
     this.#ledger = new TenantLedger(createScale(this.#pool.precision), options.tenants, (name) => this.#classes.has(name));
@@ -888,7 +889,7 @@ export class AllocationManager {
     // a snapshot from before costs were kept: the books start at its clock
     const { costs } = state;
     if (costs === undefined) this.#costs.restoreWithout(state.clock, this.#pool.nodes(), this.#pool.allocations());
-    else this.#costs.restore(costs, this.#pool.nodes(), new Map(this.#pool.allocations().map((a) => [a.id, a])));
+    else this.#costs.restore(costs, this.#pool.nodes(), { get: (id) => this.#pool.allocation(id), size: this.#books.live.size, ids: () => this.#books.live.keys() });
   }
 
   /** A live or remembered job by id (for the parts of a snapshot that name jobs). */
