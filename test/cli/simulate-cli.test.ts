@@ -10,6 +10,7 @@ import { type CliIo, UsageError } from '../../src/cli/io.js';
 import { loadInputs } from '../../src/cli/simulate/inputs.js';
 import { ProgressBar } from '../../src/cli/simulate/progress.js';
 import { HELP, parseSimulateArgs } from '../../src/cli/simulate/options.js';
+import { refusedBySimulate } from './simulate-refused.js';
 import type { SimulationReport } from '../../src/cli/simulate/results.js';
 import { MAX_WIDTH, formatTable } from '../../src/cli/simulate/table.js';
 
@@ -47,15 +48,7 @@ describe('simulate options', () => {
   });
 
   it('refuses bad values with a usage error that says what was expected', () => {
-    const refused = (args: string[]): string => {
-      try {
-        parseSimulateArgs(args);
-      } catch (error) {
-        expect(error).toBeInstanceOf(UsageError);
-        return (error as Error).message;
-      }
-      throw new Error(`accepted ${args.join(' ')}`);
-    };
+    const refused = refusedBySimulate;
     expect(refused(['--jobs', '0'])).toMatch(/--jobs to be a whole number from 1/);
     expect(refused(['--jobs', '1.5'])).toMatch(/got "1.5"/);
     expect(refused(['--seed', '-1'])).toMatch(/--seed/);

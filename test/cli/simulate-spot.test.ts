@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeSpec } from '../../src/index.js';
-import { UsageError } from '../../src/cli/io.js';
 import { type RunOptions, simulate } from '../../src/cli/simulate/engine.js';
 import { loadInputs } from '../../src/cli/simulate/inputs.js';
 import { HELP, parseSimulateArgs } from '../../src/cli/simulate/options.js';
+import { refusedBySimulate } from './simulate-refused.js';
 import { renderReport } from '../../src/cli/simulate/report/html.js';
 import type { RunResult, SimulationRun } from '../../src/cli/simulate/results.js';
 import type { Scenario, SpotSettings } from '../../src/cli/simulate/scenario.js';
@@ -158,15 +158,7 @@ describe('the spot model on a synthetic workload', () => {
 });
 
 describe('spot flags', () => {
-  const refused = (args: string[]): string => {
-    try {
-      parseSimulateArgs(args);
-    } catch (error) {
-      expect(error).toBeInstanceOf(UsageError);
-      return (error as Error).message;
-    }
-    throw new Error(`accepted ${args.join(' ')}`);
-  };
+  const refused = refusedBySimulate;
 
   it('reads them, with the two-minute notice by default', () => {
     expect(parseSimulateArgs(['--spot', '0.3', '--interruptions-per-hour', '2.5', '--checkpoint-every', '300'])).toMatchObject({ spot: 0.3, interruptionsPerHour: 2.5, interruptionNoticeS: 120, checkpointEveryS: 300 });
