@@ -57,15 +57,14 @@ class NodeAgent {
   }
 
   /**
-   * Reports a job done — only if it still holds the allocation this agent ran: a job whose node
-   * was declared dead meanwhile runs elsewhere now, under a new allocation, and is not ours to end.
+   * Reports a job done — naming the allocation this agent ran: a job whose node was declared dead
+   * meanwhile runs elsewhere now, under a new allocation, and is not ours to end (409
+   * ALLOCATION_REPLACED, nothing released).
    */
   async #done(jobId: string, allocationId: string): Promise<void> {
     if (this.#crashed) return;
-    const job = (await this.#call('GET', `/jobs/${encodeURIComponent(jobId)}`)).json['job'] as Json;
-    if (job['allocationId'] !== allocationId || job['status'] !== 'running') return;
-    await this.#call('POST', `/jobs/${encodeURIComponent(jobId)}/release`);
-    this.log(`${this.id}: ${jobId} done, released`);
+    const answer = await this.#call('POST', `/jobs/${encodeURIComponent(jobId)}/release`, undefined, { allocationId });
+    if (answer.status === 200) this.log(`${this.id}: ${jobId} done, released`);
   }
 
   /** A crash: the agent just stops (no heartbeats, nothing reported). */

@@ -138,7 +138,13 @@ describe('fairpack serve: node management (admin)', () => {
     // forced: j1 (3 cpu) is re-queued at the head and starts on b (4 − 1 = 3 cpu free)
     const forced = await call(url, 'DELETE', '/nodes/a?force=true', undefined, ADMIN);
     expect([forced.status, forced.json['requeued']]).toEqual([200, ['j1']]);
-    expect((await call(url, 'GET', '/jobs/j1')).json['allocation'].placements[0].nodeId).toBe('b');
+    const moved = (await call(url, 'GET', '/jobs/j1')).json;
+    expect(moved['allocation'].placements[0].nodeId).toBe('b');
+    // the agent of a that ran j1's first allocation reports it done: refused, the run on b goes on
+    const stale = await call(url, 'POST', '/jobs/j1/release', { allocationId: 'an-earlier-one' });
+    expect([stale.status, stale.json['error'].code]).toEqual([409, 'ALLOCATION_REPLACED']);
+    const current = await call(url, 'POST', '/jobs/j1/release', { allocationId: moved['job'].allocationId });
+    expect([current.status, current.json['job'].status]).toEqual([200, 'completed']);
     const patchBad = await call(url, 'PATCH', '/nodes/b', { status: 'gone' }, ADMIN);
     expect([patchBad.status, patchBad.json['error'].code]).toEqual([400, 'INVALID_REQUEST']);
     const relabel = await call(url, 'PATCH', '/nodes/b', { labels: { zone: 'z2' }, taints: [{ key: 'gpu', effect: 'PreferNoSchedule' }] }, ADMIN);

@@ -36,7 +36,7 @@ export interface Route {
 
 const JOB_STATUSES: readonly JobStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled', 'expired', 'preempted', 'rejected'];
 const QUOTA_FIELDS = knownKeys('quota body field', ['limits', 'onExceed', 'burst', 'burstClasses'], 'INVALID_REQUEST');
-const RELEASE_FIELDS = knownKeys('release body field', ['outcome'], 'INVALID_REQUEST');
+const RELEASE_FIELDS = knownKeys('release body field', ['outcome', 'allocationId'], 'INVALID_REQUEST');
 
 export const ROUTES: readonly Route[] = [
   { path: '/healthz', methods: { GET: ({ health }) => ({ status: 200, body: { status: 'ok', ...health() } }) } },
@@ -103,11 +103,18 @@ function cancelJob({ manager, params }: RouteContext): Reply {
 
 async function releaseJob({ manager, request, params, bodyLimit }: RouteContext): Promise<Reply> {
   const body = hasBody(request) ? await readJsonBody(request, bodyLimit) : {};
-  if (!isObject(body)) throw new HttpError(400, 'INVALID_BODY', 'Expected a body { "outcome"?: "completed" | "failed" | "preempted" } or none.');
+  if (!isObject(body)) throw new HttpError(400, 'INVALID_BODY', 'Expected a body { "outcome"?: "completed" | "failed" | "preempted", "allocationId"?: string } or none.');
   checkKnownKeys(body, RELEASE_FIELDS); // 400 INVALID_REQUEST, with the closest field
+  const expected = body['allocationId'];
+  if (expected !== undefined && (typeof expected !== 'string' || expected.length === 0)) throw new HttpError(400, 'INVALID_REQUEST', `Expected \`allocationId\` to be the id of the allocation you ran, got ${JSON.stringify(expected)}.`);
   const job = requireJob(manager, params['id'] as string);
   if (job.allocationId === undefined || (job.status !== 'running' && job.status !== 'preempted')) {
     throw new HttpError(409, 'JOB_NOT_RUNNING', `Expected a running job, but job ${job.id} is ${job.status}. Cancel a queued job with DELETE /jobs/${job.id}.`);
+  }
+  // a node agent that ran an earlier allocation of a job (its node was declared dead, the job runs
+  // elsewhere now) must not end the run that replaced it
+  if (expected !== undefined && expected !== job.allocationId) {
+    throw new HttpError(409, 'ALLOCATION_REPLACED', `Expected job ${job.id} to hold allocation ${expected}, but it now holds ${job.allocationId} (it was re-queued and started again). Nothing was released.`);
   }
   const outcome = body['outcome'];
   const result = manager.release(job.allocationId, outcome === undefined ? {} : { outcome: outcome as 'completed' });
