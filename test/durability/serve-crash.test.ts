@@ -45,6 +45,7 @@ beforeAll(async () => {
 afterAll(() => {
   cleanup?.();
   rmSync(directory, { recursive: true, force: true });
+  rmSync(NODES_FILE, { force: true });
 });
 
 async function start(): Promise<{ child: ChildProcess; url: string }> {
