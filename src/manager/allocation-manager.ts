@@ -546,9 +546,9 @@ export class AllocationManager {
     return (this.#books.nodes.get(id) as NodeState).view(this.#books.space);
   }
 
-  /** The running (and preempted) jobs with a placement on the node. */
+  /** The running (and preempted) jobs with a placement on the node, in submission order: from the index preemption keeps, not a walk of every running job. */
   #jobsOn(nodeId: string): JobRecord[] {
-    return [...this.#byAllocation.values()].filter((job) => job.allocation?.placements.some((p) => p.nodeId === nodeId));
+    return this.#preemption.jobsOn(nodeId);
   }
 
   /** Deadlines of drains and interruptions that passed: what still runs there waits again; an interrupted node goes offline. */

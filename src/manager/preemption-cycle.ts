@@ -86,6 +86,15 @@ export class PreemptionCycle {
     if (job.burst) this.burstRunning++;
   }
 
+  /**
+   * The running (and preempted) jobs with a placement on the node, in submission order (the index
+   * keeps them in swap order, which a restore does not reproduce), as a copy its caller may change
+   * the jobs under.
+   */
+  jobsOn(nodeId: string): JobRecord[] {
+    return [...this.running.on(nodeId).jobs].sort((a, b) => a.sequence - b.sequence);
+  }
+
   /** A node left the cluster, its jobs re-queued or ended first. */
   nodeRemoved(nodeId: string): void {
     this.running.forgetNode(nodeId);
