@@ -35,7 +35,8 @@ export type FairpackErrorCode =
   | 'STORE_LOCKED'
   | 'STORE_FAILED'
   | 'STORE_CLOSED'
-  | 'STORE_INVALID_INPUT';
+  | 'STORE_INVALID_INPUT'
+  | 'STORE_FENCED';
 
 // A registry symbol (Symbol.for) is shared by every copy of the library loaded in one realm,
 // so the guard below recognises errors thrown by the ESM copy from the CJS copy and back.

@@ -952,6 +952,23 @@ export class AllocationManager {
     }
   }
 
+  /**
+   * Applies journal entries that another manager with the same history wrote — a leader's, to a
+   * follower's copy (docs/high-availability.md) — each at its recorded time, emitting the events
+   * they cause. They must continue this manager's journal: the first has `seq` = `journalSeq()` + 1.
+   * Meant for a manager that makes no changes of its own (no timers, no calls). Throws
+   * INVALID_JOURNAL at a gap or at an entry that does not apply; the entries before it stay
+   * applied, so rebuild the copy from the store then.
+   */
+  replay(entries: readonly JournalEntry[]): void {
+    this.#replay(entries, this.#seq);
+  }
+
+  /** The journal position: the seq of the last entry this manager wrote or applied (0 before any). */
+  journalSeq(): number {
+    return this.#seq;
+  }
+
   /** Stops the timer and rejects pending `acquire` calls; later submissions throw MANAGER_CLOSED. */
   close(): void {
     this.#closed = true;
