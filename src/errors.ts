@@ -30,6 +30,7 @@ export type FairpackErrorCode =
   | 'INVALID_SNAPSHOT'
   | 'INVALID_JOURNAL'
   | 'HEARTBEATS_OFF'
+  | 'IDEMPOTENCY_KEY_REUSED'
   // the data directory of the Node side (src/store): docs/durability.md
   | 'STORE_CORRUPT'
   | 'STORE_LOCKED'
