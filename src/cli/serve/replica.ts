@@ -66,6 +66,8 @@ export class Replica {
   /** One change of role or one read of the journal at a time. */
   #work: Promise<void> = Promise.resolve();
   #pullWanted = false;
+  /** A read of the journal is under way. */
+  #pulling = false;
   #closed = false;
   /** Where this replica is reachable for writes (`--advertise-url`): followers redirect there while it leads. */
   #advertiseUrl = '';
@@ -140,7 +142,9 @@ export class Replica {
   health(): ReplicaHealth {
     const now = Date.now();
     const seq = this.#state?.position().seq ?? this.#manager.journalSeq();
-    const lagMs = this.#role === 'leader' ? 0 : Math.max(0, now - this.#caughtUpAt);
+    // current: it hears of every commit (LISTEN) and has applied all it heard of; else as old as its last complete read
+    const current = this.#role === 'leader' || (this.#follower.listening && !this.#pullWanted && !this.#pulling);
+    const lagMs = current ? 0 : Math.max(0, now - this.#caughtUpAt);
     return { role: this.#role, term: this.#term, leader: this.leaderUrl, journal: { seq, lagMs, store: this.#follower.location } };
   }
 
@@ -253,6 +257,17 @@ export class Replica {
   /** Applies what the leader committed after this copy's seq; reloads when it was compacted away. */
   async #pull(): Promise<void> {
     if (this.#role !== 'follower') return;
+    this.#pulling = true;
+    try {
+      await this.#readJournal();
+    } finally {
+      this.#pulling = false;
+    }
+    // a broken listening connection is re-opened at the next read
+    if (!this.#follower.listening) await this.#follower.listen();
+  }
+
+  async #readJournal(): Promise<void> {
     const started = Date.now();
     for (;;) {
       const seq = this.#manager.journalSeq();
