@@ -122,10 +122,12 @@ export class PostgresStore<S extends Sequenced = StoredObject, E extends Sequenc
     if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0 || (this.#nextSeq !== undefined && seq !== this.#nextSeq)) {
       throw new FairpackError('STORE_INVALID_INPUT', `Expected the entry's seq to be ${this.#nextSeq ?? 'an integer >= 0'}, got ${describeValue(seq)}. Append the journal's entries in order, each once.`, { expected: this.#nextSeq ?? null });
     }
+    // the seq moves on even when the append is refused below: the next one then gets the same
+    // refusal (the failure sticks), not an out-of-order error
+    this.#nextSeq = seq + 1;
     if (this.#closing !== undefined) return Promise.reject(closed(this.location));
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     const json = JSON.stringify(entry);
-    this.#nextSeq = seq + 1;
     this.#appends++;
     const appended = new Promise<void>((resolve, reject) => {
       this.#pending.push({ seq, json, done: { resolve, reject } });

@@ -9,13 +9,13 @@ import { type TestPostgres, startPostgres } from '../support/postgres.js';
  * clients stream submits (each with an Idempotency-Key, retried until answered, through whichever
  * replica they reach — writes to a follower follow its 307) and releases. The test kills the
  * leader with SIGKILL (and starts a new replica in its place) or pauses it with SIGSTOP past its
- * lease and wakes it with SIGCONT, FAIRPACK_REPLICA_ROUNDS times (default 10), then checks: every
+ * lease and wakes it with SIGCONT, FAIRPACK_REPLICA_ROUNDS times (default 6; 20 in npm run test:crash), then checks: every
  * acknowledged job and release is on the leader and on every follower once caught up, no key made
  * two jobs, and releasing everything gives the node its capacity back exactly. Writes a deposed
  * leader acknowledged would show up as missing here: its fenced writes are never acknowledged.
  */
 
-const ROUNDS = Number(process.env['FAIRPACK_REPLICA_ROUNDS'] ?? 10);
+const ROUNDS = Number(process.env['FAIRPACK_REPLICA_ROUNDS'] ?? 6);
 const SEED = Number(process.env['FAIRPACK_CRASH_SEED'] ?? Date.now() % 1_000_000);
 const TTL_MS = 1_000;
 const ARGS = ['--capacity', 'cpu=48', '--lease-ttl', `${TTL_MS}ms`, '--lease-renew', '250ms'];
@@ -51,6 +51,7 @@ async function call(base: string, method: string, path: string, body?: unknown, 
 interface Replica {
   url: string;
   child: ChildProcess;
+  stderr: () => string;
 }
 
 describe('replicas under kill -9 and SIGSTOP', () => {
@@ -58,9 +59,13 @@ describe('replicas under kill -9 and SIGSTOP', () => {
     const rng = new Prng(SEED);
     const args = ['--store', db.url, '--store-schema', `failover_${process.pid}`, ...ARGS];
     const replicas: Replica[] = [];
+    /** Every replica started, for the logs of a failure. */
+    const all: Replica[] = [];
+    const logs = (): string => all.map((r) => `--- ${r.url} (${r.child.exitCode ?? r.child.signalCode ?? 'running'}):\n${r.stderr()}`).join('\n');
     const startReplica = async (): Promise<void> => {
-      const { url, child } = await startServe(cli, args, {}, children);
-      replicas.push({ url, child });
+      const { url, child, stderr } = await startServe(cli, args, {}, children);
+      replicas.push({ url, child, stderr });
+      all.push({ url, child, stderr });
     };
     for (let i = 0; i < 3; i++) await startReplica();
 
@@ -134,7 +139,9 @@ describe('replicas under kill -9 and SIGSTOP', () => {
       }
       // the failover time: from the kill to the first acknowledgement of a write sent after it
       const firstAfter = (): number | undefined => acks.filter((ack) => ack.sentAt > at).reduce<number | undefined>((first, ack) => Math.min(first ?? ack.at, ack.at), undefined);
-      await expect.poll(firstAfter, { timeout: TTL_MS + 6_000, interval: 10 }).toBeDefined();
+      await expect.poll(firstAfter, { timeout: TTL_MS + 6_000, interval: 10 }).toBeDefined().catch((error: unknown) => {
+        throw new Error(`no write acknowledged within ${TTL_MS + 6_000} ms of round ${round}; the replicas said:\n${logs()}`, { cause: error });
+      });
       failovers.push((firstAfter() as number) - at);
     }
     await sleep(300);

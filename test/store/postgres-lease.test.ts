@@ -67,6 +67,8 @@ describe('fencing', () => {
     expect(await lease.campaign('new', 'http://new', 10_000)).toMatchObject({ term: 2 });
     expect(await codeOf(old.append({ seq: 2, at: 2, type: 'tick' }))).toBe('STORE_FENCED');
     expect(await codeOf(old.append({ seq: 3, at: 3, type: 'tick' }))).toBe('STORE_FENCED');
+    // and so is every later one, in order (not an out-of-order error: the manager numbers on)
+    expect(await codeOf(old.append({ seq: 4, at: 4, type: 'tick' }))).toBe('STORE_FENCED');
     // the new leader's store sees exactly what term 1 committed, and writes on
     const fresh = await PostgresStore.open<Entry & { state?: string }, Entry>(server.url, { schema: name, term: 2 });
     expect(fresh.recovered.snapshot?.state).toBe('after 1');

@@ -53,7 +53,11 @@ export class Replica {
   readonly #lease: PostgresLease;
   readonly #follower: PostgresFollower<ManagerSnapshot, JournalEntry>;
   #role: ReplicaRole = 'follower';
+  /** The newest term seen. */
   #term = 0;
+  /** The term this replica holds (while it takes over or leads), renewed on its own timer. */
+  #held: number | undefined;
+  #renewing = false;
   #leaderUrl: string | null = null;
   #manager: AllocationManager;
   /** Whether the follower's copy came from a snapshot of the store (else it is a placeholder until the first leader writes one). */
@@ -109,6 +113,9 @@ export class Replica {
     this.#advertiseUrl = advertiseUrl;
     const { leaseRenewMs, pollMs } = this.#options;
     this.#timers.push(setInterval(() => void this.#enqueue(() => this.#leaseTick()), leaseRenewMs));
+    // renewals do not wait behind a reload or a takeover in the work queue: a takeover that
+    // replays a long journal must not let its own lease run out
+    this.#timers.push(setInterval(() => void this.#renew(), leaseRenewMs));
     this.#timers.push(setInterval(() => this.pull(), pollMs));
     for (const timer of this.#timers) timer.unref();
     await this.#enqueue(() => this.#leaseTick());
@@ -170,10 +177,10 @@ export class Replica {
     for (const timer of this.#timers) clearInterval(timer);
     await this.#work;
     this.#manager.close();
-    if (this.#state !== undefined) {
-      await this.#state.close();
-      await this.#lease.resign(this.id, this.#term).catch(() => undefined);
-    }
+    const held = this.#held;
+    this.#held = undefined;
+    if (this.#state !== undefined) await this.#state.close();
+    if (held !== undefined) await this.#lease.resign(this.id, held).catch(() => undefined);
     await Promise.all([this.#lease.close(), this.#follower.close()]);
   }
 
@@ -190,19 +197,35 @@ export class Replica {
     return next;
   }
 
+  /** A follower's look at the lease: it campaigns once the lease has expired, and takes over if it wins. */
   async #leaseTick(): Promise<void> {
-    const { leaseTtlMs } = this.#options;
-    if (this.#role === 'leader') {
-      if (!(await this.#lease.renew(this.id, this.#term, leaseTtlMs))) await this.#stepDown(`its lease of term ${this.#term} was taken`);
-      return;
-    }
+    if (this.#role !== 'follower') return;
     const lease = await this.#lease.read();
     this.#see(lease);
     if (lease.live) return;
-    const won = await this.#lease.campaign(this.id, this.#advertiseUrl, leaseTtlMs);
+    const won = await this.#lease.campaign(this.id, this.#advertiseUrl, this.#options.leaseTtlMs);
     if (won === undefined) return;
     this.#see(won);
+    this.#held = won.term;
     await this.#promote(won.term);
+  }
+
+  /** Renews the held term's lease; a term that was taken makes this replica step down. */
+  async #renew(): Promise<void> {
+    const term = this.#held;
+    if (term === undefined || this.#renewing || this.#closed) return;
+    this.#renewing = true;
+    try {
+      const renewed = await this.#lease.renew(this.id, term, this.#options.leaseTtlMs);
+      if (!renewed && this.#held === term) {
+        this.#held = undefined;
+        void this.#enqueue(() => this.#stepDown(`its lease of term ${term} was taken`));
+      }
+    } catch {
+      // the database cannot be reached: the lease runs out, and writes fail meanwhile (nothing is acknowledged)
+    } finally {
+      this.#renewing = false;
+    }
   }
 
   #see(lease: LeaseState): void {
@@ -223,6 +246,17 @@ export class Replica {
     } catch (error) {
       note(`replica: could not take over as the leader of term ${term}: ${error instanceof Error ? error.message : String(error)}`);
       await this.#lease.resign(this.id, term).catch(() => undefined);
+      this.#held = undefined;
+      this.#role = 'follower';
+      return;
+    }
+    // the lease may have run out while the state loaded: lead only with the term still held
+    const held = this.#held === term && (await this.#lease.renew(this.id, term, this.#options.leaseTtlMs).catch(() => false));
+    if (!held) {
+      note(`replica: lost the lease of term ${term} while taking over; following`);
+      state.manager.close();
+      await state.close().catch(() => undefined);
+      this.#held = undefined;
       this.#role = 'follower';
       return;
     }
@@ -236,6 +270,7 @@ export class Replica {
   async #stepDown(reason: string): Promise<void> {
     if (this.#role !== 'leader') return;
     this.#options.note(`replica: stepping down from term ${this.#term}: ${reason}`);
+    this.#held = undefined;
     this.#role = 'follower';
     this.#leaderUrl = null;
     const state = this.#state;
