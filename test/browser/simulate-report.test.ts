@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { simulate } from '../../src/cli/simulate/engine.js';
-import { renderReport } from '../../src/cli/simulate/report/html.js';
-import type { Combination } from '../../src/cli/simulate/results.js';
-import { syntheticCluster, syntheticScenario } from '../../src/cli/simulate/workload.js';
+import { runScenario as simulate } from '../../src/simulate/engine.js';
+import { renderReport } from '../../src/simulate/report/html.js';
+import type { Combination } from '../../src/simulate/results.js';
+import { syntheticCluster, syntheticScenario } from '../../src/simulate/workload.js';
 import { launchChromium, screenshotOnFailure } from './support/chromium.js';
 
 const COMBINATIONS: Combination[] = [
@@ -19,7 +19,7 @@ describe('the simulate report in a real Chromium', () => {
   beforeAll(async () => {
     const scenario = syntheticScenario({ seed: 3, jobs: 200, nodes: syntheticCluster(8), load: 1, nodeFailures: 0, repairMs: 60_000 });
     const runs = COMBINATIONS.map((c) => simulate(scenario, { ...c, samples: 30, wallClock: () => 0 }));
-    const html = renderReport({ report: { scenario: scenario.description, results: runs.map((r) => r.result) }, series: runs.map((r) => r.series), command: 'fairpack simulate --jobs 200' });
+    const html = renderReport({ scenario: scenario.description, results: runs.map((r) => r.result), series: runs.map((r) => r.series), warnings: [] }, { command: 'fairpack simulate --jobs 200' });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });

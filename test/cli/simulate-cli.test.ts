@@ -8,10 +8,12 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CliIo, UsageError } from '../../src/cli/io.js';
 import { loadInputs } from '../../src/cli/simulate/inputs.js';
+import { buildScenario } from '../../src/simulate/build-scenario.js';
+import { resolveOptions } from '../../src/simulate/options.js';
 import { ProgressBar } from '../../src/cli/simulate/progress.js';
 import { HELP, parseSimulateArgs } from '../../src/cli/simulate/options.js';
 import { refusedBySimulate } from './simulate-refused.js';
-import type { SimulationReport } from '../../src/cli/simulate/results.js';
+import type { SimulationReport } from '../../src/simulate/results.js';
 import { MAX_WIDTH, formatTable } from '../../src/cli/simulate/table.js';
 
 const run = promisify(execFile);
@@ -78,7 +80,7 @@ describe('input files', () => {
   it('passes a tenants file to the runs, and refuses one the manager refuses', async () => {
     const good = file('tenants.json', JSON.stringify({ ci: { weight: 2 } }));
     const inputs = await loadInputs(parseSimulateArgs(['--jobs', '10', '--nodes', '3', '--tenants', good]));
-    expect(inputs.tenants).toEqual({ ci: { weight: 2 } });
+    expect(inputs.options.tenants).toEqual({ ci: { weight: 2 } });
     const bad = file('bad-tenants.json', JSON.stringify({ ci: { weight: -1 } }));
     await expect(loadInputs(parseSimulateArgs(['--tenants', bad]))).rejects.toThrow(/--tenants file .* is not valid: Expected the weight of tenant "ci"/);
     await expect(loadInputs(parseSimulateArgs(['--tenants', file('list.json', '[]')]))).rejects.toThrow(/to hold an object/);
@@ -87,7 +89,7 @@ describe('input files', () => {
 
   it('runs a trace on the synthetic cluster when no nodes file is given', async () => {
     const trace = file('t.csv', 'submit_time_s,tenant,priority,cpu,memory,gpu,duration_s\n0,web,,1,1,0,10\n');
-    const inputs = await loadInputs(parseSimulateArgs(['--trace', trace, '--nodes', '4']));
+    const inputs = buildScenario(resolveOptions((await loadInputs(parseSimulateArgs(['--trace', trace, '--nodes', '4']))).options), 1);
     expect(inputs.scenario.nodes).toHaveLength(4);
     expect(inputs.scenario.description).toMatchObject({ workload: 'trace', trace, jobs: 1, nodes: 4 });
     expect(inputs.warnings).toEqual([]);

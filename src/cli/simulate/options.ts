@@ -1,21 +1,10 @@
 import { type FairnessPolicyName, type PlacementStrategyName, fairnessPolicyNames, placementStrategyNames } from '../../index.js';
+import { DEFAULTS } from '../../simulate/options.js';
 import { integerFlag } from '../integer-flag.js';
 import { UsageError, parseFlags } from '../io.js';
 
-/** The default scenario (README's first command): sized to finish in seconds on two cores. */
-export const DEFAULTS = Object.freeze({
-  jobs: 10_000,
-  nodes: 100,
-  seed: 1,
-  load: 0.95,
-  policies: ['fifo', 'drf'] as readonly FairnessPolicyName[],
-  repairS: 600,
-  samples: 200,
-  /** The spot market's two-minute warning (AWS's; GCP gives 30 s). */
-  interruptionNoticeS: 120,
-});
-
-export interface SimulateOptions {
+/** The parsed flags; `loadInputs` turns them (and the files they name) into the library's options. */
+export interface SimulateFlags {
   readonly help: boolean;
   readonly trace?: string;
   /** `--nodes <file>`: the cluster from a JSON file. */
@@ -102,7 +91,7 @@ Everything but the wall-clock figures (decisions per second) depends only on the
 seed: the same command prints the same numbers on every machine.
 `;
 
-export function parseSimulateArgs(args: readonly string[]): SimulateOptions {
+export function parseSimulateArgs(args: readonly string[]): SimulateFlags {
   const values = parseFlags(args, {
     help: { type: 'boolean', short: 'h' },
     trace: { type: 'string' },

@@ -1,6 +1,6 @@
-import { duration, inUnit, percent, thousands, unitFor, waitUnitFor, wrap } from './format.js';
-import type { RunResult, SimulationReport } from './results.js';
-import type { WaitSummary } from './stats.js';
+import { duration, inUnit, percent, thousands, unitFor, waitUnitFor, wrap } from '../../simulate/format.js';
+import type { RunResult, SimulationReport } from '../../simulate/results.js';
+import type { WaitSummary } from '../../simulate/stats.js';
 
 /** The console output is read in a terminal: no line longer than this. */
 export const MAX_WIDTH = 100;

@@ -1,4 +1,4 @@
-import type { NodeSpec, Placement, Resources } from '../../index.js';
+import type { NodeSpec, Placement, Resources } from '../index.js';
 
 /**
  * The simulator's own mirror of the cluster, kept from the manager's events: what each node, each

@@ -1,4 +1,4 @@
-import { AllocationManager, type AllocationManagerOptions, type TenantOptions } from '../../index.js';
+import { AllocationManager, type AllocationManagerOptions, type TenantOptions } from '../index.js';
 import { ClusterBooks } from './cluster-books.js';
 import { EventQueue, type SimEvent } from './event-queue.js';
 import { COMPLETED, JobTable, REJECTED, RUNNING, SUBMITTING, WAITING } from './job-table.js';
@@ -16,8 +16,21 @@ export interface RunOptions extends Combination {
   readonly samples: number;
   /** Wall clock in ms, read only for `timing` (decisions per second); never affects the run. */
   readonly wallClock: () => number;
-  /** Called now and then with the share of the work done, 0–1. */
+  /** Called now and then with the share of the work done, 0–1 (`runScenario` only). */
   readonly onProgress?: (fraction: number) => void;
+}
+
+/** How many event-loop steps pass between two progress points (a power of two, less one). */
+const PROGRESS_MASK = 4095;
+
+/** Runs one combination to the end at once; see `runScenarioSteps`. */
+export function runScenario(scenario: Scenario, options: RunOptions): SimulationRun {
+  const steps = runScenarioSteps(scenario, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+    options.onProgress?.(step.value);
+  }
 }
 
 /**
@@ -39,8 +52,12 @@ export interface RunOptions extends Combination {
  * process (`interruptNode` with the notice): jobs that end within the notice end normally, the
  * others are re-queued by the manager when it runs out, and the node is ready again
  * `returnAfterMs` later. Without `spot` and `checkpointEveryMs` none of this code runs.
+ *
+ * A generator, so that a caller can pause between steps (repaint a page, check an abort signal)
+ * without the engine knowing about timers: it yields the share of the work done, 0–1, every few
+ * thousand steps, and returns the run.
  */
-export function simulate(scenario: Scenario, options: RunOptions): SimulationRun {
+export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Generator<number, SimulationRun, void> {
   const wallStart = options.wallClock();
   const tenantIndex = new Map(scenario.tenants.map((name, i) => [name, i] as const));
   const priorityIndex = new Map(scenario.priorities.map((name, i) => [name, i] as const));
@@ -299,7 +316,7 @@ export function simulate(scenario: Scenario, options: RunOptions): SimulationRun
     // already ran a scheduling cycle inside submit, release or setNodeStatus
     if (due) mgr.tick();
     due = false;
-    if (options.onProgress !== undefined && (++steps & 4095) === 0) options.onProgress((arrived + completed + rejected) / (2 * scenario.jobCount));
+    if ((++steps & PROGRESS_MASK) === 0) yield (arrived + completed + rejected) / (2 * scenario.jobCount);
   }
   const end = Math.max(lastCompletion, now);
   const decisions = mgr.metrics().decisions;

@@ -1,24 +1,29 @@
 import { count, duration, percent, thousands } from '../format.js';
-import type { RunResult, RunSeries, SimulationReport } from '../results.js';
+import type { RunResult, SimulationResults } from '../results.js';
 import { type ReportContext, queueChart, shareCharts, timeAxis, utilisationCharts, waitChart } from './charts.js';
 import { STYLE } from './style.js';
 import { escapeXml } from './svg.js';
 import { groupTables, summary } from './tables.js';
 
-export interface ReportInput {
-  readonly report: SimulationReport;
-  /** One per result, same order. */
-  readonly series: readonly RunSeries[];
-  /** The command that produced it, shown so the reader can run it again. */
-  readonly command: string;
+export interface ReportOptions {
+  /** The command that produced the results, shown so the reader can run it again. */
+  readonly command?: string;
+}
+
+/** What the parts of the page need. */
+interface ReportInput {
+  readonly report: SimulationResults;
+  readonly command?: string;
 }
 
 /**
  * The HTML report: one self-contained file (inline CSS and SVG, no scripts, no fonts or images
  * fetched), readable on screen and printable.
  */
-export function renderReport(input: ReportInput): string {
-  const { report, series } = input;
+export function renderReport(results: SimulationResults, options: ReportOptions = {}): string {
+  const input: ReportInput = { report: results, ...(options.command === undefined ? {} : { command: options.command }) };
+  const { report } = input;
+  const { series } = report;
   const strategies = [...new Set(report.results.map((r) => r.strategy))];
   const context: ReportContext = { results: report.results, series, strategies, time: timeAxis(report.results) };
   const body = [
@@ -81,7 +86,7 @@ function header(input: ReportInput): string {
 <dt>Cluster</dt><dd>${cluster}</dd>
 <dt>Tenants</dt><dd><ul>${tenants}</ul></dd>
 ${failures}
-${spot}${checkpoints}<dt>Command</dt><dd><code>${escapeXml(input.command)}</code></dd>
+${spot}${checkpoints}${input.command === undefined ? '' : `<dt>Command</dt><dd><code>${escapeXml(input.command)}</code></dd>`}
 </dl>
 </header>`;
 }

@@ -1,4 +1,4 @@
-import type { FairnessPolicyName, PlacementStrategyName } from '../../index.js';
+import type { FairnessPolicyName, PlacementStrategyName } from '../index.js';
 import type { ScenarioDescription } from './scenario.js';
 import type { WaitSummary } from './stats.js';
 
@@ -111,6 +111,22 @@ export interface SimulationRun {
 export interface SimulationReport {
   readonly scenario: ScenarioDescription;
   readonly results: readonly RunResult[];
+}
+
+/**
+ * What `simulate()` returns: the `--json` document, plus what `--json` leaves out — the charts'
+ * time series and the warnings the CLI prints on stderr. `renderReport` draws it.
+ */
+export interface SimulationResults extends SimulationReport {
+  /** One per result, same order. */
+  readonly series: readonly RunSeries[];
+  /** Things to know before reading the results (e.g. trace jobs that fit no node). */
+  readonly warnings: readonly string[];
+}
+
+/** The `--json` document of a simulation: its results without the series and the warnings. */
+export function jsonDocument(results: SimulationResults): SimulationReport {
+  return { scenario: results.scenario, results: results.results };
 }
 
 export function labelOf(combination: Combination): string {
