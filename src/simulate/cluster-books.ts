@@ -150,6 +150,22 @@ export class ClusterBooks {
     return down ? before === 0 : before === 1;
   }
 
+  /**
+   * Every node's fill per dimension at this instant (0–1, null where the node has none of it) and
+   * whether it is down: the report's heatmap. O(nodes × dimensions), taken once per run.
+   */
+  nodeFills(): { readonly id: string; readonly used: readonly (number | null)[]; readonly down: boolean }[] {
+    const D = this.dims.length;
+    return this.nodeIds.map((id, n) => ({
+      id,
+      used: this.dims.map((_, d) => {
+        const capacity = this.nodeCapacity[n * D + d] as number;
+        return capacity > 0 ? (this.nodeAllocated[n * D + d] as number) / capacity : null;
+      }),
+      down: this.nodeDown[n] !== 0,
+    }));
+  }
+
   /** max_d usage_d / total_d of one tenant: DRF's dominant share, before dividing by the weight. */
   dominantShare(tenant: number): number {
     const D = this.dims.length;

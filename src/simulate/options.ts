@@ -8,6 +8,7 @@ import {
   placementStrategyNames,
 } from '../index.js';
 import type { AbortSignalLike } from '../platform.js';
+import { type Objective, objectiveNames } from './objective.js';
 import type { TraceRow } from './trace-rows.js';
 
 /** The synthetic workload (docs/simulate.md): seven tenants with their own shapes, priorities and bursts. */
@@ -53,6 +54,15 @@ export interface SimulateOptions {
   readonly preemption?: boolean | 'both';
   /** Seed of every random draw (workload, failures, spot nodes, reclaims), 0–4294967295. @default 1 */
   readonly seed?: number;
+  /**
+   * Run every combination with this many seeds (seed, seed + 1, …) to see the spread: the
+   * recommendation then says whether its lead is beyond noise. The charts show the first seed. @default 1
+   */
+  readonly seeds?: number;
+  /** What the recommendation optimises (docs/simulate.md#the-recommendation). @default 'balanced' */
+  readonly objective?: Objective;
+  /** The node heatmap's moment, seconds after the first submission. @default the instant half of the jobs have been submitted */
+  readonly snapshotAtS?: number;
   /** Nodes that fail during the run at seeded times; their jobs are re-queued. @default 0 */
   readonly nodeFailures?: number;
   /** Seconds a failed node stays down; also how long a reclaimed spot node stays gone. @default 600 */
@@ -99,7 +109,7 @@ export const DEFAULTS = Object.freeze({
 });
 
 /** Bounds on what a caller controls: a simulation must not be asked to hold more than this. */
-export const LIMITS = Object.freeze({ jobs: 100_000_000, nodes: 1_000_000, traceRows: 10_000_000, samples: 5_000, failures: 1_000_000 });
+export const LIMITS = Object.freeze({ jobs: 100_000_000, nodes: 1_000_000, traceRows: 10_000_000, samples: 5_000, failures: 1_000_000, seeds: 20 });
 
 /** The options with every default filled in and every value checked. */
 export interface ResolvedOptions {
@@ -113,6 +123,9 @@ export interface ResolvedOptions {
   readonly policies: readonly FairnessPolicyName[];
   readonly preemption: readonly boolean[];
   readonly seed: number;
+  readonly seeds: number;
+  readonly objective: Objective;
+  readonly snapshotAtS?: number;
   readonly nodeFailures: number;
   readonly repairS: number;
   readonly spot?: { readonly fraction?: number; readonly interruptionsPerHour?: number; readonly noticeS: number };
@@ -121,7 +134,7 @@ export interface ResolvedOptions {
 }
 
 const KNOWN = new Set([
-  'workload', 'trace', 'traceName', 'nodes', 'tenants', 'strategies', 'policies', 'preemption', 'seed', 'nodeFailures', 'repairS', 'spot', 'checkpointEveryS', 'samples', 'onProgress', 'signal', 'wallClock',
+  'workload', 'trace', 'traceName', 'nodes', 'tenants', 'strategies', 'policies', 'preemption', 'seed', 'seeds', 'objective', 'snapshotAtS', 'nodeFailures', 'repairS', 'spot', 'checkpointEveryS', 'samples', 'onProgress', 'signal', 'wallClock',
 ]);
 
 export function resolveOptions(options: SimulateOptions): ResolvedOptions {
@@ -141,6 +154,7 @@ export function resolveOptions(options: SimulateOptions): ResolvedOptions {
     if (spot.interruptionsPerHour !== undefined) between('spot.interruptionsPerHour', spot.interruptionsPerHour, 0, 1_000_000);
     if (spot.noticeS !== undefined) between('spot.noticeS', spot.noticeS, 0, 30 * 86_400);
   }
+  const seed = options.seed === undefined ? DEFAULTS.seed : integer('seed', options.seed, 0, 4_294_967_295);
   return {
     jobs: workload.jobs === undefined ? DEFAULTS.jobs : integer('workload.jobs', workload.jobs, 1, LIMITS.jobs),
     load: workload.load === undefined ? DEFAULTS.load : above('workload.load', workload.load, 0, 100),
@@ -151,7 +165,10 @@ export function resolveOptions(options: SimulateOptions): ResolvedOptions {
     strategies: names('strategies', options.strategies ?? placementStrategyNames, placementStrategyNames),
     policies: names('policies', options.policies ?? DEFAULTS.policies, fairnessPolicyNames),
     preemption: preemptionModes(options.preemption ?? true),
-    seed: options.seed === undefined ? DEFAULTS.seed : integer('seed', options.seed, 0, 4_294_967_295),
+    seed,
+    seeds: options.seeds === undefined ? 1 : integer('seeds', options.seeds, 1, Math.min(LIMITS.seeds, 4_294_967_296 - seed)),
+    objective: options.objective === undefined ? 'balanced' : objectiveNames.includes(options.objective) ? options.objective : invalid('`objective`', `one of ${objectiveNames.join(', ')}`, options.objective),
+    ...(options.snapshotAtS === undefined ? {} : { snapshotAtS: between('snapshotAtS', options.snapshotAtS, 0, Number.MAX_SAFE_INTEGER / 1000) }),
     nodeFailures: options.nodeFailures === undefined ? 0 : integer('nodeFailures', options.nodeFailures, 0, LIMITS.failures),
     repairS: options.repairS === undefined ? DEFAULTS.repairS : above('repairS', options.repairS, 0, Infinity),
     ...(spot === undefined

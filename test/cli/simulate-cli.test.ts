@@ -203,7 +203,11 @@ describe('fairpack simulate, built and run end to end', () => {
     expect(parsed.results.map((r) => r.label)).toEqual(['best-fit · fifo', 'best-fit · drf', 'worst-fit · fifo', 'worst-fit · drf']);
     expect(parsed.results.every((r) => r.jobs.completed === 400 && typeof r.timing.decisionsPerSecond === 'number')).toBe(true);
     const html = readFileSync(report, 'utf8');
-    expect(html.split('<svg class="chart"').length - 1).toBe(4 + 4 + 2);
+    // per run: utilisation, shares; once: the wait CDF, the queue, Jain's index, two wait box
+    // plots, preemptions and lost work; and a node heatmap per run
+    expect(html.split('<svg class="chart"').length - 1).toBe(4 + 4 + 2 + 1 + 2 + 2);
+    expect(html.split('<svg class="chart heatmap-grid"').length - 1).toBe(4);
+    expect(html.indexOf('id="recommendation"')).toBeLessThan(html.indexOf('id="summary"'));
     expect(html).not.toMatch(/https?:\/\//);
   });
 
@@ -252,7 +256,9 @@ describe('fairpack simulate, built and run end to end', () => {
     const { code, stdout } = await simulateCli([...small, '--node-failures', '2', '--json']);
     expect(code).toBe(0);
     const parsed = JSON.parse(stdout) as SimulationReport;
-    const stripped = JSON.stringify({ ...parsed, results: parsed.results.map(({ timing: _timing, ...rest }) => rest) });
+    // the recommendation came later: every figure before it is unchanged
+    const { recommendation: _recommendation, ...figures } = parsed;
+    const stripped = JSON.stringify({ ...figures, results: parsed.results.map(({ timing: _timing, ...rest }) => rest) });
     expect(createHash('sha256').update(stripped).digest('hex')).toBe('3e8e30f78a9f7367935e12a15eaacb627be496bb3e168daf6322e117098dfa91');
     expect(stdout).not.toMatch(/interruptions|spot|checkpoint/i);
   });

@@ -65,7 +65,9 @@ describe('simulate() of fairpack/simulate', () => {
     expect(await refused({ strategies: ['nope' as 'best-fit'] })).toMatch(/Expected `strategies` of simulate\(\) to be a non-empty list of first-fit, best-fit/);
     expect(await refused({ workload: { jobs: 0 } })).toMatch(/`workload.jobs` .* a whole number from 1 to 100000000, got 0 \(number\)/);
     expect(await refused({ nodes: 2.5 })).toMatch(/`nodes`/);
-    expect(await refused({ seeds: 3 } as never)).toMatch(/option `seeds`/);
+    expect(await refused({ seeds: 0 })).toMatch(/`seeds` of simulate\(\) to be a whole number from 1 to 20/);
+    expect(await refused({ objective: 'speed' as 'wait' })).toMatch(/`objective` .* one of balanced, wait, p95, makespan, fairness, cost/);
+    expect(await refused({ colour: 'blue' } as never)).toMatch(/option `colour`/);
     expect(await refused({ trace: [{ submitAt: -1, tenant: 'a', priority: 'default', resources: { cpu: 1 }, durationMs: 1 }] })).toMatch(/row 0: submitAt: expected a time >= 0/);
     expect(await refused({ nodes: 3, spot: { interruptionsPerHour: 2 } })).toMatch(/Expected spot nodes for `spot.interruptionsPerHour`/);
   });

@@ -6,7 +6,8 @@ import type { CliCommand, CliIo } from '../io.js';
 import { UsageError } from '../io.js';
 import { count, duration, thousands, wrap } from '../../simulate/format.js';
 import { renderReport } from '../../simulate/report/html.js';
-import { jsonDocument } from '../../simulate/results.js';
+import { isFairpackError } from '../../index.js';
+import { type SimulationResults, jsonDocument } from '../../simulate/results.js';
 import type { ScenarioDescription } from '../../simulate/scenario.js';
 import { simulate } from '../../simulate/simulate.js';
 import { loadInputs } from './inputs.js';
@@ -28,11 +29,18 @@ export const simulateCommand: CliCommand = {
     if (options.report !== undefined) await checkWritable(options.report);
 
     const progress = new ProgressBar(io.stderr, options.progress && io.stderr.isTTY === true, () => performance.now());
-    const simulation = await simulate({
-      ...simulateOptions,
-      wallClock: () => performance.now(),
-      onProgress: ({ label, run, runs, fraction }) => progress.update(label, run, runs, fraction),
-    });
+    let simulation: SimulationResults;
+    try {
+      simulation = await simulate({
+        ...simulateOptions,
+        wallClock: () => performance.now(),
+        onProgress: ({ label, run, runs, fraction }) => progress.update(label, run, runs, fraction),
+      });
+    } catch (error) {
+      // the flags were checked one by one; what only the combination refuses is still a usage error
+      if (isFairpackError(error) && error.code === 'INVALID_OPTION') throw new UsageError(error.message);
+      throw error;
+    }
     progress.done();
     for (const warning of simulation.warnings) io.stderr.write(`fairpack simulate: warning: ${warning}\n`);
 

@@ -41,6 +41,9 @@ export async function loadInputs(flags: SimulateFlags): Promise<Inputs> {
     policies: flags.policies,
     preemption: flags.preemption.length === 2 ? 'both' : (flags.preemption[0] as boolean),
     seed: flags.seed,
+    seeds: flags.seeds,
+    objective: flags.objective,
+    ...(flags.snapshotAtS === undefined ? {} : { snapshotAtS: flags.snapshotAtS }),
     nodeFailures: flags.nodeFailures,
     repairS: flags.repairS,
     ...(spotOn

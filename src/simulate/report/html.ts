@@ -1,6 +1,11 @@
 import { count, duration, percent, thousands } from '../format.js';
 import type { RunResult, SimulationResults } from '../results.js';
-import { type ReportContext, queueChart, shareCharts, timeAxis, utilisationCharts, waitChart } from './charts.js';
+import { type ReportContext, queueChart, shareCharts, timeAxis, toggleRules, utilisationCharts, waitChart } from './charts.js';
+import { jainChart } from './fairness-charts.js';
+import { heatmaps } from './heatmap.js';
+import { recommendationSection } from './recommendation.js';
+import { restartCharts } from './restarts-chart.js';
+import { waitBoxCharts } from './wait-boxes.js';
 import { STYLE } from './style.js';
 import { escapeXml } from './svg.js';
 import { groupTables, summary } from './tables.js';
@@ -28,13 +33,18 @@ export function renderReport(results: SimulationResults, options: ReportOptions 
   const context: ReportContext = { results: report.results, series, strategies, time: timeAxis(report.results) };
   const body = [
     header(input),
+    recommendationSection(report),
     glance(context),
     summary(context),
     section('utilisation', 'Utilisation over time', utilisationIntro, utilisationCharts(context)),
     section('waits', 'Wait-time distribution', waitIntro, waitChart(context)),
+    section('wait-boxes', 'Waits by tenant and by priority class', boxIntro, waitBoxCharts(context)),
     section('queue', 'Jobs waiting over time', queueIntro, queueChart(context)),
+    section('fairness', "Jain's index over time", jainIntro, jainChart(context)),
     section('shares', 'Dominant share per tenant over time', shareIntro, shareCharts(context)),
-    section('groups', 'Waits by tenant and by priority class', groupIntro, groupTables(context)),
+    section('restarts', 'Preemptions and lost work over time', restartsIntro, restartCharts(context)),
+    section('heatmap', 'Node fill at one moment', heatmapIntro, heatmaps(context)),
+    section('groups', 'Wait figures by tenant and by priority class', groupIntro, groupTables(context)),
     reading(
       report.results.some((r) => r.interruptions !== undefined),
       report.results.some((r) => r.lostWorkHoursWithoutCheckpoints !== undefined),
@@ -47,7 +57,7 @@ export function renderReport(results: SimulationResults, options: ReportOptions 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>fairpack simulate — ${escapeXml(report.scenario.workload === 'trace' ? (report.scenario.trace ?? 'trace') : 'synthetic workload')}</title>
-<style>${STYLE}</style>
+<style>${STYLE}${toggleRules(report.results.length)}</style>
 </head>
 <body>
 <main>
@@ -161,6 +171,14 @@ const utilisationIntro =
   'Share of each dimension’s total capacity held by running jobs, averaged over each time bucket. One panel per run, same axes everywhere: compare how high and how steadily the lines stay while work is queued, and how soon the run ends (the right end of the lines).';
 const waitIntro =
   'Fraction of completed jobs that waited at most a given time before their (final) start. Higher and further left is better. The time axis is logarithmic; jobs that started within a second sit at its left edge.';
+const boxIntro =
+  'The spread of the waits of each tenant’s jobs (and of each priority class), one box per run: the box spans the middle half of the waits (25th to 75th percentile), the thick line is the median, the whiskers reach the 5th and 95th percentiles. The axis is logarithmic; waits under a second sit at its bottom. Hover a box for its figures.';
+const jainIntro =
+  'Jain’s index of the backlogged tenants’ (weighted) dominant shares, sampled at the start of each time bucket: 1 when every tenant with work waiting holds the same share, lower when some hold much more than others. Gaps are stretches where fewer than two tenants were waiting — nobody to be unfair to.';
+const restartsIntro =
+  'Jobs evicted by preemption, and the job-hours of work that restarts threw away (preemption, node failures, spot interruptions), counted from the start of the run. A step is a burst of evictions; a line that stays flat means the combination needed none.';
+const heatmapIntro =
+  'Every node at one moment, one grid per run: a cell per node, in the same order in every grid, coloured by its fullest dimension; crossed-out cells are nodes that were down. The moment is the instant half of the jobs had been submitted (or <code>--snapshot-at</code>). Hover a cell for each dimension’s fill.';
 const queueIntro = 'How many jobs were waiting, averaged over each time bucket. A queue that keeps growing means the cluster could not keep up with arrivals under that combination.';
 const shareIntro =
   'Each tenant’s dominant share — its largest share of any one dimension (cpu, memory, gpu) of the cluster — over time. Watch what happens when a tenant submits a burst: under FIFO the burst takes the room that frees up in arrival order; DRF (within each priority class) serves the tenant with the lowest share first.';
