@@ -8,6 +8,9 @@ export { type SimulateOptions, type SimulationProgress, type SpotOptions, type S
 export {
   type Combination,
   type InterruptionFigures,
+  type NodeSnapshot,
+  type SeedSpread,
+  type WaitBox,
   type RunResult,
   type RunSeries,
   type SimulationReport,
@@ -20,4 +23,6 @@ export type { WaitSummary } from './stats.js';
 export { type TraceRow } from './trace-rows.js';
 export { type TraceJob, type TraceParseResult, type TraceProblem, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, parseTrace } from './trace.js';
 export { type ReportOptions, renderReport } from './report/html.js';
+export { type Objective, objectiveNames } from './objective.js';
+export type { Alternative, Recommendation } from './recommend.js';
 export { syntheticCluster } from './workload.js';

@@ -56,7 +56,7 @@ export function recommend(objective: Objective, bySeed: readonly (readonly RunRe
 
 function noiseSentence(seeds: number, alternatives: readonly Alternative[]): string {
   if (alternatives.length === 0) return 'Only one run: nothing to compare it with.';
-  if (seeds < 2) return 'One seed only: whether these differences are beyond noise is unknown — rerun with --seeds 3 (or more) to see the spread.';
+  if (seeds < 2) return 'One seed only: whether these differences are beyond noise is unknown — rerun with --seeds 3 (the option seeds: 3) or more to see the spread.';
   const close = alternatives.filter((a) => a.withinNoise === true).map((a) => a.label);
   if (close.length === 0) return `Beyond noise: it beat every other run on each of the ${seeds} seeds.`;
   return `Within noise of ${close.length === alternatives.length ? 'every other run' : close.join(', ')}: across the ${seeds} seeds ${close.length > 1 ? 'they were' : 'it was'} ahead at least once, so that difference may be luck of the workload.`;
