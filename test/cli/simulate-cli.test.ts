@@ -29,6 +29,8 @@ describe('simulate options', () => {
       nodeCount: 100,
       jobs: 10_000,
       seed: 1,
+      seeds: 1,
+      objective: 'balanced',
       strategies: ['first-fit', 'best-fit', 'worst-fit', 'dot-product'],
       policies: ['fifo', 'drf'],
       preemption: [true],
@@ -60,6 +62,10 @@ describe('simulate options', () => {
     expect(refused(['--preemption', 'yes'])).toMatch(/on, off or both/);
     expect(refused(['--trace', 't.csv', '--jobs', '5'])).toMatch(/--jobs only with the synthetic workload/);
     expect(refused(['--frobnicate'])).toMatch(/frobnicate/);
+    expect(refused(['--objective', 'speed'])).toMatch(/--objective to be one of balanced, wait, p95, makespan, fairness, cost, got "speed"/);
+    expect(refused(['--seeds', '0'])).toMatch(/--seeds to be a whole number from 1 to 20/);
+    expect(refused(['--seeds', '21'])).toMatch(/--seeds/);
+    expect(refused(['--snapshot-at', '-5'])).toMatch(/--snapshot-at/);
   });
 
   it('--help documents every flag', () => {
@@ -249,6 +255,25 @@ describe('fairpack simulate, built and run end to end', () => {
     expect(unwritable.code).toBe(2);
     expect(unwritable.stderr).toContain('Could not write --report file');
     expect(existsSync(join(dir, 'missing-dir'))).toBe(false);
+  });
+
+  it('opens with the recommendation; --objective and --seeds change it, and --json carries it and the spread', async () => {
+    const plain = await simulateCli(small);
+    expect(plain.stdout.split('\n\n')[1]).toMatch(/^Recommended: \S+ · \S+ is best on a balanced score/);
+    expect(plain.stdout).toContain('One seed only');
+    const seeded = await simulateCli([...small, '--seeds', '2', '--objective', 'p95', '--json']);
+    expect(seeded.code).toBe(0);
+    const doc = JSON.parse(seeded.stdout) as SimulationReport;
+    expect(doc.recommendation?.objective).toBe('p95');
+    expect(doc.seeds?.seeds).toEqual([3, 4]);
+    expect(doc.seeds?.runs.map((r) => r.label)).toEqual(doc.results.map((r) => r.label));
+    expect(doc.seeds?.runs.every((r) => r.p95WaitS.length === 2)).toBe(true);
+    // the p95 objective's score is the p95 wait itself; the first seed's is the result's
+    expect(doc.seeds?.runs.map((r) => r.score[0])).toEqual(doc.results.map((r) => Number(r.wait.p95S.toFixed(4))));
+    expect(doc.recommendation?.alternatives.every((a) => typeof a.withinNoise === 'boolean')).toBe(true);
+    const table = await simulateCli([...small, '--seeds', '2']);
+    expect(table.stdout).toContain('Spread over seeds 3–4');
+    expect(Math.max(...table.stdout.split('\n').map((line) => line.length))).toBeLessThanOrEqual(MAX_WIDTH);
   });
 
   it('without the spot flags the figures are those of the simulator before it had them', async () => {
