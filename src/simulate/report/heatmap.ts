@@ -5,6 +5,8 @@ import { escapeXml } from './svg.js';
 
 /** Cells per row of a heatmap; a cell per node. */
 const COLUMNS = 25;
+/** Nodes drawn per grid: a report of a huge cluster must stay a file a browser opens. */
+const MAX_CELLS = 2_000;
 const CELL = 13;
 
 /**
@@ -24,9 +26,10 @@ export function heatmaps(context: ReportContext): string {
 }
 
 function grid(snapshot: NodeSnapshot, label: string): string {
-  const rows = Math.ceil(snapshot.nodes.length / COLUMNS);
-  const width = Math.min(snapshot.nodes.length, COLUMNS) * CELL;
-  const cells = snapshot.nodes.map((node, n) => {
+  const shown = snapshot.nodes.slice(0, MAX_CELLS);
+  const rows = Math.ceil(shown.length / COLUMNS);
+  const width = Math.min(shown.length, COLUMNS) * CELL;
+  const cells = shown.map((node, n) => {
     const x = (n % COLUMNS) * CELL;
     const y = Math.floor(n / COLUMNS) * CELL;
     const fills = node.used.map((u, d) => (u === null ? '' : `${snapshot.dimensions[d] as string} ${percent(u, 0)}`)).filter((t) => t !== '');
@@ -35,7 +38,7 @@ function grid(snapshot: NodeSnapshot, label: string): string {
     const cross = node.down ? `<path d="M${x + 2} ${y + 2}l${CELL - 5} ${CELL - 5}m0 -${CELL - 5}l-${CELL - 5} ${CELL - 5}" stroke="#6b7280" stroke-width="1.2"/>` : '';
     return `<g><title>${escapeXml(tip)}</title><rect x="${x}" y="${y}" width="${CELL - 1}" height="${CELL - 1}" fill="${node.down ? '#e5e7eb' : colour(fullest)}"/>${cross}</g>`;
   });
-  return `<svg class="chart heatmap-grid" viewBox="0 0 ${width} ${rows * CELL}" width="${width}" height="${rows * CELL}" role="img" aria-label="Node fill at ${snapshot.atS} s for ${escapeXml(label)}">${cells.join('')}</svg><p class="note">${snapshot.waiting} jobs waiting.</p>`;
+  return `<svg class="chart heatmap-grid" viewBox="0 0 ${width} ${rows * CELL}" width="${width}" height="${rows * CELL}" role="img" aria-label="Node fill at ${snapshot.atS} s for ${escapeXml(label)}">${cells.join('')}</svg><p class="note">${snapshot.waiting} jobs waiting.${snapshot.nodes.length > MAX_CELLS ? ` The first ${MAX_CELLS} of ${snapshot.nodes.length} nodes are drawn.` : ''}</p>`;
 }
 
 /** White (empty) to deep blue (full), through the report's accent. */

@@ -186,6 +186,7 @@ const groupIntro = 'Mean / 95th-percentile wait of completed jobs, per tenant an
 
 function reading(spotOn: boolean, checkpoints: boolean): string {
   const items: [string, string][] = [
+    ['recommendation', 'The run with the best score on the objective (--objective; the balanced score by default: mean wait, p95 wait, makespan and unfairness, each scaled from 0 for the best run to 1 for the worst, averaged — lower is better). Each other run gets one sentence: its largest advantage and its largest disadvantage against the recommended run. With several seeds (--seeds), a lead is beyond noise when the recommended run beat that run on every seed.'],
     ['completed, rejected, unfinished', 'Jobs that ran to the end; jobs the manager refused at submission (no node could ever hold them, or over a tenant’s quota); jobs still waiting when nothing else could happen (should be 0).'],
     ['makespan', 'From the first submission to the last completion. The arrivals are the same in every run, so a shorter makespan means the backlog was worked off sooner; when the cluster keeps up with arrivals it is mostly the arrival period plus the last long job, and differs little.'],
     ['wait', 'Time a job spent in the queue before the run that completed it (summed over its waits if it was re-queued). Mean and 95th percentile (nearest rank) over completed jobs.'],
