@@ -10,6 +10,7 @@ export default defineConfig({
       { find: /^fairpack\/testing$/, replacement: src('testing/index.ts') },
       { find: /^fairpack\/mcp$/, replacement: src('mcp/index.ts') },
       { find: /^fairpack\/client$/, replacement: src('client/index.ts') },
+      { find: /^fairpack\/simulate$/, replacement: src('simulate/index.ts') },
       { find: /^fairpack$/, replacement: src('index.ts') },
     ],
   },

@@ -8,10 +8,12 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CliIo, UsageError } from '../../src/cli/io.js';
 import { loadInputs } from '../../src/cli/simulate/inputs.js';
+import { buildScenario } from '../../src/simulate/build-scenario.js';
+import { resolveOptions } from '../../src/simulate/options.js';
 import { ProgressBar } from '../../src/cli/simulate/progress.js';
 import { HELP, parseSimulateArgs } from '../../src/cli/simulate/options.js';
 import { refusedBySimulate } from './simulate-refused.js';
-import type { SimulationReport } from '../../src/cli/simulate/results.js';
+import type { SimulationReport } from '../../src/simulate/results.js';
 import { MAX_WIDTH, formatTable } from '../../src/cli/simulate/table.js';
 
 const run = promisify(execFile);
@@ -27,6 +29,8 @@ describe('simulate options', () => {
       nodeCount: 100,
       jobs: 10_000,
       seed: 1,
+      seeds: 1,
+      objective: 'balanced',
       strategies: ['first-fit', 'best-fit', 'worst-fit', 'dot-product'],
       policies: ['fifo', 'drf'],
       preemption: [true],
@@ -58,6 +62,10 @@ describe('simulate options', () => {
     expect(refused(['--preemption', 'yes'])).toMatch(/on, off or both/);
     expect(refused(['--trace', 't.csv', '--jobs', '5'])).toMatch(/--jobs only with the synthetic workload/);
     expect(refused(['--frobnicate'])).toMatch(/frobnicate/);
+    expect(refused(['--objective', 'speed'])).toMatch(/--objective to be one of balanced, wait, p95, makespan, fairness, cost, got "speed"/);
+    expect(refused(['--seeds', '0'])).toMatch(/--seeds to be a whole number from 1 to 20/);
+    expect(refused(['--seeds', '21'])).toMatch(/--seeds/);
+    expect(refused(['--snapshot-at', '-5'])).toMatch(/--snapshot-at/);
   });
 
   it('--help documents every flag', () => {
@@ -78,7 +86,7 @@ describe('input files', () => {
   it('passes a tenants file to the runs, and refuses one the manager refuses', async () => {
     const good = file('tenants.json', JSON.stringify({ ci: { weight: 2 } }));
     const inputs = await loadInputs(parseSimulateArgs(['--jobs', '10', '--nodes', '3', '--tenants', good]));
-    expect(inputs.tenants).toEqual({ ci: { weight: 2 } });
+    expect(inputs.options.tenants).toEqual({ ci: { weight: 2 } });
     const bad = file('bad-tenants.json', JSON.stringify({ ci: { weight: -1 } }));
     await expect(loadInputs(parseSimulateArgs(['--tenants', bad]))).rejects.toThrow(/--tenants file .* is not valid: Expected the weight of tenant "ci"/);
     await expect(loadInputs(parseSimulateArgs(['--tenants', file('list.json', '[]')]))).rejects.toThrow(/to hold an object/);
@@ -87,7 +95,7 @@ describe('input files', () => {
 
   it('runs a trace on the synthetic cluster when no nodes file is given', async () => {
     const trace = file('t.csv', 'submit_time_s,tenant,priority,cpu,memory,gpu,duration_s\n0,web,,1,1,0,10\n');
-    const inputs = await loadInputs(parseSimulateArgs(['--trace', trace, '--nodes', '4']));
+    const inputs = buildScenario(resolveOptions((await loadInputs(parseSimulateArgs(['--trace', trace, '--nodes', '4']))).options), 1);
     expect(inputs.scenario.nodes).toHaveLength(4);
     expect(inputs.scenario.description).toMatchObject({ workload: 'trace', trace, jobs: 1, nodes: 4 });
     expect(inputs.warnings).toEqual([]);
@@ -201,7 +209,11 @@ describe('fairpack simulate, built and run end to end', () => {
     expect(parsed.results.map((r) => r.label)).toEqual(['best-fit · fifo', 'best-fit · drf', 'worst-fit · fifo', 'worst-fit · drf']);
     expect(parsed.results.every((r) => r.jobs.completed === 400 && typeof r.timing.decisionsPerSecond === 'number')).toBe(true);
     const html = readFileSync(report, 'utf8');
-    expect(html.split('<svg class="chart"').length - 1).toBe(4 + 4 + 2);
+    // per run: utilisation, shares; once: the wait CDF, the queue, Jain's index, two wait box
+    // plots, preemptions and lost work; and a node heatmap per run
+    expect(html.split('<svg class="chart"').length - 1).toBe(4 + 4 + 2 + 1 + 2 + 2);
+    expect(html.split('<svg class="chart heatmap-grid"').length - 1).toBe(4);
+    expect(html.indexOf('id="recommendation"')).toBeLessThan(html.indexOf('id="summary"'));
     expect(html).not.toMatch(/https?:\/\//);
   });
 
@@ -245,12 +257,33 @@ describe('fairpack simulate, built and run end to end', () => {
     expect(existsSync(join(dir, 'missing-dir'))).toBe(false);
   });
 
+  it('opens with the recommendation; --objective and --seeds change it, and --json carries it and the spread', async () => {
+    const plain = await simulateCli(small);
+    expect(plain.stdout.split('\n\n')[1]).toMatch(/^Recommended: \S+ · \S+ is best on a balanced score/);
+    expect(plain.stdout).toContain('One seed only');
+    const seeded = await simulateCli([...small, '--seeds', '2', '--objective', 'p95', '--json']);
+    expect(seeded.code).toBe(0);
+    const doc = JSON.parse(seeded.stdout) as SimulationReport;
+    expect(doc.recommendation?.objective).toBe('p95');
+    expect(doc.seeds?.seeds).toEqual([3, 4]);
+    expect(doc.seeds?.runs.map((r) => r.label)).toEqual(doc.results.map((r) => r.label));
+    expect(doc.seeds?.runs.every((r) => r.p95WaitS.length === 2)).toBe(true);
+    // the p95 objective's score is the p95 wait itself; the first seed's is the result's
+    expect(doc.seeds?.runs.map((r) => r.score[0])).toEqual(doc.results.map((r) => Number(r.wait.p95S.toFixed(4))));
+    expect(doc.recommendation?.alternatives.every((a) => typeof a.withinNoise === 'boolean')).toBe(true);
+    const table = await simulateCli([...small, '--seeds', '2']);
+    expect(table.stdout).toContain('Spread over seeds 3–4');
+    expect(Math.max(...table.stdout.split('\n').map((line) => line.length))).toBeLessThanOrEqual(MAX_WIDTH);
+  });
+
   it('without the spot flags the figures are those of the simulator before it had them', async () => {
     // sha256 of this command's --json (timing left out), as printed before --spot and friends existed
     const { code, stdout } = await simulateCli([...small, '--node-failures', '2', '--json']);
     expect(code).toBe(0);
     const parsed = JSON.parse(stdout) as SimulationReport;
-    const stripped = JSON.stringify({ ...parsed, results: parsed.results.map(({ timing: _timing, ...rest }) => rest) });
+    // the recommendation came later: every figure before it is unchanged
+    const { recommendation: _recommendation, ...figures } = parsed;
+    const stripped = JSON.stringify({ ...figures, results: parsed.results.map(({ timing: _timing, ...rest }) => rest) });
     expect(createHash('sha256').update(stripped).digest('hex')).toBe('3e8e30f78a9f7367935e12a15eaacb627be496bb3e168daf6322e117098dfa91');
     expect(stdout).not.toMatch(/interruptions|spot|checkpoint/i);
   });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeSpec } from '../../src/index.js';
-import { simulate, type RunOptions } from '../../src/cli/simulate/engine.js';
-import { Random } from '../../src/cli/simulate/random.js';
-import type { RunResult, SimulationRun } from '../../src/cli/simulate/results.js';
-import type { Scenario } from '../../src/cli/simulate/scenario.js';
-import { Timeline } from '../../src/cli/simulate/timeline.js';
-import { type TraceJob, traceScenario } from '../../src/cli/simulate/trace.js';
-import { syntheticCluster, syntheticScenario } from '../../src/cli/simulate/workload.js';
+import { runScenario as simulate, type RunOptions } from '../../src/simulate/engine.js';
+import { Random } from '../../src/simulate/random.js';
+import type { RunResult, SimulationRun } from '../../src/simulate/results.js';
+import type { Scenario } from '../../src/simulate/scenario.js';
+import { Timeline } from '../../src/simulate/timeline.js';
+import { type TraceJob, traceScenario } from '../../src/simulate/trace.js';
+import { syntheticCluster, syntheticScenario } from '../../src/simulate/workload.js';
 
 const OPTIONS: RunOptions = { strategy: 'best-fit', policy: 'drf', preemption: true, samples: 50, wallClock: () => 0 };
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { simulate } from '../../src/cli/simulate/engine.js';
-import { renderReport } from '../../src/cli/simulate/report/html.js';
-import { lineChart, niceTicks } from '../../src/cli/simulate/report/svg.js';
-import type { Combination, RunResult, RunSeries } from '../../src/cli/simulate/results.js';
-import { type Scenario } from '../../src/cli/simulate/scenario.js';
-import { traceScenario } from '../../src/cli/simulate/trace.js';
-import { syntheticCluster, syntheticScenario } from '../../src/cli/simulate/workload.js';
+import { runScenario as simulate } from '../../src/simulate/engine.js';
+import { renderReport } from '../../src/simulate/report/html.js';
+import { lineChart, niceTicks } from '../../src/simulate/report/svg.js';
+import type { Combination, RunResult, RunSeries } from '../../src/simulate/results.js';
+import { type Scenario } from '../../src/simulate/scenario.js';
+import { traceScenario } from '../../src/simulate/trace.js';
+import { syntheticCluster, syntheticScenario } from '../../src/simulate/workload.js';
 
 function runAll(scenario: Scenario, combinations: readonly Combination[]): { results: RunResult[]; series: RunSeries[] } {
   const runs = combinations.map((c) => simulate(scenario, { ...c, samples: 40, wallClock: () => 0 }));
@@ -21,7 +21,7 @@ const COMBINATIONS: Combination[] = [
 describe('the HTML report', () => {
   const scenario = syntheticScenario({ seed: 5, jobs: 300, nodes: syntheticCluster(10), load: 1, nodeFailures: 1, repairMs: 60_000 });
   const { results, series } = runAll(scenario, COMBINATIONS);
-  const html = renderReport({ report: { scenario: scenario.description, results }, series, command: 'fairpack simulate --jobs 300' });
+  const html = renderReport({ scenario: scenario.description, results, series, warnings: [] }, { command: 'fairpack simulate --jobs 300' });
 
   it('is one self-contained page: no scripts, no external URLs, nothing to fetch', () => {
     expect(html.startsWith('<!doctype html>')).toBe(true);
@@ -53,14 +53,14 @@ describe('the HTML report', () => {
   it('escapes names that come from a trace', () => {
     const trace = traceScenario({
       file: 'evil<trace>.csv',
-      jobs: [{ line: 2, submitAt: 0, tenant: '<b>&"x"', priority: 'default', resources: { cpu: 1 }, durationMs: 1000 }],
+      jobs: [{ submitAt: 0, tenant: '<b>&"x"', priority: 'default', resources: { cpu: 1 }, durationMs: 1000 }],
       nodes: [{ id: 'n1', capacity: { cpu: 1 } }],
       seed: 1,
       nodeFailures: 0,
       repairMs: 1,
     });
     const run = runAll(trace, COMBINATIONS.slice(0, 1));
-    const page = renderReport({ report: { scenario: trace.description, results: run.results }, series: run.series, command: 'fairpack simulate --trace "evil<trace>.csv"' });
+    const page = renderReport({ scenario: trace.description, results: run.results, series: run.series, warnings: [] }, { command: 'fairpack simulate --trace "evil<trace>.csv"' });
     expect(page).not.toContain('<b>&');
     expect(page).toContain('&lt;b&gt;&amp;&quot;x&quot;');
     expect(page).toContain('evil&lt;trace&gt;.csv');

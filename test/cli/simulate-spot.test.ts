@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeSpec } from '../../src/index.js';
-import { type RunOptions, simulate } from '../../src/cli/simulate/engine.js';
+import { type RunOptions, runScenario as simulate } from '../../src/simulate/engine.js';
+import { buildScenario } from '../../src/simulate/build-scenario.js';
+import { resolveOptions } from '../../src/simulate/options.js';
 import { loadInputs } from '../../src/cli/simulate/inputs.js';
 import { HELP, parseSimulateArgs } from '../../src/cli/simulate/options.js';
 import { refusedBySimulate } from './simulate-refused.js';
-import { renderReport } from '../../src/cli/simulate/report/html.js';
-import type { RunResult, SimulationRun } from '../../src/cli/simulate/results.js';
-import type { Scenario, SpotSettings } from '../../src/cli/simulate/scenario.js';
-import { afterLoss, withSpotNodes } from '../../src/cli/simulate/spot.js';
+import { renderReport } from '../../src/simulate/report/html.js';
+import type { RunResult, SimulationRun } from '../../src/simulate/results.js';
+import type { Scenario, SpotSettings } from '../../src/simulate/scenario.js';
+import { afterLoss, withSpotNodes } from '../../src/simulate/spot.js';
 import { formatResults } from '../../src/cli/simulate/table.js';
-import { type TraceJob, traceScenario } from '../../src/cli/simulate/trace.js';
-import { syntheticCluster, syntheticScenario } from '../../src/cli/simulate/workload.js';
+import { type TraceJob, traceScenario } from '../../src/simulate/trace.js';
+import { syntheticCluster, syntheticScenario } from '../../src/simulate/workload.js';
 
 const OPTIONS: RunOptions = { strategy: 'best-fit', policy: 'drf', preemption: true, samples: 50, wallClock: () => 0 };
 const MIN = 60_000;
@@ -184,11 +186,11 @@ describe('spot flags', () => {
   });
 
   it('puts the model on the scenario and in its description only when asked', async () => {
-    const plain = await loadInputs(parseSimulateArgs(['--jobs', '10', '--nodes', '8']));
+    const plain = buildScenario(resolveOptions((await loadInputs(parseSimulateArgs(['--jobs', '10', '--nodes', '8']))).options), 1);
     expect(plain.scenario).not.toHaveProperty('spot');
     expect(plain.scenario.description).not.toHaveProperty('spot');
     expect(plain.scenario.nodes.some((node) => node.spot === true)).toBe(false);
-    const spot = await loadInputs(parseSimulateArgs(['--jobs', '10', '--nodes', '8', '--spot', '0.5', '--interruptions-per-hour', '3', '--checkpoint-every', '90', '--repair-time', '300']));
+    const spot = buildScenario(resolveOptions((await loadInputs(parseSimulateArgs(['--jobs', '10', '--nodes', '8', '--spot', '0.5', '--interruptions-per-hour', '3', '--checkpoint-every', '90', '--repair-time', '300']))).options), 1);
     expect(spot.scenario.nodes.filter((node) => node.spot === true)).toHaveLength(4);
     expect(spot.scenario.spot).toEqual({ interruptionsPerHour: 3, noticeMs: 120_000, returnAfterMs: 300_000 });
     expect(spot.scenario.checkpointEveryMs).toBe(90_000);
@@ -235,7 +237,7 @@ describe('spot figures in the tables and the report', () => {
   });
 
   it('the HTML report has the setting, a summary table, a line at a glance and the definitions', () => {
-    const html = renderReport({ report, series: runs.map((r) => r.series), command: 'fairpack simulate --spot 0.4' });
+    const html = renderReport({ ...report, series: runs.map((r) => r.series), warnings: [] }, { command: 'fairpack simulate --spot 0.4' });
     expect(html).toContain('<dt>Spot</dt><dd>4 of the 10 nodes are spot nodes, reclaimed 8 times per hour');
     expect(html).toContain('<dt>Checkpoints</dt><dd>every 5 min');
     expect(html).toContain('<h3>Spot interruptions and lost work</h3>');

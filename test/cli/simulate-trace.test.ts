@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTrace, splitCsvLine } from '../../src/cli/simulate/trace.js';
+import { parseTrace, splitCsvLine } from '../../src/simulate/trace.js';
 
 const HEADER = 'submit_time_s,tenant,priority,cpu,memory,gpu,duration_s,deadline_s';
 

@@ -78,6 +78,9 @@ try {
   assert.match(mcp.stderr, /@modelcontextprotocol\/sdk, an optional peer dependency of fairpack.*npm install @modelcontextprotocol\/sdk/);
   const core = spawnSync(process.execPath, ['--input-type=module', '-e', "import { AllocationTools } from 'fairpack/mcp'; console.log(new AllocationTools().getCapacity().total_workers)"], { cwd: project, encoding: 'utf8' });
   assert.equal(core.stdout.trim(), '10', core.stderr);
+  // fairpack/simulate needs no optional dependency either
+  const simulation = spawnSync(process.execPath, ['--input-type=module', '-e', "import { simulate } from 'fairpack/simulate'; const s = await simulate({ workload: { jobs: 50 }, nodes: 3, strategies: ['best-fit'], policies: ['fifo'] }); console.log(s.results[0].jobs.completed)"], { cwd: project, encoding: 'utf8' });
+  assert.equal(simulation.stdout.trim(), '50', simulation.stderr);
   console.log(`smoke (install): ok — ${installed.sort().join(', ')} (npm install ${mode})`);
 } finally {
   rmSync(work, { recursive: true, force: true });

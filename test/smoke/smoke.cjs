@@ -52,6 +52,19 @@ async function main() {
     assert.equal(esm.isFairpackError(error), true);
     assert.equal(error.code, 'INVALID_OPTION');
   }
+
+  // fairpack/simulate in CommonJS: same figures as the ESM build would give
+  const { simulate, renderReport } = require('fairpack/simulate');
+  const simulation = await simulate({ workload: { jobs: 100 }, nodes: 4, strategies: ['first-fit'], policies: ['fifo'] });
+  assert.equal(simulation.results[0].jobs.completed, 100);
+  assert.match(renderReport(simulation), /^<!doctype html>/);
+  try {
+    await simulate({ strategies: ['nope'] });
+    assert.fail('expected INVALID_OPTION');
+  } catch (error) {
+    assert.equal(isFairpackError(error), true);
+    assert.equal(error.code, 'INVALID_OPTION');
+  }
   console.log('smoke (cjs): ok');
 }
 main().catch((error) => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { AllocationManager, ResourcePool, isFairpackError, placementStrategyNames } from 'fairpack';
 import { FairpackClient } from 'fairpack/client';
 import { AllocationTools, SEED_PRIORITY_CLASSES } from 'fairpack/mcp';
+import { renderReport, simulate } from 'fairpack/simulate';
 import { checkInvariants, checkReleaseAllRestoresCapacity, placementStrategyContract } from 'fairpack/testing';
 
 for (const placement of placementStrategyNames) {
@@ -35,6 +36,10 @@ const onShared = new AllocationTools({ manager: shared });
 assert.equal(onShared.requestResources({ job_id: 'j', mcp_servers: [], workers: 20 }).error, 'Insufficient workers: requested 20, available 10');
 onShared.close();
 shared.close();
+// fairpack/simulate: a small comparison, its JSON figures and its report
+const simulation = await simulate({ workload: { jobs: 200 }, nodes: 6, strategies: ['best-fit', 'worst-fit'], policies: ['drf'] });
+assert.deepEqual(simulation.results.map((r) => [r.label, r.jobs.completed]), [['best-fit · drf', 200], ['worst-fit · drf', 200]]);
+assert.match(renderReport(simulation), /^<!doctype html>/);
 console.log('smoke (esm): ok');
 
 // fairpack/client: built, loads without any dependency, and refuses a bad URL with a typed error

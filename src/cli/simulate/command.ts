@@ -4,14 +4,15 @@ import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CliCommand, CliIo } from '../io.js';
 import { UsageError } from '../io.js';
-import { simulate } from './engine.js';
-import { count, duration, thousands, wrap } from './format.js';
+import { count, duration, thousands, wrap } from '../../simulate/format.js';
+import { renderReport } from '../../simulate/report/html.js';
+import { isFairpackError } from '../../index.js';
+import { type SimulationResults, jsonDocument } from '../../simulate/results.js';
+import type { ScenarioDescription } from '../../simulate/scenario.js';
+import { simulate } from '../../simulate/simulate.js';
 import { loadInputs } from './inputs.js';
-import { HELP, type SimulateOptions, parseSimulateArgs } from './options.js';
+import { HELP, parseSimulateArgs } from './options.js';
 import { ProgressBar } from './progress.js';
-import { renderReport } from './report/html.js';
-import { type Combination, type RunResult, type RunSeries, type SimulationReport, labelOf } from './results.js';
-import type { ScenarioDescription } from './scenario.js';
 import { MAX_WIDTH, formatResults } from './table.js';
 
 /** `fairpack simulate`: see HELP and docs/simulate.md. */
@@ -23,32 +24,28 @@ export const simulateCommand: CliCommand = {
       io.stdout.write(HELP);
       return 0;
     }
-    const inputs = await loadInputs(options);
+    const { options: simulateOptions } = await loadInputs(options);
     // a long run should not end in "cannot write the report": check the directory first
     if (options.report !== undefined) await checkWritable(options.report);
-    for (const warning of inputs.warnings) io.stderr.write(`fairpack simulate: warning: ${warning}\n`);
 
-    const combinations = combinationsOf(options);
     const progress = new ProgressBar(io.stderr, options.progress && io.stderr.isTTY === true, () => performance.now());
-    const results: RunResult[] = [];
-    const series: RunSeries[] = [];
-    for (const [i, combination] of combinations.entries()) {
-      const label = labelOf(combination);
-      progress.update(label, i + 1, combinations.length, 0);
-      const run = simulate(inputs.scenario, {
-        ...combination,
-        ...(inputs.tenants === undefined ? {} : { tenants: inputs.tenants }),
-        samples: options.samples,
+    let simulation: SimulationResults;
+    try {
+      simulation = await simulate({
+        ...simulateOptions,
         wallClock: () => performance.now(),
-        onProgress: (fraction) => progress.update(label, i + 1, combinations.length, fraction),
+        onProgress: ({ label, run, runs, fraction }) => progress.update(label, run, runs, fraction),
       });
-      results.push(run.result);
-      series.push(run.series);
+    } catch (error) {
+      // the flags were checked one by one; what only the combination refuses is still a usage error
+      if (isFairpackError(error) && error.code === 'INVALID_OPTION') throw new UsageError(error.message);
+      throw error;
     }
     progress.done();
+    for (const warning of simulation.warnings) io.stderr.write(`fairpack simulate: warning: ${warning}\n`);
 
-    const report: SimulationReport = { scenario: inputs.scenario.description, results };
-    const rejected = results[0]?.jobs.rejected ?? 0;
+    const report = jsonDocument(simulation);
+    const rejected = report.results[0]?.jobs.rejected ?? 0;
     if (options.trace === undefined && rejected > 0) {
       io.stderr.write(`fairpack simulate: warning: ${thousands(rejected)} jobs were rejected: no node of the cluster could ever hold them (or they were past a tenant's quota).\n`);
     }
@@ -56,7 +53,7 @@ export const simulateCommand: CliCommand = {
     else io.stdout.write(`${describe(report.scenario)}\n\n${formatResults(report)}\n`);
 
     if (options.report !== undefined) {
-      const html = renderReport({ report, series, command: commandLine(args) });
+      const html = renderReport(simulation, { command: commandLine(args) });
       try {
         await writeFile(options.report, html, 'utf8');
       } catch (error) {
@@ -75,14 +72,6 @@ async function checkWritable(path: string): Promise<void> {
   } catch (error) {
     throw new UsageError(`Could not write --report file "${path}": ${(error as Error).message}`);
   }
-}
-
-function combinationsOf(options: SimulateOptions): Combination[] {
-  const combinations: Combination[] = [];
-  for (const preemption of options.preemption) {
-    for (const strategy of options.strategies) for (const policy of options.policies) combinations.push({ strategy, policy, preemption });
-  }
-  return combinations;
 }
 
 /** The line above the tables: what was simulated. */

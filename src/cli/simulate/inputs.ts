@@ -1,75 +1,64 @@
 import { readFile } from 'node:fs/promises';
 import { AllocationManager, type NodeSpec, ResourcePool, type TenantOptions, isFairpackError } from '../../index.js';
+import type { SimulateOptions } from '../../simulate/options.js';
+import { withSpotNodes } from '../../simulate/spot.js';
+import { type TraceJob, parseTrace } from '../../simulate/trace.js';
+import { syntheticCluster } from '../../simulate/workload.js';
 import { loadNodesFile } from '../cluster.js';
 import { UsageError } from '../io.js';
-import type { SimulateOptions } from './options.js';
-import type { Scenario } from './scenario.js';
-import { withSpotNodes } from './spot.js';
-import { type TraceJob, parseTrace, traceScenario } from './trace.js';
-import { syntheticCluster, syntheticScenario } from './workload.js';
+import type { SimulateFlags } from './options.js';
 
 /** Problems listed in one error message; the count of the rest is given. */
 const SHOWN_PROBLEMS = 20;
 
 export interface Inputs {
-  readonly scenario: Scenario;
-  readonly tenants?: Readonly<Record<string, TenantOptions>>;
-  /** Things the user should know before reading the results (printed on stderr). */
-  readonly warnings: readonly string[];
+  /** The options of the library's `simulate()`, files read and checked. */
+  readonly options: SimulateOptions;
 }
 
 /** Reads and checks every input file; anything wrong is a UsageError that says where. */
-export async function loadInputs(options: SimulateOptions): Promise<Inputs> {
-  const cluster = options.nodesFile === undefined ? syntheticCluster(options.nodeCount) : await checkedNodes(options.nodesFile);
-  const nodes = options.spot === undefined ? cluster : withSpotNodes(cluster, options.spot, options.seed);
-  const spotNodes = nodes.filter((node) => node.spot === true).length;
-  if ((options.interruptionsPerHour ?? 0) > 0 && spotNodes === 0) {
-    throw new UsageError(
-      options.spot === undefined
-        ? 'Expected spot nodes for --interruptions-per-hour to reclaim: add --spot <fraction of the nodes>, or give a --nodes file with "spot": true nodes.'
-        : `Expected spot nodes for --interruptions-per-hour to reclaim, but --spot ${options.spot} makes none.`,
-    );
-  }
-  const tenants = options.tenantsFile === undefined ? undefined : await loadTenants(options.tenantsFile, nodes);
-  const repairMs = options.repairS * 1000;
-  const warnings: string[] = [];
-  let scenario: Scenario;
-  if (options.trace === undefined) {
-    scenario = syntheticScenario({ seed: options.seed, jobs: options.jobs, nodes, load: options.load, nodeFailures: options.nodeFailures, repairMs });
-  } else {
-    const jobs = await loadTrace(options.trace);
-    const misfits = jobs.filter((job) => !nodes.some((node) => couldHold(node, job.resources)));
-    if (misfits.length > 0) {
-      const lines = misfits.slice(0, SHOWN_PROBLEMS).map((job) => job.line);
-      warnings.push(
-        `${misfits.length} job${misfits.length > 1 ? 's' : ''} of the trace fit no node even when it is empty (line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}${misfits.length > lines.length ? ', …' : ''}); the manager rejects them and they are counted as rejected.`,
+export async function loadInputs(flags: SimulateFlags): Promise<Inputs> {
+  const cluster = flags.nodesFile === undefined ? undefined : await checkedNodes(flags.nodesFile);
+  // the flags' own wording for the one check the library would otherwise make
+  if ((flags.interruptionsPerHour ?? 0) > 0) {
+    const nodes = cluster ?? syntheticCluster(flags.nodeCount);
+    const spotNodes = flags.spot === undefined ? nodes.filter((node) => node.spot === true).length : withSpotNodes(nodes, flags.spot, flags.seed).filter((node) => node.spot === true).length;
+    if (spotNodes === 0) {
+      throw new UsageError(
+        flags.spot === undefined
+          ? 'Expected spot nodes for --interruptions-per-hour to reclaim: add --spot <fraction of the nodes>, or give a --nodes file with "spot": true nodes.'
+          : `Expected spot nodes for --interruptions-per-hour to reclaim, but --spot ${flags.spot} makes none.`,
       );
     }
-    scenario = traceScenario({ file: options.trace, jobs, nodes, seed: options.seed, nodeFailures: options.nodeFailures, repairMs });
   }
-  return { scenario: withSpotModel(scenario, options, spotNodes), ...(tenants === undefined ? {} : { tenants }), warnings };
-}
-
-/**
- * The spot model and checkpoints, on the scenario and in its description — only when their flags
- * are given: without them the scenario (and so every figure) is exactly what it was before.
- */
-function withSpotModel(scenario: Scenario, options: SimulateOptions, spotNodes: number): Scenario {
-  const spotOn = options.spot !== undefined || options.interruptionsPerHour !== undefined;
-  if (!spotOn && options.checkpointEveryS === undefined) return scenario;
-  const interruptionsPerHour = options.interruptionsPerHour ?? 0;
-  const noticeS = interruptionsPerHour > 0 ? options.interruptionNoticeS : 0;
-  return {
-    ...scenario,
-    description: {
-      ...scenario.description,
-      ...(spotOn ? { spot: { nodes: spotNodes, interruptionsPerHour, noticeS, returnAfterS: options.repairS } } : {}),
-      ...(options.checkpointEveryS === undefined ? {} : { checkpointEveryS: options.checkpointEveryS }),
-    },
-    ...(spotOn ? { spot: { interruptionsPerHour, noticeMs: noticeS * 1000, returnAfterMs: options.repairS * 1000 } } : {}),
-    // whole milliseconds, at least one
-    ...(options.checkpointEveryS === undefined ? {} : { checkpointEveryMs: Math.max(1, Math.round(options.checkpointEveryS * 1000)) }),
+  const tenants = flags.tenantsFile === undefined ? undefined : await loadTenants(flags.tenantsFile, cluster ?? syntheticCluster(flags.nodeCount));
+  const spotOn = flags.spot !== undefined || flags.interruptionsPerHour !== undefined;
+  const options: SimulateOptions = {
+    ...(flags.trace === undefined ? { workload: { jobs: flags.jobs, load: flags.load } } : { trace: await loadTrace(flags.trace), traceName: flags.trace }),
+    nodes: cluster ?? flags.nodeCount,
+    ...(tenants === undefined ? {} : { tenants }),
+    strategies: flags.strategies,
+    policies: flags.policies,
+    preemption: flags.preemption.length === 2 ? 'both' : (flags.preemption[0] as boolean),
+    seed: flags.seed,
+    seeds: flags.seeds,
+    objective: flags.objective,
+    ...(flags.snapshotAtS === undefined ? {} : { snapshotAtS: flags.snapshotAtS }),
+    nodeFailures: flags.nodeFailures,
+    repairS: flags.repairS,
+    ...(spotOn
+      ? {
+          spot: {
+            ...(flags.spot === undefined ? {} : { fraction: flags.spot }),
+            ...(flags.interruptionsPerHour === undefined ? {} : { interruptionsPerHour: flags.interruptionsPerHour }),
+            noticeS: flags.interruptionNoticeS,
+          },
+        }
+      : {}),
+    ...(flags.checkpointEveryS === undefined ? {} : { checkpointEveryS: flags.checkpointEveryS }),
+    samples: flags.samples,
   };
+  return { options };
 }
 
 async function checkedNodes(path: string): Promise<NodeSpec[]> {
@@ -117,10 +106,4 @@ async function loadTenants(path: string, nodes: readonly NodeSpec[]): Promise<Re
     throw error;
   }
   return data as Record<string, TenantOptions>;
-}
-
-/** Whether the node, empty and ready, could hold the job (no tolerations: NoSchedule taints keep it off). */
-function couldHold(node: NodeSpec, resources: Readonly<Record<string, number>>): boolean {
-  if (node.taints?.some((taint) => taint.effect === 'NoSchedule') === true) return false;
-  return Object.entries(resources).every(([name, amount]) => amount <= (node.capacity[name] ?? 0));
 }

@@ -1,21 +1,11 @@
 import { type FairnessPolicyName, type PlacementStrategyName, fairnessPolicyNames, placementStrategyNames } from '../../index.js';
+import { type Objective, objectiveNames } from '../../simulate/objective.js';
+import { DEFAULTS, LIMITS } from '../../simulate/options.js';
 import { integerFlag } from '../integer-flag.js';
 import { UsageError, parseFlags } from '../io.js';
 
-/** The default scenario (README's first command): sized to finish in seconds on two cores. */
-export const DEFAULTS = Object.freeze({
-  jobs: 10_000,
-  nodes: 100,
-  seed: 1,
-  load: 0.95,
-  policies: ['fifo', 'drf'] as readonly FairnessPolicyName[],
-  repairS: 600,
-  samples: 200,
-  /** The spot market's two-minute warning (AWS's; GCP gives 30 s). */
-  interruptionNoticeS: 120,
-});
-
-export interface SimulateOptions {
+/** The parsed flags; `loadInputs` turns them (and the files they name) into the library's options. */
+export interface SimulateFlags {
   readonly help: boolean;
   readonly trace?: string;
   /** `--nodes <file>`: the cluster from a JSON file. */
@@ -25,6 +15,11 @@ export interface SimulateOptions {
   /** Synthetic workload only. */
   readonly jobs: number;
   readonly seed: number;
+  /** `--seeds`: run every combination with this many seeds, from `seed` on. */
+  readonly seeds: number;
+  readonly objective: Objective;
+  /** `--snapshot-at`: the node heatmap's moment, seconds after the first submission. */
+  readonly snapshotAtS?: number;
   readonly load: number;
   readonly strategies: readonly PlacementStrategyName[];
   readonly policies: readonly FairnessPolicyName[];
@@ -84,7 +79,13 @@ Spot instances (off by default; with none of these flags nothing below is simula
                           loses only the work since its last checkpoint (default: none, it
                           restarts from zero); lost work is reported with and without
 
-What to compare:
+What to compare, and what is best:
+  --objective <name>      what the recommendation optimises: balanced (default: mean wait, p95
+                          wait, makespan and fairness, equally weighted), wait, p95, makespan,
+                          fairness (Jain's index) or cost (the nodes' costPerHour, else node-hours)
+  --seeds <n>             rerun every combination with n seeds (seed, seed + 1, …) and show the
+                          spread; the recommendation says whether its lead is beyond noise
+                          (default 1, at most ${LIMITS.seeds})
   --strategies <list>     placement strategies, comma-separated (default: all of them):
                           ${placementStrategyNames.join(', ')}
   --policies <list>       fairness policies, comma-separated (default: ${DEFAULTS.policies.join(',')}):
@@ -94,6 +95,8 @@ What to compare:
 Output:
   --json                  print the results as JSON instead of tables
   --report <file.html>    also write an HTML report with charts (opens without network)
+  --snapshot-at <s>       the report's node heatmap at this many seconds after the first
+                          submission (default: when half of the jobs have been submitted)
   --samples <n>           chart resolution: time buckets per run, n to 2n (default ${DEFAULTS.samples})
   --no-progress           no progress bar (it is drawn on stderr only when stderr is a terminal)
   -h, --help              this help
@@ -102,13 +105,16 @@ Everything but the wall-clock figures (decisions per second) depends only on the
 seed: the same command prints the same numbers on every machine.
 `;
 
-export function parseSimulateArgs(args: readonly string[]): SimulateOptions {
+export function parseSimulateArgs(args: readonly string[]): SimulateFlags {
   const values = parseFlags(args, {
     help: { type: 'boolean', short: 'h' },
     trace: { type: 'string' },
     nodes: { type: 'string' },
     jobs: { type: 'string' },
     seed: { type: 'string' },
+    seeds: { type: 'string' },
+    objective: { type: 'string' },
+    'snapshot-at': { type: 'string' },
     load: { type: 'string' },
     strategies: { type: 'string' },
     policies: { type: 'string' },
@@ -138,6 +144,9 @@ export function parseSimulateArgs(args: readonly string[]): SimulateOptions {
     nodeCount: nodesIsCount ? integerFlag('--nodes', values.nodes as string, 1, 1_000_000) : DEFAULTS.nodes,
     jobs: values.jobs === undefined ? DEFAULTS.jobs : integerFlag('--jobs', values.jobs, 1, 100_000_000),
     seed: values.seed === undefined ? DEFAULTS.seed : integerFlag('--seed', values.seed, 0, 4_294_967_295),
+    seeds: values.seeds === undefined ? 1 : integerFlag('--seeds', values.seeds, 1, LIMITS.seeds),
+    objective: values.objective === undefined ? 'balanced' : objective(values.objective),
+    ...(values['snapshot-at'] === undefined ? {} : { snapshotAtS: bounded('--snapshot-at', 'a number of seconds', values['snapshot-at'], 0, 100 * 365 * 86_400) }),
     load: values.load === undefined ? DEFAULTS.load : decimal('--load', values.load, 0, 100),
     strategies: values.strategies === undefined ? placementStrategyNames : names('--strategies', values.strategies, placementStrategyNames),
     policies: values.policies === undefined ? DEFAULTS.policies : names('--policies', values.policies, fairnessPolicyNames),
@@ -181,6 +190,11 @@ function names<T extends string>(flag: string, text: string, known: readonly T[]
     throw new UsageError(`Expected ${flag} to be a comma-separated list of ${known.join(', ')}, got "${text}" (unknown: ${unknown.map((u) => `"${u}"`).join(', ')}).`);
   }
   return [...new Set(list)] as T[];
+}
+
+function objective(text: string): Objective {
+  if ((objectiveNames as readonly string[]).includes(text)) return text as Objective;
+  throw new UsageError(`Expected --objective to be one of ${objectiveNames.join(', ')}, got "${text}".`);
 }
 
 function preemption(text: string): boolean[] {

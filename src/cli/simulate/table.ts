@@ -1,6 +1,7 @@
-import { duration, inUnit, percent, thousands, unitFor, waitUnitFor, wrap } from './format.js';
-import type { RunResult, SimulationReport } from './results.js';
-import type { WaitSummary } from './stats.js';
+import { duration, inUnit, percent, thousands, unitFor, waitUnitFor, wrap } from '../../simulate/format.js';
+import type { Recommendation } from '../../simulate/recommend.js';
+import type { RunResult, SimulationReport } from '../../simulate/results.js';
+import type { WaitSummary } from '../../simulate/stats.js';
 
 /** The console output is read in a terminal: no line longer than this. */
 export const MAX_WIDTH = 100;
@@ -124,13 +125,52 @@ export function formatResults(report: SimulationReport): string {
   );
 
   const spot = spotTable(report);
+  const spread = seedTable(report);
   return [
+    ...(report.recommendation === undefined || results.length < 2 ? [] : [recommendationText(report.recommendation)]),
+    ...(spread === undefined ? [] : [spread]),
     `${outcome}\n${wrap(`(${notes.join('; ')}.)`, MAX_WIDTH)}`,
     ...(spot === undefined ? [] : [spot]),
     capacity,
     waitTable('Wait by tenant, mean / p95', results, (r) => r.wait.byTenant),
     waitTable('Wait by priority class, mean / p95', results, (r) => r.wait.byPriority),
   ].join('\n\n');
+}
+
+/** The answer first: the recommended run, one line per alternative, and the noise verdict. */
+export function recommendationText(recommendation: Recommendation): string {
+  const lines = [
+    wrap(`Recommended: ${recommendation.summary}`, MAX_WIDTH),
+    ...recommendation.alternatives.map((alternative) => indent(wrap(alternative.tradeOff, MAX_WIDTH - 4))),
+    wrap(recommendation.noise, MAX_WIDTH),
+  ];
+  return lines.join('\n');
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line, i) => (i === 0 ? `  - ${line}` : `    ${line}`))
+    .join('\n');
+}
+
+/** Only with several seeds: each combination's objective score and headline figures, lowest–highest over the seeds. */
+function seedTable(report: SimulationReport): string | undefined {
+  const spread = report.seeds;
+  if (spread === undefined) return undefined;
+  const unit = waitUnitFor(Math.max(0, ...spread.runs.flatMap((r) => r.p95WaitS)));
+  const timeUnit = unitFor(Math.max(0, ...spread.runs.flatMap((r) => r.makespanS)));
+  const range = (values: readonly number[], format: (v: number) => string): string => {
+    const low = Math.min(...values);
+    const high = Math.max(...values);
+    return low === high ? format(low) : `${format(low)}–${format(high)}`;
+  };
+  const right = (header: string): Column => ({ header, align: 'right' });
+  return formatTable(
+    `Spread over seeds ${spread.seeds[0]}–${spread.seeds[spread.seeds.length - 1]} (lowest–highest; score: ${report.recommendation?.objective ?? 'balanced'}, lower is better)`,
+    [{ header: '', align: 'left' }, right('score'), right(`mean wait (${unit.name})`), right(`p95 wait (${unit.name})`), right(`makespan (${timeUnit.name})`)],
+    spread.runs.map((r) => [r.label, range(r.score, (v) => v.toFixed(3)), range(r.meanWaitS, (v) => inUnit(v, unit)), range(r.p95WaitS, (v) => inUnit(v, unit)), range(r.makespanS, (v) => inUnit(v, timeUnit))]),
+  );
 }
 
 /**

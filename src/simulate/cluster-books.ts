@@ -1,4 +1,4 @@
-import type { NodeSpec, Placement, Resources } from '../../index.js';
+import type { NodeSpec, Placement, Resources } from '../index.js';
 
 /**
  * The simulator's own mirror of the cluster, kept from the manager's events: what each node, each
@@ -148,6 +148,22 @@ export class ClusterBooks {
     this.nodeDown[n] = before + (down ? 1 : -1);
     // only the first failure and the last repair change the node's status
     return down ? before === 0 : before === 1;
+  }
+
+  /**
+   * Every node's fill per dimension at this instant (0–1, null where the node has none of it) and
+   * whether it is down: the report's heatmap. O(nodes × dimensions), taken once per run.
+   */
+  nodeFills(): { readonly id: string; readonly used: readonly (number | null)[]; readonly down: boolean }[] {
+    const D = this.dims.length;
+    return this.nodeIds.map((id, n) => ({
+      id,
+      used: this.dims.map((_, d) => {
+        const capacity = this.nodeCapacity[n * D + d] as number;
+        return capacity > 0 ? (this.nodeAllocated[n * D + d] as number) / capacity : null;
+      }),
+      down: this.nodeDown[n] !== 0,
+    }));
   }
 
   /** max_d usage_d / total_d of one tenant: DRF's dominant share, before dividing by the weight. */

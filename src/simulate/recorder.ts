@@ -14,6 +14,9 @@ type CapacityFigures = Pick<RunResult, 'utilisation' | 'packingEfficiency' | 'st
  */
 export class Recorder {
   private readonly timeline: Timeline;
+  /** Jain's index where defined, and 1 where defined: a bucket's mean index is their ratio. */
+  private readonly jainTimeline: Timeline;
+  private readonly jainValues = new Float64Array(2);
   private readonly values: Float64Array;
   private readonly charted: readonly number[];
   /** Tenants not charted by name, drawn together as "others". */
@@ -36,23 +39,30 @@ export class Recorder {
     const tenantIndex = new Map(scenario.tenants.map((name, i) => [name, i] as const));
     this.charted = scenario.chartedTenants.map((name) => tenantIndex.get(name) as number);
     this.others = scenario.tenants.map((_, i) => i).filter((i) => !this.charted.includes(i));
-    // channels: one per dimension, the queue length, one per charted tenant, "others"
-    const channels = books.dims.length + 1 + this.charted.length + (this.others.length > 0 ? 1 : 0);
+    // channels: one per dimension, the queue length, one per charted tenant, "others", then the
+    // preemptions and the lost work so far (the other channels do not depend on these two)
+    const channels = books.dims.length + 1 + this.charted.length + (this.others.length > 0 ? 1 : 0) + 2;
     this.timeline = new Timeline(origin, channels, samples);
+    this.jainTimeline = new Timeline(origin, 2, samples);
     this.values = new Float64Array(channels);
     this.shapes = scenario.minimalShapes.map((shape) => books.dense(shape)).filter((shape): shape is Float64Array => shape !== undefined);
     this.strandedNow = new Float64Array(books.dims.length);
     this.strandedSum = new Float64Array(books.dims.length);
   }
 
-  /** The cluster was as the books say now over [from, to). */
-  record(from: number, to: number): void {
+  /**
+   * The cluster was as the books say now over [from, to), with `preemptions` jobs preempted and
+   * `lostWorkMs` of work thrown away so far.
+   */
+  record(from: number, to: number, preemptions: number, lostWorkMs: number): void {
     const { books, values } = this;
     const D = books.dims.length;
     for (let d = 0; d < D; d++) values[d] = (books.allocated[d] as number) / (books.total[d] as number);
     values[D] = books.waiting;
     this.charted.forEach((t, i) => (values[D + 1 + i] = books.dominantShare(t)));
-    if (this.others.length > 0) values[values.length - 1] = books.combinedShare(this.others);
+    if (this.others.length > 0) values[values.length - 3] = books.combinedShare(this.others);
+    values[values.length - 2] = preemptions;
+    values[values.length - 1] = lostWorkMs / 3_600_000;
     const weight = this.timeline.advance(from, to, values);
     if (weight === 0) return;
     this.sampledWeight += weight;
@@ -69,6 +79,10 @@ export class Recorder {
       this.jainSum += jain * weight;
       this.jainWeight += weight;
     }
+    // the index over time: the interval that crosses a bucket's start stands for the bucket
+    this.jainValues[0] = jain ?? 0;
+    this.jainValues[1] = jain === undefined ? 0 : 1;
+    this.jainTimeline.advance(from, to, this.jainValues);
   }
 
   /** The run's capacity figures, the run having ended at `end`. */
@@ -84,8 +98,10 @@ export class Recorder {
   }
 
   /** The charts' time series up to `end` (all but the wait quantiles). */
-  series(end: number): Omit<RunSeries, 'waitQuantilesS'> {
+  series(end: number): Omit<RunSeries, 'waitQuantilesS' | 'waitBoxes' | 'nodeSnapshot'> {
     const { startsMs, channels } = this.timeline.series(end);
+    const jain = this.jainTimeline.series(end).channels;
+    const C = channels.length;
     const D = this.books.dims.length;
     const names = [...this.scenario.chartedTenants, ...(this.others.length > 0 ? ['others'] : [])];
     return {
@@ -93,6 +109,12 @@ export class Recorder {
       utilisation: Object.fromEntries(this.books.dims.map((name, d) => [name, (channels[d] as number[]).map(round)])),
       waiting: (channels[D] as number[]).map(round),
       shares: names.map((tenant, i) => ({ tenant, values: (channels[D + 1 + i] as number[]).map(round) })),
+      preemptions: (channels[C - 2] as number[]).map(round),
+      lostWorkHours: (channels[C - 1] as number[]).map(round),
+      jain: (jain[0] as number[]).map((sum, b) => {
+        const defined = (jain[1] as number[])[b] as number;
+        return defined > 0 ? round(sum / defined) : null;
+      }),
     };
   }
 }

@@ -45,6 +45,19 @@ figure.wide { overflow-x: auto; }
 .chart .empty { fill: var(--muted); font-size: 13px; }
 .definitions dt { font-weight: 600; margin-top: 12px; }
 .definitions dd { margin: 2px 0 0; max-width: 75ch; }
+.answer { border-top: none; }
+.answer h2 { border-top: none; margin-top: 28px; }
+.verdict { font-size: 17px; padding: 12px 16px; background: #eff6ff; border-left: 4px solid var(--accent); border-radius: 4px; max-width: none; }
+.alternatives { padding-left: 20px; }
+.alternatives li { margin: 3px 0; }
+.noise { font-weight: 500; }
+.toggles label { display: flex; align-items: center; cursor: pointer; }
+.toggles input { margin: 0 6px 0 0; }
+.pair { display: grid; grid-template-columns: repeat(auto-fill, minmax(480px, 1fr)); gap: 8px 12px; }
+.heatmap figcaption { font-size: 13px; font-weight: 600; margin: 4px 0 6px; }
+.legend .cell { display: inline-block; width: 12px; height: 12px; margin-right: 6px; border: 1px solid #d1d5db; }
+.legend .cell.down { background: #e5e7eb; }
+@media print { .toggles input { display: none; } }
 footer { margin-top: 48px; padding-top: 14px; border-top: 1px solid var(--rule); color: var(--muted); font-size: 13px; }
 @media print { main { max-width: none; padding: 0; } h2 { break-before: auto; } figure, table { break-inside: avoid; } }
 `;

@@ -11,6 +11,8 @@ export interface Series {
   readonly dash?: string;
   /** 0–1; below 1 draws the line thinner too. @default 1 */
   readonly opacity?: number;
+  /** A class on the line, e.g. for the wait CDF's legend toggles. */
+  readonly className?: string;
   readonly points: readonly (readonly [number, number])[];
 }
 
@@ -37,7 +39,7 @@ export interface ChartOptions {
   readonly empty?: string;
 }
 
-const MARGIN = { left: 52, right: 14, top: 26, bottom: 40 };
+export const MARGIN = { left: 52, right: 14, top: 26, bottom: 40 };
 
 export function lineChart(options: ChartOptions): string {
   const { width, height, x, y } = options;
@@ -70,14 +72,14 @@ export function lineChart(options: ChartOptions): string {
     const points = s.points.map(([px, py]) => `${f(sx(px))},${f(sy(py))}`).join(' ');
     const dash = s.dash === undefined || s.dash === '' ? '' : ` stroke-dasharray="${s.dash}"`;
     const faint = s.opacity !== undefined && s.opacity < 1 ? ` stroke-opacity="${s.opacity}" stroke-width="1.2"` : '';
-    parts.push(`<polyline class="line" points="${points}" stroke="${s.color}"${dash}${faint}><title>${escapeXml(s.name)}</title></polyline>`);
+    parts.push(`<polyline class="line${s.className === undefined ? '' : ` ${s.className}`}" points="${points}" stroke="${s.color}"${dash}${faint}><title>${escapeXml(s.name)}</title></polyline>`);
   }
   parts.push('</svg>');
   return parts.join('');
 }
 
 /** Maps a value to pixels; log axes clamp values below `min` to the axis start. */
-function scale(axis: Axis, from: number, to: number): (value: number) => number {
+export function scale(axis: Axis, from: number, to: number): (value: number) => number {
   if (axis.log === true) {
     const lo = Math.log10(axis.min);
     const hi = Math.log10(axis.max);
@@ -105,7 +107,7 @@ export function niceTicks(axis: Pick<Axis, 'min' | 'max' | 'log'>, count = 6): n
 }
 
 /** Rounds a pixel coordinate to 0.1 px: smaller files, no visible difference. */
-function f(value: number): string {
+export function f(value: number): string {
   return String(Math.round(value * 10) / 10);
 }
 

@@ -1,10 +1,10 @@
-import { AllocationManager, type AllocationManagerOptions, type TenantOptions } from '../../index.js';
+import { AllocationManager, type AllocationManagerOptions, type TenantOptions } from '../index.js';
 import { ClusterBooks } from './cluster-books.js';
 import { EventQueue, type SimEvent } from './event-queue.js';
 import { COMPLETED, JobTable, REJECTED, RUNNING, SUBMITTING, WAITING } from './job-table.js';
 import { Recorder } from './recorder.js';
 import { Random } from './random.js';
-import { type Combination, type InterruptionFigures, type SimulationRun, labelOf } from './results.js';
+import { type Combination, type InterruptionFigures, type NodeSnapshot, type RunResult, type SimulationRun, labelOf } from './results.js';
 import type { Scenario, SimJob } from './scenario.js';
 import { afterLoss } from './spot.js';
 import { round } from './stats.js';
@@ -16,8 +16,26 @@ export interface RunOptions extends Combination {
   readonly samples: number;
   /** Wall clock in ms, read only for `timing` (decisions per second); never affects the run. */
   readonly wallClock: () => number;
-  /** Called now and then with the share of the work done, 0–1. */
+  /**
+   * When to take the node heatmap's snapshot, ms after the first submission; by default the
+   * instant half of the jobs have been submitted (the same instant in every run).
+   */
+  readonly snapshotAfterMs?: number;
+  /** Called now and then with the share of the work done, 0–1 (`runScenario` only). */
   readonly onProgress?: (fraction: number) => void;
+}
+
+/** How many event-loop steps pass between two progress points (a power of two, less one). */
+const PROGRESS_MASK = 4095;
+
+/** Runs one combination to the end at once; see `runScenarioSteps`. */
+export function runScenario(scenario: Scenario, options: RunOptions): SimulationRun {
+  const steps = runScenarioSteps(scenario, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+    options.onProgress?.(step.value);
+  }
 }
 
 /**
@@ -39,8 +57,12 @@ export interface RunOptions extends Combination {
  * process (`interruptNode` with the notice): jobs that end within the notice end normally, the
  * others are re-queued by the manager when it runs out, and the node is ready again
  * `returnAfterMs` later. Without `spot` and `checkpointEveryMs` none of this code runs.
+ *
+ * A generator, so that a caller can pause between steps (repaint a page, check an abort signal)
+ * without the engine knowing about timers: it yields the share of the work done, 0–1, every few
+ * thousand steps, and returns the run.
  */
-export function simulate(scenario: Scenario, options: RunOptions): SimulationRun {
+export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Generator<number, SimulationRun, void> {
   const wallStart = options.wallClock();
   const tenantIndex = new Map(scenario.tenants.map((name, i) => [name, i] as const));
   const priorityIndex = new Map(scenario.priorities.map((name, i) => [name, i] as const));
@@ -277,6 +299,12 @@ export function simulate(scenario: Scenario, options: RunOptions): SimulationRun
   if (reclaimRatePerMs > 0 && spotNodes.length > 0) scheduleReclaim();
   for (const at of reclaimTimes ?? []) queue.push(at, { kind: 'interrupt' });
 
+  // the heatmap's moment: the cluster as it stands between events
+  const snapshotAt = options.snapshotAfterMs === undefined ? undefined : origin + options.snapshotAfterMs;
+  const halfOfTheJobs = Math.ceil(scenario.jobCount / 2);
+  let snapshot: NodeSnapshot | undefined;
+  const takeSnapshot = (at: number): NodeSnapshot => ({ atS: round((at - origin) / 1000), dimensions: books.dims, nodes: books.nodeFills(), waiting: books.waiting });
+
   let steps = 0;
   for (;;) {
     // with the spot model, reclaims and returns go on after the last job: stop when all is done
@@ -284,7 +312,8 @@ export function simulate(scenario: Scenario, options: RunOptions): SimulationRun
     const at = Math.min(queue.peekTime(), next.done === true ? Infinity : next.value.submitAt);
     if (at === Infinity) break;
     if (at > now) {
-      recorder.record(now, at);
+      if (snapshot === undefined && snapshotAt !== undefined && at > snapshotAt) snapshot = takeSnapshot(snapshotAt);
+      recorder.record(now, at, preemptions, lostWorkMs);
       now = at;
     }
     // everything due now: scheduled events first, then arrivals; handlers may add more for now
@@ -299,13 +328,15 @@ export function simulate(scenario: Scenario, options: RunOptions): SimulationRun
     // already ran a scheduling cycle inside submit, release or setNodeStatus
     if (due) mgr.tick();
     due = false;
-    if (options.onProgress !== undefined && (++steps & 4095) === 0) options.onProgress((arrived + completed + rejected) / (2 * scenario.jobCount));
+    if (snapshot === undefined && snapshotAt === undefined && arrived >= halfOfTheJobs) snapshot = takeSnapshot(now);
+    if ((++steps & PROGRESS_MASK) === 0) yield (arrived + completed + rejected) / (2 * scenario.jobCount);
   }
   const end = Math.max(lastCompletion, now);
   const decisions = mgr.metrics().decisions;
+  const priced = scenario.nodes.some((node) => node.costPerHour !== undefined && node.costPerHour > 0);
   const wallMs = options.wallClock() - wallStart;
 
-  const { wait, quantilesS } = jobs.waits(arrived, scenario.tenants, scenario.priorities);
+  const { wait, quantilesS, boxes } = jobs.waits(arrived, scenario.tenants, scenario.priorities);
   return {
     result: {
       strategy: options.strategy,
@@ -323,11 +354,18 @@ export function simulate(scenario: Scenario, options: RunOptions): SimulationRun
       nodeFailures,
       ...(spot === undefined ? {} : { interruptions: interruptionFigures(interruptions) }),
       deadlines: { total: jobs.deadlines.size, missed: missedDeadlines },
+      ...(priced ? { cost: costOf(mgr) } : {}),
       decisions,
       timing: { wallMs: Math.round(wallMs), decisionsPerSecond: wallMs > 0 ? Math.round((decisions / wallMs) * 1000) : 0 },
     },
-    series: { ...recorder.series(end), waitQuantilesS: quantilesS },
+    series: { ...recorder.series(end), waitQuantilesS: quantilesS, waitBoxes: boxes, ...(snapshot === undefined ? {} : { nodeSnapshot: snapshot }) },
   };
+}
+
+/** The cluster's cost from its start to now (the run's end), exact micro-units. */
+function costOf(mgr: AllocationManager): NonNullable<RunResult['cost']> {
+  const costs = mgr.costs();
+  return { unit: 'micro', total: costs.total, used: costs.used, idle: costs.idle };
 }
 
 function interruptionFigures(counts: { count: number; jobsHit: number; finishedInNotice: number; restarts: number; lostMs: number; lostWithoutCheckpointsMs: number }): InterruptionFigures {

@@ -1,35 +1,50 @@
 import { count, duration, percent, thousands } from '../format.js';
-import type { RunResult, RunSeries, SimulationReport } from '../results.js';
-import { type ReportContext, queueChart, shareCharts, timeAxis, utilisationCharts, waitChart } from './charts.js';
+import type { RunResult, SimulationResults } from '../results.js';
+import { type ReportContext, queueChart, shareCharts, timeAxis, toggleRules, utilisationCharts, waitChart } from './charts.js';
+import { jainChart } from './fairness-charts.js';
+import { heatmaps } from './heatmap.js';
+import { recommendationSection } from './recommendation.js';
+import { restartCharts } from './restarts-chart.js';
+import { waitBoxCharts } from './wait-boxes.js';
 import { STYLE } from './style.js';
 import { escapeXml } from './svg.js';
 import { groupTables, summary } from './tables.js';
 
-export interface ReportInput {
-  readonly report: SimulationReport;
-  /** One per result, same order. */
-  readonly series: readonly RunSeries[];
-  /** The command that produced it, shown so the reader can run it again. */
-  readonly command: string;
+export interface ReportOptions {
+  /** The command that produced the results, shown so the reader can run it again. */
+  readonly command?: string;
+}
+
+/** What the parts of the page need. */
+interface ReportInput {
+  readonly report: SimulationResults;
+  readonly command?: string;
 }
 
 /**
  * The HTML report: one self-contained file (inline CSS and SVG, no scripts, no fonts or images
  * fetched), readable on screen and printable.
  */
-export function renderReport(input: ReportInput): string {
-  const { report, series } = input;
+export function renderReport(results: SimulationResults, options: ReportOptions = {}): string {
+  const input: ReportInput = { report: results, ...(options.command === undefined ? {} : { command: options.command }) };
+  const { report } = input;
+  const { series } = report;
   const strategies = [...new Set(report.results.map((r) => r.strategy))];
   const context: ReportContext = { results: report.results, series, strategies, time: timeAxis(report.results) };
   const body = [
     header(input),
+    recommendationSection(report),
     glance(context),
     summary(context),
     section('utilisation', 'Utilisation over time', utilisationIntro, utilisationCharts(context)),
     section('waits', 'Wait-time distribution', waitIntro, waitChart(context)),
+    section('wait-boxes', 'Waits by tenant and by priority class', boxIntro, waitBoxCharts(context)),
     section('queue', 'Jobs waiting over time', queueIntro, queueChart(context)),
+    section('fairness', "Jain's index over time", jainIntro, jainChart(context)),
     section('shares', 'Dominant share per tenant over time', shareIntro, shareCharts(context)),
-    section('groups', 'Waits by tenant and by priority class', groupIntro, groupTables(context)),
+    section('restarts', 'Preemptions and lost work over time', restartsIntro, restartCharts(context)),
+    section('heatmap', 'Node fill at one moment', heatmapIntro, heatmaps(context)),
+    section('groups', 'Wait figures by tenant and by priority class', groupIntro, groupTables(context)),
     reading(
       report.results.some((r) => r.interruptions !== undefined),
       report.results.some((r) => r.lostWorkHoursWithoutCheckpoints !== undefined),
@@ -42,7 +57,7 @@ export function renderReport(input: ReportInput): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>fairpack simulate — ${escapeXml(report.scenario.workload === 'trace' ? (report.scenario.trace ?? 'trace') : 'synthetic workload')}</title>
-<style>${STYLE}</style>
+<style>${STYLE}${toggleRules(report.results.length)}</style>
 </head>
 <body>
 <main>
@@ -81,7 +96,7 @@ function header(input: ReportInput): string {
 <dt>Cluster</dt><dd>${cluster}</dd>
 <dt>Tenants</dt><dd><ul>${tenants}</ul></dd>
 ${failures}
-${spot}${checkpoints}<dt>Command</dt><dd><code>${escapeXml(input.command)}</code></dd>
+${spot}${checkpoints}${input.command === undefined ? '' : `<dt>Command</dt><dd><code>${escapeXml(input.command)}</code></dd>`}
 </dl>
 </header>`;
 }
@@ -156,6 +171,14 @@ const utilisationIntro =
   'Share of each dimension’s total capacity held by running jobs, averaged over each time bucket. One panel per run, same axes everywhere: compare how high and how steadily the lines stay while work is queued, and how soon the run ends (the right end of the lines).';
 const waitIntro =
   'Fraction of completed jobs that waited at most a given time before their (final) start. Higher and further left is better. The time axis is logarithmic; jobs that started within a second sit at its left edge.';
+const boxIntro =
+  'The spread of the waits of each tenant’s jobs (and of each priority class), one box per run: the box spans the middle half of the waits (25th to 75th percentile), the thick line is the median, the whiskers reach the 5th and 95th percentiles. The axis is logarithmic; waits under a second sit at its bottom. Hover a box for its figures.';
+const jainIntro =
+  'Jain’s index of the backlogged tenants’ (weighted) dominant shares, sampled at the start of each time bucket: 1 when every tenant with work waiting holds the same share, lower when some hold much more than others. Gaps are stretches where fewer than two tenants were waiting — nobody to be unfair to.';
+const restartsIntro =
+  'Jobs evicted by preemption, and the job-hours of work that restarts threw away (preemption, node failures, spot interruptions), counted from the start of the run. A step is a burst of evictions; a line that stays flat means the combination needed none.';
+const heatmapIntro =
+  'Every node at one moment, one grid per run: a cell per node, in the same order in every grid, coloured by its fullest dimension; crossed-out cells are nodes that were down. The moment is the instant half of the jobs had been submitted (or <code>--snapshot-at</code>). Hover a cell for each dimension’s fill.';
 const queueIntro = 'How many jobs were waiting, averaged over each time bucket. A queue that keeps growing means the cluster could not keep up with arrivals under that combination.';
 const shareIntro =
   'Each tenant’s dominant share — its largest share of any one dimension (cpu, memory, gpu) of the cluster — over time. Watch what happens when a tenant submits a burst: under FIFO the burst takes the room that frees up in arrival order; DRF (within each priority class) serves the tenant with the lowest share first.';
@@ -163,6 +186,7 @@ const groupIntro = 'Mean / 95th-percentile wait of completed jobs, per tenant an
 
 function reading(spotOn: boolean, checkpoints: boolean): string {
   const items: [string, string][] = [
+    ['recommendation', 'The run with the best score on the objective (--objective; the balanced score by default: mean wait, p95 wait, makespan and unfairness, each scaled from 0 for the best run to 1 for the worst, averaged — lower is better). Each other run gets one sentence: its largest advantage and its largest disadvantage against the recommended run. With several seeds (--seeds), a lead is beyond noise when the recommended run beat that run on every seed.'],
     ['completed, rejected, unfinished', 'Jobs that ran to the end; jobs the manager refused at submission (no node could ever hold them, or over a tenant’s quota); jobs still waiting when nothing else could happen (should be 0).'],
     ['makespan', 'From the first submission to the last completion. The arrivals are the same in every run, so a shorter makespan means the backlog was worked off sooner; when the cluster keeps up with arrivals it is mostly the arrival period plus the last long job, and differs little.'],
     ['wait', 'Time a job spent in the queue before the run that completed it (summed over its waits if it was re-queued). Mean and 95th percentile (nearest rank) over completed jobs.'],

@@ -19,16 +19,16 @@ export function timeAxis(results: readonly RunResult[]): ReportContext['time'] {
 }
 
 /** Bucket midpoints, so a bucket's average is drawn at the middle of its span. */
-function midpoints(series: RunSeries): number[] {
+export function midpoints(series: RunSeries): number[] {
   const width = series.timesS.length > 1 ? (series.timesS[1] as number) - (series.timesS[0] as number) : 0;
   return series.timesS.map((t) => t + width / 2);
 }
 
-function xTime(context: ReportContext): Parameters<typeof lineChart>[0]['x'] {
+export function xTime(context: ReportContext): Parameters<typeof lineChart>[0]['x'] {
   return { min: 0, max: context.time.max / context.time.unit, label: `time (${context.time.name})`, format: (v) => trimNumber(v) };
 }
 
-function legend(items: readonly { readonly name: string; readonly colour: string; readonly dash?: string; readonly opacity?: number }[]): string {
+export function legend(items: readonly { readonly name: string; readonly colour: string; readonly dash?: string; readonly opacity?: number }[]): string {
   return `<ul class="legend">${items
     .map(
       (item) =>
@@ -37,11 +37,11 @@ function legend(items: readonly { readonly name: string; readonly colour: string
     .join('')}</ul>`;
 }
 
-function combinationLegend(context: ReportContext): string {
-  return legend(context.results.map((r) => ({ name: r.label, ...styleOf(context, r) })));
+export function combinationLegend(context: ReportContext): string {
+  return legend(context.results.map((r) => ({ name: r.label, ...runStyle(context, r) })));
 }
 
-function styleOf(context: ReportContext, r: RunResult): { colour: string; dash: string; opacity: number } {
+export function runStyle(context: ReportContext, r: RunResult): { colour: string; dash: string; opacity: number } {
   return combinationStyle(r, context.strategies);
 }
 
@@ -87,7 +87,7 @@ export function waitChart(context: ReportContext): string {
     const from = (startsAt[i] as { k: number }).k;
     // at wait q[k], k/last of the jobs had waited at most that long
     const points = q.slice(from).map((w, k) => [Math.max(1, w), ((from + k) / last) * 100] as const);
-    return { name: r.label, color: styleOf(context, r).colour, dash: styleOf(context, r).dash, opacity: styleOf(context, r).opacity, points };
+    return { name: r.label, color: runStyle(context, r).colour, dash: runStyle(context, r).dash, opacity: runStyle(context, r).opacity, className: `cdf-run-${i}`, points };
   });
   const range = 100 - yMin;
   const step = range >= 60 ? 20 : range >= 20 ? 10 : range >= 10 ? 5 : 2;
@@ -103,7 +103,25 @@ export function waitChart(context: ReportContext): string {
     empty: 'no completed jobs',
   });
   const note = yMin > 0 ? `<p class="note">The vertical axis starts at ${yMin}%: in every run more jobs than that started within a second of their submission.</p>` : '';
-  return `${combinationLegend(context)}<figure class="wide">${chart}</figure>${note}`;
+  return `${toggleLegend(context)}<figure class="wide chart-cdf">${chart}</figure>${note}`;
+}
+
+/**
+ * The wait CDF's legend: one checkbox per run that shows or hides its line. No script: CSS
+ * `:has()` reads the checkboxes (`toggleRules`), so the page still works offline and as a file.
+ */
+function toggleLegend(context: ReportContext): string {
+  const items = context.results.map((r, i) => {
+    const style = runStyle(context, r);
+    const swatch = `<svg class="swatch" viewBox="0 0 28 8" width="28" height="8" aria-hidden="true"><line x1="1" y1="4" x2="27" y2="4" stroke="${style.colour}" stroke-width="2.4" stroke-opacity="${style.opacity}"${style.dash === '' ? '' : ` stroke-dasharray="${style.dash}"`}/></svg>`;
+    return `<li><label><input type="checkbox" id="cdf-toggle-${i}" checked>${swatch}${escapeXml(r.label)}</label></li>`;
+  });
+  return `<p class="note">Untick a run to hide its line.</p><ul class="legend toggles">${items.join('')}</ul>`;
+}
+
+/** The CSS behind `toggleLegend`: an unticked box hides its run's line. */
+export function toggleRules(runs: number): string {
+  return Array.from({ length: runs }, (_, i) => `#waits:has(#cdf-toggle-${i}:not(:checked)) .cdf-run-${i} { display: none; }`).join('\n');
 }
 
 export function queueChart(context: ReportContext): string {
@@ -111,7 +129,7 @@ export function queueChart(context: ReportContext): string {
   const lines: Series[] = context.results.map((r, i) => {
     const s = context.series[i] as RunSeries;
     const xs = midpoints(s);
-    return { name: r.label, color: styleOf(context, r).colour, dash: styleOf(context, r).dash, opacity: styleOf(context, r).opacity, points: xs.map((x, j) => [x / context.time.unit, s.waiting[j] ?? 0] as const) };
+    return { name: r.label, color: runStyle(context, r).colour, dash: runStyle(context, r).dash, opacity: runStyle(context, r).opacity, points: xs.map((x, j) => [x / context.time.unit, s.waiting[j] ?? 0] as const) };
   });
   const chart = lineChart({
     width: 1040,

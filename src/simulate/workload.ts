@@ -1,4 +1,4 @@
-import type { NodeSpec, Resources } from '../../index.js';
+import type { NodeSpec, Resources } from '../index.js';
 import { Random } from './random.js';
 import { type NodeFailure, PRIORITY_ORDER, type Scenario, type SimJob, minimalShapes, nodeShapes } from './scenario.js';
 

@@ -1,4 +1,4 @@
-import type { NodeSpec, Resources } from '../../index.js';
+import type { NodeSpec, Resources } from '../index.js';
 
 /** One job as the simulator submits it. Times are milliseconds on the simulation's clock. */
 export interface SimJob {

@@ -1,4 +1,4 @@
-import type { NodeSpec, Resources } from '../../index.js';
+import type { NodeSpec, Resources } from '../index.js';
 import { PRIORITY_ORDER, type Scenario, type SimJob, minimalShapes, nodeShapes } from './scenario.js';
 import { plannedFailures } from './workload.js';
 
@@ -182,7 +182,7 @@ const CHARTED_TENANTS = 7;
 
 export interface TraceScenarioOptions {
   readonly file: string;
-  readonly jobs: readonly TraceJob[];
+  readonly jobs: readonly SimJob[];
   readonly nodes: readonly NodeSpec[];
   readonly seed: number;
   readonly nodeFailures: number;
@@ -205,8 +205,8 @@ export function traceScenario(options: TraceScenarioOptions): Scenario {
     usedPriorities.add(job.priority);
   }
   const tenants = [...count.keys()].sort();
-  const first = (jobs[0] as TraceJob).submitAt;
-  const last = (jobs[jobs.length - 1] as TraceJob).submitAt;
+  const first = (jobs[0] as SimJob).submitAt;
+  const last = (jobs[jobs.length - 1] as SimJob).submitAt;
   return {
     description: {
       workload: 'trace',

@@ -1,4 +1,5 @@
-import type { FairnessPolicyName, PlacementStrategyName } from '../../index.js';
+import type { FairnessPolicyName, PlacementStrategyName } from '../index.js';
+import type { Recommendation } from './recommend.js';
 import type { ScenarioDescription } from './scenario.js';
 import type { WaitSummary } from './stats.js';
 
@@ -66,6 +67,11 @@ export interface RunResult extends Combination {
    * over time while at least two tenants had jobs waiting; null if that never happened.
    */
   readonly jainIndex: number | null;
+  /**
+   * Only when some node has a `costPerHour`: what the cluster cost over the run (the manager's
+   * `costs()`, docs/costs-and-scaling.md), in whole micro-units of the price's currency.
+   */
+  readonly cost?: { readonly unit: 'micro'; readonly total: number; readonly used: number; readonly idle: number };
   /** Jobs started by the manager's scheduling cycles (restarts included). */
   readonly decisions: number;
   /** Wall-clock figures: they vary from run to run and are left out of determinism checks. */
@@ -100,6 +106,37 @@ export interface RunSeries {
   readonly waiting: readonly number[];
   /** Wait-time quantiles 0 %, 0.5 %, …, 100 % (seconds) of the completed jobs. */
   readonly waitQuantilesS: readonly number[];
+  /** Jain's index per bucket, sampled at its start (as `jainIndex`); null where fewer than two tenants were backlogged. */
+  readonly jain: readonly (number | null)[];
+  /** Jobs preempted so far, time-averaged per bucket (a cumulative count). */
+  readonly preemptions: readonly number[];
+  /** Job-hours of work thrown away so far by restarts, time-averaged per bucket (cumulative). */
+  readonly lostWorkHours: readonly number[];
+  /** Per tenant and per priority class, the spread of the completed jobs' waits. */
+  readonly waitBoxes: { readonly byTenant: Readonly<Record<string, WaitBox>>; readonly byPriority: Readonly<Record<string, WaitBox>> };
+  /** Every node's fill at one moment of the run (the report's heatmap); absent if the run ended before it. */
+  readonly nodeSnapshot?: NodeSnapshot;
+}
+
+/** Nearest-rank quantiles of a group's waits, in seconds (a box plot: whiskers at 5 % and 95 %). */
+export interface WaitBox {
+  readonly count: number;
+  readonly p5S: number;
+  readonly p25S: number;
+  readonly p50S: number;
+  readonly p75S: number;
+  readonly p95S: number;
+}
+
+/** The cluster at one moment: per node, the share of each dimension held by running jobs. */
+export interface NodeSnapshot {
+  /** Seconds from the first submission. */
+  readonly atS: number;
+  /** The dimensions, in the order of each node's `used`. */
+  readonly dimensions: readonly string[];
+  readonly nodes: readonly { readonly id: string; readonly used: readonly (number | null)[]; readonly down: boolean }[];
+  /** Jobs waiting at that moment. */
+  readonly waiting: number;
 }
 
 export interface SimulationRun {
@@ -110,7 +147,48 @@ export interface SimulationRun {
 /** The `--json` document. */
 export interface SimulationReport {
   readonly scenario: ScenarioDescription;
+  /** One per combination, under the first seed. */
   readonly results: readonly RunResult[];
+  /** The run that is best on the objective, and what each other run trades; absent without runs. */
+  readonly recommendation?: Recommendation;
+  /** Only with several seeds: each combination's figures under each seed. */
+  readonly seeds?: SeedSpread;
+}
+
+/** Each combination's headline figures under every seed: the spread the noise verdict reads. */
+export interface SeedSpread {
+  readonly seeds: readonly number[];
+  /** Same order as `results`; each array has one value per seed, in the order of `seeds`. */
+  readonly runs: readonly {
+    readonly label: string;
+    readonly meanWaitS: readonly number[];
+    readonly p95WaitS: readonly number[];
+    readonly makespanS: readonly number[];
+    readonly jainIndex: readonly (number | null)[];
+    /** The objective's score (lower is better) among that seed's runs. */
+    readonly score: readonly number[];
+  }[];
+}
+
+/**
+ * What `simulate()` returns: the `--json` document, plus what `--json` leaves out — the charts'
+ * time series and the warnings the CLI prints on stderr. `renderReport` draws it.
+ */
+export interface SimulationResults extends SimulationReport {
+  /** One per result, same order. */
+  readonly series: readonly RunSeries[];
+  /** Things to know before reading the results (e.g. trace jobs that fit no node). */
+  readonly warnings: readonly string[];
+}
+
+/** The `--json` document of a simulation: its results without the series and the warnings. */
+export function jsonDocument(results: SimulationResults): SimulationReport {
+  return {
+    scenario: results.scenario,
+    results: results.results,
+    ...(results.recommendation === undefined ? {} : { recommendation: results.recommendation }),
+    ...(results.seeds === undefined ? {} : { seeds: results.seeds }),
+  };
 }
 
 export function labelOf(combination: Combination): string {

@@ -1,3 +1,5 @@
+import type { WaitBox } from './results.js';
+
 /** Summary statistics over wait times (ms in, seconds out). */
 
 export interface WaitSummary {
@@ -17,6 +19,12 @@ export function summariseWaits(waits: Float64Array): WaitSummary {
   let sum = 0;
   for (let i = 0; i < count; i++) sum += waits[i] as number;
   return { count, meanS: round(sum / count / 1000), p95S: round(quantile(waits, 0.95) / 1000), maxS: round((waits[count - 1] as number) / 1000) };
+}
+
+/** The box of a group's sorted waits (ms in, seconds out). */
+export function waitBox(sorted: Float64Array): WaitBox {
+  const q = (p: number): number => round(quantile(sorted, p) / 1000);
+  return { count: sorted.length, p5S: q(0.05), p25S: q(0.25), p50S: q(0.5), p75S: q(0.75), p95S: q(0.95) };
 }
 
 /** Nearest-rank quantile of sorted values. */

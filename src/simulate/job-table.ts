@@ -1,5 +1,5 @@
-import type { RunResult } from './results.js';
-import { type WaitSummary, quantileCurve, summariseWaits } from './stats.js';
+import type { RunResult, WaitBox } from './results.js';
+import { type WaitSummary, quantileCurve, summariseWaits, waitBox } from './stats.js';
 
 /** A job's state, in `JobTable.state` (0: not arrived yet). */
 export const SUBMITTING = 1;
@@ -41,14 +41,16 @@ export class JobTable {
    * Wait summaries of the completed jobs among the first `arrived`: overall, per tenant, per
    * priority class, and the quantile curve for the report's CDF.
    */
-  waits(arrived: number, tenants: readonly string[], priorities: readonly string[]): { wait: RunResult['wait']; quantilesS: number[] } {
-    const byTenant = this.grouped(arrived, this.tenant, tenants);
-    const byPriority = this.grouped(arrived, this.priority, priorities);
+  waits(arrived: number, tenants: readonly string[], priorities: readonly string[]): { wait: RunResult['wait']; quantilesS: number[]; boxes: { byTenant: Record<string, WaitBox>; byPriority: Record<string, WaitBox> } } {
+    const tenantGroups = this.grouped(arrived, this.tenant, tenants);
+    const priorityGroups = this.grouped(arrived, this.priority, priorities);
+    const byTenant = tenantGroups.summaries;
+    const byPriority = priorityGroups.summaries;
     const overall = new Float64Array(this.completed(arrived));
     for (let j = 0, k = 0; j < arrived; j++) if (this.state[j] === COMPLETED) overall[k++] = this.waited[j] as number;
     // summariseWaits sorts in place, so the curve below reads sorted waits
     const summary = summariseWaits(overall);
-    return { wait: { ...summary, byTenant, byPriority }, quantilesS: quantileCurve(overall, 200) };
+    return { wait: { ...summary, byTenant, byPriority }, quantilesS: quantileCurve(overall, 200), boxes: { byTenant: tenantGroups.boxes, byPriority: priorityGroups.boxes } };
   }
 
   private completed(arrived: number): number {
@@ -62,7 +64,7 @@ export class JobTable {
    * each group's completed jobs, then lay their waits out group after group in one array and
    * summarise each group's slice.
    */
-  private grouped(arrived: number, groupOf: Uint32Array | Uint8Array, names: readonly string[]): Record<string, WaitSummary> {
+  private grouped(arrived: number, groupOf: Uint32Array | Uint8Array, names: readonly string[]): { summaries: Record<string, WaitSummary>; boxes: Record<string, WaitBox> } {
     const offsets = new Uint32Array(names.length + 1);
     for (let j = 0; j < arrived; j++) if (this.state[j] === COMPLETED) offsets[(groupOf[j] as number) + 1] = (offsets[(groupOf[j] as number) + 1] as number) + 1;
     for (let g = 0; g < names.length; g++) offsets[g + 1] = (offsets[g + 1] as number) + (offsets[g] as number);
@@ -74,8 +76,14 @@ export class JobTable {
       waits[fill[g] as number] = this.waited[j] as number;
       fill[g] = (fill[g] as number) + 1;
     }
-    const out: Record<string, WaitSummary> = {};
-    names.forEach((name, g) => (out[name] = summariseWaits(waits.subarray(offsets[g] as number, offsets[g + 1] as number))));
-    return out;
+    const summaries: Record<string, WaitSummary> = {};
+    const boxes: Record<string, WaitBox> = Object.create(null) as Record<string, WaitBox>;
+    names.forEach((name, g) => {
+      const slice = waits.subarray(offsets[g] as number, offsets[g + 1] as number);
+      // summariseWaits sorts the slice in place: the box reads it sorted
+      summaries[name] = summariseWaits(slice);
+      boxes[name] = waitBox(slice);
+    });
+    return { summaries, boxes };
   }
 }

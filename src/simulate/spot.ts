@@ -1,4 +1,4 @@
-import type { NodeSpec } from '../../index.js';
+import type { NodeSpec } from '../index.js';
 import { Random } from './random.js';
 
 /**

@@ -1,0 +1,42 @@
+import { inUnit, unitFor, waitUnitFor } from '../format.js';
+import type { SimulationReport } from '../results.js';
+import { escapeXml } from './svg.js';
+
+/**
+ * The report's answer, first: the run that is best on the objective, one sentence per other run
+ * on what it trades, whether the lead is beyond noise — and, with several seeds, the spread.
+ */
+export function recommendationSection(report: SimulationReport): string {
+  const recommendation = report.recommendation;
+  if (recommendation === undefined) return '';
+  const alternatives = recommendation.alternatives.map((a) => `<li>${escapeXml(a.tradeOff)}</li>`).join('');
+  return `<section id="recommendation" class="answer">
+<h2>Recommendation</h2>
+<p class="verdict"><strong>${escapeXml(recommendation.best)}</strong>${escapeXml(recommendation.summary.slice(recommendation.best.length))}</p>
+${alternatives === '' ? '' : `<ul class="alternatives">${alternatives}</ul>`}
+<p class="noise">${escapeXml(recommendation.noise)}</p>
+${spreadTable(report)}
+<p class="note">The objective is chosen with <code>--objective</code> (<code>objective</code> in the library): balanced, wait, p95, makespan, fairness or cost. See <a href="#reading">how to read this report</a>.</p>
+</section>`;
+}
+
+function spreadTable(report: SimulationReport): string {
+  const spread = report.seeds;
+  if (spread === undefined) return '';
+  const unit = waitUnitFor(Math.max(0, ...spread.runs.flatMap((r) => r.p95WaitS)));
+  const timeUnit = unitFor(Math.max(0, ...spread.runs.flatMap((r) => r.makespanS)));
+  const range = (values: readonly number[], format: (v: number) => string): string => {
+    const low = Math.min(...values);
+    const high = Math.max(...values);
+    return low === high ? format(low) : `${format(low)}–${format(high)}`;
+  };
+  const rows = spread.runs
+    .map(
+      (r) =>
+        `<tr><th>${escapeXml(r.label)}</th><td class="num">${range(r.score, (v) => v.toFixed(3))}</td><td class="num">${range(r.meanWaitS, (v) => inUnit(v, unit))}</td><td class="num">${range(r.p95WaitS, (v) => inUnit(v, unit))}</td><td class="num">${range(r.makespanS, (v) => inUnit(v, timeUnit))}</td></tr>`,
+    )
+    .join('');
+  return `<h3>Spread over seeds ${spread.seeds[0]}–${spread.seeds[spread.seeds.length - 1]}</h3>
+<p>Lowest–highest over the seeds. Score: the objective’s, lower is better, among each seed’s runs.</p>
+<div class="table-wrap"><table id="seed-spread"><thead><tr><th></th><th>score</th><th>mean wait (${unit.name})</th><th>p95 wait (${unit.name})</th><th>makespan (${timeUnit.name})</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { isFairpackError } from 'fairpack';
+import { type SimulationProgress, jsonDocument, parseTrace, renderReport, simulate } from 'fairpack/simulate';
+
+const SMALL = { workload: { jobs: 300 }, nodes: 8, strategies: ['best-fit', 'worst-fit'], policies: ['fifo', 'drf'] } as const;
+
+const withoutTiming = (doc: ReturnType<typeof jsonDocument>): unknown => ({ ...doc, results: doc.results.map(({ timing: _timing, ...rest }) => rest) });
+
+describe('simulate() of fairpack/simulate', () => {
+  it('runs every combination, strategy × policy, preemption outermost, and is deterministic', async () => {
+    const a = await simulate({ ...SMALL, preemption: 'both' });
+    // 2 strategies × 2 policies × 2 preemption settings = 8 runs
+    expect(a.results.map((r) => r.label)).toEqual([
+      'best-fit · fifo', 'best-fit · drf', 'worst-fit · fifo', 'worst-fit · drf',
+      'best-fit · fifo · no preemption', 'best-fit · drf · no preemption', 'worst-fit · fifo · no preemption', 'worst-fit · drf · no preemption',
+    ]);
+    expect(a.series).toHaveLength(8);
+    expect(a.results.every((r) => r.jobs.completed === 300)).toBe(true);
+    // without a wall clock the core reads none: the timing figures are 0
+    expect(a.results.every((r) => r.timing.wallMs === 0 && r.timing.decisionsPerSecond === 0)).toBe(true);
+    const b = await simulate({ ...SMALL, preemption: 'both' });
+    expect(JSON.stringify(jsonDocument(b))).toBe(JSON.stringify(jsonDocument(a)));
+    expect(b.series).toEqual(a.series);
+    const other = await simulate({ ...SMALL, preemption: 'both', seed: 2 });
+    expect(withoutTiming(jsonDocument(other))).not.toEqual(withoutTiming(jsonDocument(a)));
+  });
+
+  it('reports progress per run, waits for a promise onProgress returns, and stops on its signal', async () => {
+    const seen: SimulationProgress[] = [];
+    let paused = 0;
+    await simulate({ ...SMALL, onProgress: (p) => { seen.push(p); return Promise.resolve().then(() => void paused++); } });
+    expect(seen.filter((p) => p.fraction === 0).map((p) => [p.run, p.runs, p.label])).toEqual([
+      [1, 4, 'best-fit · fifo'], [2, 4, 'best-fit · drf'], [3, 4, 'worst-fit · fifo'], [4, 4, 'worst-fit · drf'],
+    ]);
+    expect(paused).toBe(seen.length);
+
+    const controller = new AbortController();
+    const stopped = simulate({ ...SMALL, signal: controller.signal, onProgress: (p) => { if (p.run === 2) controller.abort(new Error('enough')); } });
+    await expect(stopped).rejects.toMatchObject({ code: 'SIMULATION_ABORTED', cause: new Error('enough') });
+  });
+
+  it('replays trace rows (parseTrace reads the CSV) and warns about jobs that fit no node', async () => {
+    const parsed = parseTrace('submit_time_s,tenant,priority,cpu,memory,gpu,duration_s\n0,web,,2,4,0,60\n30,batch,low,8,8,0,120\n10,web,high,100,1,0,5\n');
+    if (!parsed.ok) throw new Error('the trace should parse');
+    const run = await simulate({ trace: parsed.jobs, traceName: 'tiny.csv', nodes: [{ id: 'n1', capacity: { cpu: 8, memory: 16 } }], strategies: ['first-fit'], policies: ['fifo'] });
+    expect(run.scenario).toMatchObject({ workload: 'trace', trace: 'tiny.csv', jobs: 3, nodes: 1 });
+    // the 100-cpu job (line 4) fits nowhere: rejected; the other two run one after the other
+    expect(run.results[0]?.jobs).toEqual({ submitted: 3, completed: 2, rejected: 1, unfinished: 0 });
+    expect(run.warnings).toEqual([expect.stringMatching(/^1 job of the trace fit no node even when it is empty \(line 4\)/)]);
+    // rows built by hand, in any order, are sorted by submission time
+    const byHand = await simulate({ trace: [{ submitAt: 5000, tenant: 'b', priority: 'default', resources: { cpu: 1 }, durationMs: 1000 }, { submitAt: 0, tenant: 'a', priority: 'default', resources: { cpu: 1 }, durationMs: 1000 }], nodes: 1, strategies: ['first-fit'], policies: ['fifo'] });
+    expect(byHand.results[0]?.makespanS).toBe(6);
+  });
+
+  it('refuses bad options before running anything, saying what was expected', async () => {
+    const refused = async (options: Parameters<typeof simulate>[0]): Promise<string> => {
+      try {
+        await simulate(options);
+      } catch (error) {
+        if (isFairpackError(error) && error.code === 'INVALID_OPTION') return error.message;
+        throw error;
+      }
+      throw new Error('expected INVALID_OPTION');
+    };
+    expect(await refused({ strategies: ['nope' as 'best-fit'] })).toMatch(/Expected `strategies` of simulate\(\) to be a non-empty list of first-fit, best-fit/);
+    expect(await refused({ workload: { jobs: 0 } })).toMatch(/`workload.jobs` .* a whole number from 1 to 100000000, got 0 \(number\)/);
+    expect(await refused({ nodes: 2.5 })).toMatch(/`nodes`/);
+    expect(await refused({ seeds: 0 })).toMatch(/`seeds` of simulate\(\) to be a whole number from 1 to 20/);
+    expect(await refused({ objective: 'speed' as 'wait' })).toMatch(/`objective` .* one of balanced, wait, p95, makespan, fairness, cost/);
+    expect(await refused({ colour: 'blue' } as never)).toMatch(/option `colour`/);
+    expect(await refused({ trace: [{ submitAt: -1, tenant: 'a', priority: 'default', resources: { cpu: 1 }, durationMs: 1 }] })).toMatch(/row 0: submitAt: expected a time >= 0/);
+    expect(await refused({ nodes: 3, spot: { interruptionsPerHour: 2 } })).toMatch(/Expected spot nodes for `spot.interruptionsPerHour`/);
+  });
+
+  it('renders the report from the results alone', async () => {
+    const html = renderReport(await simulate(SMALL));
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).not.toContain('<dt>Command</dt>');
+    expect(renderReport(await simulate(SMALL), { command: 'node compare.js' })).toContain('<code>node compare.js</code>');
+  });
+});
