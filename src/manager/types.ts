@@ -217,8 +217,9 @@ export interface JobView {
   /** Running above its tenant's hard quota on burst room: evicted first when room is needed. */
   readonly burst?: boolean;
   /**
-   * Times it lost its allocation while running and waited again: its node failed (offline, silent,
-   * removed) or it was preempted. Left out while 0.
+   * Times it lost its allocation while running and waited again — its node failed (offline, silent,
+   * removed) or it was preempted — or was moved to another node (`applyDefragmentation`: a move is a
+   * restart too). Left out while 0.
    */
   readonly restarts?: number;
 }
@@ -294,6 +295,7 @@ export type JournalCommand =
   | { readonly type: 'drain'; readonly id: string; readonly deadlineMs: number | null }
   | { readonly type: 'updateNode'; readonly id: string; readonly update: NodeUpdate }
   | { readonly type: 'interruptNode'; readonly id: string; readonly noticeMs: number }
+  | { readonly type: 'applyDefragmentation'; readonly moves: readonly { readonly jobId: string; readonly allocationId: string; readonly from: string; readonly to: string }[] }
   | { readonly type: 'tick' };
 
 /** One journal entry: `seq` (+1 per entry, after the snapshot's), `at` (the manager's clock), the command. */
@@ -390,6 +392,18 @@ export interface InterruptionEvent {
   readonly deadline: number;
 }
 
+/** Payload of the `migrated` event. */
+export interface MigrationEvent {
+  /** The job, running on its new node (`restarts` counts the move). */
+  readonly job: JobView;
+  /** The allocation it left (released). */
+  readonly previous: Allocation;
+  /** Its new allocation, on `to`. */
+  readonly allocation: Allocation;
+  readonly from: string;
+  readonly to: string;
+}
+
 /** Payload of the `preempted` event. */
 export interface PreemptionEvent {
   readonly victim: JobView;
@@ -433,6 +447,8 @@ export interface AllocationManagerEvents {
   'node:drift': [event: DriftEvent];
   /** A job's node is being reclaimed (`interruptNode`): checkpoint before `deadline`, when it is re-queued. */
   interrupted: [event: InterruptionEvent];
+  /** A running job was moved to another node by `applyDefragmentation`: it restarts there, under a new allocation. */
+  migrated: [event: MigrationEvent];
   /** A listener threw; the manager's state was already consistent. */
   error: [error: unknown];
 }
