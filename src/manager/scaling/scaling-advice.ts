@@ -8,7 +8,7 @@ import type { ParsedNodeType, ParsedScalingOptions } from './scaling-options.js'
 import { type PackItem, fitsIn, packOverTypes } from './type-packing.js';
 
 /** Most waiting replicas one piece of advice packs (the rest are listed in `unschedulable` as not considered). */
-export const MAX_PACKED_REPLICAS = 5_000;
+export const MAX_PACKED_REPLICAS = 2_000;
 /** Most moves a consolidation proposes in one piece of advice. */
 const MAX_CONSOLIDATION_MOVES = 1_000;
 
