@@ -27,13 +27,16 @@ export interface DefragmentationOptions {
 
 /** Subsets of one node's jobs tried per size before the search of that node gives up (bounds the work). */
 const SUBSETS_PER_NODE = 5_000;
+/** Subsets tried in all, whatever the cluster's size and `maxMoves`: a plan's cost is bounded. */
+const SUBSETS_IN_ALL = 50_000;
 
 /**
  * The fewest moves that make room for `request` (one replica) on one node: if it fits somewhere
  * now, no move. Else for k = 1, 2, … up to `maxMoves`: on each eligible node, in node order, each
  * set of k movable jobs there whose leaving frees enough, if they all fit on other nodes (best-fit
  * decreasing): the first such set at the smallest k wins. Exact in the number of moves for the
- * sets it tries (all of them while a node has few jobs; `SUBSETS_PER_NODE` per size beyond).
+ * sets it tries (all of them while a node has few jobs; `SUBSETS_PER_NODE` per size and node, and
+ * `SUBSETS_IN_ALL` in all, beyond).
  */
 export function planRoomFor(cluster: PlanningCluster, request: ParsedRequest, maxMoves: number, priorityAtMost: number | undefined): DefragmentationPlan {
   const room = new RoomModel(cluster.nodes);
@@ -42,13 +45,14 @@ export function planRoomFor(cluster: PlanningCluster, request: ParsedRequest, ma
   const hosts = cluster.nodes
     .filter((node) => isEligible(node, request) && roomIfEmptied(node, request))
     .map((node) => ({ node, movable: cluster.jobsOn(node.id).filter((job) => isMovable(job, cluster.now, priorityAtMost)) }));
-  for (let k = 1; k <= maxMoves; k++) {
+  let budget = SUBSETS_IN_ALL;
+  for (let k = 1; k <= maxMoves && budget > 0; k++) {
     for (const { node, movable } of hosts) {
       if (movable.length < k) continue;
       const others = cluster.nodes.filter((other) => other !== node);
       let tried = 0;
       for (const subset of combinations(movable, k)) {
-        if (tried++ >= SUBSETS_PER_NODE) break;
+        if (tried++ >= SUBSETS_PER_NODE || budget-- <= 0) break;
         if (!freesEnough(node, subset, request)) continue;
         const moves = placeElsewhere(subset, node, others, room);
         if (moves !== undefined) return Object.freeze({ moves: Object.freeze(moves), fits: node.id });

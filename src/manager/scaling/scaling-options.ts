@@ -70,7 +70,7 @@ export interface ParsedScalingOptions {
 }
 
 const MAX_TYPES = 100;
-const MAX_BUDGET = 10_000_000;
+const MAX_BUDGET = 2_000_000;
 const OPTIONS = knownKeys('scalingAdvice() option', ['nodeTypes', 'minNodes', 'maxNodes', 'scaleDown', 'cooldownMs', 'now', 'searchBudget'], 'INVALID_OPTION');
 const TYPE_FIELDS = knownKeys('node type field', ['name', 'capacity', 'costPerHour', 'labels', 'taints', 'spot', 'max'], 'INVALID_OPTION');
 const SCALE_DOWN = knownKeys('scaleDown field', ['utilisationBelow', 'idleForMs'], 'INVALID_OPTION');
