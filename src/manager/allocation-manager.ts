@@ -709,7 +709,7 @@ export class AllocationManager {
       fairness: this.#policy.name,
       priorityClasses: this.#classes.list(),
       preemption: this.#preemption.enabled ? { backoffMs: this.#preemption.backoff } : (false as const),
-      starvation: this.#held.afterMs === undefined ? (false as const) : { afterMs: this.#held.afterMs },
+      starvation: this.#held.afterMs === undefined ? (false as const) : { afterMs: this.#held.afterMs, ...(this.#held.defragment ? { defragment: true } : {}) },
       backfillWindow: this.#backfillWindow,
       history: this.#history.limit,
       maxQueued: this.#maxQueued === Infinity ? null : this.#maxQueued,
@@ -1215,8 +1215,11 @@ export class AllocationManager {
    */
   #schedule(): void {
     this.#preemption.endGracePeriods();
-    // each pass that goes round again either marked a running job preempted or reserved a node
-    // for a starving head that had none: passes are finite
+    /** Starving heads a defragmentation was tried for in this cycle (once each). */
+    let defragmented: Set<JobRecord> | undefined;
+    // each pass that goes round again either marked a running job preempted, reserved a node
+    // for a starving head that had none, or moved jobs for a starving head not tried before in
+    // this cycle: passes are finite
     for (;;) {
       this.#held.releaseAll();
       let preempted = false;
@@ -1229,11 +1232,34 @@ export class AllocationManager {
           this.#serveReservations(band);
         }
       }
-      const reserved = this.#held.consider(this.#bands.heads(), this.#clock(), this.#canStart);
+      const moved = this.#held.defragment && this.#defragmentForStarving((defragmented ??= new Set()));
+      const reserved = !moved && this.#held.consider(this.#bands.heads(), this.#clock(), this.#canStart);
       this.#preemption.settleWaves();
-      if (!preempted && !reserved) return;
+      if (!preempted && !reserved && !moved) return;
       this.#preemption.endGracePeriods();
     }
+  }
+
+  /**
+   * `starvation: { defragment: true }`: a queue head that has waited past the starvation bound
+   * (one replica, nothing but room holding it back, no preemption under way) gets the fewest moves
+   * (at most STARVATION_MOVES) of running jobs of its own class or lower that make room for it on
+   * one node — made at once, so that the next pass places it — rather than a node's room held
+   * until enough frees. Tried once per head per cycle; true when jobs were moved.
+   */
+  #defragmentForStarving(tried: Set<JobRecord>): boolean {
+    const now = this.#clock();
+    const afterMs = this.#held.afterMs as number;
+    for (const job of this.#bands.heads()) {
+      if (tried.has(job) || job.replicas !== 1 || job.nominatedNode !== undefined || now - job.queuedSince < afterMs || !this.#canStart(job)) continue;
+      tried.add(job);
+      this.#refreshParse(job);
+      const plan = planRoomFor(this.#planningCluster(now), job.parsed, STARVATION_MOVES, job.klass.value);
+      if (plan.fits === null || plan.moves.length === 0) continue;
+      this.#migrate(plan.moves);
+      return true;
+    }
+    return false;
   }
 
   /** Bands with queues or reservations, highest first. */
@@ -1720,6 +1746,9 @@ export class AllocationManager {
   }
 }
 
+
+/** Most moves the manager makes by itself for one starving job (`starvation.defragment`). */
+const STARVATION_MOVES = 4;
 
 /** Most moves one defragmentation plan may make (a client-given bound). */
 const MAX_PLANNED_MOVES = 1_000;

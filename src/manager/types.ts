@@ -135,10 +135,13 @@ export interface AllocationManagerOptions {
   readonly backfillWindow?: number;
   /**
    * Starvation bound: a queue head that has waited `afterMs` reserves a node, and room that frees
-   * there is held for it until it fits (backfill goes on elsewhere). `false` turns it off.
-   * @default { afterMs: 60_000 }
+   * there is held for it until it fits (backfill goes on elsewhere). With `defragment: true`, it
+   * first tries the fewest moves (at most 4) of running jobs of its own class or lower that make
+   * room for it on one node (as `planDefragmentation({ for })` plans and `applyDefragmentation`
+   * makes them, event `migrated`), and starts at once; only when no such plan exists does it hold a
+   * node's room. `false` turns it off. @default { afterMs: 60_000, defragment: false }
    */
-  readonly starvation?: { readonly afterMs: number } | false;
+  readonly starvation?: { readonly afterMs: number; readonly defragment?: boolean } | false;
   /**
    * Receives one plain-JSON entry `{ seq, at, type, … }` per call that changed state, synchronously,
    * before the call returns and before its events are delivered (refused calls write nothing).

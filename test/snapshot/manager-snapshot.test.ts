@@ -134,7 +134,8 @@ function options(fairness: string, placement: string, clock: { time: number }, j
     priorityClasses: CLASSES,
     tenants: { a: { quota: { cpu: 10 }, onExceed: 'queue' as const, burst: 1.5 }, b: { quota: { cpu: 8 } } },
     preemption: { backoffMs: 15 },
-    starvation: { afterMs: 40 },
+    // half the runs let a starving head move jobs (starvation.defragment) rather than hold a node
+    starvation: { afterMs: 40, defragment: placement === 'best-fit' || placement === 'dot-product' },
     history: 30,
     now: () => clock.time,
     timers: false,
