@@ -114,6 +114,8 @@ export class AllocationManager {
   #decisions = 0;
   /** Counts changes that can open new preemption options (a start, a node, time, a quota). */
   #changes = 0;
+  /** Starving heads whose defragmentation search found nothing, and the state (`changes:now`) it searched. */
+  readonly #defragmentedInVain = new WeakMap<JobRecord, string>();
   /** Room held for waiting jobs (starvation reservations, preemption nominations). */
   readonly #held: Reservations;
   /** Heartbeats and offline times of the nodes. */
@@ -1253,9 +1255,16 @@ export class AllocationManager {
     for (const job of this.#bands.heads()) {
       if (tried.has(job) || job.replicas !== 1 || job.nominatedNode !== undefined || now - job.queuedSince < afterMs || !this.#canStart(job)) continue;
       tried.add(job);
+      // nothing changed and no time passed since a search in vain: it would be in vain again (the
+      // memo is a pure cache — a restored manager without it searches and finds the same nothing)
+      const key = `${this.#changes}:${now}`;
+      if (this.#defragmentedInVain.get(job) === key) continue;
       this.#refreshParse(job);
-      const plan = planRoomFor(this.#planningCluster(now), job.parsed, STARVATION_MOVES, job.klass.value);
-      if (plan.fits === null || plan.moves.length === 0) continue;
+      const plan = planRoomFor(this.#planningCluster(now), job.parsed, STARVATION_MOVES, job.klass.value, STARVATION_SUBSETS);
+      if (plan.fits === null || plan.moves.length === 0) {
+        this.#defragmentedInVain.set(job, key);
+        continue;
+      }
       this.#migrate(plan.moves);
       return true;
     }
@@ -1749,6 +1758,8 @@ export class AllocationManager {
 
 /** Most moves the manager makes by itself for one starving job (`starvation.defragment`). */
 const STARVATION_MOVES = 4;
+/** Sets of jobs the cycle's own search tries per starving head (a small bound: it runs inside calls). */
+const STARVATION_SUBSETS = 500;
 
 /** Most moves one defragmentation plan may make (a client-given bound). */
 const MAX_PLANNED_MOVES = 1_000;

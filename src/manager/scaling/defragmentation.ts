@@ -38,14 +38,14 @@ const SUBSETS_IN_ALL = 50_000;
  * sets it tries (all of them while a node has few jobs; `SUBSETS_PER_NODE` per size and node, and
  * `SUBSETS_IN_ALL` in all, beyond).
  */
-export function planRoomFor(cluster: PlanningCluster, request: ParsedRequest, maxMoves: number, priorityAtMost: number | undefined): DefragmentationPlan {
+export function planRoomFor(cluster: PlanningCluster, request: ParsedRequest, maxMoves: number, priorityAtMost: number | undefined, subsets = SUBSETS_IN_ALL): DefragmentationPlan {
   const room = new RoomModel(cluster.nodes);
   const now = room.bestFit(request, cluster.nodes);
   if (now !== undefined) return Object.freeze({ moves: Object.freeze([]), fits: now.id });
   const hosts = cluster.nodes
     .filter((node) => isEligible(node, request) && roomIfEmptied(node, request))
     .map((node) => ({ node, movable: cluster.jobsOn(node.id).filter((job) => isMovable(job, cluster.now, priorityAtMost)) }));
-  let budget = SUBSETS_IN_ALL;
+  let budget = subsets;
   for (let k = 1; k <= maxMoves && budget > 0; k++) {
     for (const { node, movable } of hosts) {
       if (movable.length < k) continue;
