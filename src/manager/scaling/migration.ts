@@ -83,6 +83,7 @@ export function emptyNodes(
   },
 ): { readonly moves: Migration[]; readonly frees: NodeState[] } {
   const jobsByNode = new Map(cluster.nodes.map((node) => [node, cluster.jobsOn(node.id)]));
+  const byId = new Map(cluster.nodes.map((node) => [node.id, node]));
   const candidates = cluster.nodes
     .filter((node) => {
       const jobs = jobsByNode.get(node) as readonly JobRecord[];
@@ -100,7 +101,7 @@ export function emptyNodes(
     const placed = placeElsewhere(jobs, node, targets, room);
     if (placed === undefined) continue;
     emptied.add(node);
-    for (const move of placed) receivers.add(cluster.nodes.find((t) => t.id === move.to) as NodeState);
+    for (const move of placed) receivers.add(byId.get(move.to) as NodeState);
     moves.push(...placed);
   }
   return { moves, frees: [...emptied] };

@@ -2,6 +2,13 @@ import type { NodeState } from '../../pool/node-state.js';
 import { isAvoided, isEligible } from '../../pool/eligibility.js';
 import type { ParsedRequest } from '../../pool/request.js';
 
+/** One `take` of the room model, for undoing it. */
+interface Taken {
+  readonly node: NodeState;
+  readonly request: ParsedRequest;
+  readonly sign: 1 | -1;
+}
+
 /**
  * A what-if copy of the nodes' free room (scaled, dense; held room is not free), for planning
  * moves and placements without touching the pool: scaling advice and defragmentation plans are
@@ -10,6 +17,8 @@ import type { ParsedRequest } from '../../pool/request.js';
  */
 export class RoomModel {
   readonly #free = new Map<NodeState, Float64Array>();
+  /** Every `take` since the model was made, so that `rollBack` undoes to a mark without copying the room. */
+  readonly #log: Taken[] = [];
 
   constructor(readonly nodes: readonly NodeState[]) {}
 
@@ -29,6 +38,11 @@ export class RoomModel {
 
   /** Takes (sign 1) or gives back (−1) one replica's room on `node`. */
   take(node: NodeState, request: ParsedRequest, sign: 1 | -1 = 1): void {
+    this.#apply(node, request, sign);
+    this.#log.push({ node, request, sign });
+  }
+
+  #apply(node: NodeState, request: ParsedRequest, sign: 1 | -1): void {
     const free = this.free(node);
     for (const d of request.dense.nonZero) free[d] = (free[d] as number) - sign * (request.dense.amounts[d] as number);
   }
@@ -56,14 +70,16 @@ export class RoomModel {
     return best;
   }
 
-  /** Forgets the what-ifs made since `mark` was taken (a copy of every touched node). */
-  mark(): Map<NodeState, Float64Array> {
-    return new Map([...this.#free].map(([node, free]) => [node, Float64Array.from(free)]));
+  /** A point to come back to with `rollBack` (the what-ifs made after it are undone). */
+  mark(): number {
+    return this.#log.length;
   }
 
-  rollBack(mark: Map<NodeState, Float64Array>): void {
-    this.#free.clear();
-    for (const [node, free] of mark) this.#free.set(node, free);
+  rollBack(mark: number): void {
+    while (this.#log.length > mark) {
+      const { node, request, sign } = this.#log.pop() as Taken;
+      this.#apply(node, request, sign === 1 ? -1 : 1);
+    }
   }
 }
 
