@@ -14,6 +14,8 @@
  *   is returned with the proven lower bound, so a caller knows how far from optimal it can be.
  */
 
+import { shapeOptimum } from './shape-dp.js';
+
 /** One item: a replica's scaled amounts (dense over the problem's dimensions). */
 export interface PackItem {
   /** Items of one `group` with `spread` set may not share a bin (a spread gang). */
@@ -51,6 +53,8 @@ export interface PackOptions {
   readonly maxBins?: number;
   /** Most search nodes the exact search may visit before it settles for the best found. @default 200_000 */
   readonly budget?: number;
+  /** Solve instances of a few shapes exactly by dynamic programming (`shapeOptimum`); off only to measure the rest. @default true */
+  readonly shapes?: boolean;
 }
 
 interface Bin {
@@ -59,6 +63,8 @@ interface Bin {
   readonly items: number[];
   /** Spread groups already in the bin. */
   readonly groups: Set<string>;
+  /** Type, room left and spread groups, as text: two bins with the same key are the same choice (kept up to date by `place`). */
+  key: string;
 }
 
 export function packOverTypes(items: readonly PackItem[], types: readonly PackType[], options: PackOptions = {}): PackResult {
@@ -83,6 +89,7 @@ export function packOverTypes(items: readonly PackItem[], types: readonly PackTy
 
   const greedy = bestOf([
     greedyPacking(order, items, types, value, maxBins, fitsEmpty),
+    greedyPacking(order, items, types, bottleneckValues(items, types, fitsEmpty), maxBins, fitsEmpty),
     ...types.flatMap((_, t) => [
       singleTypePacking(order, items, types, t, maxBins, fitsEmpty),
       singleTypePacking(orderFor(items, types[t] as PackType, 'sum'), items, types, t, maxBins, fitsEmpty),
@@ -94,6 +101,13 @@ export function packOverTypes(items: readonly PackItem[], types: readonly PackTy
   const rootBound = bound.of(0, []);
   let best = { cost: greedy.cost, bins: greedy.bins };
   let explored = 0;
+  // a few job shapes: the exact optimum by dynamic programming over the counts of each shape
+  const exact = greedy.unplaced.size === 0 && options.shapes !== false ? shapeOptimum(items, placed, types, maxBins) : undefined;
+  if (exact !== undefined) {
+    const bins = exact.cost < best.cost ? exact.bins : best.bins;
+    const cost = Math.min(exact.cost, best.cost);
+    return Object.freeze({ bins, unplaced: [], cost, lowerBound: cost, optimal: true, explored });
+  }
   if (best.cost > rootBound) {
     // large neighbourhood search: the nodes that carry the least value for their price, a few at
     // a time, packed again exactly over every type; kept when cheaper
@@ -166,9 +180,8 @@ function exactSearch(
       const bin = bins[b] as Bin;
       if (item.allowed[bin.type] !== true || !fitsIn(item.amounts, bin.free) || (item.spread && bin.groups.has(item.group))) continue;
       // two bins of one type with the same room left and the same spread groups are the same choice
-      const key = `${bin.type}:${bin.free.join(',')}:${bin.groups.size === 0 ? '' : [...bin.groups].sort().join('|')}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (seen.has(bin.key)) continue;
+      seen.add(bin.key);
       place(bin, i, item, 1);
       at[k] = b;
       search(k + 1);
@@ -179,7 +192,7 @@ function exactSearch(
       const type = types[t] as PackType;
       if ((counts[t] as number) >= (limits[t] as number) || !fitsEmpty(item, t)) continue;
       if (cost + type.cost >= bestCost) continue;
-      const bin: Bin = { type: t, free: [...type.capacity], items: [], groups: new Set() };
+      const bin: Bin = { type: t, free: [...type.capacity], items: [], groups: new Set(), key: '' };
       bins.push(bin);
       counts[t]!++;
       cost += type.cost;
@@ -255,6 +268,7 @@ function place(bin: Bin, index: number, item: PackItem, sign: 1 | -1): void {
     bin.items.pop();
     if (item.spread) bin.groups.delete(item.group);
   }
+  bin.key = `${bin.type}:${bin.free.join(',')}${bin.groups.size === 0 ? '' : `:${[...bin.groups].sort().join('|')}`}`;
 }
 
 export function fitsIn(amounts: readonly number[], free: readonly number[]): boolean {
@@ -286,6 +300,29 @@ function itemValue(item: PackItem, types: readonly PackType[], fitsEmpty: (item:
     best = Math.min(best, type.cost * share);
   });
   return best === Infinity ? 0 : best;
+}
+
+/**
+ * Item values that weigh each dimension by how scarce it is overall: the cheapest price per unit
+ * of the dimension, times its pressure (its total demand at that price, over the largest such
+ * total). With these, the greedy fills nodes with what the binding dimension needs most — two
+ * memory-heavy jobs and one cpu-heavy one per node when memory binds, where the plain values
+ * (each job's own largest share) would pair the cpu-heavy ones and strand memory.
+ */
+function bottleneckValues(items: readonly PackItem[], types: readonly PackType[], fitsEmpty: (item: PackItem, t: number) => boolean): number[] {
+  const dims = types[0]?.capacity.length ?? 0;
+  const unit = Array.from({ length: dims }, (_, d) => {
+    let best = Infinity;
+    types.forEach((type, t) => {
+      const cap = type.capacity[d] as number;
+      if (cap > 0 && items.some((item) => fitsEmpty(item, t))) best = Math.min(best, type.cost / cap);
+    });
+    return best === Infinity ? 0 : best;
+  });
+  const pressure = unit.map((u, d) => u * items.reduce((sum, item) => sum + (item.amounts[d] as number), 0));
+  const most = Math.max(0, ...pressure);
+  const weight = unit.map((u, d) => (most === 0 ? u : (u * (pressure[d] as number)) / most));
+  return items.map((item) => item.amounts.reduce((sum, a, d) => sum + a * (weight[d] as number), 0));
 }
 
 /** Greedy: open the bin with the most item value per cost (FFD fill), then give each bin its cheapest type. */
@@ -417,26 +454,30 @@ function singleTypePacking(order: readonly number[], items: readonly PackItem[],
     if (item.spread) bin.groups.add(item.group);
     for (let d = 0; d < bin.free.length; d++) bin.free[d] = (bin.free[d] as number) - (item.amounts[d] as number);
   }
-  // bin elimination: the emptiest bins first, their items best-fit into the others' room
+  // bin elimination: the emptiest bins first, their items first-fit into the others' room (made in
+  // place and undone on failure: no copy of the other bins per try)
   for (const victim of [...bins].sort((a, b) => b.free.reduce((x, y) => x + y, 0) - a.free.reduce((x, y) => x + y, 0))) {
-    const others = bins.filter((b) => b !== victim);
-    const trial = others.map((b) => ({ bin: b, free: [...b.free], groups: new Set(b.groups), added: [] as number[] }));
+    const moved: { bin: (typeof bins)[number]; i: number }[] = [];
     const ok = victim.items.every((i) => {
       const item = items[i] as PackItem;
-      const target = trial.find((x) => fitsIn(item.amounts, x.free) && !(item.spread && x.groups.has(item.group)));
+      const target = bins.find((b) => b !== victim && fitsIn(item.amounts, b.free) && !(item.spread && b.groups.has(item.group)));
       if (target === undefined) return false;
       for (let d = 0; d < target.free.length; d++) target.free[d] = (target.free[d] as number) - (item.amounts[d] as number);
       if (item.spread) target.groups.add(item.group);
-      target.added.push(i);
+      target.items.push(i);
+      moved.push({ bin: target, i });
       return true;
     });
-    if (!ok) continue;
-    for (const x of trial) {
-      x.bin.free.splice(0, x.free.length, ...x.free);
-      x.bin.items.push(...x.added);
-      for (const g of x.groups) x.bin.groups.add(g);
+    if (ok) {
+      bins.splice(bins.indexOf(victim), 1);
+      continue;
     }
-    bins.splice(bins.indexOf(victim), 1);
+    for (const { bin, i } of moved.reverse()) {
+      const item = items[i] as PackItem;
+      for (let d = 0; d < bin.free.length; d++) bin.free[d] = (bin.free[d] as number) + (item.amounts[d] as number);
+      if (item.spread) bin.groups.delete(item.group);
+      bin.items.pop();
+    }
   }
   const counts = types.map((_, k) => (k === t ? bins.length : 0));
   const plain = bins.map((b) => ({ type: b.type, items: b.items }));
