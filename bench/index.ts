@@ -23,7 +23,8 @@ import type { TargetResult } from './lib/report.js';
 //   `fairpack serve --data` against in memory (bench/durability.ts, bench/durability-serve.ts; one verdict)
 // snapshot: snapshot and restore of 100,000 live jobs (bench/snapshot.ts); `-- durability` runs it too
 // replicas: serve on PostgreSQL against --data and in memory, failover time, follower lag (bench/replicas.ts)
-const PARTS = ['placement', 'batch', 'memory', 'manager', 'preemption', 'durability', 'snapshot', 'replicas'] as const;
+// scaling: scaling advice and defragmentation plans on 1,000 nodes (bench/scaling.ts; figures only)
+const PARTS = ['placement', 'batch', 'memory', 'manager', 'preemption', 'durability', 'snapshot', 'replicas', 'scaling'] as const;
 type Part = (typeof PARTS)[number];
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -32,6 +32,8 @@ export type FairpackErrorCode =
   | 'INVALID_JOURNAL'
   | 'HEARTBEATS_OFF'
   | 'IDEMPOTENCY_KEY_REUSED'
+  /** `applyDefragmentation` was given a plan the cluster no longer matches: plan again */
+  | 'STALE_PLAN'
   // the data directory of the Node side (src/store): docs/durability.md
   | 'STORE_CORRUPT'
   | 'STORE_LOCKED'

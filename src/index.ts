@@ -94,6 +94,14 @@ export {
   type SubmitOptions,
   type SubmitResult,
   type TenantOptions,
+  type MigrationEvent,
+  type NodeTypeSpec,
+  type ScalingOptions,
+  type ScalingAdvice,
+  type DefragmentationPlan,
+  type DefragmentationOptions,
+  type Migration,
+  type MigrationResult,
 } from './manager/index.js';
 export {
   fifo,

@@ -14,7 +14,13 @@ import { withLazyFields } from '../lazy-fields.js';
 import { DeferredEvents, type EventName, type Listener } from './deferred-events.js';
 import { callOptions, durationOption, idListOption, optionalChoice, optionalStringOption } from './call-options.js';
 import { IdempotencyKeys, MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency-keys.js';
-import { CostLedger, type CostOptions, type CostReport } from './cost-ledger.js';
+import { CostLedger, type CostOptions, type CostReport, microsPerHour } from './cost-ledger.js';
+import { type DefragmentationOptions, type DefragmentationPlan, planFreeNodes, planRoomFor } from './scaling/defragmentation.js';
+import { type Migration, type PlanningCluster, isMovable } from './scaling/migration.js';
+import { type ScalingAdvice, type ScalingCluster, scalingAdvice } from './scaling/scaling-advice.js';
+import { type ScalingOptions, parseScalingOptions } from './scaling/scaling-options.js';
+import { readDefragmentationPlan } from './scaling/plan-input.js';
+import { isEligible } from '../pool/eligibility.js';
 import { Drains } from './drains.js';
 import { attachManagerInternals } from './internals.js';
 import type { JobQueue } from './job-queue.js';
@@ -110,6 +116,8 @@ export class AllocationManager {
   #decisions = 0;
   /** Counts changes that can open new preemption options (a start, a node, time, a quota). */
   #changes = 0;
+  /** Starving heads whose defragmentation search found nothing, and the state (`changes:now`) it searched. */
+  readonly #defragmentedInVain = new WeakMap<JobRecord, string>();
   /** Room held for waiting jobs (starvation reservations, preemption nominations). */
   readonly #held: Reservations;
   /** Heartbeats and offline times of the nodes. */
@@ -727,7 +735,7 @@ export class AllocationManager {
       fairness: this.#policy.name,
       priorityClasses: this.#classes.list(),
       preemption: this.#preemption.enabled ? { backoffMs: this.#preemption.backoff } : (false as const),
-      starvation: this.#held.afterMs === undefined ? (false as const) : { afterMs: this.#held.afterMs },
+      starvation: this.#held.afterMs === undefined ? (false as const) : { afterMs: this.#held.afterMs, ...(this.#held.defragment ? { defragment: true } : {}) },
       backfillWindow: this.#backfillWindow,
       history: this.#history.limit,
       maxQueued: this.#maxQueued === Infinity ? null : this.#maxQueued,
@@ -1060,6 +1068,150 @@ export class AllocationManager {
     return this.#costs.report(callOptions(options, 'costs', ['from', 'to', 'top']), this.#clockReader.latest);
   }
 
+  // ---- scaling and defragmentation ----------------------------------------------------------------
+
+  /**
+   * What to add and what to remove (docs/costs-and-scaling.md): the cheapest new nodes, of the
+   * given types, that hold every waiting job the cluster has no room for; idle and underutilised
+   * nodes that can go. fairpack calls no cloud: this says what to call. A read — no state change,
+   * no journal entry, and no clock: idleness is measured against `options.now`, else the latest
+   * reading the manager committed. Bad options throw INVALID_OPTION.
+   */
+  scalingAdvice(options: ScalingOptions): ScalingAdvice {
+    const parsed = parseScalingOptions(options, this.#books.space);
+    const latest = this.#clockReader.latest;
+    if (parsed.now !== undefined && parsed.now < latest) {
+      throw new FairpackError('INVALID_OPTION', `Expected \`now\` of scalingAdvice() to be at least the manager's latest clock reading (${latest}), got ${parsed.now}: idleness cannot be measured before what the manager has seen. Leave it out to use that reading.`, { option: 'now' });
+    }
+    const now = parsed.now ?? (latest === -Infinity ? 0 : latest);
+    const cluster: ScalingCluster = {
+      ...this.#planningCluster(now),
+      pending: this.#pendingForRoom(now),
+      activity: this.#costs.activity(),
+      price: (node) => microsPerHour(node.costPerHour),
+    };
+    return scalingAdvice(cluster, parsed);
+  }
+
+  /**
+   * The fewest moves (restarts) of running jobs that make room for `options.for` on one node
+   * (`{ moves, fits }`), or, without it, that empty whole nodes (`{ moves, frees }`). Only jobs a
+   * preemption could also take are moved (one replica, preemptible class, past `minRuntimeMs`,
+   * at most `priorityAtMost`). A read: nothing changes until `applyDefragmentation(plan)`.
+   */
+  planDefragmentation(options?: DefragmentationOptions): DefragmentationPlan {
+    const read = callOptions(options, 'planDefragmentation', ['for', 'maxMoves', 'priorityAtMost']);
+    const maxMoves = read['maxMoves'] === undefined ? 10 : integerOption(read['maxMoves'], 'maxMoves', 0);
+    if (maxMoves > MAX_PLANNED_MOVES) throw new FairpackError('INVALID_OPTION', `Expected \`maxMoves\` of planDefragmentation() to be at most ${MAX_PLANNED_MOVES}, got ${maxMoves}.`, { option: 'maxMoves' });
+    const priorityAtMost = read['priorityAtMost'] === undefined ? undefined : this.#classes.resolve(read['priorityAtMost']).value;
+    const latest = this.#clockReader.latest;
+    const cluster = this.#planningCluster(latest === -Infinity ? 0 : latest);
+    if (read['for'] === undefined) return planFreeNodes(cluster, maxMoves, priorityAtMost);
+    const probe = parseJobRequest(read['for'], this.#classes, this.#books, () => 'defragmentation');
+    if (probe.request.replicas !== 1) throw new FairpackError('INVALID_OPTION', `Expected \`for\` of planDefragmentation() to ask for one replica, got ${probe.request.replicas}. Plan for one replica at a time.`, { option: 'for' });
+    return planRoomFor(cluster, probe.request, maxMoves, priorityAtMost);
+  }
+
+  /**
+   * Carries out a plan of `planDefragmentation` (or of `scalingAdvice`'s `remove[].moves`) as one
+   * atomic, journaled call: each moved job's allocation is released and a new one made on its
+   * target (event `migrated`; the job's `restarts` counts it; its TTL still ends when it did).
+   * A plan the cluster no longer matches — a job gone or moved, a target not ready or without the
+   * room, a job that may not be moved — throws STALE_PLAN and changes nothing.
+   */
+  applyDefragmentation(plan: Pick<DefragmentationPlan, 'moves'>): { readonly migrated: readonly MigrationResult[] } {
+    const moves = readDefragmentationPlan(plan);
+    if (moves.length === 0) return Object.freeze({ migrated: Object.freeze([]) });
+    return this.#operation(
+      () => Object.freeze({ migrated: Object.freeze(this.#migrate(moves)) }),
+      () => ({ type: 'applyDefragmentation', moves: moves.map((move) => ({ ...move })) }),
+    );
+  }
+
+  /** The planners' view: nodes in node order, the jobs on each (parsed against today's dimensions). */
+  #planningCluster(now: number): PlanningCluster {
+    return {
+      nodes: [...this.#books.nodes.values()].sort((a, b) => a.order - b.order),
+      jobsOn: (nodeId) => {
+        const jobs = this.#jobsOn(nodeId);
+        for (const job of jobs) this.#refreshParse(job);
+        return jobs;
+      },
+      now,
+    };
+  }
+
+  /** Queued jobs only room keeps waiting (no cap, quota, back-off or preemption under way), in the order bands serve them. */
+  #pendingForRoom(now: number): JobRecord[] {
+    const pending: JobRecord[] = [];
+    for (const job of this.#live.values()) {
+      if (job.status !== 'queued' || job.nominatedNode !== undefined) continue;
+      if (job.backoffUntil !== undefined && job.backoffUntil > now) continue;
+      if (job.category !== undefined && (this.#runningByCategory.get(job.category) ?? 0) >= (this.#caps.get(job.category) ?? Infinity)) continue;
+      if (!this.#quotaCheck(job).ok) continue;
+      this.#refreshParse(job);
+      pending.push(job);
+    }
+    return pending.sort((a, b) => b.band - a.band || a.sequence - b.sequence);
+  }
+
+  /** Checks every move against the books (in order, each seeing the room the earlier ones free and take), then makes them. */
+  #migrate(moves: readonly Migration[]): MigrationResult[] {
+    const now = this.#clock();
+    const room = new Map<NodeState, Float64Array>();
+    const freeOf = (node: NodeState): Float64Array => {
+      let free = room.get(node);
+      if (free === undefined) room.set(node, (free = Float64Array.from(node.free)));
+      return free;
+    };
+    const seen = new Set<string>();
+    const checked = moves.map((move, index) => {
+      const stale = (why: string): FairpackError =>
+        new FairpackError('STALE_PLAN', `Expected a plan the cluster still matches, got one whose move ${index} (job ${JSON.stringify(move.jobId)} from "${move.from}" to "${move.to}") no longer applies: ${why}. Nothing was moved; plan again.`, { index, jobId: move.jobId });
+      const job = this.#byAllocation.get(move.allocationId);
+      if (job === undefined || job.id !== move.jobId) throw stale(`allocation ${JSON.stringify(move.allocationId)} is not that job's live allocation`);
+      if (seen.has(job.id)) throw stale('the job is moved twice');
+      seen.add(job.id);
+      const allocation = job.allocation as Allocation;
+      if (allocation.placements.length !== 1 || allocation.placements[0]?.nodeId !== move.from) throw stale(`the job is not (only) on node "${move.from}"`);
+      if (!isMovable(job, now, undefined)) throw stale('the job may not be moved (it must be running, of one replica and a preemptible class, past its minRuntimeMs)');
+      const from = this.#books.nodes.get(move.from) as NodeState;
+      const to = this.#books.nodes.get(move.to);
+      if (to === undefined || to === from) throw stale(`"${move.to}" is not another node of the cluster`);
+      this.#refreshParse(job);
+      if (!isEligible(to, job.parsed)) throw stale(`node "${move.to}" is not ready, or its labels, taints or spot kind do not allow the job`);
+      const { nonZero, amounts } = job.parsed.dense;
+      const target = freeOf(to);
+      for (const d of nonZero) if ((amounts[d] as number) > (target[d] as number)) throw stale(`node "${move.to}" has not the room (${this.#books.space.dimensions[d]})`);
+      const source = freeOf(from);
+      for (const d of nonZero) {
+        target[d] = (target[d] as number) - (amounts[d] as number);
+        source[d] = (source[d] as number) + (amounts[d] as number);
+      }
+      return { job, to };
+    });
+    return checked.map(({ job, to }) => {
+      const previous = job.allocation as Allocation;
+      this.#pool.release(previous.id);
+      this.#byAllocation.delete(previous.id);
+      this.#costs.released(previous.id, now);
+      this.#preemption.stopped(job);
+      const allocation = this.#books.commitPlacement(job.parsed, [to], { createdAt: now, ...(job.expiresAt === undefined ? {} : { expiresAt: job.expiresAt }) });
+      job.allocation = allocation;
+      job.startedAt = now;
+      job.restarts++;
+      this.#byAllocation.set(allocation.id, job);
+      this.#costs.allocated(allocation, now);
+      this.#preemption.started(job);
+      if (job.expiresAt !== undefined) this.#expiry.push(job.expiresAt, { job, allocationId: allocation.id });
+      this.#changes++;
+      this.#bands.unblockAll();
+      const from = (previous.placements[0] as Allocation['placements'][number]).nodeId;
+      this.#events.defer('migrated', Object.freeze({ job: jobView(job), previous, allocation, from, to: to.id }));
+      return Object.freeze({ jobId: job.id, from, to: to.id, previousAllocationId: previous.id, allocationId: allocation.id });
+    });
+  }
+
   #nodeMetrics(): NodeMetrics {
     const byStatus: Record<NodeStatus, number> = { ready: 0, draining: 0, offline: 0 };
     for (const node of this.#books.nodes.values()) byStatus[node.status]++;
@@ -1109,8 +1261,11 @@ export class AllocationManager {
    */
   #schedule(): void {
     this.#preemption.endGracePeriods();
-    // each pass that goes round again either marked a running job preempted or reserved a node
-    // for a starving head that had none: passes are finite
+    /** Starving heads a defragmentation was tried for in this cycle (once each). */
+    let defragmented: Set<JobRecord> | undefined;
+    // each pass that goes round again either marked a running job preempted, reserved a node
+    // for a starving head that had none, or moved jobs for a starving head not tried before in
+    // this cycle: passes are finite
     for (;;) {
       this.#held.releaseAll();
       let preempted = false;
@@ -1123,11 +1278,41 @@ export class AllocationManager {
           this.#serveReservations(band);
         }
       }
-      const reserved = this.#held.consider(this.#bands.heads(), this.#clock(), this.#canStart);
+      const moved = this.#held.defragment && this.#defragmentForStarving((defragmented ??= new Set()));
+      const reserved = !moved && this.#held.consider(this.#bands.heads(), this.#clock(), this.#canStart);
       this.#preemption.settleWaves();
-      if (!preempted && !reserved) return;
+      if (!preempted && !reserved && !moved) return;
       this.#preemption.endGracePeriods();
     }
+  }
+
+  /**
+   * `starvation: { defragment: true }`: a queue head that has waited past the starvation bound
+   * (one replica, nothing but room holding it back, no preemption under way) gets the fewest moves
+   * (at most STARVATION_MOVES) of running jobs of its own class or lower that make room for it on
+   * one node — made at once, so that the next pass places it — rather than a node's room held
+   * until enough frees. Tried once per head per cycle; true when jobs were moved.
+   */
+  #defragmentForStarving(tried: Set<JobRecord>): boolean {
+    const now = this.#clock();
+    const afterMs = this.#held.afterMs as number;
+    for (const job of this.#bands.heads()) {
+      if (tried.has(job) || job.replicas !== 1 || job.nominatedNode !== undefined || now - job.queuedSince < afterMs || !this.#canStart(job)) continue;
+      tried.add(job);
+      // nothing changed and no time passed since a search in vain: it would be in vain again (the
+      // memo is a pure cache — a restored manager without it searches and finds the same nothing)
+      const key = `${this.#changes}:${now}`;
+      if (this.#defragmentedInVain.get(job) === key) continue;
+      this.#refreshParse(job);
+      const plan = planRoomFor(this.#planningCluster(now), job.parsed, STARVATION_MOVES, job.klass.value, STARVATION_SUBSETS);
+      if (plan.fits === null || plan.moves.length === 0) {
+        this.#defragmentedInVain.set(job, key);
+        continue;
+      }
+      this.#migrate(plan.moves);
+      return true;
+    }
+    return false;
   }
 
   /** Bands with queues or reservations, highest first. */
@@ -1615,6 +1800,23 @@ export class AllocationManager {
 }
 
 
+/** Most moves the manager makes by itself for one starving job (`starvation.defragment`). */
+const STARVATION_MOVES = 4;
+/** Sets of jobs the cycle's own search tries per starving head (a small bound: it runs inside calls). */
+const STARVATION_SUBSETS = 500;
+
+/** Most moves one defragmentation plan may make (a client-given bound). */
+const MAX_PLANNED_MOVES = 1_000;
+
+/** One move `applyDefragmentation` made: the job's previous and new allocation. */
+export interface MigrationResult {
+  readonly jobId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly previousAllocationId: string;
+  readonly allocationId: string;
+}
+
 /** Requests with the same shape fit in exactly the same places. */
 function shapeOf(request: JobRequest | import('../pool/index.js').AllocationRequest): string {
   const { resources } = request;
@@ -1704,6 +1906,9 @@ function applyEntry(manager: AllocationManager, entry: JournalEntry): void {
       return;
     case 'interruptNode':
       manager.interruptNode(entry.id, { noticeMs: entry.noticeMs });
+      return;
+    case 'applyDefragmentation':
+      manager.applyDefragmentation({ moves: entry.moves });
       return;
     case 'tick':
       manager.tick();

@@ -221,6 +221,33 @@ export class CostLedger {
     }
   }
 
+  /**
+   * When each live node joined (null: before the manager's first call) and, for a node with nothing
+   * running, since when it has been empty (null: something runs there): the end of its latest ended
+   * replica, else when it joined.
+   * Replicas folded away are no longer known one by one, so a node none of whose kept replicas ran
+   * there counts as empty since the fold horizon at the earliest: later than the truth, never
+   * earlier (an idle node is at worst reported idle later than it could have been).
+   */
+  activity(): Map<string, { readonly addedAt: number | null; readonly emptySince: number | null }> {
+    const busy = new Set<NodeBook>();
+    for (const pieces of this.#open.values()) for (const piece of pieces) busy.add(piece.book);
+    const lastEnd = new Map<NodeBook, number>();
+    // ended in the order they ended: the last one seen per node, walking back, is its latest
+    for (let i = this.#closed.length - 1; i >= this.#head && lastEnd.size < this.#live.size; i--) {
+      const piece = this.#closed[i] as Piece;
+      if (!lastEnd.has(piece.book)) lastEnd.set(piece.book, piece.end as number);
+    }
+    const out = new Map<string, { readonly addedAt: number | null; readonly emptySince: number | null }>();
+    for (const book of this.#live.values()) {
+      const addedAt = book.addedAt ?? this.#origin;
+      // null: something runs there; -Infinity: empty since before anything was recorded
+      const emptySince = busy.has(book) ? null : Math.max(lastEnd.get(book) ?? this.#horizon ?? -Infinity, addedAt ?? -Infinity);
+      out.set(book.id, { addedAt, emptySince });
+    }
+    return out;
+  }
+
   /** The costs over a window (see `CostOptions`); `latest` is the manager's latest committed clock reading. */
   report(input: Readonly<Record<string, unknown>>, latest: number): CostReport {
     const { from, to, top } = this.#window(input, latest);
@@ -483,7 +510,7 @@ export class CostLedger {
 }
 
 /** `costPerHour` as whole micro-units per hour (rounded to the nearest; none: 0). */
-function microsPerHour(costPerHour: number | undefined): number {
+export function microsPerHour(costPerHour: number | undefined): number {
   return costPerHour === undefined ? 0 : Math.round(costPerHour * MICROS_PER_UNIT);
 }
 

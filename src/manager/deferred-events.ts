@@ -9,7 +9,7 @@ export const MAX_NESTED_CALLS = 64;
 export type EventName = keyof AllocationManagerEvents;
 
 /** Every event a manager emits: `on`, `once` and `off` accept these names only. */
-export const EVENT_NAMES: readonly EventName[] = Object.freeze(['allocated', 'queued', 'released', 'cancelled', 'expired', 'preempted', 'reprieved', 'rejected', 'node:added', 'node:removed', 'node:status', 'node:updated', 'node:drained', 'node:drift', 'interrupted', 'error']);
+export const EVENT_NAMES: readonly EventName[] = Object.freeze(['allocated', 'queued', 'released', 'cancelled', 'expired', 'preempted', 'reprieved', 'rejected', 'node:added', 'node:removed', 'node:status', 'node:updated', 'node:drained', 'node:drift', 'interrupted', 'migrated', 'error']);
 const EVENTS = knownKeys('event', EVENT_NAMES, 'INVALID_OPTION', 'event');
 
 /** A known event name and a function, or INVALID_OPTION (a typo would otherwise listen to nothing, for ever). */

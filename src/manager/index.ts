@@ -1,4 +1,4 @@
-export { AllocationManager } from './allocation-manager.js';
+export { AllocationManager, type MigrationResult } from './allocation-manager.js';
 export { DEFAULT_PRIORITY_CLASSES } from './priority-classes.js';
 export type { NodeStatusReason } from './node-health.js';
 export type {
@@ -16,6 +16,7 @@ export type {
   PriorityClass,
   PriorityClassSpec,
   PreemptionEvent,
+  MigrationEvent,
   QueueView,
   ReservationView,
   RestoreOptions,
@@ -35,3 +36,7 @@ export type {
 export type { ManagerSnapshot, QueueSnapshot } from './manager-snapshot.js';
 export type { CostLedgerSnapshot, CostOptions, CostReport, JobCost } from './cost-ledger.js';
 export type { JobSnapshot } from './job-snapshot.js';
+export type { NodeTypeSpec, ScalingOptions } from './scaling/scaling-options.js';
+export type { ScalingAdvice } from './scaling/scaling-advice.js';
+export type { DefragmentationPlan, DefragmentationOptions } from './scaling/defragmentation.js';
+export type { Migration } from './scaling/migration.js';

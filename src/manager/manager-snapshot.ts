@@ -42,7 +42,7 @@ export interface ManagerSnapshot {
     readonly fairness: string;
     readonly priorityClasses: readonly PriorityClass[];
     readonly preemption: { readonly backoffMs: number } | false;
-    readonly starvation: { readonly afterMs: number } | false;
+    readonly starvation: { readonly afterMs: number; readonly defragment?: boolean } | false;
     readonly backfillWindow: number;
     readonly history: number;
     /** `null`: no bound. */
@@ -102,7 +102,11 @@ export function readManagerSnapshot(value: unknown): ManagerSnapshot {
   text(config['fairness'], 'config.fairness');
   array(config['priorityClasses'], 'config.priorityClasses');
   if (config['preemption'] !== false) integer(record(config['preemption'], 'config.preemption', ['backoffMs'])['backoffMs'], 'config.preemption.backoffMs');
-  if (config['starvation'] !== false) finite(record(config['starvation'], 'config.starvation', ['afterMs'])['afterMs'], 'config.starvation.afterMs');
+  if (config['starvation'] !== false) {
+    const starvation = record(config['starvation'], 'config.starvation', ['afterMs'], ['defragment']);
+    finite(starvation['afterMs'], 'config.starvation.afterMs');
+    if (starvation['defragment'] !== undefined) bool(starvation['defragment'], 'config.starvation.defragment');
+  }
   integer(config['backfillWindow'], 'config.backfillWindow', 1);
   integer(config['history'], 'config.history');
   for (const bound of ['maxQueued', 'maxQueuedPerTenant']) if (config[bound] !== null) integer(config[bound], `config.${bound}`);

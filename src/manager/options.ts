@@ -29,10 +29,12 @@ export function concurrencyOption(concurrency: unknown): Map<string, number> {
 export function reservationsOption(option: unknown, books: PoolInternals, roomFreed: () => void): Reservations {
   if (option === false) return new Reservations(books, undefined, roomFreed);
   const afterMs = option === undefined ? 60_000 : isPlainRecord(option) ? option['afterMs'] : undefined;
-  if (typeof afterMs !== 'number' || !Number.isFinite(afterMs) || afterMs < 0) {
-    throw new FairpackError('INVALID_OPTION', `Expected \`starvation\` to be { afterMs: number >= 0 } or false, got ${describeValue(option)}.`, { option: 'starvation' });
+  const defragment = isPlainRecord(option) ? (option['defragment'] ?? false) : false;
+  const known = !isPlainRecord(option) || Object.keys(option).every((k) => k === 'afterMs' || k === 'defragment');
+  if (typeof afterMs !== 'number' || !Number.isFinite(afterMs) || afterMs < 0 || typeof defragment !== 'boolean' || !known) {
+    throw new FairpackError('INVALID_OPTION', `Expected \`starvation\` to be { afterMs: number >= 0, defragment?: boolean } or false, got ${describeValue(option)}.`, { option: 'starvation' });
   }
-  return new Reservations(books, afterMs, roomFreed);
+  return new Reservations(books, afterMs, roomFreed, defragment);
 }
 
 /** Timers take at most 2^31 − 1 ms (longer ones fire at once); a later deadline re-arms on the way. */

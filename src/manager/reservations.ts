@@ -59,6 +59,8 @@ export class Reservations {
     readonly afterMs: number | undefined,
     /** Held room went back to the pool for anyone: queues blocked for room are worth a new try. */
     private readonly roomFreed: () => void,
+    /** `starvation.defragment`: a starving head first tries a few moves of running jobs (see the manager's cycle) before it holds a node's room. */
+    readonly defragment = false,
   ) {}
 
   has(job: JobRecord): boolean {

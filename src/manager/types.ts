@@ -135,10 +135,13 @@ export interface AllocationManagerOptions {
   readonly backfillWindow?: number;
   /**
    * Starvation bound: a queue head that has waited `afterMs` reserves a node, and room that frees
-   * there is held for it until it fits (backfill goes on elsewhere). `false` turns it off.
-   * @default { afterMs: 60_000 }
+   * there is held for it until it fits (backfill goes on elsewhere). With `defragment: true`, it
+   * first tries the fewest moves (at most 4) of running jobs of its own class or lower that make
+   * room for it on one node (as `planDefragmentation({ for })` plans and `applyDefragmentation`
+   * makes them, event `migrated`), and starts at once; only when no such plan exists does it hold a
+   * node's room. `false` turns it off. @default { afterMs: 60_000, defragment: false }
    */
-  readonly starvation?: { readonly afterMs: number } | false;
+  readonly starvation?: { readonly afterMs: number; readonly defragment?: boolean } | false;
   /**
    * Receives one plain-JSON entry `{ seq, at, type, … }` per call that changed state, synchronously,
    * before the call returns and before its events are delivered (refused calls write nothing).
@@ -231,8 +234,9 @@ export interface JobView {
   /** Running above its tenant's hard quota on burst room: evicted first when room is needed. */
   readonly burst?: boolean;
   /**
-   * Times it lost its allocation while running and waited again: its node failed (offline, silent,
-   * removed) or it was preempted. Left out while 0.
+   * Times it lost its allocation while running and waited again — its node failed (offline, silent,
+   * removed) or it was preempted — or was moved to another node (`applyDefragmentation`: a move is a
+   * restart too). Left out while 0.
    */
   readonly restarts?: number;
 }
@@ -308,6 +312,7 @@ export type JournalCommand =
   | { readonly type: 'drain'; readonly id: string; readonly deadlineMs: number | null }
   | { readonly type: 'updateNode'; readonly id: string; readonly update: NodeUpdate }
   | { readonly type: 'interruptNode'; readonly id: string; readonly noticeMs: number }
+  | { readonly type: 'applyDefragmentation'; readonly moves: readonly { readonly jobId: string; readonly allocationId: string; readonly from: string; readonly to: string }[] }
   | { readonly type: 'tick' };
 
 /** One journal entry: `seq` (+1 per entry, after the snapshot's), `at` (the manager's clock), the command. */
@@ -404,6 +409,18 @@ export interface InterruptionEvent {
   readonly deadline: number;
 }
 
+/** Payload of the `migrated` event. */
+export interface MigrationEvent {
+  /** The job, running on its new node (`restarts` counts the move). */
+  readonly job: JobView;
+  /** The allocation it left (released). */
+  readonly previous: Allocation;
+  /** Its new allocation, on `to`. */
+  readonly allocation: Allocation;
+  readonly from: string;
+  readonly to: string;
+}
+
 /** Payload of the `preempted` event. */
 export interface PreemptionEvent {
   readonly victim: JobView;
@@ -447,6 +464,8 @@ export interface AllocationManagerEvents {
   'node:drift': [event: DriftEvent];
   /** A job's node is being reclaimed (`interruptNode`): checkpoint before `deadline`, when it is re-queued. */
   interrupted: [event: InterruptionEvent];
+  /** A running job was moved to another node by `applyDefragmentation`: it restarts there, under a new allocation. */
+  migrated: [event: MigrationEvent];
   /** A listener threw; the manager's state was already consistent. */
   error: [error: unknown];
 }

@@ -41,6 +41,19 @@ describe.concurrent('examples/*.ts', () => {
     expect(lines.at(-1)).toBe('the new leader has train (running), eval (running), serve-model (running)');
   }, 90_000);
 
+  it('autoscaling.ts buys the cheapest mix for the burst, then gives back what idles', async () => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/autoscaling.ts'], { timeout: 60_000 });
+    const lines = stdout.split('\n').filter((line) => line !== '').map((line) => line.trim());
+    // one small for the service, one large for the eight 2-cpu jobs: $0.90/h more, proven optimal
+    expect(lines.slice(0, 3)).toEqual([
+      '0 min  start: 2 running, 9 waiting',
+      '0 min  launch small-1 for 1 waiting job ($0.20/h → $1.10/h, optimal)',
+      '0 min  launch large-2 for 8 waiting jobs ($0.20/h → $1.10/h, optimal)',
+    ]);
+    expect(lines).toContain('40 min  terminate small-0 (idle)');
+    expect(lines.at(-1)).toMatch(/^60 min {2}end: nodes large-2; 1 running/);
+  }, 90_000);
+
   it('snapshot-restore.ts carries on after the restart exactly where it was', async () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/snapshot-restore.ts'], { timeout: 60_000 });
     expect(stdout.split('\n').filter((line) => line !== '')).toEqual([

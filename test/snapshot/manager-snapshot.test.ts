@@ -26,7 +26,8 @@ type Op =
   | { readonly kind: 'quota'; readonly tenant: string; readonly cpu: number | null }
   | { readonly kind: 'weight'; readonly tenant: string; readonly weight: number }
   | { readonly kind: 'cap'; readonly limit: number | undefined }
-  | { readonly kind: 'node'; readonly pick: number; readonly action: 'add' | 'remove' | 'offline' | 'draining' | 'ready' };
+  | { readonly kind: 'node'; readonly pick: number; readonly action: 'add' | 'remove' | 'offline' | 'draining' | 'ready' }
+  | { readonly kind: 'defrag'; readonly cpu: number | null; readonly maxMoves: number };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   {
@@ -43,6 +44,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ tenant: fc.constantFrom('a', 'b', 'c'), weight: fc.constantFrom(0.5, 1, 2, 3) }).map((r) => ({ kind: 'weight' as const, ...r })) },
   { weight: 1, arbitrary: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }).map((limit) => ({ kind: 'cap' as const, limit })) },
   { weight: 1, arbitrary: fc.record({ pick: fc.nat(), action: fc.constantFrom('add' as const, 'remove' as const, 'offline' as const, 'draining' as const, 'ready' as const) }).map((r) => ({ kind: 'node' as const, ...r })) },
+  // a defragmentation plan (room for a request of `cpu`, or whole nodes emptied), applied at once
+  { weight: 1, arbitrary: fc.record({ cpu: fc.option(fc.integer({ min: 1, max: 8 }), { nil: null }), maxMoves: fc.integer({ min: 0, max: 4 }) }).map((r) => ({ kind: 'defrag' as const, ...r })) },
 );
 
 /** Runs one call; returns what it returned (as JSON) or the refusal's code. Both managers must answer alike. */
@@ -99,6 +102,8 @@ function apply(manager: AllocationManager, o: Op, clock: { time: number }, step:
       if (o.action === 'remove') return attempt(() => manager.removeNode(node.id, { force: o.pick % 2 === 0 }));
       return attempt(() => manager.setNodeStatus(node.id, o.action as 'offline' | 'draining' | 'ready'));
     }
+    case 'defrag':
+      return attempt(() => manager.applyDefragmentation(manager.planDefragmentation({ maxMoves: o.maxMoves, ...(o.cpu === null ? {} : { for: { resources: { cpu: o.cpu } } }) })));
   }
 }
 
@@ -129,7 +134,8 @@ function options(fairness: string, placement: string, clock: { time: number }, j
     priorityClasses: CLASSES,
     tenants: { a: { quota: { cpu: 10 }, onExceed: 'queue' as const, burst: 1.5 }, b: { quota: { cpu: 8 } } },
     preemption: { backoffMs: 15 },
-    starvation: { afterMs: 40 },
+    // half the runs let a starving head move jobs (starvation.defragment) rather than hold a node
+    starvation: { afterMs: 40, defragment: placement === 'best-fit' || placement === 'dot-product' },
     history: 30,
     now: () => clock.time,
     timers: false,

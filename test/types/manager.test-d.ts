@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { type Allocation, AllocationManager, type FairnessPolicy, type JobView, type PreemptionEvent, type QuotaShortfall, type QuotaView, type SubmitResult, drf } from 'fairpack';
+import { type Allocation, AllocationManager, type DefragmentationPlan, type FairnessPolicy, type MigrationEvent, type MigrationResult, type ScalingAdvice, type JobView, type PreemptionEvent, type QuotaShortfall, type QuotaView, type SubmitResult, drf } from 'fairpack';
 
 describe('AllocationManager types', () => {
   it('submit returns a union on status; events are typed', () => {
@@ -29,6 +29,21 @@ describe('AllocationManager types', () => {
     });
     expectTypeOf(manager.acquire({ resources: { cpu: 1 } })).toEqualTypeOf<Promise<Allocation>>();
     expectTypeOf(drf()).toEqualTypeOf<FairnessPolicy>();
+  });
+
+  it('scaling advice and defragmentation are typed', () => {
+    const manager = new AllocationManager({ capacity: { cpu: 1 } });
+    const advice = manager.scalingAdvice({ nodeTypes: [{ name: 'small', capacity: { cpu: 4 }, costPerHour: 0.2, max: 3 }], scaleDown: { idleForMs: 60_000 } });
+    expectTypeOf(advice).toEqualTypeOf<ScalingAdvice>();
+    expectTypeOf(advice.add[0]?.for).toEqualTypeOf<readonly string[] | undefined>();
+    expectTypeOf(advice.remove[0]?.reason).toEqualTypeOf<'idle' | 'underutilised' | undefined>();
+    const plan = manager.planDefragmentation({ for: { resources: { cpu: 1 } }, maxMoves: 3, priorityAtMost: 'low' });
+    expectTypeOf(plan).toEqualTypeOf<DefragmentationPlan>();
+    expectTypeOf(plan.fits).toEqualTypeOf<string | null | undefined>();
+    expectTypeOf(manager.applyDefragmentation(plan).migrated).toEqualTypeOf<readonly MigrationResult[]>();
+    manager.on('migrated', (event) => expectTypeOf(event).toEqualTypeOf<MigrationEvent>());
+    // @ts-expect-error nodeTypes is required
+    manager.scalingAdvice({});
   });
 
   it('rejects misuse at compile time', () => {

@@ -6,6 +6,7 @@ import { type ManagerFigures, dominantShare } from './manager-figures.js';
 import type { ServerMetrics } from './metrics.js';
 import { COST_ROUTES } from './cost-routes.js';
 import { NODE_ROUTES } from './node-routes.js';
+import { SCALING_ROUTES } from './scaling-routes.js';
 import { REJECTED_STATUS } from './status-codes.js';
 
 export interface RouteContext {
@@ -48,6 +49,7 @@ export const ROUTES: readonly Route[] = [
   { path: '/queues', methods: { GET: listQueues } },
   { path: '/tenants/:id/quota', methods: { GET: getQuota, PATCH: patchQuota } },
   ...COST_ROUTES,
+  ...SCALING_ROUTES,
 ];
 
 /** A lone surrogate: a string with one is not Unicode text, and no URI can name it. */
