@@ -1,9 +1,9 @@
 import type { Client, Pool } from 'pg';
-import { FairpackError, describeValue } from '../errors.js';
 import type { Recovered, Sequenced, StoredObject } from './data-directory.js';
-import { type PgModule, loadPg, quietPool, storeLocation } from './postgres-connect.js';
+import type { PgModule } from './postgres-connect.js';
+import { connectStore } from './postgres-open.js';
 import { recoverFrom } from './postgres-store.js';
-import { JOURNAL_CHANNEL, type StoreTables, isSchemaName, migrate, storeTables } from './postgres-schema.js';
+import { JOURNAL_CHANNEL, type StoreTables, storeTables } from './postgres-schema.js';
 
 /*
  * A follower's view of the store (docs/high-availability.md): it reads what the leader committed —
@@ -49,23 +49,7 @@ export class PostgresFollower<S extends Sequenced = StoredObject, E extends Sequ
   }
 
   static async open<S extends Sequenced = StoredObject, E extends Sequenced = StoredObject>(url: string, options: FollowerOptions = {}): Promise<PostgresFollower<S, E>> {
-    const schema = options.schema ?? 'fairpack';
-    if (!isSchemaName(schema)) throw new FairpackError('STORE_INVALID_INPUT', `Expected the schema to be a lower-case SQL identifier (letters, digits, _), got ${describeValue(schema)}.`);
-    const location = storeLocation(url, schema);
-    const pg = await loadPg(options.importPg);
-    const pool = quietPool(pg, url, 2);
-    try {
-      const client = await pool.connect();
-      try {
-        await migrate(client, schema, location);
-      } finally {
-        client.release();
-      }
-    } catch (error) {
-      await pool.end().catch(() => undefined);
-      if (error instanceof FairpackError) throw error;
-      throw new FairpackError('STORE_FAILED', `Could not open the store ${location}: ${error instanceof Error ? error.message : String(error)}. Check that PostgreSQL runs there.`, { location }, { cause: error });
-    }
+    const { pg, pool, schema, location } = await connectStore(url, options, 2);
     const follower = new PostgresFollower<S, E>({ location, pg, url, pool, schema, onCommit: options.onCommit ?? (() => undefined) });
     await follower.listen();
     return follower;

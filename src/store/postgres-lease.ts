@@ -1,7 +1,6 @@
 import type { Pool } from 'pg';
-import { FairpackError, describeValue } from '../errors.js';
-import { loadPg, quietPool, storeLocation } from './postgres-connect.js';
-import { type StoreTables, isSchemaName, migrate, storeTables } from './postgres-schema.js';
+import { connectStore } from './postgres-open.js';
+import { type StoreTables, storeTables } from './postgres-schema.js';
 
 /*
  * The replicas' lease (docs/high-availability.md): one row with a term, its holder, the holder's
@@ -52,23 +51,7 @@ export class PostgresLease {
 
   /** Connects and creates (or migrates) the schema; STORE_FAILED when the database cannot be reached. */
   static async open(url: string, options: LeaseOptions = {}): Promise<PostgresLease> {
-    const schema = options.schema ?? 'fairpack';
-    if (!isSchemaName(schema)) throw new FairpackError('STORE_INVALID_INPUT', `Expected the schema to be a lower-case SQL identifier (letters, digits, _), got ${describeValue(schema)}.`);
-    const location = storeLocation(url, schema);
-    const pg = await loadPg(options.importPg);
-    const pool = quietPool(pg, url, 2);
-    try {
-      const client = await pool.connect();
-      try {
-        await migrate(client, schema, location);
-      } finally {
-        client.release();
-      }
-    } catch (error) {
-      await pool.end().catch(() => undefined);
-      if (error instanceof FairpackError) throw error;
-      throw new FairpackError('STORE_FAILED', `Could not open the store ${location}: ${error instanceof Error ? error.message : String(error)}. Check that PostgreSQL runs there and the URL's user may create tables.`, { location }, { cause: error });
-    }
+    const { pool, schema, location } = await connectStore(url, options, 2);
     return new PostgresLease(location, pool, storeTables(schema));
   }
 
