@@ -321,6 +321,14 @@ export class AllocationManager {
     }
   }
 
+  /**
+   * The journal position: the `seq` of the last state-changing call (each one counts, with or
+   * without a `journal`; a restored manager continues from its snapshot and entries). Read inside
+   * an event listener, it is the position of the call that caused the event.
+   */
+  seq(): number {
+    return this.#seq;
+  }
 
   job(jobId: string): JobView | undefined {
     const job = this.#live.get(jobId) ?? this.#history.get(jobId);

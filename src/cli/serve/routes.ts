@@ -5,6 +5,9 @@ import { HttpError, type Reply, readJsonBody } from './http-io.js';
 import { type ManagerFigures, dominantShare } from './manager-figures.js';
 import type { ServerMetrics } from './metrics.js';
 import { COST_ROUTES } from './cost-routes.js';
+import { DASHBOARD_ROUTES } from './dashboard-routes.js';
+import { EVENT_ROUTES } from './event-routes.js';
+import type { LiveViews } from './live-views.js';
 import { NODE_ROUTES } from './node-routes.js';
 import { REJECTED_STATUS } from './status-codes.js';
 
@@ -24,6 +27,8 @@ export interface RouteContext {
   readonly requireNode: (request: IncomingMessage) => void;
   /** Extra fields of `GET /healthz` (the journal's position with a data directory). */
   readonly health: () => Readonly<Record<string, unknown>>;
+  /** The event hub and what hangs off it (GET /events, job histories, recent activity, utilisation). */
+  readonly live: LiveViews;
 }
 
 type Handler = (context: RouteContext) => Reply | Promise<Reply>;
@@ -48,12 +53,14 @@ export const ROUTES: readonly Route[] = [
   { path: '/queues', methods: { GET: listQueues } },
   { path: '/tenants/:id/quota', methods: { GET: getQuota, PATCH: patchQuota } },
   ...COST_ROUTES,
+  ...EVENT_ROUTES,
+  ...DASHBOARD_ROUTES,
 ];
 
 /** A lone surrogate: a string with one is not Unicode text, and no URI can name it. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-async function submitJob({ manager, request, bodyLimit }: RouteContext): Promise<Reply> {
+async function submitJob({ manager, request, bodyLimit, live }: RouteContext): Promise<Reply> {
   const body = await readJsonBody(request, bodyLimit);
   // a job is addressed by its id in URLs (/jobs/:id): one that no URL can hold is refused before
   // anything is submitted — the fuzz suite's `"id": "\ud800"` was submitted, then answered 500
@@ -70,6 +77,7 @@ async function submitJob({ manager, request, bodyLimit }: RouteContext): Promise
       return { status: 201, body: { job, allocation: result.allocation }, headers: location };
     case 'queued': {
       const { reason, message, available, required, position } = result;
+      live.timelines.explain(result.jobId, message);
       return { status: 202, body: { job, queued: { reason, message, available, required, position } }, headers: location };
     }
     case 'rejected': {

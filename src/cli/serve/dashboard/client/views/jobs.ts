@@ -1,0 +1,78 @@
+import { getJson } from '../api.js';
+import { duration, h, jobLink, show, table } from '../dom.js';
+import { reasonText } from '../reasons.js';
+import type { Allocation, Job } from '../types.js';
+import type { PageFactory } from '../view.js';
+
+const STATUSES = ['', 'queued', 'running', 'preempted', 'completed', 'failed', 'cancelled', 'expired', 'rejected'];
+/** Rows drawn at most: the rest are counted, and found by searching. */
+const ROWS = 500;
+
+/** Time from submission to start (or to now, for a job that still waits). */
+export function waitOf(job: Job, now: number): number | undefined {
+  if (job.startedAt !== undefined) return job.startedAt - job.submittedAt;
+  return job.status === 'queued' ? now - job.submittedAt : undefined;
+}
+
+/** Every job the server remembers, filtered by status and tenant and searched by id, tenant or category. */
+export const jobsPage: PageFactory = (root, _params, context) => {
+  const status = h('select', { id: 'job-status', onchange: () => void page.update() }, STATUSES.map((s) => h('option', { value: s }, s === '' ? 'any' : s)));
+  const tenant = h('input', { id: 'job-tenant', type: 'text', autocomplete: 'off', onchange: () => void page.update() });
+  const search = h('input', { id: 'job-search', type: 'search', autocomplete: 'off', placeholder: 'id, tenant or category', oninput: () => draw() });
+  const results = h('div');
+  show(
+    root,
+    h('h2', {}, 'Jobs'),
+    h(
+      'form',
+      { class: 'filters', role: 'search', onsubmit: (event: Event) => event.preventDefault() },
+      h('label', { for: 'job-search' }, 'Search'),
+      search,
+      h('label', { for: 'job-status' }, 'Status'),
+      status,
+      h('label', { for: 'job-tenant' }, 'Tenant'),
+      tenant,
+    ),
+    results,
+  );
+  let jobs: readonly Job[] = [];
+  let nodesOf = new Map<string, string>();
+  let costOf = new Map<string, number>();
+
+  function draw(): void {
+    const needle = search.value.trim().toLowerCase();
+    const now = Date.now();
+    const found = needle === '' ? jobs : jobs.filter((j) => j.id.toLowerCase().includes(needle) || j.tenant.toLowerCase().includes(needle) || (j.category ?? '').toLowerCase().includes(needle));
+    show(
+      results,
+      h('p', { class: 'hint', 'aria-live': 'polite' }, `${found.length} job${found.length === 1 ? '' : 's'}${found.length > ROWS ? `, the first ${ROWS} shown` : ''}.`),
+      table(
+        'Jobs (live ones first, then finished ones)',
+        ['Job', 'Tenant', 'Priority', 'Status', 'Wait', 'Node', 'Cost', 'Reason'],
+        found.slice(0, ROWS).map((j) => [jobLink(j.id), j.tenant, j.priority, h('span', { class: `status status-${j.status}` }, j.status), duration(waitOf(j, now)), j.allocationId === undefined ? '—' : (nodesOf.get(j.allocationId) ?? '—'), costOf.has(j.id) ? (costOf.get(j.id) as number).toFixed(4) : '—', j.status === 'queued' ? reasonText(j.reason) : (j.reason ?? '')]),
+        'none match.',
+      ),
+    );
+  }
+
+  const page = {
+    title: 'Jobs',
+    async update() {
+      const query = new URLSearchParams();
+      if (status.value !== '') query.set('status', status.value);
+      if (tenant.value.trim() !== '') query.set('tenant', tenant.value.trim());
+      const [list, live, costs] = await Promise.all([
+        getJson<{ jobs: readonly Job[] }>(`/jobs${query.size > 0 ? `?${query}` : ''}`),
+        getJson<{ allocations: readonly Allocation[] }>('/allocations'),
+        getJson<{ topJobs: readonly { jobId: string; cost: number }[] }>('/costs?top=1000').catch(() => ({ topJobs: [] })),
+      ]);
+      jobs = list.jobs;
+      nodesOf = new Map(live.allocations.map((a) => [a.id, [...new Set(a.placements.map((p) => p.nodeId))].join(', ')]));
+      // micro-units of the nodes' currency (docs/costs-and-scaling.md); only jobs that cost something
+      costOf = new Map(costs.topJobs.filter((c) => c.cost > 0).map((c) => [c.jobId, c.cost / 1e6]));
+      draw();
+      void context;
+    },
+  };
+  return page;
+};
