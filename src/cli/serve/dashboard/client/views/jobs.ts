@@ -45,7 +45,7 @@ export const jobsPage: PageFactory = (root, _params, context) => {
     const found = needle === '' ? jobs : jobs.filter((j) => j.id.toLowerCase().includes(needle) || j.tenant.toLowerCase().includes(needle) || (j.category ?? '').toLowerCase().includes(needle));
     show(
       results,
-      h('p', { class: 'hint', 'aria-live': 'polite' }, `${found.length} job${found.length === 1 ? '' : 's'}${found.length > ROWS ? `, the first ${ROWS} shown` : ''}.`),
+      h('p', { id: 'job-count', class: 'hint', 'aria-live': 'polite' }, `${found.length} job${found.length === 1 ? '' : 's'}${found.length > ROWS ? `, the first ${ROWS} shown` : ''}.`),
       table(
         'Jobs (live ones first, then finished ones)',
         ['Job', 'Tenant', 'Priority', 'Status', 'Wait', 'Node', 'Cost', 'Reason'],
