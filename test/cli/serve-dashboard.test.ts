@@ -60,8 +60,9 @@ describe('the dashboard and its reads', () => {
     expect(low.map((e) => e.type)).toEqual(['allocated', 'preempted', 'queued', 'released']);
     expect(low[1]?.by).toBe('high');
     const high = (await call(server.url, 'GET', '/jobs/high/events')).json['events'] as { type: string; victim?: string; nodes?: string[] }[];
-    expect(high.map((e) => e.type)).toEqual(['queued', 'preempting', 'allocated']);
-    expect(high[1]?.victim).toBe('low');
+    // in the manager's order: the eviction is announced first, then the preemptor's wait for the room
+    expect(high.map((e) => e.type)).toEqual(['preempting', 'queued', 'allocated']);
+    expect(high[0]?.victim).toBe('low');
     expect(high[2]?.nodes).toEqual(['default']);
     const activity = (await call(server.url, 'GET', '/activity')).json;
     expect(activity['preemptions']).toMatchObject([{ victim: { id: 'low', priority: 'low' }, preemptor: { id: 'high', tenant: 'u' }, nodeId: 'default' }]);
