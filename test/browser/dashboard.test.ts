@@ -152,4 +152,50 @@ describe('the dashboard in a real Chromium', () => {
       expect(problems).toEqual([]);
     });
   });
+
+  it('works from the keyboard: a node of the grid is reached with Tab and opened with Enter', async () => {
+    await seen('keyboard', async () => {
+      await page.goto(`${server.url}/#/cluster`);
+      await expectText('[data-node="n1"] .node-use', '% cpu');
+      // from the start of the page: the skip link, the token field and buttons, the nav, … the nodes
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      let focused = '';
+      for (let i = 0; i < 30 && focused !== 'n1'; i++) {
+        await page.keyboard.press('Tab');
+        focused = await page.evaluate(() => document.activeElement?.getAttribute('data-node') ?? '');
+      }
+      expect(focused).toBe('n1');
+      await page.keyboard.press('Enter');
+      await expectText('h2', 'Node n1');
+    });
+  });
+});
+
+describe('the dashboard of a follower', () => {
+  it('says it is a read-only follower, shows the journal position and lag, and turns the admin actions off', async () => {
+    const manager = new AllocationManager({ capacity: { cpu: 4 } });
+    // what a replica's /healthz adds (docs/http.md): the page reads it
+    const follower = await startTestServer({ manager, adminToken: TOKEN, health: () => ({ role: 'follower', term: 3, leader: 'http://10.0.0.1:8080', journal: { seq: 42, lagMs: 1500 } }) });
+    const browser = await launchChromium();
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${follower.url}/#/nodes/default`);
+      await page.locator('.role-follower').waitFor();
+      const header = await page.locator('#health').textContent();
+      expect(header).toContain('follower (read-only)');
+      expect(header).toContain('term 3');
+      expect(header).toContain('journal at 42');
+      expect(header).toContain('lag 2s');
+      expect(await page.getByRole('button', { name: 'Drain this node' }).isDisabled()).toBe(true);
+      await page.goto(`${follower.url}/#/tenants`);
+      await page.locator('table, .empty').first().waitFor();
+      expect(await page.getByRole('button', { name: 'Set quota' }).isDisabled()).toBe(true);
+    } catch (error) {
+      await screenshotOnFailure(page, 'dashboard-follower');
+      throw error;
+    } finally {
+      await browser.close();
+      await follower.running.close();
+    }
+  });
 });

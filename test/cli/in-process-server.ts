@@ -21,10 +21,10 @@ export interface TestServer {
   readonly running: RunningServer;
 }
 
-export async function startTestServer(options: { readonly manager?: AllocationManager; readonly limits?: Partial<ServerLimits>; readonly events?: LiveOptions; readonly adminToken?: string } = {}): Promise<TestServer> {
+export async function startTestServer(options: { readonly manager?: AllocationManager; readonly limits?: Partial<ServerLimits>; readonly events?: LiveOptions; readonly adminToken?: string; readonly health?: () => Readonly<Record<string, unknown>> } = {}): Promise<TestServer> {
   const manager = options.manager ?? new AllocationManager({ capacity: { cpu: 8, memory: 16, gpu: 2 } });
   const logs: string[] = [];
-  const running = await startServer({ manager, prom: await loadPromClient(), port: 0, limits: options.limits ?? {}, log: (line) => logs.push(line), ...(options.events === undefined ? {} : { events: options.events }), ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }) });
+  const running = await startServer({ manager, prom: await loadPromClient(), port: 0, limits: options.limits ?? {}, log: (line) => logs.push(line), ...(options.events === undefined ? {} : { events: options.events }), ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }), ...(options.health === undefined ? {} : { health: options.health }) });
   return { url: running.url, port: Number(new URL(running.url).port), manager, logs, running };
 }
 
