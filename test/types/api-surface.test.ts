@@ -82,6 +82,7 @@ const SURFACE = {
       "removeNode",
       "reservations",
       "resumeHeartbeats",
+      "seq",
       "setConcurrency",
       "setNodeStatus",
       "setQuota",
