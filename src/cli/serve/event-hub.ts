@@ -75,6 +75,11 @@ export class EventHub {
     return this.#latest;
   }
 
+  /** Delivers the group still being collected now, rather than at the next microtask. */
+  flush(): void {
+    this.#closeGroup();
+  }
+
   /**
    * One event of the call at journal position `seq`. The payload is serialised now (the manager's
    * views are frozen, but a later call must not change what this event said); one that cannot be

@@ -15,7 +15,8 @@ function openEventStream({ request, live }: RouteContext): Reply {
     status: 200,
     contentType: 'text/event-stream; charset=utf-8',
     // a proxy must neither buffer nor transform the stream
-    headers: { 'x-accel-buffering': 'no', 'cache-control': 'no-store, no-transform' },
+    // the connection carries nothing else: when the stream ends (shutdown, a slow reader) it closes
+    headers: { 'x-accel-buffering': 'no', 'cache-control': 'no-store, no-transform', connection: 'close' },
     stream: (response) => live.streams.open(response, lastSeen),
   };
 }

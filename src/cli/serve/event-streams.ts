@@ -68,7 +68,10 @@ export class EventStreams {
       response.destroy();
       return;
     }
-    // subscribe before the replay is read: nothing can fall between the two (both are synchronous)
+    // a group still being collected goes out first (to the streams already open, and into the
+    // buffer): delivered after subscribing, it would reach this stream twice — live and replayed.
+    // Then subscribe before the replay is read: nothing can fall between the two (both synchronous).
+    this.#hub.flush();
     const unsubscribe = this.#hub.subscribe((group) => this.#write(response, group.frames));
     this.#open.set(response, unsubscribe);
     response.once('close', () => this.#forget(response));

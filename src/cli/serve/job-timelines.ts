@@ -56,6 +56,11 @@ export class JobTimelines {
     return { events: [...job.entries], omitted: job.dropped, ...(explanation === undefined ? {} : { explanation }) };
   }
 
+  /** The manager's words for why a job waits, when this server answered its submission. */
+  explanationOf(jobId: string): string | undefined {
+    return this.#explanations.get(jobId);
+  }
+
   /** The manager's words for why a just-submitted job waits (`submit()`'s `message`). */
   explain(jobId: string, message: string): void {
     // (the job's own events reach the timeline a moment later, when the hub closes the call's group)

@@ -129,11 +129,24 @@ async function releaseJob({ manager, request, params, bodyLimit }: RouteContext)
   return { status: 200, body: { job: result.job, freed: result.freed } };
 }
 
-function listQueues({ manager, figures }: RouteContext): Reply {
+/**
+ * Each queue with its tenant's weight and dominant share, and its head job (`headJob`, the job
+ * tried next) with the manager's explanation of why it waits when this server answered its
+ * submission (`explanation`): what the dashboard shows per queue, in one read.
+ */
+function listQueues({ manager, figures, live }: RouteContext): Reply {
   const { tenants, total } = figures();
   const queues = manager.queues().map((queue) => {
     const tenant = tenants.get(queue.tenant);
-    return { ...queue, weight: tenant?.weight ?? 1, dominantShare: tenant === undefined ? 0 : dominantShare(tenant.usage, total) };
+    const headJob = queue.head === undefined ? undefined : manager.job(queue.head);
+    const explanation = queue.head === undefined ? undefined : live.timelines.explanationOf(queue.head);
+    return {
+      ...queue,
+      weight: tenant?.weight ?? 1,
+      dominantShare: tenant === undefined ? 0 : dominantShare(tenant.usage, total),
+      ...(headJob === undefined ? {} : { headJob }),
+      ...(explanation === undefined ? {} : { explanation }),
+    };
   });
   return { status: 200, body: { queues } };
 }

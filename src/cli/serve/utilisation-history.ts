@@ -26,10 +26,12 @@ export class UtilisationHistory {
   readonly #samples: UtilisationSample[] = [];
   readonly #max: number;
   readonly #now: () => number;
+  readonly #manager: () => AllocationManager;
   readonly intervalMs: number;
   #timer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(private readonly manager: () => AllocationManager, options: UtilisationHistoryOptions = {}) {
+  constructor(manager: () => AllocationManager, options: UtilisationHistoryOptions = {}) {
+    this.#manager = manager;
     this.intervalMs = options.intervalMs ?? 10_000;
     this.#max = options.samples ?? 360;
     this.#now = options.now ?? Date.now;
@@ -48,7 +50,7 @@ export class UtilisationHistory {
 
   /** Takes a sample now. */
   sample(): UtilisationSample {
-    const { total, allocated, reserved } = this.manager().capacity();
+    const { total, allocated, reserved } = this.#manager().capacity();
     const sample = { at: this.#now(), total, allocated, reserved };
     this.#samples.push(sample);
     if (this.#samples.length > this.#max) this.#samples.shift();

@@ -68,7 +68,9 @@ async function refresh(): Promise<void> {
   }
   refreshing = (async () => {
     try {
-      await Promise.all([readHealth(), view?.update()]);
+      // the role first: a follower's page is drawn read-only from the start
+      await readHealth();
+      await view?.update();
       main.removeAttribute('aria-busy');
     } catch (error) {
       context.announce(`Could not load: ${(error as Error).message}`);

@@ -9,12 +9,14 @@ interface Queue {
   readonly priority: string;
   readonly length: number;
   readonly head?: string;
+  readonly headJob?: Job;
+  readonly explanation?: string;
   readonly weight: number;
   readonly dominantShare: number;
 }
 
-/** Heads looked up per refresh: each is one request, and a page of 10,000 queues helps no one. */
-const HEADS_SHOWN = 50;
+/** Queues drawn at most: a page of 10,000 queues helps no one. */
+const QUEUES_SHOWN = 200;
 
 /** Queues per priority band and tenant: depth, the head job and why it waits, dominant share vs weighted fair share. */
 export const queuesPage: PageFactory = (root) => {
@@ -25,16 +27,11 @@ export const queuesPage: PageFactory = (root) => {
     async update() {
       const [{ queues }, { tenants }] = await Promise.all([getJson<{ queues: readonly Queue[] }>('/queues'), getJson<{ tenants: readonly Tenant[] }>('/tenants')]);
       const fair = new Map(tenants.map((t) => [t.tenant, t]));
-      const shown = queues.filter((q) => q.length > 0).slice(0, HEADS_SHOWN);
-      const heads = await Promise.all(
-        shown.map((q) => (q.head === undefined ? undefined : getJson<{ job?: Job; explanation?: string }>(`/jobs/${encodeURIComponent(q.head)}/events`).catch(() => undefined))),
-      );
-      const bands = new Map<string, { queue: Queue; head: { job?: Job; explanation?: string } | undefined }[]>();
-      shown.forEach((queue, i) => {
-        const list = bands.get(queue.priority) ?? [];
-        list.push({ queue, head: heads[i] });
-        bands.set(queue.priority, list);
-      });
+      const waiting = queues.filter((q) => q.length > 0);
+      const shown = waiting.slice(0, QUEUES_SHOWN);
+      // in the server's order: highest band first
+      const bands = new Map<string, Queue[]>();
+      for (const queue of shown) bands.set(queue.priority, [...(bands.get(queue.priority) ?? []), queue]);
       if (bands.size === 0) {
         show(body, h('h2', {}, 'Queues'), h('p', { class: 'empty' }, 'Nothing waits.'));
         return;
@@ -42,7 +39,7 @@ export const queuesPage: PageFactory = (root) => {
       show(
         body,
         h('h2', {}, 'Queues'),
-        queues.length > shown.length ? h('p', { class: 'hint' }, `Showing the first ${shown.length} non-empty queues.`) : null,
+        waiting.length > shown.length ? h('p', { class: 'hint' }, `Showing the first ${shown.length} of ${waiting.length} queues with jobs.`) : null,
         [...bands].map(([band, rows]) =>
           h(
             'section',
@@ -59,9 +56,9 @@ export const queuesPage: PageFactory = (root) => {
                 h(
                   'tbody',
                   {},
-                  rows.map(({ queue, head }) => {
+                  rows.map((queue) => {
                     const tenant = fair.get(queue.tenant);
-                    const job = head?.job;
+                    const job = queue.headJob;
                     return h(
                       'tr',
                       { 'data-queue': `${queue.tenant}/${queue.priority}` },
@@ -69,7 +66,7 @@ export const queuesPage: PageFactory = (root) => {
                       h('td', {}, String(queue.length)),
                       h('td', {}, queue.head === undefined ? '—' : jobLink(queue.head)),
                       h('td', {}, job === undefined ? '—' : duration(Date.now() - job.submittedAt)),
-                      h('td', { class: 'reason' }, h('span', {}, reasonText(job?.reason)), head?.explanation === undefined ? null : h('span', { class: 'explanation' }, head.explanation)),
+                      h('td', { class: 'reason' }, h('span', {}, reasonText(job?.reason)), queue.explanation === undefined ? null : h('span', { class: 'explanation' }, queue.explanation)),
                       h('td', {}, meter(queue.dominantShare, 'dominant share'), ' ', percent(queue.dominantShare)),
                       h('td', {}, tenant === undefined ? '—' : percent(tenant.fairShare), tenant !== undefined && queue.dominantShare < tenant.fairShare ? ' (below: served first)' : ''),
                     );
