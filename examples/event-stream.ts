@@ -24,9 +24,12 @@ async function follow(url: string, lastEventId: string | undefined, onEvent: (ev
   let buffer = '';
   let fields: { event?: string; data: string[]; id?: string } = { data: [] };
   const decoder = new TextDecoder();
+  const reader = response.body.getReader();
   try {
-    for await (const chunk of response.body) {
-      buffer += decoder.decode(chunk, { stream: true });
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
       let newline: number;
       while ((newline = buffer.indexOf('\n')) >= 0) {
         const line = buffer.slice(0, newline);
