@@ -69,6 +69,24 @@ describe('the dashboard and its reads', () => {
     expect((await call(server.url, 'GET', '/jobs/nobody/events')).status).toBe(404);
   });
 
+  it('GET /jobs?q=&limit=: searched on the server and bounded, with the total that matched', async () => {
+    const manager = new AllocationManager({ capacity: { cpu: 100 }, timers: false, now: () => 0 });
+    const server = await startServer({ manager });
+    for (let i = 0; i < 5; i++) manager.submit({ id: `train-${i}`, tenant: 'Research', resources: { cpu: 1 } });
+    manager.submit({ id: 'web', tenant: 'web', category: 'TRAINING', resources: { cpu: 1 } });
+    // "train" in 5 ids and one category (case-insensitive): 6 match, 2 answered
+    const { json } = await call(server.url, 'GET', '/jobs?q=TRAIN&limit=2');
+    expect(json['total']).toBe(6);
+    expect((json['jobs'] as { id: string }[]).map((j) => j.id)).toEqual(['train-0', 'train-1']);
+    expect((await call(server.url, 'GET', '/jobs?q=research&tenant=Research')).json['jobs']).toHaveLength(5);
+    // without limit the answer is as before: every job, no total
+    expect((await call(server.url, 'GET', '/jobs')).json).not.toHaveProperty('total');
+    for (const bad of ['limit=0', 'limit=10001', 'limit=2.5', 'limit=', `q=${'x'.repeat(201)}`]) {
+      const refused = await call(server.url, 'GET', `/jobs?${bad}`);
+      expect([refused.status, refused.json['error'].code]).toEqual([400, 'INVALID_QUERY']);
+    }
+  });
+
   it('GET /utilisation: the figures now and the samples of the last hour; GET /allocations: the live allocations', async () => {
     const manager = new AllocationManager({ capacity: { cpu: 8 } });
     const server = await startServer({ manager, events: { utilisation: { intervalMs: 20, samples: 3 } } });

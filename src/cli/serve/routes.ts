@@ -88,14 +88,32 @@ async function submitJob({ manager, request, bodyLimit, live }: RouteContext): P
   }
 }
 
+/** Most jobs one `GET /jobs?limit=` answers; the search (`q`) is at most this many characters. */
+const MAX_JOBS_LIMIT = 10_000;
+const MAX_SEARCH_LENGTH = 200;
+
+/**
+ * The jobs, filtered by `status` and `tenant`; `q` keeps those whose id, tenant or category
+ * contains it (case-insensitive), and `limit` answers the first `limit` of them with `total`, the
+ * count of all that matched — so a page (the dashboard's) never pulls 100,000 queued jobs at once.
+ */
 function listJobs({ manager, query }: RouteContext): Reply {
   const status = query.get('status') ?? undefined;
   if (status !== undefined && !(JOB_STATUSES as readonly string[]).includes(status)) {
     throw new HttpError(400, 'INVALID_QUERY', `Expected \`status\` to be one of ${JOB_STATUSES.join(', ')}, got "${status}".`);
   }
   const tenant = query.get('tenant') ?? undefined;
+  const q = query.get('q')?.toLowerCase();
+  if (q !== undefined && q.length > MAX_SEARCH_LENGTH) throw new HttpError(400, 'INVALID_QUERY', `Expected \`q\` to be at most ${MAX_SEARCH_LENGTH} characters, got ${q.length}.`);
+  const rawLimit = query.get('limit');
+  if (rawLimit !== null && (!/^\d{1,6}$/.test(rawLimit) || Number(rawLimit) < 1 || Number(rawLimit) > MAX_JOBS_LIMIT)) {
+    throw new HttpError(400, 'INVALID_QUERY', `Expected \`limit\` to be a whole number from 1 to ${MAX_JOBS_LIMIT}, got "${rawLimit.slice(0, 80)}".`);
+  }
   const filter = { ...(status === undefined ? {} : { status: status as JobStatus }), ...(tenant === undefined ? {} : { tenant }) };
-  return { status: 200, body: { jobs: manager.jobs(filter) } };
+  let jobs = manager.jobs(filter);
+  if (q !== undefined && q !== '') jobs = jobs.filter((job) => job.id.toLowerCase().includes(q) || job.tenant.toLowerCase().includes(q) || (job.category ?? '').toLowerCase().includes(q));
+  if (rawLimit === null) return { status: 200, body: { jobs } };
+  return { status: 200, body: { jobs: jobs.slice(0, Number(rawLimit)), total: jobs.length } };
 }
 
 function getJob({ manager, params }: RouteContext): Reply {
