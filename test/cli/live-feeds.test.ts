@@ -42,7 +42,7 @@ function job(id: string, status = 'queued'): JobView {
 const group = (seq: number, events: { name: string; payload: unknown }[]): EventGroup => ({ seq, events, frames: '' });
 
 describe('JobTimelines and RecentActivity stay bounded', () => {
-  it('keeps a job’s first entry and its latest ones, and forgets the job changed least recently', () => {
+  it('keeps a job’s first entry and its latest ones, and forgets the jobs changed least recently', () => {
     const timelines = new JobTimelines({ maxJobs: 2, maxEntriesPerJob: 3 }, () => 7);
     for (let seq = 1; seq <= 5; seq++) timelines.record(group(seq, [{ name: 'queued', payload: { job: job('a') } }]));
     // 5 entries into 3: the first (seq 1) and the latest two (4, 5); 2 left out
@@ -50,11 +50,14 @@ describe('JobTimelines and RecentActivity stay bounded', () => {
     expect(a?.events.map((e) => e.seq)).toEqual([1, 4, 5]);
     expect(a?.omitted).toBe(2);
     timelines.record(group(6, [{ name: 'queued', payload: { job: job('b') } }]));
-    timelines.record(group(7, [{ name: 'queued', payload: { job: job('a') } }])); // a changed after b
-    timelines.record(group(8, [{ name: 'queued', payload: { job: job('c') } }])); // 3 jobs into 2: b goes
+    timelines.record(group(7, [{ name: 'queued', payload: { job: job('c') } }])); // 3 jobs: within the tenth of slack (2 + 1)
+    expect(timelines.get('b')).toBeDefined();
+    timelines.record(group(8, [{ name: 'queued', payload: { job: job('a') } }])); // a changed last: order b, c, a
+    timelines.record(group(9, [{ name: 'queued', payload: { job: job('d') } }])); // 4 > 3: cut back to 2, b and c go
     expect(timelines.get('b')).toBeUndefined();
-    expect(timelines.get('a')?.events.at(-1)).toMatchObject({ seq: 7, at: 7, type: 'queued', reason: 'insufficient-resources' });
-    expect(timelines.get('c')).toBeDefined();
+    expect(timelines.get('c')).toBeUndefined();
+    expect(timelines.get('a')?.events.at(-1)).toMatchObject({ seq: 8, at: 7, type: 'queued', reason: 'insufficient-resources' });
+    expect(timelines.get('d')).toBeDefined();
   });
 
   it(`keeps the latest ${RECENT_LIMIT} rejections, newest first, and counts them per tenant`, () => {

@@ -52,7 +52,9 @@ interface BufferedGroup {
 export class EventHub {
   readonly #maxEvents: number;
   readonly #maxBytes: number;
+  /** The groups kept for replay, oldest first from `#head` (a queue: evicting is a step of `#head`, not a shift). */
   readonly #buffer: BufferedGroup[] = [];
+  #head = 0;
   #bufferedEvents = 0;
   #bufferedBytes = 0;
   /** Every group with a seq above `floor` is whole in the buffer; groups at or below it may be gone. */
@@ -113,6 +115,7 @@ export class EventHub {
     this.#closeGroup();
     if (seq === this.#latest) return;
     this.#buffer.length = 0;
+    this.#head = 0;
     this.#bufferedEvents = 0;
     this.#bufferedBytes = 0;
     this.#floor = seq;
@@ -132,7 +135,10 @@ export class EventHub {
     }
     let frames = '';
     // the buffer is in seq order: skip what the client has
-    for (const group of this.#buffer) if (group.seq > lastSeen) frames += group.frames;
+    for (let i = this.#head; i < this.#buffer.length; i++) {
+      const group = this.#buffer[i] as BufferedGroup;
+      if (group.seq > lastSeen) frames += group.frames;
+    }
     return { kind: 'frames', frames };
   }
 
@@ -164,16 +170,23 @@ export class EventHub {
     this.#bufferedEvents += group.events;
     this.#bufferedBytes += group.bytes;
     // the newest group stays even when it alone is past a bound: a client one group behind can resume
-    while (this.#buffer.length > 1 && (this.#bufferedEvents > this.#maxEvents || this.#bufferedBytes > this.#maxBytes)) {
-      const evicted = this.#buffer.shift() as BufferedGroup;
+    while (this.#buffer.length - this.#head > 1 && (this.#bufferedEvents > this.#maxEvents || this.#bufferedBytes > this.#maxBytes)) {
+      const evicted = this.#buffer[this.#head] as BufferedGroup;
+      this.#head++;
       this.#bufferedEvents -= evicted.events;
       this.#bufferedBytes -= evicted.bytes;
       this.#floor = Math.max(this.#floor, evicted.seq);
     }
+    // the evicted prefix is dropped in one go once it is as long as what is kept
+    if (this.#head > 1024 && this.#head * 2 > this.#buffer.length) {
+      this.#buffer.splice(0, this.#head);
+      this.#head = 0;
+    }
   }
 
   #deliver(group: EventGroup): void {
-    for (const listener of [...this.#subscribers]) {
+    // (a Set may be changed while it is iterated: one unsubscribed meanwhile is skipped)
+    for (const listener of this.#subscribers) {
       try {
         listener(group);
       } catch {

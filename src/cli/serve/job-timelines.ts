@@ -24,7 +24,7 @@ export interface JobTimelineEntry {
 }
 
 export interface JobTimelineLimits {
-  /** Jobs whose history is kept; the least recently changed is forgotten first. @default 10000 */
+  /** Jobs whose history is kept (up to a tenth more between two cuts); the least recently changed are forgotten first. @default 10000 */
   readonly maxJobs: number;
   /** Entries per job: its first and its latest ones are kept. @default 64 */
   readonly maxEntriesPerJob: number;
@@ -66,7 +66,7 @@ export class JobTimelines {
     // (the job's own events reach the timeline a moment later, when the hub closes the call's group)
     this.#explanations.delete(jobId);
     this.#explanations.set(jobId, message.slice(0, 1000));
-    if (this.#explanations.size > this.#limits.maxJobs) this.#explanations.delete(this.#explanations.keys().next().value as string);
+    if (this.#explanations.size > slack(this.#limits.maxJobs)) dropOldest(this.#explanations, this.#limits.maxJobs);
   }
 
   /** The hub's subscriber. */
@@ -120,10 +120,26 @@ export class JobTimelines {
       record.entries.splice(1, 1);
       record.dropped++;
     }
-    while (this.#jobs.size > this.#limits.maxJobs) {
-      const oldest = this.#jobs.keys().next().value as string;
-      this.#jobs.delete(oldest);
-      this.#explanations.delete(oldest);
-    }
+    if (this.#jobs.size > slack(this.#limits.maxJobs)) for (const id of dropOldest(this.#jobs, this.#limits.maxJobs)) this.#explanations.delete(id);
   }
+}
+
+/**
+ * The size at which a map is cut back to `max`: a tenth more. Forgetting one job per new one would
+ * walk from the start of the Map each time, over the holes its deletions leave (V8 compacts them
+ * only when it rehashes) — quadratic in practice; cutting in batches walks once per batch.
+ */
+function slack(max: number): number {
+  return max + Math.max(1, Math.ceil(max / 10));
+}
+
+/** Deletes the oldest keys (insertion order) until `max` are left; returns them. */
+function dropOldest<V>(map: Map<string, V>, max: number): string[] {
+  const dropped: string[] = [];
+  for (const key of map.keys()) {
+    if (map.size - dropped.length <= max) break;
+    dropped.push(key);
+  }
+  for (const key of dropped) map.delete(key);
+  return dropped;
 }
