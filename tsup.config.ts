@@ -1,6 +1,6 @@
 import { defineConfig } from 'tsup';
 
-const entry = { index: 'src/index.ts', testing: 'src/testing/index.ts', mcp: 'src/mcp/index.ts' };
+const entry = { index: 'src/index.ts', testing: 'src/testing/index.ts', mcp: 'src/mcp/index.ts', client: 'src/client/index.ts' };
 
 export default defineConfig([
   {

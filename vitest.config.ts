@@ -9,6 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^fairpack\/testing$/, replacement: src('testing/index.ts') },
       { find: /^fairpack\/mcp$/, replacement: src('mcp/index.ts') },
+      { find: /^fairpack\/client$/, replacement: src('client/index.ts') },
       { find: /^fairpack$/, replacement: src('index.ts') },
     ],
   },

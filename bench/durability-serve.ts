@@ -36,9 +36,9 @@ const WARM_UP_MS = 500;
 const CLIENT_COUNTS = [1, 50] as const;
 const SUBMIT_BODY = JSON.stringify({ tenant: 'bench', resources: { cpu: 0.001, memory: 0.001 } });
 
-type Mode = 'in memory' | 'serve --data';
+export type Mode = 'in memory' | 'serve --data' | 'serve --store (PostgreSQL)';
 
-interface Server {
+export interface Server {
   readonly mode: Mode;
   readonly host: string;
   readonly port: number;
@@ -47,7 +47,7 @@ interface Server {
   stderr(): string;
 }
 
-interface Row {
+export interface Row {
   readonly mode: Mode;
   readonly clients: number;
   readonly round: number;
@@ -81,9 +81,9 @@ const ownCpuMs = (): number => {
 /** A request that did not end in the expected answer: the bench stops on the first one. */
 class BenchRequestError extends Error {}
 
-async function startServer(mode: Mode, dataDirectory: string | undefined): Promise<Server> {
-  const args = ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'serve', '--port', '0', '--capacity', 'cpu=1000000,memory=1000000'];
-  if (dataDirectory !== undefined) args.push('--data', dataDirectory);
+/** `fairpack serve` from source on a free port, with `extra` flags (`--data <dir>`, `--store <url>` …). */
+export async function startServer(mode: Mode, extra: readonly string[]): Promise<Server> {
+  const args = ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'serve', '--port', '0', '--capacity', 'cpu=1000000,memory=1000000', ...extra];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
@@ -103,7 +103,7 @@ async function startServer(mode: Mode, dataDirectory: string | undefined): Promi
 }
 
 /** SIGTERM (the server finishes requests in flight and, with --data, writes a last snapshot), SIGKILL after 10 s. */
-async function stopServer(server: Server): Promise<void> {
+export async function stopServer(server: Server): Promise<void> {
   const { child } = server;
   if (child.exitCode !== null || child.signalCode !== null) return;
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
@@ -113,7 +113,7 @@ async function stopServer(server: Server): Promise<void> {
   clearTimeout(timer);
 }
 
-function send(server: Server, agent: Agent, method: 'GET' | 'POST', path: string, body?: string): Promise<{ status: number; body: string }> {
+export function send(server: Server, agent: Agent, method: 'GET' | 'POST', path: string, body?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const headers = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
     const req = request({ host: server.host, port: server.port, method, path, agent, headers }, (res) => {
@@ -141,7 +141,7 @@ async function journalSeq(server: Server, agent: Agent): Promise<number | undefi
 }
 
 /** `clients` loops of submit+release over their own keep-alive connections, for `ms`. */
-async function load(server: Server, clients: number, ms: number): Promise<{ pairs: number; seconds: number; latencies: number[] }> {
+export async function load(server: Server, clients: number, ms: number): Promise<{ pairs: number; seconds: number; latencies: number[] }> {
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   const latencies: number[] = [];
   let pairs = 0;
@@ -179,7 +179,7 @@ async function load(server: Server, clients: number, ms: number): Promise<{ pair
   }
 }
 
-async function measure(server: Server, clients: number, round: number): Promise<Row> {
+export async function measure(server: Server, clients: number, round: number): Promise<Row> {
   const probe = new Agent({ keepAlive: false });
   const before = await journalSeq(server, probe);
   const serverCpu = processCpuMs(server.child.pid);
@@ -194,7 +194,7 @@ async function measure(server: Server, clients: number, round: number): Promise<
   return { mode: server.mode, clients, round, pairs, seconds, latencies, entriesPerPair, serverCpuMs, clientCpuMs };
 }
 
-const rate = (row: Row): number => row.pairs / row.seconds;
+export const rate = (row: Row): number => row.pairs / row.seconds;
 const count = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 function report(rows: readonly Row[]): void {
@@ -254,9 +254,9 @@ export async function benchServe(): Promise<void> {
   };
   process.on('exit', killAll); // a crash of the bench still takes the servers down
   try {
-    const memory = await startServer('in memory', undefined);
+    const memory = await startServer('in memory', []);
     servers.push(memory);
-    const durable = await startServer('serve --data', directory);
+    const durable = await startServer('serve --data', ['--data', directory]);
     servers.push(durable);
     for (const server of servers) await load(server, 50, WARM_UP_MS); // JIT, connections, the log's first segment
     const rows: Row[] = [];

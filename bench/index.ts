@@ -22,7 +22,8 @@ import type { TargetResult } from './lib/report.js';
 // durability: durable appends/s through the data directory's log, then submit+release pairs/s through
 //   `fairpack serve --data` against in memory (bench/durability.ts, bench/durability-serve.ts; one verdict)
 // snapshot: snapshot and restore of 100,000 live jobs (bench/snapshot.ts); `-- durability` runs it too
-const PARTS = ['placement', 'batch', 'memory', 'manager', 'preemption', 'durability', 'snapshot'] as const;
+// replicas: serve on PostgreSQL against --data and in memory, failover time, follower lag (bench/replicas.ts)
+const PARTS = ['placement', 'batch', 'memory', 'manager', 'preemption', 'durability', 'snapshot', 'replicas'] as const;
 type Part = (typeof PARTS)[number];
 
 const here = dirname(fileURLToPath(import.meta.url));

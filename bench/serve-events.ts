@@ -22,7 +22,7 @@ async function run(mode: Mode, pairs: number): Promise<number> {
     manager.on('allocated', () => {});
     manager.on('released', () => {});
   } else if (mode !== 'none') {
-    const hub = new EventHub({ seq: manager.seq() });
+    const hub = new EventHub({ seq: manager.journalSeq() });
     attachManagerEvents(hub, manager);
     if (mode !== 'hub') hub.subscribe(new JobTimelines().record);
     if (mode === 'all') hub.subscribe(new RecentActivity().record);

@@ -30,12 +30,35 @@ export type FairpackErrorCode =
   | 'INVALID_SNAPSHOT'
   | 'INVALID_JOURNAL'
   | 'HEARTBEATS_OFF'
+  | 'IDEMPOTENCY_KEY_REUSED'
   // the data directory of the Node side (src/store): docs/durability.md
   | 'STORE_CORRUPT'
   | 'STORE_LOCKED'
   | 'STORE_FAILED'
   | 'STORE_CLOSED'
-  | 'STORE_INVALID_INPUT';
+  | 'STORE_INVALID_INPUT'
+  | 'STORE_FENCED'
+  // answers of `fairpack serve` as fairpack/client throws them (docs/client.md), and the client's own
+  | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'INVALID_BODY'
+  | 'INVALID_QUERY'
+  | 'MALFORMED_JSON'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'ADMIN_DISABLED'
+  | 'NODE_API_DISABLED'
+  | 'JOB_NOT_RUNNING'
+  | 'ALLOCATION_REPLACED'
+  | 'UNSATISFIABLE'
+  | 'QUOTA_EXCEEDED'
+  | 'NOT_LEADER'
+  | 'NO_LEADER'
+  | 'INTERNAL_ERROR'
+  | 'SERVER_ERROR'
+  | 'CONNECTION_FAILED'
+  | 'CLIENT_TIMEOUT';
 
 // A registry symbol (Symbol.for) is shared by every copy of the library loaded in one realm,
 // so the guard below recognises errors thrown by the ESM copy from the CJS copy and back.

@@ -91,6 +91,7 @@ export {
   type QueuedReason,
   type RejectCode,
   type ReleaseOutcome,
+  type SubmitOptions,
   type SubmitResult,
   type TenantOptions,
 } from './manager/index.js';

@@ -4,7 +4,7 @@ import { SNAPSHOT_EVERY, durableSink } from './durable-sink.js';
 import { SERVE_SNAPSHOT_FORMAT, ownerOf } from './data-formats.js';
 
 /** Where the state lives: a data directory (`--data`), or PostgreSQL (`--store postgres://…`, tables in `schema`). */
-export type StateLocation = { readonly directory: string } | { readonly url: string; readonly schema?: string };
+export type StateLocation = { readonly directory: string } | { readonly url: string; readonly schema?: string; readonly term?: number };
 
 /**
  * An AllocationManager whose state lives in a data directory (`--data <dir>`) or in PostgreSQL
@@ -40,7 +40,8 @@ export async function openDurableState(location: StateLocation, build: (journal:
     const opened = await DataDirectory.open<ManagerSnapshot, JournalEntry>(location.directory);
     [store, named, where] = [opened, `the data directory ${opened.directory}`, { directory: opened.directory }];
   } else {
-    const opened = await PostgresStore.open<ManagerSnapshot, JournalEntry>(location.url, location.schema === undefined ? {} : { schema: location.schema });
+    const { schema, term } = location;
+    const opened = await PostgresStore.open<ManagerSnapshot, JournalEntry>(location.url, { ...(schema === undefined ? {} : { schema }), ...(term === undefined ? {} : { term }) });
     [store, named, where] = [opened, `the store ${opened.location}`, { store: opened.location }];
   }
   for (const line of store.recovered.notes) note(line);

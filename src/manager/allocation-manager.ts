@@ -13,6 +13,7 @@ import { createScale, isPlainRecord, toScaled } from '../resources/index.js';
 import { withLazyFields } from '../lazy-fields.js';
 import { DeferredEvents, type EventName, type Listener } from './deferred-events.js';
 import { callOptions, durationOption, idListOption, optionalChoice, optionalStringOption } from './call-options.js';
+import { IdempotencyKeys, MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency-keys.js';
 import { CostLedger, type CostOptions, type CostReport } from './cost-ledger.js';
 import { Drains } from './drains.js';
 import { attachManagerInternals } from './internals.js';
@@ -54,12 +55,13 @@ import type {
   QuotaView,
   RejectCode,
   ReleaseOutcome,
+  SubmitOptions,
   SubmitResult,
 } from './types.js';
 
 const OPTIONS = knownKeys(
   'AllocationManager option',
-  ['nodes', 'capacity', 'pool', 'placement', 'precision', 'maxMetadataBytes', 'maxMetadataDepth', 'fairness', 'tenants', 'concurrency', 'priorityClasses', 'preemption', 'now', 'timers', 'history', 'maxQueued', 'maxQueuedPerTenant', 'backfillWindow', 'starvation', 'journal', 'heartbeat'],
+  ['nodes', 'capacity', 'pool', 'placement', 'precision', 'maxMetadataBytes', 'maxMetadataDepth', 'fairness', 'tenants', 'concurrency', 'priorityClasses', 'preemption', 'now', 'timers', 'history', 'maxQueued', 'maxQueuedPerTenant', 'backfillWindow', 'starvation', 'journal', 'heartbeat', 'idempotency'],
   'INVALID_OPTION',
 );
 /** Options that configure the pool the manager builds: refused alongside `pool`, handed over otherwise. */
@@ -122,6 +124,8 @@ export class AllocationManager {
   #current: number | undefined;
   /** Receives one entry per call that changed state (see `#record`). */
   readonly #journal: ((entry: JournalEntry) => void) | undefined;
+  /** The first answers to `submit`'s idempotency keys. */
+  readonly #idempotency: IdempotencyKeys;
   /** The journal position: the seq of the last entry written (or replayed, or in the snapshot restored). */
   #seq = 0;
   /** While a journal is replayed: the recorded time of the entry being applied. */
@@ -168,6 +172,7 @@ export class AllocationManager {
     this.#maxQueuedPerTenant = limitOption(options.maxQueuedPerTenant, 'maxQueuedPerTenant');
     this.#backfillWindow = integerOption(options.backfillWindow ?? 64, 'backfillWindow', 1);
     this.#health = new NodeHealth(heartbeatOption(options.heartbeat));
+    this.#idempotency = new IdempotencyKeys(options.idempotency);
     this.#held = reservationsOption(options.starvation, this.#books, () => {
       // held room came back, or a preemptor's nomination lapsed: queues and searches look again
       this.#changes++;
@@ -232,11 +237,30 @@ export class AllocationManager {
 
   // ---- jobs --------------------------------------------------------------------------------------
 
-  /** Places the job now, queues it, or rejects it. Bad input throws and changes nothing. */
-  submit(request: JobRequest): SubmitResult {
+  /**
+   * Places the job now, queues it, or rejects it. Bad input throws and changes nothing. With an
+   * `idempotencyKey`, a retry of the same request within the window returns the first answer and
+   * changes nothing (IDEMPOTENCY_KEY_REUSED for another request under the key).
+   */
+  submit(request: JobRequest, options?: SubmitOptions): SubmitResult {
+    const key = idempotencyKeyOption(options);
+    if (key === undefined) {
+      return this.#operation(
+        () => this.#submitParsed(this.#parseSubmission([request]))[0] as SubmitResult,
+        (result) => ({ type: 'submit', requests: [asJson(request)], ids: [result.jobId] }),
+      );
+    }
+    // a request JSON cannot carry is refused by the submission itself, below
+    const text = jsonText(request);
+    const first = text === undefined ? undefined : this.#idempotency.answer(key, text, this.#replayAt ?? this.#clockReader.peek());
+    if (first !== undefined) return first;
     return this.#operation(
-      () => this.#submitParsed(this.#parseSubmission([request]))[0] as SubmitResult,
-      (result) => ({ type: 'submit', requests: [asJson(request)], ids: [result.jobId] }),
+      () => {
+        const result = this.#submitParsed(this.#parseSubmission([request]))[0] as SubmitResult;
+        this.#idempotency.keep(key, text as string, result, this.#current as number);
+        return result;
+      },
+      (result) => ({ type: 'submit', requests: [asJson(request)], ids: [result.jobId], idempotencyKey: key }),
     );
   }
 
@@ -319,15 +343,6 @@ export class AllocationManager {
     } catch (error) {
       return Promise.reject(error);
     }
-  }
-
-  /**
-   * The journal position: the `seq` of the last state-changing call (each one counts, with or
-   * without a `journal`; a restored manager continues from its snapshot and entries). Read inside
-   * an event listener, it is the position of the call that caused the event.
-   */
-  seq(): number {
-    return this.#seq;
   }
 
   job(jobId: string): JobView | undefined {
@@ -745,6 +760,7 @@ export class AllocationManager {
       nodeHealth: this.#health.snapshot(),
       drains: this.#drains.snapshot(),
       costs: this.#costs.snapshot(),
+      idempotency: this.#idempotency.snapshot(),
     } as ManagerSnapshot;
   }
 
@@ -785,6 +801,7 @@ export class AllocationManager {
           maxQueuedPerTenant: config.maxQueuedPerTenant ?? Infinity,
           concurrency: Object.fromEntries(config.concurrency),
           heartbeat: state.nodeHealth?.timeoutMs == null ? false : { timeoutMs: state.nodeHealth.timeoutMs },
+          ...(state.idempotency === undefined ? {} : { idempotency: { windowMs: state.idempotency.windowMs, maxKeys: state.idempotency.maxKeys } }),
           now,
           ...(options.timers === undefined ? (options.now === undefined ? {} : { timers: false }) : { timers: options.timers }),
           ...(options.journal === undefined ? {} : { journal: options.journal }),
@@ -817,6 +834,7 @@ export class AllocationManager {
   #restoreState(state: ManagerSnapshot): void {
     if (state.clock !== null) this.#clockReader.commit(state.clock);
     this.#seq = state.seq;
+    within('idempotency', () => this.#idempotency.restore(state.idempotency));
     const { counters } = state;
     this.#sequence = counters.sequence;
     this.#decisions = counters.decisions;
@@ -958,6 +976,23 @@ export class AllocationManager {
       if (this.#seq !== entry.seq) throw new FairpackError('INVALID_JOURNAL', `Journal entry ${i} (seq ${entry.seq}, ${String(entry.type)}) changed nothing when replayed: the journal does not belong to this snapshot. Nothing was restored.`, { index: i, seq: entry.seq });
       expected++;
     }
+  }
+
+  /**
+   * Applies journal entries that another manager with the same history wrote — a leader's, to a
+   * follower's copy (docs/high-availability.md) — each at its recorded time, emitting the events
+   * they cause. They must continue this manager's journal: the first has `seq` = `journalSeq()` + 1.
+   * Meant for a manager that makes no changes of its own (no timers, no calls). Throws
+   * INVALID_JOURNAL at a gap or at an entry that does not apply; the entries before it stay
+   * applied, so rebuild the copy from the store then.
+   */
+  replay(entries: readonly JournalEntry[]): void {
+    this.#replay(entries, this.#seq);
+  }
+
+  /** The journal position: the seq of the last entry this manager wrote or applied (0 before any). */
+  journalSeq(): number {
+    return this.#seq;
   }
 
   /** Stops the timer and rejects pending `acquire` calls; later submissions throw MANAGER_CLOSED. */
@@ -1625,7 +1660,7 @@ function applyEntry(manager: AllocationManager, entry: JournalEntry): void {
   switch (entry.type) {
     case 'submit':
     case 'submitMany': {
-      const results = entry.type === 'submit' ? [manager.submit(entry.requests[0] as JobRequest)] : manager.submitMany(entry.requests);
+      const results = entry.type === 'submit' ? [manager.submit(entry.requests[0] as JobRequest, entry.idempotencyKey === undefined ? undefined : { idempotencyKey: entry.idempotencyKey })] : manager.submitMany(entry.requests);
       const ids = results.map((r) => r.jobId);
       if (JSON.stringify(ids) !== JSON.stringify(entry.ids)) throw new Error(`the replay gave job ids ${JSON.stringify(ids)}, the journal ${JSON.stringify(entry.ids)}.`);
       return;
@@ -1689,6 +1724,22 @@ function deepFreeze<T>(value: T): T {
 /** A plain-JSON copy (what a journal entry keeps of a request, a spec, a quota). */
 function asJson<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** A request's JSON text, or undefined when JSON cannot hold it (the submission then refuses it). */
+function jsonText(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `submit`'s `idempotencyKey`: a non-empty string of at most MAX_IDEMPOTENCY_KEY_LENGTH characters, or none. */
+function idempotencyKeyOption(options: unknown): string | undefined {
+  const key = callOptions(options, 'submit', ['idempotencyKey'])['idempotencyKey'];
+  if (key === undefined || (typeof key === 'string' && key.length > 0 && key.length <= MAX_IDEMPOTENCY_KEY_LENGTH)) return key;
+  throw new FairpackError('INVALID_OPTION', `Expected \`idempotencyKey\` of submit() to be a non-empty string of at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters, got ${describeValue(key)}.`, { method: 'submit', option: 'idempotencyKey' });
 }
 
 /** A bound: an integer >= 0, or Infinity / left out for none. */

@@ -28,6 +28,7 @@ export type {
   QueuedReason,
   RejectCode,
   ReleaseOutcome,
+  SubmitOptions,
   SubmitResult,
   TenantOptions,
 } from './types.js';

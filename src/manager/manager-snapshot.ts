@@ -4,6 +4,7 @@ import { array, bool, finite, header, integer, invalidSnapshot, optional, record
 import type { JobSnapshot } from './job-snapshot.js';
 import type { CostLedgerSnapshot } from './cost-ledger.js';
 import type { DrainEntry } from './drains.js';
+import { type IdempotencySnapshot, readIdempotencySettings } from './idempotency-keys.js';
 import type { NodeHealthSnapshot } from './node-health.js';
 import type { PreemptionSnapshot } from './preemption-cycle.js';
 import type { ReservationSnapshot } from './reservations.js';
@@ -78,6 +79,8 @@ export interface ManagerSnapshot {
   readonly drains?: readonly DrainEntry[];
   /** The cost ledger (absent before costs were kept: the books start at the snapshot's clock). Checked as it is rebuilt. */
   readonly costs?: CostLedgerSnapshot;
+  /** The kept idempotency keys and their settings (absent before them: none kept, the defaults). */
+  readonly idempotency?: IdempotencySnapshot;
 }
 
 const TOP = ['format', 'version', 'seq', 'takenAt', 'config', 'pool', 'clock', 'counters', 'tenants', 'jobs', 'history', 'queues', 'reservations', 'preemption', 'expiry', 'stats', 'policy'];
@@ -90,7 +93,8 @@ const pairs = (value: unknown, path: string): (readonly unknown[])[] => array(va
  * returns it typed. What the fields say — amounts, ids, the books — is checked as it is rebuilt.
  */
 export function readManagerSnapshot(value: unknown): ManagerSnapshot {
-  const s = record(value, '', TOP, ['nodeHealth', 'drains', 'costs']);
+  const s = record(value, '', TOP, ['nodeHealth', 'drains', 'costs', 'idempotency']);
+  if (s['idempotency'] !== undefined) readIdempotencySettings(s['idempotency']);
   header(s, 'fairpack.snapshot', 1);
   integer(s['seq'], 'seq');
   finite(s['takenAt'], 'takenAt');

@@ -154,6 +154,20 @@ export interface AllocationManagerOptions {
    * so a restarted scheduler does not fail every node at once. See docs/nodes.md. @default false
    */
   readonly heartbeat?: { readonly timeoutMs: number } | false;
+  /**
+   * How long and how many `idempotencyKey`s of `submit` are kept (docs/manager.md#exactly-once-submission).
+   * @default { windowMs: 86_400_000, maxKeys: 100_000 }
+   */
+  readonly idempotency?: { readonly windowMs?: number; readonly maxKeys?: number };
+}
+
+/** The options of `submit`. */
+export interface SubmitOptions {
+  /**
+   * Makes a retry safe: a second submit with the same key (and the same request) within the window
+   * returns the first answer and creates nothing. A non-empty string of at most 256 characters.
+   */
+  readonly idempotencyKey?: string;
 }
 
 /** What `AllocationManager.restore` takes besides the snapshot: what JSON cannot carry. */
@@ -280,7 +294,7 @@ export interface ManagerReleaseResult {
  * the calls rebuilds the state exactly; `ids` records the job ids a submission got, to check that.
  */
 export type JournalCommand =
-  | { readonly type: 'submit' | 'submitMany'; readonly requests: readonly JobRequest[]; readonly ids: readonly string[] }
+  | { readonly type: 'submit' | 'submitMany'; readonly requests: readonly JobRequest[]; readonly ids: readonly string[]; readonly idempotencyKey?: string }
   | { readonly type: 'release'; readonly allocationId: string; readonly outcome: ReleaseOutcome }
   | { readonly type: 'cancel'; readonly jobId: string }
   | { readonly type: 'setTenant'; readonly tenant: string; readonly weight: number }

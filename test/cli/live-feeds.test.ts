@@ -23,7 +23,7 @@ describe('attachManagerEvents', () => {
     // a replica restored at 2 while the hub last saw 1: what happened at 2 never reached the hub,
     // so its streams are told to reset
     const same = AllocationManager.restore(JSON.parse(JSON.stringify(first.snapshot())), { timers: false, now: () => 0 });
-    expect(same.seq()).toBe(2);
+    expect(same.journalSeq()).toBe(2);
     const detachSame = attachManagerEvents(hub, same);
     expect(seen).toEqual(['allocated@1', 'reset@2']);
     same.submit({ id: 'c', tenant: 't', resources: { cpu: 1 } }); // seq 3

@@ -28,7 +28,7 @@ describe('GET /events (Server-Sent Events)', () => {
     expect(allocated.event).toBe('allocated');
     // one call so far: journal position 1
     expect(allocated.id).toBe('1');
-    expect(server.manager.seq()).toBe(1);
+    expect(server.manager.journalSeq()).toBe(1);
     const data = JSON.parse(allocated.data) as { job: { id: string; status: string }; allocation: { jobId: string } };
     expect(data.job).toMatchObject({ id: 'a', status: 'running' });
     expect(data.allocation.jobId).toBe('a');
@@ -85,8 +85,8 @@ describe('GET /events (Server-Sent Events)', () => {
               manager.release(first as string);
               running = [...rest, ...manager.allocations().map((a) => a.id).filter((id) => !rest.includes(id) && id !== first)];
             }
-            const position = String(manager.seq());
-            await until(() => reference.lastEventId() === position || (reference.events.length === 0 && manager.seq() === 0));
+            const position = String(manager.journalSeq());
+            await until(() => reference.lastEventId() === position || (reference.events.length === 0 && manager.journalSeq() === 0));
             if (i === cut) {
               await until(() => client.lastEventId() === position);
               received.push(...upToLastId(client.events));
@@ -94,12 +94,12 @@ describe('GET /events (Server-Sent Events)', () => {
               client.close();
               // missed while away: the rest of the calls happen before it comes back
               if (i === calls.length - 1) manager.submit({ tenant: 'late', resources: { cpu: 99 } });
-              const again = manager.seq();
+              const again = manager.journalSeq();
               await until(() => reference.lastEventId() === String(again));
               client = await openSse(server.url, last);
             }
           }
-          const end = String(manager.seq());
+          const end = String(manager.journalSeq());
           await until(() => client.lastEventId() === end && reference.lastEventId() === end);
           received.push(...client.events);
           expect(received).toEqual(reference.events);
@@ -172,7 +172,7 @@ describe('GET /events (Server-Sent Events)', () => {
       // calls come one by one, as requests do: a reader that keeps up is never behind for long
       await new Promise((resolve) => setImmediate(resolve));
     }
-    const end = String(manager.seq());
+    const end = String(manager.journalSeq());
     await until(() => reader.lastEventId() === end, 30_000);
     stalled.response.resume();
     await stalled.ended;

@@ -31,7 +31,7 @@ async function call(base: string, method: string, path: string, body?: unknown):
 
 describe('fairpack serve --store postgres://', () => {
   it('answers a change once committed; after kill -9 a restart on the same store has every acknowledged job', async () => {
-    const args = ['--store', db.url, '--store-schema', 'serve_kill', '--capacity', 'cpu=4'];
+    const args = ['--store', db.url, '--store-schema', 'serve_kill', '--capacity', 'cpu=4', '--lease-ttl', '1s', '--lease-renew', '250ms'];
     const first = await startServe(cli, args, {}, servers);
     const acknowledged: string[] = [];
     for (let i = 0; i < 12; i++) {
@@ -46,6 +46,8 @@ describe('fairpack serve --store postgres://', () => {
     first.child.kill('SIGKILL');
     await new Promise((resolve) => first.child.once('exit', resolve));
     const second = await startServe(cli, args, {}, servers);
+    // the killed server's lease runs out (1 s), then the restarted one leads
+    await expect.poll(async () => (await call(second.url, 'GET', '/healthz')).json['role'], { timeout: 4_000, interval: 100 }).toBe('leader');
     const jobs = new Map(((await call(second.url, 'GET', '/jobs')).json['jobs'] as Json[]).map((job) => [job['id'] as string, job['status'] as string]));
     for (const id of acknowledged) expect(jobs.has(id), `acknowledged job ${id}`).toBe(true);
     // j0 was released (completed): 4 cpu, so j1–j4 run, j5–j11 wait — as before the kill
@@ -56,13 +58,18 @@ describe('fairpack serve --store postgres://', () => {
     await new Promise((resolve) => second.child.once('exit', resolve));
   });
 
-  it('one server per schema; refuses --data with --store and a URL that is not postgres://', async () => {
-    const args = ['--store', db.url, '--store-schema', 'serve_locked'];
+  it('a second server on a schema follows the first (replicas); refuses --data with --store, a URL that is not postgres://, lease flags without a store', async () => {
+    const args = ['--store', db.url, '--store-schema', 'serve_second'];
     const first = await startServe(cli, args, {}, servers);
-    const second = await runCli(cli, ['serve', '--port', '0', ...args], '');
-    expect([second.code, second.stderr]).toEqual([1, expect.stringContaining('in use by another process')]);
+    const second = await startServe(cli, args, {}, servers);
+    expect((await call(first.url, 'GET', '/healthz')).json['role']).toBe('leader');
+    expect((await call(second.url, 'GET', '/healthz')).json).toMatchObject({ role: 'follower', leader: first.url });
+    // a clean stop resigns the lease: the follower takes over at its next look (2 s), not after the ttl (6 s)
     first.child.kill('SIGTERM');
-    for (const bad of [['--store', 'mysql://x'], ['--store', db.url, '--data', '/tmp/x'], ['--store-schema', 'x'], ['--store', db.url, '--store-schema', 'Bad-Name']]) {
+    await expect.poll(async () => (await call(second.url, 'GET', '/healthz')).json['role'], { timeout: 4_000, interval: 100 }).toBe('leader');
+    second.child.kill('SIGTERM');
+    const bads = [['--store', 'mysql://x'], ['--store', db.url, '--data', '/tmp/x'], ['--store-schema', 'x'], ['--store', db.url, '--store-schema', 'Bad-Name'], ['--lease-ttl', '3s'], ['--store', db.url, '--lease-ttl', '1s', '--lease-renew', '800ms']];
+    for (const bad of bads) {
       const run = await runCli(cli, ['serve', '--port', '0', ...bad], '');
       expect(run.code, bad.join(' ')).toBe(2);
     }

@@ -46,6 +46,13 @@ describe.concurrent('examples/*.ts', () => {
     ]);
   }, 90_000);
 
+  it('replicas-client.ts: a submit after the leader was killed lands on the new leader, with every earlier job', async () => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/replicas-client.ts'], { timeout: 60_000 });
+    const lines = stdout.split('\n').filter((line) => line !== '');
+    expect(lines).toContain('serve-model: allocated, after the failover');
+    expect(lines.at(-1)).toBe('the new leader has train (running), eval (running), serve-model (running)');
+  }, 90_000);
+
   it('snapshot-restore.ts carries on after the restart exactly where it was', async () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/snapshot-restore.ts'], { timeout: 60_000 });
     expect(stdout.split('\n').filter((line) => line !== '')).toEqual([

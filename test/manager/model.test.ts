@@ -36,6 +36,8 @@ interface Model {
   usage: Map<string, readonly [number, number]>;
   /** Nodes set offline by hand or interrupted (a heartbeat does not bring them back). */
   setOffline: Set<string>;
+  /** Each keyed submission's request and first answer: a retry must get the same (exactly once). */
+  answers: Map<string, { readonly request: unknown; readonly result: unknown }>;
 }
 
 interface Real {
@@ -192,7 +194,7 @@ class Submit implements Cmd {
   constructor(readonly id: string, readonly tenant: string, readonly cpu: number, readonly memory: number, readonly priority: string, readonly heavy: boolean, readonly ttlMs: number | undefined) {}
   check = () => true;
   run(model: Model, real: Real): void {
-    const result = real.manager.submit({
+    const request = {
       id: this.id,
       tenant: this.tenant,
       priority: this.priority,
@@ -200,13 +202,32 @@ class Submit implements Cmd {
       estimatedRuntimeMs: this.cpu * 7,
       ...(this.heavy ? { category: 'heavy' } : {}),
       ...(this.ttlMs === undefined ? {} : { ttlMs: this.ttlMs }),
-    });
+    };
+    // every other submission carries an idempotency key (its id), for the Retry command
+    const keyed = Number(this.id.slice(1)) % 2 === 0;
+    const result = real.manager.submit(request, keyed ? { idempotencyKey: this.id } : undefined);
+    if (keyed) model.answers.set(this.id, { request, result: structuredClone(result) });
     model.submitted.add(this.id);
     model.arrivals.set(this.priority, (model.arrivals.get(this.priority) ?? 0) + 1);
     if (result.status === 'rejected') model.ended.set(this.id, 'rejected');
     check(model, real);
   }
   toString = () => `submit(${this.id} ${this.tenant} cpu ${this.cpu} mem ${this.memory} ${this.priority}${this.heavy ? ' heavy' : ''}${this.ttlMs ? ` ttl ${this.ttlMs}` : ''})`;
+}
+
+/** A keyed submission sent again (its answer was lost): the first answer, and nothing changes. */
+class Retry implements Cmd {
+  constructor(readonly pick: number) {}
+  check = (model: Readonly<Model>) => model.answers.size > 0;
+  run(model: Model, real: Real): void {
+    const [key, first] = [...model.answers][this.pick % model.answers.size] as [string, { request: unknown; result: unknown }];
+    const jobs = real.manager.jobs().length;
+    const seq = real.manager.journalSeq();
+    expect(real.manager.submit(first.request as never, { idempotencyKey: key }), `retry of ${key}`).toEqual(first.result);
+    expect([real.manager.jobs().length, real.manager.journalSeq()]).toEqual([jobs, seq]);
+    check(model, real);
+  }
+  toString = () => `retry(${this.pick})`;
 }
 
 class Release implements Cmd {
@@ -382,6 +403,7 @@ const commands = [
   submit,
   submit,
   fc.tuple(fc.nat(), fc.constantFrom('completed' as const, 'failed' as const, 'preempted' as const)).map(([pick, outcome]) => new Release(pick, outcome)),
+  fc.nat().map((pick) => new Retry(pick)),
   fc.tuple(fc.constantFrom('a', 'b'), fc.option(fc.integer({ min: 0, max: 14 }), { nil: null })).map(([tenant, cpu]) => new SetQuota(tenant, cpu)),
   fc.nat().map((pick) => new Cancel(pick)),
   fc.integer({ min: 0, max: 3 }).map((limit) => new SetCap(limit)),
@@ -417,7 +439,7 @@ describe.each(fairnessPolicyNames)('model-based: %s', (fairness) => {
         const events: PreemptionEvent[] = [];
         manager.on('preempted', (event) => events.push(event));
         const real: Real = { manager, pool, clock, events };
-        const model: Model = { submitted: new Set(), ended: new Map(), time: 0, arrivals: new Map(), waves: new Map(), step: 0, usage: new Map(), nodeChanges: 0, cap: CAPS.heavy, heavyRunning: 0, setOffline: new Set() };
+        const model: Model = { submitted: new Set(), ended: new Map(), time: 0, arrivals: new Map(), waves: new Map(), step: 0, usage: new Map(), nodeChanges: 0, cap: CAPS.heavy, heavyRunning: 0, setOffline: new Set(), answers: new Map() };
         manager.on('node:status', (node, { previous, reason }) => {
           model.nodeChanges++;
           expect(node.status === previous && reason !== 'set', `${node.id}: a ${reason} change from ${previous} to itself`).toBe(false);

@@ -3,6 +3,7 @@ const assert = require('node:assert/strict');
 const { ResourcePool, isFairpackError, FairpackError } = require('fairpack');
 const { checkInvariants } = require('fairpack/testing');
 const { AllocationTools, SEED_PRIORITY_CLASSES } = require('fairpack/mcp');
+const { FairpackClient } = require('fairpack/client');
 
 async function main() {
   const pool = new ResourcePool({ capacity: { cpu: 2 } });
@@ -42,6 +43,15 @@ async function main() {
   }
   tools.close();
   manager.close();
+
+  // fairpack/client in CommonJS: its errors are recognised by the other copies' guard
+  try {
+    new FairpackClient({ url: [] });
+    assert.fail('expected INVALID_OPTION');
+  } catch (error) {
+    assert.equal(esm.isFairpackError(error), true);
+    assert.equal(error.code, 'INVALID_OPTION');
+  }
   console.log('smoke (cjs): ok');
 }
 main().catch((error) => {

@@ -1,6 +1,7 @@
 // Smoke test of the built ESM entries, loaded through the package's own exports map.
 import assert from 'node:assert/strict';
 import { AllocationManager, ResourcePool, isFairpackError, placementStrategyNames } from 'fairpack';
+import { FairpackClient } from 'fairpack/client';
 import { AllocationTools, SEED_PRIORITY_CLASSES } from 'fairpack/mcp';
 import { checkInvariants, checkReleaseAllRestoresCapacity, placementStrategyContract } from 'fairpack/testing';
 
@@ -35,3 +36,7 @@ assert.equal(onShared.requestResources({ job_id: 'j', mcp_servers: [], workers: 
 onShared.close();
 shared.close();
 console.log('smoke (esm): ok');
+
+// fairpack/client: built, loads without any dependency, and refuses a bad URL with a typed error
+assert.throws(() => new FairpackClient({ url: 'localhost:8080' }), (error) => isFairpackError(error) && error.code === 'INVALID_OPTION');
+assert.equal(typeof new FairpackClient({ url: 'http://127.0.0.1:1' }).submit, 'function');

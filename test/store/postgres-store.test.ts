@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isFairpackError } from '../../src/errors.js';
-import { POSTGRES_SCHEMA_VERSION, PostgresStore, redactUrl } from '../../src/store/postgres-store.js';
+import { redactUrl } from '../../src/store/postgres-connect.js';
+import { POSTGRES_SCHEMA_VERSION, PostgresStore } from '../../src/store/postgres-store.js';
 import { type TestPostgres, startPostgres } from '../support/postgres.js';
 
 /*
@@ -90,7 +91,7 @@ describe('PostgresStore', () => {
     await client.query(`UPDATE "${name}".meta SET value = '99' WHERE key = 'schema_version'`);
     expect(await codeOf(PostgresStore.open(server.url, { schema: name }))).toBe('STORE_CORRUPT');
     await client.end();
-    expect(POSTGRES_SCHEMA_VERSION).toBe(1);
+    expect(POSTGRES_SCHEMA_VERSION).toBe(2);
     expect(await codeOf(PostgresStore.open('postgres://nobody:secret@127.0.0.1:1/none', { schema: schema() }))).toBe('STORE_FAILED');
     expect(await codeOf(PostgresStore.open(server.url, { schema: 'Robert"; DROP TABLE x; --' }))).toBe('STORE_INVALID_INPUT');
     expect(await codeOf(PostgresStore.open(server.url, { schema: schema(), importPg: () => Promise.reject(new Error("Cannot find module 'pg'")) }))).toBe('STORE_FAILED');

@@ -1,12 +1,13 @@
 import { durationFlag } from '../duration-flag.js';
 import { integerFlag } from '../integer-flag.js';
 import { type CliCommand, type CliIo, UsageError, parseFlags } from '../io.js';
-import { type DurableState, type StateLocation, openDurableState } from '../durable-state.js';
+import type { StateLocation } from '../durable-state.js';
 import { redactUrl } from '../../store/index.js';
 import { CLUSTER_FLAGS, CLUSTER_HELP, formatResources, managerFactoryFromFlags } from '../node/cluster-options.js';
 import { DEFAULT_STREAM_LIMITS } from './event-streams.js';
 import { loadPromClient } from './metrics.js';
 import { startServer } from './server.js';
+import { type ServeState, leaseFlags, openServeState } from './serve-state.js';
 import { DEFAULT_LIMITS, type ServerLimits } from './server-limits.js';
 
 const count = (n: number): string => n.toLocaleString('en-US');
@@ -39,6 +40,17 @@ Options:
                        tables of their own schema, a change answered once committed; needs
                        the pg package (npm install pg). Not with --data
   --store-schema <s>   the schema of those tables (default fairpack)
+                       Several servers on one store are replicas: one leads (holds a lease
+                       in PostgreSQL) and takes writes, the others follow, answer reads and
+                       redirect writes (307) to it, and take over when it dies
+                       (docs/high-availability.md)
+  --advertise-url <u>  where this replica takes writes when it leads, as the others
+                       redirect to it (FAIRPACK_ADVERTISE_URL; default the URL it listens on)
+  --lease-ttl <duration>
+                       a leader that does not renew its lease for this long is replaced
+                       (default 6s)
+  --lease-renew <duration>
+                       how often the leader renews it (default 2s; less than the ttl)
 ${CLUSTER_HELP}
   -h, --help           this help
 
@@ -69,6 +81,9 @@ const SERVE_FLAGS = {
   'node-token': { type: 'string' },
   store: { type: 'string' },
   'store-schema': { type: 'string' },
+  'advertise-url': { type: 'string' },
+  'lease-ttl': { type: 'string' },
+  'lease-renew': { type: 'string' },
   data: { type: 'string' },
   'max-connections': { type: 'string' },
   'max-body-bytes': { type: 'string' },
@@ -101,23 +116,24 @@ export const serveCommand: CliCommand = {
     const location = stateLocation(flags.data ?? io.env['FAIRPACK_DATA'], flags.store ?? io.env['FAIRPACK_STORE'], flags['store-schema']);
     const build = await managerFactoryFromFlags(flags);
     const note = (line: string): void => void io.stderr.write(`fairpack serve: ${line}\n`);
-    let state: DurableState | undefined;
+    const lease = leaseFlags(flags);
+    const replicaFlags = (['advertise-url', 'lease-ttl', 'lease-renew'] as const).filter((flag) => flags[flag] !== undefined);
+    if (replicaFlags.length > 0 && (location === undefined || !('url' in location))) throw new UsageError(`Expected --${replicaFlags.join(', --')} with --store postgres://…: replicas share a PostgreSQL store.`);
+    let state: ServeState;
     try {
-      state = location === undefined ? undefined : await openDurableState(location, (journal) => build({ journal, ...heartbeat }), note);
+      state = await openServeState(location, (journal) => build(journal === undefined ? heartbeat : { journal, ...heartbeat }), lease, note);
     } catch (error) {
       // another process holds the directory, or it is damaged: say so in one line, change nothing
       note(error instanceof Error ? error.message : String(error));
       return 1;
     }
-    const manager = state?.manager ?? build(heartbeat);
     const clusterFlags = (['capacity', 'nodes', 'placement', 'fairness', 'max-queued', 'max-queued-per-tenant', 'heartbeat-timeout'] as const).filter((flag) => flags[flag] !== undefined);
-    if (state?.recovered === true && clusterFlags.length > 0) note(`--${clusterFlags.join(', --')} ignored: the cluster recovered from the ${location !== undefined && 'url' in location ? 'store' : 'data directory'} is used`);
-    const heartbeats = manager.metrics().nodes.heartbeat;
+    if (state.recovered && clusterFlags.length > 0) note(`--${clusterFlags.join(', --')} ignored: the cluster recovered from the ${location !== undefined && 'url' in location ? 'store' : 'data directory'} is used`);
+    const heartbeats = state.manager().metrics().nodes.heartbeat;
     if (heartbeats !== undefined && nodeToken === undefined) {
       // nothing else can send heartbeats to this server: every node would go offline after the timeout
-      note(`heartbeats are on (timeout ${heartbeats.timeoutMs} ms${state?.recovered === true ? ', recovered from the data directory' : ''}) but there is no node token for POST /nodes/:id/heartbeat: set FAIRPACK_NODE_TOKEN (or --node-token)`);
-      manager.close();
-      await state?.close();
+      note(`heartbeats are on (timeout ${heartbeats.timeoutMs} ms${state.recovered ? `, recovered from the ${location !== undefined && 'url' in location ? 'store' : 'data directory'}` : ''}) but there is no node token for POST /nodes/:id/heartbeat: set FAIRPACK_NODE_TOKEN (or --node-token)`);
+      await state.close();
       return 1;
     }
     const host = flags.host ?? '127.0.0.1';
@@ -125,22 +141,18 @@ export const serveCommand: CliCommand = {
     let storeFailed: ((error: unknown) => void) | undefined;
     try {
       const prom = await loadPromClient();
-      const durability =
-        state === undefined
-          ? {}
-          : { durable: state.durable, health: () => ({ journal: state.position() }), onStoreFailure: (error: unknown) => storeFailed?.(error) };
-      running = await startServer({ manager, prom, host, port, adminToken, nodeToken, limits, log: (line) => io.stderr.write(`${line}\n`), ...durability, ...events });
+      running = await startServer({ manager: state.manager, prom, host, port, adminToken, nodeToken, limits, log: (line) => io.stderr.write(`${line}\n`), ...state.serverOptions((error) => storeFailed?.(error)), ...events });
+      await state.listening(flags['advertise-url'] ?? io.env['FAIRPACK_ADVERTISE_URL'] ?? running.url);
     } catch (error) {
       // a missing optional dependency or a port in use: say so in one line, no stack
       note(error instanceof Error ? error.message : String(error));
-      manager.close();
-      await state?.close();
+      await state.close();
       return 1;
     }
-
+    const manager = state.manager();
     const { total } = manager.capacity();
     io.stdout.write(`fairpack serve: listening on ${running.url} (dashboard: ${running.url}/)\n`);
-    io.stderr.write(`fairpack serve: ${manager.nodes().length} node(s), ${formatResources(total)}; admin API ${adminToken === undefined ? 'off (no token)' : 'on'}; heartbeats ${heartbeats === undefined ? 'off' : `on (timeout ${heartbeats.timeoutMs} ms)`}; state ${state === undefined ? 'in memory only (not persisted: use --data <dir>)' : `in ${state.position().directory ?? state.position().store}`}\n`);
+    io.stderr.write(`fairpack serve: ${manager.nodes().length} node(s), ${formatResources(total)}; admin API ${adminToken === undefined ? 'off (no token)' : 'on'}; heartbeats ${heartbeats === undefined ? 'off' : `on (timeout ${heartbeats.timeoutMs} ms)`}; state ${state.where}\n`);
 
     // resolves on the first SIGINT/SIGTERM (or a failed data directory), once requests in flight are done
     const code = await new Promise<number>((resolve) => {
@@ -153,10 +165,11 @@ export const serveCommand: CliCommand = {
         note(`${reason}, shutting down`);
         void running
           .close()
-          .then(() => state?.close())
+          .then(() => state.close())
           .then(() => resolve(exitCode));
       };
       const onSignal = (signal: NodeJS.Signals): void => stop(signal, 0);
+      // a data directory that failed stops the server; a replica steps down instead (serve-state.ts)
       storeFailed = () => stop('the data directory failed', 1);
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);

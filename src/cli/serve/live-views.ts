@@ -23,19 +23,38 @@ export interface LiveViews {
   readonly timelines: JobTimelines;
   readonly activity: RecentActivity;
   readonly utilisation: UtilisationHistory;
+  /**
+   * Feeds the hub from the manager requests are answered from now: a replica swaps managers (a
+   * follower rebuilt from the store, a promotion), and the hub follows — resetting its streams if
+   * the new manager's history is not where the hub stands. Called on every request and every second.
+   */
+  follow(): void;
   /** Ends the streams, stops the sampler, detaches from the manager. */
   close(): void;
 }
 
-export function createLiveViews(manager: AllocationManager, options: LiveOptions = {}): LiveViews {
+/** How often the views look for a new manager between requests. */
+const FOLLOW_MS = 1_000;
+
+export function createLiveViews(current: () => AllocationManager, options: LiveOptions = {}): LiveViews {
   const own = options.hub === undefined;
-  const hub = options.hub ?? new EventHub({ ...pick(options, ['bufferEvents', 'bufferBytes']), seq: manager.seq() });
-  const detach = own ? attachManagerEvents(hub, manager) : () => {};
+  const hub = options.hub ?? new EventHub({ ...pick(options, ['bufferEvents', 'bufferBytes']), seq: current().journalSeq() });
+  let attached: AllocationManager | undefined;
+  let detach = (): void => {};
+  const follow = (): void => {
+    if (!own || current() === attached) return;
+    detach();
+    attached = current();
+    detach = attachManagerEvents(hub, attached);
+  };
+  follow();
+  const following = setInterval(follow, FOLLOW_MS);
+  following.unref();
   const streams = new EventStreams(hub, { ...DEFAULT_STREAM_LIMITS, ...pick(options, ['maxStreams', 'maxBufferedBytes', 'slowReaderMs', 'keepAliveMs']) });
   const timelines = new JobTimelines();
   const activity = new RecentActivity();
   const unsubscribe = [hub.subscribe(timelines.record), hub.subscribe(activity.record)];
-  const utilisation = new UtilisationHistory(() => manager, options.utilisation);
+  const utilisation = new UtilisationHistory(current, options.utilisation);
   utilisation.start();
   return {
     hub,
@@ -43,7 +62,9 @@ export function createLiveViews(manager: AllocationManager, options: LiveOptions
     timelines,
     activity,
     utilisation,
+    follow,
     close() {
+      clearInterval(following);
       streams.closeAll();
       utilisation.stop();
       for (const stop of unsubscribe) stop();

@@ -30,16 +30,16 @@ export const STREAMED_EVENTS = Object.keys(EVENT_DATA) as readonly StreamedEvent
 
 /**
  * Feeds `hub` with `manager`'s events, each under the journal position of the call that caused it
- * (`manager.seq()` read in the listener: the manager delivers a call's events once the call has
+ * (`manager.journalSeq()` read in the listener: the manager delivers a call's events once the call has
  * recorded its position). Timer-driven calls (TTL, grace periods, heartbeat timeouts) are calls
  * like any other. Returns `detach`: a replica that changes manager (a promoted follower) detaches
  * the old one and attaches the new one; the hub resets its streams if the history changed.
  */
 export function attachManagerEvents(hub: EventHub, manager: AllocationManager): () => void {
-  hub.rebase(manager.seq());
+  hub.rebase(manager.journalSeq());
   const listeners = STREAMED_EVENTS.map((name) => {
     const toData = EVENT_DATA[name] as (...args: unknown[]) => object;
-    const listener = (...args: unknown[]): void => hub.publish(manager.seq(), name, toData(...args));
+    const listener = (...args: unknown[]): void => hub.publish(manager.journalSeq(), name, toData(...args));
     manager.on(name, listener as never);
     return [name, listener] as const;
   });

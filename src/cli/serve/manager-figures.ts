@@ -84,8 +84,9 @@ export interface CoreFigures {
  * `allocations()` and `quota()`, which key by tenant in `Map`s; the rest from `metrics()`, copied
  * into `Map`s by own keys.
  */
-export function figureReader(manager: AllocationManager): () => ManagerFigures {
+export function figureReader(source: AllocationManager | (() => AllocationManager)): () => ManagerFigures {
   return () => {
+    const manager = typeof source === 'function' ? source() : source;
     const queues = manager.queues();
     const core = coreFigures(manager.metrics());
     const live = new Map<string, { queuedByClass: Map<string, number>; headSubmittedAtByClass: Map<string, number>; queued: number; running: number }>();

@@ -39,9 +39,10 @@ export interface ServerMetrics {
  * The `/metrics` registry: the manager's figures (read at each scrape), HTTP request counts and
  * latencies, and the process's default metrics. Per-tenant series are capped at `maxTenants`
  * (see tenant-series.ts). `now` is the manager's clock, for the figures that are ages (the
- * server's manager runs on the wall clock; tests pass a fixed one).
+ * server's manager runs on the wall clock; tests pass a fixed one). `labels` are put on every
+ * series at each scrape (a replica's `role`).
  */
-export function createServerMetrics(prom: PromClientModule, readFigures: () => ManagerFigures, maxTenants: number, now: () => number = Date.now): ServerMetrics {
+export function createServerMetrics(prom: PromClientModule, readFigures: () => ManagerFigures, maxTenants: number, now: () => number = Date.now, labels?: () => Readonly<Record<string, string>>): ServerMetrics {
   const registry = new prom.Registry();
   // the standard process_* and nodejs_* names, as dashboards expect them
   prom.collectDefaultMetrics({ register: registry });
@@ -153,6 +154,8 @@ export function createServerMetrics(prom: PromClientModule, readFigures: () => M
     },
     render() {
       update();
+      // a replica's role on every series (docs/high-availability.md): dashboards tell leader from followers
+      if (labels !== undefined) registry.setDefaultLabels(labels());
       return registry.metrics();
     },
   };

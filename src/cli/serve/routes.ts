@@ -60,6 +60,21 @@ export const ROUTES: readonly Route[] = [
 /** A lone surrogate: a string with one is not Unicode text, and no URI can name it. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/**
+ * What makes a retried `POST /jobs` safe (docs/http.md#retries): the `Idempotency-Key` header, or
+ * else a client-given job `id` — a retry within the window gets the first answer, not a second
+ * job. Refused: an empty key, or one longer than 250 characters.
+ */
+function idempotencyKey(request: IncomingMessage, body: unknown): string | undefined {
+  const header = request.headers['idempotency-key'];
+  if (header !== undefined) {
+    if (typeof header !== 'string' || header.length === 0 || header.length > 250) throw new HttpError(400, 'INVALID_REQUEST', `Expected one Idempotency-Key header of 1 to 250 characters, got ${Array.isArray(header) ? `${header.length} of them` : `one of ${header.length}`}. Send a fresh random key (a UUID) per new job, and the same one on its retries.`);
+    return `key:${header}`;
+  }
+  const id = (body as { id?: unknown } | null)?.id;
+  return typeof id === 'string' && id.length > 0 && id.length <= 250 ? `id:${id}` : undefined;
+}
+
 async function submitJob({ manager, request, bodyLimit, live }: RouteContext): Promise<Reply> {
   const body = await readJsonBody(request, bodyLimit);
   // a job is addressed by its id in URLs (/jobs/:id): one that no URL can hold is refused before
@@ -69,7 +84,8 @@ async function submitJob({ manager, request, bodyLimit, live }: RouteContext): P
   if (typeof id === 'string' && LONE_SURROGATE.test(id)) {
     throw new HttpError(400, 'INVALID_REQUEST', `Expected \`id\` to be Unicode text that a URL can hold, got a string with a lone surrogate (${JSON.stringify(id).slice(0, 80)}). Use another id, or leave it out to get a generated one.`);
   }
-  const result = manager.submit(body as JobRequest);
+  const key = idempotencyKey(request, body);
+  const result = manager.submit(body as JobRequest, key === undefined ? undefined : { idempotencyKey: key });
   const job = manager.job(result.jobId) as JobView;
   const location = { location: `/jobs/${encodeURIComponent(result.jobId)}` };
   switch (result.status) {

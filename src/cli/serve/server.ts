@@ -13,7 +13,13 @@ import { DEFAULT_LIMITS, type ServerLimits, connectionsCheckingIntervalMs } from
 import { fromFairpackError } from './status-codes.js';
 
 export interface ServerOptions {
-  readonly manager: AllocationManager;
+  /** The manager requests are answered from; a function when it changes (a replica's role changes). */
+  readonly manager: AllocationManager | (() => AllocationManager);
+  /**
+   * A replica (docs/high-availability.md): unless it leads, a write (any method but GET/HEAD) is
+   * answered `307` to the leader's URL, or `503 NO_LEADER` with `Retry-After` while there is none.
+   */
+  readonly replica?: { readonly role: () => 'leader' | 'follower' | 'candidate'; readonly leaderUrl: () => string | null };
   readonly prom: PromClientModule;
   /** @default '127.0.0.1' */
   readonly host?: string;
@@ -55,14 +61,16 @@ const METHOD_LABELS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 
 
 /** Starts the HTTP API over `manager`; resolves once it listens. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const { manager } = options;
+  const given = options.manager;
+  const current = typeof given === 'function' ? given : () => given;
   const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
-  const figures = figureReader(manager);
-  const metrics = createServerMetrics(options.prom, figures, limits.metricsMaxTenants);
+  const figures = figureReader(current);
+  const { replica } = options;
+  const metrics = createServerMetrics(options.prom, figures, limits.metricsMaxTenants, Date.now, replica === undefined ? undefined : () => ({ role: replica.role() }));
   const requireAdmin = adminGuard(options.adminToken);
   const requireNode = nodeGuard(options.nodeToken);
   const log = options.log ?? (() => {});
-  const live = createLiveViews(manager, options.events);
+  const live = createLiveViews(current, options.events);
 
   /** The response being prepared on each connection: a client error mid-body is answered through it. */
   const inFlight = new WeakMap<object, ServerResponse>();
@@ -118,7 +126,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // GET and DELETE take no body: one sent all the same is read and dropped first, so that the
       // request is acted on only once it has arrived whole (a client cut off mid-body changes nothing)
       if (method === 'GET' || method === 'DELETE') await discardBody(request, limits.bodyLimitBytes);
-      reply = await handler({ manager, request, params: match.params, query: url.searchParams, metrics, figures, requireAdmin, requireNode, bodyLimit: limits.bodyLimitBytes, health: options.health ?? (() => ({})), live });
+      if (replica !== undefined && method !== 'GET' && method !== 'HEAD' && replica.role() !== 'leader') throw notLeader(replica, request.url ?? '/');
+      live.follow(); // a replica's manager may have changed since the last request
+      reply = await handler({ manager: current(), request, params: match.params, query: url.searchParams, metrics, figures, requireAdmin, requireNode, bodyLimit: limits.bodyLimitBytes, health: options.health ?? (() => ({})), live });
     } catch (error) {
       if (error instanceof ClientAbortError) {
         log(`fairpack serve: client error: ${method} ${routeLabel}: ${error.message}`);
@@ -131,9 +141,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       try {
         await options.durable();
       } catch (error) {
-        log(`fairpack serve: the data directory failed: ${oneLine(error)}`);
         options.onStoreFailure?.(error);
-        reply = errorReply(new HttpError(503, 'STORE_FAILED', 'The data directory could not keep this change durably; the server is stopping. Retry against a restarted server: it recovers every change it acknowledged.'));
+        if (isFairpackError(error) && error.code === 'STORE_FENCED') {
+          // a replica deposed while it answered: nothing of this change was kept; the new leader takes the retry
+          reply = errorReply(new HttpError(503, 'NOT_LEADER', 'This replica lost the lead before it could keep this change; nothing of it was kept. Retry: the new leader answers (with an Idempotency-Key, a retry never doubles a job).', { 'retry-after': '1' }));
+        } else {
+          log(`fairpack serve: the store failed: ${oneLine(error)}`);
+          reply = errorReply(new HttpError(503, 'STORE_FAILED', 'The store could not keep this change durably; the server is stopping. Retry against a restarted server: it recovers every change it acknowledged.'));
+        }
       }
     }
     let rendered: RenderedReply;
@@ -183,7 +198,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       live.close();
       server.close(() => {
         clearTimeout(force);
-        manager.close();
+        current().close();
         resolve();
       });
       // keep-alive connections with no request in flight would otherwise hold close() open
@@ -191,6 +206,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }));
 
   return { url: `http://${host}:${address.port}`, server, close };
+}
+
+/** A write sent to a replica that does not lead: 307 to the leader, or 503 while there is none. */
+function notLeader(replica: NonNullable<ServerOptions['replica']>, path: string): HttpError {
+  const leader = replica.leaderUrl();
+  if (leader === null || replica.role() === 'candidate') {
+    return new HttpError(503, 'NO_LEADER', 'No replica leads right now (an election is under way); nothing was changed. Retry after the Retry-After seconds.', { 'retry-after': '1' });
+  }
+  return new HttpError(307, 'NOT_LEADER', `This replica follows; writes go to the leader at ${leader}. Nothing was changed here: repeat the request there (clients that follow redirects do it by themselves).`, { location: new URL(path, leader).toString() });
 }
 
 /** An HttpError for anything a route threw; server faults are logged (with their stack: they are bugs). */

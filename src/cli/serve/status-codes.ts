@@ -17,6 +17,8 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   /** the server runs without --heartbeat-timeout */
   HEARTBEATS_OFF: 409,
   DUPLICATE_JOB: 409,
+  /** an Idempotency-Key (or a job id) retried with another request (as Stripe answers it) */
+  IDEMPOTENCY_KEY_REUSED: 422,
   ALREADY_RELEASED: 409,
   MANAGER_CLOSED: 503,
 };

@@ -102,6 +102,7 @@ const anyRequest: fc.Arbitrary<FuzzRequest> = fc.record({
 });
 
 const JSON_TYPE = [['Content-Type', 'application/json']] as const;
+const idempotencyKey = fc.oneof(fc.constantFrom('k1', 'k2', '__proto__', 'constructor', '', ' ', 'x'.repeat(251), 'x'.repeat(250)), fc.string({ maxLength: 40 }).filter((key) => /^[\x21-\x7e]*$/.test(key)));
 const ADMIN = [...JSON_TYPE, ['Authorization', `Bearer ${ADMIN_TOKEN}`]] as const;
 const job = ref('job');
 
@@ -111,6 +112,8 @@ const job = ref('job');
  */
 const operation: fc.Arbitrary<FuzzRequest> = fc.oneof(
   { weight: 5, arbitrary: jobRequest().chain((valid) => fc.oneof(fc.constant(valid), mutated(fc.constant(valid)))).map((value) => ({ method: 'POST', path: ['jobs'], query: '', headers: JSON_TYPE, body: { kind: 'json' as const, value }, framing: 'length' as const })) },
+  // retried submits: a few keys used over and over (a repeat, or another body under a key), and hostile ones
+  { weight: 2, arbitrary: fc.tuple(jobRequest(), idempotencyKey).map(([value, key]) => ({ method: 'POST', path: ['jobs'], query: '', headers: [...JSON_TYPE, ['Idempotency-Key', key] as const], body: { kind: 'json' as const, value }, framing: 'length' as const })) },
   { weight: 2, arbitrary: fc.tuple(job, fc.oneof(releaseBody, mutated(releaseBody))).map(([id, value]) => ({ method: 'POST', path: ['jobs', id, 'release'], query: '', headers: JSON_TYPE, body: { kind: 'json' as const, value }, framing: 'length' as const })) },
   { weight: 1, arbitrary: job.map((id) => ({ method: 'DELETE', path: ['jobs', id], query: '', headers: [], body: { kind: 'none' as const }, framing: 'none' as const })) },
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom('GET'), fc.oneof(job.map((id) => ['jobs', id]), fc.constant(['jobs']), fc.constant(['queues']), fc.constant(['metrics'])), query).map(([verb, path, q]) => ({ method: verb, path, query: q, headers: [], body: { kind: 'none' as const }, framing: 'none' as const })) },
