@@ -1,6 +1,8 @@
 import { AllocationManager } from 'fairpack';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { loadPromClient } from '../../src/cli/serve/metrics.js';
+import { startServer as startBareServer } from '../../src/cli/serve/server.js';
 import { call, serversClosedAfterEach } from './in-process-server.js';
 import { type SseEvent, type SseStream, openSse, until } from './sse-client.js';
 
@@ -179,6 +181,31 @@ describe('GET /events (Server-Sent Events)', () => {
     // it got a part, then the server cut it: it reconnects with its Last-Event-ID
     expect(stalled.events.length).toBeLessThan(reader.events.length);
     reader.close();
+  });
+
+  it("follows the manager a replica answers from: a swapped-in manager's events flow, and a different position resets the streams", async () => {
+    const first = new AllocationManager({ capacity: { cpu: 4 }, timers: false, now: () => 0 });
+    let current = first;
+    const running = await startBareServer({ manager: () => current, prom: await loadPromClient(), port: 0 });
+    try {
+      first.submit({ id: 'a', tenant: 't', resources: { cpu: 1 } }); // seq 1
+      const stream = await openSse(running.url);
+      // a copy one call ahead (what a follower rebuilt from the store would be): position 2, not the hub's 1
+      const copy = AllocationManager.restore(JSON.parse(JSON.stringify(first.snapshot())), { timers: false, now: () => 0 });
+      copy.submit({ id: 'b', tenant: 't', resources: { cpu: 1 } });
+      current = copy;
+      await call(running.url, 'GET', '/healthz'); // any request re-attaches at once
+      await until(() => stream.events.length >= 1);
+      expect(stream.events[0]).toEqual({ event: 'reset', data: JSON.stringify({ seq: 2 }), id: '2' });
+      copy.submit({ id: 'c', tenant: 't', resources: { cpu: 1 } }); // seq 3, from the new manager
+      first.submit({ id: 'gone', tenant: 't', resources: { cpu: 1 } }); // the old one feeds nothing
+      await until(() => stream.events.length >= 2);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(stream.events.slice(1).map((e) => [e.event, e.id, JSON.parse(e.data).job.id])).toEqual([['allocated', '3', 'c']]);
+      stream.close();
+    } finally {
+      await running.close();
+    }
   });
 
   it('server.close() ends every open stream', async () => {
