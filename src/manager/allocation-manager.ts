@@ -353,7 +353,6 @@ export class AllocationManager {
     }
   }
 
-
   job(jobId: string): JobView | undefined {
     const job = this.#live.get(jobId) ?? this.#history.get(jobId);
     return job === undefined ? undefined : jobView(job);

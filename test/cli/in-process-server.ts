@@ -3,6 +3,7 @@ import { AllocationManager } from 'fairpack';
 import { afterEach } from 'vitest';
 import { loadPromClient } from '../../src/cli/serve/metrics.js';
 import { type RunningServer, startServer } from '../../src/cli/serve/server.js';
+import type { LiveOptions } from '../../src/cli/serve/live-views.js';
 import type { ServerLimits } from '../../src/cli/serve/server-limits.js';
 
 /*
@@ -20,10 +21,10 @@ export interface TestServer {
   readonly running: RunningServer;
 }
 
-export async function startTestServer(options: { readonly manager?: AllocationManager; readonly limits?: Partial<ServerLimits> } = {}): Promise<TestServer> {
+export async function startTestServer(options: { readonly manager?: AllocationManager; readonly limits?: Partial<ServerLimits>; readonly events?: LiveOptions; readonly adminToken?: string; readonly health?: () => Readonly<Record<string, unknown>> } = {}): Promise<TestServer> {
   const manager = options.manager ?? new AllocationManager({ capacity: { cpu: 8, memory: 16, gpu: 2 } });
   const logs: string[] = [];
-  const running = await startServer({ manager, prom: await loadPromClient(), port: 0, limits: options.limits ?? {}, log: (line) => logs.push(line) });
+  const running = await startServer({ manager, prom: await loadPromClient(), port: 0, limits: options.limits ?? {}, log: (line) => logs.push(line), ...(options.events === undefined ? {} : { events: options.events }), ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }), ...(options.health === undefined ? {} : { health: options.health }) });
   return { url: running.url, port: Number(new URL(running.url).port), manager, logs, running };
 }
 

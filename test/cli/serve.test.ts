@@ -159,7 +159,11 @@ describe('fairpack serve: cluster views and metrics', () => {
     expect((await call('GET', '/nodes')).json).toMatchObject({ nodes: [{ id: 'default', capacity: { cpu: 8, memory: 16, gpu: 2 }, reserved: { cpu: 0, memory: 0, gpu: 0 }, status: 'ready' }], reservations: [] });
     const hog = await call('POST', '/jobs', { tenant: 'q', resources: { cpu: 8 } });
     const queued = await call('POST', '/jobs', { tenant: 'q', resources: { cpu: 1 } });
-    expect((await call('GET', '/queues')).json).toEqual({ queues: [{ tenant: 'q', priority: 'default', length: 1, head: queued.json['job'].id, weight: 1, dominantShare: 1 }] });
+    const id = queued.json['job'].id;
+    // with the head job's view and the manager's words for why it waits, as its submission was answered
+    expect((await call('GET', '/queues')).json).toEqual({
+      queues: [{ tenant: 'q', priority: 'default', length: 1, head: id, weight: 1, dominantShare: 1, headJob: queued.json['job'], explanation: queued.json['queued'].message }],
+    });
     await call('DELETE', `/jobs/${queued.json['job'].id}`);
     await call('DELETE', `/jobs/${hog.json['job'].id}`);
   });

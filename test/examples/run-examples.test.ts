@@ -34,6 +34,18 @@ describe.concurrent('examples/*.ts', () => {
     expect(lines).toContain('a: crashed');
   }, 90_000);
 
+  it('event-stream.ts: a client that lost its stream gets what it missed when it comes back with its Last-Event-ID', async () => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/event-stream.ts'], { timeout: 60_000 });
+    expect(stdout.split('\n').filter((line) => line !== '')).toEqual([
+      'live: allocated train (position 1)',
+      'live: queued eval (position 2)',
+      'connection dropped at position 2',
+      // one call (the release), two events: the id on the last
+      'resumed: released train',
+      'resumed: allocated eval (position 3)',
+    ]);
+  }, 90_000);
+
   it('replicas-client.ts: a submit after the leader was killed lands on the new leader, with every earlier job', async () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/replicas-client.ts'], { timeout: 60_000 });
     const lines = stdout.split('\n').filter((line) => line !== '');

@@ -4,6 +4,7 @@ import { type CliCommand, type CliIo, UsageError, parseFlags } from '../io.js';
 import type { StateLocation } from '../durable-state.js';
 import { redactUrl } from '../../store/index.js';
 import { CLUSTER_FLAGS, CLUSTER_HELP, formatResources, managerFactoryFromFlags } from '../node/cluster-options.js';
+import { DEFAULT_STREAM_LIMITS } from './event-streams.js';
 import { loadPromClient } from './metrics.js';
 import { startServer } from './server.js';
 import { type ServeState, leaseFlags, openServeState } from './serve-state.js';
@@ -14,7 +15,8 @@ const count = (n: number): string => n.toLocaleString('en-US');
 const HELP = `Usage: fairpack serve [options]
 
 The HTTP API over one AllocationManager: POST/GET/DELETE /jobs, /nodes, /queues,
-/tenants/:id/quota, /metrics (Prometheus), /healthz (see docs/http.md).
+/tenants/:id/quota, /metrics (Prometheus), /healthz, /events (Server-Sent Events)
+(see docs/http.md), and a live dashboard at / (docs/dashboard.md).
 Stops on SIGINT/SIGTERM, letting requests in flight finish.
 
 Options:
@@ -60,6 +62,9 @@ Limits (see docs/http.md#limits):
   --metrics-max-tenants <n>
                        tenants with their own series on /metrics; the others are summed
                        under tenant="_other" (default ${count(DEFAULT_LIMITS.metricsMaxTenants)})
+  --max-event-streams <n>
+                       GET /events streams open at once (the dashboard holds one per open
+                       page); one more gets 503 TOO_MANY_STREAMS (default ${DEFAULT_STREAM_LIMITS.maxStreams})
   Fixed: request headers within ${DEFAULT_LIMITS.headersTimeoutMs / 1000} s and the whole request within
   ${DEFAULT_LIMITS.requestTimeoutMs / 1000} s (else 408); idle keep-alive connections close after ${DEFAULT_LIMITS.keepAliveTimeoutMs / 1000} s.
 
@@ -83,6 +88,7 @@ const SERVE_FLAGS = {
   'max-connections': { type: 'string' },
   'max-body-bytes': { type: 'string' },
   'metrics-max-tenants': { type: 'string' },
+  'max-event-streams': { type: 'string' },
 } as const;
 
 export const serveCommand: CliCommand = {
@@ -99,6 +105,7 @@ export const serveCommand: CliCommand = {
       ...(flags['max-body-bytes'] === undefined ? {} : { bodyLimitBytes: integerFlag('--max-body-bytes', flags['max-body-bytes'], 1, 1 << 30) }),
       ...(flags['metrics-max-tenants'] === undefined ? {} : { metricsMaxTenants: integerFlag('--metrics-max-tenants', flags['metrics-max-tenants'], 0, 1_000_000) }),
     };
+    const events = flags['max-event-streams'] === undefined ? {} : { events: { maxStreams: integerFlag('--max-event-streams', flags['max-event-streams'], 1, 100_000) } };
     const adminToken = flags['admin-token'] ?? io.env['FAIRPACK_ADMIN_TOKEN'];
     if (adminToken !== undefined && adminToken.length === 0) throw new UsageError('Expected a non-empty admin token (--admin-token or FAIRPACK_ADMIN_TOKEN), got an empty one.');
     const nodeToken = flags['node-token'] ?? io.env['FAIRPACK_NODE_TOKEN'];
@@ -134,7 +141,7 @@ export const serveCommand: CliCommand = {
     let storeFailed: ((error: unknown) => void) | undefined;
     try {
       const prom = await loadPromClient();
-      running = await startServer({ manager: state.manager, prom, host, port, adminToken, nodeToken, limits, log: (line) => io.stderr.write(`${line}\n`), ...state.serverOptions((error) => storeFailed?.(error)) });
+      running = await startServer({ manager: state.manager, prom, host, port, adminToken, nodeToken, limits, log: (line) => io.stderr.write(`${line}\n`), ...state.serverOptions((error) => storeFailed?.(error)), ...events });
       await state.listening(flags['advertise-url'] ?? io.env['FAIRPACK_ADVERTISE_URL'] ?? running.url);
     } catch (error) {
       // a missing optional dependency or a port in use: say so in one line, no stack
@@ -144,7 +151,7 @@ export const serveCommand: CliCommand = {
     }
     const manager = state.manager();
     const { total } = manager.capacity();
-    io.stdout.write(`fairpack serve: listening on ${running.url}\n`);
+    io.stdout.write(`fairpack serve: listening on ${running.url} (dashboard: ${running.url}/)\n`);
     io.stderr.write(`fairpack serve: ${manager.nodes().length} node(s), ${formatResources(total)}; admin API ${adminToken === undefined ? 'off (no token)' : 'on'}; heartbeats ${heartbeats === undefined ? 'off' : `on (timeout ${heartbeats.timeoutMs} ms)`}; state ${state.where}\n`);
 
     // resolves on the first SIGINT/SIGTERM (or a failed data directory), once requests in flight are done

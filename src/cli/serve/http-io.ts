@@ -23,13 +23,17 @@ export class ClientAbortError extends Error {
   override readonly name = 'ClientAbortError';
 }
 
-/** What a route answers: JSON (`body`) or text (`text` with its `contentType`). */
+/**
+ * What a route answers: JSON (`body`), text (`text` with its `contentType`), or a stream (`stream`
+ * with its `contentType`: called with the response once the headers are out; it writes and ends it).
+ */
 export interface Reply {
   readonly status: number;
   readonly body?: unknown;
   readonly text?: string;
   readonly contentType?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  readonly stream?: (response: ServerResponse) => void;
 }
 
 /**
@@ -110,6 +114,7 @@ export interface RenderedReply {
   readonly status: number;
   readonly headers: Readonly<Record<string, string | number>>;
   readonly payload: string;
+  readonly stream?: (response: ServerResponse) => void;
 }
 
 /**
@@ -117,6 +122,10 @@ export interface RenderedReply {
  * too deep for the stack) — before any header is written, so the caller can still answer 500.
  */
 export function renderReply(reply: Reply): RenderedReply {
+  if (reply.stream !== undefined) {
+    // no length: the body goes on until one side closes
+    return { status: reply.status, headers: { 'content-type': reply.contentType ?? 'application/octet-stream', 'cache-control': 'no-store', ...reply.headers }, payload: '', stream: reply.stream };
+  }
   const json = reply.text === undefined;
   const payload = json ? JSON.stringify(reply.body ?? {}) : (reply.text as string);
   return {
@@ -133,7 +142,11 @@ export function renderReply(reply: Reply): RenderedReply {
 
 export function writeReply(response: ServerResponse, rendered: RenderedReply): void {
   response.writeHead(rendered.status, rendered.headers);
-  response.end(rendered.payload);
+  if (rendered.stream === undefined) response.end(rendered.payload);
+  else {
+    response.flushHeaders();
+    rendered.stream(response);
+  }
 }
 
 export function errorReply(error: HttpError): Reply {

@@ -5,6 +5,9 @@ import { HttpError, type Reply, readJsonBody } from './http-io.js';
 import { type ManagerFigures, dominantShare } from './manager-figures.js';
 import type { ServerMetrics } from './metrics.js';
 import { COST_ROUTES } from './cost-routes.js';
+import { DASHBOARD_ROUTES } from './dashboard-routes.js';
+import { EVENT_ROUTES } from './event-routes.js';
+import type { LiveViews } from './live-views.js';
 import { NODE_ROUTES } from './node-routes.js';
 import { SCALING_ROUTES } from './scaling-routes.js';
 import { REJECTED_STATUS } from './status-codes.js';
@@ -25,6 +28,8 @@ export interface RouteContext {
   readonly requireNode: (request: IncomingMessage) => void;
   /** Extra fields of `GET /healthz` (the journal's position with a data directory). */
   readonly health: () => Readonly<Record<string, unknown>>;
+  /** The event hub and what hangs off it (GET /events, job histories, recent activity, utilisation). */
+  readonly live: LiveViews;
 }
 
 type Handler = (context: RouteContext) => Reply | Promise<Reply>;
@@ -50,6 +55,8 @@ export const ROUTES: readonly Route[] = [
   { path: '/tenants/:id/quota', methods: { GET: getQuota, PATCH: patchQuota } },
   ...COST_ROUTES,
   ...SCALING_ROUTES,
+  ...EVENT_ROUTES,
+  ...DASHBOARD_ROUTES,
 ];
 
 /** A lone surrogate: a string with one is not Unicode text, and no URI can name it. */
@@ -70,7 +77,7 @@ function idempotencyKey(request: IncomingMessage, body: unknown): string | undef
   return typeof id === 'string' && id.length > 0 && id.length <= 250 ? `id:${id}` : undefined;
 }
 
-async function submitJob({ manager, request, bodyLimit }: RouteContext): Promise<Reply> {
+async function submitJob({ manager, request, bodyLimit, live }: RouteContext): Promise<Reply> {
   const body = await readJsonBody(request, bodyLimit);
   // a job is addressed by its id in URLs (/jobs/:id): one that no URL can hold is refused before
   // anything is submitted — the fuzz suite's `"id": "\ud800"` was submitted, then answered 500
@@ -88,6 +95,7 @@ async function submitJob({ manager, request, bodyLimit }: RouteContext): Promise
       return { status: 201, body: { job, allocation: result.allocation }, headers: location };
     case 'queued': {
       const { reason, message, available, required, position } = result;
+      live.timelines.explain(result.jobId, message);
       return { status: 202, body: { job, queued: { reason, message, available, required, position } }, headers: location };
     }
     case 'rejected': {
@@ -98,14 +106,32 @@ async function submitJob({ manager, request, bodyLimit }: RouteContext): Promise
   }
 }
 
+/** Most jobs one `GET /jobs?limit=` answers; the search (`q`) is at most this many characters. */
+const MAX_JOBS_LIMIT = 10_000;
+const MAX_SEARCH_LENGTH = 200;
+
+/**
+ * The jobs, filtered by `status` and `tenant`; `q` keeps those whose id, tenant or category
+ * contains it (case-insensitive), and `limit` answers the first `limit` of them with `total`, the
+ * count of all that matched — so a page (the dashboard's) never pulls 100,000 queued jobs at once.
+ */
 function listJobs({ manager, query }: RouteContext): Reply {
   const status = query.get('status') ?? undefined;
   if (status !== undefined && !(JOB_STATUSES as readonly string[]).includes(status)) {
     throw new HttpError(400, 'INVALID_QUERY', `Expected \`status\` to be one of ${JOB_STATUSES.join(', ')}, got "${status}".`);
   }
   const tenant = query.get('tenant') ?? undefined;
+  const q = query.get('q')?.toLowerCase();
+  if (q !== undefined && q.length > MAX_SEARCH_LENGTH) throw new HttpError(400, 'INVALID_QUERY', `Expected \`q\` to be at most ${MAX_SEARCH_LENGTH} characters, got ${q.length}.`);
+  const rawLimit = query.get('limit');
+  if (rawLimit !== null && (!/^\d{1,6}$/.test(rawLimit) || Number(rawLimit) < 1 || Number(rawLimit) > MAX_JOBS_LIMIT)) {
+    throw new HttpError(400, 'INVALID_QUERY', `Expected \`limit\` to be a whole number from 1 to ${MAX_JOBS_LIMIT}, got "${rawLimit.slice(0, 80)}".`);
+  }
   const filter = { ...(status === undefined ? {} : { status: status as JobStatus }), ...(tenant === undefined ? {} : { tenant }) };
-  return { status: 200, body: { jobs: manager.jobs(filter) } };
+  let jobs = manager.jobs(filter);
+  if (q !== undefined && q !== '') jobs = jobs.filter((job) => job.id.toLowerCase().includes(q) || job.tenant.toLowerCase().includes(q) || (job.category ?? '').toLowerCase().includes(q));
+  if (rawLimit === null) return { status: 200, body: { jobs } };
+  return { status: 200, body: { jobs: jobs.slice(0, Number(rawLimit)), total: jobs.length } };
 }
 
 function getJob({ manager, params }: RouteContext): Reply {
@@ -139,11 +165,24 @@ async function releaseJob({ manager, request, params, bodyLimit }: RouteContext)
   return { status: 200, body: { job: result.job, freed: result.freed } };
 }
 
-function listQueues({ manager, figures }: RouteContext): Reply {
+/**
+ * Each queue with its tenant's weight and dominant share, and its head job (`headJob`, the job
+ * tried next) with the manager's explanation of why it waits when this server answered its
+ * submission (`explanation`): what the dashboard shows per queue, in one read.
+ */
+function listQueues({ manager, figures, live }: RouteContext): Reply {
   const { tenants, total } = figures();
   const queues = manager.queues().map((queue) => {
     const tenant = tenants.get(queue.tenant);
-    return { ...queue, weight: tenant?.weight ?? 1, dominantShare: tenant === undefined ? 0 : dominantShare(tenant.usage, total) };
+    const headJob = queue.head === undefined ? undefined : manager.job(queue.head);
+    const explanation = queue.head === undefined ? undefined : live.timelines.explanationOf(queue.head);
+    return {
+      ...queue,
+      weight: tenant?.weight ?? 1,
+      dominantShare: tenant === undefined ? 0 : dominantShare(tenant.usage, total),
+      ...(headJob === undefined ? {} : { headJob }),
+      ...(explanation === undefined ? {} : { explanation }),
+    };
   });
   return { status: 200, body: { queues } };
 }

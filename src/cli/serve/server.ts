@@ -4,6 +4,7 @@ import { type AllocationManager, isFairpackError } from '../../index.js';
 import { adminGuard, nodeGuard } from './admin-auth.js';
 import { answerClientError } from './client-errors.js';
 import { ClientAbortError, HttpError, INTERNAL_ERROR, type RenderedReply, type Reply, discardBody, errorReply, renderReply, writeReply } from './http-io.js';
+import { type LiveOptions, createLiveViews } from './live-views.js';
 import { figureReader } from './manager-figures.js';
 import { type PromClientModule, createServerMetrics } from './metrics.js';
 import { matchRoute } from './route-match.js';
@@ -43,6 +44,8 @@ export interface ServerOptions {
   readonly onStoreFailure?: (error: unknown) => void;
   /** Extra fields of `GET /healthz` (the journal's position). */
   readonly health?: () => Readonly<Record<string, unknown>>;
+  /** `GET /events` and the dashboard's live figures: stream limits, replay buffer, an outside hub. */
+  readonly events?: LiveOptions;
 }
 
 export interface RunningServer {
@@ -67,6 +70,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const requireAdmin = adminGuard(options.adminToken);
   const requireNode = nodeGuard(options.nodeToken);
   const log = options.log ?? (() => {});
+  const live = createLiveViews(current, options.events);
 
   /** The response being prepared on each connection: a client error mid-body is answered through it. */
   const inFlight = new WeakMap<object, ServerResponse>();
@@ -123,7 +127,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // request is acted on only once it has arrived whole (a client cut off mid-body changes nothing)
       if (method === 'GET' || method === 'DELETE') await discardBody(request, limits.bodyLimitBytes);
       if (replica !== undefined && method !== 'GET' && method !== 'HEAD' && replica.role() !== 'leader') throw notLeader(replica, request.url ?? '/');
-      reply = await handler({ manager: current(), request, params: match.params, query: url.searchParams, metrics, figures, requireAdmin, requireNode, bodyLimit: limits.bodyLimitBytes, health: options.health ?? (() => ({})) });
+      live.follow(); // a replica's manager may have changed since the last request
+      reply = await handler({ manager: current(), request, params: match.params, query: url.searchParams, metrics, figures, requireAdmin, requireNode, bodyLimit: limits.bodyLimitBytes, health: options.health ?? (() => ({})), live });
     } catch (error) {
       if (error instanceof ClientAbortError) {
         log(`fairpack serve: client error: ${method} ${routeLabel}: ${error.message}`);
@@ -171,9 +176,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (error: Error): void => {
+      live.close();
+      reject(error);
+    };
+    server.once('error', failed);
     server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve();
     });
   });
@@ -185,6 +194,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     (closing ??= new Promise<void>((resolve) => {
       const force = setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 5000);
       force.unref();
+      // open event streams would hold server.close() for ever: they end first
+      live.close();
       server.close(() => {
         clearTimeout(force);
         current().close();
