@@ -19,6 +19,7 @@ class NodeAgent {
   readonly #running = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   #crashed = false;
+  #stopped = false;
 
   constructor(
     readonly url: string,
@@ -37,8 +38,10 @@ class NodeAgent {
     this.log(`${this.id}: registered`);
     const beat = async (): Promise<void> => {
       await this.#call('POST', `/nodes/${encodeURIComponent(this.id)}/heartbeat`, this.tokens.node);
-      const { allocations } = (await this.#call('GET', `/nodes/${encodeURIComponent(this.id)}`)).json as { allocations: Json[] };
-      for (const allocation of allocations) {
+      const answer = await this.#call('GET', `/nodes/${encodeURIComponent(this.id)}`);
+      // a beat still in flight when the agent stopped finds its node removed (404): nothing to start
+      if (this.#stopped || answer.status !== 200) return;
+      for (const allocation of answer.json['allocations'] as Json[]) {
         const [jobId, allocationId] = [allocation['jobId'] as string, allocation['id'] as string];
         if (this.#running.has(allocationId)) continue;
         this.#running.add(allocationId);
@@ -79,6 +82,7 @@ class NodeAgent {
     const path = `/nodes/${encodeURIComponent(this.id)}`;
     await this.#call('POST', `${path}/drain`, this.tokens.admin);
     while (((await this.#call('GET', path)).json['node'] as Json)['allocationCount'] > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    this.#stopped = true;
     clearInterval(this.#timer);
     await this.#call('DELETE', path, this.tokens.admin);
     this.log(`${this.id}: drained and removed`);
