@@ -38,6 +38,16 @@ let moved = 0;
 
 const nodes = fc.array(fc.record({ cpu: fc.integer({ min: 2, max: 8 }), memory: fc.integer({ min: 4, max: 16 }), price: fc.constantFrom(0, 0.5, 1.2, 3) }), { minLength: 2, maxLength: 5 });
 
+const FRAGMENTED_NODES = [
+  { cpu: 4, memory: 8, price: 1 },
+  { cpu: 4, memory: 8, price: 1 },
+];
+const FRAGMENTING_OPS: Op[] = [
+  ...Array.from({ length: 8 }, () => ({ kind: 'submit' as const, tenant: 'b', cpu: 1, memory: 1, priority: 'low', heavy: false })),
+  ...[0, 0, 2, 2].map((pick) => ({ kind: 'release' as const, pick })),
+  { kind: 'defrag', cpu: null, memory: 0, maxMoves: 6, priorityAtMost: undefined },
+];
+
 describe.each(placementStrategyNames)('defragmentation under random calls (%s placement)', (placement) => {
   it('books, quotas, caps and money hold after every plan applied; plans do what they say', () => {
     fc.assert(
@@ -102,7 +112,9 @@ describe.each(placementStrategyNames)('defragmentation under random calls (%s pl
           expect(Object.values(costs.byNode).reduce((x, y) => x + y, 0)).toBe(costs.total);
         }
       }),
-      { numRuns: propertyRuns(40) },
+      // and one run that surely fragments (whatever the seed): eight 1-cpu jobs on two 4-cpu nodes,
+      // two released on each, so a plan must move two jobs to empty a node
+      { numRuns: propertyRuns(40), examples: [[FRAGMENTED_NODES, FRAGMENTING_OPS]] },
     );
   });
 });
