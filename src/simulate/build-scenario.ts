@@ -1,4 +1,5 @@
 import { FairpackError, type NodeSpec } from '../index.js';
+import type { NodeTypeSpec } from '../manager/scaling/scaling-options.js';
 import type { ResolvedOptions } from './options.js';
 import type { Scenario } from './scenario.js';
 import { withSpotNodes } from './spot.js';
@@ -17,7 +18,8 @@ export interface BuiltScenario {
 
 /** The workload, the cluster, the failures and the spot model, from checked options and a seed. */
 export function buildScenario(options: ResolvedOptions, seed: number): BuiltScenario {
-  const cluster = typeof options.nodes === 'number' ? syntheticCluster(options.nodes) : options.nodes;
+  const given = typeof options.nodes === 'number' ? syntheticCluster(options.nodes) : options.nodes;
+  const cluster = options.nodeTypes === undefined ? given : pricedByType(given, options.nodeTypes);
   const fraction = options.spot?.fraction;
   const nodes = fraction === undefined ? cluster : withSpotNodes(cluster, fraction, seed);
   const spotNodes = nodes.filter((node) => node.spot === true).length;
@@ -74,6 +76,22 @@ function withSpotModel(scenario: Scenario, options: ResolvedOptions, spotNodes: 
     // whole milliseconds, at least one
     ...(options.checkpointEveryS === undefined ? {} : { checkpointEveryMs: Math.max(1, Math.round(options.checkpointEveryS * 1000)) }),
   };
+}
+
+/**
+ * With node types, a starting node without a price whose capacity is a type's (the same amount of
+ * every dimension) costs that type's price: the synthetic cluster's nodes have none of their own.
+ */
+function pricedByType(nodes: readonly NodeSpec[], types: readonly NodeTypeSpec[]): NodeSpec[] {
+  const key = (capacity: Readonly<Record<string, number>>): string =>
+    JSON.stringify(Object.entries(capacity).filter(([, amount]) => amount !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const prices = new Map<string, number>();
+  for (const type of types) if (!prices.has(key(type.capacity))) prices.set(key(type.capacity), type.costPerHour);
+  return nodes.map((node) => {
+    if (node.costPerHour !== undefined) return node;
+    const price = prices.get(key(node.capacity));
+    return price === undefined ? node : { ...node, costPerHour: price };
+  });
 }
 
 /** Whether the node, empty and ready, could hold the job (no tolerations: NoSchedule taints keep it off). */

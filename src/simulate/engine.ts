@@ -4,10 +4,15 @@ import { EventQueue, type SimEvent } from './event-queue.js';
 import { COMPLETED, JobTable, REJECTED, RUNNING, SUBMITTING, WAITING } from './job-table.js';
 import { Recorder } from './recorder.js';
 import { Random } from './random.js';
-import { type Combination, type InterruptionFigures, type NodeSnapshot, type RunResult, type SimulationRun, labelOf } from './results.js';
+import { type Combination, type InterruptionFigures, type NodeSnapshot, type RunResult, type RunSeries, type SimulationRun, labelOf } from './results.js';
 import type { Scenario, SimJob } from './scenario.js';
 import { afterLoss } from './spot.js';
-import { round } from './stats.js';
+import { quantile, round } from './stats.js';
+import type { NodeTypeSpec } from '../manager/scaling/scaling-options.js';
+import { EVALUATE_EVERY_MS } from './autoscale-settings.js';
+import { Autoscaler } from './autoscaler.js';
+import { JobCosts } from './job-costs.js';
+import { Timeline } from './timeline.js';
 
 export interface RunOptions extends Combination {
   /** Passed to the manager as its `tenants` option (weights, quotas). */
@@ -23,6 +28,10 @@ export interface RunOptions extends Combination {
   readonly snapshotAfterMs?: number;
   /** Called now and then with the share of the work done, 0–1 (`runScenario` only). */
   readonly onProgress?: (fraction: number) => void;
+  /** The node types the autoscaler may add (with `autoscale` other than `'off'`). */
+  readonly nodeTypes?: readonly NodeTypeSpec[];
+  /** Between an autoscaler's launch and the node joining, ms. @default 120_000 */
+  readonly provisionDelayMs?: number;
 }
 
 /** How many event-loop steps pass between two progress points (a power of two, less one). */
@@ -94,6 +103,22 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
   };
   const mgr = new AllocationManager(managerOptions);
 
+  // costs per job: only when some node (or a type the autoscaler may add) has a price
+  const nodeTypes = options.nodeTypes ?? [];
+  const priced = scenario.nodes.some((node) => node.costPerHour !== undefined && node.costPerHour > 0) || (options.autoscale !== undefined && options.autoscale !== 'off' && nodeTypes.some((type) => type.costPerHour > 0));
+  const jobCosts = priced ? new JobCosts(scenario.jobCount) : undefined;
+  const rates = new Map<string, number>();
+  for (const node of scenario.nodes) jobCosts?.addNode(node);
+  /** The allocation ended (completed, lost, released by the manager): stop its books, charge its job. */
+  const stopRun = (allocationId: string): ReturnType<ClusterBooks['stop']> => {
+    const run = books.stop(allocationId);
+    if (run !== undefined && jobCosts !== undefined) {
+      jobCosts.charge(run.job, rates.get(allocationId) ?? 0, Math.floor(now) - Math.floor(run.startedAt));
+      rates.delete(allocationId);
+    }
+    return run;
+  };
+
   let arrived = 0;
   let completed = 0;
   let rejected = 0;
@@ -131,7 +156,7 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
   };
   /** The job lost its allocation without completing: it waits, and will run again from zero. */
   const loseRun = (allocationId: string): void => {
-    const run = books.stop(allocationId);
+    const run = stopRun(allocationId);
     if (run === undefined) return;
     restarts++;
     const ranMs = now - run.startedAt;
@@ -164,6 +189,7 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
     jobs.waited[job] = (jobs.waited[job] as number) + (now - (jobs.queuedSince[job] as number));
     jobs.state[job] = RUNNING;
     books.start(allocation.id, job, jobs.tenant[job] as number, allocation.placements, now);
+    if (jobCosts !== undefined) rates.set(allocation.id, jobCosts.rate(allocation.placements));
     const remainingMs = kept === undefined ? (jobs.durationMs[job] as number) : (jobs.durationMs[job] as number) - (kept[job] as number);
     queue.push(now + remainingMs, { kind: 'complete', allocationId: allocation.id });
   });
@@ -176,8 +202,8 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
     wakeAt(view.backoffUntil);
   });
   // completions are handled where they are released; these catch allocations the manager ended
-  mgr.on('released', (allocation) => void books.stop(allocation.id));
-  mgr.on('expired', (allocation) => void books.stop(allocation.id));
+  mgr.on('released', (allocation) => void stopRun(allocation.id));
+  mgr.on('expired', (allocation) => void stopRun(allocation.id));
   /** The next reclaim, an exponential gap from now (the process is memoryless, so it may pause and resume). */
   const scheduleReclaim = (): void => {
     reclaimPending = true;
@@ -234,7 +260,7 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
     switch (event.kind) {
       case 'complete': {
         // stale if the job lost this allocation earlier (failure, preemption)
-        const run = books.stop(event.allocationId);
+        const run = stopRun(event.allocationId);
         if (run === undefined) return;
         jobs.state[run.job] = COMPLETED;
         completed++;
@@ -269,6 +295,13 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
       case 'interrupt':
         reclaim(spot as NonNullable<typeof spot>);
         return;
+      case 'autoscale':
+        (scaler as Autoscaler).evaluate(now);
+        if (workRemains()) queue.push(now + EVALUATE_EVERY_MS, { kind: 'autoscale' });
+        return;
+      case 'node-join':
+        join(event.type);
+        return;
       case 'spot-back': {
         const nodeId = books.nodeIds[event.node] as string;
         if (books.setNodeDown(nodeId, false)) mgr.setNodeStatus(nodeId, 'ready');
@@ -299,6 +332,54 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
   if (reclaimRatePerMs > 0 && spotNodes.length > 0) scheduleReclaim();
   for (const at of reclaimTimes ?? []) queue.push(at, { kind: 'interrupt' });
 
+  // autoscaling: the scaler looks every EVALUATE_EVERY_MS while work remains; a launched node joins
+  // after the provisioning delay (unless the run is over by then)
+  const autoscaleOn = options.autoscale !== undefined && options.autoscale !== 'off';
+  const provisionDelayMs = options.provisionDelayMs ?? 120_000;
+  /** Nodes in the cluster over time: the starting ones, then one channel per node type. */
+  const nodeCounts = new Float64Array(autoscaleOn ? nodeTypes.length + 1 : 0);
+  nodeCounts[0] = scenario.nodes.length;
+  const nodeTimeline = autoscaleOn ? new Timeline(origin, nodeCounts.length, options.samples) : undefined;
+  const typeOfNode = new Map<string, number>();
+  let launched = 0;
+  let nodesAdded = 0;
+  let nodesRemoved = 0;
+  let peakNodes = scenario.nodes.length;
+  const scaler = !autoscaleOn
+    ? undefined
+    : new Autoscaler(options.autoscale as 'fairpack' | 'threshold', nodeTypes, mgr, books, {
+        launch: (type) => queue.push(now + provisionDelayMs, { kind: 'node-join', type }),
+        terminate: (nodeId) => {
+          mgr.removeNode(nodeId);
+          books.removeNode(nodeId);
+          nodesRemoved++;
+          const type = typeOfNode.get(nodeId) as number;
+          nodeCounts[type + 1] = (nodeCounts[type + 1] as number) - 1;
+        },
+      });
+  /** Whether anything can still change: jobs to come or running, events due, nodes on their way. */
+  const workRemains = (): boolean => next.done !== true || books.runningCount > 0 || (scaler?.launching ?? 0) > 0 || queue.size > 0;
+  const join = (type: number): void => {
+    const autoscaler = scaler as Autoscaler;
+    if (next.done === true && books.runningCount === 0 && books.waiting === 0) {
+      autoscaler.cancelled();
+      return;
+    }
+    let id = `${(nodeTypes[type] as NodeTypeSpec).name}-a${++launched}`;
+    while (books.indexOf(id) >= 0) id = `${id}'`;
+    const spec = autoscaler.joined(type, id);
+    const n = books.addNode(spec);
+    jobCosts?.addNode(spec);
+    typeOfNode.set(id, type);
+    nodesAdded++;
+    nodeCounts[type + 1] = (nodeCounts[type + 1] as number) + 1;
+    peakNodes = Math.max(peakNodes, books.liveNodeCount);
+    if (spec.spot === true) spotNodes.push(n);
+    // last: the manager places waiting jobs on it at once, and the books must know the node
+    mgr.addNode(spec);
+  };
+  if (scaler !== undefined) queue.push(origin, { kind: 'autoscale' });
+
   // the heatmap's moment: the cluster as it stands between events
   const snapshotAt = options.snapshotAfterMs === undefined ? undefined : origin + options.snapshotAfterMs;
   const halfOfTheJobs = Math.ceil(scenario.jobCount / 2);
@@ -308,12 +389,14 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
   let steps = 0;
   for (;;) {
     // with the spot model, reclaims and returns go on after the last job: stop when all is done
-    if (spot !== undefined && next.done === true && completed + rejected === arrived) break;
+    // so do the autoscaler's looks: the run (and its cost) ends with its last job, in every mode alike
+    if ((spot !== undefined || scaler !== undefined) && next.done === true && completed + rejected === arrived) break;
     const at = Math.min(queue.peekTime(), next.done === true ? Infinity : next.value.submitAt);
     if (at === Infinity) break;
     if (at > now) {
       if (snapshot === undefined && snapshotAt !== undefined && at > snapshotAt) snapshot = takeSnapshot(snapshotAt);
       recorder.record(now, at, preemptions, lostWorkMs);
+      nodeTimeline?.advance(now, at, nodeCounts);
       now = at;
     }
     // everything due now: scheduled events first, then arrivals; handlers may add more for now
@@ -333,7 +416,6 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
   }
   const end = Math.max(lastCompletion, now);
   const decisions = mgr.metrics().decisions;
-  const priced = scenario.nodes.some((node) => node.costPerHour !== undefined && node.costPerHour > 0);
   const wallMs = options.wallClock() - wallStart;
 
   const { wait, quantilesS, boxes } = jobs.waits(arrived, scenario.tenants, scenario.priorities);
@@ -354,18 +436,38 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
       nodeFailures,
       ...(spot === undefined ? {} : { interruptions: interruptionFigures(interruptions) }),
       deadlines: { total: jobs.deadlines.size, missed: missedDeadlines },
-      ...(priced ? { cost: costOf(mgr) } : {}),
+      ...(jobCosts === undefined ? {} : { cost: costOf(mgr, jobCosts, jobs, arrived) }),
+      ...(scaler === undefined ? {} : { autoscaling: { mode: scaler.mode, nodesAdded, nodesRemoved, peakNodes, endNodes: books.liveNodeCount } }),
       decisions,
       timing: { wallMs: Math.round(wallMs), decisionsPerSecond: wallMs > 0 ? Math.round((decisions / wallMs) * 1000) : 0 },
     },
-    series: { ...recorder.series(end), waitQuantilesS: quantilesS, waitBoxes: boxes, ...(snapshot === undefined ? {} : { nodeSnapshot: snapshot }) },
+    series: { ...recorder.series(end), ...(nodeTimeline === undefined ? {} : { nodes: nodeSeries(nodeTimeline, end, nodeTypes) }), waitQuantilesS: quantilesS, waitBoxes: boxes, ...(snapshot === undefined ? {} : { nodeSnapshot: snapshot }) },
   };
 }
 
-/** The cluster's cost from its start to now (the run's end), exact micro-units. */
-function costOf(mgr: AllocationManager): NonNullable<RunResult['cost']> {
+/**
+ * The cluster's cost from its start to now (the run's end), exact micro-units: the manager's
+ * books for the totals and the tenants, the simulator's for each completed job (nearest-rank
+ * quantiles over the jobs that completed).
+ */
+function costOf(mgr: AllocationManager, jobCosts: JobCosts, jobs: JobTable, arrived: number): NonNullable<RunResult['cost']> {
   const costs = mgr.costs();
-  return { unit: 'micro', total: costs.total, used: costs.used, idle: costs.idle };
+  const byTenant: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const name of Object.keys(costs.byTenant).sort()) byTenant[name] = costs.byTenant[name] as number;
+  const completedCosts = new Float64Array(arrived);
+  let k = 0;
+  for (let j = 0; j < arrived; j++) if (jobs.state[j] === COMPLETED) completedCosts[k++] = jobCosts.perJob[j] as number;
+  const sorted = completedCosts.subarray(0, k).sort();
+  return { unit: 'micro', total: costs.total, used: costs.used, idle: costs.idle, byTenant, perJob: { p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95) } };
+}
+
+/** Nodes over time, time-averaged per bucket: the starting nodes, then each type the autoscaler added. */
+function nodeSeries(timeline: Timeline, end: number, types: readonly NodeTypeSpec[]): NonNullable<RunSeries['nodes']> {
+  const { channels } = timeline.series(end);
+  const byType: Record<string, number[]> = Object.create(null) as Record<string, number[]>;
+  byType['starting nodes'] = (channels[0] as number[]).map(round);
+  types.forEach((type, t) => (byType[type.name] = (channels[t + 1] as number[]).map(round)));
+  return { byType };
 }
 
 function interruptionFigures(counts: { count: number; jobsHit: number; finishedInNotice: number; restarts: number; lostMs: number; lostWithoutCheckpointsMs: number }): InterruptionFigures {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { AllocationManager, type NodeSpec, ResourcePool, type TenantOptions, isFairpackError } from '../../index.js';
+import { AllocationManager, type NodeSpec, type NodeTypeSpec, ResourcePool, type TenantOptions, isFairpackError } from '../../index.js';
 import type { SimulateOptions } from '../../simulate/options.js';
 import { withSpotNodes } from '../../simulate/spot.js';
 import { type TraceJob, parseTrace } from '../../simulate/trace.js';
@@ -56,6 +56,8 @@ export async function loadInputs(flags: SimulateFlags): Promise<Inputs> {
         }
       : {}),
     ...(flags.checkpointEveryS === undefined ? {} : { checkpointEveryS: flags.checkpointEveryS }),
+    ...(flags.nodeTypesFile === undefined ? {} : { nodeTypes: await loadNodeTypes(flags.nodeTypesFile), provisionDelayS: flags.provisionDelayS }),
+    ...(flags.autoscale === undefined ? {} : { autoscale: flags.autoscale }),
     samples: flags.samples,
   };
   return { options };
@@ -70,6 +72,18 @@ async function checkedNodes(path: string): Promise<NodeSpec[]> {
     throw error;
   }
   return nodes;
+}
+
+/** The node types, as JSON; the library checks each (as scalingAdvice does) before anything runs. */
+async function loadNodeTypes(path: string): Promise<NodeTypeSpec[]> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`Could not read --node-types file "${path}" as JSON: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(data)) throw new UsageError(`Expected --node-types file "${path}" to hold an array [{ "name", "capacity", "costPerHour", … }].`);
+  return data as NodeTypeSpec[];
 }
 
 async function loadTrace(path: string): Promise<TraceJob[]> {
