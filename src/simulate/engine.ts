@@ -424,6 +424,7 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
       strategy: options.strategy,
       policy: options.policy,
       preemption: options.preemption,
+      ...(options.autoscale === undefined ? {} : { autoscale: options.autoscale }),
       label: labelOf(options),
       jobs: { submitted: arrived, completed, rejected, unfinished: arrived - completed - rejected },
       makespanS: round((end - origin) / 1000),

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isFairpackError } from 'fairpack';
-import { type RunResult, type TraceRow, jsonDocument, simulate } from 'fairpack/simulate';
+import { type RunResult, type TraceRow, jsonDocument, renderReport, simulate } from 'fairpack/simulate';
 import { rankByCost } from '../../src/simulate/cost-ranking.js';
 import { JobCosts } from '../../src/simulate/job-costs.js';
 
@@ -89,6 +89,12 @@ describe('autoscaling in the simulator', () => {
     }
     // the synthetic std nodes without a price cost the std type's
     expect(a.results[0]?.cost?.total).toBeGreaterThan(0);
+    // the report: cost against wait (one point per priced run) and nodes over time by type
+    const html = renderReport(a);
+    expect(html).toContain('<section id="cost"');
+    expect(html.match(/<circle /g)).toHaveLength(3);
+    expect(html).toContain('<section id="nodes"');
+    expect(a.series[2]?.nodes?.byType).toHaveProperty('gpu');
   });
 
   it('refuses autoscale without node types, unknown modes and bad types', async () => {
