@@ -7,6 +7,7 @@ import type { ServerMetrics } from './metrics.js';
 import { COST_ROUTES } from './cost-routes.js';
 import { NODE_ROUTES } from './node-routes.js';
 import { SCALING_ROUTES } from './scaling-routes.js';
+import { SNAPSHOT_ROUTES } from './snapshot-routes.js';
 import { REJECTED_STATUS } from './status-codes.js';
 
 export interface RouteContext {
@@ -50,6 +51,7 @@ export const ROUTES: readonly Route[] = [
   { path: '/tenants/:id/quota', methods: { GET: getQuota, PATCH: patchQuota } },
   ...COST_ROUTES,
   ...SCALING_ROUTES,
+  ...SNAPSHOT_ROUTES,
 ];
 
 /** A lone surrogate: a string with one is not Unicode text, and no URI can name it. */
