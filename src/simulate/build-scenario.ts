@@ -1,6 +1,7 @@
 import { FairpackError, type NodeSpec } from '../index.js';
 import type { NodeTypeSpec } from '../manager/scaling/scaling-options.js';
 import type { ResolvedOptions } from './options.js';
+import { fromSnapshot, readSnapshot } from './snapshot-start.js';
 import type { Scenario } from './scenario.js';
 import { withSpotNodes } from './spot.js';
 import { checkedTraceRows } from './trace-rows.js';
@@ -18,7 +19,9 @@ export interface BuiltScenario {
 
 /** The workload, the cluster, the failures and the spot model, from checked options and a seed. */
 export function buildScenario(options: ResolvedOptions, seed: number): BuiltScenario {
-  const given = typeof options.nodes === 'number' ? syntheticCluster(options.nodes) : options.nodes;
+  const read = options.snapshot === undefined ? undefined : readSnapshot(options.snapshot);
+  // with a snapshot, `nodes` are added to its own
+  const given = read !== undefined ? [...read.nodes, ...(options.nodes as readonly NodeSpec[])] : typeof options.nodes === 'number' ? syntheticCluster(options.nodes) : options.nodes;
   const cluster = options.nodeTypes === undefined ? given : pricedByType(given, options.nodeTypes);
   const fraction = options.spot?.fraction;
   const nodes = fraction === undefined ? cluster : withSpotNodes(cluster, fraction, seed);
@@ -45,6 +48,10 @@ export function buildScenario(options: ResolvedOptions, seed: number): BuiltScen
       );
     }
     scenario = traceScenario({ file: options.traceName, jobs, nodes, seed, nodeFailures: options.nodeFailures, repairMs });
+  }
+  if (read !== undefined && options.snapshot !== undefined) {
+    const added = nodes.slice(read.nodes.length);
+    scenario = fromSnapshot(scenario, { document: options.snapshot, at: read.at, addedNodes: added, runtimeMs: options.snapshotRuntimeS * 1000, jobs: read.jobs, running: read.running }, read);
   }
   return { scenario: withSpotModel(scenario, options, spotNodes), warnings };
 }

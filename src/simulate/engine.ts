@@ -1,4 +1,4 @@
-import { AllocationManager, type AllocationManagerOptions, type TenantOptions } from '../index.js';
+import { AllocationManager, type AllocationManagerOptions, type CostReport, type TenantOptions } from '../index.js';
 import { ClusterBooks } from './cluster-books.js';
 import { EventQueue, type SimEvent } from './event-queue.js';
 import { COMPLETED, JobTable, REJECTED, RUNNING, SUBMITTING, WAITING } from './job-table.js';
@@ -83,7 +83,9 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
 
   const iterator = scenario.jobs();
   let next = iterator.next();
-  const origin = Math.min(next.done === true ? 0 : next.value.submitAt, scenario.failures[0]?.at ?? Infinity);
+  const start = scenario.snapshot;
+  // from a snapshot, the run starts at its clock (the arrivals were shifted to begin there)
+  const origin = start !== undefined ? start.at : Math.min(next.done === true ? 0 : next.value.submitAt, scenario.failures[0]?.at ?? Infinity);
   let now = origin;
   const recorder = new Recorder(scenario, books, origin, options.samples);
 
@@ -101,7 +103,14 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
     ...(options.tenants === undefined ? {} : { tenants: options.tenants }),
     ...(options.preemption ? {} : { preemption: false }),
   };
-  const mgr = new AllocationManager(managerOptions);
+  const mgr = start === undefined ? new AllocationManager(managerOptions) : restoredForRun(start, options, () => now);
+  /**
+   * Job ids: the job's index; from a snapshot, its live jobs keep their own ids (looked up) and
+   * the arrivals are `sim-<index>`, so that the two never clash.
+   */
+  const snapshotIds = start === undefined ? undefined : new Map<string, number>();
+  const idOf = (index: number): string => (snapshotIds === undefined ? String(index) : `sim-${index}`);
+  const indexOf = (id: string): number => (snapshotIds === undefined ? Number(id) : (snapshotIds.get(id) ?? Number(id.slice(4))));
 
   // costs per job: only when some node (or a type the autoscaler may add) has a price
   const nodeTypes = options.nodeTypes ?? [];
@@ -113,7 +122,8 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
   const stopRun = (allocationId: string): ReturnType<ClusterBooks['stop']> => {
     const run = books.stop(allocationId);
     if (run !== undefined && jobCosts !== undefined) {
-      jobCosts.charge(run.job, rates.get(allocationId) ?? 0, Math.floor(now) - Math.floor(run.startedAt));
+      // from a snapshot, a job that was running pays from the snapshot on: the run's cost starts there
+      jobCosts.charge(run.job, rates.get(allocationId) ?? 0, Math.floor(now) - Math.floor(Math.max(run.startedAt, origin)));
       rates.delete(allocationId);
     }
     return run;
@@ -180,7 +190,7 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
   };
 
   mgr.on('allocated', (allocation, view) => {
-    const job = Number(view.id);
+    const job = indexOf(view.id);
     if (jobs.state[job] === WAITING) books.dequeue(jobs.tenant[job] as number);
     if (jobs.started[job] === 0) {
       jobs.started[job] = 1;
@@ -194,7 +204,7 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
     queue.push(now + remainingMs, { kind: 'complete', allocationId: allocation.id });
   });
   mgr.on('queued', (view) => {
-    const job = Number(view.id);
+    const job = indexOf(view.id);
     const allocationId = books.allocationOf(job);
     // a running job queued again: its node failed (or its preemption grace period ended)
     if (allocationId !== undefined) loseRun(allocationId);
@@ -242,7 +252,7 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
     jobs.state[index] = SUBMITTING;
     jobs.queuedSince[index] = now;
     const result = mgr.submit({
-      id: String(index),
+      id: idOf(index),
       tenant: job.tenant,
       priority: job.priority,
       resources: job.resources,
@@ -331,6 +341,46 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
   };
   if (reclaimRatePerMs > 0 && spotNodes.length > 0) scheduleReclaim();
   for (const at of reclaimTimes ?? []) queue.push(at, { kind: 'interrupt' });
+
+  /** From a snapshot: its cost books up to the snapshot, taken off the run's (every figure is a cumulative count). */
+  let costsBefore: CostReport | undefined;
+  if (start !== undefined) {
+    // the snapshot's live jobs become the run's first jobs: running ones complete when their
+    // estimate (or `runtimeMs` from now) says, queued ones wait from their submission on
+    const allocations = new Map(mgr.allocations().map((allocation) => [allocation.jobId, allocation] as const));
+    for (const view of mgr.jobs()) {
+      const index = arrived++;
+      snapshotIds?.set(view.id, index);
+      const tenant = tenantIndex.get(view.tenant) as number;
+      jobs.tenant[index] = tenant;
+      jobs.priority[index] = priorityIndex.get(view.priority) ?? 0;
+      const startedAt = view.startedAt ?? now;
+      jobs.durationMs[index] = view.estimatedRuntimeMs ?? now - startedAt + start.runtimeMs;
+      jobs.queuedSince[index] = view.submittedAt;
+      jobs.state[index] = SUBMITTING;
+      const allocation = allocations.get(view.id);
+      if (view.status === 'queued' || allocation === undefined) {
+        enqueue(index);
+        jobs.queuedSince[index] = view.submittedAt;
+        continue;
+      }
+      jobs.started[index] = 1;
+      jobs.waited[index] = startedAt - view.submittedAt;
+      jobs.state[index] = RUNNING;
+      books.start(allocation.id, index, tenant, allocation.placements, startedAt);
+      if (jobCosts !== undefined) rates.set(allocation.id, jobCosts.rate(allocation.placements));
+      // a preemption victim in its grace period stops now, as victims do in the simulation
+      if (view.status === 'preempted') queue.push(now, { kind: 'stop-victim', allocationId: allocation.id });
+      else queue.push(now + Math.max(0, (jobs.durationMs[index] as number) - (now - startedAt)), { kind: 'complete', allocationId: allocation.id });
+    }
+    for (const node of start.addedNodes) {
+      jobCosts?.addNode(node);
+      mgr.addNode(node);
+    }
+    // grace periods, back-offs and TTLs the snapshot holds: a tick at the start
+    due = true;
+    costsBefore = mgr.costs();
+  }
 
   // autoscaling: the scaler looks every EVALUATE_EVERY_MS while work remains; a launched node joins
   // after the provisioning delay (unless the run is over by then)
@@ -437,7 +487,7 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
       nodeFailures,
       ...(spot === undefined ? {} : { interruptions: interruptionFigures(interruptions) }),
       deadlines: { total: jobs.deadlines.size, missed: missedDeadlines },
-      ...(jobCosts === undefined ? {} : { cost: costOf(mgr, jobCosts, jobs, arrived) }),
+      ...(jobCosts === undefined ? {} : { cost: costOf(mgr, jobCosts, jobs, arrived, costsBefore) }),
       ...(scaler === undefined ? {} : { autoscaling: { mode: scaler.mode, nodesAdded, nodesRemoved, peakNodes, endNodes: books.liveNodeCount } }),
       decisions,
       timing: { wallMs: Math.round(wallMs), decisionsPerSecond: wallMs > 0 ? Math.round((decisions / wallMs) * 1000) : 0 },
@@ -447,14 +497,37 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
 }
 
 /**
+ * A run's own manager from the snapshot: its state as it was, with the run's placement strategy,
+ * fairness policy and preemption setting (a policy's saved state is dropped when the policy
+ * changes), and no history of finished jobs (as every simulated manager).
+ */
+function restoredForRun(start: NonNullable<Scenario['snapshot']>, options: RunOptions, now: () => number): AllocationManager {
+  const document = start.document;
+  const samePolicy = document.config.fairness === options.policy;
+  const edited = {
+    ...document,
+    config: { ...document.config, fairness: options.policy, history: 0, preemption: options.preemption ? (document.config.preemption === false ? { backoffMs: 30_000 } : document.config.preemption) : false },
+    pool: { ...document.pool, placement: options.strategy },
+    history: [],
+    ...(samePolicy ? {} : { policy: null }),
+  };
+  return AllocationManager.restore(edited, { now, timers: false });
+}
+
+/**
  * The cluster's cost from its start to now (the run's end), exact micro-units: the manager's
  * books for the totals and the tenants, the simulator's for each completed job (nearest-rank
  * quantiles over the jobs that completed).
  */
-function costOf(mgr: AllocationManager, jobCosts: JobCosts, jobs: JobTable, arrived: number): NonNullable<RunResult['cost']> {
-  const costs = mgr.costs();
+function costOf(mgr: AllocationManager, jobCosts: JobCosts, jobs: JobTable, arrived: number, before: CostReport | undefined): NonNullable<RunResult['cost']> {
+  const after = mgr.costs();
+  const minus = (key: 'total' | 'used' | 'idle'): number => after[key] - (before?.[key] ?? 0);
+  const costs = { total: minus('total'), used: minus('used'), idle: minus('idle') };
   const byTenant: Record<string, number> = Object.create(null) as Record<string, number>;
-  for (const name of Object.keys(costs.byTenant).sort()) byTenant[name] = costs.byTenant[name] as number;
+  for (const name of Object.keys(after.byTenant).sort()) {
+    const paid = (after.byTenant[name] as number) - (before?.byTenant[name] ?? 0);
+    if (paid > 0) byTenant[name] = paid;
+  }
   const completedCosts = new Float64Array(arrived);
   let k = 0;
   for (let j = 0; j < arrived; j++) if (jobs.state[j] === COMPLETED) completedCosts[k++] = jobCosts.perJob[j] as number;

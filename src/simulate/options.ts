@@ -10,6 +10,7 @@ import {
 } from '../index.js';
 import type { AbortSignalLike } from '../platform.js';
 import type { NodeTypeSpec } from '../manager/scaling/scaling-options.js';
+import type { ManagerSnapshot } from '../manager/manager-snapshot.js';
 import { type AutoscaleMode, autoscaleModes } from './autoscale-settings.js';
 import { type Objective, objectiveNames } from './objective.js';
 import type { TraceRow } from './trace-rows.js';
@@ -91,6 +92,15 @@ export interface SimulateOptions {
   /** Seconds between an autoscaler's decision to add a node and the node joining. @default 120 */
   readonly provisionDelayS?: number;
   /**
+   * What-if from a live cluster: start every run from this `mgr.snapshot()` (or `GET /snapshot`)
+   * — its nodes, running jobs and queues — and replay the workload's arrivals from its clock on.
+   * `nodes` then lists nodes to add to the snapshot's at the start (a number is refused).
+   * docs/simulate.md#what-if-from-a-live-cluster
+   */
+  readonly snapshot?: unknown;
+  /** With `snapshot`: how long a job without `estimatedRuntimeMs` runs (a running one: from the snapshot on). @default 3600 */
+  readonly snapshotRuntimeS?: number;
+  /**
    * Called at the start of each run and every few thousand steps. If it returns a promise, the
    * simulation waits for it: a page can repaint there (`() => new Promise((r) => setTimeout(r))`).
    */
@@ -154,10 +164,12 @@ export interface ResolvedOptions {
   /** Empty without `nodeTypes` (no autoscaling, and the runs' labels and figures as before). */
   readonly autoscale: readonly AutoscaleMode[];
   readonly provisionDelayS: number;
+  readonly snapshot?: ManagerSnapshot;
+  readonly snapshotRuntimeS: number;
 }
 
 const KNOWN = new Set([
-  'workload', 'trace', 'traceName', 'nodes', 'tenants', 'strategies', 'policies', 'preemption', 'seed', 'seeds', 'objective', 'snapshotAtS', 'nodeFailures', 'repairS', 'spot', 'checkpointEveryS', 'samples', 'nodeTypes', 'autoscale', 'provisionDelayS', 'onProgress', 'signal', 'wallClock',
+  'workload', 'trace', 'traceName', 'nodes', 'tenants', 'strategies', 'policies', 'preemption', 'seed', 'seeds', 'objective', 'snapshotAtS', 'nodeFailures', 'repairS', 'spot', 'checkpointEveryS', 'samples', 'nodeTypes', 'autoscale', 'provisionDelayS', 'snapshot', 'snapshotRuntimeS', 'onProgress', 'signal', 'wallClock',
 ]);
 
 export function resolveOptions(options: SimulateOptions): ResolvedOptions {
@@ -168,9 +180,10 @@ export function resolveOptions(options: SimulateOptions): ResolvedOptions {
   if (options.trace !== undefined && (!Array.isArray(options.trace) || options.trace.length === 0 || options.trace.length > LIMITS.traceRows)) {
     invalid('`trace`', `an array of 1 to ${LIMITS.traceRows} job rows`, options.trace);
   }
-  const nodes = options.nodes ?? DEFAULTS.nodes;
+  if (options.snapshot !== undefined && typeof options.nodes === 'number') invalid('`nodes`', 'left out, or the nodes to add to the snapshot\'s (with `snapshot`)', options.nodes);
+  const nodes = options.nodes ?? (options.snapshot === undefined ? DEFAULTS.nodes : []);
   if (typeof nodes === 'number') integer('nodes', nodes, 1, LIMITS.nodes);
-  else if (!Array.isArray(nodes) || nodes.length === 0 || nodes.length > LIMITS.nodes) invalid('`nodes`', `a number of synthetic nodes or an array of 1 to ${LIMITS.nodes} node specs`, nodes);
+  else if (!Array.isArray(nodes) || (nodes.length === 0 && options.snapshot === undefined) || nodes.length > LIMITS.nodes) invalid('`nodes`', `a number of synthetic nodes or an array of 1 to ${LIMITS.nodes} node specs`, nodes);
   const spot = options.spot;
   if (spot !== undefined) {
     if (spot.fraction !== undefined) between('spot.fraction', spot.fraction, 0, 1);
@@ -209,7 +222,20 @@ export function resolveOptions(options: SimulateOptions): ResolvedOptions {
     ...(options.nodeTypes === undefined ? {} : { nodeTypes: options.nodeTypes }),
     autoscale,
     provisionDelayS: options.provisionDelayS === undefined ? DEFAULTS.provisionDelayS : between('provisionDelayS', options.provisionDelayS, 0, 86_400),
+    ...(options.snapshot === undefined ? {} : { snapshot: checkedSnapshot(options.snapshot) }),
+    snapshotRuntimeS: options.snapshotRuntimeS === undefined ? 3600 : above('snapshotRuntimeS', options.snapshotRuntimeS, 0, 365 * 86_400),
   };
+}
+
+/** The manager's own reading of the snapshot (a scratch restore); what it refuses is refused here. */
+function checkedSnapshot(snapshot: unknown): ManagerSnapshot {
+  try {
+    AllocationManager.restore(snapshot, { now: () => 0, timers: false });
+  } catch (error) {
+    if (!isFairpackError(error)) throw error;
+    throw new FairpackError('INVALID_OPTION', `Expected \`snapshot\` of simulate() to be a manager snapshot (mgr.snapshot(), GET /snapshot): ${error.message}`, { method: 'simulate', option: 'snapshot' });
+  }
+  return snapshot as ManagerSnapshot;
 }
 
 /** The autoscaling modes to run; the node types themselves are checked by the manager when a run starts. */

@@ -35,7 +35,7 @@ export async function loadInputs(flags: SimulateFlags): Promise<Inputs> {
   const spotOn = flags.spot !== undefined || flags.interruptionsPerHour !== undefined;
   const options: SimulateOptions = {
     ...(flags.trace === undefined ? { workload: { jobs: flags.jobs, load: flags.load } } : { trace: await loadTrace(flags.trace), traceName: flags.trace }),
-    nodes: cluster ?? flags.nodeCount,
+    ...(flags.snapshotFile === undefined ? { nodes: cluster ?? flags.nodeCount } : { snapshot: await loadSnapshot(flags.snapshotFile), ...(cluster === undefined ? {} : { nodes: cluster }), ...(flags.snapshotRuntimeS === undefined ? {} : { snapshotRuntimeS: flags.snapshotRuntimeS }) }),
     ...(tenants === undefined ? {} : { tenants }),
     strategies: flags.strategies,
     policies: flags.policies,
@@ -72,6 +72,15 @@ async function checkedNodes(path: string): Promise<NodeSpec[]> {
     throw error;
   }
   return nodes;
+}
+
+/** A manager snapshot, as JSON; the library checks it by restoring it. */
+async function loadSnapshot(path: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as unknown;
+  } catch (error) {
+    throw new UsageError(`Could not read --snapshot file "${path}" as JSON: ${(error as Error).message}`);
+  }
 }
 
 /** The node types, as JSON; the library checks each (as scalingAdvice does) before anything runs. */

@@ -42,6 +42,10 @@ export interface SimulateFlags {
   readonly autoscale?: readonly AutoscaleMode[];
   /** `--provision-delay`: seconds from launch to join. */
   readonly provisionDelayS: number;
+  /** `--snapshot <state.json>`: start from a manager snapshot (a what-if). */
+  readonly snapshotFile?: string;
+  /** `--snapshot-runtime`: seconds a snapshot job without an estimate runs. */
+  readonly snapshotRuntimeS?: number;
   readonly samples: number;
   readonly json: boolean;
   readonly report?: string;
@@ -98,6 +102,13 @@ Autoscaling (off by default; docs/simulate.md#autoscaling):
   --provision-delay <t>   from launch to the node joining: 120s, 2m or 90 (seconds; default
                           ${DEFAULTS.provisionDelayS}s)
 
+What-if from a live cluster (docs/simulate.md#what-if-from-a-live-cluster):
+  --snapshot <state.json> start every run from a manager snapshot (mgr.snapshot(), GET /snapshot):
+                          its nodes, running jobs and queues; the arrivals (--trace or synthetic)
+                          start at its clock. A --nodes file then lists nodes to add to it
+  --snapshot-runtime <s>  how long a snapshot job without estimatedRuntimeMs runs (a running one:
+                          from the snapshot on; default 3600)
+
 What to compare, and what is best:
   --objective <name>      what the recommendation optimises: balanced (default: mean wait, p95
                           wait, makespan and fairness, equally weighted), wait, p95, makespan,
@@ -148,6 +159,8 @@ export function parseSimulateArgs(args: readonly string[]): SimulateFlags {
     'node-types': { type: 'string' },
     autoscale: { type: 'string' },
     'provision-delay': { type: 'string' },
+    snapshot: { type: 'string' },
+    'snapshot-runtime': { type: 'string' },
     samples: { type: 'string' },
     json: { type: 'boolean' },
     report: { type: 'string' },
@@ -160,6 +173,8 @@ export function parseSimulateArgs(args: readonly string[]): SimulateFlags {
   }
   if (values.autoscale !== undefined && values['node-types'] === undefined) throw new UsageError('Expected --node-types <file.json> with --autoscale: the autoscaler needs the node types it may add.');
   if (values['provision-delay'] !== undefined && values.autoscale === undefined) throw new UsageError('Expected --provision-delay only with --autoscale: without an autoscaler no node is launched.');
+  if (values.snapshot !== undefined && values.nodes !== undefined && /^\d+$/.test(values.nodes)) throw new UsageError('Expected --nodes to be a nodes file with --snapshot (nodes to add to the snapshot\'s cluster), got a count. Leave it out to keep the snapshot\'s nodes as they are.');
+  if (values['snapshot-runtime'] !== undefined && values.snapshot === undefined) throw new UsageError('Expected --snapshot-runtime only with --snapshot.');
   const nodesIsCount = values.nodes !== undefined && /^\d+$/.test(values.nodes);
   return {
     help: values.help === true,
@@ -183,6 +198,8 @@ export function parseSimulateArgs(args: readonly string[]): SimulateFlags {
     ...(values['checkpoint-every'] === undefined ? {} : { checkpointEveryS: decimal('--checkpoint-every', values['checkpoint-every'], 0, 365 * 86_400) }),
     ...(values.tenants === undefined ? {} : { tenantsFile: values.tenants }),
     ...(values['node-types'] === undefined ? {} : { nodeTypesFile: values['node-types'] }),
+    ...(values.snapshot === undefined ? {} : { snapshotFile: values.snapshot }),
+    ...(values['snapshot-runtime'] === undefined ? {} : { snapshotRuntimeS: decimal('--snapshot-runtime', values['snapshot-runtime'], 0, 365 * 86_400) }),
     ...(values.autoscale === undefined ? {} : { autoscale: names('--autoscale', values.autoscale, autoscaleModes) }),
     provisionDelayS: values['provision-delay'] === undefined ? DEFAULTS.provisionDelayS : duration('--provision-delay', values['provision-delay']),
     samples: values.samples === undefined ? DEFAULTS.samples : integerFlag('--samples', values.samples, 10, 5_000),
