@@ -1,5 +1,7 @@
 import { FairpackError, type NodeSpec } from '../index.js';
+import type { NodeTypeSpec } from '../manager/scaling/scaling-options.js';
 import type { ResolvedOptions } from './options.js';
+import { fromSnapshot, readSnapshot } from './snapshot-start.js';
 import type { Scenario } from './scenario.js';
 import { withSpotNodes } from './spot.js';
 import { checkedTraceRows } from './trace-rows.js';
@@ -17,7 +19,10 @@ export interface BuiltScenario {
 
 /** The workload, the cluster, the failures and the spot model, from checked options and a seed. */
 export function buildScenario(options: ResolvedOptions, seed: number): BuiltScenario {
-  const cluster = typeof options.nodes === 'number' ? syntheticCluster(options.nodes) : options.nodes;
+  const read = options.snapshot === undefined ? undefined : readSnapshot(options.snapshot);
+  // with a snapshot, `nodes` are added to its own
+  const given = read !== undefined ? [...read.nodes, ...(options.nodes as readonly NodeSpec[])] : typeof options.nodes === 'number' ? syntheticCluster(options.nodes) : options.nodes;
+  const cluster = options.nodeTypes === undefined ? given : pricedByType(given, options.nodeTypes);
   const fraction = options.spot?.fraction;
   const nodes = fraction === undefined ? cluster : withSpotNodes(cluster, fraction, seed);
   const spotNodes = nodes.filter((node) => node.spot === true).length;
@@ -43,6 +48,10 @@ export function buildScenario(options: ResolvedOptions, seed: number): BuiltScen
       );
     }
     scenario = traceScenario({ file: options.traceName, jobs, nodes, seed, nodeFailures: options.nodeFailures, repairMs });
+  }
+  if (read !== undefined && options.snapshot !== undefined) {
+    const added = nodes.slice(read.nodes.length);
+    scenario = fromSnapshot(scenario, { document: options.snapshot, at: read.at, addedNodes: added, runtimeMs: options.snapshotRuntimeS * 1000, jobs: read.jobs, running: read.running }, read);
   }
   return { scenario: withSpotModel(scenario, options, spotNodes), warnings };
 }
@@ -74,6 +83,22 @@ function withSpotModel(scenario: Scenario, options: ResolvedOptions, spotNodes: 
     // whole milliseconds, at least one
     ...(options.checkpointEveryS === undefined ? {} : { checkpointEveryMs: Math.max(1, Math.round(options.checkpointEveryS * 1000)) }),
   };
+}
+
+/**
+ * With node types, a starting node without a price whose capacity is a type's (the same amount of
+ * every dimension) costs that type's price: the synthetic cluster's nodes have none of their own.
+ */
+function pricedByType(nodes: readonly NodeSpec[], types: readonly NodeTypeSpec[]): NodeSpec[] {
+  const key = (capacity: Readonly<Record<string, number>>): string =>
+    JSON.stringify(Object.entries(capacity).filter(([, amount]) => amount !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const prices = new Map<string, number>();
+  for (const type of types) if (!prices.has(key(type.capacity))) prices.set(key(type.capacity), type.costPerHour);
+  return nodes.map((node) => {
+    if (node.costPerHour !== undefined) return node;
+    const price = prices.get(key(node.capacity));
+    return price === undefined ? node : { ...node, costPerHour: price };
+  });
 }
 
 /** Whether the node, empty and ready, could hold the job (no tolerations: NoSchedule taints keep it off). */

@@ -19,18 +19,23 @@ interface RunningAllocation {
 
 export class ClusterBooks {
   readonly dims: readonly string[];
-  readonly nodeIds: readonly string[];
+  /** Every node ever in the cluster, by index; a removed node keeps its index (and is down for good). */
+  get nodeIds(): readonly string[] {
+    return this.ids;
+  }
+  private readonly ids: string[];
   /** Per dimension, every node's capacity, whatever its status (as the manager's DRF counts it). */
   readonly total: Float64Array;
   /** Per dimension, held by running jobs. */
   readonly allocated: Float64Array;
   private readonly dimIndex = new Map<string, number>();
   private readonly nodeIndex = new Map<string, number>();
-  private readonly nodeCapacity: Float64Array;
-  private readonly nodeAllocated: Float64Array;
-  private readonly nodeJobs: Uint32Array;
-  /** Outstanding failures per node (plus 1 for a node that starts draining or offline). */
-  private readonly nodeDown: Uint16Array;
+  // grown by addNode (doubling), so they are not readonly
+  private nodeCapacity: Float64Array;
+  private nodeAllocated: Float64Array;
+  private nodeJobs: Uint32Array;
+  /** Outstanding failures per node (plus 1 for a node that starts draining or offline, or was removed). */
+  private nodeDown: Uint16Array;
   private readonly tenantUsage: Float64Array;
   private readonly tenantRunning: Uint32Array;
   private readonly tenantWaiting: Uint32Array;
@@ -51,7 +56,7 @@ export class ClusterBooks {
     this.dims = dims;
     dims.forEach((name, d) => this.dimIndex.set(name, d));
     const D = dims.length;
-    this.nodeIds = nodes.map((node) => node.id);
+    this.ids = nodes.map((node) => node.id);
     this.nodeCapacity = new Float64Array(nodes.length * D);
     this.nodeAllocated = new Float64Array(nodes.length * D);
     this.nodeJobs = new Uint32Array(nodes.length);
@@ -82,6 +87,83 @@ export class ClusterBooks {
       out[d] = scaled(amount);
     }
     return out;
+  }
+
+  /**
+   * A node joins during the run (the autoscaler). Only dimensions the cluster started with are
+   * kept: a job that needs another one was rejected at submission anyway. Returns its index.
+   */
+  addNode(node: NodeSpec): number {
+    const D = this.dims.length;
+    const n = this.ids.length;
+    if (n === this.nodeJobs.length) this.grow(Math.max(16, n * 2));
+    this.ids.push(node.id);
+    this.nodeIndex.set(node.id, n);
+    for (const [name, amount] of Object.entries(node.capacity)) {
+      const d = this.dimIndex.get(name);
+      if (d === undefined) continue;
+      this.nodeCapacity[n * D + d] = scaled(amount);
+      this.total[d] = (this.total[d] as number) + scaled(amount);
+    }
+    return n;
+  }
+
+  /** An empty node leaves the cluster: its capacity no longer counts, and it stays down. */
+  removeNode(nodeId: string): void {
+    const D = this.dims.length;
+    const n = this.nodeIndex.get(nodeId) as number;
+    if (this.nodeJobs[n] !== 0) throw new Error(`fairpack simulate internal error: node ${nodeId} was removed with jobs on it`);
+    for (let d = 0; d < D; d++) {
+      this.total[d] = (this.total[d] as number) - (this.nodeCapacity[n * D + d] as number);
+      this.nodeCapacity[n * D + d] = 0;
+    }
+    this.nodeDown[n] = (this.nodeDown[n] as number) + 1;
+    this.removed.add(n);
+  }
+
+  /** The index of a node by its id. */
+  indexOf(nodeId: string): number {
+    return this.nodeIndex.get(nodeId) ?? -1;
+  }
+
+  /** max_d allocated_d / total_d: how full the busiest dimension is, 0–1. */
+  busiestShare(): number {
+    let share = 0;
+    for (let d = 0; d < this.dims.length; d++) {
+      const total = this.total[d] as number;
+      if (total > 0) share = Math.max(share, (this.allocated[d] as number) / total);
+    }
+    return share;
+  }
+
+  /** Whether node `n` was removed (it never comes back). */
+  isRemoved(n: number): boolean {
+    return this.removed.has(n);
+  }
+
+  /** Whether no job runs on node `n`. */
+  isEmpty(n: number): boolean {
+    return this.nodeJobs[n] === 0;
+  }
+
+  /** Nodes in the cluster now (up or down, not removed). */
+  get liveNodeCount(): number {
+    return this.ids.length - this.removed.size;
+  }
+
+  private readonly removed = new Set<number>();
+
+  private grow(nodes: number): void {
+    const D = this.dims.length;
+    const copy = <T extends Float64Array | Uint32Array | Uint16Array>(from: T, make: (size: number) => T, size: number): T => {
+      const to = make(size);
+      to.set(from);
+      return to;
+    };
+    this.nodeCapacity = copy(this.nodeCapacity, (k) => new Float64Array(k), nodes * D);
+    this.nodeAllocated = copy(this.nodeAllocated, (k) => new Float64Array(k), nodes * D);
+    this.nodeJobs = copy(this.nodeJobs, (k) => new Uint32Array(k), nodes);
+    this.nodeDown = copy(this.nodeDown, (k) => new Uint16Array(k), nodes);
   }
 
   enqueue(tenant: number): void {
@@ -156,14 +238,14 @@ export class ClusterBooks {
    */
   nodeFills(): { readonly id: string; readonly used: readonly (number | null)[]; readonly down: boolean }[] {
     const D = this.dims.length;
-    return this.nodeIds.map((id, n) => ({
+    return this.ids.flatMap((id, n) => (this.removed.has(n) ? [] : [{
       id,
       used: this.dims.map((_, d) => {
         const capacity = this.nodeCapacity[n * D + d] as number;
         return capacity > 0 ? (this.nodeAllocated[n * D + d] as number) / capacity : null;
       }),
       down: this.nodeDown[n] !== 0,
-    }));
+    }]));
   }
 
   /** max_d usage_d / total_d of one tenant: DRF's dominant share, before dividing by the weight. */

@@ -1,13 +1,18 @@
-import { AllocationManager, type AllocationManagerOptions, type TenantOptions } from '../index.js';
+import { AllocationManager, type AllocationManagerOptions, type CostReport, type TenantOptions } from '../index.js';
 import { ClusterBooks } from './cluster-books.js';
 import { EventQueue, type SimEvent } from './event-queue.js';
 import { COMPLETED, JobTable, REJECTED, RUNNING, SUBMITTING, WAITING } from './job-table.js';
 import { Recorder } from './recorder.js';
 import { Random } from './random.js';
-import { type Combination, type InterruptionFigures, type NodeSnapshot, type RunResult, type SimulationRun, labelOf } from './results.js';
+import { type Combination, type InterruptionFigures, type NodeSnapshot, type RunResult, type RunSeries, type SimulationRun, labelOf } from './results.js';
 import type { Scenario, SimJob } from './scenario.js';
 import { afterLoss } from './spot.js';
-import { round } from './stats.js';
+import { quantile, round } from './stats.js';
+import type { NodeTypeSpec } from '../manager/scaling/scaling-options.js';
+import { EVALUATE_EVERY_MS } from './autoscale-settings.js';
+import { Autoscaler } from './autoscaler.js';
+import { JobCosts } from './job-costs.js';
+import { Timeline } from './timeline.js';
 
 export interface RunOptions extends Combination {
   /** Passed to the manager as its `tenants` option (weights, quotas). */
@@ -23,6 +28,10 @@ export interface RunOptions extends Combination {
   readonly snapshotAfterMs?: number;
   /** Called now and then with the share of the work done, 0–1 (`runScenario` only). */
   readonly onProgress?: (fraction: number) => void;
+  /** The node types the autoscaler may add (with `autoscale` other than `'off'`). */
+  readonly nodeTypes?: readonly NodeTypeSpec[];
+  /** Between an autoscaler's launch and the node joining, ms. @default 120_000 */
+  readonly provisionDelayMs?: number;
 }
 
 /** How many event-loop steps pass between two progress points (a power of two, less one). */
@@ -74,7 +83,9 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
 
   const iterator = scenario.jobs();
   let next = iterator.next();
-  const origin = Math.min(next.done === true ? 0 : next.value.submitAt, scenario.failures[0]?.at ?? Infinity);
+  const start = scenario.snapshot;
+  // from a snapshot, the run starts at its clock (the arrivals were shifted to begin there)
+  const origin = start !== undefined ? start.at : Math.min(next.done === true ? 0 : next.value.submitAt, scenario.failures[0]?.at ?? Infinity);
   let now = origin;
   const recorder = new Recorder(scenario, books, origin, options.samples);
 
@@ -92,7 +103,31 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
     ...(options.tenants === undefined ? {} : { tenants: options.tenants }),
     ...(options.preemption ? {} : { preemption: false }),
   };
-  const mgr = new AllocationManager(managerOptions);
+  const mgr = start === undefined ? new AllocationManager(managerOptions) : restoredForRun(start, options, () => now);
+  /**
+   * Job ids: the job's index; from a snapshot, its live jobs keep their own ids (looked up) and
+   * the arrivals are `sim-<index>`, so that the two never clash.
+   */
+  const snapshotIds = start === undefined ? undefined : new Map<string, number>();
+  const idOf = (index: number): string => (snapshotIds === undefined ? String(index) : `sim-${index}`);
+  const indexOf = (id: string): number => (snapshotIds === undefined ? Number(id) : (snapshotIds.get(id) ?? Number(id.slice(4))));
+
+  // costs per job: only when some node (or a type the autoscaler may add) has a price
+  const nodeTypes = options.nodeTypes ?? [];
+  const priced = scenario.nodes.some((node) => node.costPerHour !== undefined && node.costPerHour > 0) || (options.autoscale !== undefined && options.autoscale !== 'off' && nodeTypes.some((type) => type.costPerHour > 0));
+  const jobCosts = priced ? new JobCosts(scenario.jobCount) : undefined;
+  const rates = new Map<string, number>();
+  for (const node of scenario.nodes) jobCosts?.addNode(node);
+  /** The allocation ended (completed, lost, released by the manager): stop its books, charge its job. */
+  const stopRun = (allocationId: string): ReturnType<ClusterBooks['stop']> => {
+    const run = books.stop(allocationId);
+    if (run !== undefined && jobCosts !== undefined) {
+      // from a snapshot, a job that was running pays from the snapshot on: the run's cost starts there
+      jobCosts.charge(run.job, rates.get(allocationId) ?? 0, Math.floor(now) - Math.floor(Math.max(run.startedAt, origin)));
+      rates.delete(allocationId);
+    }
+    return run;
+  };
 
   let arrived = 0;
   let completed = 0;
@@ -131,7 +166,7 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
   };
   /** The job lost its allocation without completing: it waits, and will run again from zero. */
   const loseRun = (allocationId: string): void => {
-    const run = books.stop(allocationId);
+    const run = stopRun(allocationId);
     if (run === undefined) return;
     restarts++;
     const ranMs = now - run.startedAt;
@@ -155,7 +190,7 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
   };
 
   mgr.on('allocated', (allocation, view) => {
-    const job = Number(view.id);
+    const job = indexOf(view.id);
     if (jobs.state[job] === WAITING) books.dequeue(jobs.tenant[job] as number);
     if (jobs.started[job] === 0) {
       jobs.started[job] = 1;
@@ -164,11 +199,12 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
     jobs.waited[job] = (jobs.waited[job] as number) + (now - (jobs.queuedSince[job] as number));
     jobs.state[job] = RUNNING;
     books.start(allocation.id, job, jobs.tenant[job] as number, allocation.placements, now);
+    if (jobCosts !== undefined) rates.set(allocation.id, jobCosts.rate(allocation.placements));
     const remainingMs = kept === undefined ? (jobs.durationMs[job] as number) : (jobs.durationMs[job] as number) - (kept[job] as number);
     queue.push(now + remainingMs, { kind: 'complete', allocationId: allocation.id });
   });
   mgr.on('queued', (view) => {
-    const job = Number(view.id);
+    const job = indexOf(view.id);
     const allocationId = books.allocationOf(job);
     // a running job queued again: its node failed (or its preemption grace period ended)
     if (allocationId !== undefined) loseRun(allocationId);
@@ -176,8 +212,8 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
     wakeAt(view.backoffUntil);
   });
   // completions are handled where they are released; these catch allocations the manager ended
-  mgr.on('released', (allocation) => void books.stop(allocation.id));
-  mgr.on('expired', (allocation) => void books.stop(allocation.id));
+  mgr.on('released', (allocation) => void stopRun(allocation.id));
+  mgr.on('expired', (allocation) => void stopRun(allocation.id));
   /** The next reclaim, an exponential gap from now (the process is memoryless, so it may pause and resume). */
   const scheduleReclaim = (): void => {
     reclaimPending = true;
@@ -216,7 +252,7 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
     jobs.state[index] = SUBMITTING;
     jobs.queuedSince[index] = now;
     const result = mgr.submit({
-      id: String(index),
+      id: idOf(index),
       tenant: job.tenant,
       priority: job.priority,
       resources: job.resources,
@@ -234,7 +270,7 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
     switch (event.kind) {
       case 'complete': {
         // stale if the job lost this allocation earlier (failure, preemption)
-        const run = books.stop(event.allocationId);
+        const run = stopRun(event.allocationId);
         if (run === undefined) return;
         jobs.state[run.job] = COMPLETED;
         completed++;
@@ -269,6 +305,13 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
       case 'interrupt':
         reclaim(spot as NonNullable<typeof spot>);
         return;
+      case 'autoscale':
+        (scaler as Autoscaler).evaluate(now);
+        if (workRemains()) queue.push(now + EVALUATE_EVERY_MS, { kind: 'autoscale' });
+        return;
+      case 'node-join':
+        join(event.type);
+        return;
       case 'spot-back': {
         const nodeId = books.nodeIds[event.node] as string;
         if (books.setNodeDown(nodeId, false)) mgr.setNodeStatus(nodeId, 'ready');
@@ -299,6 +342,94 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
   if (reclaimRatePerMs > 0 && spotNodes.length > 0) scheduleReclaim();
   for (const at of reclaimTimes ?? []) queue.push(at, { kind: 'interrupt' });
 
+  /** From a snapshot: its cost books up to the snapshot, taken off the run's (every figure is a cumulative count). */
+  let costsBefore: CostReport | undefined;
+  if (start !== undefined) {
+    // the snapshot's live jobs become the run's first jobs: running ones complete when their
+    // estimate (or `runtimeMs` from now) says, queued ones wait from their submission on
+    const allocations = new Map(mgr.allocations().map((allocation) => [allocation.jobId, allocation] as const));
+    for (const view of mgr.jobs()) {
+      const index = arrived++;
+      snapshotIds?.set(view.id, index);
+      const tenant = tenantIndex.get(view.tenant) as number;
+      jobs.tenant[index] = tenant;
+      jobs.priority[index] = priorityIndex.get(view.priority) ?? 0;
+      const startedAt = view.startedAt ?? now;
+      jobs.durationMs[index] = view.estimatedRuntimeMs ?? now - startedAt + start.runtimeMs;
+      jobs.queuedSince[index] = view.submittedAt;
+      jobs.state[index] = SUBMITTING;
+      const allocation = allocations.get(view.id);
+      if (view.status === 'queued' || allocation === undefined) {
+        enqueue(index);
+        jobs.queuedSince[index] = view.submittedAt;
+        continue;
+      }
+      jobs.started[index] = 1;
+      jobs.waited[index] = startedAt - view.submittedAt;
+      jobs.state[index] = RUNNING;
+      books.start(allocation.id, index, tenant, allocation.placements, startedAt);
+      if (jobCosts !== undefined) rates.set(allocation.id, jobCosts.rate(allocation.placements));
+      // a preemption victim in its grace period stops now, as victims do in the simulation
+      if (view.status === 'preempted') queue.push(now, { kind: 'stop-victim', allocationId: allocation.id });
+      else queue.push(now + Math.max(0, (jobs.durationMs[index] as number) - (now - startedAt)), { kind: 'complete', allocationId: allocation.id });
+    }
+    for (const node of start.addedNodes) {
+      jobCosts?.addNode(node);
+      mgr.addNode(node);
+    }
+    // grace periods, back-offs and TTLs the snapshot holds: a tick at the start
+    due = true;
+    costsBefore = mgr.costs();
+  }
+
+  // autoscaling: the scaler looks every EVALUATE_EVERY_MS while work remains; a launched node joins
+  // after the provisioning delay (unless the run is over by then)
+  const autoscaleOn = options.autoscale !== undefined && options.autoscale !== 'off';
+  const provisionDelayMs = options.provisionDelayMs ?? 120_000;
+  /** Nodes in the cluster over time: the starting ones, then one channel per node type. */
+  const nodeCounts = new Float64Array(autoscaleOn ? nodeTypes.length + 1 : 0);
+  nodeCounts[0] = scenario.nodes.length;
+  const nodeTimeline = autoscaleOn ? new Timeline(origin, nodeCounts.length, options.samples) : undefined;
+  const typeOfNode = new Map<string, number>();
+  let launched = 0;
+  let nodesAdded = 0;
+  let nodesRemoved = 0;
+  let peakNodes = scenario.nodes.length;
+  const scaler = !autoscaleOn
+    ? undefined
+    : new Autoscaler(options.autoscale as 'fairpack' | 'threshold', nodeTypes, mgr, books, {
+        launch: (type) => queue.push(now + provisionDelayMs, { kind: 'node-join', type }),
+        terminate: (nodeId) => {
+          mgr.removeNode(nodeId);
+          books.removeNode(nodeId);
+          nodesRemoved++;
+          const type = typeOfNode.get(nodeId) as number;
+          nodeCounts[type + 1] = (nodeCounts[type + 1] as number) - 1;
+        },
+      });
+  /** Whether anything can still change: jobs to come or running, events due, nodes on their way. */
+  const workRemains = (): boolean => next.done !== true || books.runningCount > 0 || (scaler?.launching ?? 0) > 0 || queue.size > 0;
+  const join = (type: number): void => {
+    const autoscaler = scaler as Autoscaler;
+    if (next.done === true && books.runningCount === 0 && books.waiting === 0) {
+      autoscaler.cancelled();
+      return;
+    }
+    let id = `${(nodeTypes[type] as NodeTypeSpec).name}-a${++launched}`;
+    while (books.indexOf(id) >= 0) id = `${id}'`;
+    const spec = autoscaler.joined(type, id);
+    const n = books.addNode(spec);
+    jobCosts?.addNode(spec);
+    typeOfNode.set(id, type);
+    nodesAdded++;
+    nodeCounts[type + 1] = (nodeCounts[type + 1] as number) + 1;
+    peakNodes = Math.max(peakNodes, books.liveNodeCount);
+    if (spec.spot === true) spotNodes.push(n);
+    // last: the manager places waiting jobs on it at once, and the books must know the node
+    mgr.addNode(spec);
+  };
+  if (scaler !== undefined) queue.push(origin, { kind: 'autoscale' });
+
   // the heatmap's moment: the cluster as it stands between events
   const snapshotAt = options.snapshotAfterMs === undefined ? undefined : origin + options.snapshotAfterMs;
   const halfOfTheJobs = Math.ceil(scenario.jobCount / 2);
@@ -308,12 +439,14 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
   let steps = 0;
   for (;;) {
     // with the spot model, reclaims and returns go on after the last job: stop when all is done
-    if (spot !== undefined && next.done === true && completed + rejected === arrived) break;
+    // so do the autoscaler's looks: the run (and its cost) ends with its last job, in every mode alike
+    if ((spot !== undefined || scaler !== undefined) && next.done === true && completed + rejected === arrived) break;
     const at = Math.min(queue.peekTime(), next.done === true ? Infinity : next.value.submitAt);
     if (at === Infinity) break;
     if (at > now) {
       if (snapshot === undefined && snapshotAt !== undefined && at > snapshotAt) snapshot = takeSnapshot(snapshotAt);
       recorder.record(now, at, preemptions, lostWorkMs);
+      nodeTimeline?.advance(now, at, nodeCounts);
       now = at;
     }
     // everything due now: scheduled events first, then arrivals; handlers may add more for now
@@ -333,7 +466,6 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
   }
   const end = Math.max(lastCompletion, now);
   const decisions = mgr.metrics().decisions;
-  const priced = scenario.nodes.some((node) => node.costPerHour !== undefined && node.costPerHour > 0);
   const wallMs = options.wallClock() - wallStart;
 
   const { wait, quantilesS, boxes } = jobs.waits(arrived, scenario.tenants, scenario.priorities);
@@ -342,6 +474,7 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
       strategy: options.strategy,
       policy: options.policy,
       preemption: options.preemption,
+      ...(options.autoscale === undefined ? {} : { autoscale: options.autoscale }),
       label: labelOf(options),
       jobs: { submitted: arrived, completed, rejected, unfinished: arrived - completed - rejected },
       makespanS: round((end - origin) / 1000),
@@ -354,18 +487,61 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
       nodeFailures,
       ...(spot === undefined ? {} : { interruptions: interruptionFigures(interruptions) }),
       deadlines: { total: jobs.deadlines.size, missed: missedDeadlines },
-      ...(priced ? { cost: costOf(mgr) } : {}),
+      ...(jobCosts === undefined ? {} : { cost: costOf(mgr, jobCosts, jobs, arrived, costsBefore) }),
+      ...(scaler === undefined ? {} : { autoscaling: { mode: scaler.mode, nodesAdded, nodesRemoved, peakNodes, endNodes: books.liveNodeCount } }),
       decisions,
       timing: { wallMs: Math.round(wallMs), decisionsPerSecond: wallMs > 0 ? Math.round((decisions / wallMs) * 1000) : 0 },
     },
-    series: { ...recorder.series(end), waitQuantilesS: quantilesS, waitBoxes: boxes, ...(snapshot === undefined ? {} : { nodeSnapshot: snapshot }) },
+    series: { ...recorder.series(end), ...(nodeTimeline === undefined ? {} : { nodes: nodeSeries(nodeTimeline, end, nodeTypes) }), waitQuantilesS: quantilesS, waitBoxes: boxes, ...(snapshot === undefined ? {} : { nodeSnapshot: snapshot }) },
   };
 }
 
-/** The cluster's cost from its start to now (the run's end), exact micro-units. */
-function costOf(mgr: AllocationManager): NonNullable<RunResult['cost']> {
-  const costs = mgr.costs();
-  return { unit: 'micro', total: costs.total, used: costs.used, idle: costs.idle };
+/**
+ * A run's own manager from the snapshot: its state as it was, with the run's placement strategy,
+ * fairness policy and preemption setting (a policy's saved state is dropped when the policy
+ * changes), and no history of finished jobs (as every simulated manager).
+ */
+function restoredForRun(start: NonNullable<Scenario['snapshot']>, options: RunOptions, now: () => number): AllocationManager {
+  const document = start.document;
+  const samePolicy = document.config.fairness === options.policy;
+  const edited = {
+    ...document,
+    config: { ...document.config, fairness: options.policy, history: 0, preemption: options.preemption ? (document.config.preemption === false ? { backoffMs: 30_000 } : document.config.preemption) : false },
+    pool: { ...document.pool, placement: options.strategy },
+    history: [],
+    ...(samePolicy ? {} : { policy: null }),
+  };
+  return AllocationManager.restore(edited, { now, timers: false });
+}
+
+/**
+ * The cluster's cost from its start to now (the run's end), exact micro-units: the manager's
+ * books for the totals and the tenants, the simulator's for each completed job (nearest-rank
+ * quantiles over the jobs that completed).
+ */
+function costOf(mgr: AllocationManager, jobCosts: JobCosts, jobs: JobTable, arrived: number, before: CostReport | undefined): NonNullable<RunResult['cost']> {
+  const after = mgr.costs();
+  const minus = (key: 'total' | 'used' | 'idle'): number => after[key] - (before?.[key] ?? 0);
+  const costs = { total: minus('total'), used: minus('used'), idle: minus('idle') };
+  const byTenant: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const name of Object.keys(after.byTenant).sort()) {
+    const paid = (after.byTenant[name] as number) - (before?.byTenant[name] ?? 0);
+    if (paid > 0) byTenant[name] = paid;
+  }
+  const completedCosts = new Float64Array(arrived);
+  let k = 0;
+  for (let j = 0; j < arrived; j++) if (jobs.state[j] === COMPLETED) completedCosts[k++] = jobCosts.perJob[j] as number;
+  const sorted = completedCosts.subarray(0, k).sort();
+  return { unit: 'micro', total: costs.total, used: costs.used, idle: costs.idle, byTenant, perJob: { p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95) } };
+}
+
+/** Nodes over time, time-averaged per bucket: the starting nodes, then each type the autoscaler added. */
+function nodeSeries(timeline: Timeline, end: number, types: readonly NodeTypeSpec[]): NonNullable<RunSeries['nodes']> {
+  const { channels } = timeline.series(end);
+  const byType: Record<string, number[]> = Object.create(null) as Record<string, number[]>;
+  byType['starting nodes'] = (channels[0] as number[]).map(round);
+  types.forEach((type, t) => (byType[type.name] = (channels[t + 1] as number[]).map(round)));
+  return { byType };
 }
 
 function interruptionFigures(counts: { count: number; jobsHit: number; finishedInNotice: number; restarts: number; lostMs: number; lostWithoutCheckpointsMs: number }): InterruptionFigures {

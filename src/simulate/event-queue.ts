@@ -11,7 +11,11 @@ export type SimEvent =
   /** A reclaimed spot node is ready again. */
   | { readonly kind: 'spot-back'; readonly node: number }
   /** Something in the manager is due (a grace period or back-off ends): just tick. */
-  | { readonly kind: 'wake' };
+  | { readonly kind: 'wake' }
+  /** The autoscaler looks at the cluster (and is told again a minute later while work remains). */
+  | { readonly kind: 'autoscale' }
+  /** A node the autoscaler launched joins: one of `nodeTypes[type]`. */
+  | { readonly kind: 'node-join'; readonly type: number };
 
 interface Entry {
   readonly at: number;

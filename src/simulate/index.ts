@@ -26,3 +26,5 @@ export { type ReportOptions, renderReport } from './report/html.js';
 export { type Objective, objectiveNames } from './objective.js';
 export type { Alternative, Recommendation } from './recommend.js';
 export { syntheticCluster } from './workload.js';
+export { type AutoscaleMode, autoscaleModes } from './autoscale-settings.js';
+export type { NodeTypeSpec } from '../manager/scaling/scaling-options.js';

@@ -1,5 +1,6 @@
-import { FairpackError, describeValue } from '../errors.js';
+import { FairpackError, describeValue, isFairpackError } from '../errors.js';
 import {
+  AllocationManager,
   type FairnessPolicyName,
   type NodeSpec,
   type PlacementStrategyName,
@@ -8,6 +9,9 @@ import {
   placementStrategyNames,
 } from '../index.js';
 import type { AbortSignalLike } from '../platform.js';
+import type { NodeTypeSpec } from '../manager/scaling/scaling-options.js';
+import type { ManagerSnapshot } from '../manager/manager-snapshot.js';
+import { type AutoscaleMode, autoscaleModes } from './autoscale-settings.js';
 import { type Objective, objectiveNames } from './objective.js';
 import type { TraceRow } from './trace-rows.js';
 
@@ -74,6 +78,29 @@ export interface SimulateOptions {
   /** Chart resolution: time buckets per run, n to 2n. @default 200 */
   readonly samples?: number;
   /**
+   * Node types the autoscaler may add (as `mgr.scalingAdvice`'s `nodeTypes`); needed by
+   * `autoscale`. A starting node without a `costPerHour` whose capacity equals a type's is priced
+   * as that type (docs/simulate.md#autoscaling).
+   */
+  readonly nodeTypes?: readonly NodeTypeSpec[];
+  /**
+   * Who adds and removes nodes during the run: `'fairpack'` (the manager's `scalingAdvice`),
+   * `'threshold'` (the seed's baseline: one type, 90 % / 50 %, queue growth, 5-minute cooldown) or
+   * `'off'`; a list runs every combination once per mode. @default 'off'
+   */
+  readonly autoscale?: AutoscaleMode | readonly AutoscaleMode[];
+  /** Seconds between an autoscaler's decision to add a node and the node joining. @default 120 */
+  readonly provisionDelayS?: number;
+  /**
+   * What-if from a live cluster: start every run from this `mgr.snapshot()` (or `GET /snapshot`)
+   * — its nodes, running jobs and queues — and replay the workload's arrivals from its clock on.
+   * `nodes` then lists nodes to add to the snapshot's at the start (a number is refused).
+   * docs/simulate.md#what-if-from-a-live-cluster
+   */
+  readonly snapshot?: unknown;
+  /** With `snapshot`: how long a job without `estimatedRuntimeMs` runs (a running one: from the snapshot on). @default 3600 */
+  readonly snapshotRuntimeS?: number;
+  /**
    * Called at the start of each run and every few thousand steps. If it returns a promise, the
    * simulation waits for it: a page can repaint there (`() => new Promise((r) => setTimeout(r))`).
    */
@@ -106,6 +133,8 @@ export const DEFAULTS = Object.freeze({
   samples: 200,
   /** The spot market's two-minute warning (AWS's; GCP gives 30 s). */
   interruptionNoticeS: 120,
+  /** A cloud VM's usual boot-and-join time. */
+  provisionDelayS: 120,
 });
 
 /** Bounds on what a caller controls: a simulation must not be asked to hold more than this. */
@@ -131,10 +160,16 @@ export interface ResolvedOptions {
   readonly spot?: { readonly fraction?: number; readonly interruptionsPerHour?: number; readonly noticeS: number };
   readonly checkpointEveryS?: number;
   readonly samples: number;
+  readonly nodeTypes?: readonly NodeTypeSpec[];
+  /** Empty without `nodeTypes` (no autoscaling, and the runs' labels and figures as before). */
+  readonly autoscale: readonly AutoscaleMode[];
+  readonly provisionDelayS: number;
+  readonly snapshot?: ManagerSnapshot;
+  readonly snapshotRuntimeS: number;
 }
 
 const KNOWN = new Set([
-  'workload', 'trace', 'traceName', 'nodes', 'tenants', 'strategies', 'policies', 'preemption', 'seed', 'seeds', 'objective', 'snapshotAtS', 'nodeFailures', 'repairS', 'spot', 'checkpointEveryS', 'samples', 'onProgress', 'signal', 'wallClock',
+  'workload', 'trace', 'traceName', 'nodes', 'tenants', 'strategies', 'policies', 'preemption', 'seed', 'seeds', 'objective', 'snapshotAtS', 'nodeFailures', 'repairS', 'spot', 'checkpointEveryS', 'samples', 'nodeTypes', 'autoscale', 'provisionDelayS', 'snapshot', 'snapshotRuntimeS', 'onProgress', 'signal', 'wallClock',
 ]);
 
 export function resolveOptions(options: SimulateOptions): ResolvedOptions {
@@ -145,9 +180,10 @@ export function resolveOptions(options: SimulateOptions): ResolvedOptions {
   if (options.trace !== undefined && (!Array.isArray(options.trace) || options.trace.length === 0 || options.trace.length > LIMITS.traceRows)) {
     invalid('`trace`', `an array of 1 to ${LIMITS.traceRows} job rows`, options.trace);
   }
-  const nodes = options.nodes ?? DEFAULTS.nodes;
+  if (options.snapshot !== undefined && typeof options.nodes === 'number') invalid('`nodes`', 'left out, or the nodes to add to the snapshot\'s (with `snapshot`)', options.nodes);
+  const nodes = options.nodes ?? (options.snapshot === undefined ? DEFAULTS.nodes : []);
   if (typeof nodes === 'number') integer('nodes', nodes, 1, LIMITS.nodes);
-  else if (!Array.isArray(nodes) || nodes.length === 0 || nodes.length > LIMITS.nodes) invalid('`nodes`', `a number of synthetic nodes or an array of 1 to ${LIMITS.nodes} node specs`, nodes);
+  else if (!Array.isArray(nodes) || (nodes.length === 0 && options.snapshot === undefined) || nodes.length > LIMITS.nodes) invalid('`nodes`', `a number of synthetic nodes or an array of 1 to ${LIMITS.nodes} node specs`, nodes);
   const spot = options.spot;
   if (spot !== undefined) {
     if (spot.fraction !== undefined) between('spot.fraction', spot.fraction, 0, 1);
@@ -155,6 +191,7 @@ export function resolveOptions(options: SimulateOptions): ResolvedOptions {
     if (spot.noticeS !== undefined) between('spot.noticeS', spot.noticeS, 0, 30 * 86_400);
   }
   const seed = options.seed === undefined ? DEFAULTS.seed : integer('seed', options.seed, 0, 4_294_967_295);
+  const autoscale = autoscaleList(options);
   return {
     jobs: workload.jobs === undefined ? DEFAULTS.jobs : integer('workload.jobs', workload.jobs, 1, LIMITS.jobs),
     load: workload.load === undefined ? DEFAULTS.load : above('workload.load', workload.load, 0, 100),
@@ -182,7 +219,45 @@ export function resolveOptions(options: SimulateOptions): ResolvedOptions {
         }),
     ...(options.checkpointEveryS === undefined ? {} : { checkpointEveryS: above('checkpointEveryS', options.checkpointEveryS, 0, 365 * 86_400) }),
     samples: options.samples === undefined ? DEFAULTS.samples : integer('samples', options.samples, 10, LIMITS.samples),
+    ...(options.nodeTypes === undefined ? {} : { nodeTypes: options.nodeTypes }),
+    autoscale,
+    provisionDelayS: options.provisionDelayS === undefined ? DEFAULTS.provisionDelayS : between('provisionDelayS', options.provisionDelayS, 0, 86_400),
+    ...(options.snapshot === undefined ? {} : { snapshot: checkedSnapshot(options.snapshot) }),
+    snapshotRuntimeS: options.snapshotRuntimeS === undefined ? 3600 : above('snapshotRuntimeS', options.snapshotRuntimeS, 0, 365 * 86_400),
   };
+}
+
+/** The manager's own reading of the snapshot (a scratch restore); what it refuses is refused here. */
+function checkedSnapshot(snapshot: unknown): ManagerSnapshot {
+  try {
+    AllocationManager.restore(snapshot, { now: () => 0, timers: false });
+  } catch (error) {
+    if (!isFairpackError(error)) throw error;
+    throw new FairpackError('INVALID_OPTION', `Expected \`snapshot\` of simulate() to be a manager snapshot (mgr.snapshot(), GET /snapshot): ${error.message}`, { method: 'simulate', option: 'snapshot' });
+  }
+  return snapshot as ManagerSnapshot;
+}
+
+/** The autoscaling modes to run; the node types themselves are checked by the manager when a run starts. */
+function autoscaleList(options: SimulateOptions): AutoscaleMode[] {
+  const given = options.autoscale;
+  const list = given === undefined ? (options.nodeTypes === undefined ? [] : ['off' as const]) : typeof given === 'string' ? [given] : given;
+  if (!Array.isArray(list) || (given !== undefined && list.length === 0) || list.some((mode) => !(autoscaleModes as readonly unknown[]).includes(mode))) {
+    invalid('`autoscale`', `one of ${autoscaleModes.join(', ')}, or a non-empty list of them`, given);
+  }
+  if (options.nodeTypes === undefined) {
+    if (list.some((mode) => mode !== 'off')) invalid('`nodeTypes`', 'the node types the autoscaler may add (with `autoscale`)', undefined, 'Pass nodeTypes: [{ name, capacity, costPerHour }], or leave `autoscale` out.');
+    return [];
+  }
+  if (!Array.isArray(options.nodeTypes) || options.nodeTypes.length === 0 || options.nodeTypes.length > 100) invalid('`nodeTypes`', 'an array of 1 to 100 node types { name, capacity, costPerHour }', options.nodeTypes);
+  try {
+    // the manager's own checks of the types (names, amounts, prices, labels, taints), on a scratch manager
+    new AllocationManager({ capacity: { cpu: 1 }, timers: false }).scalingAdvice({ nodeTypes: options.nodeTypes });
+  } catch (error) {
+    if (!isFairpackError(error)) throw error;
+    throw new FairpackError('INVALID_OPTION', `Expected \`nodeTypes\` of simulate() to be valid node types: ${error.message}`, { method: 'simulate', option: 'nodeTypes' });
+  }
+  return [...new Set(list)];
 }
 
 function invalid(what: string, expected: string, got: unknown, todo = 'Pass a valid value or leave it out for the default.'): never {

@@ -1,4 +1,5 @@
 import type { FairnessPolicyName, PlacementStrategyName } from '../index.js';
+import type { AutoscaleMode } from './autoscale-settings.js';
 import type { Recommendation } from './recommend.js';
 import type { ScenarioDescription } from './scenario.js';
 import type { WaitSummary } from './stats.js';
@@ -9,6 +10,8 @@ export interface Combination {
   readonly policy: FairnessPolicyName;
   /** The manager's preemption on (its default) or off. */
   readonly preemption: boolean;
+  /** Only with `nodeTypes`: who adds and removes nodes during the run. */
+  readonly autoscale?: AutoscaleMode;
 }
 
 /**
@@ -71,7 +74,26 @@ export interface RunResult extends Combination {
    * Only when some node has a `costPerHour`: what the cluster cost over the run (the manager's
    * `costs()`, docs/costs-and-scaling.md), in whole micro-units of the price's currency.
    */
-  readonly cost?: { readonly unit: 'micro'; readonly total: number; readonly used: number; readonly idle: number };
+  readonly cost?: {
+    readonly unit: 'micro';
+    readonly total: number;
+    readonly used: number;
+    readonly idle: number;
+    /** What each tenant's jobs paid (the manager's `costs().byTenant`). */
+    readonly byTenant?: Readonly<Record<string, number>>;
+    /** Nearest-rank quantiles of what each completed job paid over all its runs (restarts pay again). */
+    readonly perJob?: { readonly p50: number; readonly p95: number };
+  };
+  /** Only with `autoscale` other than `'off'`: what the autoscaler did. */
+  readonly autoscaling?: {
+    readonly mode: 'fairpack' | 'threshold';
+    /** Nodes that joined during the run, and those removed. */
+    readonly nodesAdded: number;
+    readonly nodesRemoved: number;
+    /** Most nodes in the cluster at once, and at the end (starting nodes included). */
+    readonly peakNodes: number;
+    readonly endNodes: number;
+  };
   /** Jobs started by the manager's scheduling cycles (restarts included). */
   readonly decisions: number;
   /** Wall-clock figures: they vary from run to run and are left out of determinism checks. */
@@ -114,6 +136,8 @@ export interface RunSeries {
   readonly lostWorkHours: readonly number[];
   /** Per tenant and per priority class, the spread of the completed jobs' waits. */
   readonly waitBoxes: { readonly byTenant: Readonly<Record<string, WaitBox>>; readonly byPriority: Readonly<Record<string, WaitBox>> };
+  /** Only with autoscaling: nodes in the cluster over time (time-averaged per bucket), the starting nodes and each node type. */
+  readonly nodes?: { readonly byType: Readonly<Record<string, readonly number[]>> };
   /** Every node's fill at one moment of the run (the report's heatmap); absent if the run ended before it. */
   readonly nodeSnapshot?: NodeSnapshot;
 }
@@ -192,5 +216,6 @@ export function jsonDocument(results: SimulationResults): SimulationReport {
 }
 
 export function labelOf(combination: Combination): string {
-  return `${combination.strategy} · ${combination.policy}${combination.preemption ? '' : ' · no preemption'}`;
+  const autoscale = combination.autoscale === undefined ? '' : combination.autoscale === 'off' ? ' · fixed nodes' : ` · autoscale ${combination.autoscale}`;
+  return `${combination.strategy} · ${combination.policy}${combination.preemption ? '' : ' · no preemption'}${autoscale}`;
 }

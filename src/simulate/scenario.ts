@@ -1,4 +1,5 @@
 import type { NodeSpec, Resources } from '../index.js';
+import type { SnapshotStart } from './snapshot-start.js';
 
 /** One job as the simulator submits it. Times are milliseconds on the simulation's clock. */
 export interface SimJob {
@@ -50,6 +51,11 @@ export interface ScenarioDescription {
   };
   /** Only with `--checkpoint-every`: seconds of work between a job's checkpoints. */
   readonly checkpointEveryS?: number;
+  /**
+   * Only with `--snapshot` (a what-if from a live cluster): the snapshot's clock (ms), its live
+   * jobs (and how many of them run), its nodes, and the nodes added to them.
+   */
+  readonly snapshot?: { readonly at: number; readonly jobs: number; readonly running: number; readonly nodes: number; readonly addedNodes: number };
 }
 
 /**
@@ -95,6 +101,8 @@ export interface Scenario {
   readonly checkpointEveryMs?: number;
   /** Tenants with the most offered work first: the ones charted by name (the rest as "others"). */
   readonly chartedTenants: readonly string[];
+  /** Start from a manager snapshot instead of an empty cluster (snapshot-start.ts). */
+  readonly snapshot?: SnapshotStart;
 }
 
 /** The default priority classes, highest first (the manager's DEFAULT_PRIORITY_CLASSES). */

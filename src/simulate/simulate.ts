@@ -42,6 +42,7 @@ export async function simulate(options: SimulateOptions = {}): Promise<Simulatio
         ...combination,
         ...(resolved.tenants === undefined ? {} : { tenants: resolved.tenants }),
         ...(resolved.snapshotAtS === undefined ? {} : { snapshotAfterMs: resolved.snapshotAtS * 1000 }),
+        ...(resolved.nodeTypes === undefined ? {} : { nodeTypes: resolved.nodeTypes, provisionDelayMs: resolved.provisionDelayS * 1000 }),
         samples: resolved.samples,
         wallClock,
       });
@@ -89,11 +90,14 @@ function spreadOf(options: ResolvedOptions, bySeed: readonly (readonly RunResult
   };
 }
 
-/** Every combination, preemption setting outermost (the order of the tables and the legends). */
-export function combinationsOf(options: Pick<ResolvedOptions, 'strategies' | 'policies' | 'preemption'>): Combination[] {
+/** Every combination, autoscaling mode outermost, then the preemption setting (the order of the tables and the legends). */
+export function combinationsOf(options: Pick<ResolvedOptions, 'strategies' | 'policies' | 'preemption'> & Partial<Pick<ResolvedOptions, 'autoscale'>>): Combination[] {
   const combinations: Combination[] = [];
-  for (const preemption of options.preemption) {
-    for (const strategy of options.strategies) for (const policy of options.policies) combinations.push({ strategy, policy, preemption });
+  const modes = options.autoscale === undefined || options.autoscale.length === 0 ? [undefined] : options.autoscale;
+  for (const autoscale of modes) {
+    for (const preemption of options.preemption) {
+      for (const strategy of options.strategies) for (const policy of options.policies) combinations.push({ strategy, policy, preemption, ...(autoscale === undefined ? {} : { autoscale }) });
+    }
   }
   return combinations;
 }

@@ -10,6 +10,7 @@ import { EVENT_ROUTES } from './event-routes.js';
 import type { LiveViews } from './live-views.js';
 import { NODE_ROUTES } from './node-routes.js';
 import { SCALING_ROUTES } from './scaling-routes.js';
+import { SNAPSHOT_ROUTES } from './snapshot-routes.js';
 import { REJECTED_STATUS } from './status-codes.js';
 
 export interface RouteContext {
@@ -57,6 +58,7 @@ export const ROUTES: readonly Route[] = [
   ...SCALING_ROUTES,
   ...EVENT_ROUTES,
   ...DASHBOARD_ROUTES,
+  ...SNAPSHOT_ROUTES,
 ];
 
 /** A lone surrogate: a string with one is not Unicode text, and no URI can name it. */

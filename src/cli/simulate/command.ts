@@ -86,7 +86,8 @@ function describe(s: ScenarioDescription): string {
       ? ''
       : `; ${thousands(s.spot.nodes)} spot, reclaimed ${s.spot.interruptionsPerHour} times per hour${s.spot.interruptionsPerHour > 0 ? ` with ${duration(s.spot.noticeS)} notice, back ${duration(s.spot.returnAfterS)} later` : ''}`;
   const checkpoints = s.checkpointEveryS === undefined ? '' : `; jobs checkpoint every ${duration(s.checkpointEveryS)}`;
-  return wrap(`fairpack simulate — ${workload}, ${count(s.nodes, 'node')} (${cluster})${failures}${spot}${checkpoints}.`, MAX_WIDTH);
+  const snapshot = s.snapshot === undefined ? '' : `; from a snapshot: ${count(s.snapshot.jobs, 'live job')} (${thousands(s.snapshot.running)} running) on its ${count(s.snapshot.nodes, 'node')}${s.snapshot.addedNodes > 0 ? ` + ${count(s.snapshot.addedNodes, 'added node')}` : ''}, the arrivals from its clock on`;
+  return wrap(`fairpack simulate — ${workload}, ${count(s.nodes, 'node')} (${cluster})${failures}${spot}${checkpoints}${snapshot}.`, MAX_WIDTH);
 }
 
 /** The command as typed, quoted where needed, for the report. */

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { AllocationManager, type NodeSpec, ResourcePool, type TenantOptions, isFairpackError } from '../../index.js';
+import { AllocationManager, type NodeSpec, type NodeTypeSpec, ResourcePool, type TenantOptions, isFairpackError } from '../../index.js';
 import type { SimulateOptions } from '../../simulate/options.js';
 import { withSpotNodes } from '../../simulate/spot.js';
 import { type TraceJob, parseTrace } from '../../simulate/trace.js';
@@ -35,7 +35,7 @@ export async function loadInputs(flags: SimulateFlags): Promise<Inputs> {
   const spotOn = flags.spot !== undefined || flags.interruptionsPerHour !== undefined;
   const options: SimulateOptions = {
     ...(flags.trace === undefined ? { workload: { jobs: flags.jobs, load: flags.load } } : { trace: await loadTrace(flags.trace), traceName: flags.trace }),
-    nodes: cluster ?? flags.nodeCount,
+    ...(flags.snapshotFile === undefined ? { nodes: cluster ?? flags.nodeCount } : { snapshot: await loadSnapshot(flags.snapshotFile), ...(cluster === undefined ? {} : { nodes: cluster }), ...(flags.snapshotRuntimeS === undefined ? {} : { snapshotRuntimeS: flags.snapshotRuntimeS }) }),
     ...(tenants === undefined ? {} : { tenants }),
     strategies: flags.strategies,
     policies: flags.policies,
@@ -56,6 +56,8 @@ export async function loadInputs(flags: SimulateFlags): Promise<Inputs> {
         }
       : {}),
     ...(flags.checkpointEveryS === undefined ? {} : { checkpointEveryS: flags.checkpointEveryS }),
+    ...(flags.nodeTypesFile === undefined ? {} : { nodeTypes: await loadNodeTypes(flags.nodeTypesFile), provisionDelayS: flags.provisionDelayS }),
+    ...(flags.autoscale === undefined ? {} : { autoscale: flags.autoscale }),
     samples: flags.samples,
   };
   return { options };
@@ -70,6 +72,27 @@ async function checkedNodes(path: string): Promise<NodeSpec[]> {
     throw error;
   }
   return nodes;
+}
+
+/** A manager snapshot, as JSON; the library checks it by restoring it. */
+async function loadSnapshot(path: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as unknown;
+  } catch (error) {
+    throw new UsageError(`Could not read --snapshot file "${path}" as JSON: ${(error as Error).message}`);
+  }
+}
+
+/** The node types, as JSON; the library checks each (as scalingAdvice does) before anything runs. */
+async function loadNodeTypes(path: string): Promise<NodeTypeSpec[]> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`Could not read --node-types file "${path}" as JSON: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(data)) throw new UsageError(`Expected --node-types file "${path}" to hold an array [{ "name", "capacity", "costPerHour", … }].`);
+  return data as NodeTypeSpec[];
 }
 
 async function loadTrace(path: string): Promise<TraceJob[]> {

@@ -1,4 +1,5 @@
 import { type FairnessPolicyName, type PlacementStrategyName, fairnessPolicyNames, placementStrategyNames } from '../../index.js';
+import { type AutoscaleMode, autoscaleModes } from '../../simulate/autoscale-settings.js';
 import { type Objective, objectiveNames } from '../../simulate/objective.js';
 import { DEFAULTS, LIMITS } from '../../simulate/options.js';
 import { integerFlag } from '../integer-flag.js';
@@ -35,6 +36,16 @@ export interface SimulateFlags {
   /** `--checkpoint-every`: seconds of work between a job's checkpoints; undefined: none. */
   readonly checkpointEveryS?: number;
   readonly tenantsFile?: string;
+  /** `--node-types <file.json>`: the types the autoscaler may add. */
+  readonly nodeTypesFile?: string;
+  /** `--autoscale`: the autoscaling modes to compare (needs --node-types). */
+  readonly autoscale?: readonly AutoscaleMode[];
+  /** `--provision-delay`: seconds from launch to join. */
+  readonly provisionDelayS: number;
+  /** `--snapshot <state.json>`: start from a manager snapshot (a what-if). */
+  readonly snapshotFile?: string;
+  /** `--snapshot-runtime`: seconds a snapshot job without an estimate runs. */
+  readonly snapshotRuntimeS?: number;
   readonly samples: number;
   readonly json: boolean;
   readonly report?: string;
@@ -78,6 +89,25 @@ Spot instances (off by default; with none of these flags nothing below is simula
   --checkpoint-every <s>  jobs checkpoint after every <s> seconds of work: a re-queued job
                           loses only the work since its last checkpoint (default: none, it
                           restarts from zero); lost work is reported with and without
+
+Autoscaling (off by default; docs/simulate.md#autoscaling):
+  --node-types <file.json>
+                          node types the autoscaler may add: [{ "name", "capacity",
+                          "costPerHour", "labels"?, "taints"?, "spot"?, "max"? }]; starting nodes
+                          without a price cost the price of the type with their capacity
+  --autoscale <list>      fairpack (the manager's scalingAdvice), threshold (one type, +1 node
+                          above 90 % or when the queue grows, -1 empty node below 50 % with an
+                          empty queue, 5-minute cooldown), off; comma-separated to compare
+                          (default with --node-types: off)
+  --provision-delay <t>   from launch to the node joining: 120s, 2m or 90 (seconds; default
+                          ${DEFAULTS.provisionDelayS}s)
+
+What-if from a live cluster (docs/simulate.md#what-if-from-a-live-cluster):
+  --snapshot <state.json> start every run from a manager snapshot (mgr.snapshot(), GET /snapshot):
+                          its nodes, running jobs and queues; the arrivals (--trace or synthetic)
+                          start at its clock. A --nodes file then lists nodes to add to it
+  --snapshot-runtime <s>  how long a snapshot job without estimatedRuntimeMs runs (a running one:
+                          from the snapshot on; default 3600)
 
 What to compare, and what is best:
   --objective <name>      what the recommendation optimises: balanced (default: mean wait, p95
@@ -126,6 +156,11 @@ export function parseSimulateArgs(args: readonly string[]): SimulateFlags {
     'interruption-notice': { type: 'string' },
     'checkpoint-every': { type: 'string' },
     tenants: { type: 'string' },
+    'node-types': { type: 'string' },
+    autoscale: { type: 'string' },
+    'provision-delay': { type: 'string' },
+    snapshot: { type: 'string' },
+    'snapshot-runtime': { type: 'string' },
     samples: { type: 'string' },
     json: { type: 'boolean' },
     report: { type: 'string' },
@@ -136,6 +171,10 @@ export function parseSimulateArgs(args: readonly string[]): SimulateFlags {
   if (values['interruption-notice'] !== undefined && values['interruptions-per-hour'] === undefined) {
     throw new UsageError('Expected --interruption-notice only with --interruptions-per-hour: without interruptions there is no notice.');
   }
+  if (values.autoscale !== undefined && values['node-types'] === undefined) throw new UsageError('Expected --node-types <file.json> with --autoscale: the autoscaler needs the node types it may add.');
+  if (values['provision-delay'] !== undefined && values.autoscale === undefined) throw new UsageError('Expected --provision-delay only with --autoscale: without an autoscaler no node is launched.');
+  if (values.snapshot !== undefined && values.nodes !== undefined && /^\d+$/.test(values.nodes)) throw new UsageError('Expected --nodes to be a nodes file with --snapshot (nodes to add to the snapshot\'s cluster), got a count. Leave it out to keep the snapshot\'s nodes as they are.');
+  if (values['snapshot-runtime'] !== undefined && values.snapshot === undefined) throw new UsageError('Expected --snapshot-runtime only with --snapshot.');
   const nodesIsCount = values.nodes !== undefined && /^\d+$/.test(values.nodes);
   return {
     help: values.help === true,
@@ -158,6 +197,11 @@ export function parseSimulateArgs(args: readonly string[]): SimulateFlags {
     interruptionNoticeS: values['interruption-notice'] === undefined ? DEFAULTS.interruptionNoticeS : bounded('--interruption-notice', 'a number of seconds', values['interruption-notice'], 0, 30 * 86_400),
     ...(values['checkpoint-every'] === undefined ? {} : { checkpointEveryS: decimal('--checkpoint-every', values['checkpoint-every'], 0, 365 * 86_400) }),
     ...(values.tenants === undefined ? {} : { tenantsFile: values.tenants }),
+    ...(values['node-types'] === undefined ? {} : { nodeTypesFile: values['node-types'] }),
+    ...(values.snapshot === undefined ? {} : { snapshotFile: values.snapshot }),
+    ...(values['snapshot-runtime'] === undefined ? {} : { snapshotRuntimeS: decimal('--snapshot-runtime', values['snapshot-runtime'], 0, 365 * 86_400) }),
+    ...(values.autoscale === undefined ? {} : { autoscale: names('--autoscale', values.autoscale, autoscaleModes) }),
+    provisionDelayS: values['provision-delay'] === undefined ? DEFAULTS.provisionDelayS : duration('--provision-delay', values['provision-delay']),
     samples: values.samples === undefined ? DEFAULTS.samples : integerFlag('--samples', values.samples, 10, 5_000),
     json: values.json === true,
     ...(values.report === undefined ? {} : { report: values.report }),
@@ -181,6 +225,14 @@ function bounded(flag: string, what: string, text: string, min: number, max: num
     throw new UsageError(`Expected ${flag} to be ${what} from ${min} to ${max.toLocaleString('en-US')}, got "${text}".`);
   }
   return value;
+}
+
+/** Seconds from `120`, `120s`, `2m` or `1h`: at most a day. */
+function duration(flag: string, text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text.trim());
+  const seconds = match === null ? NaN : Number(match[1]) * (match[2] === 'h' ? 3600 : match[2] === 'm' ? 60 : 1);
+  if (!Number.isFinite(seconds) || seconds > 86_400) throw new UsageError(`Expected ${flag} to be a duration from 0 to 1 day, such as 120s, 2m or 90 (seconds), got "${text}".`);
+  return seconds;
 }
 
 function names<T extends string>(flag: string, text: string, known: readonly T[]): T[] {

@@ -1,4 +1,5 @@
 import { duration, inUnit, percent, thousands, unitFor, waitUnitFor, wrap } from '../../simulate/format.js';
+import { rankByCost } from '../../simulate/cost-ranking.js';
 import type { Recommendation } from '../../simulate/recommend.js';
 import type { RunResult, SimulationReport } from '../../simulate/results.js';
 import type { WaitSummary } from '../../simulate/stats.js';
@@ -125,16 +126,63 @@ export function formatResults(report: SimulationReport): string {
   );
 
   const spot = spotTable(report);
+  const costs = costTable(report);
   const spread = seedTable(report);
   return [
     ...(report.recommendation === undefined || results.length < 2 ? [] : [recommendationText(report.recommendation)]),
     ...(spread === undefined ? [] : [spread]),
     `${outcome}\n${wrap(`(${notes.join('; ')}.)`, MAX_WIDTH)}`,
+    ...(costs === undefined ? [] : [costs]),
     ...(spot === undefined ? [] : [spot]),
     capacity,
     waitTable('Wait by tenant, mean / p95', results, (r) => r.wait.byTenant),
     waitTable('Wait by priority class, mean / p95', results, (r) => r.wait.byPriority),
   ].join('\n\n');
+}
+
+/**
+ * Only when the nodes have prices: what each run cost, ranked by cost at equal service (runs
+ * within max(10 %, 60 s) of the best p95 wait first, cheapest first), and what the autoscaler did.
+ */
+function costTable(report: SimulationReport): string | undefined {
+  const { results } = report;
+  if (!results.some((r) => r.cost !== undefined)) return undefined;
+  const money = (micros: number | undefined): string => (micros === undefined ? '–' : (micros / 1_000_000).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+  const cents = (micros: number | undefined): string => (micros === undefined ? '–' : (micros / 1_000_000).toLocaleString('en-US', { minimumFractionDigits: 4, maximumFractionDigits: 4 }));
+  const waitUnit = waitUnitFor(Math.max(0, ...results.map((r) => r.wait.p95S)));
+  const scaling = results.some((r) => r.autoscaling !== undefined);
+  const right = (header: string, group?: string): Column => ({ header, align: 'right', ...(group === undefined ? {} : { group }) });
+  const columns: Column[] = [
+    { header: '', align: 'left' },
+    right('rank'),
+    right(`p95 wait (${waitUnit.name})`),
+    right('total', 'cost'),
+    right('idle', 'cost'),
+    right('job p50', 'cost'),
+    right('job p95', 'cost'),
+    ...(scaling ? [right('added', 'nodes'), right('removed', 'nodes'), right('peak', 'nodes')] : []),
+  ];
+  const rows = rankByCost(results).map(({ index, bestService }, i) => {
+    const r = results[index] as RunResult;
+    return [
+      r.label,
+      `${i + 1}${bestService ? '' : '*'}`,
+      inUnit(r.wait.p95S, waitUnit),
+      money(r.cost?.total),
+      money(r.cost?.idle),
+      cents(r.cost?.perJob?.p50),
+      cents(r.cost?.perJob?.p95),
+      ...(scaling ? [thousands(r.autoscaling?.nodesAdded ?? 0), thousands(r.autoscaling?.nodesRemoved ?? 0), r.autoscaling === undefined ? '–' : thousands(r.autoscaling.peakNodes)] : []),
+    ];
+  });
+  const table = formatTable('Cost, ranked by cost at equal service (currency units of costPerHour)', columns, rows);
+  const notes = [
+    'runs whose p95 wait is within max(10 %, 60 s) of the best come first, cheapest first; * marks a worse service',
+    'idle: what no job paid for',
+    'job p50 / p95: what a completed job paid',
+    ...(scaling ? ['nodes: added and removed by the autoscaler during the run, and the most at once'] : []),
+  ];
+  return `${table}\n${wrap(`(${notes.join('; ')}.)`, MAX_WIDTH)}`;
 }
 
 /** The answer first: the recommended run, one line per alternative, and the noise verdict. */

@@ -1,6 +1,7 @@
 import { count, duration, percent, thousands } from '../format.js';
 import type { RunResult, SimulationResults } from '../results.js';
 import { type ReportContext, queueChart, shareCharts, timeAxis, toggleRules, utilisationCharts, waitChart } from './charts.js';
+import { costWaitChart, nodeCharts } from './cost-charts.js';
 import { jainChart } from './fairness-charts.js';
 import { heatmaps } from './heatmap.js';
 import { recommendationSection } from './recommendation.js';
@@ -43,6 +44,8 @@ export function renderReport(results: SimulationResults, options: ReportOptions 
     section('fairness', "Jain's index over time", jainIntro, jainChart(context)),
     section('shares', 'Dominant share per tenant over time', shareIntro, shareCharts(context)),
     section('restarts', 'Preemptions and lost work over time', restartsIntro, restartCharts(context)),
+    ...(report.results.some((r) => r.cost !== undefined) ? [section('cost', 'Cost against wait', costIntro, costWaitChart(context))] : []),
+    ...(report.results.some((r) => r.autoscaling !== undefined) ? [section('nodes', 'Nodes over time, by type', nodesIntro, nodeCharts(context))] : []),
     section('heatmap', 'Node fill at one moment', heatmapIntro, heatmaps(context)),
     section('groups', 'Wait figures by tenant and by priority class', groupIntro, groupTables(context)),
     reading(
@@ -179,6 +182,10 @@ const restartsIntro =
   'Jobs evicted by preemption, and the job-hours of work that restarts threw away (preemption, node failures, spot interruptions), counted from the start of the run. A step is a burst of evictions; a line that stays flat means the combination needed none.';
 const heatmapIntro =
   'Every node at one moment, one grid per run: a cell per node, in the same order in every grid, coloured by its fullest dimension; crossed-out cells are nodes that were down. The moment is the instant half of the jobs had been submitted (or <code>--snapshot-at</code>). Hover a cell for each dimension’s fill.';
+const costIntro =
+  'Each run as a point: what the cluster cost over the run (the nodes’ costPerHour, by the manager’s own books) across, and the 95th-percentile wait up. Lower left is better; a run that is cheaper but higher up buys its saving with waiting.';
+const nodesIntro =
+  'How many nodes the cluster had, averaged over each time bucket: the starting nodes (never removed), and the nodes of each type the autoscaler added — a launch shows after the provisioning delay.';
 const queueIntro = 'How many jobs were waiting, averaged over each time bucket. A queue that keeps growing means the cluster could not keep up with arrivals under that combination.';
 const shareIntro =
   'Each tenant’s dominant share — its largest share of any one dimension (cpu, memory, gpu) of the cluster — over time. Watch what happens when a tenant submits a burst: under FIFO the burst takes the room that frees up in arrival order; DRF (within each priority class) serves the tenant with the lowest share first.';

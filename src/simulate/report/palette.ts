@@ -36,7 +36,12 @@ export function policyDash(policy: string): string {
   return POLICY_DASHES[policy] ?? '4 2';
 }
 
+/** Per autoscaling mode, when the runs compare modes under one strategy. */
+const AUTOSCALE_COLOURS: Readonly<Record<string, string>> = { fairpack: '#059669', threshold: '#ea580c', off: '#6b7280' };
+
 export function combinationStyle(combination: Combination, strategies: readonly string[]): { colour: string; dash: string; opacity: number } {
+  // one strategy and several autoscaling modes: the colour tells the modes apart
+  if (combination.autoscale !== undefined && strategies.length === 1) return { colour: AUTOSCALE_COLOURS[combination.autoscale] as string, dash: policyDash(combination.policy), opacity: combination.preemption ? 1 : 0.55 };
   return { colour: strategyColour(combination.strategy, strategies.indexOf(combination.strategy)), dash: policyDash(combination.policy), opacity: combination.preemption ? 1 : 0.55 };
 }
 

@@ -1,0 +1,70 @@
+/**
+ * The figure of merit of issue 16 §4 (docs/performance.md#autoscaling-in-the-simulator): on the
+ * default synthetic workload and on a bursty one, does fairpack's autoscaling (the manager's
+ * scalingAdvice) reach the threshold scaler's p95 wait or better, and at what cost? Figures only;
+ * deterministic (the same numbers on every machine, but for the wall time).
+ *
+ *   node --import tsx bench/simulate-autoscaling.ts
+ *
+ * - default: the default synthetic workload's arrivals (10,000 jobs, seed 1, the arrival rate of
+ *   100 nodes at load 0.95) on a starting cluster of 50 nodes (load 1.9 of it): the autoscaler
+ *   has to add what is missing, then give it back.
+ * - bursty: 6 hours; each hour a burst of 400 batch jobs within 5 minutes (8–32 cpu, 2 GiB per
+ *   cpu, log-normal durations around 15 minutes) over a trickle of one small ci job a minute, on
+ *   4 standard nodes.
+ * Both with examples/sample-node-types.json (std $2.50/h, highmem $5/h, gpu $25/h), best-fit · drf,
+ * a provisioning delay of 120 s.
+ */
+import { readFileSync } from 'node:fs';
+import { type RunResult, type TraceRow, simulate } from 'fairpack/simulate';
+import { Prng } from './lib/prng.js';
+
+const types = JSON.parse(readFileSync(new URL('../examples/sample-node-types.json', import.meta.url), 'utf8')) as Parameters<typeof simulate>[0] extends infer O ? (O extends { nodeTypes?: infer T } ? T : never) : never;
+const common = { strategies: ['best-fit'], policies: ['drf'], nodeTypes: types, autoscale: ['off', 'threshold', 'fairpack'], provisionDelayS: 120 } as const;
+
+function burstyTrace(seed: number): TraceRow[] {
+  const rng = new Prng(seed);
+  const rows: TraceRow[] = [];
+  const logNormal = (median: number, sigma: number): number => {
+    // Box–Muller on the bench's PRNG
+    const u = Math.max(1e-12, rng.next());
+    const v = rng.next();
+    return median * Math.exp(sigma * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v));
+  };
+  for (let hour = 0; hour < 6; hour++) {
+    for (let i = 0; i < 400; i++) {
+      const cpu = [8, 16, 32][rng.int(0, 2)] as number;
+      rows.push({ submitAt: hour * 3_600_000 + Math.floor(rng.next() * 300_000), tenant: 'batch', priority: 'default', resources: { cpu, memory: 2 * cpu }, durationMs: Math.round(Math.min(3_600_000, Math.max(60_000, logNormal(900_000, 0.6)))) });
+    }
+    for (let minute = 0; minute < 60; minute++) {
+      rows.push({ submitAt: hour * 3_600_000 + minute * 60_000, tenant: 'ci', priority: 'high', resources: { cpu: 2, memory: 4 }, durationMs: Math.round(Math.max(30_000, logNormal(180_000, 0.5))) });
+    }
+  }
+  return rows;
+}
+
+const workloads = [
+  { name: 'default synthetic (50 starting nodes, load 1.9)', options: { ...common, nodes: 50, workload: { load: 1.9 } } },
+  {
+    name: 'bursty trace (4 starting std nodes)',
+    options: { ...common, trace: burstyTrace(7), traceName: 'bursty', nodes: Array.from({ length: 4 }, (_, i) => ({ id: `std-${i + 1}`, capacity: { cpu: 64, memory: 256 } })) },
+  },
+];
+
+const money = (micros: number | undefined): string => (micros === undefined ? '–' : `$${(micros / 1e6).toFixed(2)}`);
+for (const { name, options } of workloads) {
+  const started = performance.now();
+  const { results } = await simulate(options as Parameters<typeof simulate>[0]);
+  console.log(`\n${name} — ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log('| autoscale | p95 wait | mean wait | cost | idle | nodes added / removed / peak |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of results) {
+    const a = r.autoscaling;
+    console.log(`| ${r.autoscale ?? 'off'} | ${(r.wait.p95S / 60).toFixed(1)} min | ${(r.wait.meanS / 60).toFixed(1)} min | ${money(r.cost?.total)} | ${money(r.cost?.idle)} | ${a === undefined ? '–' : `${a.nodesAdded} / ${a.nodesRemoved} / ${a.peakNodes}`} |`);
+  }
+  const threshold = results.find((r) => r.autoscale === 'threshold') as RunResult;
+  const fairpack = results.find((r) => r.autoscale === 'fairpack') as RunResult;
+  const saving = 1 - (fairpack.cost?.total ?? 0) / (threshold.cost?.total ?? 1);
+  const reaches = fairpack.wait.p95S <= threshold.wait.p95S;
+  console.log(`fairpack ${reaches ? 'reaches' : 'does NOT reach'} the threshold scaler's p95 wait (${(fairpack.wait.p95S / 60).toFixed(1)} vs ${(threshold.wait.p95S / 60).toFixed(1)} min) at ${saving >= 0 ? `${(saving * 100).toFixed(1)} % lower` : `${(-saving * 100).toFixed(1)} % higher`} cost.`);
+}
