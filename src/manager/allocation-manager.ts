@@ -1372,7 +1372,7 @@ export class AllocationManager {
   #tryQueue(queue: JobQueue): boolean {
     // jobs of a shape that just failed would fail again: the window costs O(distinct shapes)
     let failed: Set<string> | undefined;
-    for (const job of queue.window(this.#backfillWindow)) {
+    for (const job of queue.front(this.#backfillWindow)) {
       // once a victim has left for it, a preemptor starts only on its node (it takes that room)
       if (job.nominatedNode !== undefined && this.#preemption.roomFreedFor(job)) {
         job.reason = 'preempting';
