@@ -303,8 +303,10 @@ export class AllocationManager {
       } else {
         this.#finish(job, outcome, outcome === 'failed' ? 'released as failed' : undefined);
       }
-      this.#events.defer('released', allocation, jobView(job));
-      return Object.freeze({ job: jobView(job), allocation, freed: allocation.resources });
+      // one (frozen) view for the event and the answer: both show the job as it is now
+      const view = jobView(job);
+      this.#events.defer('released', allocation, view);
+      return Object.freeze({ job: view, allocation, freed: allocation.resources });
     }, () => ({ type: 'release', allocationId, outcome: options?.outcome ?? 'completed' }));
   }
 
@@ -1371,7 +1373,7 @@ export class AllocationManager {
   #tryQueue(queue: JobQueue): boolean {
     // jobs of a shape that just failed would fail again: the window costs O(distinct shapes)
     let failed: Set<string> | undefined;
-    for (const job of queue.window(this.#backfillWindow)) {
+    for (const job of queue.front(this.#backfillWindow)) {
       // once a victim has left for it, a preemptor starts only on its node (it takes that room)
       if (job.nominatedNode !== undefined && this.#preemption.roomFreedFor(job)) {
         job.reason = 'preempting';
@@ -1750,36 +1752,43 @@ export class AllocationManager {
     const outer = this.#current === undefined;
     // a replayed journal entry runs at its own recorded time
     const now = outer ? (this.#replayAt ?? this.#clockReader.peek()) : (this.#current as number);
-    return this.#events.operation(
-      () => {
-        this.#current = now;
-        try {
-          const result = change();
-          this.#schedule();
-          if (this.#drains.size > 0) this.#reportDrained();
-          if (outer) {
-            this.#clockReader.commit(now);
-            this.#costs.begin(now);
-            if (entry !== undefined) this.#record(() => entry(result), now);
-          }
-          return result;
-        } finally {
-          if (outer) this.#current = undefined;
+    // the steps of DeferredEvents.operation, inline: no closure is made per call
+    this.#events.enter();
+    let result: T;
+    try {
+      this.#current = now;
+      try {
+        result = change();
+        this.#schedule();
+        if (this.#drains.size > 0) this.#reportDrained();
+        if (outer) {
+          this.#clockReader.commit(now);
+          this.#costs.begin(now);
+          if (entry !== undefined) this.#record(entry, result, now);
         }
-      },
-      () => this.#armTimer(now),
-    );
+      } finally {
+        if (outer) this.#current = undefined;
+      }
+    } catch (error) {
+      this.#events.leaveAfterError(this.#settle, now);
+      throw error;
+    }
+    this.#events.leave(this.#settle, now);
+    return result;
   }
+
+  /** What is done once the outermost call's change is complete: arm the timer from the call's reading. */
+  readonly #settle = (now: number): void => this.#armTimer(now);
 
   /**
    * Hands the journal one entry for a call that changed state: synchronously, before the call
    * returns and before its events are delivered. Replayed entries are not handed over again.
    */
-  #record(command: () => JournalCommand, at: number): void {
+  #record<T>(command: (result: T) => JournalCommand, result: T, at: number): void {
     this.#seq++;
     // the entry (a JSON copy of the call's arguments) is built only when someone takes it
     if (this.#journal === undefined || this.#replayAt !== undefined) return;
-    this.#journal(Object.freeze({ seq: this.#seq, at, ...command() }) as JournalEntry);
+    this.#journal(Object.freeze({ seq: this.#seq, at, ...command(result) }) as JournalEntry);
   }
 
   /** One timer for the next TTL expiry (unref'd where the runtime supports it), from the call's reading `now`. */

@@ -71,6 +71,25 @@ export class DeferredEvents {
    * overflowing the stack.
    */
   operation<T>(change: () => T, settle: () => void): T {
+    this.enter();
+    let result: T;
+    try {
+      result = change();
+    } catch (error) {
+      this.leaveAfterError(settle);
+      throw error;
+    }
+    this.leave(settle);
+    return result;
+  }
+
+  /**
+   * `operation` in three steps, for a caller that runs its change inline rather than in a closure
+   * made per call (the manager: one call per decision). `enter` refuses a call too deeply nested
+   * (before anything changed); then exactly one of `leave` (the change returned) or
+   * `leaveAfterError` (it threw: rethrow after it). `settle` is called with `at`.
+   */
+  enter(): void {
     if (this.depth === 0 && this.delivering >= MAX_NESTED_CALLS) {
       throw new FairpackError(
         'REENTRANCY_LIMIT',
@@ -79,28 +98,27 @@ export class DeferredEvents {
       );
     }
     this.depth++;
-    let result: T;
-    try {
-      result = change();
-    } catch (error) {
-      this.depth--;
-      // what did change before the throw (a broken policy mid-cycle) is still announced
-      if (this.depth === 0) {
-        try {
-          settle();
-          this.flush();
-        } catch {
-          // the original error matters more than a listener's
-        }
-      }
-      throw error;
-    }
+  }
+
+  leave(settle: (at: number) => void, at = 0): void {
     this.depth--;
     if (this.depth === 0) {
-      settle();
+      settle(at);
       this.flush();
     }
-    return result;
+  }
+
+  leaveAfterError(settle: (at: number) => void, at = 0): void {
+    this.depth--;
+    // what did change before the throw (a broken policy mid-cycle) is still announced
+    if (this.depth === 0) {
+      try {
+        settle(at);
+        this.flush();
+      } catch {
+        // the original error matters more than a listener's
+      }
+    }
   }
 
   private guard(listener: AnyListener): AnyListener {

@@ -7,6 +7,12 @@ interface Entry {
 
 let nextTicket = 1;
 
+/** What a compacted slot of the FIFO holds: an entry no job is live for. */
+const GONE: Entry = Object.freeze({ job: Object.freeze({ queue: undefined, ticket: -1 }) as unknown as JobRecord, ticket: 0 });
+
+/** Dead FIFO entries (jobs taken out of the middle) tolerated before the front is compacted. */
+const DEAD_BEFORE_COMPACTING = 64;
+
 function isLive(entry: Entry, queue: JobQueue): boolean {
   return entry.job.queue === queue && entry.job.ticket === entry.ticket;
 }
@@ -29,6 +35,13 @@ export class JobQueue {
   private readonly deadlines: JobRecord[] = [];
   private fifo: Entry[] = [];
   private start = 0;
+  /**
+   * FIFO jobs taken out since the last compaction. Jobs leave from the backfill window (placed
+   * past a blocked head) far more often than from the front, and every `window` walk steps over
+   * their dead entries: without compaction a head that waits long makes each walk O(jobs ever
+   * placed past it) — 48 of every 57 steps in a congested simulation were dead entries.
+   */
+  private dead = 0;
 
   constructor(
     readonly tenant: string,
@@ -70,6 +83,7 @@ export class JobQueue {
     // the next job beyond the backfill window moves into it: it may fit where the others did not
     this.touch();
     if (job.deadline !== undefined) this.deadlines.splice(this.deadlines.indexOf(job), 1);
+    else this.dead++;
     this.trim();
   }
 
@@ -87,6 +101,22 @@ export class JobQueue {
       seen++;
       yield entry.job;
     }
+  }
+
+  /**
+   * The same jobs as `window(limit)`, as an array: for the scheduling cycle and the preemption
+   * pass, which look through the window after every change and change no queue while they do
+   * (the cycle stops at the job it placed) — a plain loop costs a fraction of a generator's steps.
+   */
+  front(limit: number): JobRecord[] {
+    const jobs: JobRecord[] = [];
+    const { deadlines, fifo } = this;
+    for (let i = 0; i < deadlines.length && jobs.length < limit; i++) jobs.push(deadlines[i] as JobRecord);
+    for (let i = this.start; i < fifo.length && jobs.length < limit; i++) {
+      const entry = fifo[i] as Entry;
+      if (entry.job.queue === this && entry.job.ticket === entry.ticket) jobs.push(entry.job);
+    }
+    return jobs;
   }
 
   head(): JobRecord | undefined {
@@ -124,7 +154,11 @@ export class JobQueue {
 
   /** Drops removed jobs from the front, and compacts once the dead prefix is large. */
   private trim(): void {
-    while (this.start < this.fifo.length && !isLive(this.fifo[this.start] as Entry, this)) this.start++;
+    while (this.start < this.fifo.length && !isLive(this.fifo[this.start] as Entry, this)) {
+      this.start++;
+      if (this.dead > 0) this.dead--;
+    }
+    if (this.dead >= DEAD_BEFORE_COMPACTING) this.compactFront();
     if (this.start > 1024 && this.start * 2 > this.fifo.length) {
       this.fifo = this.fifo.slice(this.start);
       this.start = 0;
@@ -132,6 +166,32 @@ export class JobQueue {
     if (this.length === 0) {
       this.fifo = [];
       this.start = 0;
+      this.dead = 0;
     }
+  }
+
+  /**
+   * Drops the dead entries from the front of the FIFO up to the last one counted, in place: the
+   * live entries of that stretch move back to its end, in their order, and `start` follows them.
+   * Only what is scanned is touched (the dead entries are usually within the backfill window), and
+   * each compaction removes at least DEAD_BEFORE_COMPACTING entries. Called from `remove` only: no
+   * walk over the window goes on past a removal (the cycle stops at the job it placed).
+   */
+  private compactFront(): void {
+    const { fifo } = this;
+    let end = this.start;
+    let found = 0;
+    while (end < fifo.length && found < this.dead) {
+      if (!isLive(fifo[end] as Entry, this)) found++;
+      end++;
+    }
+    let write = end;
+    for (let i = end - 1; i >= this.start; i--) {
+      const entry = fifo[i] as Entry;
+      if (isLive(entry, this)) fifo[--write] = entry;
+    }
+    for (let i = this.start; i < write; i++) fifo[i] = GONE;
+    this.start = write;
+    this.dead -= found;
   }
 }

@@ -57,27 +57,26 @@ export interface JobRecord {
 }
 
 export function jobView(job: JobRecord): JobView {
-  return Object.freeze({
-    id: job.id,
-    tenant: job.tenant,
-    priority: job.priority,
-    ...(job.category === undefined ? {} : { category: job.category }),
-    resources: job.resources,
-    replicas: job.replicas,
-    status: job.status,
-    ...(job.allocation === undefined ? {} : { allocationId: job.allocation.id }),
-    submittedAt: job.submittedAt,
-    ...(job.startedAt === undefined ? {} : { startedAt: job.startedAt }),
-    ...(job.endedAt === undefined ? {} : { endedAt: job.endedAt }),
-    ...(job.reason === undefined ? {} : { reason: job.reason }),
-    ...(job.deadline === undefined ? {} : { deadline: job.deadline }),
-    ...(job.expiresAt === undefined ? {} : { expiresAt: job.expiresAt }),
-    ...(job.estimatedRuntimeMs === undefined ? {} : { estimatedRuntimeMs: job.estimatedRuntimeMs }),
-    ...(job.preemptedBy === undefined ? {} : { preemptedBy: job.preemptedBy }),
-    ...(job.graceEndsAt === undefined ? {} : { graceEndsAt: job.graceEndsAt }),
-    ...(job.backoffUntil === undefined ? {} : { backoffUntil: job.backoffUntil }),
-    ...(job.nominatedNode === undefined ? {} : { nominatedNode: job.nominatedNode }),
-    ...(job.burst ? { burst: true } : {}),
-    ...(job.restarts === 0 ? {} : { restarts: job.restarts }),
-  });
+  // built field by field, in the documented key order, rather than with spreads of small objects:
+  // a view is made for every event and answer, and the spreads were most of its cost
+  const view: { -readonly [K in keyof JobView]: JobView[K] } = { id: job.id, tenant: job.tenant, priority: job.priority } as JobView;
+  if (job.category !== undefined) view.category = job.category;
+  view.resources = job.resources;
+  view.replicas = job.replicas;
+  view.status = job.status;
+  if (job.allocation !== undefined) view.allocationId = job.allocation.id;
+  view.submittedAt = job.submittedAt;
+  if (job.startedAt !== undefined) view.startedAt = job.startedAt;
+  if (job.endedAt !== undefined) view.endedAt = job.endedAt;
+  if (job.reason !== undefined) view.reason = job.reason;
+  if (job.deadline !== undefined) view.deadline = job.deadline;
+  if (job.expiresAt !== undefined) view.expiresAt = job.expiresAt;
+  if (job.estimatedRuntimeMs !== undefined) view.estimatedRuntimeMs = job.estimatedRuntimeMs;
+  if (job.preemptedBy !== undefined) view.preemptedBy = job.preemptedBy;
+  if (job.graceEndsAt !== undefined) view.graceEndsAt = job.graceEndsAt;
+  if (job.backoffUntil !== undefined) view.backoffUntil = job.backoffUntil;
+  if (job.nominatedNode !== undefined) view.nominatedNode = job.nominatedNode;
+  if (job.burst) view.burst = true;
+  if (job.restarts !== 0) view.restarts = job.restarts;
+  return Object.freeze(view);
 }

@@ -54,9 +54,9 @@ function parseJobData(input: unknown, classes: PriorityClasses, pool: PoolIntern
     tenant: request.tenant,
     priorityClass,
     category: optionalString(input['category'], 'category'),
-    ttlMs: optionalNumber(input['ttlMs'], 'ttlMs', (v) => v > 0, 'a finite number > 0'),
-    deadline: optionalNumber(input['deadline'], 'deadline', () => true, 'a finite number (ms, on the manager\'s clock)'),
-    estimatedRuntimeMs: optionalNumber(input['estimatedRuntimeMs'], 'estimatedRuntimeMs', (v) => v >= 0, 'a finite number >= 0'),
+    ttlMs: optionalNumber(input['ttlMs'], 'ttlMs', isPositive, 'a finite number > 0'),
+    deadline: optionalNumber(input['deadline'], 'deadline', isAnyNumber, 'a finite number (ms, on the manager\'s clock)'),
+    estimatedRuntimeMs: optionalNumber(input['estimatedRuntimeMs'], 'estimatedRuntimeMs', isNotNegative, 'a finite number >= 0'),
     poolRequest: normalized(request, id),
     request,
   };
@@ -68,18 +68,15 @@ function parseJobData(input: unknown, classes: PriorityClasses, pool: PoolIntern
  * still change, zero amounts and defaults left out — the same request for the pool, as JSON.
  */
 function normalized(request: ParsedRequest, jobId: string): AllocationRequest {
-  return {
-    jobId,
-    tenant: request.tenant,
-    priority: request.priority,
-    resources: request.resources,
-    ...(request.replicas === 1 ? {} : { replicas: request.replicas }),
-    ...(request.spread ? { spread: true } : {}),
-    ...(request.selectorKeys.length === 0 ? {} : { nodeSelector: request.nodeSelector }),
-    ...(request.tolerations.length === 0 ? {} : { tolerations: request.tolerations }),
-    ...(request.spot === 'allow' ? {} : { spot: request.spot }),
-    ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
-  };
+  // field by field (no spreads of small objects: this runs for every submission), same key order
+  const out: { -readonly [K in keyof AllocationRequest]: AllocationRequest[K] } = { jobId, tenant: request.tenant, priority: request.priority, resources: request.resources };
+  if (request.replicas !== 1) out.replicas = request.replicas;
+  if (request.spread) out.spread = true;
+  if (request.selectorKeys.length !== 0) out.nodeSelector = request.nodeSelector;
+  if (request.tolerations.length !== 0) out.tolerations = request.tolerations;
+  if (request.spot !== 'allow') out.spot = request.spot;
+  if (request.metadata !== undefined) out.metadata = request.metadata;
+  return out;
 }
 
 function optionalString(value: unknown, field: string): string | undefined {
@@ -87,6 +84,11 @@ function optionalString(value: unknown, field: string): string | undefined {
   if (typeof value !== 'string' || value.length === 0) throw new FairpackError('INVALID_REQUEST', `Expected \`${field}\` to be a non-empty string, got ${describeValue(value)}.`, { field, value });
   return value;
 }
+
+// the checks of optionalNumber, made once (a function written in the call would be made per request)
+const isPositive = (v: number): boolean => v > 0;
+const isAnyNumber = (): boolean => true;
+const isNotNegative = (v: number): boolean => v >= 0;
 
 function optionalNumber(value: unknown, field: string, ok: (v: number) => boolean, expected: string): number | undefined {
   if (value === undefined) return undefined;

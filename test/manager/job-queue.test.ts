@@ -1,0 +1,104 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { JobQueue } from '../../src/manager/job-queue.js';
+import type { JobRecord } from '../../src/manager/job-record.js';
+
+/*
+ * One tenant's queue: jobs with a deadline first (earliest first, then arrival), then the others in
+ * arrival order, a job put back going first. Jobs taken out of the middle leave dead entries that
+ * the queue compacts once 64 have piled up (the backfill case: jobs placed past a head that
+ * waits) — checked against the obvious model, an array in queue order, over random pushes,
+ * put-backs and removals, many of them from the front of the queue so that compaction runs often.
+ */
+
+interface TestJob {
+  id: string;
+  sequence: number;
+  deadline: number | undefined;
+  queue: JobQueue | undefined;
+  ticket: number;
+}
+
+const job = (sequence: number, deadline: number | undefined): TestJob => ({ id: `j${sequence}`, sequence, deadline, queue: undefined, ticket: 0 });
+
+/** Where the model puts a job: deadlines by (deadline, sequence) before every job without one. */
+function insertModel(model: TestJob[], added: TestJob, front: boolean): void {
+  if (added.deadline === undefined) {
+    const firstFifo = model.findIndex((j) => j.deadline === undefined);
+    if (front) model.splice(firstFifo < 0 ? model.length : firstFifo, 0, added);
+    else model.push(added);
+    return;
+  }
+  const d = added.deadline;
+  const at = model.findIndex((j) => j.deadline === undefined || j.deadline > d || (j.deadline === d && j.sequence > added.sequence));
+  model.splice(at < 0 ? model.length : at, 0, added);
+}
+
+describe('JobQueue', () => {
+  it('window, front and head follow the model through pushes, put-backs and removals from anywhere (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.constantFrom('push', 'push', 'push', 'pushFront', 'removeNear', 'removeNear', 'removeNear', 'removeAny'),
+            fc.nat({ max: 1000 }),
+            fc.option(fc.integer({ min: 0, max: 50 }), { freq: 8 }),
+          ),
+          { maxLength: 2500 },
+        ),
+        fc.integer({ min: 1, max: 80 }),
+        (ops, limit) => {
+          const queue = new JobQueue('t', 0, 'default');
+          let model: TestJob[] = [];
+          const out: TestJob[] = []; // removed jobs, put back later
+          let sequence = 0;
+          for (const [op, pick, deadline] of ops) {
+            if (op === 'push') {
+              const added = job(sequence++, deadline ?? undefined);
+              queue.push(added as unknown as JobRecord);
+              insertModel(model, added, false);
+            } else if (op === 'pushFront') {
+              const back = out.pop();
+              if (back === undefined) continue;
+              queue.pushFront(back as unknown as JobRecord);
+              insertModel(model, back, true);
+            } else if (model.length > 0) {
+              // "near": within the first 70 jobs, as the cycle places them (past a head that waits)
+              const span = op === 'removeNear' ? Math.min(model.length, 70) : model.length;
+              const removed = model[pick % span] as TestJob;
+              queue.remove(removed as unknown as JobRecord);
+              model = model.filter((j) => j !== removed);
+              out.push(removed);
+            }
+            expect(queue.length).toBe(model.length);
+            expect(queue.head()).toBe(model[0]);
+          }
+          const expected = model.slice(0, limit);
+          expect([...queue.window(limit)]).toEqual(expected);
+          expect(queue.front(limit)).toEqual(expected);
+          expect([...queue.window(Infinity)]).toEqual(model);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a head that waits while 10,000 jobs behind it are placed one by one: the queue still lists exactly the jobs left', () => {
+    // the backfill case that made every walk slow: job 0 (the head) never leaves, jobs 1…10,000
+    // are taken from position 1 as they arrive; 100 jobs queue behind at the end
+    const queue = new JobQueue('t', 0, 'default');
+    const head = job(0, undefined);
+    queue.push(head as unknown as JobRecord);
+    for (let s = 1; s <= 10_000; s++) {
+      const placed = job(s, undefined);
+      queue.push(placed as unknown as JobRecord);
+      queue.remove(placed as unknown as JobRecord);
+    }
+    const waiting = Array.from({ length: 100 }, (_, i) => job(10_001 + i, undefined));
+    for (const w of waiting) queue.push(w as unknown as JobRecord);
+    expect(queue.length).toBe(101);
+    expect(queue.head()).toBe(head);
+    expect(queue.front(64)).toEqual([head, ...waiting.slice(0, 63)]);
+    expect([...queue.window(Infinity)]).toEqual([head, ...waiting]);
+  });
+});
