@@ -40,6 +40,14 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
 }
 
 describe('fairpack serve: jobs', () => {
+  it('--idempotency-window: a retry within it gets the first answer; a window under 1 s or without a unit is refused', async () => {
+    for (const bad of ['500ms', '60']) expect((await runCli(cli, ['serve', '--port', '0', '--idempotency-window', bad], '')).code, bad).toBe(2);
+    const { url } = await serve(['--idempotency-window', '1h', '--capacity', 'cpu=1']);
+    const post = async (): Promise<Record<string, any>> => (await fetch(`${url}/jobs`, { method: 'POST', headers: { 'idempotency-key': 'once' }, body: JSON.stringify({ resources: { cpu: 1 } }) })).json();
+    const [first, again] = [await post(), await post()];
+    expect(again['job']['id']).toBe(first['job']['id']);
+  });
+
   it('POST /jobs: 201 when it starts, 202 when it waits, 422 when nothing could ever hold it', async () => {
     const started = await call('POST', '/jobs', { tenant: 'a', resources: { cpu: 6, memory: 4 } });
     expect(started.status).toBe(201);

@@ -28,6 +28,9 @@ Options:
   --heartbeat-timeout <duration>
                        a node that sends no POST /nodes/:id/heartbeat for this long
                        (e.g. 20s) goes offline and its jobs run elsewhere; off by default
+  --idempotency-window <duration>
+                       how long a POST /jobs Idempotency-Key (or job id) gets the first
+                       answer again on a retry (default 24h; at most 100,000 keys)
   --node-token <t>     bearer token of the node agents' heartbeats, not the admin one
                        (prefer FAIRPACK_NODE_TOKEN)
   --data <dir>         keep the state in this directory (FAIRPACK_DATA): a snapshot and a
@@ -78,6 +81,7 @@ const SERVE_FLAGS = {
   port: { type: 'string' },
   'admin-token': { type: 'string' },
   'heartbeat-timeout': { type: 'string' },
+  'idempotency-window': { type: 'string' },
   'node-token': { type: 'string' },
   store: { type: 'string' },
   'store-schema': { type: 'string' },
@@ -113,6 +117,8 @@ export const serveCommand: CliCommand = {
     if (nodeToken !== undefined && nodeToken === adminToken) throw new UsageError('Expected the node token to differ from the admin token: a node agent must not hold admin rights.');
     // 24 days: the longest a timer can wait
     const heartbeat = flags['heartbeat-timeout'] === undefined ? {} : { heartbeat: { timeoutMs: durationFlag('--heartbeat-timeout', flags['heartbeat-timeout'], 1, 2 ** 31 - 1) } };
+    // how long a POST /jobs Idempotency-Key (or job id) answers a retry with the first answer
+    const idempotency = flags['idempotency-window'] === undefined ? {} : { idempotency: { windowMs: durationFlag('--idempotency-window', flags['idempotency-window'], 1_000, 2 ** 31 - 1) } };
     const location = stateLocation(flags.data ?? io.env['FAIRPACK_DATA'], flags.store ?? io.env['FAIRPACK_STORE'], flags['store-schema']);
     const build = await managerFactoryFromFlags(flags);
     const note = (line: string): void => void io.stderr.write(`fairpack serve: ${line}\n`);
@@ -121,13 +127,13 @@ export const serveCommand: CliCommand = {
     if (replicaFlags.length > 0 && (location === undefined || !('url' in location))) throw new UsageError(`Expected --${replicaFlags.join(', --')} with --store postgres://…: replicas share a PostgreSQL store.`);
     let state: ServeState;
     try {
-      state = await openServeState(location, (journal) => build(journal === undefined ? heartbeat : { journal, ...heartbeat }), lease, note);
+      state = await openServeState(location, (journal) => build(journal === undefined ? { ...heartbeat, ...idempotency } : { journal, ...heartbeat, ...idempotency }), lease, note);
     } catch (error) {
       // another process holds the directory, or it is damaged: say so in one line, change nothing
       note(error instanceof Error ? error.message : String(error));
       return 1;
     }
-    const clusterFlags = (['capacity', 'nodes', 'placement', 'fairness', 'max-queued', 'max-queued-per-tenant', 'heartbeat-timeout'] as const).filter((flag) => flags[flag] !== undefined);
+    const clusterFlags = (['capacity', 'nodes', 'placement', 'fairness', 'max-queued', 'max-queued-per-tenant', 'heartbeat-timeout', 'idempotency-window'] as const).filter((flag) => flags[flag] !== undefined);
     if (state.recovered && clusterFlags.length > 0) note(`--${clusterFlags.join(', --')} ignored: the cluster recovered from the ${location !== undefined && 'url' in location ? 'store' : 'data directory'} is used`);
     const heartbeats = state.manager().metrics().nodes.heartbeat;
     if (heartbeats !== undefined && nodeToken === undefined) {
