@@ -29,9 +29,10 @@ export interface DurableState {
  * Opens (or creates) the data directory and builds the manager: restored from its snapshot and log
  * when there is one, else new from `build` — written as the first snapshot before any request.
  * TTLs, grace periods and back-offs continue from the wall clock: what fell due while the process
- * was down happens now, in order (one `tick()` at start).
+ * was down happens now, in order (one `tick()` at start). `hot`: a replica's copy of the state;
+ * used instead of the store's snapshot and journal when it is at the store's last entry.
  */
-export async function openDurableState(location: StateLocation, build: (journal: (entry: JournalEntry) => void) => AllocationManager, note: (line: string) => void): Promise<DurableState> {
+export async function openDurableState(location: StateLocation, build: (journal: (entry: JournalEntry) => void) => AllocationManager, note: (line: string) => void, hot?: ManagerSnapshot): Promise<DurableState> {
   let store: JournalStore<ManagerSnapshot, JournalEntry>;
   /** For messages: `the data directory /srv/fairpack`, `the store postgres://…`. */
   let named: string;
@@ -58,7 +59,14 @@ export async function openDurableState(location: StateLocation, build: (journal:
   };
   const { snapshot, entries } = store.recovered;
   try {
-    if (snapshot !== undefined) {
+    const last = entries.at(-1)?.seq ?? snapshot?.seq;
+    if (hot !== undefined && snapshot !== undefined && last === hot.seq) {
+      // a replica's hot copy, at exactly the store's last entry: no journal to replay (a takeover
+      // that replays thousands of entries on a loaded machine can outlive its own lease)
+      manager = AllocationManager.restore(hot, { journal });
+      note(`took over ${named} from the follower's copy at seq ${hot.seq}`);
+      manager.tick();
+    } else if (snapshot !== undefined) {
       const format = (snapshot as { format?: unknown }).format;
       if (format !== SERVE_SNAPSHOT_FORMAT && ownerOf(format) !== undefined) throw new Error(`${named} holds the state of a \`${ownerOf(format) as string}\`, not of a server: give fairpack serve one of its own`);
       manager = AllocationManager.restore(snapshot, { entries, journal });

@@ -9,7 +9,7 @@ import { type TestPostgres, startPostgres } from '../support/postgres.js';
  * clients stream submits (each with an Idempotency-Key, retried until answered, through whichever
  * replica they reach — writes to a follower follow its 307) and releases. The test kills the
  * leader with SIGKILL (and starts a new replica in its place) or pauses it with SIGSTOP past its
- * lease and wakes it with SIGCONT, FAIRPACK_REPLICA_ROUNDS times (default 6; 20 in npm run test:crash), then checks: every
+ * lease and wakes it with SIGCONT, FAIRPACK_REPLICA_ROUNDS times (default 6), then checks: every
  * acknowledged job and release is on the leader and on every follower once caught up, no key made
  * two jobs, and releasing everything gives the node its capacity back exactly. Writes a deposed
  * leader acknowledged would show up as missing here: its fenced writes are never acknowledged.
@@ -17,7 +17,7 @@ import { type TestPostgres, startPostgres } from '../support/postgres.js';
 
 const ROUNDS = Number(process.env['FAIRPACK_REPLICA_ROUNDS'] ?? 6);
 const SEED = Number(process.env['FAIRPACK_CRASH_SEED'] ?? Date.now() % 1_000_000);
-const TTL_MS = 1_000;
+const TTL_MS = 2_000;
 const ARGS = ['--capacity', 'cpu=48', '--lease-ttl', `${TTL_MS}ms`, '--lease-renew', '250ms'];
 type Json = Record<string, any>;
 
@@ -164,16 +164,26 @@ describe('replicas under kill -9 and SIGSTOP', () => {
       const theirs = await jobsOf(replica.url);
       expect(JSON.stringify([...theirs.values()])).toBe(JSON.stringify([...jobs.values()]));
     }
-    // release and cancel everything: the node's capacity comes back exactly
+    // release and cancel everything: the node's capacity comes back exactly (through whichever
+    // replica leads by then: on a loaded machine the lead may move even without a kill)
+    const write = async (method: string, path: string): Promise<number> => {
+      for (let attempt = 0; ; attempt++) {
+        const answer = await call((await leader(TTL_MS + 4_000)).url, method, path).catch(() => undefined);
+        if (answer !== undefined && answer.status !== 503 && answer.status !== 307) return answer.status;
+        if (attempt > 20) throw new Error(`${method} ${path}: no leader answered`);
+        await sleep(100);
+      }
+    };
     for (const job of jobs.values()) {
-      if (job['status'] === 'running') expect((await call(final.url, 'POST', `/jobs/${job['id']}/release`)).status).toBe(200);
-      else if (job['status'] === 'queued') expect((await call(final.url, 'DELETE', `/jobs/${job['id']}`)).status).toBe(200);
+      if (job['status'] === 'running') expect(await write('POST', `/jobs/${job['id']}/release`)).toBe(200);
+      else if (job['status'] === 'queued') expect(await write('DELETE', `/jobs/${job['id']}`)).toBe(200);
     }
-    const nodes = (await call(final.url, 'GET', '/nodes')).json['nodes'] as Json[];
+    const last = await leader(TTL_MS + 4_000);
+    const nodes = (await call(last.url, 'GET', '/nodes')).json['nodes'] as Json[];
     for (const node of nodes) expect(node['available']).toEqual(node['capacity']);
     failovers.sort((a, b) => a - b);
     console.log(`replicas: ${ROUNDS} failovers (seed ${SEED}): ${acknowledged.size} acknowledged jobs, ${released.size} releases; failover (kill → next acknowledged write) median ${failovers[failovers.length >> 1]} ms, max ${failovers.at(-1)} ms`);
     // how fast is measured by `npm run bench -- replicas` (docs/performance.md), not asserted here:
     // on a loaded machine a takeover's reload can take seconds, and that is not a loss of anything
-  });
+  }, 60_000 + ROUNDS * 20_000);
 });

@@ -242,7 +242,10 @@ export class Replica {
     const { url, schema, build, note } = this.#options;
     let state: DurableState;
     try {
-      state = await openDurableState({ url, schema, term }, build, (line) => note(line));
+      // the campaign waited for every write of the old term: what the store holds now is all there
+      // is; catch the copy up with it, so that the takeover starts from the copy, not a replay
+      const hot = await this.#catchUp();
+      state = await openDurableState({ url, schema, term }, build, (line) => note(line), hot);
     } catch (error) {
       note(`replica: could not take over as the leader of term ${term}: ${error instanceof Error ? error.message : String(error)}`);
       await this.#lease.resign(this.id, term).catch(() => undefined);
@@ -264,6 +267,23 @@ export class Replica {
     this.#role = 'leader';
     this.#replace(state.manager);
     note(`replica: leading term ${term} from seq ${state.manager.journalSeq()} (advertised at ${this.#advertiseUrl})`);
+  }
+
+  /** The follower's copy brought up to the store's last entry, as a snapshot; undefined if it cannot be (then the store's is used). */
+  async #catchUp(): Promise<ManagerSnapshot | undefined> {
+    if (!this.#fromStore) return undefined;
+    for (;;) {
+      const seq = this.#manager.journalSeq();
+      const tail = await this.#follower.readAfter(seq, READ_BATCH);
+      const first = tail.entries[0];
+      if (first === undefined) return tail.snapshotSeq !== null && tail.snapshotSeq > seq ? undefined : this.#manager.snapshot();
+      if (first.seq !== seq + 1) return undefined;
+      try {
+        this.#manager.replay(tail.entries);
+      } catch {
+        return undefined;
+      }
+    }
   }
 
   /** Stops leading: the leader's state is dropped and the replica follows again from the store. */
