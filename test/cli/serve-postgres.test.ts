@@ -53,7 +53,7 @@ describe('fairpack serve --store postgres://', () => {
     // j0 was released (completed): 4 cpu, so j1–j4 run, j5–j11 wait — as before the kill
     expect(jobs.get('j0')).toBe('completed');
     expect([...jobs.values()].filter((status) => status === 'running')).toHaveLength(4);
-    expect(second.stderr()).toMatch(/recovered the store postgres:\/\/fairpack:\*\*\*@/);
+    expect(second.stderr()).toMatch(/(recovered|took over) the store postgres:\/\/fairpack:\*\*\*@/);
     second.child.kill('SIGTERM');
     await new Promise((resolve) => second.child.once('exit', resolve));
   });
