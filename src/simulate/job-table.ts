@@ -76,7 +76,7 @@ export class JobTable {
       waits[fill[g] as number] = this.waited[j] as number;
       fill[g] = (fill[g] as number) + 1;
     }
-    const summaries: Record<string, WaitSummary> = {};
+    const summaries: Record<string, WaitSummary> = Object.create(null) as Record<string, WaitSummary>;
     const boxes: Record<string, WaitBox> = Object.create(null) as Record<string, WaitBox>;
     names.forEach((name, g) => {
       const slice = waits.subarray(offsets[g] as number, offsets[g + 1] as number);
