@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { Prng } from '../../bench/lib/prng.js';
 import { buildCli, startServe } from '../cli/built-cli.js';
 import { type TestPostgres, startPostgres } from '../support/postgres.js';
@@ -61,11 +61,19 @@ describe('replicas under kill -9 and SIGSTOP', () => {
     const replicas: Replica[] = [];
     /** Every replica started, for the logs of a failure. */
     const all: Replica[] = [];
-    const logs = (): string => all.map((r) => `--- ${r.url} (${r.child.exitCode ?? r.child.signalCode ?? 'running'}):\n${r.stderr()}`).join('\n');
+    /** What the test did when, beside the replicas' notes. */
+    const steps: string[] = [];
+    const step = (line: string): number => steps.push(`${new Date().toISOString().slice(11, 23)} ${line}`);
+    const logs = (): string => [`--- the test:`, ...steps, ''].join('\n') + all.map((r) => `--- ${r.url} (${r.child.exitCode ?? r.child.signalCode ?? 'running'}):\n${r.stderr()}`).join('\n');
+    // whatever fails (an assertion, a deadline, the test's timeout), the replicas' notes say why
+    onTestFailed(() => console.error(`the replicas said:\n${logs()}`));
     const startReplica = async (): Promise<void> => {
       const { url, child, stderr } = await startServe(cli, args, {}, children);
-      replicas.push({ url, child, stderr });
-      all.push({ url, child, stderr });
+      // the replica's notes with the time they came, for the logs of a failure
+      let log = stderr();
+      child.stderr?.on('data', (chunk: string) => (log += chunk.replace(/^(?=.)/gm, () => `${new Date().toISOString().slice(11, 23)} `)));
+      replicas.push({ url, child, stderr: () => log });
+      all.push({ url, child, stderr: () => log });
     };
     for (let i = 0; i < 3; i++) await startReplica();
 
@@ -128,21 +136,25 @@ describe('replicas under kill -9 and SIGSTOP', () => {
       const current = await leader(TTL_MS + 4_000);
       const at = Date.now();
       if (rng.int(0, 1) === 0) {
+        step(`round ${round}: SIGKILL ${current.url}`);
         current.child.kill('SIGKILL');
         replicas.splice(replicas.indexOf(current), 1);
         await startReplica();
       } else {
         // paused past its lease: another replica takes over; woken, it must not acknowledge a write
+        step(`round ${round}: SIGSTOP ${current.url}`);
         current.child.kill('SIGSTOP');
         await sleep(TTL_MS + 700);
+        step(`round ${round}: SIGCONT ${current.url}`);
         current.child.kill('SIGCONT');
       }
       // the failover time: from the kill to the first acknowledgement of a write sent after it
       const firstAfter = (): number | undefined => acks.filter((ack) => ack.sentAt > at).reduce<number | undefined>((first, ack) => Math.min(first ?? ack.at, ack.at), undefined);
       await expect.poll(firstAfter, { timeout: TTL_MS + 6_000, interval: 10 }).toBeDefined().catch((error: unknown) => {
-        throw new Error(`no write acknowledged within ${TTL_MS + 6_000} ms of round ${round}; the replicas said:\n${logs()}`, { cause: error });
+        throw new Error(`no write acknowledged within ${TTL_MS + 6_000} ms of round ${round}`, { cause: error });
       });
       failovers.push((firstAfter() as number) - at);
+      step(`round ${round}: a write acknowledged ${failovers.at(-1)} ms after`);
     }
     await sleep(300);
     stopping = true;
@@ -166,10 +178,15 @@ describe('replicas under kill -9 and SIGSTOP', () => {
     }
     // release and cancel everything: the node's capacity comes back exactly (through whichever
     // replica leads by then: on a loaded machine the lead may move even without a kill)
+    const cleanupStarted = Date.now();
+    let writer: Replica | undefined;
     const write = async (method: string, path: string): Promise<number> => {
       for (let attempt = 0; ; attempt++) {
-        const answer = await call((await leader(TTL_MS + 4_000)).url, method, path).catch(() => undefined);
+        writer ??= await leader(TTL_MS + 4_000);
+        const answer = await call(writer.url, method, path).catch(() => undefined);
         if (answer !== undefined && answer.status !== 503 && answer.status !== 307) return answer.status;
+        step(`${method} ${path}: ${answer?.status ?? 'no answer'} from ${writer.url}`);
+        writer = undefined;
         if (attempt > 20) throw new Error(`${method} ${path}: no leader answered`);
         await sleep(100);
       }
@@ -182,7 +199,7 @@ describe('replicas under kill -9 and SIGSTOP', () => {
     const nodes = (await call(last.url, 'GET', '/nodes')).json['nodes'] as Json[];
     for (const node of nodes) expect(node['available']).toEqual(node['capacity']);
     failovers.sort((a, b) => a - b);
-    console.log(`replicas: ${ROUNDS} failovers (seed ${SEED}): ${acknowledged.size} acknowledged jobs, ${released.size} releases; failover (kill → next acknowledged write) median ${failovers[failovers.length >> 1]} ms, max ${failovers.at(-1)} ms`);
+    console.log(`replicas: ${ROUNDS} failovers (seed ${SEED}): ${acknowledged.size} acknowledged jobs, ${released.size} releases; failover (kill → next acknowledged write) median ${failovers[failovers.length >> 1]} ms, max ${failovers.at(-1)} ms; releasing everything took ${Date.now() - cleanupStarted} ms`);
     // how fast is measured by `npm run bench -- replicas` (docs/performance.md), not asserted here:
     // on a loaded machine a takeover's reload can take seconds, and that is not a loss of anything
   }, 60_000 + ROUNDS * 20_000);
