@@ -121,6 +121,19 @@ describe('scalingAdvice: a wait target (scaleUp.waitTargetMs)', () => {
     expect(advice.remove).toEqual([]);
   });
 
+  it('follows at most 2,000 waiting jobs; the rest count as late (bounded work)', () => {
+    // n1 (cpu 1) runs a (1 min); 2,001 one-second cpu-1 jobs wait. With a 1-hour target the
+    // projection serves them one after another from 1 min on (the k-th at 60 + k − 1 s): the first
+    // 2,000 are expected, the 2,001st is not followed and gets a node.
+    const { manager } = cluster([{ id: 'n1', capacity: { cpu: 1 }, costPerHour: 1 }]);
+    manager.submit({ id: 'a', resources: { cpu: 1 }, estimatedRuntimeMs: MINUTE });
+    for (let i = 0; i < 2_001; i++) manager.submit({ id: `q${i}`, resources: { cpu: 1 }, estimatedRuntimeMs: 1_000 });
+    const advice = manager.scalingAdvice({ nodeTypes: [{ name: 'c1', capacity: { cpu: 1 }, costPerHour: 1 }], scaleDown: false, scaleUp: { waitTargetMs: 60 * MINUTE } });
+    expect(advice.expectedStarts).toHaveLength(2_000);
+    expect(advice.expectedStarts.at(-1)).toEqual({ jobId: 'q1999', at: MINUTE + 1_999_000 });
+    expect(advice.add).toEqual([{ type: 'c1', count: 1, for: ['q2000'] }]);
+  });
+
   it('is a read: no state change, no journal entry, no clock reading', () => {
     let reads = 0;
     const clock = { time: 0 };

@@ -13,6 +13,12 @@ interface Release {
   readonly replicas: number;
 }
 
+/**
+ * Most waiting jobs the projection follows (in the order they are served); the rest count as late,
+ * as if there were no target — its work stays bounded by this times the jobs that end meanwhile.
+ */
+export const MAX_PROJECTED_JOBS = 2_000;
+
 /** What the projection says of the jobs that do not fit the room there is now. */
 export interface WaitProjection {
   /** Jobs the existing nodes would start only after their wait target (or never): new nodes are for them. */
@@ -36,7 +42,7 @@ export interface WaitProjection {
  * comes back; room is never expected from nodes that are not ready or from nodes yet to be bought.
  *
  * `room` holds the room there is now, with the jobs that fit it now already taken; the projection
- * takes and gives back room in it (callers drop it afterwards).
+ * takes and gives back room in it (the caller rolls that back: room given back later is not free today).
  */
 export function projectWaits(cluster: PlanningCluster, room: RoomModel, waiting: readonly JobRecord[], waitTargetMs: number): WaitProjection {
   const late: JobRecord[] = [];
@@ -44,7 +50,7 @@ export function projectWaits(cluster: PlanningCluster, room: RoomModel, waiting:
   let queue: { readonly job: JobRecord; readonly deadline: number }[] = [];
   for (const job of waiting) {
     const deadline = job.queuedSince + waitTargetMs;
-    if (deadline <= cluster.now) late.push(job);
+    if (deadline <= cluster.now || queue.length >= MAX_PROJECTED_JOBS) late.push(job);
     else queue.push({ job, deadline });
   }
   if (queue.length === 0) return { late, onTime };
@@ -66,7 +72,8 @@ export function projectWaits(cluster: PlanningCluster, room: RoomModel, waiting:
       for (let r = 0; r < release.replicas; r++) room.take(release.node, release.job.parsed, -1);
       grown.add(release.node);
     }
-    const candidates = ready.filter((node) => grown.has(node));
+    // (best fit breaks ties by node order itself: the order of the candidates does not matter)
+    const candidates = [...grown];
     const still: typeof queue = [];
     for (const entry of queue) {
       const { job, deadline } = entry;
