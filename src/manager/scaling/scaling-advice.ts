@@ -3,10 +3,10 @@ import { isEligibleWhenReady } from '../../pool/eligibility.js';
 import type { ParsedRequest } from '../../pool/request.js';
 import type { JobRecord } from '../job-record.js';
 import { type Migration, type PlanningCluster, emptyNodes, heldOn, usedShare } from './migration.js';
-import { projectWaits } from './wait-projection.js';
 import { RoomModel } from './room-model.js';
 import type { ParsedNodeType, ParsedScalingOptions } from './scaling-options.js';
 import { type PackItem, fitsIn, packOverTypes } from './type-packing.js';
+import { projectWaits } from './wait-projection.js';
 
 /** Most waiting replicas one piece of advice packs (the rest are listed in `unschedulable` as not considered). */
 export const MAX_PACKED_REPLICAS = 2_000;
@@ -59,7 +59,7 @@ export function scalingAdvice(cluster: ScalingCluster, options: ParsedScalingOpt
   const room = new RoomModel(cluster.nodes);
   // 1. what the existing room holds: those jobs need no new node, and their nodes are needed
   const needed = new Set<NodeState>();
-  const waiting: JobRecord[] = [];
+  let waiting: JobRecord[] = [];
   for (const job of cluster.pending) {
     const placed = room.placeGang(job.parsed, cluster.nodes);
     if (placed === undefined) waiting.push(job);
@@ -76,7 +76,7 @@ export function scalingAdvice(cluster: ScalingCluster, options: ParsedScalingOpt
       expectedStarts.push(Object.freeze({ jobId: job.id, at }));
       for (const node of nodes) needed.add(node);
     }
-    waiting.splice(0, waiting.length, ...late);
+    waiting = late;
   }
   // 2. the cheapest new nodes for the rest
   const unschedulable: { jobId: string; reason: string }[] = [];
