@@ -14,12 +14,21 @@
  *   4 standard nodes.
  * Both with examples/sample-node-types.json (std $2.50/h, highmem $5/h, gpu $25/h), best-fit · drf,
  * a provisioning delay of 120 s.
+ *
+ * fairpack's one setting for both: a wait target of 1 hour (`--wait-target 1h`, the advice's
+ * `scaleUp: { waitTargetMs: 3_600_000 }`): buy nodes only for the jobs the cluster would not start
+ * within an hour. Why an hour: these are batch jobs (minutes to an hour long) for which an hour in
+ * the queue is an ordinary service level, and it is the shortest round target under the threshold
+ * scaler's p95 wait on both workloads (103 and 203 min), so the comparison is at equal or better
+ * service. The bench also prints fairpack without a target (every waiting job bought for at once),
+ * the library's default.
  */
 import { readFileSync } from 'node:fs';
 import { type RunResult, type TraceRow, simulate } from 'fairpack/simulate';
 import { Prng } from './lib/prng.js';
 
 const types = JSON.parse(readFileSync(new URL('../examples/sample-node-types.json', import.meta.url), 'utf8')) as Parameters<typeof simulate>[0] extends infer O ? (O extends { nodeTypes?: infer T } ? T : never) : never;
+const WAIT_TARGET_S = 3600;
 const common = { strategies: ['best-fit'], policies: ['drf'], nodeTypes: types, autoscale: ['off', 'threshold', 'fairpack'], provisionDelayS: 120 } as const;
 
 function burstyTrace(seed: number): TraceRow[] {
@@ -54,17 +63,24 @@ const workloads = [
 const money = (micros: number | undefined): string => (micros === undefined ? '–' : `$${(micros / 1e6).toFixed(2)}`);
 for (const { name, options } of workloads) {
   const started = performance.now();
-  const { results } = await simulate(options as Parameters<typeof simulate>[0]);
+  const { results } = await simulate({ ...options, waitTargetS: WAIT_TARGET_S } as Parameters<typeof simulate>[0]);
+  // fairpack without a target: the library's default, for comparison
+  const { results: untargeted } = await simulate({ ...options, autoscale: ['fairpack'] } as Parameters<typeof simulate>[0]);
   console.log(`\n${name} — ${((performance.now() - started) / 1000).toFixed(1)} s`);
   console.log('| autoscale | p95 wait | mean wait | cost | idle | nodes added / removed / peak |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
-  for (const r of results) {
+  const rows: [string, RunResult][] = [
+    ...results.map((r): [string, RunResult] => [r.autoscale === 'fairpack' ? `fairpack, wait target ${WAIT_TARGET_S / 60} min` : (r.autoscale ?? 'off'), r]),
+    ['fairpack, no wait target', untargeted[0] as RunResult],
+  ];
+  for (const [label, r] of rows) {
     const a = r.autoscaling;
-    console.log(`| ${r.autoscale ?? 'off'} | ${(r.wait.p95S / 60).toFixed(1)} min | ${(r.wait.meanS / 60).toFixed(1)} min | ${money(r.cost?.total)} | ${money(r.cost?.idle)} | ${a === undefined ? '–' : `${a.nodesAdded} / ${a.nodesRemoved} / ${a.peakNodes}`} |`);
+    console.log(`| ${label} | ${(r.wait.p95S / 60).toFixed(1)} min | ${(r.wait.meanS / 60).toFixed(1)} min | ${money(r.cost?.total)} | ${money(r.cost?.idle)} | ${a === undefined ? '–' : `${a.nodesAdded} / ${a.nodesRemoved} / ${a.peakNodes}`} |`);
   }
   const threshold = results.find((r) => r.autoscale === 'threshold') as RunResult;
   const fairpack = results.find((r) => r.autoscale === 'fairpack') as RunResult;
   const saving = 1 - (fairpack.cost?.total ?? 0) / (threshold.cost?.total ?? 1);
   const reaches = fairpack.wait.p95S <= threshold.wait.p95S;
-  console.log(`fairpack ${reaches ? 'reaches' : 'does NOT reach'} the threshold scaler's p95 wait (${(fairpack.wait.p95S / 60).toFixed(1)} vs ${(threshold.wait.p95S / 60).toFixed(1)} min) at ${saving >= 0 ? `${(saving * 100).toFixed(1)} % lower` : `${(-saving * 100).toFixed(1)} % higher`} cost.`);
+  const pass = reaches && saving > 0;
+  console.log(`${pass ? 'PASS' : 'FAIL'}: fairpack (wait target ${WAIT_TARGET_S / 60} min) ${reaches ? 'reaches' : 'does NOT reach'} the threshold scaler's p95 wait (${(fairpack.wait.p95S / 60).toFixed(1)} vs ${(threshold.wait.p95S / 60).toFixed(1)} min) at ${saving >= 0 ? `${(saving * 100).toFixed(1)} % lower` : `${(-saving * 100).toFixed(1)} % higher`} cost.`);
 }

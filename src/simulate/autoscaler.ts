@@ -17,7 +17,8 @@ export interface ScalerHooks {
  * and both scalers work on the same floor.
  *
  * - `fairpack`: `mgr.scalingAdvice()` — the cheapest set of new nodes (of any type) for the jobs
- *   that only room keeps waiting, and idle nodes removed. No advice is asked while launched nodes
+ *   that only room keeps waiting (with a wait target: for those the nodes there are would not start
+ *   within it, by the jobs' estimated runtimes, which the simulator knows exactly), and idle nodes removed. No advice is asked while launched nodes
  *   have not joined (the manager cannot see them: it would buy them twice), as in
  *   examples/autoscaling.ts. Underutilised nodes are not consolidated: a simulated job cannot
  *   migrate without losing its work.
@@ -37,6 +38,8 @@ export class Autoscaler {
     private readonly types: readonly NodeTypeSpec[],
     private readonly mgr: AllocationManager,
     private readonly books: ClusterBooks,
+    /** The fairpack scaler's `scaleUp.waitTargetMs` (0: no target). */
+    private readonly waitTargetMs: number,
     private readonly hooks: ScalerHooks,
   ) {}
 
@@ -79,6 +82,7 @@ export class Autoscaler {
       maxNodes: this.books.liveNodeCount + MAX_ADDED_NODES - this.added.length,
       cooldownMs: COOLDOWN_MS,
       scaleDown: { utilisationBelow: 0, idleForMs: IDLE_FOR_MS },
+      ...(this.waitTargetMs > 0 ? { scaleUp: { waitTargetMs: this.waitTargetMs } } : {}),
       now,
     });
     for (const { type, count } of advice.add) {

@@ -32,6 +32,8 @@ export interface RunOptions extends Combination {
   readonly nodeTypes?: readonly NodeTypeSpec[];
   /** Between an autoscaler's launch and the node joining, ms. @default 120_000 */
   readonly provisionDelayMs?: number;
+  /** The fairpack autoscaler's `scaleUp.waitTargetMs`. @default 0 */
+  readonly waitTargetMs?: number;
 }
 
 /** How many event-loop steps pass between two progress points (a power of two, less one). */
@@ -397,7 +399,7 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
   let peakNodes = scenario.nodes.length;
   const scaler = !autoscaleOn
     ? undefined
-    : new Autoscaler(options.autoscale as 'fairpack' | 'threshold', nodeTypes, mgr, books, {
+    : new Autoscaler(options.autoscale as 'fairpack' | 'threshold', nodeTypes, mgr, books, options.waitTargetMs ?? 0, {
         launch: (type) => queue.push(now + provisionDelayMs, { kind: 'node-join', type }),
         terminate: (nodeId) => {
           mgr.removeNode(nodeId);

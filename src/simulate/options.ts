@@ -92,6 +92,12 @@ export interface SimulateOptions {
   /** Seconds between an autoscaler's decision to add a node and the node joining. @default 120 */
   readonly provisionDelayS?: number;
   /**
+   * The `fairpack` autoscaler's wait target, in seconds: `scalingAdvice`'s `scaleUp.waitTargetMs`
+   * (docs/costs-and-scaling.md#a-wait-target) — nodes are bought only for the jobs the cluster
+   * would not start within it. 0: for every job that does not fit now. @default 0
+   */
+  readonly waitTargetS?: number;
+  /**
    * What-if from a live cluster: start every run from this `mgr.snapshot()` (or `GET /snapshot`)
    * — its nodes, running jobs and queues — and replay the workload's arrivals from its clock on.
    * `nodes` then lists nodes to add to the snapshot's at the start (a number is refused).
@@ -164,12 +170,13 @@ export interface ResolvedOptions {
   /** Empty without `nodeTypes` (no autoscaling, and the runs' labels and figures as before). */
   readonly autoscale: readonly AutoscaleMode[];
   readonly provisionDelayS: number;
+  readonly waitTargetS: number;
   readonly snapshot?: ManagerSnapshot;
   readonly snapshotRuntimeS: number;
 }
 
 const KNOWN = new Set([
-  'workload', 'trace', 'traceName', 'nodes', 'tenants', 'strategies', 'policies', 'preemption', 'seed', 'seeds', 'objective', 'snapshotAtS', 'nodeFailures', 'repairS', 'spot', 'checkpointEveryS', 'samples', 'nodeTypes', 'autoscale', 'provisionDelayS', 'snapshot', 'snapshotRuntimeS', 'onProgress', 'signal', 'wallClock',
+  'workload', 'trace', 'traceName', 'nodes', 'tenants', 'strategies', 'policies', 'preemption', 'seed', 'seeds', 'objective', 'snapshotAtS', 'nodeFailures', 'repairS', 'spot', 'checkpointEveryS', 'samples', 'nodeTypes', 'autoscale', 'provisionDelayS', 'waitTargetS', 'snapshot', 'snapshotRuntimeS', 'onProgress', 'signal', 'wallClock',
 ]);
 
 export function resolveOptions(options: SimulateOptions): ResolvedOptions {
@@ -222,6 +229,7 @@ export function resolveOptions(options: SimulateOptions): ResolvedOptions {
     ...(options.nodeTypes === undefined ? {} : { nodeTypes: options.nodeTypes }),
     autoscale,
     provisionDelayS: options.provisionDelayS === undefined ? DEFAULTS.provisionDelayS : between('provisionDelayS', options.provisionDelayS, 0, 86_400),
+    waitTargetS: options.waitTargetS === undefined ? 0 : between('waitTargetS', options.waitTargetS, 0, 7 * 86_400),
     ...(options.snapshot === undefined ? {} : { snapshot: checkedSnapshot(options.snapshot) }),
     snapshotRuntimeS: options.snapshotRuntimeS === undefined ? 3600 : above('snapshotRuntimeS', options.snapshotRuntimeS, 0, 365 * 86_400),
   };

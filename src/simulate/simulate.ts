@@ -42,7 +42,7 @@ export async function simulate(options: SimulateOptions = {}): Promise<Simulatio
         ...combination,
         ...(resolved.tenants === undefined ? {} : { tenants: resolved.tenants }),
         ...(resolved.snapshotAtS === undefined ? {} : { snapshotAfterMs: resolved.snapshotAtS * 1000 }),
-        ...(resolved.nodeTypes === undefined ? {} : { nodeTypes: resolved.nodeTypes, provisionDelayMs: resolved.provisionDelayS * 1000 }),
+        ...(resolved.nodeTypes === undefined ? {} : { nodeTypes: resolved.nodeTypes, provisionDelayMs: resolved.provisionDelayS * 1000, waitTargetMs: resolved.waitTargetS * 1000 }),
         samples: resolved.samples,
         wallClock,
       });

@@ -65,11 +65,31 @@ describe('fairpack serve /scaling-advice', () => {
       ['types=[]', 'INVALID_OPTION'],
       [`types=${encodeURIComponent(JSON.stringify([{ name: 'x', capacity: { cpu: 1 }, costPerHour: -1 }]))}`, 'INVALID_OPTION'],
       [`types=${types}&utilisationBelow=2`, 'INVALID_OPTION'],
+      [`types=${types}&waitTargetMs=soon`, 'INVALID_QUERY'],
+      [`types=${types}&waitTargetMs=${8 * 24 * 3_600_000}`, 'INVALID_OPTION'],
     ] as const) {
       const answer = await call(url, 'GET', `/scaling-advice?${query}`);
       expect(answer.status, query).toBe(400);
       expect(answer.json['error'].code, query).toBe(code);
     }
+  });
+});
+
+describe('fairpack serve /scaling-advice with a wait target', () => {
+  it('GET ?waitTargetMs= and POST { scaleUp: { waitTargetMs } }: nothing bought for a job the cluster starts within the target', async () => {
+    // n1 { cpu 4 } runs a (cpu 4, estimated 10 min) from 0; b (cpu 4) waits. With a 15-minute
+    // target b is expected on n1 at 10 min (600,000 ms): no node to add. Without one: one c4.
+    const manager = new AllocationManager({ nodes: [{ id: 'n1', capacity: { cpu: 4 }, costPerHour: 1 }], now: () => 0, timers: false });
+    manager.submit({ id: 'a', resources: { cpu: 4 }, estimatedRuntimeMs: 600_000 });
+    manager.submit({ id: 'b', resources: { cpu: 4 } });
+    const url = await start(manager);
+    const types = encodeURIComponent(JSON.stringify(TYPES));
+    const got = await call(url, 'GET', `/scaling-advice?types=${types}&scaleDown=false&waitTargetMs=900000`);
+    expect(got.status).toBe(200);
+    expect(got.json).toMatchObject({ add: [], expectedStarts: [{ jobId: 'b', at: 600_000 }] });
+    const posted = await call(url, 'POST', '/scaling-advice', { nodeTypes: TYPES, scaleDown: false, scaleUp: { waitTargetMs: 900_000 } });
+    expect(posted.json).toEqual(got.json);
+    expect((await call(url, 'GET', `/scaling-advice?types=${types}&scaleDown=false`)).json).toMatchObject({ add: [{ type: 'c4', count: 1, for: ['b'] }], expectedStarts: [] });
   });
 });
 

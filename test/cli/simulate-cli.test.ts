@@ -68,8 +68,20 @@ describe('simulate options', () => {
     expect(refused(['--snapshot-at', '-5'])).toMatch(/--snapshot-at/);
   });
 
+  it('reads --wait-target (the fairpack autoscaler\'s scaleUp.waitTargetMs) as a duration, only with --autoscale fairpack', () => {
+    const autoscaling = ['--node-types', 'types.json', '--autoscale', 'threshold,fairpack'];
+    expect(parseSimulateArgs(autoscaling).waitTargetS).toBe(0);
+    expect(parseSimulateArgs([...autoscaling, '--wait-target', '1h']).waitTargetS).toBe(3600);
+    expect(parseSimulateArgs([...autoscaling, '--wait-target=90m']).waitTargetS).toBe(5400);
+    expect(parseSimulateArgs([...autoscaling, '--wait-target', '900']).waitTargetS).toBe(900);
+    expect(refusedBySimulate([...autoscaling, '--wait-target', 'soon'])).toMatch(/--wait-target to be a duration/);
+    expect(refusedBySimulate([...autoscaling, '--wait-target', '2d'])).toMatch(/--wait-target/);
+    expect(refusedBySimulate(['--wait-target', '1h'])).toMatch(/--wait-target only with --autoscale fairpack/);
+    expect(refusedBySimulate(['--node-types', 'types.json', '--autoscale', 'threshold', '--wait-target', '1h'])).toMatch(/--wait-target only with --autoscale fairpack/);
+  });
+
   it('--help documents every flag', () => {
-    for (const flag of ['--jobs', '--load', '--seed', '--trace', '--nodes', '--node-failures', '--repair-time', '--tenants', '--strategies', '--policies', '--preemption', '--json', '--report', '--samples', '--no-progress', '--help']) {
+    for (const flag of ['--jobs', '--load', '--seed', '--trace', '--nodes', '--node-failures', '--repair-time', '--tenants', '--strategies', '--policies', '--preemption', '--json', '--report', '--samples', '--no-progress', '--wait-target', '--help']) {
       expect(HELP).toContain(flag);
     }
     expect(Math.max(...HELP.split('\n').map((line) => line.length))).toBeLessThanOrEqual(MAX_WIDTH);

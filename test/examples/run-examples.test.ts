@@ -66,6 +66,21 @@ describe.concurrent('examples/*.ts', () => {
     expect(lines.at(-1)).toMatch(/^60 min {2}end: nodes large-2; 1 running/);
   }, 90_000);
 
+  it('autoscaling-wait-target.ts: with a 30-minute target, fewer nodes for the same burst, every job within the target', async () => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/autoscaling-wait-target.ts'], { timeout: 60_000 });
+    // no target: 5 × c8 for the 10 jobs c8-0 cannot hold, 2–12 min, idle to 22: 0.40 + 5 × 20/60 × 0.40
+    // = $1.0667. Target 30 min: c8-0 serves 2 jobs at 0 and 2 at 10 (each within 30 min), so 2 × c8
+    // are bought for 4 jobs, which serve 8 jobs from 2 to 22, idle to 32: 0.40 + 2 × 30/60 × 0.40 = $0.80.
+    expect(stdout.split('\n').filter((line) => line !== '')).toEqual([
+      'no wait target:',
+      '   0 min  launch 5 × c8 for 10 jobs',
+      '  5 nodes launched, longest wait 2 min, spent $1.0667',
+      'wait target 30 min:',
+      '   0 min  launch 2 × c8 for 4 jobs; 6 expected on the nodes there are',
+      '  2 nodes launched, longest wait 12 min, spent $0.8000',
+    ]);
+  }, 90_000);
+
   it('snapshot-restore.ts carries on after the restart exactly where it was', async () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/snapshot-restore.ts'], { timeout: 60_000 });
     expect(stdout.split('\n').filter((line) => line !== '')).toEqual([

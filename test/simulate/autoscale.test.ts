@@ -111,6 +111,25 @@ describe('autoscaling in the simulator', () => {
     expect(await refused({ nodeTypes: TYPES, autoscale: 'magic' as 'off' })).toMatch(/`autoscale` .* one of fairpack, threshold, off/);
     expect(await refused({ nodeTypes: [{ name: 'x', capacity: { cpu: -1 }, costPerHour: 1 }], autoscale: 'threshold' })).toMatch(/`nodeTypes` of simulate\(\) to be valid node types/);
     expect(await refused({ nodeTypes: TYPES, autoscale: 'threshold', provisionDelayS: -1 })).toMatch(/provisionDelayS/);
+    expect(await refused({ nodeTypes: TYPES, autoscale: 'fairpack', waitTargetS: -1 })).toMatch(/waitTargetS/);
+    expect(await refused({ nodeTypes: TYPES, autoscale: 'fairpack', waitTargetS: 8 * 86_400 })).toMatch(/waitTargetS/);
+  });
+
+  it('fairpack with a wait target buys nothing for a job the cluster starts within it (worked example)', async () => {
+    // a and b (cpu 4, 200 s) at 0 on n1 (cpu 4): a runs 0–200 s, b waits. The simulator gives the
+    // manager each job's runtime as estimatedRuntimeMs, so the advice knows n1 is back at 200 s.
+    // waitTargetS 300: b's deadline 300 s ≥ 200 s → nothing bought; b waits 200 s; the run ends at
+    // 400 s with n1 alone: 4,000,000 µ/h × 400 s = 444,444 (as with fixed nodes).
+    const patient = await simulate({ trace: TRACE, nodes: [NODE], strategies: ['first-fit'], policies: ['fifo'], nodeTypes: TYPES, autoscale: 'fairpack', waitTargetS: 300 });
+    const r = patient.results[0] as RunResult;
+    expect(r.autoscaling).toMatchObject({ nodesAdded: 0, peakNodes: 1 });
+    expect(r.wait.p95S).toBe(200);
+    expect(r.cost).toMatchObject({ total: 444_444, idle: 0 });
+    // waitTargetS 100: b would wait 200 s > 100 → as without a target, one small at the scaler's
+    // first look after b arrived (60 s), joining 120 s later: b waits 180 s
+    const hurried = await simulate({ trace: TRACE, nodes: [NODE], strategies: ['first-fit'], policies: ['fifo'], nodeTypes: TYPES, autoscale: 'fairpack', waitTargetS: 100 });
+    expect((hurried.results[0] as RunResult).autoscaling).toMatchObject({ nodesAdded: 1 });
+    expect((hurried.results[0] as RunResult).wait.p95S).toBe(180);
   });
 });
 

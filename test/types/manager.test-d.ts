@@ -44,6 +44,10 @@ describe('AllocationManager types', () => {
     manager.on('migrated', (event) => expectTypeOf(event).toEqualTypeOf<MigrationEvent>());
     // @ts-expect-error nodeTypes is required
     manager.scalingAdvice({});
+    const targeted = manager.scalingAdvice({ nodeTypes: [{ name: 'small', capacity: { cpu: 4 }, costPerHour: 0.2 }], scaleUp: { waitTargetMs: 3_600_000 } });
+    expectTypeOf(targeted.expectedStarts[0]?.at).toEqualTypeOf<number | undefined>();
+    // @ts-expect-error the target is milliseconds, not text
+    manager.scalingAdvice({ nodeTypes: [], scaleUp: { waitTargetMs: '1h' } });
   });
 
   it('rejects misuse at compile time', () => {

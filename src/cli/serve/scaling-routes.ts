@@ -3,14 +3,14 @@ import { checkKnownKeys, knownKeys } from '../../known-keys.js';
 import { HttpError, type Reply, readJsonBody } from './http-io.js';
 import type { Route, RouteContext } from './routes.js';
 
-const ADVICE_QUERY = ['types', 'minNodes', 'maxNodes', 'utilisationBelow', 'idleForMs', 'cooldownMs', 'scaleDown'] as const;
-const NUMBER_QUERY = ['minNodes', 'maxNodes', 'utilisationBelow', 'idleForMs', 'cooldownMs'] as const;
+const ADVICE_QUERY = ['types', 'minNodes', 'maxNodes', 'utilisationBelow', 'idleForMs', 'cooldownMs', 'scaleDown', 'waitTargetMs'] as const;
+const NUMBER_QUERY = ['minNodes', 'maxNodes', 'utilisationBelow', 'idleForMs', 'cooldownMs', 'waitTargetMs'] as const;
 const DEFRAGMENT_FIELDS = knownKeys('defragment body field', ['for', 'maxMoves', 'priorityAtMost', 'dryRun', 'plan'], 'INVALID_REQUEST');
 
 /**
  * Capacity planning over HTTP (admin token; docs/costs-and-scaling.md, docs/http.md):
  *
- * - `GET /scaling-advice?types=<JSON array of node types>&minNodes=&maxNodes=&utilisationBelow=&idleForMs=&cooldownMs=&scaleDown=false`
+ * - `GET /scaling-advice?types=<JSON array of node types>&minNodes=&maxNodes=&utilisationBelow=&idleForMs=&cooldownMs=&scaleDown=false&waitTargetMs=`
  *   — `mgr.scalingAdvice()`; the node types are one URL-encoded JSON array (the query stays a
  *   plain GET that a dashboard or `curl` can build). `POST /scaling-advice` takes the same options
  *   as a JSON body (`{ "nodeTypes": [...], ... }`), for type lists too long for a URL. Both are
@@ -45,6 +45,7 @@ function getAdvice({ manager, query, request, requireAdmin }: RouteContext): Rep
     if (value === null) continue;
     if (!/^\d+(\.\d+)?$/.test(value) && !(key === 'maxNodes' && value === 'Infinity')) throw new HttpError(400, 'INVALID_QUERY', `Expected \`${key}\` to be a number >= 0, got "${value.slice(0, 80)}".`);
     if (key === 'utilisationBelow' || key === 'idleForMs') scaleDown[key] = Number(value);
+    else if (key === 'waitTargetMs') options['scaleUp'] = { waitTargetMs: Number(value) };
     else options[key] = Number(value);
   }
   const off = query.get('scaleDown');

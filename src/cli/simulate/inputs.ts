@@ -58,6 +58,7 @@ export async function loadInputs(flags: SimulateFlags): Promise<Inputs> {
     ...(flags.checkpointEveryS === undefined ? {} : { checkpointEveryS: flags.checkpointEveryS }),
     ...(flags.nodeTypesFile === undefined ? {} : { nodeTypes: await loadNodeTypes(flags.nodeTypesFile), provisionDelayS: flags.provisionDelayS }),
     ...(flags.autoscale === undefined ? {} : { autoscale: flags.autoscale }),
+    ...(flags.waitTargetS === 0 ? {} : { waitTargetS: flags.waitTargetS }),
     samples: flags.samples,
   };
   return { options };

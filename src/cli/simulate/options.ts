@@ -42,6 +42,8 @@ export interface SimulateFlags {
   readonly autoscale?: readonly AutoscaleMode[];
   /** `--provision-delay`: seconds from launch to join. */
   readonly provisionDelayS: number;
+  /** `--wait-target`: the fairpack autoscaler's wait target, seconds (0: none). */
+  readonly waitTargetS: number;
   /** `--snapshot <state.json>`: start from a manager snapshot (a what-if). */
   readonly snapshotFile?: string;
   /** `--snapshot-runtime`: seconds a snapshot job without an estimate runs. */
@@ -101,6 +103,9 @@ Autoscaling (off by default; docs/simulate.md#autoscaling):
                           (default with --node-types: off)
   --provision-delay <t>   from launch to the node joining: 120s, 2m or 90 (seconds; default
                           ${DEFAULTS.provisionDelayS}s)
+  --wait-target <t>       the fairpack autoscaler buys nodes only for jobs the cluster would not
+                          start within this wait (scalingAdvice's scaleUp.waitTargetMs, judged
+                          by the jobs' runtimes): 60m, 1h, 900 (seconds); default 0, no target
 
 What-if from a live cluster (docs/simulate.md#what-if-from-a-live-cluster):
   --snapshot <state.json> start every run from a manager snapshot (mgr.snapshot(), GET /snapshot):
@@ -159,6 +164,7 @@ export function parseSimulateArgs(args: readonly string[]): SimulateFlags {
     'node-types': { type: 'string' },
     autoscale: { type: 'string' },
     'provision-delay': { type: 'string' },
+    'wait-target': { type: 'string' },
     snapshot: { type: 'string' },
     'snapshot-runtime': { type: 'string' },
     samples: { type: 'string' },
@@ -173,6 +179,9 @@ export function parseSimulateArgs(args: readonly string[]): SimulateFlags {
   }
   if (values.autoscale !== undefined && values['node-types'] === undefined) throw new UsageError('Expected --node-types <file.json> with --autoscale: the autoscaler needs the node types it may add.');
   if (values['provision-delay'] !== undefined && values.autoscale === undefined) throw new UsageError('Expected --provision-delay only with --autoscale: without an autoscaler no node is launched.');
+  if (values['wait-target'] !== undefined && !(values.autoscale ?? '').split(',').some((mode) => mode.trim() === 'fairpack')) {
+    throw new UsageError('Expected --wait-target only with --autoscale fairpack: it is an option of the fairpack autoscaler\'s advice.');
+  }
   if (values.snapshot !== undefined && values.nodes !== undefined && /^\d+$/.test(values.nodes)) throw new UsageError('Expected --nodes to be a nodes file with --snapshot (nodes to add to the snapshot\'s cluster), got a count. Leave it out to keep the snapshot\'s nodes as they are.');
   if (values['snapshot-runtime'] !== undefined && values.snapshot === undefined) throw new UsageError('Expected --snapshot-runtime only with --snapshot.');
   const nodesIsCount = values.nodes !== undefined && /^\d+$/.test(values.nodes);
@@ -202,6 +211,7 @@ export function parseSimulateArgs(args: readonly string[]): SimulateFlags {
     ...(values['snapshot-runtime'] === undefined ? {} : { snapshotRuntimeS: decimal('--snapshot-runtime', values['snapshot-runtime'], 0, 365 * 86_400) }),
     ...(values.autoscale === undefined ? {} : { autoscale: names('--autoscale', values.autoscale, autoscaleModes) }),
     provisionDelayS: values['provision-delay'] === undefined ? DEFAULTS.provisionDelayS : duration('--provision-delay', values['provision-delay']),
+    waitTargetS: values['wait-target'] === undefined ? 0 : duration('--wait-target', values['wait-target']),
     samples: values.samples === undefined ? DEFAULTS.samples : integerFlag('--samples', values.samples, 10, 5_000),
     json: values.json === true,
     ...(values.report === undefined ? {} : { report: values.report }),

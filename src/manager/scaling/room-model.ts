@@ -70,6 +70,22 @@ export class RoomModel {
     return best;
   }
 
+  /** Places every replica of a job (best fit; distinct nodes for a spread gang), or none (the model as it was). */
+  placeGang(request: ParsedRequest, candidates: readonly NodeState[]): NodeState[] | undefined {
+    const mark = this.mark();
+    const chosen: NodeState[] = [];
+    for (let r = 0; r < request.replicas; r++) {
+      const node = this.bestFit(request, request.spread ? candidates.filter((n) => !chosen.includes(n)) : candidates);
+      if (node === undefined) {
+        this.rollBack(mark);
+        return undefined;
+      }
+      this.take(node, request);
+      chosen.push(node);
+    }
+    return chosen;
+  }
+
   /** A point to come back to with `rollBack` (the what-ifs made after it are undone). */
   mark(): number {
     return this.#log.length;

@@ -6,6 +6,7 @@ import { type Migration, type PlanningCluster, emptyNodes, heldOn, usedShare } f
 import { RoomModel } from './room-model.js';
 import type { ParsedNodeType, ParsedScalingOptions } from './scaling-options.js';
 import { type PackItem, fitsIn, packOverTypes } from './type-packing.js';
+import { projectWaits } from './wait-projection.js';
 
 /** Most waiting replicas one piece of advice packs (the rest are listed in `unschedulable` as not considered). */
 export const MAX_PACKED_REPLICAS = 2_000;
@@ -24,6 +25,12 @@ export interface ScalingAdvice {
   readonly remove: readonly { readonly nodeId: string; readonly reason: 'idle' | 'underutilised'; readonly saves: number; readonly moves?: readonly Migration[] }[];
   /** The cluster's price now and after the advice, in micro-units per hour (as `costs().perHour`). */
   readonly cost: { readonly before: number; readonly after: number; readonly unit: 'micro' };
+  /**
+   * With `scaleUp.waitTargetMs`: waiting jobs nothing is bought for because the room running jobs
+   * give back (at their estimated ends) is expected to start them within the target, and when
+   * (ms on the manager's clock), earliest first. Empty without a target.
+   */
+  readonly expectedStarts: readonly { readonly jobId: string; readonly at: number }[];
   /** Waiting jobs the advice does not provide for: no type can hold them, or the limits (`max`, `maxNodes`) stop it. */
   readonly unschedulable: readonly { readonly jobId: string; readonly reason: string }[];
   /**
@@ -52,11 +59,24 @@ export function scalingAdvice(cluster: ScalingCluster, options: ParsedScalingOpt
   const room = new RoomModel(cluster.nodes);
   // 1. what the existing room holds: those jobs need no new node, and their nodes are needed
   const needed = new Set<NodeState>();
-  const waiting: JobRecord[] = [];
+  let waiting: JobRecord[] = [];
   for (const job of cluster.pending) {
-    const placed = placeGang(job.parsed, cluster.nodes, room);
+    const placed = room.placeGang(job.parsed, cluster.nodes);
     if (placed === undefined) waiting.push(job);
     else for (const node of placed) needed.add(node);
+  }
+  // with a wait target, only the jobs the nodes there are would leave waiting past it need new ones
+  const expectedStarts: { jobId: string; at: number }[] = [];
+  if (options.waitTargetMs > 0 && waiting.length > 0) {
+    // the projection gives back room that is not free yet: undone after it, as consolidation must see today's room
+    const mark = room.mark();
+    const { late, onTime } = projectWaits(cluster, room, waiting, options.waitTargetMs);
+    room.rollBack(mark);
+    for (const { job, at, nodes } of onTime) {
+      expectedStarts.push(Object.freeze({ jobId: job.id, at }));
+      for (const node of nodes) needed.add(node);
+    }
+    waiting = late;
   }
   // 2. the cheapest new nodes for the rest
   const unschedulable: { jobId: string; reason: string }[] = [];
@@ -135,26 +155,11 @@ export function scalingAdvice(cluster: ScalingCluster, options: ParsedScalingOpt
     remove: Object.freeze(remove),
     cost: Object.freeze({ before, after, unit: 'micro' as const }),
     unschedulable: Object.freeze(unschedulable.map((u) => Object.freeze(u))),
+    expectedStarts: Object.freeze(expectedStarts),
     search: Object.freeze({ optimal: packing.optimal, lowerBound: packing.lowerBound, explored: packing.explored }),
     at: now,
     ...(cooldownUntil === undefined ? {} : { cooldownUntil }),
   });
-}
-
-/** Places every replica of a job in the room model (best fit; distinct nodes for a spread gang), or none. */
-function placeGang(request: ParsedRequest, nodes: readonly NodeState[], room: RoomModel): NodeState[] | undefined {
-  const mark = room.mark();
-  const chosen: NodeState[] = [];
-  for (let r = 0; r < request.replicas; r++) {
-    const node = room.bestFit(request, request.spread ? nodes.filter((n) => !chosen.includes(n)) : nodes);
-    if (node === undefined) {
-      room.rollBack(mark);
-      return undefined;
-    }
-    room.take(node, request);
-    chosen.push(node);
-  }
-  return chosen;
 }
 
 /**

@@ -41,6 +41,15 @@ export interface ScalingOptions {
   readonly scaleDown?: { readonly utilisationBelow?: number; readonly idleForMs?: number } | false;
   /** No removal while a node added less than this long ago is in the cluster (against flapping). @default 600_000 */
   readonly cooldownMs?: number;
+  /**
+   * Scale-up: `waitTargetMs` is the wait a job may be left to before new nodes are bought for it.
+   * A job that does not fit now is bought for only if the nodes there are would not start it
+   * within `waitTargetMs` of when it entered the queue — judged by the room running jobs give
+   * back at their `estimatedRuntimeMs` or TTL (jobs without either are assumed to run on). 0:
+   * buy for every job that does not fit now. See docs/costs-and-scaling.md#a-wait-target.
+   * @default { waitTargetMs: 0 }
+   */
+  readonly scaleUp?: { readonly waitTargetMs?: number };
   /** The time to measure idleness against. @default the manager's latest clock reading */
   readonly now?: number;
   /** Most search nodes the exact packing may visit before it settles for the best found. @default 200_000 */
@@ -65,22 +74,27 @@ export interface ParsedScalingOptions {
   readonly maxNodes: number;
   readonly scaleDown: { readonly utilisationBelow: number; readonly idleForMs: number } | false;
   readonly cooldownMs: number;
+  /** 0: no target (every job that does not fit now is bought for). */
+  readonly waitTargetMs: number;
   readonly now: number | undefined;
   readonly budget: number;
 }
 
 const MAX_TYPES = 100;
 const MAX_BUDGET = 2_000_000;
-const OPTIONS = knownKeys('scalingAdvice() option', ['nodeTypes', 'minNodes', 'maxNodes', 'scaleDown', 'cooldownMs', 'now', 'searchBudget'], 'INVALID_OPTION');
+/** A week: a longer target is no target (and keeps `queuedSince + target` far from the float limits). */
+const MAX_WAIT_TARGET_MS = 7 * 24 * 3_600_000;
+const OPTIONS = knownKeys('scalingAdvice() option', ['nodeTypes', 'minNodes', 'maxNodes', 'scaleDown', 'scaleUp', 'cooldownMs', 'now', 'searchBudget'], 'INVALID_OPTION');
 const TYPE_FIELDS = knownKeys('node type field', ['name', 'capacity', 'costPerHour', 'labels', 'taints', 'spot', 'max'], 'INVALID_OPTION');
 const SCALE_DOWN = knownKeys('scaleDown field', ['utilisationBelow', 'idleForMs'], 'INVALID_OPTION');
+const SCALE_UP = knownKeys('scaleUp field', ['waitTargetMs'], 'INVALID_OPTION');
 
 export function parseScalingOptions(input: unknown, space: DimensionSpace): ParsedScalingOptions {
   return readingInput('the options of scalingAdvice()', 'INVALID_OPTION', () => parse(input, space));
 }
 
 function parse(input: unknown, space: DimensionSpace): ParsedScalingOptions {
-  if (!isPlainRecord(input)) throw new FairpackError('INVALID_OPTION', `Expected the options of scalingAdvice() to be an object { nodeTypes, minNodes?, maxNodes?, scaleDown?, cooldownMs?, now? }, got ${describeValue(input)}.`);
+  if (!isPlainRecord(input)) throw new FairpackError('INVALID_OPTION', `Expected the options of scalingAdvice() to be an object { nodeTypes, minNodes?, maxNodes?, scaleDown?, scaleUp?, cooldownMs?, now?, searchBudget? }, got ${describeValue(input)}.`);
   checkKnownKeys(input, OPTIONS);
   const raw = input['nodeTypes'];
   if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_TYPES) {
@@ -98,11 +112,12 @@ function parse(input: unknown, space: DimensionSpace): ParsedScalingOptions {
   if (minNodes > maxNodes) throw new FairpackError('INVALID_OPTION', `Expected \`minNodes\` (${minNodes}) to be at most \`maxNodes\` (${maxNodes}).`, { option: 'minNodes' });
   const scaleDown = parseScaleDown(input['scaleDown']);
   const cooldownMs = milliseconds(input['cooldownMs'], 'cooldownMs', 600_000);
+  const waitTargetMs = parseScaleUp(input['scaleUp']);
   const now = input['now'];
   if (now !== undefined && (typeof now !== 'number' || !Number.isFinite(now))) throw new FairpackError('INVALID_OPTION', `Expected \`now\` of scalingAdvice() to be a finite number of milliseconds on the manager's clock, got ${describeValue(now)}.`, { option: 'now' });
   const budget = count(input['searchBudget'], 'searchBudget', 200_000, false);
   if (budget > MAX_BUDGET) throw new FairpackError('INVALID_OPTION', `Expected \`searchBudget\` of scalingAdvice() to be at most ${MAX_BUDGET.toLocaleString('en-US')}, got ${budget}.`, { option: 'searchBudget' });
-  return { types, minNodes, maxNodes, scaleDown, cooldownMs, now: now as number | undefined, budget };
+  return { types, minNodes, maxNodes, scaleDown, cooldownMs, waitTargetMs, now: now as number | undefined, budget };
 }
 
 function parseType(spec: unknown, i: number, space: DimensionSpace): ParsedNodeType {
@@ -138,6 +153,15 @@ function parseScaleDown(value: unknown): ParsedScalingOptions['scaleDown'] {
   const below = value['utilisationBelow'] ?? 0.5;
   if (typeof below !== 'number' || !(below >= 0 && below <= 1)) throw new FairpackError('INVALID_OPTION', `Expected \`scaleDown.utilisationBelow\` to be a number from 0 (never consolidate) to 1, got ${describeValue(below)}.`, { option: 'scaleDown' });
   return { utilisationBelow: below, idleForMs: milliseconds(value['idleForMs'], 'scaleDown.idleForMs', 600_000) };
+}
+
+function parseScaleUp(value: unknown): number {
+  if (value === undefined) return 0;
+  if (!isPlainRecord(value)) throw new FairpackError('INVALID_OPTION', `Expected \`scaleUp\` of scalingAdvice() to be { waitTargetMs? }, got ${describeValue(value)}.`, { option: 'scaleUp' });
+  checkKnownKeys(value, SCALE_UP, 'scaleUp');
+  const target = milliseconds(value['waitTargetMs'], 'scaleUp.waitTargetMs', 0);
+  if (target > MAX_WAIT_TARGET_MS) throw new FairpackError('INVALID_OPTION', `Expected \`scaleUp.waitTargetMs\` to be at most ${MAX_WAIT_TARGET_MS} (a week), got ${target}. Use a shorter target, or scale up by hand.`, { option: 'scaleUp.waitTargetMs' });
+  return target;
 }
 
 function count(value: unknown, what: string, fallback: number, infinite: boolean): number {

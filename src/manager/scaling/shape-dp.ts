@@ -1,4 +1,4 @@
-import type { PackItem, PackType } from './type-packing.js';
+import type { PackItem, PackType } from './packing-model.js';
 
 /** Largest number of count states (Π (count + 1) over the shapes) the dynamic program takes on. */
 const MAX_STATES = 40_000;
