@@ -44,6 +44,9 @@ export interface ReplicaHealth {
 
 type ReplicaSettings = Required<ReplicaOptions>;
 
+/** How long after the lease's expiry (by the database's clock) a follower looks again. */
+const EXPIRY_MARGIN_MS = 5;
+
 /** Entries a follower applies per read. */
 const READ_BATCH = 1_000;
 
@@ -58,6 +61,8 @@ export class Replica {
   /** The term this replica holds (while it takes over or leads), renewed on its own timer. */
   #held: number | undefined;
   #renewing = false;
+  /** A look at the lease is due at its expiry. */
+  #lookPending = false;
   #leaderUrl: string | null = null;
   #manager: AllocationManager;
   /** Whether the follower's copy came from a snapshot of the store (else it is a placeholder until the first leader writes one). */
@@ -174,7 +179,7 @@ export class Replica {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const timer of this.#timers) clearInterval(timer);
+    for (const timer of this.#timers) clearTimeout(timer);
     await this.#work;
     this.#manager.close();
     const held = this.#held;
@@ -202,12 +207,30 @@ export class Replica {
     if (this.#role !== 'follower') return;
     const lease = await this.#lease.read();
     this.#see(lease);
-    if (lease.live) return;
+    if (lease.live) {
+      // the lease runs out before the next regular look: look again right after it does, so that a
+      // takeover starts at the expiry, not up to --lease-renew later
+      if (lease.remainingMs < this.#options.leaseRenewMs) this.#lookAt(lease.remainingMs + EXPIRY_MARGIN_MS);
+      return;
+    }
     const won = await this.#lease.campaign(this.id, this.#advertiseUrl, this.#options.leaseTtlMs);
     if (won === undefined) return;
     this.#see(won);
     this.#held = won.term;
     await this.#promote(won.term);
+  }
+
+  /** One more look at the lease in `ms` (at most one pending). */
+  #lookAt(ms: number): void {
+    if (this.#lookPending || this.#closed) return;
+    this.#lookPending = true;
+    const timer = setTimeout(() => {
+      this.#lookPending = false;
+      this.#timers.splice(this.#timers.indexOf(timer), 1);
+      void this.#enqueue(() => this.#leaseTick());
+    }, ms);
+    timer.unref();
+    this.#timers.push(timer);
   }
 
   /** Renews the held term's lease; a term that was taken makes this replica step down. */
