@@ -176,6 +176,11 @@ export class PreemptionCycle {
   preempt(band: number): boolean {
     if (this.backoffMs === undefined) return false;
     const { host } = this;
+    // no job of the band can find victims (tryPreempt would refuse each at once): nothing below
+    // it is preemptible, or the policy ignores classes, and nobody runs on burst room. All of it
+    // changes only with the change count, so the walk of every queue's window is skipped — the
+    // jobs' and queues' memos are left as they are, which can only make a later pass look again
+    if (this.burstRunning === 0 && (host.policy.ignoresPriority === true || !this.anyPreemptibleBelow(band))) return false;
     const now = host.clock();
     const changes = host.changes();
     let preempted = false;
