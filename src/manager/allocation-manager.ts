@@ -2,7 +2,7 @@ import { MonotonicClock } from '../clock.js';
 import { plainArray, plainOptions, readingInput } from '../user-input.js';
 import { FairpackError, describeValue, isFairpackError } from '../errors.js';
 import { checkKnownKeys, knownKeys } from '../known-keys.js';
-import { type FairnessPolicy, type FairnessPolicyName, type TenantCandidate, fairnessPolicyNames, resolveFairnessPolicy } from '../fairness/index.js';
+import { type FairnessPolicy, type FairnessPolicyName, fairnessPolicyNames, resolveFairnessPolicy } from '../fairness/index.js';
 import type { NodeStatus, NodeView } from '../placement/index.js';
 import { type Allocation, type NodeSpec, type NodeUpdate, type PoolCapacity, ResourcePool, type RemoveNodeOptions } from '../pool/index.js';
 import type { AllocationTimes } from '../pool/build-allocation.js';
@@ -22,6 +22,7 @@ import { type ScalingOptions, parseScalingOptions } from './scaling/scaling-opti
 import { readDefragmentationPlan } from './scaling/plan-input.js';
 import { isEligible } from '../pool/eligibility.js';
 import { Drains } from './drains.js';
+import { FitWitnesses } from './fit-witnesses.js';
 import { attachManagerInternals } from './internals.js';
 import type { JobQueue } from './job-queue.js';
 import { JobIds } from './job-ids.js';
@@ -39,6 +40,7 @@ import { QueueBands } from './queue-bands.js';
 import { type QuotaCheck, limitsView } from './quotas.js';
 import type { Reservations } from './reservations.js';
 import { SchedulerStats } from './scheduler-stats.js';
+import { TenantCandidates } from './tenant-candidates.js';
 import { TenantLedger } from './tenant-ledger.js';
 import { TimeHeap } from './time-heap.js';
 import { Waiters } from './waiters.js';
@@ -126,10 +128,22 @@ export class AllocationManager {
   readonly #drains = new Drains();
   /** What the nodes cost and who paid (see cost-ledger.ts), fed at every start, end and node change. */
   readonly #costs: CostLedger;
+  /** "Could it ever fit?" per request shape, without a walk over the nodes per submit. */
+  readonly #fitWitnesses: FitWitnesses;
+  /** Demand maps shared by jobs of one resource vector (see `#demandOf`). */
+  readonly #demandByVector = new WeakMap<object, ReadonlyMap<string, number>>();
+  /** The fairness policy's candidates, one object per queue, refreshed before each pick. */
+  readonly #candidates: TenantCandidates;
   #timer: TimerHandle | undefined;
   #closed = false;
   /** The clock reading of the public call in progress (undefined between calls). */
   #current: number | undefined;
+  /**
+   * The last thing the call in progress did was a complete scheduling cycle (a submit runs one to
+   * answer whether its job started): the call's closing cycle would find nothing to do, so it is
+   * skipped. Any other step of a call clears it by not setting it.
+   */
+  #cycleDone = false;
   /** Receives one entry per call that changed state (see `#record`). */
   readonly #journal: ((entry: JournalEntry) => void) | undefined;
   /** The first answers to `submit`'s idempotency keys. */
@@ -166,12 +180,14 @@ export class AllocationManager {
         now: () => this.#clock(),
       });
     this.#books = poolInternals(this.#pool);
+    this.#fitWitnesses = new FitWitnesses(this.#books);
     this.#costs = new CostLedger(this.#books.space.scale.factor);
     // a restore brings its own books
     if (!RESTORED_POOLS.has(this.#pool)) for (const node of this.#pool.nodes()) this.#costs.nodeAdded(node, null);
     this.#policy = resolveFairnessPolicy(options.fairness);
     this.#classes = new PriorityClasses(options.priorityClasses);
     this.#ledger = new TenantLedger(createScale(this.#pool.precision), options.tenants, (name) => this.#classes.has(name));
+    this.#candidates = new TenantCandidates(this.#ledger, () => this.#totals);
     const preemption = preemptionOption(options.preemption);
     this.#caps = concurrencyOption(options.concurrency);
     this.#timers = booleanOption(options.timers ?? options.now === undefined, 'timers');
@@ -252,12 +268,9 @@ export class AllocationManager {
    */
   submit(request: JobRequest, options?: SubmitOptions): SubmitResult {
     const key = idempotencyKeyOption(options);
-    if (key === undefined) {
-      return this.#operation(
-        () => this.#submitParsed(this.#parseSubmission([request]))[0] as SubmitResult,
-        (result) => ({ type: 'submit', requests: [asJson(request)], ids: [result.jobId] }),
-      );
-    }
+    // no closures per call on this path (one call per decision): the change and the journal
+    // entry are functions made once, handed the request
+    if (key === undefined) return this.#operationOn(this.#submitPlain, request, undefined, submitEntry);
     // a request JSON cannot carry is refused by the submission itself, below
     const text = jsonText(request);
     const first = text === undefined ? undefined : this.#idempotency.answer(key, text, this.#replayAt ?? this.#clockReader.peek());
@@ -290,25 +303,29 @@ export class AllocationManager {
    * early): it is re-queued at once, as when its grace period ends.
    */
   release(allocationId: string, options?: { readonly outcome?: ReleaseOutcome }): ManagerReleaseResult {
-    return this.#operation(() => {
-      const outcome = optionalChoice(callOptions(options, 'release', ['outcome']), 'outcome', 'release', RELEASE_OUTCOMES) ?? 'completed';
-      const job = typeof allocationId === 'string' ? this.#byAllocation.get(allocationId) : undefined;
-      if (job === undefined) {
-        this.#pool.release(allocationId); // throws UNKNOWN_ALLOCATION or ALREADY_RELEASED with the pool's words
-        throw new Error(`fairpack internal error: allocation ${allocationId} is live in the pool but has no job`);
-      }
-      const allocation = job.allocation as Allocation;
-      if (outcome === 'preempted') {
-        this.#preemption.evict(job);
-      } else {
-        this.#finish(job, outcome, outcome === 'failed' ? 'released as failed' : undefined);
-      }
-      // one (frozen) view for the event and the answer: both show the job as it is now
-      const view = jobView(job);
-      this.#events.defer('released', allocation, view);
-      return Object.freeze({ job: view, allocation, freed: allocation.resources });
-    }, () => ({ type: 'release', allocationId, outcome: options?.outcome ?? 'completed' }));
+    return this.#operationOn(this.#releaseChange, allocationId, options, releaseEntry);
   }
+
+  readonly #submitPlain = (request: JobRequest): SubmitResult => this.#submitOne(this.#parseOne(request));
+
+  readonly #releaseChange = (allocationId: string, options: { readonly outcome?: ReleaseOutcome } | undefined): ManagerReleaseResult => {
+    const outcome = optionalChoice(callOptions(options, 'release', ['outcome']), 'outcome', 'release', RELEASE_OUTCOMES) ?? 'completed';
+    const job = typeof allocationId === 'string' ? this.#byAllocation.get(allocationId) : undefined;
+    if (job === undefined) {
+      this.#pool.release(allocationId); // throws UNKNOWN_ALLOCATION or ALREADY_RELEASED with the pool's words
+      throw new Error(`fairpack internal error: allocation ${allocationId} is live in the pool but has no job`);
+    }
+    const allocation = job.allocation as Allocation;
+    if (outcome === 'preempted') {
+      this.#preemption.evict(job);
+    } else {
+      this.#finish(job, outcome, outcome === 'failed' ? 'released as failed' : undefined);
+    }
+    // one (frozen) view for the event and the answer: both show the job as it is now
+    const view = jobView(job);
+    if (this.#events.listens('released')) this.#events.defer('released', allocation, view);
+    return Object.freeze({ job: view, allocation, freed: allocation.resources });
+  };
 
   /** Cancels a queued or running job (a finished job is returned as it is). */
   cancel(jobId: string): JobView {
@@ -1320,19 +1337,34 @@ export class AllocationManager {
   #bandsToServe(): number[] {
     const order = this.#bands.bandOrder();
     if (this.#held.size === 0) return order as number[];
-    return [...new Set([...order, ...this.#held.bands()])].sort((a, b) => b - a);
+    // the bands with queues (highest first) and those with reservations, merged: a few bands,
+    // and this runs every pass while anything is held
+    const bands = this.#held.bands();
+    const out: number[] = [];
+    for (const band of order) {
+      out.push(band);
+      bands.delete(band);
+    }
+    if (bands.size === 0) return out;
+    for (const band of bands) out.push(band);
+    return out.sort((a, b) => b - a);
   }
 
   /** A band's reserved and nominated jobs take the room free on their node before anyone else of the band may. */
   #serveReservations(band: number): void {
-    for (const job of this.#held.jobs()) this.#refreshParse(job);
-    this.#held.serveBand(band, this.#stamp, this.#begin, this.#canStart, (job) => this.#preemption.waveOver(job), (job) => this.#preemption.roomFreedFor(job));
+    if (this.#held.size === 0) return;
+    this.#held.refreshParses(this.#refreshParseOf);
+    this.#held.serveBand(band, this.#stamp, this.#begin, this.#canStart, this.#waveOver, this.#roomFreedFor);
   }
+
+  readonly #refreshParseOf = (job: JobRecord): void => this.#refreshParse(job);
+  readonly #waveOver = (job: JobRecord): boolean => this.#preemption.waveOver(job);
+  readonly #roomFreedFor = (job: JobRecord): boolean => this.#preemption.roomFreedFor(job);
 
   /** When a job starting now was created and when it expires. */
   readonly #stamp = (job: JobRecord): AllocationTimes => {
     const createdAt = this.#clock();
-    return { createdAt, ...(job.ttlMs === undefined ? {} : { expiresAt: createdAt + job.ttlMs }) };
+    return job.ttlMs === undefined ? { createdAt } : { createdAt, expiresAt: createdAt + job.ttlMs };
   };
 
   readonly #begin = (job: JobRecord, allocation: Allocation): void => this.#start(job, allocation);
@@ -1354,18 +1386,24 @@ export class AllocationManager {
 
   #serveBand(band: number): void {
     const open = this.#bands.openQueues(band);
+    if (open.length === 0) return;
+    const candidates = this.#candidates.offer(open);
     while (open.length > 0) {
-      const candidates = open.map((queue) => this.#candidate(queue));
+      this.#candidates.refresh(open, candidates);
       const picked = this.#policy.pick(candidates);
       const at = candidates.indexOf(picked);
       if (at < 0) throw new FairpackError('POLICY_CONTRACT_VIOLATION', `Fairness policy "${this.#policy.name}" broke its contract: pick() returned something that is not one of the candidates. Fix the policy (see docs/custom-policy.md).`, { policy: this.#policy.name });
       const queue = open[at] as JobQueue;
       if (this.#tryQueue(queue)) {
         this.#policy.placed?.(queue.tenant);
-        if (queue.length === 0) open.splice(at, 1);
+        if (queue.length === 0) {
+          open.splice(at, 1);
+          candidates.splice(at, 1);
+        }
       } else {
         queue.blocked = true;
         open.splice(at, 1);
+        candidates.splice(at, 1);
       }
     }
   }
@@ -1373,7 +1411,10 @@ export class AllocationManager {
   #tryQueue(queue: JobQueue): boolean {
     // jobs of a shape that just failed would fail again: the window costs O(distinct shapes)
     let failed: Set<string> | undefined;
-    for (const job of queue.front(this.#backfillWindow)) {
+    // the window walked in place (see JobQueue.nextLive): the walk ends at the job placed, which
+    // leaves the queue — the only change to it while it is walked
+    for (let at = queue.nextLive(0), seen = 0; at >= 0 && seen < this.#backfillWindow; at = queue.nextLive(at + 1), seen++) {
+      const job = queue.jobAt(at);
       // once a victim has left for it, a preemptor starts only on its node (it takes that room)
       if (job.nominatedNode !== undefined && this.#preemption.roomFreedFor(job)) {
         job.reason = 'preempting';
@@ -1400,22 +1441,6 @@ export class AllocationManager {
     return false;
   }
 
-  #candidate(queue: JobQueue): TenantCandidate {
-    const { tenant } = queue;
-    const ledger = this.#ledger;
-    return {
-      tenant,
-      weight: ledger.weight(tenant),
-      // usage is built only for policies that read it
-      get usage() {
-        return ledger.usage(tenant);
-      },
-      dominantShare: ledger.dominantShare(tenant, this.#totals),
-      running: ledger.running(tenant),
-      headSequence: (queue.head() as JobRecord).sequence,
-    };
-  }
-
   // ---- state changes -------------------------------------------------------------------------------
 
   #parseSubmission(requests: readonly JobRequest[]): ParsedJobRequest[] {
@@ -1440,6 +1465,22 @@ export class AllocationManager {
     ids.commit();
     return parsedBatch;
   }
+
+  /** `#parseSubmission` of one request, without the batch's set, list and draft. */
+  #parseOne(request: JobRequest): ParsedJobRequest {
+    if (this.#closed) throw new FairpackError('MANAGER_CLOSED', 'Expected an open manager, got a closed one. Create a new AllocationManager.');
+    this.#jobIds.beginOne();
+    const parsed = parseJobRequest(request, this.#classes, this.#books, this.#drawOneId);
+    const { id } = parsed;
+    if (this.#live.has(id)) {
+      throw new FairpackError('DUPLICATE_JOB', `Expected a new job id, got "${id}", which is ${this.#live.get(id)?.status ?? 'used twice in this batch'}. Omit \`id\` to get a generated one.`, { jobId: id, index: 0 });
+    }
+    this.#jobIds.commitOne();
+    return parsed;
+  }
+
+  readonly #isLiveId = (id: string): boolean => this.#live.has(id);
+  readonly #drawOneId = (): string => this.#jobIds.drawOne(this.#isLiveId);
 
   #submitParsed(batch: readonly ParsedJobRequest[]): SubmitResult[] {
     return batch.map((parsed) => this.#submitOne(parsed));
@@ -1486,13 +1527,14 @@ export class AllocationManager {
   }
 
   #submitOne(parsed: ParsedJobRequest): SubmitResult {
+    this.#cycleDone = false;
     const { id } = parsed;
     this.#history.delete(id);
     const job = this.#newJob(parsed, this.#sequence++, this.#clock());
     // a job that would wait past a queue bound is refused; one that starts at once is not (the
     // bound is on waiting work, which a client could otherwise pile up without end)
     const full = this.#queueFull(job.tenant);
-    if (!this.#books.couldEverFit(job.parsed)) return this.#reject(job, 'UNSATISFIABLE', 'no node could hold it even empty (too large, or no node matches its selector and taints)');
+    if (!this.#fitWitnesses.couldEverFit(job.shape, job.parsed)) return this.#reject(job, 'UNSATISFIABLE', 'no node could hold it even empty (too large, or no node matches its selector and taints)');
     const quota = this.#ledger.checkQuota(job.tenant, job.priority, job.demand);
     if (!quota.ok && this.#ledger.quota(job.tenant)?.onExceed === 'reject') {
       const { dimension, used, limit, requested } = quota.shortfall;
@@ -1502,15 +1544,17 @@ export class AllocationManager {
     this.#live.set(id, job);
     const position = this.#enqueue(job);
     this.#schedule();
+    this.#cycleDone = true;
     if (job.status === 'running') return Object.freeze({ status: 'allocated', jobId: id, allocation: job.allocation as Allocation });
     if (full !== undefined && job.nominatedNode === undefined) {
+      this.#cycleDone = false;
       this.#held.drop(job);
       this.#bands.remove(job);
       this.#countQueued(job, -1);
       this.#live.delete(id);
       return this.#reject(job, 'QUEUE_FULL', full);
     }
-    this.#events.defer('queued', jobView(job));
+    if (this.#events.listens('queued')) this.#events.defer('queued', jobView(job));
     return this.#queuedResult(job, position);
   }
 
@@ -1622,7 +1666,7 @@ export class AllocationManager {
       this.#expiry.push(job.expiresAt, { job, allocationId: allocation.id });
     }
     this.#decisions++;
-    this.#events.defer('allocated', allocation, jobView(job));
+    if (this.#events.listens('allocated')) this.#events.defer('allocated', allocation, jobView(job));
     this.#waiters.resolve(job.id, allocation);
   }
 
@@ -1697,11 +1741,23 @@ export class AllocationManager {
     this.#ledger.charge(job.tenant, job.demand, sign);
   }
 
-  /** All replicas' scaled demand by dimension name. */
+  /**
+   * All replicas' scaled demand by dimension name. Never changed once made, so jobs of one
+   * resource vector share it: the pool hands requests of an equal vector the same frozen
+   * `resources` object, and for one replica with every dimension known the demand is a function of
+   * that object alone (a `Map` per job was a good part of the garbage of a submit).
+   */
   #demandOf(parsed: ParsedJobRequest): ReadonlyMap<string, number> {
-    const { nonZero, amounts } = parsed.request.dense;
+    const { request } = parsed;
+    const shared = request.replicas === 1 && request.unknown.length === 0 && Object.isFrozen(request.resources);
+    if (shared) {
+      const known = this.#demandByVector.get(request.resources);
+      if (known !== undefined) return known;
+    }
+    const { nonZero, amounts } = request.dense;
     const demand = new Map<string, number>();
-    for (const d of nonZero) demand.set(this.#books.space.dimensions[d] as string, (amounts[d] as number) * parsed.request.replicas);
+    for (const d of nonZero) demand.set(this.#books.space.dimensions[d] as string, (amounts[d] as number) * request.replicas);
+    if (shared) this.#demandByVector.set(request.resources, demand);
     return demand;
   }
 
@@ -1749,6 +1805,11 @@ export class AllocationManager {
    * once the outermost call is done, the events are delivered.
    */
   #operation<T>(change: () => T, entry?: (result: T) => JournalCommand): T {
+    return this.#operationOn(runChange, change, entry, entry === undefined ? undefined : entryOfResult) as T;
+  }
+
+  /** `#operation` for a change and an entry made once, handed the call's arguments `a` and `b` (no closure per call). */
+  #operationOn<A, B, T>(change: (a: A, b: B) => T, a: A, b: B, entry?: (a: A, b: B, result: T) => JournalCommand): T {
     const outer = this.#current === undefined;
     // a replayed journal entry runs at its own recorded time
     const now = outer ? (this.#replayAt ?? this.#clockReader.peek()) : (this.#current as number);
@@ -1758,13 +1819,15 @@ export class AllocationManager {
     try {
       this.#current = now;
       try {
-        result = change();
-        this.#schedule();
+        this.#cycleDone = false;
+        result = change(a, b);
+        if (!this.#cycleDone) this.#schedule();
+        this.#cycleDone = false;
         if (this.#drains.size > 0) this.#reportDrained();
         if (outer) {
           this.#clockReader.commit(now);
           this.#costs.begin(now);
-          if (entry !== undefined) this.#record(entry, result, now);
+          if (entry !== undefined) this.#record(entry, a, b, result, now);
         }
       } finally {
         if (outer) this.#current = undefined;
@@ -1784,11 +1847,11 @@ export class AllocationManager {
    * Hands the journal one entry for a call that changed state: synchronously, before the call
    * returns and before its events are delivered. Replayed entries are not handed over again.
    */
-  #record<T>(command: (result: T) => JournalCommand, result: T, at: number): void {
+  #record<A, B, T>(command: (a: A, b: B, result: T) => JournalCommand, a: A, b: B, result: T, at: number): void {
     this.#seq++;
     // the entry (a JSON copy of the call's arguments) is built only when someone takes it
     if (this.#journal === undefined || this.#replayAt !== undefined) return;
-    this.#journal(Object.freeze({ seq: this.#seq, at, ...command(result) }) as JournalEntry);
+    this.#journal(Object.freeze({ seq: this.#seq, at, ...command(a, b, result) }) as JournalEntry);
   }
 
   /** One timer for the next TTL expiry (unref'd where the runtime supports it), from the call's reading `now`. */
@@ -1807,6 +1870,14 @@ export class AllocationManager {
   }
 }
 
+
+/** `#operation`'s change and entry through `#operationOn`: the closure its caller made, called. */
+const runChange = <T>(change: () => T): T => change();
+const entryOfResult = <T>(_change: () => T, entry: ((result: T) => JournalCommand) | undefined, result: T): JournalCommand => (entry as (result: T) => JournalCommand)(result);
+
+/** The journal entries of `submit` (without an idempotency key) and `release`. */
+const submitEntry = (request: JobRequest, _none: undefined, result: SubmitResult): JournalCommand => ({ type: 'submit', requests: [asJson(request)], ids: [result.jobId] });
+const releaseEntry = (allocationId: string, options: { readonly outcome?: ReleaseOutcome } | undefined): JournalCommand => ({ type: 'release', allocationId, outcome: options?.outcome ?? 'completed' });
 
 /** Most moves the manager makes by itself for one starving job (`starvation.defragment`). */
 const STARVATION_MOVES = 4;

@@ -59,35 +59,29 @@ export class DeferredEvents {
     this.guards.get(event)?.delete(listener as AnyListener);
   }
 
+  /**
+   * Whether anyone listens to `event` now. The manager builds the payload of its per-job events
+   * (a job view for every start, queue, release) only when someone does: an event that nobody
+   * listens to when it happens is not queued — a listener added later, even by another listener
+   * while that call's events are delivered, does not receive it.
+   */
+  listens(event: EventName): boolean {
+    return this.emitter.listenerCount(event) > 0;
+  }
+
   defer<E extends EventName>(event: E, ...args: AllocationManagerEvents[E]): void {
     this.pending.push({ event, args });
   }
 
   /**
-   * Runs `change`, then (if it is the outermost call) `settle` and the queued events. A call made
-   * by a listener while `MAX_NESTED_CALLS` deliveries are already in progress (listeners calling
-   * back into the manager, each call's events calling back again…) is refused with
-   * `REENTRANCY_LIMIT` before it changes anything: the chain is cut with a clear error instead of
-   * overflowing the stack.
-   */
-  operation<T>(change: () => T, settle: () => void): T {
-    this.enter();
-    let result: T;
-    try {
-      result = change();
-    } catch (error) {
-      this.leaveAfterError(settle);
-      throw error;
-    }
-    this.leave(settle);
-    return result;
-  }
-
-  /**
-   * `operation` in three steps, for a caller that runs its change inline rather than in a closure
-   * made per call (the manager: one call per decision). `enter` refuses a call too deeply nested
-   * (before anything changed); then exactly one of `leave` (the change returned) or
-   * `leaveAfterError` (it threw: rethrow after it). `settle` is called with `at`.
+   * One operation in three steps, for a caller that runs its change inline rather than in a
+   * closure made per call (the manager: one call per decision). `enter` refuses a call too deeply
+   * nested — a listener calling back into the manager while `MAX_NESTED_CALLS` deliveries are
+   * already in progress (each call's events calling back again…) gets `REENTRANCY_LIMIT` before
+   * it changed anything: the chain is cut with a clear error instead of overflowing the stack.
+   * Then exactly one of `leave` (the change returned) or `leaveAfterError` (it threw: rethrow
+   * after it); the outermost call's `leave` calls `settle` with `at`, then delivers the queued
+   * events.
    */
   enter(): void {
     if (this.depth === 0 && this.delivering >= MAX_NESTED_CALLS) {

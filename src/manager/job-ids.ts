@@ -31,6 +31,28 @@ export class JobIds {
     };
   }
 
+  /** The counter after the id `drawOne` drew (the counter itself until `commitOne`). */
+  private pending = 0;
+
+  /**
+   * `draft` for a submission of one request, with no draft object: `beginOne`, then `drawOne`
+   * (only if the request has no id of its own), then `commitOne` once the request is valid.
+   */
+  beginOne(): void {
+    this.pending = this.count;
+  }
+
+  drawOne(taken: (id: string) => boolean): string {
+    let id: string;
+    do id = this.prefix + (this.pending++).toString(36).padStart(9, '0');
+    while (taken(id));
+    return id;
+  }
+
+  commitOne(): void {
+    this.count = this.pending;
+  }
+
   state(): { readonly prefix: string; readonly count: number } {
     return { prefix: this.prefix, count: this.count };
   }

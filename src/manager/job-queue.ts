@@ -1,3 +1,4 @@
+import type { TenantCandidate } from '../fairness/index.js';
 import type { JobRecord } from './job-record.js';
 
 interface Entry {
@@ -32,6 +33,8 @@ export class JobQueue {
    * through the backfill window can tell it would see the same jobs again (PreemptionCycle).
    */
   version = 0;
+  /** The fairness policy's candidate for this queue, made once and refreshed per pick (TenantCandidates). */
+  candidate: TenantCandidate | undefined = undefined;
   private readonly deadlines: JobRecord[] = [];
   private fifo: Entry[] = [];
   private start = 0;
@@ -117,6 +120,32 @@ export class JobQueue {
       if (entry.job.queue === this && entry.job.ticket === entry.ticket) jobs.push(entry.job);
     }
     return jobs;
+  }
+
+  /**
+   * The window walked in place, with no list built: the position of the first live job at or after
+   * `from`, or -1 — positions count the deadline jobs, then the FIFO's slots from its front, so
+   * `for (let at = q.nextLive(0), seen = 0; at >= 0 && seen < limit; at = q.nextLive(at + 1), seen++)`
+   * visits `front(limit)`'s jobs (`jobAt(at)`) in its order. The scheduling cycle stops at the job
+   * it placed, and usually at the first one; building the whole window (up to 64 jobs) for it was
+   * an array per try. Positions hold while the queue is not changed (a push to the front or a
+   * removal moves them): neither walker changes the queue it walks.
+   */
+  nextLive(from: number): number {
+    const ahead = this.deadlines.length;
+    if (from < ahead) return from;
+    const { fifo } = this;
+    for (let i = this.start + from - ahead; i < fifo.length; i++) {
+      const entry = fifo[i] as Entry;
+      if (entry.job.queue === this && entry.job.ticket === entry.ticket) return i - this.start + ahead;
+    }
+    return -1;
+  }
+
+  /** The job at a position `nextLive` gave. */
+  jobAt(position: number): JobRecord {
+    const ahead = this.deadlines.length;
+    return position < ahead ? (this.deadlines[position] as JobRecord) : (this.fifo[this.start + position - ahead] as Entry).job;
   }
 
   head(): JobRecord | undefined {

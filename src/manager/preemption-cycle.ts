@@ -61,7 +61,7 @@ export class PreemptionCycle {
    * Queues whose whole backfill window was skipped, with the change count and queue version at the
    * time: until either moves, a pass would skip every job again (it costs a walk of the window).
    */
-  private readonly lookedThrough = new WeakMap<JobQueue, { readonly changes: number; readonly version: number }>();
+  private readonly lookedThrough = new WeakMap<JobQueue, { changes: number; version: number }>();
 
   /** `backoffMs` undefined: preemption is off (jobs may still be released as preempted). */
   constructor(
@@ -144,7 +144,7 @@ export class PreemptionCycle {
   }
 
   restoreLookedThrough(queue: JobQueue, memo: { readonly changes: number; readonly version: number }): void {
-    this.lookedThrough.set(queue, memo);
+    this.lookedThrough.set(queue, { changes: memo.changes, version: memo.version });
   }
 
   /** Whether the job's demand is promised against its tenant's quota. */
@@ -176,6 +176,11 @@ export class PreemptionCycle {
   preempt(band: number): boolean {
     if (this.backoffMs === undefined) return false;
     const { host } = this;
+    // no job of the band can find victims (tryPreempt would refuse each at once): nothing below
+    // it is preemptible, or the policy ignores classes, and nobody runs on burst room. All of it
+    // changes only with the change count, so the walk of every queue's window is skipped — the
+    // jobs' and queues' memos are left as they are, which can only make a later pass look again
+    if (this.burstRunning === 0 && (host.policy.ignoresPriority === true || !this.anyPreemptibleBelow(band))) return false;
     const now = host.clock();
     const changes = host.changes();
     let preempted = false;
@@ -188,7 +193,10 @@ export class PreemptionCycle {
       // kinds are kept per queue, by class name then shape — no key is built per job (building one
       // per job looked at was a fifth of a congested simulation)
       let failed: Map<string, Set<string>> | undefined;
-      for (const job of queue.front(host.backfillWindow)) {
+      // walked in place (JobQueue.nextLive): a search nominates and marks victims, it never
+      // changes a queue (victims keep running through their grace period)
+      for (let at = queue.nextLive(0), seen = 0; at >= 0 && seen < host.backfillWindow; at = queue.nextLive(at + 1), seen++) {
+        const job = queue.jobAt(at);
         // skipped until something changes (or for good)
         if (job.preemptionCheckedAt === changes || job.replicas !== 1) continue;
         // (before holdBack, which reads the quota: both only skip, in either order)
@@ -203,7 +211,12 @@ export class PreemptionCycle {
           shapes.add(job.shape);
         }
       }
-      this.lookedThrough.set(queue, { changes, version: queue.version });
+      // the memo is updated in place (a snapshot copies it): no object per queue per pass
+      if (looked === undefined) this.lookedThrough.set(queue, { changes, version: queue.version });
+      else {
+        looked.changes = changes;
+        looked.version = queue.version;
+      }
     }
     return preempted;
   }

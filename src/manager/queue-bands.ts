@@ -51,7 +51,11 @@ export class QueueBands {
 
   /** A band's queues that have work and are not blocked. */
   openQueues(band: number): JobQueue[] {
-    return [...(this.bands.get(band)?.values() ?? [])].filter((q) => q.length > 0 && !q.blocked);
+    // one loop, one array: this runs for every band of every scheduling pass
+    const open: JobQueue[] = [];
+    const tenants = this.bands.get(band);
+    if (tenants !== undefined) for (const queue of tenants.values()) if (queue.length > 0 && !queue.blocked) open.push(queue);
+    return open;
   }
 
   /** The head of every non-empty queue. */

@@ -137,8 +137,18 @@ export class Reservations {
     lapsed: (job: JobRecord) => boolean,
     bound: (job: JobRecord) => boolean,
   ): void {
-    const ofBand = [...this.byJob.values()].filter((r) => r.job.band === band);
-    for (const reservation of [...ofBand.filter((r) => bound(r.job)), ...ofBand.filter((r) => !bound(r.job))]) {
+    // the band's reservations, bound nominees first (each group in reservation order), decided
+    // before any is served; no arrays at all for a band without reservations (most passes)
+    let first: Reservation[] | undefined;
+    let then: Reservation[] | undefined;
+    for (const r of this.byJob.values()) {
+      if (r.job.band !== band) continue;
+      if (bound(r.job)) (first ??= []).push(r);
+      else (then ??= []).push(r);
+    }
+    if (first === undefined && then === undefined) return;
+    const order = first === undefined ? (then as Reservation[]) : then === undefined ? first : first.concat(then);
+    for (const reservation of order) {
       const { job, node } = reservation;
       this.releaseHold(reservation);
       if (this.books.nodes.get(node.id) !== node || !isEligible(node, job.parsed)) {
@@ -204,6 +214,11 @@ export class Reservations {
 
   jobs(): JobRecord[] {
     return [...this.byJob.keys()];
+  }
+
+  /** Calls `refresh` for every reserved job, in reservation order (no list is made). */
+  refreshParses(refresh: (job: JobRecord) => void): void {
+    for (const job of this.byJob.keys()) refresh(job);
   }
 
   /** The reservations in their order, held room by dimension name (for a snapshot). */

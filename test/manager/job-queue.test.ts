@@ -34,8 +34,15 @@ function insertModel(model: TestJob[], added: TestJob, front: boolean): void {
   model.splice(at < 0 ? model.length : at, 0, added);
 }
 
+/** The walk the scheduling cycle and the preemption pass make: positions from `nextLive`, jobs from `jobAt`. */
+function walkInPlace(queue: JobQueue, limit: number): JobRecord[] {
+  const jobs: JobRecord[] = [];
+  for (let at = queue.nextLive(0), seen = 0; at >= 0 && seen < limit; at = queue.nextLive(at + 1), seen++) jobs.push(queue.jobAt(at));
+  return jobs;
+}
+
 describe('JobQueue', () => {
-  it('window, front and head follow the model through pushes, put-backs and removals from anywhere (property)', () => {
+  it('window, front, the walk in place and head follow the model through pushes, put-backs and removals from anywhere (property)', () => {
     fc.assert(
       fc.property(
         fc.array(
@@ -76,6 +83,7 @@ describe('JobQueue', () => {
           const expected = model.slice(0, limit);
           expect([...queue.window(limit)]).toEqual(expected);
           expect(queue.front(limit)).toEqual(expected);
+          expect(walkInPlace(queue, limit)).toEqual(expected);
           expect([...queue.window(Infinity)]).toEqual(model);
         },
       ),
@@ -99,6 +107,7 @@ describe('JobQueue', () => {
     expect(queue.length).toBe(101);
     expect(queue.head()).toBe(head);
     expect(queue.front(64)).toEqual([head, ...waiting.slice(0, 63)]);
+    expect(walkInPlace(queue, 64)).toEqual([head, ...waiting.slice(0, 63)]);
     expect([...queue.window(Infinity)]).toEqual([head, ...waiting]);
   });
 });

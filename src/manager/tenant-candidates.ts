@@ -1,0 +1,64 @@
+import type { TenantCandidate } from '../fairness/index.js';
+import type { JobRecord } from './job-record.js';
+import type { JobQueue } from './job-queue.js';
+import type { TenantLedger } from './tenant-ledger.js';
+
+/** A queue's candidate, refreshed in place before each pick. */
+type CandidateSlot = { -readonly [K in Exclude<keyof TenantCandidate, 'usage'>]: TenantCandidate[K] } & { readonly usage: TenantCandidate['usage'] };
+
+/**
+ * The fairness policy's candidates, one per open queue of a band, for the picks of one
+ * `serveBand`. The scheduling cycle asks the policy after every placement; building a candidate
+ * (with its lazy `usage` getter, a closure) per queue per pick was a few per cent of a congested
+ * simulation. Each queue now has one candidate object, made the first time it is offered and
+ * refreshed in place (weight, dominant share, running jobs, head) before each pick; the array
+ * handed to the policy is made once per band served, kept beside the open queues and shrinks with
+ * them (the caller splices both).
+ */
+export class TenantCandidates {
+
+  constructor(
+    private readonly ledger: TenantLedger,
+    private readonly totals: () => ReadonlyMap<string, number>,
+  ) {}
+
+  /** The candidates of a band's open queues, in their order (what `pick` receives). */
+  offer(open: readonly JobQueue[]): TenantCandidate[] {
+    return open.map((queue) => this.#slotOf(queue));
+  }
+
+  /** Refreshes the candidates of `open` (`list`, as `offer` made it) from the books, before each pick. */
+  refresh(open: readonly JobQueue[], list: readonly TenantCandidate[]): void {
+    const totals = this.totals();
+    const { ledger } = this;
+    for (let i = 0; i < open.length; i++) {
+      const queue = open[i] as JobQueue;
+      const slot = list[i] as CandidateSlot;
+      slot.weight = ledger.weight(queue.tenant);
+      slot.dominantShare = ledger.dominantShare(queue.tenant, totals);
+      slot.running = ledger.running(queue.tenant);
+      slot.headSequence = (queue.head() as JobRecord).sequence;
+    }
+  }
+
+  #slotOf(queue: JobQueue): CandidateSlot {
+    let slot = queue.candidate as CandidateSlot | undefined;
+    if (slot === undefined) {
+      const { tenant } = queue;
+      const ledger = this.ledger;
+      slot = {
+        tenant,
+        weight: 1,
+        // usage is built only for policies that read it
+        get usage() {
+          return ledger.usage(tenant);
+        },
+        dominantShare: 0,
+        running: 0,
+        headSequence: 0,
+      };
+      queue.candidate = slot;
+    }
+    return slot;
+  }
+}

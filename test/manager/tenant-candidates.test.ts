@@ -1,0 +1,48 @@
+import { AllocationManager, type FairnessPolicy, type TenantCandidate } from 'fairpack';
+import { describe, expect, it } from 'vitest';
+
+/*
+ * The policy's candidates are made once per queue and refreshed in place before each pick: every
+ * pick must still see the figures of that moment (running jobs, dominant share, head), not those
+ * of the first pick of the pass.
+ */
+
+/** Fewest running jobs first, then the earliest head: alternates between tenants only if `running` is fresh. */
+function fewestRunning(seen: string[][]): FairnessPolicy {
+  return {
+    name: 'fewest-running',
+    pick(candidates: readonly TenantCandidate[]): TenantCandidate {
+      seen.push(candidates.map((c) => `${c.tenant}:${c.running}:${c.dominantShare}:${c.headSequence}`));
+      return [...candidates].sort((x, y) => x.running - y.running || x.headSequence - y.headSequence)[0] as TenantCandidate;
+    },
+  };
+}
+
+describe('the fairness candidates of one pass', () => {
+  it('show each pick the figures of that moment', () => {
+    const seen: string[][] = [];
+    let time = 0;
+    const mgr = new AllocationManager({ capacity: { cpu: 6 }, fairness: fewestRunning(seen), now: () => time, timers: false });
+    const filler = mgr.submit({ tenant: 'filler', resources: { cpu: 6 } });
+    if (filler.status !== 'allocated') throw new Error('the filler did not fit');
+    // a1 a2 a3 then b1 b2 b3 (sequences 1…6), 1 cpu each, all waiting behind the filler
+    for (const tenant of ['a', 'b']) for (let i = 0; i < 3; i++) mgr.submit({ tenant, resources: { cpu: 1 } });
+    const started: string[] = [];
+    mgr.on('allocated', (_allocation, view) => started.push(view.tenant));
+    seen.length = 0;
+    time++;
+    mgr.release(filler.allocation.id);
+    // fewest running first: a (0) before b (0) by head, then b (0 < 1), then a (1 = 1, head 2 < 5)…
+    expect(started).toEqual(['a', 'b', 'a', 'b', 'a', 'b']);
+    // the picks of the pass: running and dominant share (1 cpu of 6 per job) and heads move
+    // between picks, and a tenant whose queue emptied is no longer offered
+    expect(seen).toEqual([
+      ['a:0:0:1', 'b:0:0:4'],
+      ['a:1:0.16666666666666666:2', 'b:0:0:4'],
+      ['a:1:0.16666666666666666:2', 'b:1:0.16666666666666666:5'],
+      ['a:2:0.3333333333333333:3', 'b:1:0.16666666666666666:5'],
+      ['a:2:0.3333333333333333:3', 'b:2:0.3333333333333333:6'],
+      ['b:2:0.3333333333333333:6'],
+    ]);
+  });
+});
