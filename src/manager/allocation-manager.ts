@@ -2,7 +2,7 @@ import { MonotonicClock } from '../clock.js';
 import { plainArray, plainOptions, readingInput } from '../user-input.js';
 import { FairpackError, describeValue, isFairpackError } from '../errors.js';
 import { checkKnownKeys, knownKeys } from '../known-keys.js';
-import { type FairnessPolicy, type FairnessPolicyName, fairnessPolicyNames, resolveFairnessPolicy } from '../fairness/index.js';
+import { type FairnessPolicy, type FairnessPolicyName, type TenantCandidate, fairnessPolicyNames, resolveFairnessPolicy } from '../fairness/index.js';
 import type { NodeStatus, NodeView } from '../placement/index.js';
 import { type Allocation, type NodeSpec, type NodeUpdate, type PoolCapacity, ResourcePool, type RemoveNodeOptions } from '../pool/index.js';
 import type { AllocationTimes } from '../pool/build-allocation.js';
@@ -118,6 +118,8 @@ export class AllocationManager {
   #decisions = 0;
   /** Counts changes that can open new preemption options (a start, a node, time, a quota). */
   #changes = 0;
+  /** Counts the times held room came back (a scheduling pass's failed shapes may fit again). */
+  #roomEpoch = 0;
   /** Starving heads whose defragmentation search found nothing, and the state (`changes:now`) it searched. */
   readonly #defragmentedInVain = new WeakMap<JobRecord, string>();
   /** Room held for waiting jobs (starvation reservations, preemption nominations). */
@@ -200,6 +202,7 @@ export class AllocationManager {
     this.#held = reservationsOption(options.starvation, this.#books, () => {
       // held room came back, or a preemptor's nomination lapsed: queues and searches look again
       this.#changes++;
+      this.#roomEpoch++;
       this.#bands.unblockAll();
     });
     this.#bands = new QueueBands(this.#policy.ignoresPriority === true);
@@ -1385,32 +1388,69 @@ export class AllocationManager {
   }
 
   #serveBand(band: number): void {
-    const open = this.#bands.openQueues(band);
-    if (open.length === 0) return;
-    const candidates = this.#candidates.offer(open);
+    const queues = this.#bands.openQueues(band);
+    if (queues.length === 0) return;
+    let open = queues.slice();
+    let candidates = this.#candidates.offer(open);
+    // Shapes that found no room in this pass. Room only shrinks while a band is served — unless
+    // held room comes back (#roomEpoch) — so they would fail again: a queue whose window holds
+    // nothing else is set aside without asking the policy or the pool. Without this, a release
+    // among many one-job tenants cost one pick per queue, each over every queue: O(queues²).
+    const failed = new Set<string>();
+    /** Queues out of this pass as before: emptied, or blocked by their own try. */
+    const done = new Set<JobQueue>();
+    let epoch = this.#roomEpoch;
     while (open.length > 0) {
       this.#candidates.refresh(open, candidates);
       const picked = this.#policy.pick(candidates);
       const at = candidates.indexOf(picked);
       if (at < 0) throw new FairpackError('POLICY_CONTRACT_VIOLATION', `Fairness policy "${this.#policy.name}" broke its contract: pick() returned something that is not one of the candidates. Fix the policy (see docs/custom-policy.md).`, { policy: this.#policy.name });
       const queue = open[at] as JobQueue;
-      if (this.#tryQueue(queue)) {
+      const known = failed.size;
+      if (this.#tryQueue(queue, failed, false) === 'started') {
         this.#policy.placed?.(queue.tenant);
         if (queue.length === 0) {
+          done.add(queue);
           open.splice(at, 1);
           candidates.splice(at, 1);
         }
       } else {
         queue.blocked = true;
+        done.add(queue);
         open.splice(at, 1);
         candidates.splice(at, 1);
+      }
+      if (this.#roomEpoch !== epoch) {
+        // held room came back (a job that held it started elsewhere): what failed may fit now, and
+        // the queues set aside are tried as they would have been
+        epoch = this.#roomEpoch;
+        failed.clear();
+        open = queues.filter((q) => !done.has(q) && q.length > 0);
+        candidates = this.#candidates.offer(open);
+      } else if (failed.size > known) {
+        this.#setAsideHopeless(open, candidates, failed);
       }
     }
   }
 
-  #tryQueue(queue: JobQueue): boolean {
-    // jobs of a shape that just failed would fail again: the window costs O(distinct shapes)
-    let failed: Set<string> | undefined;
+  /** Blocks the open queues whose every job in the window is held back or of a shape that found no room in this pass (they would be tried in vain). */
+  #setAsideHopeless(open: JobQueue[], candidates: TenantCandidate[], failed: Set<string>): void {
+    for (let at = open.length - 1; at >= 0; at--) {
+      const queue = open[at] as JobQueue;
+      if (this.#tryQueue(queue, failed, true) !== 'blocked') continue;
+      queue.blocked = true;
+      open.splice(at, 1);
+      candidates.splice(at, 1);
+    }
+  }
+
+  /**
+   * Tries the jobs of the queue's backfill window in order; the first that fits starts. Skips (with
+   * the reason) jobs held back and jobs of a shape in `failed`, and adds the shapes that find no
+   * room to it. `sweep`: only find out whether the queue is hopeless — 'open' as soon as a job
+   * would have to ask the pool.
+   */
+  #tryQueue(queue: JobQueue, failed: Set<string>, sweep: boolean): 'started' | 'blocked' | 'open' {
     // the window walked in place (see JobQueue.nextLive): the walk ends at the job placed, which
     // leaves the queue — the only change to it while it is walked
     for (let at = queue.nextLive(0), seen = 0; at >= 0 && seen < this.#backfillWindow; at = queue.nextLive(at + 1), seen++) {
@@ -1425,20 +1465,22 @@ export class AllocationManager {
         job.reason = heldBack;
         continue;
       }
-      if (failed?.has(job.shape) === true) {
+      // jobs of a shape that failed would fail again: the window costs O(distinct shapes)
+      if (failed.has(job.shape)) {
         job.reason = 'insufficient-resources';
         continue;
       }
+      if (sweep) return 'open';
       this.#refreshParse(job);
       const result = this.#books.allocateParsed(job.parsed, false, this.#stamp(job));
       if (result?.ok === true) {
         this.#start(job, result.allocation);
-        return true;
+        return 'started';
       }
       job.reason = 'insufficient-resources';
-      (failed ??= new Set()).add(job.shape);
+      failed.add(job.shape);
     }
-    return false;
+    return 'blocked';
   }
 
   // ---- state changes -------------------------------------------------------------------------------
