@@ -9,13 +9,13 @@ import { type TestPostgres, startPostgres } from '../support/postgres.js';
  * clients stream submits (each with an Idempotency-Key, retried until answered, through whichever
  * replica they reach — writes to a follower follow its 307) and releases. The test kills the
  * leader with SIGKILL (and starts a new replica in its place) or pauses it with SIGSTOP past its
- * lease and wakes it with SIGCONT, FAIRPACK_REPLICA_ROUNDS times (default 6), then checks: every
+ * lease and wakes it with SIGCONT, FAIRPACK_REPLICA_ROUNDS times (default 10), then checks: every
  * acknowledged job and release is on the leader and on every follower once caught up, no key made
  * two jobs, and releasing everything gives the node its capacity back exactly. Writes a deposed
  * leader acknowledged would show up as missing here: its fenced writes are never acknowledged.
  */
 
-const ROUNDS = Number(process.env['FAIRPACK_REPLICA_ROUNDS'] ?? 6);
+const ROUNDS = Number(process.env['FAIRPACK_REPLICA_ROUNDS'] ?? 10);
 const SEED = Number(process.env['FAIRPACK_CRASH_SEED'] ?? Date.now() % 1_000_000);
 const TTL_MS = 2_000;
 const ARGS = ['--capacity', 'cpu=48', '--lease-ttl', `${TTL_MS}ms`, '--lease-renew', '250ms'];
