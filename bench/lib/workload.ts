@@ -2,15 +2,20 @@ import type { AllocationRequest, NodeSpec } from 'fairpack';
 import { Prng } from './prng.js';
 
 /*
- * The churn workload: a heterogeneous but few-shaped cluster (three capacity groups, as a real
- * fleet has a handful of instance types) and a seeded stream of small requests.
+ * The churn workload: a cluster and a seeded stream of small requests. Two cluster shapes:
  *
+ * heterogeneous (the default): few-shaped, three capacity groups, as a fleet with a handful of
+ * instance types:
  *   70 % of nodes  { cpu: 64, memory: 256 }
  *   20 % of nodes  { cpu: 64, memory: 1024 }
  *   10 % of nodes  { cpu: 96, memory: 1024, gpu: 8 }
- *
  * The node kinds are interleaved in node order (a fixed pattern of ten), so that first-fit and
  * the tie rule see a mixed front of the cluster, as they would in a fleet grown over time.
+ *
+ * homogeneous: every node { cpu: 64, memory: 256, gpu: 8 } — one capacity group, so every score
+ * compares directly and exact ties (equal free vectors, e.g. every empty node) are everywhere;
+ * the case most real clusters are. The gpu dimension is there so that the same request stream
+ * (3 % gpu requests) fits as it does on the heterogeneous cluster, instead of failing.
  *
  * Requests (units: cores, GiB, devices):
  *   97 %  cpu ∈ {0.5, 1, …, 8} uniform, memory = cpu × {1, 2, 4, 8} GiB per core, no gpu
@@ -34,14 +39,22 @@ const CAPACITY: Readonly<Record<NodeKind, Readonly<Record<string, number>>>> = {
   gpu: { cpu: 96, memory: 1024, gpu: 8 },
 };
 
-export const CLUSTER_DESCRIPTION = '70 % {cpu 64, memory 256}, 20 % {cpu 64, memory 1024}, 10 % {cpu 96, memory 1024, gpu 8}';
+const HOMOGENEOUS_CAPACITY: Readonly<Record<string, number>> = { cpu: 64, memory: 256, gpu: 8 };
 
-/** The node specs of an n-node cluster, ids `n0` … `n(n−1)` in node order. */
-export function clusterSpecs(n: number): NodeSpec[] {
+export const CLUSTER_SHAPES = ['heterogeneous', 'homogeneous'] as const;
+export type ClusterShape = (typeof CLUSTER_SHAPES)[number];
+
+export const CLUSTER_DESCRIPTION: Readonly<Record<ClusterShape, string>> = {
+  heterogeneous: '70 % {cpu 64, memory 256}, 20 % {cpu 64, memory 1024}, 10 % {cpu 96, memory 1024, gpu 8}',
+  homogeneous: 'every node {cpu 64, memory 256, gpu 8}',
+};
+
+/** The node specs of an n-node cluster of the given shape, ids `n0` … `n(n−1)` in node order. */
+export function clusterSpecs(n: number, shape: ClusterShape = 'heterogeneous'): NodeSpec[] {
   const specs: NodeSpec[] = [];
   for (let i = 0; i < n; i++) {
-    const kind = PATTERN[i % PATTERN.length] as NodeKind;
-    specs.push({ id: `n${i}`, capacity: CAPACITY[kind] });
+    const capacity = shape === 'homogeneous' ? HOMOGENEOUS_CAPACITY : CAPACITY[PATTERN[i % PATTERN.length] as NodeKind];
+    specs.push({ id: `n${i}`, capacity });
   }
   return specs;
 }
@@ -68,8 +81,8 @@ export class OperationSequence {
   readonly length: number;
 
   /** `steps(fill)`: how many steps follow the fill (it may depend on the fill's length). */
-  constructor(nodes: number, seed: number, steps: (fill: number) => number, utilisation = 0.6) {
-    const specs = clusterSpecs(nodes);
+  constructor(nodes: number, seed: number, steps: (fill: number) => number, utilisation = 0.6, shape: ClusterShape = 'heterogeneous') {
+    const specs = clusterSpecs(nodes, shape);
     let totalCpu = 0;
     for (const spec of specs) totalCpu += spec.capacity['cpu'] ?? 0;
     const rng = new Prng(seed);

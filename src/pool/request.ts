@@ -71,15 +71,6 @@ function parseRequestData(input: unknown, space: DimensionSpace, cache: Resource
   const raw = expectResourceRecord(input['resources'], where);
   const { scale } = space;
   const size = space.size;
-  // Plain arrays of their final size (a request lives for one call; small typed arrays cost more
-  // to allocate, and arrays grown by push call into the runtime), filled by loops (so does
-  // Array.prototype.fill).
-  const denseAmounts = new Array<number>(size);
-  const denseUnscaled = new Array<number>(size);
-  for (let d = 0; d < size; d++) {
-    denseAmounts[d] = 0;
-    denseUnscaled[d] = 0;
-  }
   // the non-zero entries in the input's order (each amount read once: it may be a getter)
   const keys = Object.keys(raw);
   const names = new Array<string>(keys.length);
@@ -93,17 +84,14 @@ function parseRequestData(input: unknown, space: DimensionSpace, cache: Resource
     const name = keys[k] as string;
     const scaled = scaleEntry(name, raw[name], scale, where);
     if (scaled === 0) continue;
-    const amount = fromScaled(scaled, scale);
     names[kept] = name;
     scaledAmounts[kept] = scaled;
     kept++;
     const d = space.indexOf(name);
     if (d < 0) {
-      (unknown ??= []).push({ name, amount });
+      (unknown ??= []).push({ name, amount: fromScaled(scaled, scale) });
       continue;
     }
-    denseAmounts[d] = scaled;
-    denseUnscaled[d] = amount;
     hash = mixEntry(hash, d, scaled);
     if (d < MASKED_DIMENSIONS) mask |= 1 << d;
     else (wide ??= []).push(d);
@@ -132,7 +120,7 @@ function parseRequestData(input: unknown, space: DimensionSpace, cache: Resource
   // the cached dense arrays hold while the pool has the same dimensions (they only ever grow);
   // the ones built above are then garbage at once, which costs far less than keeping them
   let dense = cached !== undefined && cached.dense.amounts.length === size ? cached.dense : undefined;
-  if (dense === undefined) dense = { amounts: denseAmounts, unscaled: denseUnscaled, nonZero };
+  if (dense === undefined) dense = denseForm(names, scaledAmounts, space, nonZero);
   if (resources === undefined) {
     const built: Record<string, number> = {};
     for (let i = 0; i < names.length; i++) built[names[i] as string] = fromScaled(scaledAmounts[i] as number, scale);
@@ -155,6 +143,30 @@ function parseRequestData(input: unknown, space: DimensionSpace, cache: Resource
     dense,
     unknown: unknown ?? NO_UNKNOWN,
   };
+}
+
+/**
+ * The dense arrays of a vector the cache did not hold. Built only then: most requests repeat a
+ * recent vector, and two arrays per request built and dropped at once were a tenth of the
+ * garbage a release + allocate made. Plain arrays of their final size (small typed arrays cost
+ * more to allocate, and arrays grown by push call into the runtime), filled by loops (so does
+ * Array.prototype.fill).
+ */
+function denseForm(names: readonly string[], scaledAmounts: readonly number[], space: DimensionSpace, nonZero: readonly number[]): DenseRequest {
+  const size = space.size;
+  const amounts = new Array<number>(size);
+  const unscaled = new Array<number>(size);
+  for (let d = 0; d < size; d++) {
+    amounts[d] = 0;
+    unscaled[d] = 0;
+  }
+  for (let i = 0; i < names.length; i++) {
+    const d = space.indexOf(names[i] as string);
+    if (d < 0) continue; // a dimension no node has: listed in `unknown`
+    amounts[d] = scaledAmounts[i] as number;
+    unscaled[d] = fromScaled(scaledAmounts[i] as number, space.scale);
+  }
+  return { amounts, unscaled, nonZero };
 }
 
 const SPOT_PREFERENCES: readonly SpotPreference[] = ['avoid', 'allow', 'require'];

@@ -10,6 +10,13 @@ import type { CapacityGroup, DenseRequest } from '../strategy.js';
  */
 export const SEARCH_RATIOS: readonly number[] = [0.25, 1, 4];
 export const UPDATE_RATIOS: readonly number[] = [1];
+/**
+ * Every pair but the leading one (the group's first two dimensions: cpu and memory in most pools)
+ * keeps one ratio whatever the index asks for. A third dimension such as gpu is asked for by few
+ * requests, but its pairs' bounds were recomputed on every update of every member: on a cluster
+ * of {cpu, memory, gpu} nodes they were 6 of a member's 12 numbers (3 pairs × 3 ratios).
+ */
+const LATER_PAIR_RATIOS: readonly number[] = [1];
 /** Pairs are formed among the first few dimensions only, to bound the work per update. */
 const MAX_PAIRED_DIMENSIONS = 4;
 
@@ -32,36 +39,45 @@ export class CoupledBounds {
   private readonly second: Int32Array;
   private readonly a: Float64Array;
   private readonly b: Float64Array;
-  private readonly pairs: { readonly i: number; readonly j: number; readonly base: number }[] = [];
+  /**
+   * Per pair: its dimensions, where its bounds start, its ratios' count, and the geometric
+   * midpoints between neighbouring ratios (a request's ratio picks the nearest on a log scale).
+   */
+  private readonly pairs: { readonly i: number; readonly j: number; readonly base: number; readonly count: number; readonly cuts: readonly number[] }[] = [];
   private readonly capacity: Float64Array;
-  /** Geometric midpoints between neighbouring ratios: a request's ratio picks the nearest on a log scale. */
-  private readonly cuts: readonly number[];
+  /** Bound k's pair ends at `ends[k]` (exclusive): `values` computes x_i · a once per pair. */
+  private readonly ends: Int32Array;
 
-  constructor(
-    group: CapacityGroup,
-    private readonly ratios: readonly number[],
-  ) {
-    this.cuts = ratios.slice(1).map((r, k) => Math.sqrt(r * (ratios[k] as number)));
+  constructor(group: CapacityGroup, ratios: readonly number[]) {
     // pairs among the group's own dimensions: a pair the group lacks could never help
     const dims = group.dims.slice(0, MAX_PAIRED_DIMENSIONS);
+    let size = 0;
     for (let a = 0; a < dims.length; a++) {
-      for (let b = a + 1; b < dims.length; b++) this.pairs.push({ i: dims[a] as number, j: dims[b] as number, base: this.pairs.length * ratios.length });
+      for (let b = a + 1; b < dims.length; b++) {
+        const own = this.pairs.length === 0 ? ratios : LATER_PAIR_RATIOS;
+        const cuts = own.slice(1).map((r, k) => Math.sqrt(r * (own[k] as number)));
+        this.pairs.push({ i: dims[a] as number, j: dims[b] as number, base: size, count: own.length, cuts });
+        size += own.length;
+      }
     }
-    this.size = this.pairs.length * ratios.length;
-    this.first = new Int32Array(this.size);
-    this.second = new Int32Array(this.size);
-    this.a = new Float64Array(this.size);
-    this.b = new Float64Array(this.size);
+    this.size = size;
+    this.first = new Int32Array(size);
+    this.second = new Int32Array(size);
+    this.a = new Float64Array(size);
+    this.b = new Float64Array(size);
+    this.ends = new Int32Array(size);
     this.capacity = group.capacityDense;
-    for (const { i, j, base } of this.pairs) {
+    for (const [p, { i, j, base, count }] of this.pairs.entries()) {
+      const own = p === 0 ? ratios : LATER_PAIR_RATIOS;
       const capI = this.capacity[i] ?? 0;
       const capJ = this.capacity[j] ?? 0;
-      ratios.forEach((r, k) => {
+      for (let k = 0; k < count; k++) {
         this.first[base + k] = i;
         this.second[base + k] = j;
         this.a[base + k] = 1 / capI;
-        this.b[base + k] = 1 / (capJ * r);
-      });
+        this.b[base + k] = 1 / (capJ * (own[k] as number));
+        this.ends[base + k] = base + count;
+      }
     }
   }
 
@@ -70,14 +86,16 @@ export class CoupledBounds {
    * ratio (the same products as always, so the values do not change, with fewer loads).
    */
   values(x: ArrayLike<number>, out: Float64Array, offset: number): void {
-    const R = this.ratios.length;
-    for (let base = 0; base < this.size; base += R) {
+    const ends = this.ends;
+    for (let base = 0; base < this.size; ) {
       const u = (x[this.first[base] as number] as number) * (this.a[base] as number);
       const xj = x[this.second[base] as number] as number;
-      for (let k = base; k < base + R; k++) {
+      const end = ends[base] as number;
+      for (let k = base; k < end; k++) {
         const v = xj * (this.b[k] as number);
         out[offset + k] = u < v ? u : v;
       }
+      base = end;
     }
   }
 
@@ -95,13 +113,12 @@ export class CoupledBounds {
   writeTests(request: DenseRequest, positions: Int32Array, thresholds: Float64Array, n: number, offset: number): number {
     const q = request.amounts;
     for (let p = 0; p < this.pairs.length; p++) {
-      const { i, j, base } = this.pairs[p] as { readonly i: number; readonly j: number; readonly base: number };
+      const { i, j, base, cuts } = this.pairs[p] as (typeof this.pairs)[number];
       const qi = q[i] ?? 0;
       const qj = q[j] ?? 0;
       if (qi === 0 || qj === 0) continue;
       const ratio = qj / (this.capacity[j] as number) / (qi / (this.capacity[i] as number));
       let best = 0;
-      const cuts = this.cuts;
       while (best < cuts.length && ratio > (cuts[best] as number)) best++;
       const k = base + best;
       const u = qi * (this.a[k] as number);
