@@ -28,6 +28,19 @@ export async function buildCli(): Promise<{ readonly cli: string; readonly clean
   return { cli, cleanup: () => rmSync(outDir, { recursive: true, force: true }) };
 }
 
+/**
+ * The `fairpack` bin built from today's sources for this test file (see `buildCli`): built
+ * before its tests, removed after them. Returns a getter of its path.
+ */
+export function useBuiltCli(): () => string {
+  let built: Awaited<ReturnType<typeof buildCli>> | undefined;
+  beforeAll(async () => {
+    built = await buildCli();
+  }, 120_000);
+  afterAll(() => built?.cleanup());
+  return () => built?.cli ?? '';
+}
+
 export interface Finished {
   readonly code: number | null;
   readonly stdout: string;
