@@ -8,7 +8,7 @@
  * Without FAIRPACK_URL it starts a local `fairpack serve`, submits jobs, drops the connection
  * while more happen, and shows the missed events arrive on reconnection.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { startLocalServe } from './lib/local-serve.js';
 
 interface ServerSentEvent {
   readonly event: string;
@@ -61,21 +61,6 @@ function describe({ event, data, id }: ServerSentEvent): string {
   return `${event} ${subject}${id === undefined ? '' : ` (position ${id})`}`;
 }
 
-/** The demo's own server: `fairpack serve` from this repository, on a free port. */
-async function localServer(): Promise<{ url: string; server: ChildProcess }> {
-  const server = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--capacity', 'cpu=4'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    server.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      const match = /listening on (\S+)/.exec(out);
-      if (match !== null) resolve(match[1] as string);
-    });
-    server.once('exit', (code) => reject(new Error(`fairpack serve exited (${code})`)));
-  });
-  return { url, server };
-}
-
 const submit = (url: string, job: object): Promise<Response> => fetch(`${url}/jobs`, { method: 'POST', body: JSON.stringify(job) });
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -91,7 +76,7 @@ if (process.env['FAIRPACK_URL'] !== undefined) {
     await pause(2_000);
   }
 } else {
-  const { url, server } = await localServer();
+  const { url, server } = await startLocalServe(['--capacity', 'cpu=4']);
   const first = new AbortController();
   const following = follow(url, undefined, (e) => console.log(`live: ${describe(e)}`), first.signal);
   await pause(200);

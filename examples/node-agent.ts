@@ -10,7 +10,7 @@
  * Without FAIRPACK_URL it starts a local `fairpack serve --heartbeat-timeout 1s`, runs two agents,
  * crashes one and shows its job move to the other within the timeout.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { startLocalServe } from './lib/local-serve.js';
 
 type Json = Record<string, any>;
 
@@ -95,24 +95,6 @@ class NodeAgent {
   }
 }
 
-/** The demo's own server: `fairpack serve` from this repository, on a free port. */
-async function localServer(tokens: { admin: string; node: string }): Promise<{ url: string; server: ChildProcess }> {
-  const server = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--heartbeat-timeout', '1s', '--capacity', 'cpu=1'], {
-    env: { ...process.env, FAIRPACK_ADMIN_TOKEN: tokens.admin, FAIRPACK_NODE_TOKEN: tokens.node },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    server.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      const match = /listening on (\S+)/.exec(out);
-      if (match !== null) resolve(match[1] as string);
-    });
-    server.once('exit', (code) => reject(new Error(`fairpack serve exited (${code})`)));
-  });
-  return { url, server };
-}
-
 const tokens = { admin: process.env['FAIRPACK_ADMIN_TOKEN'] ?? 'demo-admin', node: process.env['FAIRPACK_NODE_TOKEN'] ?? 'demo-node' };
 const log = (line: string): void => console.log(line);
 
@@ -121,7 +103,10 @@ if (process.env['FAIRPACK_URL'] !== undefined) {
   await agent.start(5_000);
   process.once('SIGTERM', () => void agent.stop().then(() => process.exit(0)));
 } else {
-  const { url, server } = await localServer(tokens);
+  const { url, server } = await startLocalServe(['--heartbeat-timeout', '1s', '--capacity', 'cpu=1'], {
+    env: { FAIRPACK_ADMIN_TOKEN: tokens.admin, FAIRPACK_NODE_TOKEN: tokens.node },
+    stderr: 'inherit',
+  });
   const admin = { 'content-type': 'application/json', authorization: `Bearer ${tokens.admin}` };
   await fetch(`${url}/nodes/default`, { method: 'DELETE', headers: admin }); // the flag's node: ours replace it
   const a = new NodeAgent(url, 'a', { cpu: 4 }, tokens, log);

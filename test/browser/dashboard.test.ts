@@ -2,7 +2,7 @@ import { AllocationManager } from 'fairpack';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestServer, call, startTestServer } from '../cli/in-process-server.js';
-import { launchChromium, screenshotOnFailure } from './support/chromium.js';
+import { launchChromium, openWatchedPage, screenshotIfFailing } from './support/chromium.js';
 
 /*
  * The dashboard of `fairpack serve` in a real headless Chromium: a server on 127.0.0.1 in this
@@ -15,7 +15,7 @@ describe('the dashboard in a real Chromium', () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   beforeAll(async () => {
     // first-fit: jobs land on n1 first, so the figures below are known
@@ -27,13 +27,8 @@ describe('the dashboard in a real Chromium', () => {
       placement: 'first-fit',
     });
     server = await startTestServer({ manager, adminToken: TOKEN });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('console', (message) => {
-      // the refused admin action is a 401 the page expects (and shows); anything else is a fault
-      if (message.type() === 'error' && !message.text().includes('status of 401')) problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
+    // the refused admin action is a 401 the page expects (and shows); any other error is a fault
+    ({ browser, page, problems } = await openWatchedPage({ width: 1280, height: 800 }, (error) => error.includes('status of 401')));
     // the page talks to its own server only: anything else is a fault (no CDN, no network)
     page.on('request', (request) => {
       if (!request.url().startsWith(server.url)) problems.push(`request to ${request.url()}`);
@@ -46,14 +41,7 @@ describe('the dashboard in a real Chromium', () => {
   });
 
   /** Runs a test's steps; on failure, a screenshot of the page goes to test-results/browser/. */
-  async function seen(name: string, steps: () => Promise<void>): Promise<void> {
-    try {
-      await steps();
-    } catch (error) {
-      await screenshotOnFailure(page, `dashboard-${name}`);
-      throw error;
-    }
-  }
+  const seen = (name: string, steps: () => Promise<void>): Promise<void> => screenshotIfFailing(page, `dashboard-${name}`, steps);
 
   /** The text of the first element matching `selector`, once it is `expected` (polled: the page updates itself). */
   async function expectText(selector: string, expected: string | RegExp, timeout = 10_000): Promise<void> {
@@ -179,20 +167,19 @@ describe('the dashboard of a follower', () => {
     const browser = await launchChromium();
     const page = await browser.newPage();
     try {
-      await page.goto(`${follower.url}/#/nodes/default`);
-      await page.locator('.role-follower').waitFor();
-      const header = await page.locator('#health').textContent();
-      expect(header).toContain('follower (read-only)');
-      expect(header).toContain('term 3');
-      expect(header).toContain('journal at 42');
-      expect(header).toContain('lag 2s');
-      expect(await page.getByRole('button', { name: 'Drain this node' }).isDisabled()).toBe(true);
-      await page.goto(`${follower.url}/#/tenants`);
-      await page.locator('table, .empty').first().waitFor();
-      expect(await page.getByRole('button', { name: 'Set quota' }).isDisabled()).toBe(true);
-    } catch (error) {
-      await screenshotOnFailure(page, 'dashboard-follower');
-      throw error;
+      await screenshotIfFailing(page, 'dashboard-follower', async () => {
+        await page.goto(`${follower.url}/#/nodes/default`);
+        await page.locator('.role-follower').waitFor();
+        const header = await page.locator('#health').textContent();
+        expect(header).toContain('follower (read-only)');
+        expect(header).toContain('term 3');
+        expect(header).toContain('journal at 42');
+        expect(header).toContain('lag 2s');
+        expect(await page.getByRole('button', { name: 'Drain this node' }).isDisabled()).toBe(true);
+        await page.goto(`${follower.url}/#/tenants`);
+        await page.locator('table, .empty').first().waitFor();
+        expect(await page.getByRole('button', { name: 'Set quota' }).isDisabled()).toBe(true);
+      });
     } finally {
       await browser.close();
       await follower.running.close();

@@ -1,9 +1,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCREENSHOT_DIR, launchChromium, screenshotOnFailure } from './support/chromium.js';
+import { SCREENSHOT_DIR, type WatchedPage, openWatchedPage, screenshotIfFailing, showOffline } from './support/chromium.js';
 
 /*
  * examples/browser/: the simulator as a library in a web page. The page's script is bundled by
@@ -14,9 +13,7 @@ import { SCREENSHOT_DIR, launchChromium, screenshotOnFailure } from './support/c
 const src = (path: string): string => join(process.cwd(), 'src', path);
 
 describe('examples/browser/simulate.html in a real Chromium', () => {
-  let browser: Browser;
-  let page: Page;
-  const problems: string[] = [];
+  let watched: WatchedPage;
 
   beforeAll(async () => {
     const bundle = await build({
@@ -32,20 +29,17 @@ describe('examples/browser/simulate.html in a real Chromium', () => {
     const script = (bundle.outputFiles[0] as { text: string }).text;
     const html = readFileSync('examples/browser/simulate.html', 'utf8').replace('<script type="module" src="./simulate.js"></script>', () => `<script>${script}</script>`);
     expect(html).toContain(script.slice(0, 200));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });
-    page.on('pageerror', (error) => problems.push(error.message));
-    await page.route('**/*', (route) => { problems.push(`request to ${route.request().url()}`); return route.abort(); });
-    await page.setContent(html, { waitUntil: 'load' });
+    watched = await openWatchedPage({ width: 1280, height: 900 });
+    await showOffline(watched, html);
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await watched?.browser.close();
   });
 
   it('simulates in the page, shows the report with its recommendation, and is screenshotted', async () => {
-    try {
+    const { page, problems } = watched;
+    await screenshotIfFailing(page, 'simulate-example', async () => {
       await page.fill('#jobs', '400');
       await page.fill('#nodes', '10');
       await page.click('#run');
@@ -59,14 +53,12 @@ describe('examples/browser/simulate.html in a real Chromium', () => {
       mkdirSync(SCREENSHOT_DIR, { recursive: true });
       await page.screenshot({ path: join(SCREENSHOT_DIR, 'simulate-example.png') });
       expect(problems).toEqual([]);
-    } catch (error) {
-      await screenshotOnFailure(page, 'simulate-example');
-      throw error;
-    }
+    });
   });
 
   it('stops when Stop is pressed', async () => {
-    try {
+    const { page, problems } = watched;
+    await screenshotIfFailing(page, 'simulate-example-stop', async () => {
       await page.fill('#jobs', '20000');
       await page.click('#run');
       await page.waitForFunction(() => (document.getElementById('progress') as HTMLProgressElement).value > 0);
@@ -74,9 +66,6 @@ describe('examples/browser/simulate.html in a real Chromium', () => {
       await page.waitForSelector('body[data-state="stopped"]', { timeout: 60_000 });
       expect(await page.textContent('#status')).toBe('Stopped.');
       expect(problems).toEqual([]);
-    } catch (error) {
-      await screenshotOnFailure(page, 'simulate-example-stop');
-      throw error;
-    }
+    });
   });
 });

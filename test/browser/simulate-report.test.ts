@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
 import { runScenario as simulate } from '../../src/simulate/engine.js';
 import { renderReport } from '../../src/simulate/report/html.js';
 import type { Combination } from '../../src/simulate/results.js';
 import { syntheticCluster, syntheticScenario } from '../../src/simulate/workload.js';
 import { recommend } from '../../src/simulate/recommend.js';
-import { launchChromium, screenshotOnFailure } from './support/chromium.js';
+import { type WatchedPage, openWatchedPage, screenshotIfFailing, showOffline } from './support/chromium.js';
 
 const COMBINATIONS: Combination[] = [
   { strategy: 'best-fit', policy: 'fifo', preemption: true },
@@ -13,9 +12,7 @@ const COMBINATIONS: Combination[] = [
 ];
 
 describe('the simulate report in a real Chromium', () => {
-  let browser: Browser;
-  let page: Page;
-  const problems: string[] = [];
+  let watched: WatchedPage;
 
   beforeAll(async () => {
     const scenario = syntheticScenario({ seed: 3, jobs: 200, nodes: syntheticCluster(8), load: 1, nodeFailures: 0, repairMs: 60_000 });
@@ -23,21 +20,17 @@ describe('the simulate report in a real Chromium', () => {
     const results = runs.map((r) => r.result);
     const recommendation = recommend('balanced', [results], scenario.nodes.length);
     const html = renderReport({ scenario: scenario.description, results, ...(recommendation === undefined ? {} : { recommendation }), series: runs.map((r) => r.series), warnings: [] }, { command: 'fairpack simulate --jobs 200' });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });
-    page.on('pageerror', (error) => problems.push(error.message));
-    // offline, as a reader who saved the file: any request the page makes is a fault
-    await page.route('**/*', (route) => { problems.push(`request to ${route.request().url()}`); return route.abort(); });
-    await page.setContent(html, { waitUntil: 'load' });
+    watched = await openWatchedPage({ width: 1280, height: 800 });
+    await showOffline(watched, html);
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await watched?.browser.close();
   });
 
   it('renders every section with its charts, asks for nothing over the network and logs no error', async () => {
-    try {
+    const { page, problems } = watched;
+    await screenshotIfFailing(page, 'simulate-report', async () => {
       for (const id of ['recommendation', 'glance', 'summary', 'utilisation', 'waits', 'wait-boxes', 'queue', 'fairness', 'shares', 'restarts', 'heatmap', 'groups', 'reading']) {
         expect(await page.locator(`section#${id}`).count(), id).toBe(1);
       }
@@ -68,14 +61,12 @@ describe('the simulate report in a real Chromium', () => {
       expect(box?.width ?? 0).toBeGreaterThan(100);
       expect(box?.height ?? 0).toBeGreaterThan(50);
       expect(problems).toEqual([]);
-    } catch (error) {
-      await screenshotOnFailure(page, 'simulate-report');
-      throw error;
-    }
+    });
   });
 
   it('lets the reader pick the runs on the wait CDF: unticking a legend box hides that line, no script', async () => {
-    try {
+    const { page, problems } = watched;
+    await screenshotIfFailing(page, 'simulate-report-toggles', async () => {
       expect(await page.locator('script').count()).toBe(0);
       const line = page.locator('section#waits polyline.cdf-run-0');
       expect(await line.isVisible()).toBe(true);
@@ -85,9 +76,6 @@ describe('the simulate report in a real Chromium', () => {
       await page.locator('#cdf-toggle-0').check();
       expect(await line.isVisible()).toBe(true);
       expect(problems).toEqual([]);
-    } catch (error) {
-      await screenshotOnFailure(page, 'simulate-report-toggles');
-      throw error;
-    }
+    });
   });
 });

@@ -43,10 +43,14 @@ export function serversClosedAfterEach(): typeof startTestServer {
 
 type Json = Record<string, any>;
 
-export async function call(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: Json; text: string }> {
-  const response = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+/**
+ * One JSON request to a server (in this process or a built bin's); the answer as it came: a
+ * follower's 307 is returned, not followed, so that a test sees where it points.
+ */
+export async function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Json; text: string; headers: Headers }> {
+  const response = await fetch(`${base}${path}`, { method, redirect: 'manual', headers: { 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   const text = await response.text();
-  return { status: response.status, json: text.startsWith('{') ? (JSON.parse(text) as Json) : {}, text };
+  return { status: response.status, json: text.startsWith('{') ? (JSON.parse(text) as Json) : {}, text, headers: response.headers };
 }
 
 /** A raw TCP connection to the server, for clients no HTTP library would be: slow, aborting, many. */

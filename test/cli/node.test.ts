@@ -3,21 +3,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, runCli, startCli } from './built-cli.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, startCli, useBuiltCli } from './built-cli.js';
 
 /*
  * `fairpack node` as a user runs it: the bin built from today's sources, spawned as a process,
  * fed on stdin, read on stdout.
  */
 
-let cli = '';
-let cleanup = (): void => {};
-beforeAll(async () => {
-  ({ cli, cleanup } = await buildCli());
-}, 120_000);
-afterAll(() => cleanup());
-
+const cli = useBuiltCli();
 type Body = Record<string, unknown>;
 interface Envelope {
   src?: string;
@@ -88,7 +82,7 @@ describe('fairpack node: the seed sample cases', () => {
     it(sample.name, async () => {
       // the wire carries one message per line: the printed input, compacted
       const line = JSON.stringify(JSON.parse(sample.input));
-      const run = await runCli(cli, ['node'], `${line}\n`);
+      const run = await runCli(cli(), ['node'], `${line}\n`);
       expect(run.code).toBe(0);
       const replies = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Envelope);
       expect(replies).toHaveLength(1);
@@ -141,7 +135,7 @@ class Session {
 
 describe('fairpack node: a session', () => {
   it('queues what does not fit, announces it when a release makes room, and exits 0 at EOF', async () => {
-    const node = new Session(startCli(cli, ['node']));
+    const node = new Session(startCli(cli(), ['node']));
     expect(await node.ask({ type: 'init', node_id: 'n1', node_ids: ['n1'] })).toMatchObject({ type: 'init_ok', in_reply_to: 1 });
 
     // cpu 8 in all: 6 fit, then 4 more do not (2 free)
@@ -171,7 +165,7 @@ describe('fairpack node: a session', () => {
   it('answers garbage with errors and keeps going', async () => {
     const longLine = `{"pad":"${'x'.repeat(1_100_000)}"}`;
     const input = ['not json', '', '[1,2]', '{"src":"c1","dest":"n1"}', longLine, '{"src":"c1","dest":"n1","body":{"type":"capacity","msg_id":9}}', ''].join('\n');
-    const run = await runCli(cli, ['node'], input);
+    const run = await runCli(cli(), ['node'], input);
     expect(run.code).toBe(0);
     const bodies = run.stdout.trim().split('\n').map((l) => (JSON.parse(l) as Envelope).body);
     expect(bodies.map((b) => b['code'] ?? b['type'])).toEqual(['MALFORMED_JSON', 'INVALID_MESSAGE', 'INVALID_MESSAGE', 'MESSAGE_TOO_LARGE', 'capacity_ok']);
@@ -180,7 +174,7 @@ describe('fairpack node: a session', () => {
 
 describe('fairpack node: flags', () => {
   const capacity = async (args: string[]): Promise<Body> => {
-    const run = await runCli(cli, ['node', ...args], '{"src":"c","dest":"n","body":{"type":"capacity","msg_id":1}}\n');
+    const run = await runCli(cli(), ['node', ...args], '{"src":"c","dest":"n","body":{"type":"capacity","msg_id":1}}\n');
     expect(run.code).toBe(0);
     return (JSON.parse(run.stdout) as Envelope).body;
   };
@@ -195,18 +189,18 @@ describe('fairpack node: flags', () => {
   it('refuses bad flags with exit code 2 and a message', async () => {
     const bad = [['--placement', 'nope'], ['--bogus'], ['--capacity', 'cpu=-1'], ['--capacity', 'cpu=1', '--nodes', 'x.json'], ['--max-queued=-1'], ['--max-queued-per-tenant', '2.5'], ['--max-line-length', '0']];
     for (const args of bad) {
-      const run = await runCli(cli, ['node', ...args], '');
+      const run = await runCli(cli(), ['node', ...args], '');
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr).toMatch(/fairpack node: .+\nRun `fairpack node --help`/);
     }
-    const help = await runCli(cli, ['node', '--help'], '');
+    const help = await runCli(cli(), ['node', '--help'], '');
     expect(help.code).toBe(0);
     for (const flag of ['--capacity', '--max-queued', '--max-queued-per-tenant', '--max-line-length']) expect(help.stdout).toContain(flag);
   });
 
   it('--max-queued bounds the waiting requests: past it, an error QUEUE_FULL', async () => {
     const allocate = (msgId: number) => JSON.stringify({ src: 'c1', dest: 'n1', body: { type: 'allocate', msg_id: msgId, requirements: [{ type: 'cpu', amount: 1 }] } });
-    const run = await runCli(cli, ['node', '--capacity', 'cpu=1', '--max-queued', '2'], `${[1, 2, 3, 4].map(allocate).join('\n')}\n`);
+    const run = await runCli(cli(), ['node', '--capacity', 'cpu=1', '--max-queued', '2'], `${[1, 2, 3, 4].map(allocate).join('\n')}\n`);
     expect(run.code).toBe(0);
     const bodies = run.stdout.trim().split('\n').map((l) => (JSON.parse(l) as Envelope).body);
     expect(bodies.map((b) => [b['in_reply_to'], b['code'] ?? b['type']])).toEqual([
@@ -219,7 +213,7 @@ describe('fairpack node: flags', () => {
 
   it('--max-line-length bounds a line: a longer one is MESSAGE_TOO_LARGE, and the node goes on', async () => {
     const capacity = '{"src":"c","dest":"n","body":{"type":"capacity","msg_id":2}}';
-    const run = await runCli(cli, ['node', '--max-line-length', '100'], `{"pad":"${'x'.repeat(200)}"}\n${capacity}\n`);
+    const run = await runCli(cli(), ['node', '--max-line-length', '100'], `{"pad":"${'x'.repeat(200)}"}\n${capacity}\n`);
     const bodies = run.stdout.trim().split('\n').map((l) => (JSON.parse(l) as Envelope).body);
     expect(bodies.map((b) => b['code'] ?? b['type'])).toEqual(['MESSAGE_TOO_LARGE', 'capacity_ok']);
     expect(bodies[0]?.['text']).toMatch(/at most 100 characters/);
@@ -231,14 +225,14 @@ describe('fairpack node --data', () => {
   const bodies = (stdout: string) => stdout.trim().split('\n').map((l) => (JSON.parse(l) as Envelope).body);
 
   it('without it, the ready line says the state is not persisted', async () => {
-    const run = await runCli(cli, ['node'], '');
+    const run = await runCli(cli(), ['node'], '');
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('state in memory only (not persisted: use --data <dir>)');
   });
 
   it('a second run goes on where the first left off: allocations, parked requests, msg_ids, flags of a new node only', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'fairpack-node-data-')), 'state');
-    const first = await runCli(cli, ['node', '--data', dir, '--capacity', 'cpu=4', '--max-line-length', '200'], [
+    const first = await runCli(cli(), ['node', '--data', dir, '--capacity', 'cpu=4', '--max-line-length', '200'], [
       line(1, { type: 'allocate', requirements: [{ type: 'cpu', amount: 3 }] }),
       line(2, { type: 'allocate', requirements: [{ type: 'cpu', amount: 2 }] }), // waits for the first
       line(3, { type: 'allocate', requirements: [{ type: 'cpu', amount: 9 }] }), // no node holds it: parked
@@ -248,7 +242,7 @@ describe('fairpack node --data', () => {
     const [allocated, queued, parked] = bodies(first.stdout);
     expect([allocated?.['type'], queued?.['type'], parked?.['type']]).toEqual(['allocated', 'queued', 'queued']);
     // FAIRPACK_DATA names the directory too; the cluster flags of a new node are ignored now
-    const second = await runCli(cli, ['node', '--capacity', 'cpu=64', '--max-line-length', '50'], [
+    const second = await runCli(cli(), ['node', '--capacity', 'cpu=64', '--max-line-length', '50'], [
       line(4, { type: 'release', allocation_id: allocated?.['allocation_id'] }),
       line(5, { type: 'queues' }),
       `{"pad":"${'x'.repeat(100)}"}`, // 100+ characters: within the first run's 200, so answered, not MESSAGE_TOO_LARGE
@@ -269,23 +263,23 @@ describe('fairpack node --data', () => {
 
   it('one process per directory, and never a directory of fairpack serve', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'fairpack-node-lock-')), 'state');
-    const holder = startCli(cli, ['node', '--data', dir]);
+    const holder = startCli(cli(), ['node', '--data', dir]);
     await waitForReady(holder);
-    const second = await runCli(cli, ['node', '--data', dir], '');
+    const second = await runCli(cli(), ['node', '--data', dir], '');
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(/fairpack node: .*(lock|in use|another process)/i);
     holder.stdin?.end();
     await new Promise((resolve) => holder.once('exit', resolve));
     // a directory written by `fairpack serve` holds a manager snapshot: refused, nothing changed
     const serveDir = join(mkdtempSync(join(tmpdir(), 'fairpack-node-serve-')), 'state');
-    const server = startCli(cli, ['serve', '--port', '0', '--data', serveDir]);
+    const server = startCli(cli(), ['serve', '--port', '0', '--data', serveDir]);
     await new Promise<void>((resolve) => server.stdout?.on('data', (chunk: Buffer) => String(chunk).includes('listening') && resolve()));
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
-    const refused = await runCli(cli, ['node', '--data', serveDir], '');
+    const refused = await runCli(cli(), ['node', '--data', serveDir], '');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('was not written by fairpack node');
-    const back = await runCli(cli, ['serve', '--port', '0', '--data', dir], '');
+    const back = await runCli(cli(), ['serve', '--port', '0', '--data', dir], '');
     expect(back.code).toBe(1);
     expect(back.stderr).toContain('holds the state of a `fairpack node`');
   });
@@ -297,24 +291,24 @@ function waitForReady(child: ChildProcess): Promise<void> {
 
 describe('fairpack: commands, flags and version', () => {
   it('an unknown command suggests the closest one', async () => {
-    const run = await runCli(cli, ['serv'], '');
+    const run = await runCli(cli(), ['serv'], '');
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^fairpack: unknown command "serv"\. Did you mean "serve"\?\n/);
-    expect((await runCli(cli, ['frobnicate'], '')).stderr).not.toContain('Did you mean');
+    expect((await runCli(cli(), ['frobnicate'], '')).stderr).not.toContain('Did you mean');
   });
 
   it('an unknown flag suggests the closest one', async () => {
-    const serve = await runCli(cli, ['serve', '--prot', '1'], '');
+    const serve = await runCli(cli(), ['serve', '--prot', '1'], '');
     expect(serve.code).toBe(2);
     expect(serve.stderr).toMatch(/^fairpack serve: Unknown option --prot\. Did you mean --port\?\nRun `fairpack serve --help`/);
-    expect((await runCli(cli, ['node', '--capcity=cpu=1'], '')).stderr).toMatch(/^fairpack node: Unknown option --capcity\. Did you mean --capacity\?/);
-    expect((await runCli(cli, ['simulate', '--sed', '1'], '')).stderr).toMatch(/Did you mean --seed\?/);
+    expect((await runCli(cli(), ['node', '--capcity=cpu=1'], '')).stderr).toMatch(/^fairpack node: Unknown option --capcity\. Did you mean --capacity\?/);
+    expect((await runCli(cli(), ['simulate', '--sed', '1'], '')).stderr).toMatch(/Did you mean --seed\?/);
   });
 
   it('--version and -v print the package version', async () => {
     const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     for (const flag of ['--version', '-v']) {
-      const run = await runCli(cli, [flag], '');
+      const run = await runCli(cli(), [flag], '');
       expect([run.code, run.stdout]).toEqual([0, `${version}\n`]);
     }
   });

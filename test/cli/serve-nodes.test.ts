@@ -1,9 +1,9 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, runCli, startServe } from './built-cli.js';
+import { runCli, useBuiltServe } from './built-cli.js';
+import { call } from './in-process-server.js';
 
 /*
  * Nodes over HTTP (issue 15 §1 and §3), as a user runs `fairpack serve`: the built bin on a
@@ -11,34 +11,19 @@ import { buildCli, runCli, startServe } from './built-cli.js';
  * removing nodes. Real sockets, the wall clock, a 1 s heartbeat timeout.
  */
 
-let cli = '';
-let cleanup = (): void => {};
+const { cli, serve } = useBuiltServe();
 let directory = '';
-const servers: ChildProcess[] = [];
 const ADMIN = { authorization: 'Bearer admin-s3cret' };
 const NODE = { authorization: 'Bearer node-s3cret' };
-
-function serve(args: string[], env: Record<string, string> = {}): ReturnType<typeof startServe> {
-  return startServe(cli, args, env, servers);
-}
-
 type Json = Record<string, any>;
-async function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Json; text: string; headers: Headers }> {
-  const response = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const text = await response.text();
-  return { status: response.status, json: text.startsWith('{') ? (JSON.parse(text) as Json) : {}, text, headers: response.headers };
-}
 
 let nodesFile = '';
-beforeAll(async () => {
-  ({ cli, cleanup } = await buildCli());
+beforeAll(() => {
   directory = mkdtempSync(join(tmpdir(), 'fairpack-serve-nodes-'));
   nodesFile = join(directory, 'nodes.json');
   writeFileSync(nodesFile, JSON.stringify([{ id: 'a', capacity: { cpu: 4 } }, { id: 'b', capacity: { cpu: 4 } }]));
-}, 120_000);
+});
 afterAll(() => {
-  for (const child of servers) if (child.exitCode === null) child.kill('SIGKILL');
-  cleanup();
   rmSync(directory, { recursive: true, force: true });
 });
 
@@ -107,10 +92,10 @@ describe('fairpack serve: heartbeats', () => {
 
   it('refuses flags that would fail every node: no unit, no node token, the admin token reused', async () => {
     for (const [args, code] of [[['--heartbeat-timeout', '20'], 2], [['--heartbeat-timeout', '0s'], 2], [['--heartbeat-timeout', '1.0005s'], 2], [['--node-token', 'admin-s3cret'], 2]] as const) {
-      const run = await runCli(cli, ['serve', '--port', '0', ...args], '', { FAIRPACK_ADMIN_TOKEN: 'admin-s3cret' });
+      const run = await runCli(cli(), ['serve', '--port', '0', ...args], '', { FAIRPACK_ADMIN_TOKEN: 'admin-s3cret' });
       expect(run.code, args.join(' ')).toBe(code);
     }
-    const noToken = await runCli(cli, ['serve', '--port', '0', '--heartbeat-timeout', '20s'], '');
+    const noToken = await runCli(cli(), ['serve', '--port', '0', '--heartbeat-timeout', '20s'], '');
     expect(noToken.code).toBe(1);
     expect(noToken.stderr).toContain('no node token');
   });

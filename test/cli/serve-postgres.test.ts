@@ -1,38 +1,19 @@
-import type { ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestPostgres, startPostgres } from '../support/postgres.js';
-import { buildCli, runCli, startServe } from './built-cli.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, useBuiltServe } from './built-cli.js';
+import { call } from './in-process-server.js';
 
 /*
  * `fairpack serve --store postgres://…` (issue 14 §1) as a user runs it: the built bin on a real
  * PostgreSQL server. Every acknowledged change survives a kill -9; one writer per schema.
  */
 
-let cli = '';
-let cleanup = (): void => {};
-let db: TestPostgres;
-const servers: ChildProcess[] = [];
-
-beforeAll(async () => {
-  [{ cli, cleanup }, db] = await Promise.all([buildCli(), startPostgres()]);
-}, 120_000);
-afterAll(async () => {
-  for (const child of servers) if (child.exitCode === null) child.kill('SIGKILL');
-  cleanup();
-  await db?.stop();
-});
-
+const built = useBuiltServe({ postgres: true });
 type Json = Record<string, any>;
-async function call(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
-  const response = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const text = await response.text();
-  return { status: response.status, json: text.startsWith('{') ? (JSON.parse(text) as Json) : {} };
-}
 
 describe('fairpack serve --store postgres://', () => {
   it('answers a change once committed; after kill -9 a restart on the same store has every acknowledged job', async () => {
-    const args = ['--store', db.url, '--store-schema', 'serve_kill', '--capacity', 'cpu=4', '--lease-ttl', '1s', '--lease-renew', '250ms'];
-    const first = await startServe(cli, args, {}, servers);
+    const args = ['--store', built.postgresUrl(), '--store-schema', 'serve_kill', '--capacity', 'cpu=4', '--lease-ttl', '1s', '--lease-renew', '250ms'];
+    const first = await built.serve(args);
     const acknowledged: string[] = [];
     for (let i = 0; i < 12; i++) {
       const answer = await call(first.url, 'POST', '/jobs', { id: `j${i}`, resources: { cpu: 1 } });
@@ -45,7 +26,7 @@ describe('fairpack serve --store postgres://', () => {
     expect(JSON.stringify(health.json)).not.toContain('fairpack:fairpack'); // the password stays out
     first.child.kill('SIGKILL');
     await new Promise((resolve) => first.child.once('exit', resolve));
-    const second = await startServe(cli, args, {}, servers);
+    const second = await built.serve(args);
     // the killed server's lease runs out (1 s), then the restarted one leads
     await expect.poll(async () => (await call(second.url, 'GET', '/healthz')).json['role'], { timeout: 4_000, interval: 100 }).toBe('leader');
     const jobs = new Map(((await call(second.url, 'GET', '/jobs')).json['jobs'] as Json[]).map((job) => [job['id'] as string, job['status'] as string]));
@@ -59,18 +40,18 @@ describe('fairpack serve --store postgres://', () => {
   });
 
   it('a second server on a schema follows the first (replicas); refuses --data with --store, a URL that is not postgres://, lease flags without a store', async () => {
-    const args = ['--store', db.url, '--store-schema', 'serve_second'];
-    const first = await startServe(cli, args, {}, servers);
-    const second = await startServe(cli, args, {}, servers);
+    const args = ['--store', built.postgresUrl(), '--store-schema', 'serve_second'];
+    const first = await built.serve(args);
+    const second = await built.serve(args);
     expect((await call(first.url, 'GET', '/healthz')).json['role']).toBe('leader');
     expect((await call(second.url, 'GET', '/healthz')).json).toMatchObject({ role: 'follower', leader: first.url });
     // a clean stop resigns the lease: the follower takes over at its next look (2 s), not after the ttl (6 s)
     first.child.kill('SIGTERM');
     await expect.poll(async () => (await call(second.url, 'GET', '/healthz')).json['role'], { timeout: 4_000, interval: 100 }).toBe('leader');
     second.child.kill('SIGTERM');
-    const bads = [['--store', 'mysql://x'], ['--store', db.url, '--data', '/tmp/x'], ['--store-schema', 'x'], ['--store', db.url, '--store-schema', 'Bad-Name'], ['--lease-ttl', '3s'], ['--store', db.url, '--lease-ttl', '1s', '--lease-renew', '800ms']];
+    const bads = [['--store', 'mysql://x'], ['--store', built.postgresUrl(), '--data', '/tmp/x'], ['--store-schema', 'x'], ['--store', built.postgresUrl(), '--store-schema', 'Bad-Name'], ['--lease-ttl', '3s'], ['--store', built.postgresUrl(), '--lease-ttl', '1s', '--lease-renew', '800ms']];
     for (const bad of bads) {
-      const run = await runCli(cli, ['serve', '--port', '0', ...bad], '');
+      const run = await runCli(built.cli(), ['serve', '--port', '0', ...bad], '');
       expect(run.code, bad.join(' ')).toBe(2);
     }
   });

@@ -1,7 +1,6 @@
-import type { ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestPostgres, startPostgres } from '../support/postgres.js';
-import { buildCli, startServe } from './built-cli.js';
+import { describe, expect, it } from 'vitest';
+import { leaderAmong, useBuiltServe } from './built-cli.js';
+import { call } from './in-process-server.js';
 
 /*
  * Replicas of `fairpack serve --store postgres://…` (issue 14 §2) as a user runs them: built bins
@@ -9,51 +8,18 @@ import { buildCli, startServe } from './built-cli.js';
  * replaced within the lease's ttl with every acknowledged job; a paused one is fenced.
  */
 
-let cli = '';
-let cleanup = (): void => {};
-let db: TestPostgres;
-const servers: ChildProcess[] = [];
-
-beforeAll(async () => {
-  [{ cli, cleanup }, db] = await Promise.all([buildCli(), startPostgres()]);
-}, 120_000);
-afterAll(async () => {
-  for (const child of servers) if (child.exitCode === null) child.kill('SIGKILL');
-  cleanup();
-  await db?.stop();
-});
-
+const built = useBuiltServe({ postgres: true });
 type Json = Record<string, any>;
-async function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Json; headers: Headers }> {
-  const response = await fetch(`${base}${path}`, { method, redirect: 'manual', headers: { 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const text = await response.text();
-  return { status: response.status, json: text.startsWith('{') ? (JSON.parse(text) as Json) : {}, headers: response.headers };
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `GET /healthz` of each replica until one leads; returns its index. */
-async function leaderOf(urls: readonly string[], deadlineMs: number): Promise<number> {
-  const end = Date.now() + deadlineMs;
-  while (Date.now() < end) {
-    for (const [i, url] of urls.entries()) {
-      const health = await call(url, 'GET', '/healthz').catch(() => undefined);
-      if (health?.json['role'] === 'leader') return i;
-    }
-    await sleep(50);
-  }
-  throw new Error(`no leader within ${deadlineMs} ms`);
-}
 
 const LEASE = ['--lease-ttl', '1s', '--lease-renew', '250ms'];
 
 describe('fairpack serve replicas on one PostgreSQL', () => {
   it('one leads, followers answer reads and redirect writes (307 to the leader); a killed leader is replaced with every acknowledged job', async () => {
-    const args = ['--store', db.url, '--store-schema', 'replicas_basic', '--capacity', 'cpu=4', ...LEASE];
+    const args = ['--store', built.postgresUrl(), '--store-schema', 'replicas_basic', '--capacity', 'cpu=4', ...LEASE];
     const replicas = [];
-    for (let i = 0; i < 3; i++) replicas.push(await startServe(cli, args, {}, servers));
+    for (let i = 0; i < 3; i++) replicas.push(await built.serve(args));
     const urls = replicas.map((r) => r.url);
-    const first = await leaderOf(urls, 5_000);
+    const first = await leaderAmong(urls, 5_000);
     const leader = urls[first] as string;
     const follower = urls[(first + 1) % 3] as string;
     const health = await call(follower, 'GET', '/healthz');
@@ -76,7 +42,7 @@ describe('fairpack serve replicas on one PostgreSQL', () => {
     const killedAt = Date.now();
     replicas[first]?.child.kill('SIGKILL');
     const rest = urls.filter((_, i) => i !== first);
-    const next = rest[await leaderOf(rest, 3_000)] as string;
+    const next = rest[await leaderAmong(rest, 3_000)] as string;
     expect(Date.now() - killedAt).toBeLessThan(3_000);
     const jobs = new Map(((await call(next, 'GET', '/jobs')).json['jobs'] as Json[]).map((job) => [job['id'] as string, job['status'] as string]));
     for (const id of acknowledged) expect(jobs.has(id), `acknowledged job ${id}`).toBe(true);

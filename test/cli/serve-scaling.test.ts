@@ -1,7 +1,6 @@
 import { AllocationManager } from 'fairpack';
-import { afterEach, describe, expect, it } from 'vitest';
-import { loadPromClient } from '../../src/cli/serve/metrics.js';
-import { type RunningServer, startServer } from '../../src/cli/serve/server.js';
+import { describe, expect, it } from 'vitest';
+import { call as httpCall, serversClosedAfterEach } from './in-process-server.js';
 
 /*
  * GET/POST /scaling-advice and POST /defragment over real sockets on 127.0.0.1: admin only,
@@ -10,22 +9,14 @@ import { type RunningServer, startServer } from '../../src/cli/serve/server.js';
 
 const TOKEN = 'admin-s3cret';
 const ADMIN = { authorization: `Bearer ${TOKEN}` };
-const running: RunningServer[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close()));
-});
+const startServer = serversClosedAfterEach();
 
 async function start(manager: AllocationManager): Promise<string> {
-  const server = await startServer({ manager, prom: await loadPromClient(), port: 0, limits: {}, adminToken: TOKEN, log: () => {} });
-  running.push(server);
-  return server.url;
+  return (await startServer({ manager, adminToken: TOKEN })).url;
 }
 
-async function call(url: string, method: string, path: string, body?: unknown, headers: Record<string, string> = ADMIN): Promise<{ status: number; json: Record<string, any> }> {
-  const response = await fetch(`${url}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const text = await response.text();
-  return { status: response.status, json: text.startsWith('{') ? (JSON.parse(text) as Record<string, any>) : {} };
-}
+/** A call as the admin unless other headers are given. */
+const call = (url: string, method: string, path: string, body?: unknown, headers: Record<string, string> = ADMIN): ReturnType<typeof httpCall> => httpCall(url, method, path, body, headers);
 
 /** Two cpu-4 nodes at $1/h, each running one cpu-2 job (worst-fit spreads them); a cpu-4 job waits. */
 function cluster(): AllocationManager {

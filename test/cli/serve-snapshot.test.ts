@@ -1,15 +1,11 @@
 import { AllocationManager } from 'fairpack';
-import { afterEach, describe, expect, it } from 'vitest';
-import { loadPromClient } from '../../src/cli/serve/metrics.js';
-import { type RunningServer, startServer } from '../../src/cli/serve/server.js';
+import { describe, expect, it } from 'vitest';
+import { serversClosedAfterEach } from './in-process-server.js';
 
 /* GET /snapshot over a real socket on 127.0.0.1: admin only, the manager's snapshot(), restorable. */
 
 const TOKEN = 'admin-s3cret';
-const running: RunningServer[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close()));
-});
+const startServer = serversClosedAfterEach();
 
 describe('fairpack serve GET /snapshot', () => {
   it('answers the manager snapshot to the admin, which restores to an equal manager; nothing changes', async () => {
@@ -17,8 +13,7 @@ describe('fairpack serve GET /snapshot', () => {
     const manager = new AllocationManager({ nodes: [{ id: 'n1', capacity: { cpu: 4 }, costPerHour: 1 }], now: () => clock.time, timers: false });
     manager.submit({ id: 'a', tenant: 't', resources: { cpu: 3 }, estimatedRuntimeMs: 60_000 });
     manager.submit({ id: 'b', tenant: 'u', resources: { cpu: 2 } });
-    const server = await startServer({ manager, prom: await loadPromClient(), port: 0, limits: {}, adminToken: TOKEN, log: () => {} });
-    running.push(server);
+    const server = await startServer({ manager, adminToken: TOKEN });
     const get = (path: string, headers: Record<string, string>): Promise<Response> => fetch(`${server.url}${path}`, { headers });
 
     expect((await get('/snapshot', {})).status).toBe(401);

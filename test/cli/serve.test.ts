@@ -1,32 +1,19 @@
-import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPromClient } from '../../src/cli/serve/metrics.js';
-import { buildCli, runCli, startServe } from './built-cli.js';
+import { runCli, useBuiltServe } from './built-cli.js';
 
 /*
  * `fairpack serve` as a user runs it: the built bin, started on an ephemeral loopback port, and
  * real HTTP requests with fetch.
  */
 
-let cli = '';
-let cleanup = (): void => {};
-const servers: ChildProcess[] = [];
-
-/** Starts a server and resolves with its URL (printed on stdout) once it listens. */
-function serve(args: string[], env: Record<string, string> = {}): ReturnType<typeof startServe> {
-  return startServe(cli, args, env, servers);
-}
+const { cli, serve } = useBuiltServe();
 
 let base = '';
 beforeAll(async () => {
-  ({ cli, cleanup } = await buildCli());
   ({ url: base } = await serve(['--capacity', 'cpu=8,memory=16,gpu=2'], { FAIRPACK_ADMIN_TOKEN: 's3cret' }));
 }, 120_000);
-afterAll(() => {
-  for (const child of servers) if (child.exitCode === null) child.kill('SIGKILL');
-  cleanup();
-});
 
 type Json = Record<string, any>;
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Json; headers: Headers }> {
@@ -41,7 +28,7 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
 
 describe('fairpack serve: jobs', () => {
   it('--idempotency-window: a retry within it gets the first answer; a window under 1 s or without a unit is refused', async () => {
-    for (const bad of ['500ms', '60']) expect((await runCli(cli, ['serve', '--port', '0', '--idempotency-window', bad], '')).code, bad).toBe(2);
+    for (const bad of ['500ms', '60']) expect((await runCli(cli(), ['serve', '--port', '0', '--idempotency-window', bad], '')).code, bad).toBe(2);
     const { url } = await serve(['--idempotency-window', '1h', '--capacity', 'cpu=1']);
     const post = async (): Promise<Record<string, any>> => (await fetch(`${url}/jobs`, { method: 'POST', headers: { 'idempotency-key': 'once' }, body: JSON.stringify({ resources: { cpu: 1 } }) })).json();
     const [first, again] = [await post(), await post()];
@@ -281,10 +268,10 @@ describe('fairpack serve: load and lifecycle', () => {
   it('refuses bad flags with exit code 2', async () => {
     const bad = [['--port', 'http'], ['--port', '70000'], ['--admin-token', ''], ['--max-queued=-1'], ['--max-queued-per-tenant', 'many'], ['--max-connections', '0'], ['--max-body-bytes', '1.5'], ['--metrics-max-tenants', 'x']];
     for (const args of bad) {
-      const run = await runCli(cli, ['serve', ...args], '');
+      const run = await runCli(cli(), ['serve', ...args], '');
       expect(run.code, args.join(' ')).toBe(2);
     }
-    const help = await runCli(cli, ['serve', '--help'], '');
+    const help = await runCli(cli(), ['serve', '--help'], '');
     expect(help.code).toBe(0);
     for (const text of ['--max-queued', '--max-queued-per-tenant', '--max-connections', '--max-body-bytes', '--metrics-max-tenants', 'headers within 10 s', 'within\n  30 s']) expect(help.stdout).toContain(text);
   });

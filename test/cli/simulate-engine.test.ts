@@ -2,32 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { NodeSpec } from '../../src/index.js';
 import { runScenario as simulate, type RunOptions } from '../../src/simulate/engine.js';
 import { Random } from '../../src/simulate/random.js';
-import type { RunResult, SimulationRun } from '../../src/simulate/results.js';
 import type { Scenario } from '../../src/simulate/scenario.js';
 import { Timeline } from '../../src/simulate/timeline.js';
-import { type TraceJob, traceScenario } from '../../src/simulate/trace.js';
 import { syntheticCluster, syntheticScenario } from '../../src/simulate/workload.js';
+import { handScenario, withoutTiming } from '../simulate/support.js';
 
 const OPTIONS: RunOptions = { strategy: 'best-fit', policy: 'drf', preemption: true, samples: 50, wallClock: () => 0 };
-
-/** A hand-made scenario: jobs given in seconds. */
-function handScenario(nodes: NodeSpec[], jobs: { at: number; tenant?: string; priority?: string; cpu: number; memory?: number; seconds: number; deadline?: number }[]): Scenario {
-  const traceJobs: TraceJob[] = jobs.map((job, i) => ({
-    line: i + 2,
-    submitAt: job.at * 1000,
-    tenant: job.tenant ?? 'a',
-    priority: job.priority ?? 'default',
-    resources: { cpu: job.cpu, ...(job.memory === undefined ? {} : { memory: job.memory }) },
-    durationMs: job.seconds * 1000,
-    ...(job.deadline === undefined ? {} : { deadline: job.deadline * 1000 }),
-  }));
-  return traceScenario({ file: 'hand', jobs: traceJobs, nodes, seed: 1, nodeFailures: 0, repairMs: 1000 });
-}
-
-function withoutTiming(run: SimulationRun): { result: Omit<RunResult, 'timing'>; series: SimulationRun['series'] } {
-  const { timing: _timing, ...result } = run.result;
-  return { result, series: run.series };
-}
 
 const oneNode: NodeSpec[] = [{ id: 'n1', capacity: { cpu: 2, memory: 4 } }];
 

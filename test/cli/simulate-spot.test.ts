@@ -7,30 +7,19 @@ import { loadInputs } from '../../src/cli/simulate/inputs.js';
 import { HELP, parseSimulateArgs } from '../../src/cli/simulate/options.js';
 import { refusedBySimulate } from './simulate-refused.js';
 import { renderReport } from '../../src/simulate/report/html.js';
-import type { RunResult, SimulationRun } from '../../src/simulate/results.js';
+import type { RunResult } from '../../src/simulate/results.js';
 import type { Scenario, SpotSettings } from '../../src/simulate/scenario.js';
 import { afterLoss, withSpotNodes } from '../../src/simulate/spot.js';
 import { formatResults } from '../../src/cli/simulate/table.js';
-import { type TraceJob, traceScenario } from '../../src/simulate/trace.js';
 import { syntheticCluster, syntheticScenario } from '../../src/simulate/workload.js';
+import { handScenario, withoutTiming } from '../simulate/support.js';
 
 const OPTIONS: RunOptions = { strategy: 'best-fit', policy: 'drf', preemption: true, samples: 50, wallClock: () => 0 };
 const MIN = 60_000;
 
-/** Jobs given in seconds on the given nodes. */
-function handScenario(nodes: NodeSpec[], jobs: { at: number; priority?: string; cpu: number; seconds: number }[]): Scenario {
-  const traceJobs: TraceJob[] = jobs.map((job, i) => ({ line: i + 2, submitAt: job.at * 1000, tenant: 'a', priority: job.priority ?? 'default', resources: { cpu: job.cpu }, durationMs: job.seconds * 1000 }));
-  return traceScenario({ file: 'hand', jobs: traceJobs, nodes, seed: 1, nodeFailures: 0, repairMs: 1000 });
-}
-
 /** Reclaims at fixed times (ms), the node back one minute after its notice ends. */
 function reclaimsAt(times: number[], noticeMs: number, returnAfterMs = MIN): SpotSettings {
   return { interruptionsPerHour: 0, noticeMs, returnAfterMs, reclaimTimes: times };
-}
-
-function withoutTiming(run: SimulationRun): { result: Omit<RunResult, 'timing'>; series: SimulationRun['series'] } {
-  const { timing: _timing, ...result } = run.result;
-  return { result, series: run.series };
 }
 
 const hours = (ms: number): number => Number((ms / 3_600_000).toPrecision(6));

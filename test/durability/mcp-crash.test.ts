@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prng } from '../../bench/lib/prng.js';
-import { buildCli } from '../cli/built-cli.js';
+import { useBuiltCli } from '../cli/built-cli.js';
 import { type McpSession, connect } from '../mcp/mcp-session.js';
 import { endRound } from './crash-round.js';
 
@@ -35,17 +35,14 @@ interface Known {
   readonly endpoints?: { readonly workers: readonly string[]; readonly servers: readonly Json[] };
 }
 
-let cli: string;
-let cleanup: () => void;
+const cli = useBuiltCli();
 let directory: string;
 
-beforeAll(async () => {
-  ({ cli, cleanup } = await buildCli());
+beforeAll(() => {
   directory = mkdtempSync(join(tmpdir(), 'fairpack-mcp-crash-'));
-}, 120_000);
+});
 
 afterAll(() => {
-  cleanup?.();
   rmSync(directory, { recursive: true, force: true });
 });
 
@@ -75,7 +72,7 @@ describe('fairpack mcp --data: kill -9 at random, restart, nothing acknowledged 
     };
 
     for (let round = 0; round <= KILLS; round++) {
-      const session = await connect(cli, ['--data', directory, '--cpu', String(TOTAL.cpu), '--memory', String(TOTAL.memory), '--workers', String(TOTAL.workers)]);
+      const session = await connect(cli(), ['--data', directory, '--cpu', String(TOTAL.cpu), '--memory', String(TOTAL.memory), '--workers', String(TOTAL.workers)]);
       await checkRecovered(session, known, released, uncertain);
       let alive = true;
       const work = async (): Promise<void> => {

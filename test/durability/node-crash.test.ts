@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prng } from '../../bench/lib/prng.js';
-import { buildCli, startCli } from '../cli/built-cli.js';
+import { startCli, useBuiltCli } from '../cli/built-cli.js';
 import { endRound } from './crash-round.js';
 
 /*
@@ -25,20 +25,17 @@ const IN_FLIGHT = 8;
 
 type Json = Record<string, any>;
 
-let cli: string;
-let cleanup: () => void;
+const cli = useBuiltCli();
 let directory: string;
 let nodesFile: string;
 
-beforeAll(async () => {
-  ({ cli, cleanup } = await buildCli());
+beforeAll(() => {
   directory = mkdtempSync(join(tmpdir(), 'fairpack-node-crash-'));
   nodesFile = join(directory, '..', `${directory.split('/').at(-1) as string}-nodes.json`);
   writeFileSync(nodesFile, JSON.stringify([{ id: 'a', capacity: { cpu: 8, memory: 16 } }, { id: 'b', capacity: { cpu: 4, memory: 8 } }]));
-}, 120_000);
+});
 
 afterAll(() => {
-  cleanup?.();
   rmSync(directory, { recursive: true, force: true });
   rmSync(nodesFile, { force: true });
 });
@@ -55,7 +52,7 @@ class NodeSession {
     private readonly onMessage: (message: Json) => void,
     private readonly nextMsgId: () => number,
   ) {
-    this.child = startCli(cli, ['node', '--data', directory, '--nodes', nodesFile]);
+    this.child = startCli(cli(), ['node', '--data', directory, '--nodes', nodesFile]);
     let stderr = '';
     this.ready = new Promise((resolve, reject) => {
       this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {

@@ -1,8 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { Prng } from '../../bench/lib/prng.js';
-import { buildCli, startServe } from '../cli/built-cli.js';
-import { type TestPostgres, startPostgres } from '../support/postgres.js';
+import { leaderAmong, useBuiltServe } from '../cli/built-cli.js';
 
 /*
  * Failover with nothing lost (issue 14 §5): three `fairpack serve` replicas on one real PostgreSQL;
@@ -21,24 +20,7 @@ const TTL_MS = 2_000;
 const ARGS = ['--capacity', 'cpu=48', '--lease-ttl', `${TTL_MS}ms`, '--lease-renew', '250ms'];
 type Json = Record<string, any>;
 
-let cli = '';
-let cleanup = (): void => {};
-let db: TestPostgres;
-const children: ChildProcess[] = [];
-
-beforeAll(async () => {
-  [{ cli, cleanup }, db] = await Promise.all([buildCli(), startPostgres()]);
-}, 120_000);
-afterAll(async () => {
-  for (const child of children) {
-    if (child.exitCode === null) {
-      child.kill('SIGCONT');
-      child.kill('SIGKILL');
-    }
-  }
-  cleanup();
-  await db?.stop();
-});
+const built = useBuiltServe({ postgres: true });
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -57,7 +39,7 @@ interface Replica {
 describe('replicas under kill -9 and SIGSTOP', () => {
   it(`keeps every acknowledged write across ${ROUNDS} failovers (seed ${SEED})`, async () => {
     const rng = new Prng(SEED);
-    const args = ['--store', db.url, '--store-schema', `failover_${process.pid}`, ...ARGS];
+    const args = ['--store', built.postgresUrl(), '--store-schema', `failover_${process.pid}`, ...ARGS];
     const replicas: Replica[] = [];
     /** Every replica started, for the logs of a failure. */
     const all: Replica[] = [];
@@ -68,7 +50,7 @@ describe('replicas under kill -9 and SIGSTOP', () => {
     // whatever fails (an assertion, a deadline, the test's timeout), the replicas' notes say why
     onTestFailed(() => console.error(`the replicas said:\n${logs()}`));
     const startReplica = async (): Promise<void> => {
-      const { url, child, stderr } = await startServe(cli, args, {}, children);
+      const { url, child, stderr } = await built.serve(args);
       // the replica's notes with the time they came, for the logs of a failure
       let log = stderr();
       child.stderr?.on('data', (chunk: string) => (log += chunk.replace(/^(?=.)/gm, () => `${new Date().toISOString().slice(11, 23)} `)));
@@ -77,17 +59,7 @@ describe('replicas under kill -9 and SIGSTOP', () => {
     };
     for (let i = 0; i < 3; i++) await startReplica();
 
-    const leader = async (deadlineMs: number): Promise<Replica> => {
-      const end = Date.now() + deadlineMs;
-      while (Date.now() < end) {
-        for (const replica of replicas) {
-          const health = await call(replica.url, 'GET', '/healthz').catch(() => undefined);
-          if (health?.json['role'] === 'leader') return replica;
-        }
-        await sleep(25);
-      }
-      throw new Error(`no leader within ${deadlineMs} ms`);
-    };
+    const leader = async (deadlineMs: number): Promise<Replica> => replicas[await leaderAmong(replicas.map((r) => r.url), deadlineMs)] as Replica;
 
     // what the acknowledgements say
     const acknowledged = new Map<string, string>(); // key → job id

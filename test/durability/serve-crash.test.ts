@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prng } from '../../bench/lib/prng.js';
-import { buildCli, startCli } from '../cli/built-cli.js';
+import { startCli, useBuiltCli } from '../cli/built-cli.js';
 import { endRound } from './crash-round.js';
 
 /*
@@ -33,23 +33,20 @@ interface Known {
   placements?: string;
 }
 
-let cli: string;
-let cleanup: () => void;
+const cli = useBuiltCli();
 let directory: string;
 
-beforeAll(async () => {
-  ({ cli, cleanup } = await buildCli());
+beforeAll(() => {
   directory = mkdtempSync(join(tmpdir(), 'fairpack-crash-'));
-}, 120_000);
+});
 
 afterAll(() => {
-  cleanup?.();
   rmSync(directory, { recursive: true, force: true });
   rmSync(NODES_FILE, { force: true });
 });
 
 async function start(): Promise<{ child: ChildProcess; url: string }> {
-  const child = startCli(cli, ['serve', '--port', '0', '--data', directory, '--nodes', NODES_FILE]);
+  const child = startCli(cli(), ['serve', '--port', '0', '--data', directory, '--nodes', NODES_FILE]);
   let stdout = '';
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));

@@ -9,10 +9,17 @@ import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 // demo-workload.ts is the demo's data, imported by demo.ts and the batch tests; it prints nothing
+// (and examples/lib/, what several examples share, is a folder: not read here)
 const modulesOnly = new Set(['demo-workload.ts']);
 const examples = readdirSync('examples')
   .filter((name) => name.endsWith('.ts') && !modulesOnly.has(name))
   .sort();
+
+/** Runs one example as a reader would (`npx tsx examples/<name>`); its stdout. */
+async function runExample(name: string): Promise<string> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', `examples/${name}`], { timeout: 60_000 });
+  return stdout;
+}
 
 describe.concurrent('examples/*.ts', () => {
   it('has examples to run', () => {
@@ -21,13 +28,13 @@ describe.concurrent('examples/*.ts', () => {
 
   for (const name of examples) {
     it(`${name} exits 0 and prints something`, async () => {
-      const { stdout } = await run(process.execPath, ['--import', 'tsx', `examples/${name}`], { timeout: 60_000 });
+      const stdout = await runExample(name);
       expect(stdout.trim().length).toBeGreaterThan(0);
     }, 90_000);
   }
 
   it('node-agent.ts: a crashed agent\'s job runs on the other node, which then drains and leaves', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/node-agent.ts'], { timeout: 60_000 });
+    const stdout = await runExample('node-agent.ts');
     const lines = stdout.split('\n').filter((line) => line !== '');
     expect(lines.slice(0, 2)).toEqual(['a: registered', 'scheduler: train placed on a']);
     expect(lines.slice(-3)).toEqual(['b: running train (restart 1)', 'b: train done, released', 'b: drained and removed']);
@@ -35,7 +42,7 @@ describe.concurrent('examples/*.ts', () => {
   }, 90_000);
 
   it('event-stream.ts: a client that lost its stream gets what it missed when it comes back with its Last-Event-ID', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/event-stream.ts'], { timeout: 60_000 });
+    const stdout = await runExample('event-stream.ts');
     expect(stdout.split('\n').filter((line) => line !== '')).toEqual([
       'live: allocated train (position 1)',
       'live: queued eval (position 2)',
@@ -47,14 +54,14 @@ describe.concurrent('examples/*.ts', () => {
   }, 90_000);
 
   it('replicas-client.ts: a submit after the leader was killed lands on the new leader, with every earlier job', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/replicas-client.ts'], { timeout: 60_000 });
+    const stdout = await runExample('replicas-client.ts');
     const lines = stdout.split('\n').filter((line) => line !== '');
     expect(lines).toContain('serve-model: allocated, after the failover');
     expect(lines.at(-1)).toBe('the new leader has train (running), eval (running), serve-model (running)');
   }, 90_000);
 
   it('autoscaling.ts buys the cheapest mix for the burst, then gives back what idles', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/autoscaling.ts'], { timeout: 60_000 });
+    const stdout = await runExample('autoscaling.ts');
     const lines = stdout.split('\n').filter((line) => line !== '').map((line) => line.trim());
     // one small for the service, one large for the eight 2-cpu jobs: $0.90/h more, proven optimal
     expect(lines.slice(0, 3)).toEqual([
@@ -82,7 +89,7 @@ describe.concurrent('examples/*.ts', () => {
   }, 90_000);
 
   it('snapshot-restore.ts carries on after the restart exactly where it was', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/snapshot-restore.ts'], { timeout: 60_000 });
+    const stdout = await runExample('snapshot-restore.ts');
     expect(stdout.split('\n').filter((line) => line !== '')).toEqual([
       'before: train running, web queued',
       'restored: train running, web queued',

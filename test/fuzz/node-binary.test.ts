@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, runCli } from '../cli/built-cli.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, useBuiltCli } from '../cli/built-cli.js';
 import { FUZZ_SCALE, FUZZ_SEED, fuzzTimeout } from './support/budget.js';
 import { type LineSource, lineSource, lineText } from './support/protocol-messages.js';
 import { type Envelope, answerProblems, readLine } from './support/protocol-replies.js';
@@ -14,14 +14,8 @@ import { tallies } from './support/tally.js';
  * crashes and exits 0 at the end of input.
  */
 
-let cli = '';
-let cleanup = (): void => {};
-beforeAll(async () => {
-  ({ cli, cleanup } = await buildCli());
-}, 120_000);
-
+const cli = useBuiltCli();
 const [tally] = tallies('fairpack node', 'fairpack node (process, stdin/stdout)');
-afterAll(() => cleanup());
 
 /** Raw lines that are not text a JSON encoder makes: invalid UTF-8, NUL, control bytes. */
 const RAW_LINES: readonly Buffer[] = [Buffer.from([0xff, 0xfe, 0x80]), Buffer.from([0x7b, 0x00, 0x7d]), Buffer.from('{"src":"c1","body":{"type":"capacity","msg_id":7}}\u0000'), Buffer.from([0xc3]), Buffer.from('\u001b[2J'), Buffer.from('   '), Buffer.alloc(0)];
@@ -52,7 +46,7 @@ async function fuzzBatch(seed: number): Promise<void> {
   // every tenth line a raw one; line ends LF or CRLF
   for (let i = 0; i < lines.length; i += 10) lines.splice(i, 0, RAW_LINES[(i / 10) % RAW_LINES.length] as Buffer);
   const input = Buffer.concat(lines.flatMap((line, i) => [line, Buffer.from(i % 3 === 0 ? '\r\n' : '\n')]));
-  const run = await runCli(cli, ['node', '--max-queued', '50', '--max-queued-per-tenant', '20'], input);
+  const run = await runCli(cli(), ['node', '--max-queued', '50', '--max-queued-per-tenant', '20'], input);
   const context = `(seed ${seed}; replay with FAIRPACK_FUZZ_SEED=${seed})`;
   expect(run.code, `exit code ${context}; stderr: ${run.stderr.slice(-2000)}`).toBe(0);
   expect(run.stderr, context).toMatch(/end of input/);

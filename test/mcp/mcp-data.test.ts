@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../cli/built-cli.js';
-import { connect, useBuiltCli } from './mcp-session.js';
+import { useBuiltCli } from '../cli/built-cli.js';
+import { connect } from './mcp-session.js';
 
 /*
  * `fairpack mcp --data <dir>` as an MCP client sees it (the built bin, the SDK's client over

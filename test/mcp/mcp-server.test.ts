@@ -5,7 +5,8 @@ import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/typ
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadMcpSdk } from '../../src/cli/mcp/sdk.js';
 import { runCli } from '../cli/built-cli.js';
-import { connect, useBuiltCli } from './mcp-session.js';
+import { useBuiltCli } from '../cli/built-cli.js';
+import { connect } from './mcp-session.js';
 
 /*
  * `fairpack mcp` as an MCP client sees it: the built bin, spawned by the SDK's own client over

@@ -1,23 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { afterAll, beforeAll, expect } from 'vitest';
-import { buildCli } from '../cli/built-cli.js';
+import { expect } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-
-/**
- * The `fairpack` bin built from today's sources for this test file (see built-cli.ts): built
- * before its tests, removed after them. Returns a getter of its path.
- */
-export function useBuiltCli(): () => string {
-  let built: Awaited<ReturnType<typeof buildCli>> | undefined;
-  beforeAll(async () => {
-    built = await buildCli();
-  }, 120_000);
-  afterAll(() => built?.cleanup());
-  return () => built?.cli ?? '';
-}
 
 /** A client's session with the built `fairpack mcp`, spawned over stdio by the SDK's own client. */
 export interface McpSession {

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { type McpSession, connect, useBuiltCli } from './mcp-session.js';
+import { useBuiltCli } from '../cli/built-cli.js';
+import { type McpSession, connect } from './mcp-session.js';
 
 /*
  * Every example of the seed document (RESOURCE_ALLOCATION.md), replayed against the built

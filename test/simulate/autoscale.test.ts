@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isFairpackError } from 'fairpack';
 import { type RunResult, type TraceRow, jsonDocument, renderReport, simulate } from 'fairpack/simulate';
 import { rankByCost } from '../../src/simulate/cost-ranking.js';
 import { JobCosts } from '../../src/simulate/job-costs.js';
+import { refusedOption } from './support.js';
 
 const HOUR = 3_600_000;
 
@@ -98,21 +98,12 @@ describe('autoscaling in the simulator', () => {
   });
 
   it('refuses autoscale without node types, unknown modes and bad types', async () => {
-    const refused = async (options: Parameters<typeof simulate>[0]): Promise<string> => {
-      try {
-        await simulate(options);
-      } catch (error) {
-        if (isFairpackError(error) && error.code === 'INVALID_OPTION') return error.message;
-        throw error;
-      }
-      throw new Error('expected a refusal');
-    };
-    expect(await refused({ autoscale: 'fairpack' })).toMatch(/`nodeTypes`/);
-    expect(await refused({ nodeTypes: TYPES, autoscale: 'magic' as 'off' })).toMatch(/`autoscale` .* one of fairpack, threshold, off/);
-    expect(await refused({ nodeTypes: [{ name: 'x', capacity: { cpu: -1 }, costPerHour: 1 }], autoscale: 'threshold' })).toMatch(/`nodeTypes` of simulate\(\) to be valid node types/);
-    expect(await refused({ nodeTypes: TYPES, autoscale: 'threshold', provisionDelayS: -1 })).toMatch(/provisionDelayS/);
-    expect(await refused({ nodeTypes: TYPES, autoscale: 'fairpack', waitTargetS: -1 })).toMatch(/waitTargetS/);
-    expect(await refused({ nodeTypes: TYPES, autoscale: 'fairpack', waitTargetS: 8 * 86_400 })).toMatch(/waitTargetS/);
+    expect(await refusedOption({ autoscale: 'fairpack' })).toMatch(/`nodeTypes`/);
+    expect(await refusedOption({ nodeTypes: TYPES, autoscale: 'magic' as 'off' })).toMatch(/`autoscale` .* one of fairpack, threshold, off/);
+    expect(await refusedOption({ nodeTypes: [{ name: 'x', capacity: { cpu: -1 }, costPerHour: 1 }], autoscale: 'threshold' })).toMatch(/`nodeTypes` of simulate\(\) to be valid node types/);
+    expect(await refusedOption({ nodeTypes: TYPES, autoscale: 'threshold', provisionDelayS: -1 })).toMatch(/provisionDelayS/);
+    expect(await refusedOption({ nodeTypes: TYPES, autoscale: 'fairpack', waitTargetS: -1 })).toMatch(/waitTargetS/);
+    expect(await refusedOption({ nodeTypes: TYPES, autoscale: 'fairpack', waitTargetS: 8 * 86_400 })).toMatch(/waitTargetS/);
   });
 
   it('fairpack with a wait target buys nothing for a job the cluster starts within it (worked example)', async () => {

@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeSpec } from '../../src/index.js';
 import { type RunOptions, runScenario } from '../../src/simulate/engine.js';
-import type { Scenario } from '../../src/simulate/scenario.js';
-import { type TraceJob, traceScenario } from '../../src/simulate/trace.js';
+import { handScenario } from './support.js';
 
 const OPTIONS: RunOptions = { strategy: 'first-fit', policy: 'fifo', preemption: true, samples: 50, wallClock: () => 0 };
-
-function scenario(nodes: NodeSpec[], jobs: { at: number; tenant: string; cpu: number; seconds: number; priority?: string }[]): Scenario {
-  const rows: TraceJob[] = jobs.map((job, i) => ({ line: i + 2, submitAt: job.at * 1000, tenant: job.tenant, priority: job.priority ?? 'default', resources: { cpu: job.cpu }, durationMs: job.seconds * 1000 }));
-  return traceScenario({ file: 'hand', jobs: rows, nodes, seed: 1, nodeFailures: 0, repairMs: 1000 });
-}
 
 const twoNodes: NodeSpec[] = [{ id: 'n1', capacity: { cpu: 4 } }, { id: 'n2', capacity: { cpu: 2 } }];
 
@@ -18,7 +12,7 @@ describe("the report's new series, on runs worked out by hand", () => {
     // one 2-cpu node; a holds it 0–10 s; b's jobs arrive at 1, 2, 3, 4 s and run 1 s each, in turn:
     // they start at 10, 11, 12, 13 s, so they wait 9, 9, 9, 9 s — and a waits 0
     const jobs = [{ at: 0, tenant: 'a', cpu: 2, seconds: 10 }, ...[1, 2, 3, 4].map((at) => ({ at, tenant: 'b', cpu: 2, seconds: 1 }))];
-    const { series } = runScenario(scenario([{ id: 'n1', capacity: { cpu: 2 } }], jobs), OPTIONS);
+    const { series } = runScenario(handScenario([{ id: 'n1', capacity: { cpu: 2 } }], jobs), OPTIONS);
     expect(series.waitBoxes.byTenant['a']).toEqual({ count: 1, p5S: 0, p25S: 0, p50S: 0, p75S: 0, p95S: 0 });
     expect(series.waitBoxes.byTenant['b']).toEqual({ count: 4, p5S: 9, p25S: 9, p50S: 9, p75S: 9, p95S: 9 });
     expect(series.waitBoxes.byPriority['default']?.count).toBe(5);
@@ -32,21 +26,21 @@ describe("the report's new series, on runs worked out by hand", () => {
       { at: 2, tenant: 'z', cpu: 1, seconds: 100 },
       { at: 3, tenant: 'z', cpu: 1, seconds: 100 },
     ];
-    const half = runScenario(scenario(twoNodes, jobs), OPTIONS).series.nodeSnapshot;
+    const half = runScenario(handScenario(twoNodes, jobs), OPTIONS).series.nodeSnapshot;
     // the 2nd of 4 jobs arrives at 1 s: n1 holds 3/4, n2 2/2
     expect(half).toEqual({ atS: 1, dimensions: ['cpu'], nodes: [{ id: 'n1', used: [0.75], down: false }, { id: 'n2', used: [1], down: false }], waiting: 0 });
-    const later = runScenario(scenario(twoNodes, jobs), { ...OPTIONS, snapshotAfterMs: 2500 }).series.nodeSnapshot;
+    const later = runScenario(handScenario(twoNodes, jobs), { ...OPTIONS, snapshotAfterMs: 2500 }).series.nodeSnapshot;
     // at 2.5 s z's first job fills n1; the second arrives at 3 s
     expect(later?.nodes.map((n) => n.used[0])).toEqual([1, 1]);
     expect(later?.atS).toBe(2.5);
-    expect(runScenario(scenario(twoNodes, jobs), { ...OPTIONS, snapshotAfterMs: 10_000_000 }).series.nodeSnapshot).toBeUndefined();
+    expect(runScenario(handScenario(twoNodes, jobs), { ...OPTIONS, snapshotAfterMs: 10_000_000 }).series.nodeSnapshot).toBeUndefined();
   });
 
   it("Jain's index over time is null while fewer than two tenants wait, and cumulative counts never fall", () => {
     // one 2-cpu node held by a for 10 s; b and c each queue a 2-cpu job at 1 s: two tenants wait
     // with dominant share 0 each — Jain's index is undefined for all-zero shares, so null too
     const jobs = [{ at: 0, tenant: 'a', cpu: 2, seconds: 10 }, { at: 1, tenant: 'b', cpu: 2, seconds: 5 }, { at: 1, tenant: 'c', cpu: 2, seconds: 5 }];
-    const { series } = runScenario(scenario([{ id: 'n1', capacity: { cpu: 2 } }], jobs), OPTIONS);
+    const { series } = runScenario(handScenario([{ id: 'n1', capacity: { cpu: 2 } }], jobs), OPTIONS);
     expect(series.jain.every((v) => v === null)).toBe(true);
     expect(series.jain).toHaveLength(series.timesS.length);
     expect(series.preemptions.every((v) => v === 0)).toBe(true);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isFairpackError } from 'fairpack';
 import { type SimulationProgress, jsonDocument, parseTrace, renderReport, simulate } from 'fairpack/simulate';
+import { refusedOption } from './support.js';
 
 const SMALL = { workload: { jobs: 300 }, nodes: 8, strategies: ['best-fit', 'worst-fit'], policies: ['fifo', 'drf'] } as const;
 
@@ -53,23 +53,14 @@ describe('simulate() of fairpack/simulate', () => {
   });
 
   it('refuses bad options before running anything, saying what was expected', async () => {
-    const refused = async (options: Parameters<typeof simulate>[0]): Promise<string> => {
-      try {
-        await simulate(options);
-      } catch (error) {
-        if (isFairpackError(error) && error.code === 'INVALID_OPTION') return error.message;
-        throw error;
-      }
-      throw new Error('expected INVALID_OPTION');
-    };
-    expect(await refused({ strategies: ['nope' as 'best-fit'] })).toMatch(/Expected `strategies` of simulate\(\) to be a non-empty list of first-fit, best-fit/);
-    expect(await refused({ workload: { jobs: 0 } })).toMatch(/`workload.jobs` .* a whole number from 1 to 100000000, got 0 \(number\)/);
-    expect(await refused({ nodes: 2.5 })).toMatch(/`nodes`/);
-    expect(await refused({ seeds: 0 })).toMatch(/`seeds` of simulate\(\) to be a whole number from 1 to 20/);
-    expect(await refused({ objective: 'speed' as 'wait' })).toMatch(/`objective` .* one of balanced, wait, p95, makespan, fairness, cost/);
-    expect(await refused({ colour: 'blue' } as never)).toMatch(/option `colour`/);
-    expect(await refused({ trace: [{ submitAt: -1, tenant: 'a', priority: 'default', resources: { cpu: 1 }, durationMs: 1 }] })).toMatch(/row 0: submitAt: expected a time >= 0/);
-    expect(await refused({ nodes: 3, spot: { interruptionsPerHour: 2 } })).toMatch(/Expected spot nodes for `spot.interruptionsPerHour`/);
+    expect(await refusedOption({ strategies: ['nope' as 'best-fit'] })).toMatch(/Expected `strategies` of simulate\(\) to be a non-empty list of first-fit, best-fit/);
+    expect(await refusedOption({ workload: { jobs: 0 } })).toMatch(/`workload.jobs` .* a whole number from 1 to 100000000, got 0 \(number\)/);
+    expect(await refusedOption({ nodes: 2.5 })).toMatch(/`nodes`/);
+    expect(await refusedOption({ seeds: 0 })).toMatch(/`seeds` of simulate\(\) to be a whole number from 1 to 20/);
+    expect(await refusedOption({ objective: 'speed' as 'wait' })).toMatch(/`objective` .* one of balanced, wait, p95, makespan, fairness, cost/);
+    expect(await refusedOption({ colour: 'blue' } as never)).toMatch(/option `colour`/);
+    expect(await refusedOption({ trace: [{ submitAt: -1, tenant: 'a', priority: 'default', resources: { cpu: 1 }, durationMs: 1 }] })).toMatch(/row 0: submitAt: expected a time >= 0/);
+    expect(await refusedOption({ nodes: 3, spot: { interruptionsPerHour: 2 } })).toMatch(/Expected spot nodes for `spot.interruptionsPerHour`/);
   });
 
   it('renders the report from the results alone', async () => {

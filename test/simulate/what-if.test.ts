@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AllocationManager, isFairpackError } from 'fairpack';
+import { AllocationManager } from 'fairpack';
 import { type RunResult, jsonDocument, simulate } from 'fairpack/simulate';
+import { refusedOption } from './support.js';
 
 /**
  * What-if from a live cluster: a live manager's snapshot, simulated forward. Two cpu-8 nodes at
@@ -58,16 +59,7 @@ describe('simulate({ snapshot }): what-if from a live cluster', () => {
   });
 
   it('refuses a document that is not a snapshot, and a node count with a snapshot', async () => {
-    const refusal = async (options: Parameters<typeof simulate>[0]): Promise<string> => {
-      try {
-        await simulate(options);
-      } catch (error) {
-        if (isFairpackError(error) && error.code === 'INVALID_OPTION') return error.message;
-        throw error;
-      }
-      throw new Error('expected a refusal');
-    };
-    expect(await refusal({ snapshot: { format: 'nope' } })).toMatch(/`snapshot` of simulate\(\) to be a manager snapshot/);
-    expect(await refusal({ snapshot: liveSnapshot(), nodes: 10 })).toMatch(/`nodes`/);
+    expect(await refusedOption({ snapshot: { format: 'nope' } })).toMatch(/`snapshot` of simulate\(\) to be a manager snapshot/);
+    expect(await refusedOption({ snapshot: liveSnapshot(), nodes: 10 })).toMatch(/`nodes`/);
   });
 });

@@ -1,6 +1,7 @@
 import { duration, inUnit, percent, thousands, unitFor, waitUnitFor, wrap } from '../../simulate/format.js';
 import { rankByCost } from '../../simulate/cost-ranking.js';
 import type { Recommendation } from '../../simulate/recommend.js';
+import { spreadFigures } from '../../simulate/report/recommendation.js';
 import type { RunResult, SimulationReport } from '../../simulate/results.js';
 import type { WaitSummary } from '../../simulate/stats.js';
 
@@ -206,18 +207,12 @@ function indent(text: string): string {
 function seedTable(report: SimulationReport): string | undefined {
   const spread = report.seeds;
   if (spread === undefined) return undefined;
-  const unit = waitUnitFor(Math.max(0, ...spread.runs.flatMap((r) => r.p95WaitS)));
-  const timeUnit = unitFor(Math.max(0, ...spread.runs.flatMap((r) => r.makespanS)));
-  const range = (values: readonly number[], format: (v: number) => string): string => {
-    const low = Math.min(...values);
-    const high = Math.max(...values);
-    return low === high ? format(low) : `${format(low)}–${format(high)}`;
-  };
+  const { waitUnit, timeUnit, rows } = spreadFigures(spread);
   const right = (header: string): Column => ({ header, align: 'right' });
   return formatTable(
     `Spread over seeds ${spread.seeds[0]}–${spread.seeds[spread.seeds.length - 1]} (lowest–highest; score: ${report.recommendation?.objective ?? 'balanced'}, lower is better)`,
-    [{ header: '', align: 'left' }, right('score'), right(`mean wait (${unit.name})`), right(`p95 wait (${unit.name})`), right(`makespan (${timeUnit.name})`)],
-    spread.runs.map((r) => [r.label, range(r.score, (v) => v.toFixed(3)), range(r.meanWaitS, (v) => inUnit(v, unit)), range(r.p95WaitS, (v) => inUnit(v, unit)), range(r.makespanS, (v) => inUnit(v, timeUnit))]),
+    [{ header: '', align: 'left' }, right('score'), right(`mean wait (${waitUnit})`), right(`p95 wait (${waitUnit})`), right(`makespan (${timeUnit})`)],
+    rows.map((r) => [r.label, r.score, r.meanWait, r.p95Wait, r.makespan]),
   );
 }
 

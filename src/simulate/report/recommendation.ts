@@ -1,5 +1,5 @@
 import { inUnit, unitFor, waitUnitFor } from '../format.js';
-import type { SimulationReport } from '../results.js';
+import type { SeedSpread, SimulationReport } from '../results.js';
 import { escapeXml } from './svg.js';
 
 /**
@@ -20,23 +20,54 @@ ${spreadTable(report)}
 </section>`;
 }
 
-function spreadTable(report: SimulationReport): string {
-  const spread = report.seeds;
-  if (spread === undefined) return '';
-  const unit = waitUnitFor(Math.max(0, ...spread.runs.flatMap((r) => r.p95WaitS)));
+/** The seed spread's figures as text, each lowest–highest over the seeds, and the units they are in. */
+export interface SpreadFigures {
+  readonly waitUnit: string;
+  readonly timeUnit: string;
+  /** Same order as the spread's runs. */
+  readonly rows: readonly {
+    readonly label: string;
+    readonly score: string;
+    readonly meanWait: string;
+    readonly p95Wait: string;
+    readonly makespan: string;
+  }[];
+}
+
+/**
+ * The seed spread as text: each figure lowest–highest over the seeds (one figure where they
+ * agree), the score to 3 decimals, waits and makespans in the units that fit the largest. The
+ * report's table and the terminal's (src/cli/simulate/table.ts) both show these, so they agree.
+ */
+export function spreadFigures(spread: SeedSpread): SpreadFigures {
+  const waitUnit = waitUnitFor(Math.max(0, ...spread.runs.flatMap((r) => r.p95WaitS)));
   const timeUnit = unitFor(Math.max(0, ...spread.runs.flatMap((r) => r.makespanS)));
   const range = (values: readonly number[], format: (v: number) => string): string => {
     const low = Math.min(...values);
     const high = Math.max(...values);
     return low === high ? format(low) : `${format(low)}–${format(high)}`;
   };
-  const rows = spread.runs
-    .map(
-      (r) =>
-        `<tr><th>${escapeXml(r.label)}</th><td class="num">${range(r.score, (v) => v.toFixed(3))}</td><td class="num">${range(r.meanWaitS, (v) => inUnit(v, unit))}</td><td class="num">${range(r.p95WaitS, (v) => inUnit(v, unit))}</td><td class="num">${range(r.makespanS, (v) => inUnit(v, timeUnit))}</td></tr>`,
-    )
+  return {
+    waitUnit: waitUnit.name,
+    timeUnit: timeUnit.name,
+    rows: spread.runs.map((r) => ({
+      label: r.label,
+      score: range(r.score, (v) => v.toFixed(3)),
+      meanWait: range(r.meanWaitS, (v) => inUnit(v, waitUnit)),
+      p95Wait: range(r.p95WaitS, (v) => inUnit(v, waitUnit)),
+      makespan: range(r.makespanS, (v) => inUnit(v, timeUnit)),
+    })),
+  };
+}
+
+function spreadTable(report: SimulationReport): string {
+  const spread = report.seeds;
+  if (spread === undefined) return '';
+  const { waitUnit, timeUnit, rows } = spreadFigures(spread);
+  const body = rows
+    .map((r) => `<tr><th>${escapeXml(r.label)}</th><td class="num">${r.score}</td><td class="num">${r.meanWait}</td><td class="num">${r.p95Wait}</td><td class="num">${r.makespan}</td></tr>`)
     .join('');
   return `<h3>Spread over seeds ${spread.seeds[0]}–${spread.seeds[spread.seeds.length - 1]}</h3>
 <p>Lowest–highest over the seeds. Score: the objective’s, lower is better, among each seed’s runs.</p>
-<div class="table-wrap"><table id="seed-spread"><thead><tr><th></th><th>score</th><th>mean wait (${unit.name})</th><th>p95 wait (${unit.name})</th><th>makespan (${timeUnit.name})</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+<div class="table-wrap"><table id="seed-spread"><thead><tr><th></th><th>score</th><th>mean wait (${waitUnit})</th><th>p95 wait (${waitUnit})</th><th>makespan (${timeUnit})</th></tr></thead><tbody>${body}</tbody></table></div>`;
 }

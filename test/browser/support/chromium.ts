@@ -34,3 +34,45 @@ export async function screenshotOnFailure(page: Page, name: string): Promise<str
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/** A fresh headless Chromium with one page, and what went wrong in the page so far. */
+export interface WatchedPage {
+  readonly browser: Browser;
+  readonly page: Page;
+  /** The page's console errors and uncaught errors (and, offline, its requests): a test asserts it empty. */
+  readonly problems: string[];
+}
+
+/**
+ * Launches Chromium and opens one page of the given size whose console errors and uncaught errors
+ * go to `problems` — but for the console errors `expected` accepts (a refusal the page shows).
+ */
+export async function openWatchedPage(viewport: { readonly width: number; readonly height: number }, expected: (consoleError: string) => boolean = () => false): Promise<WatchedPage> {
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport });
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !expected(message.text())) problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  return { browser, page, problems };
+}
+
+/** Shows `html` offline, as a reader who saved the file sees it: any request the page makes is refused, and a problem. */
+export async function showOffline({ page, problems }: WatchedPage, html: string): Promise<void> {
+  await page.route('**/*', (route) => {
+    problems.push(`request to ${route.request().url()}`);
+    return route.abort();
+  });
+  await page.setContent(html, { waitUntil: 'load' });
+}
+
+/** Runs a test's steps; when they fail, a screenshot named `name` goes to SCREENSHOT_DIR before the failure is passed on. */
+export async function screenshotIfFailing(page: Page, name: string, steps: () => Promise<void>): Promise<void> {
+  try {
+    await steps();
+  } catch (error) {
+    await screenshotOnFailure(page, name);
+    throw error;
+  }
+}
