@@ -258,8 +258,8 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
       tenant: job.tenant,
       priority: job.priority,
       resources: job.resources,
-      // a perfect estimate: preemption prefers victims with the least work left
-      estimatedRuntimeMs: job.durationMs,
+      // a perfect estimate unless the scenario says otherwise (estimateError, a trace's estimate_s)
+      estimatedRuntimeMs: job.estimatedRuntimeMs ?? job.durationMs,
       ...(job.deadline === undefined ? {} : { deadline: job.deadline }),
     });
     if (result.status === 'rejected') {
