@@ -101,8 +101,9 @@ describe('imperfect runtime estimates (estimateError)', () => {
     // exact, target 150 s: n1 back at 200 s > 150 s → a small launched at 60 s, b starts at 180 s
     expect((await run(150)).wait.p95S).toBe(180);
     // ½ under: a said to end at 100 s ≤ 150 s → nothing bought at 60 s. At 120 s a is past its
-    // estimate: assumed to run on, b is late → a small launched then (joins 240 s), but a ends at
-    // 200 s and b starts on n1: b waits 200 s, past the target, and the node is bought for nothing
+    // estimate: expected to run as long again (to 240 s > b's deadline 150 s), b is late → a small
+    // launched then (joins 240 s), but a ends at 200 s and b starts on n1: b waits 200 s, past the
+    // target, and the node is bought for nothing
     const under = await run(150, { factor: 0.5 });
     expect(under.wait.p95S).toBe(200);
     expect(under.autoscaling).toMatchObject({ nodesAdded: 1 });
