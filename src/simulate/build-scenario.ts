@@ -1,5 +1,6 @@
 import { FairpackError, type NodeSpec } from '../index.js';
 import type { NodeTypeSpec } from '../manager/scaling/scaling-options.js';
+import { withEstimateError } from './estimate-error.js';
 import type { ResolvedOptions } from './options.js';
 import { fromSnapshot, readSnapshot } from './snapshot-start.js';
 import type { Scenario } from './scenario.js';
@@ -53,7 +54,9 @@ export function buildScenario(options: ResolvedOptions, seed: number): BuiltScen
     const added = nodes.slice(read.nodes.length);
     scenario = fromSnapshot(scenario, { document: options.snapshot, at: read.at, addedNodes: added, runtimeMs: options.snapshotRuntimeS * 1000, jobs: read.jobs, running: read.running }, read);
   }
-  return { scenario: withSpotModel(scenario, options, spotNodes), warnings };
+  scenario = withSpotModel(scenario, options, spotNodes);
+  // without the option no draw is made: the jobs, and so every figure, are exactly as before
+  return { scenario: options.estimateError === undefined ? scenario : withEstimateError(scenario, options.estimateError, seed), warnings };
 }
 
 /** The CSV line of a row read by parseTrace, else its index in the sorted rows. */

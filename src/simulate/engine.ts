@@ -253,9 +253,10 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
     if (job.deadline !== undefined) jobs.deadlines.set(index, job.deadline);
     jobs.state[index] = SUBMITTING;
     jobs.queuedSince[index] = now;
-    // a perfect estimate: preemption prefers victims with the least work left (the request is
-    // built field by field: a spread of an empty object per job was garbage for nothing)
-    const request: JobRequest = { id: idOf(index), tenant: job.tenant, priority: job.priority, resources: job.resources, estimatedRuntimeMs: job.durationMs };
+    // a perfect estimate unless the scenario says otherwise (estimateError, a trace's estimate_s);
+    // preemption prefers victims with the least work left (the request is built field by field: a
+    // spread of an empty object per job was garbage for nothing)
+    const request: JobRequest = { id: idOf(index), tenant: job.tenant, priority: job.priority, resources: job.resources, estimatedRuntimeMs: job.estimatedRuntimeMs ?? job.durationMs };
     if (job.deadline !== undefined) (request as { deadline?: number }).deadline = job.deadline;
     const result = mgr.submit(request);
     if (result.status === 'rejected') {

@@ -12,6 +12,7 @@ import type { AbortSignalLike } from '../platform.js';
 import type { NodeTypeSpec } from '../manager/scaling/scaling-options.js';
 import type { ManagerSnapshot } from '../manager/manager-snapshot.js';
 import { type AutoscaleMode, autoscaleModes } from './autoscale-settings.js';
+import { ESTIMATE_ERROR_LIMITS, type EstimateError, type EstimateErrorModel } from './estimate-error.js';
 import { type Objective, objectiveNames } from './objective.js';
 import type { TraceRow } from './trace-rows.js';
 
@@ -107,6 +108,13 @@ export interface SimulateOptions {
   /** With `snapshot`: how long a job without `estimatedRuntimeMs` runs (a running one: from the snapshot on). @default 3600 */
   readonly snapshotRuntimeS?: number;
   /**
+   * Tell the manager wrong runtime estimates: each job's `estimatedRuntimeMs` is its runtime ×
+   * `factor` × exp(`sigma` × a seeded N(0, 1) draw) instead of the runtime itself (what preemption
+   * and the wait target's projection go by). A trace row's own estimate is kept.
+   * docs/simulate.md#imperfect-runtime-estimates. @default exact estimates
+   */
+  readonly estimateError?: EstimateError;
+  /**
    * Called at the start of each run and every few thousand steps. If it returns a promise, the
    * simulation waits for it: a page can repaint there (`() => new Promise((r) => setTimeout(r))`).
    */
@@ -173,10 +181,12 @@ export interface ResolvedOptions {
   readonly waitTargetS: number;
   readonly snapshot?: ManagerSnapshot;
   readonly snapshotRuntimeS: number;
+  /** Absent: the exact runtimes (no draws, the runs exactly as without the option). */
+  readonly estimateError?: EstimateErrorModel;
 }
 
 const KNOWN = new Set([
-  'workload', 'trace', 'traceName', 'nodes', 'tenants', 'strategies', 'policies', 'preemption', 'seed', 'seeds', 'objective', 'snapshotAtS', 'nodeFailures', 'repairS', 'spot', 'checkpointEveryS', 'samples', 'nodeTypes', 'autoscale', 'provisionDelayS', 'waitTargetS', 'snapshot', 'snapshotRuntimeS', 'onProgress', 'signal', 'wallClock',
+  'workload', 'trace', 'traceName', 'nodes', 'tenants', 'strategies', 'policies', 'preemption', 'seed', 'seeds', 'objective', 'snapshotAtS', 'nodeFailures', 'repairS', 'spot', 'checkpointEveryS', 'samples', 'nodeTypes', 'autoscale', 'provisionDelayS', 'waitTargetS', 'snapshot', 'snapshotRuntimeS', 'estimateError', 'onProgress', 'signal', 'wallClock',
 ]);
 
 export function resolveOptions(options: SimulateOptions): ResolvedOptions {
@@ -232,6 +242,18 @@ export function resolveOptions(options: SimulateOptions): ResolvedOptions {
     waitTargetS: options.waitTargetS === undefined ? 0 : between('waitTargetS', options.waitTargetS, 0, 7 * 86_400),
     ...(options.snapshot === undefined ? {} : { snapshot: checkedSnapshot(options.snapshot) }),
     snapshotRuntimeS: options.snapshotRuntimeS === undefined ? 3600 : above('snapshotRuntimeS', options.snapshotRuntimeS, 0, 365 * 86_400),
+    ...(options.estimateError === undefined ? {} : { estimateError: estimateErrorModel(options.estimateError) }),
+  };
+}
+
+/** `{ sigma?, factor? }` with both filled in: sigma 0–3, factor in (0, 100]. */
+function estimateErrorModel(given: EstimateError): EstimateErrorModel {
+  const expected = `{ sigma?: 0–${ESTIMATE_ERROR_LIMITS.sigma}, factor?: > 0 and <= ${ESTIMATE_ERROR_LIMITS.factor} }`;
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) invalid('`estimateError`', expected, given);
+  for (const key of Object.keys(given)) if (key !== 'sigma' && key !== 'factor') invalid(`\`estimateError.${key}\``, `left out (${expected})`, key, 'Remove it or check its spelling.');
+  return {
+    sigma: given.sigma === undefined ? 0 : between('estimateError.sigma', given.sigma, 0, ESTIMATE_ERROR_LIMITS.sigma),
+    factor: given.factor === undefined ? 1 : above('estimateError.factor', given.factor, 0, ESTIMATE_ERROR_LIMITS.factor),
   };
 }
 

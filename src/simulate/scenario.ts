@@ -15,6 +15,11 @@ export interface SimJob {
   readonly durationMs: number;
   /** Absolute time by which it should start (trace column `deadline_s`). */
   readonly deadline?: number;
+  /**
+   * The runtime the manager is told (`estimatedRuntimeMs`): a trace's `estimate_s`, or drawn by
+   * `estimateError`. Without it the manager is told `durationMs`, a perfect estimate.
+   */
+  readonly estimatedRuntimeMs?: number;
 }
 
 /** A node that fails at `at` (its jobs are re-queued) and is ready again `downForMs` later. */
@@ -56,6 +61,8 @@ export interface ScenarioDescription {
    * jobs (and how many of them run), its nodes, and the nodes added to them.
    */
   readonly snapshot?: { readonly at: number; readonly jobs: number; readonly running: number; readonly nodes: number; readonly addedNodes: number };
+  /** Only with `estimateError` (`--estimate-error`): how wrong the runtime estimates the manager is told are. */
+  readonly estimateError?: { readonly sigma: number; readonly factor: number };
 }
 
 /**

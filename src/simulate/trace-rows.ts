@@ -16,6 +16,8 @@ export interface TraceRow {
   readonly durationMs: number;
   /** Absolute time by which it should start. */
   readonly deadline?: number;
+  /** The runtime the manager is told (CSV `estimate_s`); without it, `durationMs` (or `estimateError`'s draw). */
+  readonly estimatedRuntimeMs?: number;
 }
 
 /** Rows named in one error message; the count of the rest is given. */
@@ -35,7 +37,7 @@ export function checkedTraceRows(rows: readonly TraceRow[]): SimJob[] {
     const more = problems.length > SHOWN ? `; … and ${problems.length - SHOWN} more` : '';
     throw new FairpackError(
       'INVALID_OPTION',
-      `Expected every \`trace\` row of simulate() to be { submitAt >= 0, tenant, priority, resources, durationMs > 0, deadline? } (times in ms), got ${problems.length} bad row${problems.length > 1 ? 's' : ''}: ${problems.slice(0, SHOWN).join('; ')}${more}. Fix those rows (parseTrace reads the CSV format).`,
+      `Expected every \`trace\` row of simulate() to be { submitAt >= 0, tenant, priority, resources, durationMs > 0, deadline?, estimatedRuntimeMs? > 0 } (times in ms), got ${problems.length} bad row${problems.length > 1 ? 's' : ''}: ${problems.slice(0, SHOWN).join('; ')}${more}. Fix those rows (parseTrace reads the CSV format).`,
       { method: 'simulate', option: 'trace', problems: problems.length },
     );
   }
@@ -49,6 +51,9 @@ function rowProblem(row: TraceRow): string | undefined {
   if (!PRIORITY_ORDER.includes(row.priority)) return `priority: expected one of ${PRIORITY_ORDER.join(', ')}, got ${describeValue(row.priority)}`;
   if (typeof row.durationMs !== 'number' || !Number.isFinite(row.durationMs) || row.durationMs <= 0) return `durationMs: expected a duration > 0, got ${describeValue(row.durationMs)}`;
   if (row.deadline !== undefined && (typeof row.deadline !== 'number' || !(row.deadline >= row.submitAt) || !Number.isFinite(row.deadline))) return `deadline: expected a time >= submitAt, got ${describeValue(row.deadline)}`;
+  if (row.estimatedRuntimeMs !== undefined && (typeof row.estimatedRuntimeMs !== 'number' || !Number.isFinite(row.estimatedRuntimeMs) || row.estimatedRuntimeMs <= 0)) {
+    return `estimatedRuntimeMs: expected a duration > 0 (or left out), got ${describeValue(row.estimatedRuntimeMs)}`;
+  }
   if (typeof row.resources !== 'object' || row.resources === null) return `resources: expected an object of amounts, got ${describeValue(row.resources)}`;
   const amounts = Object.values(row.resources);
   if (amounts.some((amount) => typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0) || !amounts.some((amount) => amount > 0)) {

@@ -4,12 +4,13 @@ import { plannedFailures } from './workload.js';
 
 /**
  * The trace format (docs/simulate.md): CSV with a header row naming the columns
- * `submit_time_s,tenant,priority,cpu,memory,gpu,duration_s` and optionally `deadline_s`, in any
+ * `submit_time_s,tenant,priority,cpu,memory,gpu,duration_s` and optionally `deadline_s` and
+ * `estimate_s` (the runtime the manager is told, e.g. the job's time limit), in any
  * order. Blank lines and lines starting with `#` are skipped. Every other row is a job or an
  * error: nothing is dropped quietly.
  */
 export const REQUIRED_COLUMNS = ['submit_time_s', 'tenant', 'priority', 'cpu', 'memory', 'gpu', 'duration_s'] as const;
-export const OPTIONAL_COLUMNS = ['deadline_s'] as const;
+export const OPTIONAL_COLUMNS = ['deadline_s', 'estimate_s'] as const;
 type Column = (typeof REQUIRED_COLUMNS)[number] | (typeof OPTIONAL_COLUMNS)[number];
 
 /** Where a job came from, for messages. */
@@ -118,6 +119,8 @@ function readRow(cells: readonly string[], columns: ReadonlyMap<Column, number>,
   const duration = number('duration_s', (v) => (v <= 0 ? 'expected a duration > 0' : undefined));
   const deadlineText = cell('deadline_s');
   const deadline = deadlineText === undefined || deadlineText === '' ? undefined : number('deadline_s', (v) => (v < submit ? `expected a time >= submit_time_s (${submit}); deadline_s is absolute, on the same clock` : undefined));
+  const estimateText = cell('estimate_s');
+  const estimate = estimateText === undefined || estimateText === '' ? undefined : number('estimate_s', (v) => (v <= 0 ? 'expected a duration > 0 (or an empty field for the true runtime)' : undefined));
   if (errors.length === 0 && Object.keys(resources).length === 0) errors.push('expected at least one of cpu, memory, gpu to be > 0');
   if (errors.length > 0) return errors.join('; ');
   return {
@@ -128,6 +131,7 @@ function readRow(cells: readonly string[], columns: ReadonlyMap<Column, number>,
     resources: resources as Resources,
     durationMs: duration * 1000,
     ...(deadline === undefined ? {} : { deadline: deadline * 1000 }),
+    ...(estimate === undefined ? {} : { estimatedRuntimeMs: estimate * 1000 }),
   };
 }
 

@@ -80,8 +80,21 @@ describe('simulate options', () => {
     expect(refusedBySimulate(['--node-types', 'types.json', '--autoscale', 'threshold', '--wait-target', '1h'])).toMatch(/--wait-target only with --autoscale fairpack/);
   });
 
+  it('reads --estimate-error as named parts (sigma=, factor=) and passes it to simulate()', async () => {
+    expect(parseSimulateArgs([]).estimateError).toBeUndefined();
+    expect(parseSimulateArgs(['--estimate-error', 'sigma=0.5']).estimateError).toEqual({ sigma: 0.5 });
+    expect(parseSimulateArgs(['--estimate-error=factor=3']).estimateError).toEqual({ factor: 3 });
+    expect(parseSimulateArgs(['--estimate-error', 'factor=3, sigma=1']).estimateError).toEqual({ factor: 3, sigma: 1 });
+    expect(refusedBySimulate(['--estimate-error', '0.5'])).toMatch(/--estimate-error to be sigma=<σ> and\/or factor=<k>.*got "0.5"/);
+    expect(refusedBySimulate(['--estimate-error', 'sigma=1,sigma=2'])).toMatch(/--estimate-error to be/);
+    expect(refusedBySimulate(['--estimate-error', 'sigma=4'])).toMatch(/--estimate-error's sigma to be from 0 to 3, got 4/);
+    expect(refusedBySimulate(['--estimate-error', 'factor=0'])).toMatch(/--estimate-error's factor to be > 0 and <= 100, got 0/);
+    const { options } = await loadInputs(parseSimulateArgs(['--jobs', '10', '--nodes', '2', '--estimate-error', 'factor=2']));
+    expect(options.estimateError).toEqual({ factor: 2 });
+  });
+
   it('--help documents every flag', () => {
-    for (const flag of ['--jobs', '--load', '--seed', '--trace', '--nodes', '--node-failures', '--repair-time', '--tenants', '--strategies', '--policies', '--preemption', '--json', '--report', '--samples', '--no-progress', '--wait-target', '--help']) {
+    for (const flag of ['--estimate-error', '--jobs', '--load', '--seed', '--trace', '--nodes', '--node-failures', '--repair-time', '--tenants', '--strategies', '--policies', '--preemption', '--json', '--report', '--samples', '--no-progress', '--wait-target', '--help']) {
       expect(HELP).toContain(flag);
     }
     expect(Math.max(...HELP.split('\n').map((line) => line.length))).toBeLessThanOrEqual(MAX_WIDTH);

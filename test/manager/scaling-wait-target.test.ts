@@ -85,9 +85,11 @@ describe('scalingAdvice: a wait target (scaleUp.waitTargetMs)', () => {
   });
 
   it('over time: a job that has waited its target, or whose room is late, is bought for', () => {
-    // a (cpu 4) estimated 10 min, still running at 12 min (past its estimate): its room is no
-    // longer expected. b waits from 0; target 60 min: at 5 min b is expected at 10 (nothing to
-    // buy); at 12 min nothing is expected to come back → small × 1 for b.
+    // a (cpu 4) estimated 10 min, still running at 12 min (past its estimate): the estimate says
+    // nothing more, so a is expected to run as long again as it has run (Gott's rule: the median
+    // guess from its age), to 12 + 12 = 24 min. b waits from 0. At 5 min b is expected at 10
+    // (nothing to buy); at 12 min b is expected at 24 with a target of 60 min (deadline 60),
+    // but 24 > 20 with a target of 20 min → small × 1 for b.
     const { manager, clock } = cluster();
     manager.submit({ id: 'a', resources: { cpu: 4 }, estimatedRuntimeMs: 10 * MINUTE });
     manager.submit({ id: 'b', resources: { cpu: 4 } });
@@ -95,6 +97,11 @@ describe('scalingAdvice: a wait target (scaleUp.waitTargetMs)', () => {
     manager.tick();
     expect(advise(manager, 60 * MINUTE)).toMatchObject({ add: [], expectedStarts: [{ jobId: 'b', at: 10 * MINUTE }] });
     clock.time = 12 * MINUTE;
+    manager.tick();
+    expect(advise(manager, 60 * MINUTE)).toMatchObject({ add: [], expectedStarts: [{ jobId: 'b', at: 24 * MINUTE }] });
+    expect(advise(manager, 20 * MINUTE).add).toEqual([{ type: 'small', count: 1, for: ['b'] }]);
+    // the guess never holds a job past its target: once b has waited it (60 min), b is bought for
+    clock.time = 60 * MINUTE;
     manager.tick();
     expect(advise(manager, 60 * MINUTE).add).toEqual([{ type: 'small', count: 1, for: ['b'] }]);
     // `now` moves the deadlines' reference, not the jobs' queue times: b entered at 0, so with a

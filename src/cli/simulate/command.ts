@@ -87,7 +87,9 @@ function describe(s: ScenarioDescription): string {
       : `; ${thousands(s.spot.nodes)} spot, reclaimed ${s.spot.interruptionsPerHour} times per hour${s.spot.interruptionsPerHour > 0 ? ` with ${duration(s.spot.noticeS)} notice, back ${duration(s.spot.returnAfterS)} later` : ''}`;
   const checkpoints = s.checkpointEveryS === undefined ? '' : `; jobs checkpoint every ${duration(s.checkpointEveryS)}`;
   const snapshot = s.snapshot === undefined ? '' : `; from a snapshot: ${count(s.snapshot.jobs, 'live job')} (${thousands(s.snapshot.running)} running) on its ${count(s.snapshot.nodes, 'node')}${s.snapshot.addedNodes > 0 ? ` + ${count(s.snapshot.addedNodes, 'added node')}` : ''}, the arrivals from its clock on`;
-  return wrap(`fairpack simulate — ${workload}, ${count(s.nodes, 'node')} (${cluster})${failures}${spot}${checkpoints}${snapshot}.`, MAX_WIDTH);
+  const error = s.estimateError;
+  const estimates = error === undefined ? '' : `; runtime estimates = runtime${error.factor === 1 ? '' : ` × ${error.factor}`}${error.sigma > 0 ? ` × exp(${error.sigma}·N(0,1))` : ''}`;
+  return wrap(`fairpack simulate — ${workload}, ${count(s.nodes, 'node')} (${cluster})${failures}${spot}${checkpoints}${snapshot}${estimates}.`, MAX_WIDTH);
 }
 
 /** The command as typed, quoted where needed, for the report. */

@@ -59,6 +59,7 @@ export async function loadInputs(flags: SimulateFlags): Promise<Inputs> {
     ...(flags.nodeTypesFile === undefined ? {} : { nodeTypes: await loadNodeTypes(flags.nodeTypesFile), provisionDelayS: flags.provisionDelayS }),
     ...(flags.autoscale === undefined ? {} : { autoscale: flags.autoscale }),
     ...(flags.waitTargetS === 0 ? {} : { waitTargetS: flags.waitTargetS }),
+    ...(flags.estimateError === undefined ? {} : { estimateError: flags.estimateError }),
     samples: flags.samples,
   };
   return { options };

@@ -2,8 +2,10 @@ import { type FairnessPolicyName, type PlacementStrategyName, fairnessPolicyName
 import { type AutoscaleMode, autoscaleModes } from '../../simulate/autoscale-settings.js';
 import { type Objective, objectiveNames } from '../../simulate/objective.js';
 import { DEFAULTS, LIMITS } from '../../simulate/options.js';
+import type { EstimateError } from '../../simulate/estimate-error.js';
 import { integerFlag } from '../integer-flag.js';
 import { UsageError, parseFlags } from '../io.js';
+import { estimateErrorFlag } from './estimate-error-flag.js';
 
 /** The parsed flags; `loadInputs` turns them (and the files they name) into the library's options. */
 export interface SimulateFlags {
@@ -44,6 +46,8 @@ export interface SimulateFlags {
   readonly provisionDelayS: number;
   /** `--wait-target`: the fairpack autoscaler's wait target, seconds (0: none). */
   readonly waitTargetS: number;
+  /** `--estimate-error`: how wrong the runtime estimates the manager is told are; undefined: exact. */
+  readonly estimateError?: EstimateError;
   /** `--snapshot <state.json>`: start from a manager snapshot (a what-if). */
   readonly snapshotFile?: string;
   /** `--snapshot-runtime`: seconds a snapshot job without an estimate runs. */
@@ -66,8 +70,13 @@ Workload (a synthetic one by default, or a trace):
                           its capacity (default ${DEFAULTS.load}; above 1 the queue keeps growing)
   --seed <n>              seed of every random draw, 0–4294967295 (default ${DEFAULTS.seed})
   --trace <file.csv>      replay a trace instead, with the columns submit_time_s, tenant,
-                          priority, cpu, memory, gpu, duration_s and optionally deadline_s;
-                          bad rows are reported with their line numbers
+                          priority, cpu, memory, gpu, duration_s and optionally deadline_s
+                          and estimate_s (the runtime the manager is told); bad rows are
+                          reported with their line numbers
+  --estimate-error <spec> tell the manager wrong runtime estimates: estimate = runtime × k ×
+                          exp(σ·N(0,1)), drawn from the seed; sigma=<σ> (0–3) and/or factor=<k>
+                          (e.g. sigma=0.5, factor=3, factor=3,sigma=0.5); default: exact. A
+                          trace's estimate_s is kept
 
 Cluster:
   --nodes <n | file>      a number: that many synthetic nodes (default ${DEFAULTS.nodes}): 70 % 64 cpu/256 GiB,
@@ -165,6 +174,7 @@ export function parseSimulateArgs(args: readonly string[]): SimulateFlags {
     autoscale: { type: 'string' },
     'provision-delay': { type: 'string' },
     'wait-target': { type: 'string' },
+    'estimate-error': { type: 'string' },
     snapshot: { type: 'string' },
     'snapshot-runtime': { type: 'string' },
     samples: { type: 'string' },
@@ -212,6 +222,7 @@ export function parseSimulateArgs(args: readonly string[]): SimulateFlags {
     ...(values.autoscale === undefined ? {} : { autoscale: names('--autoscale', values.autoscale, autoscaleModes) }),
     provisionDelayS: values['provision-delay'] === undefined ? DEFAULTS.provisionDelayS : duration('--provision-delay', values['provision-delay']),
     waitTargetS: values['wait-target'] === undefined ? 0 : duration('--wait-target', values['wait-target']),
+    ...(values['estimate-error'] === undefined ? {} : { estimateError: estimateErrorFlag(values['estimate-error']) }),
     samples: values.samples === undefined ? DEFAULTS.samples : integerFlag('--samples', values.samples, 10, 5_000),
     json: values.json === true,
     ...(values.report === undefined ? {} : { report: values.report }),

@@ -37,9 +37,13 @@ export interface WaitProjection {
  * backfill does), and a job started that way gives its room back after its own estimate.
  *
  * A job's deadline is `queuedSince + waitTargetMs`: one the projection cannot start by then is
- * `late`. It errs towards buying, never towards leaving a job waiting longer than the target on
- * a guess: a job without an estimate (or already past it) is assumed to run on, so its room never
- * comes back; room is never expected from nodes that are not ready or from nodes yet to be bought.
+ * `late`. A job without an estimate is assumed to run on, so its room never comes back; room is
+ * never expected from nodes that are not ready or from nodes yet to be bought. A job already past
+ * its estimate is expected to run as long again as it has run so far (the median guess from its
+ * age alone, Gott's rule): assuming it never ends made every under-estimate a purchase, though
+ * most such jobs end soon after. That guess can leave a job waiting past its projected start,
+ * never past its target for long: a job whose deadline has passed is late whatever the projection
+ * says, so the next advice buys for it (docs/costs-and-scaling.md#a-wait-target).
  *
  * `room` holds the room there is now, with the jobs that fit it now already taken; the projection
  * takes and gives back room in it (the caller rolls that back: room given back later is not free today).
@@ -58,7 +62,7 @@ export function projectWaits(cluster: PlanningCluster, room: RoomModel, waiting:
   for (const node of cluster.nodes) {
     if (node.status !== 'ready') continue; // a draining or offline node takes no new job
     for (const job of cluster.jobsOn(node.id)) {
-      const at = endOf(job);
+      const at = endOf(job, cluster.now);
       if (at !== undefined && at >= cluster.now) releases.push(at, { node, job, replicas: replicasOn(job, node) });
     }
   }
@@ -100,10 +104,14 @@ export function projectWaits(cluster: PlanningCluster, room: RoomModel, waiting:
 }
 
 /** When a job on a node will give its room back, as far as the manager knows (undefined: not known). */
-function endOf(job: JobRecord): number | undefined {
+function endOf(job: JobRecord, now: number): number | undefined {
   if (job.status === 'preempted') return job.graceEndsAt;
   if (job.status !== 'running' || job.startedAt === undefined) return undefined;
-  const end = Math.min(job.estimatedRuntimeMs === undefined ? Infinity : job.startedAt + job.estimatedRuntimeMs, job.expiresAt ?? Infinity);
+  let estimated = job.estimatedRuntimeMs === undefined ? Infinity : job.startedAt + job.estimatedRuntimeMs;
+  // past its estimate, the estimate says nothing more: the median guess from its age alone (Gott's
+  // Copernican rule) is that it runs as long again as it has run so far
+  if (estimated < now) estimated = now + (now - job.startedAt);
+  const end = Math.min(estimated, job.expiresAt ?? Infinity);
   return end === Infinity ? undefined : end;
 }
 
