@@ -1,6 +1,11 @@
 import type { Resources } from '../resources/index.js';
 
 /** What a fairness policy knows about one tenant whose queue in the current band has work. */
+/**
+ * One tenant's queue as a policy sees it in `pick()`. Within one scheduling pass the manager hands
+ * the same candidate objects from pick to pick, refreshed in place (no object per pick): read
+ * what you need during `pick()`, and do not keep a candidate to compare with a later pick.
+ */
 export interface TenantCandidate {
   readonly tenant: string;
   /** Relative share of the cluster the tenant is entitled to. @default 1 */

@@ -24,6 +24,15 @@ export function isMessageId(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
+/**
+ * `-0` passes as a `msg_id` (it is an integer >= 0) but would be echoed as `in_reply_to: -0`,
+ * which `JSON.stringify` writes as `0`: a handler given plain data answered with a reply that
+ * differs from the same reply after a trip through JSON. Answer with `0`.
+ */
+export function withoutNegativeZero(id: number): number {
+  return id === 0 ? 0 : id;
+}
+
 export function requiredString(body: Body, field: string, type: string): string {
   const value = body[field];
   if (typeof value !== 'string' || value.length === 0) throw invalid(`Expected \`${field}\` of ${type} to be a non-empty string, got ${describeField(value)}.`);

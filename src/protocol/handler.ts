@@ -6,7 +6,7 @@ import { JobIds } from '../manager/job-ids.js';
 import { type Resources, type Scale, createScale, isPlainRecord } from '../resources/index.js';
 import { invalidSnapshot, within } from '../snapshot/reader.js';
 import { bodyFields, checkEnvelope, checkFields } from './body-fields.js';
-import { type Body, MessageError, invalid, isMessageId, optionalInteger, optionalString, parseRequirements, requiredString } from './fields.js';
+import { type Body, MessageError, invalid, isMessageId, optionalInteger, optionalString, parseRequirements, requiredString, withoutNegativeZero } from './fields.js';
 import { type ProtocolHandlerSnapshot, PROTOCOL_SNAPSHOT_FORMAT, outgoingSnapshot, readProtocolSnapshot } from './handler-snapshot.js';
 import { JobBook } from './job-book.js';
 import { jobsOn, nodeNow, onNode, readForce, readNodeSpec, readStatus, wireNode } from './nodes.js';
@@ -186,14 +186,15 @@ export class ProtocolHandler {
     // a reply is never answered, whatever else is wrong with it: no error loops between nodes
     if (isPlainRecord(body) && Object.hasOwn(body, 'in_reply_to')) return undefined;
     // a usable msg_id is answered (in_reply_to) even when the envelope around it is wrong
-    const usableId = isPlainRecord(body) && isMessageId(body['msg_id']) ? body['msg_id'] : undefined;
+    const usableId = isPlainRecord(body) && isMessageId(body['msg_id']) ? withoutNegativeZero(body['msg_id']) : undefined;
     const client = typeof src === 'string' ? src : undefined;
     const node = typeof dest === 'string' ? dest : undefined;
     if (src !== undefined && client === undefined) return errorTo(undefined, node, usableId, 'INVALID_MESSAGE', `Expected \`src\` to be a string (a node name), got ${describeValue(src)}.`);
     if (dest !== undefined && node === undefined) return errorTo(client, undefined, usableId, 'INVALID_MESSAGE', `Expected \`dest\` to be a string (a node name), got ${describeValue(dest)}.`);
     if (!isPlainRecord(body)) return errorTo(client, node, undefined, 'INVALID_MESSAGE', `Expected \`body\` to be an object {"type", "msg_id", …}, got ${body === undefined ? 'no body' : describeValue(body)}.`);
-    const msgId = body['msg_id'];
-    if (!isMessageId(msgId)) return errorTo(client, node, undefined, 'INVALID_MESSAGE', `Expected \`msg_id\` to be an integer >= 0, got ${body['msg_id'] === undefined ? 'nothing' : describeValue(msgId)}.`);
+    const given = body['msg_id'];
+    if (!isMessageId(given)) return errorTo(client, node, undefined, 'INVALID_MESSAGE', `Expected \`msg_id\` to be an integer >= 0, got ${given === undefined ? 'nothing' : describeValue(given)}.`);
+    const msgId = withoutNegativeZero(given);
     const origin: Origin = { client, node, msgId };
     if (this.#closed) return errorTo(client, node, msgId, 'HANDLER_CLOSED', 'This protocol handler was closed; it answers no more requests.');
     try {

@@ -340,3 +340,16 @@ describe('tenants and options', () => {
     manager.close();
   });
 });
+
+describe('msg_id -0', () => {
+  it('is answered as 0: the reply is the same before and after a trip through JSON', () => {
+    const { handler } = seedNode();
+    // -0 is an integer >= 0, so it is a valid msg_id; echoed as -0, JSON would turn it into 0
+    const [reply] = handler.handle({ src: 'c1', dest: 'n1', body: { type: 'capacity', msg_id: -0 } });
+    expect(Object.is(reply?.body.in_reply_to, 0)).toBe(true);
+    // an envelope error still answers the usable id, also as 0
+    const [error] = handler.handle({ src: 7, dest: 'n1', body: { type: 'capacity', msg_id: -0 } } as never);
+    expect(error?.body.type).toBe('error');
+    expect(Object.is(error?.body.in_reply_to, 0)).toBe(true);
+  });
+});
