@@ -24,7 +24,8 @@ import type { TargetResult } from './lib/report.js';
 // snapshot: snapshot and restore of 100,000 live jobs (bench/snapshot.ts); `-- durability` runs it too
 // replicas: serve on PostgreSQL against --data and in memory, failover time, follower lag (bench/replicas.ts)
 // scaling: scaling advice and defragmentation plans on 1,000 nodes (bench/scaling.ts; figures only)
-const PARTS = ['placement', 'batch', 'memory', 'manager', 'preemption', 'durability', 'snapshot', 'replicas', 'scaling'] as const;
+// simulate: a decision inside simulate() against the bare pool, and the GC's share, by size (bench/simulate.ts)
+const PARTS = ['placement', 'batch', 'memory', 'manager', 'preemption', 'durability', 'snapshot', 'replicas', 'scaling', 'simulate'] as const;
 type Part = (typeof PARTS)[number];
 
 const here = dirname(fileURLToPath(import.meta.url));

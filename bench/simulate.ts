@@ -1,0 +1,155 @@
+/**
+ * A decision inside `simulate()` against a bare `pool.allocate` + `pool.release` on the same
+ * cluster, in the same process (issue 17 §1: at most 4×), and the garbage collector's share of
+ * the simulation (issue 17: under 10 %), at several sizes — the growth with nodes and jobs.
+ *
+ *   node --expose-gc --import tsx bench/simulate.ts      (or: npm run bench -- simulate)
+ *
+ * Environment (all optional):
+ *   FAIRPACK_BENCH_SIM_SIZES       jobs×nodes pairs          default 100000x1000,100000x10000
+ *                                  (the issue's growth table adds 1000000x10000 and 100000x100000)
+ *   FAIRPACK_BENCH_SIM_STRATEGY    placement strategy        default best-fit
+ *   FAIRPACK_BENCH_SIM_POLICY      fairness policy           default drf
+ *   FAIRPACK_BENCH_SIM_SEED        workload seed             default 1
+ *   FAIRPACK_BENCH_SIM_PAIRS       pool pairs per round      default 20000 (five rounds, median)
+ *
+ * Figures are CPU time (user + system of the process, `process.cpuUsage`), which does not count
+ * the time the process waited for a core on a shared machine. A decision is one of the manager's
+ * `decisions` (a job placed, started again after preemption included); the simulation's CPU time
+ * includes its own books, sampling and event queue — what a user of `simulate()` waits for.
+ * The pool's baseline keeps the same cluster at the occupancy the workload's jobs fill it to
+ * (about 70 % of its cpu), then releases the oldest allocation and places the workload's next
+ * request, in turn: one pair.
+ */
+import { PerformanceObserver } from 'node:perf_hooks';
+import { type Allocation, type FairnessPolicyName, type PlacementStrategyName, ResourcePool, type Resources } from 'fairpack';
+import { simulate, syntheticCluster } from 'fairpack/simulate';
+import { syntheticScenario } from '../src/simulate/workload.js';
+import { collectGarbageAndSettle, envInt, fixed, median, printTable, verdict } from './lib/report.js';
+
+/** Issue 17: a decision inside simulate at most this many bare pool allocate+release pairs. */
+const DECISION_TARGET = 4;
+/** Issue 17: the garbage collector's share of a congested simulation's time, at most. */
+const GC_TARGET = 0.1;
+/** The fill level of the pool's baseline, as a share of the cluster's cpu. */
+const FILL = 0.7;
+
+const sizes = sizesFromEnv(process.env['FAIRPACK_BENCH_SIM_SIZES'] ?? '100000x1000,100000x10000');
+const strategy = (process.env['FAIRPACK_BENCH_SIM_STRATEGY'] ?? 'best-fit') as PlacementStrategyName;
+const policy = (process.env['FAIRPACK_BENCH_SIM_POLICY'] ?? 'drf') as FairnessPolicyName;
+const seed = envInt('FAIRPACK_BENCH_SIM_SEED', 1);
+const pairs = envInt('FAIRPACK_BENCH_SIM_PAIRS', 20_000);
+
+function sizesFromEnv(raw: string): { jobs: number; nodes: number }[] {
+  return raw.split(',').map((pair) => {
+    const match = /^(\d+)x(\d+)$/.exec(pair.trim());
+    if (match === null) throw new Error(`Expected FAIRPACK_BENCH_SIM_SIZES to be jobs×nodes pairs like 100000x1000, got ${JSON.stringify(pair)}.`);
+    return { jobs: Number(match[1]), nodes: Number(match[2]) };
+  });
+}
+
+function cpuMicrosSince(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return used.user + used.system;
+}
+
+/** Milliseconds the main thread spent in garbage collection pauses while `run` ran. */
+async function withGcTime<T>(run: () => Promise<T>): Promise<{ value: T; gcMs: number }> {
+  let gcMs = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMs += entry.duration;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  try {
+    const value = await run();
+    // gc entries are delivered asynchronously: let the last ones arrive
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return { value, gcMs };
+  } finally {
+    observer.disconnect();
+  }
+}
+
+interface SimulationFigures {
+  readonly decisions: number;
+  readonly cpuMs: number;
+  readonly wallMs: number;
+  readonly gcMs: number;
+}
+
+async function simulation(jobs: number, nodes: number): Promise<SimulationFigures> {
+  collectGarbageAndSettle();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const { value: results, gcMs } = await withGcTime(() => simulate({ workload: { jobs }, nodes, strategies: [strategy], policies: [policy], seed }));
+  const wallMs = performance.now() - t0;
+  const cpuMs = cpuMicrosSince(cpu0) / 1000;
+  const run = results.results[0];
+  if (run === undefined) throw new Error('simulate() returned no run');
+  return { decisions: run.decisions, cpuMs, wallMs, gcMs };
+}
+
+/** CPU µs per release + allocate of the workload's requests on the bare pool, median of five rounds. */
+function poolPair(jobs: number, nodes: number): number {
+  const cluster = syntheticCluster(nodes);
+  const scenario = syntheticScenario({ seed, jobs, nodes: cluster, load: 0.95, nodeFailures: 0, repairMs: 0 });
+  const requests: Resources[] = [];
+  for (const job of scenario.jobs()) {
+    requests.push(job.resources);
+    if (requests.length === 100_000) break;
+  }
+  let time = 0;
+  const pool = new ResourcePool({ nodes: cluster, placement: strategy, now: () => time });
+  const totalCpu = cluster.reduce((sum, node) => sum + (node.capacity['cpu'] ?? 0), 0);
+  const live: Allocation[] = [];
+  let head = 0;
+  let next = 0;
+  let usedCpu = 0;
+  const place = (): boolean => {
+    const resources = requests[next % requests.length] as Resources;
+    next++;
+    const r = pool.allocate({ resources });
+    if (!r.ok) return false;
+    live.push(r.allocation);
+    usedCpu += resources['cpu'] ?? 0;
+    return true;
+  };
+  for (let misses = 0; usedCpu < FILL * totalCpu && misses < 1000; ) if (!place()) misses++;
+  const rounds: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    collectGarbageAndSettle();
+    const cpu0 = process.cpuUsage();
+    for (let i = 0; i < pairs; i++) {
+      time++;
+      pool.release((live[head++] as Allocation).id);
+      place();
+    }
+    rounds.push(cpuMicrosSince(cpu0) / pairs);
+    // drop the released prefix now and then, so the array does not grow without end
+    if (head > 100_000) {
+      live.splice(0, head);
+      head = 0;
+    }
+  }
+  return median(rounds);
+}
+
+async function main(): Promise<void> {
+  console.log(`\n## simulate(): a decision against the bare pool (${strategy} · ${policy}, seed ${seed}; CPU time)\n`);
+  const rows: string[][] = [];
+  for (const { jobs, nodes } of sizes) {
+    const sim = await simulation(jobs, nodes);
+    const pool = poolPair(jobs, nodes);
+    const perDecision = (sim.cpuMs * 1000) / sim.decisions;
+    const ratio = perDecision / pool;
+    const gcShare = sim.gcMs / sim.cpuMs;
+    const size = `${jobs.toLocaleString('en')} jobs × ${nodes.toLocaleString('en')} nodes`;
+    rows.push([size, sim.decisions.toLocaleString('en'), fixed(sim.cpuMs / 1000, 1), fixed(sim.wallMs / 1000, 1), fixed(perDecision, 2), fixed(pool, 2), `${fixed(ratio, 1)}×`, `${fixed(gcShare * 100, 1)} %`]);
+    verdict('simulate', `a decision inside simulate ≤ ${DECISION_TARGET}× a pool allocate+release (${size})`, ratio <= DECISION_TARGET ? 'PASS' : 'FAIL', `${fixed(ratio, 1)}× (${fixed(perDecision, 2)} µs against ${fixed(pool, 2)} µs)`);
+    verdict('simulate', `GC < ${GC_TARGET * 100} % of the simulation's CPU time (${size})`, gcShare < GC_TARGET ? 'PASS' : 'FAIL', `${fixed(gcShare * 100, 1)} % (${fixed(sim.gcMs, 0)} ms of ${fixed(sim.cpuMs, 0)} ms)`);
+  }
+  console.log('');
+  printTable(['size', 'decisions', 'CPU s', 'wall s', 'µs per decision', 'pool µs per pair', 'ratio', 'GC'], rows);
+}
+
+await main();
