@@ -13,7 +13,9 @@
  *   FAIRPACK_BENCH_SIM_SEED        workload seed             default 1
  *   FAIRPACK_BENCH_SIM_PAIRS       pool pairs per round      default 20000 (five rounds, median)
  *
- * Figures are CPU time (user + system of the process, `process.cpuUsage`), which does not count
+ * The GC figure is the main thread's collection pauses (`gc` performance entries) over the
+ * simulation's wall time, as a CPU profile's "(garbage collector)" share counts it: run it on a
+ * quiet machine. The other figures are CPU time (user + system of the process, `process.cpuUsage`), which does not count
  * the time the process waited for a core on a shared machine. A decision is one of the manager's
  * `decisions` (a job placed, started again after preemption included); the simulation's CPU time
  * includes its own books, sampling and event queue — what a user of `simulate()` waits for.
@@ -142,11 +144,13 @@ async function main(): Promise<void> {
     const pool = poolPair(jobs, nodes);
     const perDecision = (sim.cpuMs * 1000) / sim.decisions;
     const ratio = perDecision / pool;
-    const gcShare = sim.gcMs / sim.cpuMs;
+    // the collector pauses the main thread: its share of the main thread's (wall) time, as a CPU
+    // profile counts it; the process's CPU time also counts the collector's and compiler's helper threads
+    const gcShare = sim.gcMs / sim.wallMs;
     const size = `${jobs.toLocaleString('en')} jobs × ${nodes.toLocaleString('en')} nodes`;
     rows.push([size, sim.decisions.toLocaleString('en'), fixed(sim.cpuMs / 1000, 1), fixed(sim.wallMs / 1000, 1), fixed(perDecision, 2), fixed(pool, 2), `${fixed(ratio, 1)}×`, `${fixed(gcShare * 100, 1)} %`]);
     verdict('simulate', `a decision inside simulate ≤ ${DECISION_TARGET}× a pool allocate+release (${size})`, ratio <= DECISION_TARGET ? 'PASS' : 'FAIL', `${fixed(ratio, 1)}× (${fixed(perDecision, 2)} µs against ${fixed(pool, 2)} µs)`);
-    verdict('simulate', `GC < ${GC_TARGET * 100} % of the simulation's CPU time (${size})`, gcShare < GC_TARGET ? 'PASS' : 'FAIL', `${fixed(gcShare * 100, 1)} % (${fixed(sim.gcMs, 0)} ms of ${fixed(sim.cpuMs, 0)} ms)`);
+    verdict('simulate', `GC < ${GC_TARGET * 100} % of the simulation's CPU time (${size})`, gcShare < GC_TARGET ? 'PASS' : 'FAIL', `${fixed(gcShare * 100, 1)} % (${fixed(sim.gcMs, 0)} ms of ${fixed(sim.wallMs, 0)} ms)`);
   }
   console.log('');
   printTable(['size', 'decisions', 'CPU s', 'wall s', 'µs per decision', 'pool µs per pair', 'ratio', 'GC'], rows);

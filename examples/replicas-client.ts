@@ -11,11 +11,12 @@
  */
 import { FairpackClient } from 'fairpack/client';
 import { startPostgres } from '../test/support/postgres.js';
-import { startLocalServe } from './lib/local-serve.js';
+import { onInterrupt, startLocalServe } from './lib/local-serve.js';
 
 const given = process.env['FAIRPACK_STORE'];
 const db = given === undefined ? await startPostgres() : { url: given, stop: async () => undefined };
 const schema = `example_${process.pid}`;
+onInterrupt(() => db.stop());
 
 /** One replica: `fairpack serve` from this repository on a free port, with a short lease for the demo. */
 const replica = (): ReturnType<typeof startLocalServe> => startLocalServe(['--store', db.url, '--store-schema', schema, '--capacity', 'cpu=8', '--lease-ttl', '1s', '--lease-renew', '250ms']);

@@ -14,6 +14,9 @@ export async function startLocalServe(args: readonly string[], options: { readon
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', options.stderr ?? 'ignore'],
   });
+  started.add(server);
+  server.once('exit', () => started.delete(server));
+  stopServersOnExit();
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     server.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -21,7 +24,41 @@ export async function startLocalServe(args: readonly string[], options: { readon
       const match = /listening on (\S+)/.exec(out);
       if (match !== null) resolve(match[1] as string);
     });
-    server.once('exit', (code) => reject(new Error(`fairpack serve exited (${code})`)));
+    // killed because this example was interrupted: it is ending anyway, no error to report
+    server.once('exit', (code) => interrupted || reject(new Error(`fairpack serve exited (${code})`)));
   });
   return { url, server };
+}
+
+/** Servers started here and still running: stopped when this process ends, however it ends but SIGKILL. */
+const started = new Set<ChildProcess>();
+/** Further clean-up for an interrupted example (a throw-away PostgreSQL): see `onInterrupt`. */
+const interruptCleanups: (() => Promise<unknown>)[] = [];
+let hooked = false;
+let interrupted = false;
+
+/**
+ * Runs `cleanup` (at most 10 s) if the example is stopped by SIGINT or SIGTERM — a test runner's
+ * time limit, Ctrl-C — after the servers are killed; an example's own `finally` does not run then.
+ */
+export function onInterrupt(cleanup: () => Promise<unknown>): void {
+  interruptCleanups.push(cleanup);
+  stopServersOnExit();
+}
+
+function stopServersOnExit(): void {
+  if (hooked) return;
+  hooked = true;
+  // `exit` also runs after process.exit() and an uncaught error; kill() is synchronous enough here
+  process.once('exit', () => {
+    for (const server of started) server.kill('SIGKILL');
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      interrupted = true;
+      for (const server of started) server.kill('SIGKILL');
+      const limit = new Promise((resolve) => setTimeout(resolve, 10_000).unref());
+      void Promise.race([Promise.allSettled(interruptCleanups.map((cleanup) => cleanup())), limit]).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    });
+  }
 }

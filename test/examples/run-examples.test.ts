@@ -2,8 +2,9 @@
  * Every example in examples/ runs to the end: the docs point at them, so a change that breaks
  * one breaks a promise to a reader. Each runs in its own process, as a reader would run it.
  */
-import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
@@ -99,5 +100,47 @@ describe.concurrent('examples/*.ts', () => {
       'restored: train running, web queued',
       'after release: web running, train completed',
     ]);
+  }, 180_000);
+
+  it('an example stopped by SIGTERM (a runner\'s time limit, Ctrl-C) stops the servers it started', async () => {
+    const example = spawn(process.execPath, ['--import', 'tsx', 'examples/event-stream.ts'], { stdio: 'ignore' });
+    const pid = example.pid as number;
+    const exited = new Promise<number | null>((resolve) => example.once('exit', (code) => resolve(code)));
+    // the example's `fairpack serve` children, from Linux's /proc (tsx has a child of its own too)
+    const children = (): number[] =>
+      readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map(Number)
+        .filter((child) => {
+          try {
+            return readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0').includes('serve');
+          } catch {
+            return false; // gone already
+          }
+        });
+    let servers: number[] = [];
+    for (let tries = 0; servers.length === 0 && tries < 600; tries++) {
+      await sleep(50);
+      servers = children();
+    }
+    expect(servers.length).toBeGreaterThan(0);
+    example.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    const alive = (child: number): boolean => {
+      try {
+        process.kill(child, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    let left = servers;
+    for (let tries = 0; left.length > 0 && tries < 100; tries++) {
+      await sleep(50);
+      left = left.filter(alive);
+    }
+    expect(left).toEqual([]);
   }, 180_000);
 });
