@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { AllocationManager } from 'fairpack';
+
+/*
+ * Which node a starving head reserves: an eligible node large enough for it when empty, not
+ * reserved already for its band or a higher one, with the least relative shortfall now
+ * (Σ over its dimensions of max(0, need − free) / need), the first in node order on a tie.
+ */
+function cluster(nodes: { id: string; capacity: Record<string, number> }[]) {
+  let time = 0;
+  const manager = new AllocationManager({ nodes, placement: 'first-fit', now: () => time, timers: false, starvation: { afterMs: 100 } });
+  return { manager, later: (ms: number) => (time += ms) };
+}
+
+const reservedNodes = (manager: AllocationManager): Record<string, string> => Object.fromEntries(manager.reservations().map((r) => [r.jobId, r.nodeId]));
+
+describe('the node a starving head reserves', () => {
+  it('is the one closest to fitting it; the next head of the band takes the next closest', () => {
+    // n1: 6 of 8 cpu used, free 2; n2: 4 used, free 4; small: too small for 8 cpu ever
+    const { manager, later } = cluster([
+      { id: 'small', capacity: { cpu: 2 } },
+      { id: 'n1', capacity: { cpu: 8 } },
+      { id: 'n2', capacity: { cpu: 8 } },
+    ]);
+    manager.submit({ id: 'a', tenant: 'x', resources: { cpu: 6 } }); // first fit: n1
+    manager.submit({ id: 'b', tenant: 'x', resources: { cpu: 4 } }); // n1 has 2 left: n2
+    manager.submit({ id: 'big1', tenant: 'y', resources: { cpu: 8 } });
+    manager.submit({ id: 'big2', tenant: 'z', resources: { cpu: 8 } });
+    later(150);
+    manager.tick();
+    // shortfall for 8 cpu: n1 (8 − 2) / 8 = 0.75, n2 (8 − 4) / 8 = 0.5 → n2 for the first head;
+    // n2 is then reserved for the band, so the second head takes n1
+    expect(reservedNodes(manager)).toEqual({ big1: 'n2', big2: 'n1' });
+  });
+
+  it('sums the shortfall over the job\'s dimensions; a tie goes to the first node in order', () => {
+    // each node labelled with its id, so that the fillers land where the comments say
+    const nodes = ['n1', 'n2', 'n3'].map((id) => ({ id, capacity: { cpu: 4, memory: 4 }, labels: { at: id } }));
+    const { manager, later } = cluster(nodes);
+    manager.submit({ id: 'f1', tenant: 'x', resources: { cpu: 2 }, nodeSelector: { at: 'n1' } }); // n1 free {cpu 2, memory 4}
+    manager.submit({ id: 'f2', tenant: 'x', resources: { cpu: 1, memory: 3 }, nodeSelector: { at: 'n2' } }); // n2 free {cpu 3, memory 1}
+    manager.submit({ id: 'f3', tenant: 'x', resources: { cpu: 3, memory: 1 }, nodeSelector: { at: 'n3' } }); // n3 free {cpu 1, memory 3}
+    manager.submit({ id: 'head', tenant: 'y', resources: { cpu: 4, memory: 4 } });
+    later(150);
+    manager.tick();
+    // need {cpu 4, memory 4}: n1 (4−2)/4 + 0 = 0.5; n2 1/4 + 3/4 = 1; n3 3/4 + 1/4 = 1 → n1
+    expect(reservedNodes(manager)).toEqual({ head: 'n1' });
+    manager.release(manager.job('f1')?.allocationId as string);
+    // n1 is now free for the head, which starts there; its reservation is gone
+    expect(manager.job('head')?.status).toBe('running');
+    expect(manager.allocations().find((a) => a.jobId === 'head')?.placements[0]?.nodeId).toBe('n1');
+    expect(manager.reservations()).toEqual([]);
+    // a second head: n2 and n3 tie at 1 → the first in order, n2
+    manager.submit({ id: 'head2', tenant: 'z', resources: { cpu: 4, memory: 4 } });
+    later(150);
+    manager.tick();
+    expect(reservedNodes(manager)).toEqual({ head2: 'n2' });
+  });
+});
