@@ -11,14 +11,15 @@ type KeyedMembers = KeyedBlocks | KeyedTreap;
 /**
  * The exact index behind best-fit (`prefer: 'least'` slack) and worst-fit (`prefer: 'most'`).
  *
- * One treap per capacity group, ordered by slack (ascending for best-fit, by −slack for worst-fit,
- * negation being exact) and then node order. Within a group the score is a monotone function of
+ * One structure per capacity group (KeyedBlocks for best-fit, KeyedTreap for worst-fit), ordered
+ * by slack (ascending for best-fit, by −slack for worst-fit, negation being exact) and then node
+ * order. Within a group the score is a monotone function of
  * slack, so the first fitting member is the group's best; distinct slacks can still round to the
  * same score, so the search steps on to the next distinct key while the score stays equal and
  * keeps the earliest node. The winner across groups is the highest score, then the earliest node.
  */
 export class SlackIndex implements PlacementIndex {
-  /** One treap per group with members (an array: `select` walks it; a map: updates find theirs). */
+  /** One structure per group with members (an array: `select` walks it; a map: updates find theirs). */
   private readonly trees: KeyedMembers[] = [];
   private readonly byGroup = new Map<CapacityGroup, KeyedMembers>();
   private readonly weights: Float64Array;
@@ -117,10 +118,10 @@ export class SlackIndex implements PlacementIndex {
   check(expected: ReadonlySet<IndexedNode>): string | undefined {
     let count = 0;
     for (const [group, tree] of this.byGroup) {
-      if (tree.values.group !== group) return 'a treap is filed under another capacity group';
+      if (tree.values.group !== group) return "a group's members are filed under another capacity group";
       const members = tree.inOrder();
-      if (members.length !== tree.size) return 'a treap miscounts its members';
-      if (tree.first() !== members[0]?.node) return 'a treap has lost track of its first member';
+      if (members.length !== tree.size) return "a group's index miscounts its members";
+      if (tree.first() !== members[0]?.node) return "a group's index has lost track of its first member";
       for (let i = 0; i < members.length; i++) {
         const { node, key } = members[i] as { node: IndexedNode; key: number };
         count++;
