@@ -45,10 +45,9 @@ export class KeyedBlocks {
   private lowOrder = new Float64Array(16);
   private blocks = 0;
   /**
-   * Per group of GROUP_SIZE positions: at least the maxima of its blocks (L per group). Raised
-   * with every member that joins; not lowered when one leaves (that would mean a scan of the
-   * group's blocks on most removals), but made exact again by a search that finds none of the
-   * group's blocks passing, and whenever blocks split or merge.
+   * Per group of GROUP_SIZE positions: the maxima of its blocks' maxima (L per group). Raised with
+   * every member that joins; recomputed from the group's blocks (GROUP_SIZE numbers) when a
+   * block's maximum falls from the group's, and for every group when blocks split or merge.
    */
   private superMax = new Float64Array(0);
 
@@ -173,7 +172,16 @@ export class KeyedBlocks {
     }
     if (i !== last) this.moveEntry(b * S + last, b, i);
     this.len[b] = last;
-    for (let k = 0; k < staleCount; k++) this.recomputeValue(b, stale[k] as number);
+    if (staleCount > 0) {
+      const q = (this.blockPosition[b] as number) >> GROUP_SHIFT;
+      for (let k = 0; k < staleCount; k++) {
+        const j = stale[k] as number;
+        const old = max[b * L + j] as number;
+        this.recomputeValue(b, j);
+        // the group's maximum falls only if this block held it
+        if ((max[b * L + j] as number) < old && old === this.superMax[q * L + j]) this.groupValue(q, j);
+      }
+    }
     this.members[t] = undefined;
     this.localOf[node.slot] = NIL;
     this.freeLocals.push(t);
@@ -208,14 +216,12 @@ export class KeyedBlocks {
         p = groupEnd;
         continue;
       }
-      let anyBlockPassed = false;
       for (; p < groupEnd; p++) {
         if ((bounds[p] as number) > highKey) return NIL;
         const b = this.seq[p] as number;
         passes = (this.len[b] as number) > 0;
         for (let n = 0; n < testCount && passes; n++) if ((max[b * L + (testAt[n] as number)] as number) < (testMin[n] as number)) passes = false;
         if (!passes) continue;
-        anyBlockPassed = true;
         // the least (key, order) among the block's fitting members within the bounds
         let best = NIL;
         let bestKey = Infinity;
@@ -242,8 +248,6 @@ export class KeyedBlocks {
         }
         if (best !== NIL) return best;
       }
-      // the group's maxima were stale (members left since they were set): make them exact
-      if (!anyBlockPassed) this.tightenGroup(q);
     }
     return NIL;
   }
@@ -300,8 +304,8 @@ export class KeyedBlocks {
 
   /**
    * For self-checks: every member lies in its block's range of (key, order), its local index,
-   * block and position agree, its stored values match its free vector, and every block's maxima
-   * and their counts are current; blocks are within their size bounds.
+   * block and position agree, its stored values match its free vector, every block's maxima and
+   * their counts and every group's maxima are current; blocks are within their size bounds.
    */
   check(): boolean {
     const { L, S } = this;
@@ -338,7 +342,14 @@ export class KeyedBlocks {
       if (this.blockPosition[b] !== p) return false;
       for (let j = 0; j < L; j++) {
         if (this.max[b * L + j] !== expected[j] || this.atMax[b * L + j] !== counts[j]) return false;
-        if ((this.superMax[(p >> GROUP_SHIFT) * L + j] as number) < (expected[j] as number)) return false;
+      }
+    }
+    // every group's maxima are its blocks' maxima
+    for (let q = 0; q << GROUP_SHIFT < this.blocks; q++) {
+      for (let j = 0; j < L; j++) {
+        let m = -Infinity;
+        for (let p = q << GROUP_SHIFT; p < Math.min((q + 1) << GROUP_SHIFT, this.blocks); p++) m = Math.max(m, this.max[(this.seq[p] as number) * L + j] as number);
+        if (this.superMax[q * L + j] !== m) return false;
       }
     }
     return total === this.count;
@@ -506,6 +517,18 @@ export class KeyedBlocks {
     if (this.superMax.length < this.seq.length * this.L) this.superMax = new Float64Array(this.seq.length * this.L);
     const groups = (this.blocks + GROUP_SIZE - 1) >> GROUP_SHIFT;
     for (let q = 0; q < groups; q++) this.tightenGroup(q);
+  }
+
+  /** Group q's maximum of value j from its blocks'. */
+  private groupValue(q: number, j: number): void {
+    const L = this.L;
+    let m = -Infinity;
+    const end = Math.min((q + 1) << GROUP_SHIFT, this.blocks);
+    for (let p = q << GROUP_SHIFT; p < end; p++) {
+      const v = this.max[(this.seq[p] as number) * L + j] as number;
+      if (v > m) m = v;
+    }
+    this.superMax[q * L + j] = m;
   }
 
   /** Group q's maxima, exactly, from its blocks'. */
