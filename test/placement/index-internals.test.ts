@@ -65,17 +65,20 @@ function replay(
 
 const query = fc.record({ cpu: fc.integer({ min: 0, max: 8 }), memory: fc.integer({ min: 0, max: 32 }), low: fc.integer({ min: -1, max: 40 }), high: fc.integer({ min: 0, max: 40 }) });
 
-// Blocks of 2 to 5 members: 30 nodes make up to 15 blocks and two groups of them, so that
-// splits, merges, the first block emptying and stale group maxima all happen within a run.
+// Blocks of 2 to 5 members and groups of at least 1 to 4 blocks: 30 nodes make up to 15 blocks
+// in several groups, so that splits, merges, the first block emptying, a group's maximum falling
+// and the group size changing with the number of blocks all happen within a run.
+const blockSizes = fc.record({ capacity: fc.integer({ min: 2, max: 5 }), groupShift: fc.integer({ min: 0, max: 2 }) });
+type BlockSizes = typeof blockSizes extends fc.Arbitrary<infer T> ? T : never;
 const structures = [
-  { name: 'KeyedTreap', make: (values: GroupValues) => new KeyedTreap(values), capacity: fc.constant(0) },
-  { name: 'KeyedBlocks', make: (values: GroupValues, capacity: number) => new KeyedBlocks(values, capacity), capacity: fc.integer({ min: 2, max: 5 }) },
+  { name: 'KeyedTreap', make: (values: GroupValues) => new KeyedTreap(values), sizes: fc.constant({ capacity: 0, groupShift: 0 }) },
+  { name: 'KeyedBlocks', make: (values: GroupValues, sizes: BlockSizes) => new KeyedBlocks(values, sizes.capacity, sizes.groupShift), sizes: blockSizes },
 ] as const;
 
-describe.each(structures)('$name', ({ make, capacity }) => {
+describe.each(structures)('$name', ({ make, sizes }) => {
   it('finds the first fitting member in (key, order) between the key bounds, from the root or from the front', () => {
     fc.assert(
-      fc.property(fc.array(operation, { maxLength: 120 }), fc.array(query, { minLength: 1, maxLength: 10 }), capacity, (ops, queries, size) => {
+      fc.property(fc.array(operation, { maxLength: 120 }), fc.array(query, { minLength: 1, maxLength: 10 }), sizes, (ops, queries, size) => {
         const values = new GroupValues(group, { ratios: SEARCH_RATIOS });
         const tree = make(values, size);
         const nodes = makeNodes(30);

@@ -5,9 +5,8 @@ import type { GroupValues } from './group-values.js';
 const NIL = -1;
 /** Blocks split above this many members by default (tests pass a smaller one to reach the corners). */
 const DEFAULT_CAPACITY = 48;
-/** Blocks are grouped by position, GROUP_SIZE to a group, and each group keeps bounds on its blocks' maxima. */
-const GROUP_SHIFT = 4;
-const GROUP_SIZE = 1 << GROUP_SHIFT;
+/** Blocks are grouped by position, at least 2^MIN_GROUP_SHIFT to a group (see `groupShift`). */
+const MIN_GROUP_SHIFT = 4;
 
 /**
  * The members of one capacity group, ordered by (key, node order), in a list of blocks: each block
@@ -45,11 +44,18 @@ export class KeyedBlocks {
   private lowOrder = new Float64Array(16);
   private blocks = 0;
   /**
-   * Per group of GROUP_SIZE positions: the maxima of its blocks' maxima (L per group). Raised with
-   * every member that joins; recomputed from the group's blocks (GROUP_SIZE numbers) when a
-   * block's maximum falls from the group's, and for every group when blocks split or merge.
+   * Per group of 2^groupShift positions: the maxima of its blocks' maxima (L per group). Raised
+   * with every member that joins; recomputed from the group's blocks when a block's maximum falls
+   * from the group's, and from the changed position on when blocks split or merge.
    */
   private superMax = new Float64Array(0);
+  /**
+   * log2 of the blocks per group: about the square root of the number of blocks (16 up to 256
+   * blocks, ≈ 12,000 members), so that a search reads about as many groups as blocks in one group
+   * — at 100,000 members, 44 groups of 64 rather than 175 of 16.
+   */
+  private groupShift: number;
+  private readonly minGroupShift: number;
 
   // ---- per block id
   private len = new Int32Array(0);
@@ -81,12 +87,16 @@ export class KeyedBlocks {
   private readonly freeLocals: number[] = [];
   private usedLocals = 0;
 
+  /** `capacity` and `minGroupShift`: smaller than the defaults only in tests, to reach splits, merges and group changes with few members. */
   constructor(
     readonly values: GroupValues,
     capacity: number = DEFAULT_CAPACITY,
+    minGroupShift: number = MIN_GROUP_SHIFT,
   ) {
     if (!(capacity >= 2)) throw new Error('fairpack internal error: a block holds at least two members');
     this.L = values.length;
+    this.minGroupShift = minGroupShift;
+    this.groupShift = minGroupShift;
     this.capacity = capacity;
     this.minimum = Math.max(1, Math.floor(capacity / 8));
     this.S = capacity + this.minimum + 1;
@@ -136,7 +146,7 @@ export class KeyedBlocks {
     this.positionOf[t] = i;
     this.len[b] = i + 1;
     this.raise(b, e);
-    const groupAt = ((this.blockPosition[b] as number) >> GROUP_SHIFT) * this.L;
+    const groupAt = ((this.blockPosition[b] as number) >> this.groupShift) * this.L;
     const superMax = this.superMax;
     const values = this.entryValues;
     for (let j = 0; j < this.L; j++) {
@@ -173,7 +183,7 @@ export class KeyedBlocks {
     if (i !== last) this.moveEntry(b * S + last, b, i);
     this.len[b] = last;
     if (staleCount > 0) {
-      const q = (this.blockPosition[b] as number) >> GROUP_SHIFT;
+      const q = (this.blockPosition[b] as number) >> this.groupShift;
       for (let k = 0; k < staleCount; k++) {
         const j = stale[k] as number;
         const old = max[b * L + j] as number;
@@ -204,12 +214,13 @@ export class KeyedBlocks {
     const orders = this.entryOrder;
     const bounds = this.lowKey;
     const blocks = this.blocks;
+    const shift = this.groupShift;
     // members with key lowKey may sit in the block before the first whose bound is ≥ lowKey
     let p = this.lastBelow(lowKey);
     while (p < blocks) {
       if ((bounds[p] as number) > highKey) return NIL;
-      const q = p >> GROUP_SHIFT;
-      const groupEnd = Math.min((q + 1) << GROUP_SHIFT, blocks);
+      const q = p >> shift;
+      const groupEnd = Math.min((q + 1) << shift, blocks);
       let passes = true;
       for (let n = 0; n < testCount && passes; n++) if ((superMax[q * L + (testAt[n] as number)] as number) < (testMin[n] as number)) passes = false;
       if (!passes) {
@@ -345,10 +356,12 @@ export class KeyedBlocks {
       }
     }
     // every group's maxima are its blocks' maxima
-    for (let q = 0; q << GROUP_SHIFT < this.blocks; q++) {
+    const shift = this.groupShift;
+    if (shift !== groupShiftFor(this.blocks, this.minGroupShift)) return false;
+    for (let q = 0; q << shift < this.blocks; q++) {
       for (let j = 0; j < L; j++) {
         let m = -Infinity;
-        for (let p = q << GROUP_SHIFT; p < Math.min((q + 1) << GROUP_SHIFT, this.blocks); p++) m = Math.max(m, this.max[(this.seq[p] as number) * L + j] as number);
+        for (let p = q << shift; p < Math.min((q + 1) << shift, this.blocks); p++) m = Math.max(m, this.max[(this.seq[p] as number) * L + j] as number);
         if (this.superMax[q * L + j] !== m) return false;
       }
     }
@@ -511,20 +524,23 @@ export class KeyedBlocks {
     this.positionsChanged(p);
   }
 
-  /** Blocks from position p on moved: their positions, and every group's maxima from its blocks (splits and merges are rare). */
+  /** Blocks from position p on moved: their positions, and the maxima of the groups from p's on (of every group when the group size changes). */
   private positionsChanged(p: number): void {
     for (let i = p; i < this.blocks; i++) this.blockPosition[this.seq[i] as number] = i;
     if (this.superMax.length < this.seq.length * this.L) this.superMax = new Float64Array(this.seq.length * this.L);
-    const groups = (this.blocks + GROUP_SIZE - 1) >> GROUP_SHIFT;
-    for (let q = 0; q < groups; q++) this.tightenGroup(q);
+    const shift = groupShiftFor(this.blocks, this.minGroupShift);
+    const from = shift === this.groupShift ? p >> shift : 0;
+    this.groupShift = shift;
+    const groups = (this.blocks + (1 << shift) - 1) >> shift;
+    for (let q = from; q < groups; q++) this.tightenGroup(q);
   }
 
   /** Group q's maximum of value j from its blocks'. */
   private groupValue(q: number, j: number): void {
     const L = this.L;
     let m = -Infinity;
-    const end = Math.min((q + 1) << GROUP_SHIFT, this.blocks);
-    for (let p = q << GROUP_SHIFT; p < end; p++) {
+    const end = Math.min((q + 1) << this.groupShift, this.blocks);
+    for (let p = q << this.groupShift; p < end; p++) {
       const v = this.max[(this.seq[p] as number) * L + j] as number;
       if (v > m) m = v;
     }
@@ -536,8 +552,8 @@ export class KeyedBlocks {
     const L = this.L;
     const superMax = this.superMax;
     superMax.fill(-Infinity, q * L, q * L + L);
-    const end = Math.min((q + 1) << GROUP_SHIFT, this.blocks);
-    for (let p = q << GROUP_SHIFT; p < end; p++) {
+    const end = Math.min((q + 1) << this.groupShift, this.blocks);
+    for (let p = q << this.groupShift; p < end; p++) {
       const b = this.seq[p] as number;
       for (let j = 0; j < L; j++) {
         const m = this.max[b * L + j] as number;
@@ -582,6 +598,11 @@ export class KeyedBlocks {
     this.members[t] = node;
     return t;
   }
+}
+
+/** log2 of the blocks per group for `blocks` blocks: half the bits of their number, at least `least`. */
+function groupShiftFor(blocks: number, least: number): number {
+  return Math.max(least, Math.ceil(Math.log2(Math.max(blocks, 1)) / 2));
 }
 
 /** (k1, o1) strictly before (k2, o2). */
