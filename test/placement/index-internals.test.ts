@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CapacityGroup, DenseRequest, IndexedNode } from 'fairpack';
 import { SEARCH_RATIOS } from '../../src/placement/index/coupled-bounds.js';
 import { GroupValues } from '../../src/placement/index/group-values.js';
+import { KeyedBlocks } from '../../src/placement/index/keyed-blocks.js';
 import { KeyedTreap } from '../../src/placement/index/keyed-treap.js';
 import { PositionalTree } from '../../src/placement/index/positional-tree.js';
 import { nextUp } from '../../src/placement/score-math.js';
@@ -64,12 +65,22 @@ function replay(
 
 const query = fc.record({ cpu: fc.integer({ min: 0, max: 8 }), memory: fc.integer({ min: 0, max: 32 }), low: fc.integer({ min: -1, max: 40 }), high: fc.integer({ min: 0, max: 40 }) });
 
-describe('KeyedTreap', () => {
+// Blocks of 2 to 5 members and groups of at least 1 to 4 blocks: 30 nodes make up to 15 blocks
+// in several groups, so that splits, merges, the first block emptying, a group's maximum falling
+// and the group size changing with the number of blocks all happen within a run.
+const blockSizes = fc.record({ capacity: fc.integer({ min: 2, max: 5 }), groupShift: fc.integer({ min: 0, max: 2 }) });
+type BlockSizes = typeof blockSizes extends fc.Arbitrary<infer T> ? T : never;
+const structures = [
+  { name: 'KeyedTreap', make: (values: GroupValues) => new KeyedTreap(values), sizes: fc.constant({ capacity: 0, groupShift: 0 }) },
+  { name: 'KeyedBlocks', make: (values: GroupValues, sizes: BlockSizes) => new KeyedBlocks(values, sizes.capacity, sizes.groupShift), sizes: blockSizes },
+] as const;
+
+describe.each(structures)('$name', ({ make, sizes }) => {
   it('finds the first fitting member in (key, order) between the key bounds, from the root or from the front', () => {
     fc.assert(
-      fc.property(fc.array(operation, { maxLength: 120 }), fc.array(query, { minLength: 1, maxLength: 10 }), (ops, queries) => {
+      fc.property(fc.array(operation, { maxLength: 120 }), fc.array(query, { minLength: 1, maxLength: 10 }), sizes, (ops, queries, size) => {
         const values = new GroupValues(group, { ratios: SEARCH_RATIOS });
-        const tree = new KeyedTreap(values);
+        const tree = make(values, size);
         const nodes = makeNodes(30);
         // keys in whole units of free cpu: many members share a key, so node order decides
         const keyOf = (node: FakeNode) => (node.free[0] as number) / 1000;
@@ -94,6 +105,8 @@ describe('KeyedTreap', () => {
           const dense = request(q.cpu, q.memory);
           values.tests(dense);
           const expected = ordered.find((node) => keyOf(node) >= q.low && keyOf(node) <= q.high && fits(node, dense));
+          // the maxima are only bounds: a fitting member means they must pass
+          if (ordered.some((node) => fits(node, dense))) expect(tree.mayFit()).toBe(true);
           const found = tree.findFirst(undefined, q.low, false, q.high);
           expect(found < 0 ? undefined : tree.node(found)).toBe(expected);
           const strictly = ordered.find((node) => keyOf(node) > q.low && keyOf(node) <= q.high && fits(node, dense));
@@ -102,6 +115,8 @@ describe('KeyedTreap', () => {
           const fromStart = ordered.find((node) => keyOf(node) <= q.high && fits(node, dense));
           const walked = tree.findFirstFromStart(undefined, q.high);
           expect(walked < 0 ? undefined : tree.node(walked)).toBe(fromStart);
+          const above = ordered.map(keyOf).find((key) => key > q.low);
+          expect(tree.successorKey(q.low)).toBe(above ?? Number.NaN);
         }
       }),
       { numRuns: propertyRuns(200) },

@@ -17,7 +17,8 @@ const AGG = 2;
  *
  * `findFirst` returns the first member in order that fits the request, skipping every subtree whose
  * maxima already show that nothing in it fits — this is what lets best-fit and worst-fit avoid
- * scanning the full nodes at the front of the order.
+ * scanning the full nodes at the front of the order. Worst-fit uses it (best-fit, whose keys jump
+ * across the group on every update, uses KeyedBlocks).
  *
  * Updates do as little as the maxima allow. Removing a member merges its children in its place
  * (parent links: no walk down to it) and recomputes the ancestors' maxima bottom-up — only the

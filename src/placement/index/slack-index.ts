@@ -2,21 +2,26 @@ import { denseDemand, denseSlack, denseWeights, exceedsGroup, nextUp } from '../
 import type { AcceptNode, CapacityGroup, DenseRequest, IndexSpace, IndexedNode, PlacementIndex } from '../strategy.js';
 import { SEARCH_RATIOS, UPDATE_RATIOS } from './coupled-bounds.js';
 import { GroupValues } from './group-values.js';
+import { KeyedBlocks } from './keyed-blocks.js';
 import { KeyedTreap } from './keyed-treap.js';
+
+/** One group's members in key order: blocks for best-fit, a treap for worst-fit (see `add`). */
+type KeyedMembers = KeyedBlocks | KeyedTreap;
 
 /**
  * The exact index behind best-fit (`prefer: 'least'` slack) and worst-fit (`prefer: 'most'`).
  *
- * One treap per capacity group, ordered by slack (ascending for best-fit, by −slack for worst-fit,
- * negation being exact) and then node order. Within a group the score is a monotone function of
+ * One structure per capacity group (KeyedBlocks for best-fit, KeyedTreap for worst-fit), ordered
+ * by slack (ascending for best-fit, by −slack for worst-fit, negation being exact) and then node
+ * order. Within a group the score is a monotone function of
  * slack, so the first fitting member is the group's best; distinct slacks can still round to the
  * same score, so the search steps on to the next distinct key while the score stays equal and
  * keeps the earliest node. The winner across groups is the highest score, then the earliest node.
  */
 export class SlackIndex implements PlacementIndex {
-  /** One treap per group with members (an array: `select` walks it; a map: updates find theirs). */
-  private readonly trees: KeyedTreap[] = [];
-  private readonly byGroup = new Map<CapacityGroup, KeyedTreap>();
+  /** One structure per group with members (an array: `select` walks it; a map: updates find theirs). */
+  private readonly trees: KeyedMembers[] = [];
+  private readonly byGroup = new Map<CapacityGroup, KeyedMembers>();
   private readonly weights: Float64Array;
   /** Position in `trees` of the group the last answer came from. */
   private lastWinner = 0;
@@ -32,7 +37,13 @@ export class SlackIndex implements PlacementIndex {
   add(node: IndexedNode): void {
     let tree = this.byGroup.get(node.group);
     if (tree === undefined) {
-      tree = new KeyedTreap(new GroupValues(node.group, { ratios: this.prefer === 'least' ? SEARCH_RATIOS : UPDATE_RATIOS }));
+      // Best-fit's keys jump across a tenth of the group on every update, and its answer lies
+      // past the full nodes: blocks make the update a swap-remove and an append (KeyedBlocks).
+      // Worst-fit's answer is among the first few members, which the treap walks to directly.
+      tree =
+        this.prefer === 'least'
+          ? new KeyedBlocks(new GroupValues(node.group, { ratios: SEARCH_RATIOS }))
+          : new KeyedTreap(new GroupValues(node.group, { ratios: UPDATE_RATIOS }));
       this.byGroup.set(node.group, tree);
       this.trees.push(tree);
     }
@@ -66,7 +77,7 @@ export class SlackIndex implements PlacementIndex {
     const first = this.lastWinner < trees.length ? this.lastWinner : 0;
     for (let n = 0; n < trees.length; n++) {
       const g = first + n < trees.length ? first + n : first + n - trees.length;
-      const tree = trees[g] as KeyedTreap;
+      const tree = trees[g] as KeyedMembers;
       const { group } = tree.values;
       if (exceedsGroup(group, request)) continue;
       tree.values.tests(request);
@@ -107,10 +118,10 @@ export class SlackIndex implements PlacementIndex {
   check(expected: ReadonlySet<IndexedNode>): string | undefined {
     let count = 0;
     for (const [group, tree] of this.byGroup) {
-      if (tree.values.group !== group) return 'a treap is filed under another capacity group';
+      if (tree.values.group !== group) return "a group's members are filed under another capacity group";
       const members = tree.inOrder();
-      if (members.length !== tree.size) return 'a treap miscounts its members';
-      if (tree.first() !== members[0]?.node) return 'a treap has lost track of its first member';
+      if (members.length !== tree.size) return "a group's index miscounts its members";
+      if (tree.first() !== members[0]?.node) return "a group's index has lost track of its first member";
       for (let i = 0; i < members.length; i++) {
         const { node, key } = members[i] as { node: IndexedNode; key: number };
         count++;
