@@ -217,6 +217,7 @@ export class AllocationManager {
         events: this.#events,
         policy: this.#policy,
         backfillWindow: this.#backfillWindow,
+        preemptingBands: new Set(this.#classes.list().flatMap((klass) => (klass.canPreempt ? [klass.value] : []))),
         clock: () => this.#clock(),
         changes: () => this.#changes,
         holdBack: (job) => this.#holdBack(job),

@@ -332,9 +332,12 @@ export class Reservations {
     const { nonZero, amounts } = job.parsed.dense;
     let best: NodeState | undefined;
     let bestGap = Infinity;
-    for (const node of this.books.nodes.values()) {
+    // (cheapest test first: all three only skip, so their order changes nothing; this walk over
+    // every node runs for each head that starts to starve)
+    nodes: for (const node of this.books.nodes.values()) {
+      const { capacity } = node;
+      for (const d of nonZero) if ((capacity[d] as number) < (amounts[d] as number)) continue nodes;
       if (reserved.has(node.id) || !isEligible(node, job.parsed)) continue;
-      if (!nonZero.every((d) => (node.capacity[d] as number) >= (amounts[d] as number))) continue;
       let gap = 0;
       for (const d of nonZero) gap += Math.max(0, (amounts[d] as number) - (node.free[d] as number)) / (amounts[d] as number);
       if (gap < bestGap) {
