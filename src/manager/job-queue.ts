@@ -11,8 +11,14 @@ let nextTicket = 1;
 /** What a compacted slot of the FIFO holds: an entry no job is live for. */
 const GONE: Entry = Object.freeze({ job: Object.freeze({ queue: undefined, ticket: -1 }) as unknown as JobRecord, ticket: 0 });
 
-/** Dead FIFO entries (jobs taken out of the middle) tolerated before the front is compacted. */
-const DEAD_BEFORE_COMPACTING = 64;
+/**
+ * Dead FIFO entries (jobs taken out of the middle) tolerated before the front is compacted. Every
+ * walk of the window steps over the dead entries in it (about half of this, on average) and a
+ * congested run walks a window several times per job placed, while a compaction scans about one
+ * window per this many removals: 64 let a million-job simulation step over 168 million dead
+ * entries (38 % of its walk); 8 balances the two.
+ */
+const DEAD_BEFORE_COMPACTING = 8;
 
 function isLive(entry: Entry, queue: JobQueue): boolean {
   return entry.job.queue === queue && entry.job.ticket === entry.ticket;
