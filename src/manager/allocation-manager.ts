@@ -1468,9 +1468,11 @@ export class AllocationManager {
         job.reason = heldBack;
         continue;
       }
-      // jobs of a shape that failed would fail again: the window costs O(distinct shapes)
+      // jobs of a shape that failed would fail again: the window costs O(distinct shapes) (the
+      // reason is written only when it changes: a congested run passes the same jobs again and
+      // again, and a store dirties each one's record)
       if (failed.has(job.shape)) {
-        job.reason = 'insufficient-resources';
+        if (job.reason !== 'insufficient-resources') job.reason = 'insufficient-resources';
         continue;
       }
       if (sweep) return 'open';
