@@ -94,8 +94,10 @@ export class AllocationManager {
   readonly #timers: boolean;
   readonly #maxQueued: number;
   readonly #maxQueuedPerTenant: number;
-  /** Queued jobs per tenant (tenants with none are not kept). */
+  /** Queued jobs per tenant (tenants with none are kept at 0 until a sweep, see #countQueued). */
   readonly #queuedByTenant = new Map<string, number>();
+  /** Entries of #queuedByTenant at 0. */
+  #queuedTenantsAtZero = 0;
   readonly #backfillWindow: number;
   /** Live jobs (queued or running). */
   readonly #live = new Map<string, JobRecord>();
@@ -217,6 +219,7 @@ export class AllocationManager {
         events: this.#events,
         policy: this.#policy,
         backfillWindow: this.#backfillWindow,
+        preemptingBands: new Set(this.#classes.list().flatMap((klass) => (klass.canPreempt ? [klass.value] : []))),
         clock: () => this.#clock(),
         changes: () => this.#changes,
         holdBack: (job) => this.#holdBack(job),
@@ -1465,9 +1468,11 @@ export class AllocationManager {
         job.reason = heldBack;
         continue;
       }
-      // jobs of a shape that failed would fail again: the window costs O(distinct shapes)
+      // jobs of a shape that failed would fail again: the window costs O(distinct shapes) (the
+      // reason is written only when it changes: a congested run passes the same jobs again and
+      // again, and a store dirties each one's record)
       if (failed.has(job.shape)) {
-        job.reason = 'insufficient-resources';
+        if (job.reason !== 'insufficient-resources') job.reason = 'insufficient-resources';
         continue;
       }
       if (sweep) return 'open';
@@ -1668,9 +1673,19 @@ export class AllocationManager {
 
   #countQueued(job: JobRecord, sign: 1 | -1): void {
     this.#queued += sign;
-    const count = (this.#queuedByTenant.get(job.tenant) ?? 0) + sign;
-    if (count === 0) this.#queuedByTenant.delete(job.tenant);
-    else this.#queuedByTenant.set(job.tenant, count);
+    const before = this.#queuedByTenant.get(job.tenant);
+    const count = (before ?? 0) + sign;
+    this.#queuedByTenant.set(job.tenant, count);
+    // a tenant whose last job left keeps its entry at 0: a Map keeps a deleted key's slot until it
+    // is rebuilt, so deleting and adding the same tenants at every submit+release made it rebuild
+    // over and over (see "The manager over the bare pool" in docs/performance.md). The zeros are
+    // swept together once there are many, and more of them than tenants with jobs waiting.
+    if (count === 0) this.#queuedTenantsAtZero++;
+    else if (before === 0) this.#queuedTenantsAtZero--;
+    if (this.#queuedTenantsAtZero > 1_024 && this.#queuedTenantsAtZero * 2 > this.#queuedByTenant.size) {
+      for (const [tenant, n] of this.#queuedByTenant) if (n === 0) this.#queuedByTenant.delete(tenant);
+      this.#queuedTenantsAtZero = 0;
+    }
   }
 
   /** Why a new job of `tenant` may not wait (a queue bound is reached), or undefined. */

@@ -25,6 +25,8 @@ export interface PreemptionHost {
   readonly events: DeferredEvents;
   readonly policy: FairnessPolicy;
   readonly backfillWindow: number;
+  /** The values of the classes that may preempt by priority (a band is a class value). */
+  readonly preemptingBands: ReadonlySet<number>;
   clock(): number;
   /** Counts changes that can open new preemption options: a head searches again only after it moved. */
   changes(): number;
@@ -176,11 +178,13 @@ export class PreemptionCycle {
   preempt(band: number): boolean {
     if (this.backoffMs === undefined) return false;
     const { host } = this;
-    // no job of the band can find victims (tryPreempt would refuse each at once): nothing below
-    // it is preemptible, or the policy ignores classes, and nobody runs on burst room. All of it
-    // changes only with the change count, so the walk of every queue's window is skipped — the
-    // jobs' and queues' memos are left as they are, which can only make a later pass look again
-    if (this.burstRunning === 0 && (host.policy.ignoresPriority === true || !this.anyPreemptibleBelow(band))) return false;
+    // no job of the band can find victims (tryPreempt would refuse each at once): no class of the
+    // band may preempt, nothing below it is preemptible, or the policy ignores classes, and nobody
+    // runs on burst room. All of it changes only with the change count (a start or a stop), so the
+    // walk of every queue's window is skipped — the jobs' and queues' memos are left as they are,
+    // which can only make a later pass look again. (In a congested simulation the `default` and
+    // `low` bands, which may not preempt, were walked on every release: most of the pass's steps.)
+    if (this.burstRunning === 0 && (host.policy.ignoresPriority === true || !host.preemptingBands.has(band) || !this.anyPreemptibleBelow(band))) return false;
     const now = host.clock();
     const changes = host.changes();
     let preempted = false;

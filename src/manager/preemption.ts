@@ -6,7 +6,20 @@ import type { JobRecord } from './job-record.js';
 interface NodeJobs {
   readonly jobs: JobRecord[];
   readonly counts: number[];
-  readonly at: Map<JobRecord, number>;
+  /**
+   * Each job's index in `jobs`, kept only while the node holds more than INDEXED_FROM jobs: below
+   * that a scan of `jobs` (pointers compared, nothing read) is cheaper than a lookup, and a map
+   * whose keys come and go with every job that starts and stops there was garbage to rebuild.
+   */
+  at: Map<JobRecord, number> | undefined;
+}
+
+/** How many jobs a node holds before their positions are kept in a map (see NodeJobs.at). */
+const INDEXED_FROM = 32;
+
+function indexOfJob(entry: NodeJobs, job: JobRecord): number {
+  if (entry.at !== undefined) return entry.at.get(job) ?? -1;
+  return entry.jobs.indexOf(job);
 }
 
 /** The running jobs on each node: what preemption looks through, without scanning every job. */
@@ -16,32 +29,38 @@ export class RunningByNode {
   add(job: JobRecord): void {
     for (const placement of job.allocation?.placements ?? []) {
       let entry = this.byNode.get(placement.nodeId);
-      if (entry === undefined) this.byNode.set(placement.nodeId, (entry = { jobs: [], counts: [], at: new Map() }));
-      const i = entry.at.get(job);
-      if (i !== undefined) {
+      if (entry === undefined) this.byNode.set(placement.nodeId, (entry = { jobs: [], counts: [], at: undefined }));
+      const i = indexOfJob(entry, job);
+      if (i >= 0) {
         entry.counts[i] = (entry.counts[i] as number) + 1;
         continue;
       }
-      entry.at.set(job, entry.jobs.length);
+      entry.at?.set(job, entry.jobs.length);
       entry.jobs.push(job);
       entry.counts.push(1);
+      if (entry.at === undefined && entry.jobs.length > INDEXED_FROM) entry.at = new Map(entry.jobs.map((j, k) => [j, k]));
     }
   }
 
   remove(job: JobRecord): void {
     for (const placement of job.allocation?.placements ?? []) {
       const entry = this.byNode.get(placement.nodeId);
-      const i = entry?.at.get(job);
-      if (entry === undefined || i === undefined) continue;
+      if (entry === undefined) continue;
+      const i = indexOfJob(entry, job);
+      if (i < 0) continue;
       // swap with the last, so removal is O(1)
       const last = entry.jobs.length - 1;
       const moved = entry.jobs[last] as JobRecord;
       entry.jobs[i] = moved;
       entry.counts[i] = entry.counts[last] as number;
-      entry.at.set(moved, i);
       entry.jobs.pop();
       entry.counts.pop();
-      entry.at.delete(job);
+      if (entry.at !== undefined) {
+        entry.at.set(moved, i);
+        entry.at.delete(job);
+        // (half the threshold: a node hovering around it does not build and drop the map by turns)
+        if (entry.jobs.length < INDEXED_FROM / 2) entry.at = undefined;
+      }
       // an empty entry stays (see `forgetNode`): deleting and re-adding the same key in a large Map
       // lengthens that key's bucket chain with dead entries until the next rehash, and a node that
       // empties and fills again with every job (one job per node, a few hundred nodes idle) made

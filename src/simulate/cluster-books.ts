@@ -13,8 +13,8 @@ interface RunningAllocation {
   readonly tenant: number;
   readonly startedAt: number;
   readonly nodes: readonly number[];
-  /** Per placement, one scaled amount per dimension. */
-  readonly amounts: Float64Array;
+  /** Per placement, one scaled amount per dimension (a plain array: one per running job, and a typed array costs more to make). */
+  readonly amounts: number[];
 }
 
 export class ClusterBooks {
@@ -40,7 +40,8 @@ export class ClusterBooks {
   private readonly tenantRunning: Uint32Array;
   private readonly tenantWaiting: Uint32Array;
   private readonly running = new Map<string, RunningAllocation>();
-  private readonly allocationOfJob = new Map<number, string>();
+  /** Per job (its index), its running allocation's id: an array the size of the run, not a map entry made and deleted per run of a job. */
+  private readonly allocationOfJob: (string | undefined)[];
   waiting = 0;
 
   private readonly tenantCount: number;
@@ -49,7 +50,10 @@ export class ClusterBooks {
     nodes: readonly NodeSpec[],
     /** Per tenant, its weight (the manager's `tenants` option; 1 by default). */
     private readonly tenantWeights: Float64Array,
+    /** How many jobs the run has (their indexes are 0 to jobCount − 1). */
+    jobCount: number,
   ) {
+    this.allocationOfJob = new Array<string | undefined>(jobCount).fill(undefined);
     this.tenantCount = tenantWeights.length;
     const dims: string[] = [];
     for (const node of nodes) for (const name of Object.keys(node.capacity)) if (!dims.includes(name)) dims.push(name);
@@ -191,24 +195,26 @@ export class ClusterBooks {
   }
 
   allocationOf(job: number): string | undefined {
-    return this.allocationOfJob.get(job);
+    return this.allocationOfJob[job];
   }
 
   /** A job started on these placements. */
   start(allocationId: string, job: number, tenant: number, placements: readonly Placement[], now: number): void {
     const D = this.dims.length;
     const nodes: number[] = [];
-    const amounts = new Float64Array(placements.length * D);
-    placements.forEach((placement, p) => {
-      const n = this.nodeIndex.get(placement.nodeId) as number;
-      nodes.push(n);
-      for (const [name, amount] of Object.entries(placement.resources)) {
+    const amounts: number[] = new Array<number>(placements.length * D).fill(0);
+    // plain loops: no closure, and no entries array per placement (this runs for every start)
+    for (let p = 0; p < placements.length; p++) {
+      const placement = placements[p] as Placement;
+      nodes.push(this.nodeIndex.get(placement.nodeId) as number);
+      const { resources } = placement;
+      for (const name in resources) {
         const d = this.dimIndex.get(name);
-        if (d !== undefined) amounts[p * D + d] = scaled(amount);
+        if (d !== undefined) amounts[p * D + d] = scaled(resources[name] as number);
       }
-    });
+    }
     this.running.set(allocationId, { job, tenant, startedAt: now, nodes, amounts });
-    this.allocationOfJob.set(job, allocationId);
+    this.allocationOfJob[job] = allocationId;
     this.tenantRunning[tenant] = (this.tenantRunning[tenant] as number) + 1;
     this.charge(nodes, tenant, amounts, 1);
   }
@@ -218,7 +224,7 @@ export class ClusterBooks {
     const run = this.running.get(allocationId);
     if (run === undefined) return undefined;
     this.running.delete(allocationId);
-    this.allocationOfJob.delete(run.job);
+    this.allocationOfJob[run.job] = undefined;
     this.tenantRunning[run.tenant] = (this.tenantRunning[run.tenant] as number) - 1;
     this.charge(run.nodes, run.tenant, run.amounts, -1);
     return run;
@@ -342,9 +348,10 @@ export class ClusterBooks {
     }
   }
 
-  private charge(nodes: readonly number[], tenant: number, amounts: Float64Array, sign: 1 | -1): void {
+  private charge(nodes: readonly number[], tenant: number, amounts: readonly number[], sign: 1 | -1): void {
     const D = this.dims.length;
-    nodes.forEach((n, p) => {
+    for (let p = 0; p < nodes.length; p++) {
+      const n = nodes[p] as number;
       this.nodeJobs[n] = (this.nodeJobs[n] as number) + sign;
       for (let d = 0; d < D; d++) {
         const amount = sign * (amounts[p * D + d] as number);
@@ -353,7 +360,7 @@ export class ClusterBooks {
         this.allocated[d] = (this.allocated[d] as number) + amount;
         this.tenantUsage[tenant * D + d] = (this.tenantUsage[tenant * D + d] as number) + amount;
       }
-    });
+    }
   }
 }
 

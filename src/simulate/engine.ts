@@ -80,6 +80,7 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
   const books = new ClusterBooks(
     scenario.nodes,
     Float64Array.from(scenario.tenants, (name) => options.tenants?.[name]?.weight ?? 1),
+    scenario.jobCount,
   );
   const jobs = new JobTable(scenario.jobCount);
 

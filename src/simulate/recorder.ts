@@ -59,7 +59,9 @@ export class Recorder {
     const D = books.dims.length;
     for (let d = 0; d < D; d++) values[d] = (books.allocated[d] as number) / (books.total[d] as number);
     values[D] = books.waiting;
-    this.charted.forEach((t, i) => (values[D + 1 + i] = books.dominantShare(t)));
+    // a plain loop: this runs at every instant something happens, and a callback was a closure each time
+    const { charted } = this;
+    for (let i = 0; i < charted.length; i++) values[D + 1 + i] = books.dominantShare(charted[i] as number);
     if (this.others.length > 0) values[values.length - 3] = books.combinedShare(this.others);
     values[values.length - 2] = preemptions;
     values[values.length - 1] = lostWorkMs / 3_600_000;

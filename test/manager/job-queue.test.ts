@@ -6,7 +6,7 @@ import type { JobRecord } from '../../src/manager/job-record.js';
 /*
  * One tenant's queue: jobs with a deadline first (earliest first, then arrival), then the others in
  * arrival order, a job put back going first. Jobs taken out of the middle leave dead entries that
- * the queue compacts once 64 have piled up (the backfill case: jobs placed past a head that
+ * the queue compacts once 8 have piled up (the backfill case: jobs placed past a head that
  * waits) — checked against the obvious model, an array in queue order, over random pushes,
  * put-backs and removals, many of them from the front of the queue so that compaction runs often.
  */

@@ -93,6 +93,19 @@ describe('submit', () => {
     expect(refused(() => new AllocationManager({ capacity: { cpu: 1 }, maxQueuedPerTenant: -1 })).code).toBe('INVALID_OPTION');
   });
 
+  it('maxQueuedPerTenant counts right after many tenants queued and left (their counts are swept, not deleted one by one)', () => {
+    const manager = new AllocationManager({ capacity: { cpu: 1 }, maxQueuedPerTenant: 1, now: () => 0, timers: false });
+    manager.submit({ tenant: 'holder', resources: { cpu: 1 } }); // the only cpu: everyone else waits
+    // 3,000 tenants each queue one job and cancel it: 3,000 counts at 0, past the sweep's 1,024
+    for (let i = 0; i < 3_000; i++) manager.cancel(manager.submit({ tenant: `t${i}`, resources: { cpu: 1 } }).jobId);
+    // a swept tenant and one left at 0 alike: one job may wait (0 → 1), a second is refused (1 = the bound)
+    for (const tenant of ['t5', 't2999']) {
+      expect(manager.submit({ tenant, resources: { cpu: 1 } }).status).toBe('queued');
+      expect(manager.submit({ tenant, resources: { cpu: 1 } })).toMatchObject({ status: 'rejected', code: 'QUEUE_FULL' });
+    }
+    expect(manager.metrics().queued).toBe(2);
+  });
+
   it('a full queue refuses only jobs that would wait: one that fits starts', () => {
     const manager = new AllocationManager({ capacity: { cpu: 4 }, maxQueued: 1, now: () => 0, timers: false });
     manager.submit({ resources: { cpu: 3 } });
