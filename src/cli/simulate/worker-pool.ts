@@ -71,10 +71,7 @@ export class WorkerPool implements SimulationRunner {
   }
 
   private start(): Worker {
-    const worker = new Worker(this.entry.url, {
-      workerData: this.data,
-      ...(this.entry.execArgv === undefined ? {} : { execArgv: [...this.entry.execArgv] }),
-    });
+    const worker = this.entry.bootstrap === undefined ? new Worker(this.entry.url, { workerData: this.data }) : new Worker(this.entry.bootstrap, { eval: true, workerData: this.data });
     this.workers.add(worker);
     // a run under way hears of an error through its own listener; an idle worker's must not crash the command
     worker.on('error', () => undefined);
