@@ -25,8 +25,10 @@ export default defineConfig([
   },
   {
     // the `fairpack` command: one ESM file with a shebang; prom-client and the MCP SDK stay
-    // optional peer dependencies, imported only when `fairpack serve` (pg: with --store) / `fairpack mcp` start
-    entry: { cli: 'src/cli/main.ts' },
+    // optional peer dependencies, imported only when `fairpack serve` (pg: with --store) / `fairpack mcp` start.
+    // simulate-worker.js: the worker thread of `fairpack simulate --workers`, found beside cli.js
+    // (src/cli/simulate/worker-entry.ts); what the two share goes to chunks in the same folder
+    entry: { cli: 'src/cli/main.ts', 'simulate-worker': 'src/cli/simulate/worker.ts' },
     format: ['esm'],
     sourcemap: true,
     target: 'node20',

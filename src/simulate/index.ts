@@ -4,6 +4,8 @@
  * page. No I/O and no clock: it runs in Node, browsers, Deno and Bun (docs/simulate.md).
  */
 export { simulate } from './simulate.js';
+export { type RunHooks, type RunOutput, type ScenarioSummary, type SimulationRuns, type SimulationTask, simulationRuns } from './runs.js';
+export type { SimulationRunner } from './parallel-runs.js';
 export type { EstimateError } from './estimate-error.js';
 export { type SimulateOptions, type SimulationProgress, type SpotOptions, type SyntheticWorkload, DEFAULTS } from './options.js';
 export {

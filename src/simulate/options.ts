@@ -15,6 +15,7 @@ import { type AutoscaleMode, autoscaleModes } from './autoscale-settings.js';
 import { ESTIMATE_ERROR_LIMITS, type EstimateError, type EstimateErrorModel } from './estimate-error.js';
 import { type Objective, objectiveNames } from './objective.js';
 import type { TraceRow } from './trace-rows.js';
+import type { SimulationRunner } from './parallel-runs.js';
 
 /** The synthetic workload (docs/simulate.md): seven tenants with their own shapes, priorities and bursts. */
 export interface SyntheticWorkload {
@@ -126,6 +127,13 @@ export interface SimulateOptions {
    * a result. Without it those figures are 0: the core reads no clock of its own.
    */
   readonly wallClock?: () => number;
+  /**
+   * Computes the runs elsewhere, `concurrency` at once — on workers, with `simulationRuns(options)`
+   * there (the CLI's `--workers`) — instead of one after another on this thread. The results are
+   * assembled in the runs' order: the same as without it (but for `timing`). With it `onProgress`
+   * also hears of each run's end (fraction 1). docs/simulate.md#parallel-runs
+   */
+  readonly runner?: SimulationRunner;
 }
 
 export interface SpotOptions {
@@ -186,7 +194,7 @@ export interface ResolvedOptions {
 }
 
 const KNOWN = new Set([
-  'workload', 'trace', 'traceName', 'nodes', 'tenants', 'strategies', 'policies', 'preemption', 'seed', 'seeds', 'objective', 'snapshotAtS', 'nodeFailures', 'repairS', 'spot', 'checkpointEveryS', 'samples', 'nodeTypes', 'autoscale', 'provisionDelayS', 'waitTargetS', 'snapshot', 'snapshotRuntimeS', 'estimateError', 'onProgress', 'signal', 'wallClock',
+  'workload', 'trace', 'traceName', 'nodes', 'tenants', 'strategies', 'policies', 'preemption', 'seed', 'seeds', 'objective', 'snapshotAtS', 'nodeFailures', 'repairS', 'spot', 'checkpointEveryS', 'samples', 'nodeTypes', 'autoscale', 'provisionDelayS', 'waitTargetS', 'snapshot', 'snapshotRuntimeS', 'estimateError', 'onProgress', 'signal', 'wallClock', 'runner',
 ]);
 
 export function resolveOptions(options: SimulateOptions): ResolvedOptions {

@@ -1,10 +1,13 @@
-import { FairpackError } from '../errors.js';
-import { buildScenario } from './build-scenario.js';
-import { runScenarioSteps } from './engine.js';
+import { type BuiltScenario, buildScenario } from './build-scenario.js';
 import { scores } from './objective.js';
 import { type ResolvedOptions, type SimulateOptions, resolveOptions } from './options.js';
 import { recommend } from './recommend.js';
-import { type Combination, type RunResult, type RunSeries, type SeedSpread, type SimulationResults, labelOf } from './results.js';
+import { type RunResult, type RunSeries, type SeedSpread, type SimulationResults } from './results.js';
+import { type RunOutput, type SimulationTask, combinationsOf, runSteps, tasksOf } from './runs.js';
+import { checkedRunner, runInParallel } from './parallel-runs.js';
+import { stopIfAborted } from './stop-if-aborted.js';
+
+export { combinationsOf } from './runs.js';
 
 /**
  * Compares placement strategies × fairness policies (× preemption on/off) on one workload: a
@@ -14,61 +17,66 @@ import { type Combination, type RunResult, type RunSeries, type SeedSpread, type
  *
  * No I/O, no timers, no clock: it runs in Node, a browser, Deno or Bun alike. It is async only so
  * that `onProgress` may return a promise to pause on (a page repaints there) and `signal` can stop
- * it between steps; without them it never yields to the event loop.
+ * it between steps; without them it never yields to the event loop. With a `runner`, the runs are
+ * handed to it (a worker each, say) a few at once, and assembled in their order: the same results.
  */
 export async function simulate(options: SimulateOptions = {}): Promise<SimulationResults> {
   const resolved = resolveOptions(options);
+  const runner = checkedRunner(options.runner);
+  const combinations = combinationsOf(resolved);
+  const tasks = tasksOf(resolved, combinations);
+  const outputs = runner === undefined ? await runHere(resolved, options, tasks) : await runInParallel(tasks, runner, options);
+  return assemble(resolved, outputs);
+}
+
+/** One run after another on this thread; the scenario is built once per seed. */
+async function runHere(resolved: ResolvedOptions, options: SimulateOptions, tasks: readonly SimulationTask[]): Promise<RunOutput[]> {
   const combinations = combinationsOf(resolved);
   const wallClock = options.wallClock ?? (() => 0);
-  const runs = combinations.length * resolved.seeds;
-  const bySeed: RunResult[][] = [];
-  const series: RunSeries[] = [];
-  let first: ReturnType<typeof buildScenario> | undefined;
-  for (let s = 0; s < resolved.seeds; s++) {
-    const built = buildScenario(resolved, resolved.seed + s);
-    first ??= built;
-    const results: RunResult[] = [];
-    for (const [i, combination] of combinations.entries()) {
-      const run = s * combinations.length + i + 1;
-      const label = labelOf(combination);
-      const progress = async (fraction: number): Promise<void> => {
-        stopIfAborted(options);
-        const pending = options.onProgress?.({ run, runs, label, fraction });
-        if (pending !== undefined) await pending;
-        stopIfAborted(options);
-      };
-      await progress(0);
-      const steps = runScenarioSteps(built.scenario, {
-        ...combination,
-        ...(resolved.tenants === undefined ? {} : { tenants: resolved.tenants }),
-        ...(resolved.snapshotAtS === undefined ? {} : { snapshotAfterMs: resolved.snapshotAtS * 1000 }),
-        ...(resolved.nodeTypes === undefined ? {} : { nodeTypes: resolved.nodeTypes, provisionDelayMs: resolved.provisionDelayS * 1000, waitTargetMs: resolved.waitTargetS * 1000 }),
-        samples: resolved.samples,
-        wallClock,
-      });
-      for (;;) {
-        const step = steps.next();
-        if (step.done === true) {
-          results.push(step.value.result);
-          // the charts show the first seed; the others add only their figures
-          if (s === 0) series.push(step.value.series);
-          break;
-        }
-        if (options.onProgress !== undefined || options.signal !== undefined) await progress(step.value);
+  const outputs: RunOutput[] = [];
+  let built: { readonly seedIndex: number; readonly scenario: BuiltScenario } | undefined;
+  for (const task of tasks) {
+    if (built?.seedIndex !== task.seedIndex) built = { seedIndex: task.seedIndex, scenario: buildScenario(resolved, resolved.seed + task.seedIndex) };
+    const progress = async (fraction: number): Promise<void> => {
+      stopIfAborted(options);
+      const pending = options.onProgress?.({ run: task.run, runs: task.runs, label: task.label, fraction });
+      if (pending !== undefined) await pending;
+      stopIfAborted(options);
+    };
+    await progress(0);
+    const steps = runSteps(resolved, built.scenario, combinations[task.combination] as (typeof combinations)[number], wallClock);
+    for (;;) {
+      const step = steps.next();
+      if (step.done === true) {
+        outputs.push(step.value);
+        break;
       }
+      if (options.onProgress !== undefined || options.signal !== undefined) await progress(step.value);
     }
-    bySeed.push(results);
   }
-  const scenario = (first as NonNullable<typeof first>).scenario;
-  const nodes = scenario.nodes.length;
-  const recommendation = recommend(resolved.objective, bySeed, nodes);
+  return outputs;
+}
+
+/**
+ * The results of the runs, in the order of the tasks (seed outermost): the first seed's results
+ * and series, the recommendation over every seed, the spread of the seeds, the first seed's
+ * scenario and warnings.
+ */
+export function assemble(resolved: ResolvedOptions, outputs: readonly RunOutput[]): SimulationResults {
+  const perSeed = outputs.length / resolved.seeds;
+  const bySeed: RunResult[][] = [];
+  for (let s = 0; s < resolved.seeds; s++) bySeed.push(outputs.slice(s * perSeed, (s + 1) * perSeed).map((output) => output.result));
+  // the charts show the first seed; the others add only their figures
+  const series: RunSeries[] = outputs.slice(0, perSeed).map((output) => output.series);
+  const first = (outputs[0] as RunOutput).scenario;
+  const recommendation = recommend(resolved.objective, bySeed, first.nodes);
   return {
-    scenario: scenario.description,
+    scenario: first.description,
     results: bySeed[0] as RunResult[],
     ...(recommendation === undefined ? {} : { recommendation }),
-    ...(resolved.seeds > 1 ? { seeds: spreadOf(resolved, bySeed, nodes) } : {}),
+    ...(resolved.seeds > 1 ? { seeds: spreadOf(resolved, bySeed, first.nodes) } : {}),
     series,
-    warnings: (first as NonNullable<typeof first>).warnings,
+    warnings: first.warnings,
   };
 }
 
@@ -88,22 +96,4 @@ function spreadOf(options: ResolvedOptions, bySeed: readonly (readonly RunResult
       };
     }),
   };
-}
-
-/** Every combination, autoscaling mode outermost, then the preemption setting (the order of the tables and the legends). */
-export function combinationsOf(options: Pick<ResolvedOptions, 'strategies' | 'policies' | 'preemption'> & Partial<Pick<ResolvedOptions, 'autoscale'>>): Combination[] {
-  const combinations: Combination[] = [];
-  const modes = options.autoscale === undefined || options.autoscale.length === 0 ? [undefined] : options.autoscale;
-  for (const autoscale of modes) {
-    for (const preemption of options.preemption) {
-      for (const strategy of options.strategies) for (const policy of options.policies) combinations.push({ strategy, policy, preemption, ...(autoscale === undefined ? {} : { autoscale }) });
-    }
-  }
-  return combinations;
-}
-
-function stopIfAborted(options: SimulateOptions): void {
-  const signal = options.signal;
-  if (signal?.aborted !== true) return;
-  throw new FairpackError('SIMULATION_ABORTED', 'The simulation was aborted by its `signal` before it finished; nothing was returned. Run it again to get results.', { method: 'simulate' }, { cause: signal.reason });
 }

@@ -194,7 +194,7 @@ describe('fairpack simulate, built and run end to end', () => {
   let dir: string;
   beforeAll(async () => {
     // the CLI bundled as in dist/cli.js, but to a scratch directory (dist/ belongs to `npm run build`)
-    await run('npx', ['tsup', '--no-config', '--entry.cli', 'src/cli/main.ts', '--format', 'esm', '--platform', 'node', '--target', 'node20', '--out-dir', BUILD_DIR, '--external', 'prom-client', '--silent'], { cwd: ROOT });
+    await run('npx', ['tsup', '--no-config', '--entry.cli', 'src/cli/main.ts', '--entry.simulate-worker', 'src/cli/simulate/worker.ts', '--format', 'esm', '--platform', 'node', '--target', 'node20', '--out-dir', BUILD_DIR, '--external', 'prom-client', '--silent'], { cwd: ROOT });
     dir = mkdtempSync(join(tmpdir(), 'fairpack-simulate-'));
   }, 120_000);
 

@@ -81,6 +81,10 @@ try {
   // fairpack/simulate needs no optional dependency either
   const simulation = spawnSync(process.execPath, ['--input-type=module', '-e', "import { simulate } from 'fairpack/simulate'; const s = await simulate({ workload: { jobs: 50 }, nodes: 3, strategies: ['best-fit'], policies: ['fifo'] }); console.log(s.results[0].jobs.completed)"], { cwd: project, encoding: 'utf8' });
   assert.equal(simulation.stdout.trim(), '50', simulation.stderr);
+  // `fairpack simulate` computes its runs on worker threads: the worker (simulate-worker.js, beside cli.js) is in the tarball
+  const parallel = spawnSync(process.execPath, [cli, 'simulate', '--jobs', '50', '--nodes', '3', '--strategies', 'best-fit', '--policies', 'fifo,drf', '--workers', '2', '--json', '--no-progress'], { cwd: project, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(parallel.status, 0, parallel.stderr);
+  assert.deepEqual(JSON.parse(parallel.stdout).results.map((result) => result.jobs.completed), [50, 50]);
   console.log(`smoke (install): ok — ${installed.sort().join(', ')} (npm install ${mode})`);
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -1,7 +1,9 @@
 import { constants } from 'node:fs';
 import { access, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import type { CliCommand, CliIo } from '../io.js';
 import { UsageError } from '../io.js';
 import { count, duration, thousands, wrap } from '../../simulate/format.js';
@@ -9,11 +11,16 @@ import { renderReport } from '../../simulate/report/html.js';
 import { isFairpackError } from '../../index.js';
 import { type SimulationResults, jsonDocument } from '../../simulate/results.js';
 import type { ScenarioDescription } from '../../simulate/scenario.js';
+import type { SimulateOptions } from '../../simulate/options.js';
+import { MAX_CONCURRENCY } from '../../simulate/parallel-runs.js';
+import { simulationRuns } from '../../simulate/runs.js';
 import { simulate } from '../../simulate/simulate.js';
 import { loadInputs } from './inputs.js';
-import { HELP, parseSimulateArgs } from './options.js';
+import { HELP, type SimulateFlags, parseSimulateArgs } from './options.js';
 import { ProgressBar } from './progress.js';
 import { MAX_WIDTH, formatResults } from './table.js';
+import { entryExists, simulateWorkerEntry } from './worker-entry.js';
+import { WorkerPool } from './worker-pool.js';
 
 /** `fairpack simulate`: see HELP and docs/simulate.md. */
 export const simulateCommand: CliCommand = {
@@ -28,20 +35,18 @@ export const simulateCommand: CliCommand = {
     // a long run should not end in "cannot write the report": check the directory first
     if (options.report !== undefined) await checkWritable(options.report);
 
-    const progress = new ProgressBar(io.stderr, options.progress && io.stderr.isTTY === true, () => performance.now());
     let simulation: SimulationResults;
     try {
-      simulation = await simulate({
-        ...simulateOptions,
-        wallClock: () => performance.now(),
-        onProgress: ({ label, run, runs, fraction }) => progress.update(label, run, runs, fraction),
-      });
+      simulation = await simulateWith(simulateOptions, options, io);
     } catch (error) {
+      if (error instanceof Interrupted) {
+        io.stderr.write(`fairpack simulate: ${error.message}\n`);
+        return 130;
+      }
       // the flags were checked one by one; what only the combination refuses is still a usage error
       if (isFairpackError(error) && error.code === 'INVALID_OPTION') throw new UsageError(error.message);
       throw error;
     }
-    progress.done();
     for (const warning of simulation.warnings) io.stderr.write(`fairpack simulate: warning: ${warning}\n`);
 
     const report = jsonDocument(simulation);
@@ -65,6 +70,45 @@ export const simulateCommand: CliCommand = {
     return 0;
   },
 };
+
+/** Ctrl-C during a run on workers: exit code 130, as a shell gives a process ended by SIGINT. */
+class Interrupted extends Error {}
+
+/**
+ * The simulation, on the main thread (`--workers 1`) or with its runs on worker threads, a few at
+ * once (the results are assembled in their order: the same output). With workers, Ctrl-C stops
+ * them all and ends the command with a message; without, Ctrl-C ends the process as it always did
+ * (the main thread is busy and would not hear it before the end).
+ */
+async function simulateWith(simulateOptions: SimulateOptions, flags: SimulateFlags, io: CliIo): Promise<SimulationResults> {
+  const runs = simulationRuns(simulateOptions).tasks.length;
+  const workers = flags.workers ?? Math.max(1, Math.min(runs, availableParallelism(), MAX_CONCURRENCY));
+  const drawn = flags.progress && io.stderr.isTTY === true;
+  const wallClock = (): number => performance.now();
+  if (workers === 1 || runs === 1) {
+    const progress = new ProgressBar(io.stderr, drawn, wallClock);
+    const simulation = await simulate({ ...simulateOptions, wallClock, onProgress: ({ label, run, runs: all, fraction }) => progress.update(label, run, all, fraction) });
+    progress.done();
+    return simulation;
+  }
+  const entry = simulateWorkerEntry();
+  if (!entryExists(entry)) throw new Error(`the worker of --workers is missing: ${fileURLToPath(entry.url)} (it is built beside cli.js). Rebuild fairpack, or run with --workers 1.`);
+  const pool = new WorkerPool(entry, { options: simulateOptions }, Math.min(workers, runs));
+  const progress = new ProgressBar(io.stderr, drawn, wallClock, true);
+  const interrupted = new AbortController();
+  const onInterrupt = (): void => interrupted.abort(new Error('interrupted (SIGINT)'));
+  process.once('SIGINT', onInterrupt);
+  try {
+    return await simulate({ ...simulateOptions, runner: pool, signal: interrupted.signal, onProgress: ({ label, run, runs: all, fraction }) => progress.update(label, run, all, fraction) });
+  } catch (error) {
+    if (interrupted.signal.aborted) throw new Interrupted(`interrupted (Ctrl-C): the ${count(pool.concurrency, 'worker')} were stopped; nothing was written.`);
+    throw error;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    progress.done();
+    await pool.terminate();
+  }
+}
 
 async function checkWritable(path: string): Promise<void> {
   try {

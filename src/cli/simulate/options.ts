@@ -2,6 +2,7 @@ import { type FairnessPolicyName, type PlacementStrategyName, fairnessPolicyName
 import { type AutoscaleMode, autoscaleModes } from '../../simulate/autoscale-settings.js';
 import { type Objective, objectiveNames } from '../../simulate/objective.js';
 import { DEFAULTS, LIMITS } from '../../simulate/options.js';
+import { MAX_CONCURRENCY } from '../../simulate/parallel-runs.js';
 import type { EstimateError } from '../../simulate/estimate-error.js';
 import { integerFlag } from '../integer-flag.js';
 import { UsageError, parseFlags } from '../io.js';
@@ -56,6 +57,8 @@ export interface SimulateFlags {
   readonly json: boolean;
   readonly report?: string;
   readonly progress: boolean;
+  /** `--workers`: runs computed at once on worker threads; undefined: min(runs, the cores). 1: on the main thread. */
+  readonly workers?: number;
 }
 
 export const HELP = `Usage: fairpack simulate [options]
@@ -143,6 +146,11 @@ Output:
                           submission (default: when half of the jobs have been submitted)
   --samples <n>           chart resolution: time buckets per run, n to 2n (default ${DEFAULTS.samples})
   --no-progress           no progress bar (it is drawn on stderr only when stderr is a terminal)
+
+Speed:
+  --workers <n>           runs computed at once, each on a worker thread, 1–${MAX_CONCURRENCY} (default: the
+                          number of runs or of cores, whichever is smaller; 1: one after another
+                          on the main thread). The output is the same whatever the number
   -h, --help              this help
 
 Everything but the wall-clock figures (decisions per second) depends only on the inputs and the
@@ -181,6 +189,7 @@ export function parseSimulateArgs(args: readonly string[]): SimulateFlags {
     json: { type: 'boolean' },
     report: { type: 'string' },
     'no-progress': { type: 'boolean' },
+    workers: { type: 'string' },
   });
   if (values.trace !== undefined && values.jobs !== undefined) throw new UsageError('Expected --jobs only with the synthetic workload; a --trace replays all its rows.');
   if (values.trace !== undefined && values.load !== undefined) throw new UsageError('Expected --load only with the synthetic workload; a --trace brings its own arrival times.');
@@ -227,6 +236,7 @@ export function parseSimulateArgs(args: readonly string[]): SimulateFlags {
     json: values.json === true,
     ...(values.report === undefined ? {} : { report: values.report }),
     progress: values['no-progress'] !== true,
+    ...(values.workers === undefined ? {} : { workers: integerFlag('--workers', values.workers, 1, MAX_CONCURRENCY) }),
   };
 }
 
