@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SimulationReport } from '../../src/simulate/results.js';
@@ -17,6 +17,31 @@ const deterministic = (text: string): unknown => {
 
 // 2 strategies × 2 policies × 2 seeds = 8 runs
 const SMALL = ['simulate', '--jobs', '300', '--nodes', '10', '--strategies', 'first-fit,worst-fit', '--seeds', '2', '--json', '--no-progress'];
+
+/**
+ * Resolves once `count` threads of the process other than its main thread have run for 0.3 s of
+ * CPU each (Linux: /proc/<pid>/task/<tid>/stat) — its workers are simulating, so the command has
+ * long been listening for SIGINT (it starts to right after it creates them). A fixed pause could
+ * send the signal too early on a loaded machine and kill the process outright.
+ */
+async function untilWorking(pid: number, count: number): Promise<void> {
+  const busy = (): number =>
+    readdirSync(`/proc/${pid}/task`).filter((tid) => {
+      if (Number(tid) === pid) return false;
+      try {
+        // the fields after the command name (which is in parentheses); utime is the 14th field
+        const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+        return Number(fields[11]) >= 30; // clock ticks of 10 ms
+      } catch {
+        return false; // the thread ended
+      }
+    }).length;
+  for (let tries = 0; tries < 2400; tries++) {
+    if (busy() >= count) return;
+    await new Promise((done) => setTimeout(done, 25));
+  }
+  throw new Error(`process ${pid} never had ${count} busy threads`);
+}
 
 describe('the built fairpack simulate with workers', () => {
   it('prints the same JSON with --workers 2 and by default as with --workers 1 (the timing figures aside)', async () => {
@@ -42,8 +67,8 @@ describe('the built fairpack simulate with workers', () => {
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
-    // long enough for the command to start its workers (and listen for SIGINT) on a loaded machine
-    await new Promise((done) => setTimeout(done, 5000));
+    // the command listens for SIGINT from when it starts its workers: wait until they work
+    await untilWorking(child.pid as number, 2);
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(stderr).toBe('fairpack simulate: interrupted (Ctrl-C): the 2 workers were stopped; nothing was written.\n');
