@@ -67,8 +67,11 @@ const query = fc.record({ cpu: fc.integer({ min: 0, max: 8 }), memory: fc.intege
 
 // Blocks of 2 to 5 members and groups of at least 1 to 4 blocks: 30 nodes make up to 15 blocks
 // in several groups, so that splits, merges, the first block emptying, a group's maximum falling
-// and the group size changing with the number of blocks all happen within a run.
-const blockSizes = fc.record({ capacity: fc.integer({ min: 2, max: 5 }), groupShift: fc.integer({ min: 0, max: 2 }) });
+// and the group size changing with the number of blocks all happen within a run. Blocks merge
+// only below an eighth of their capacity (at least 1: an empty block), so blocks of 16 to 20 are
+// drawn too: there a block of one member merges into its neighbour, which gains that member's
+// values — across a group boundary too (a merge that once left the group's maxima short).
+const blockSizes = fc.record({ capacity: fc.oneof(fc.integer({ min: 2, max: 5 }), fc.integer({ min: 16, max: 20 })), groupShift: fc.integer({ min: 0, max: 2 }) });
 type BlockSizes = typeof blockSizes extends fc.Arbitrary<infer T> ? T : never;
 const structures = [
   { name: 'KeyedTreap', make: (values: GroupValues) => new KeyedTreap(values), sizes: fc.constant({ capacity: 0, groupShift: 0 }) },
@@ -121,6 +124,30 @@ describe.each(structures)('$name', ({ make, sizes }) => {
       }),
       { numRuns: propertyRuns(200) },
     );
+  });
+});
+
+describe('KeyedBlocks merges', () => {
+  it('keep the maxima of blocks and groups exact when a nearly empty block merges into its neighbour', () => {
+    // blocks of 16 merge below 2 members, so a block's last member moves into the block before
+    // it — at a group boundary too; node i has key i and free cpu 8i/300, memory 32i/300, so
+    // the member that moves has the block's highest values
+    for (const order of ['from the top', 'from the bottom'] as const) {
+      const values = new GroupValues(group, { ratios: SEARCH_RATIOS });
+      const blocks = new KeyedBlocks(values, 16, 0);
+      const nodes = makeNodes(300).map((node, i) => ({ ...node, free: Float64Array.from([Math.floor((i * 8000) / 300), Math.floor((i * 32000) / 300)]) }));
+      for (const node of nodes) blocks.insert(node, node.order);
+      expect(blocks.check()).toBe(true);
+      for (const node of order === 'from the top' ? [...nodes].reverse() : nodes) {
+        blocks.remove(node);
+        expect(blocks.check(), `after removing ${node.id} ${order}`).toBe(true);
+        // and the first fitting member is the brute-force one: 4 cpu fits only nodes 150 and up
+        values.tests(request(4, 0));
+        const found = blocks.findFirst(undefined, -Infinity, false, Infinity);
+        const expected = nodes.find((n) => n.order > (order === 'from the top' ? -1 : node.order) && n.order < (order === 'from the top' ? node.order : Infinity) && (n.free[0] as number) >= 4000);
+        expect(found < 0 ? undefined : blocks.node(found)).toBe(expected);
+      }
+    }
   });
 });
 

@@ -474,6 +474,9 @@ export class KeyedBlocks {
     this.recompute(b);
     this.recompute(c);
     this.insertPosition(p + 1, c, this.entryKey[c * S] as number, this.entryOrder[c * S] as number);
+    // insertPosition redoes the groups from p + 1's on; block b (at p) lost half its members, and
+    // when p ends its group (a split at a group boundary) that group's maxima must fall with it
+    this.tightenGroup(p >> this.groupShift);
   }
 
   /** Merges the (too small) block at position p into a neighbour, splitting the result if too large. */
@@ -493,6 +496,9 @@ export class KeyedBlocks {
     this.len[a] = n;
     this.len[b] = 0;
     this.removePosition(from);
+    // removePosition redoes the groups from `from`'s on; when `into` ends the group before (a
+    // merge across a group boundary), its group's maxima must take the members it just gained
+    this.tightenGroup(into >> this.groupShift);
     this.freeBlocks.push(b);
     if (n > this.capacity) this.split(into);
   }
@@ -527,7 +533,8 @@ export class KeyedBlocks {
   /** Blocks from position p on moved: their positions, and the maxima of the groups from p's on (of every group when the group size changes). */
   private positionsChanged(p: number): void {
     for (let i = p; i < this.blocks; i++) this.blockPosition[this.seq[i] as number] = i;
-    if (this.superMax.length < this.seq.length * this.L) this.superMax = new Float64Array(this.seq.length * this.L);
+    // grown with its contents: the groups before p's keep their maxima (only those from p's on are redone below)
+    if (this.superMax.length < this.seq.length * this.L) this.superMax = grow(this.superMax, this.seq.length * this.L);
     const shift = groupShiftFor(this.blocks, this.minGroupShift);
     const from = shift === this.groupShift ? p >> shift : 0;
     this.groupShift = shift;
