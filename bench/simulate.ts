@@ -96,10 +96,8 @@ function poolPair(jobs: number, nodes: number): number {
   const cluster = syntheticCluster(nodes);
   const scenario = syntheticScenario({ seed, jobs, nodes: cluster, load: 0.95, nodeFailures: 0, repairMs: 0 });
   const requests: Resources[] = [];
-  for (const job of scenario.jobs()) {
-    requests.push(job.resources);
-    if (requests.length === 100_000) break;
-  }
+  const arrivals = scenario.jobs();
+  for (let job = arrivals.next(); job.done !== true && requests.length < 100_000; job = arrivals.next()) requests.push(job.value.resources);
   let time = 0;
   const pool = new ResourcePool({ nodes: cluster, placement: strategy, now: () => time });
   const totalCpu = cluster.reduce((sum, node) => sum + (node.capacity['cpu'] ?? 0), 0);
