@@ -418,26 +418,13 @@ export class KeyedBlocks {
   /** Block b's maxima and counts from its members. */
   private recompute(b: number): void {
     const L = this.L;
-    const max = this.max;
-    const atMax = this.atMax;
-    const values = this.entryValues;
-    for (let j = 0; j < L; j++) {
-      max[b * L + j] = -Infinity;
-      atMax[b * L + j] = 0;
-    }
+    this.max.fill(-Infinity, b * L, b * L + L);
+    this.atMax.fill(0, b * L, b * L + L);
     const start = b * this.S;
     const end = start + (this.len[b] as number);
-    for (let e = start; e < end; e++) {
-      for (let j = 0; j < L; j++) {
-        const v = values[e * L + j] as number;
-        const m = max[b * L + j] as number;
-        if (v > m) {
-          max[b * L + j] = v;
-          atMax[b * L + j] = 1;
-        } else if (v === m) atMax[b * L + j] = (atMax[b * L + j] as number) + 1;
-      }
-    }
+    for (let e = start; e < end; e++) this.raise(b, e);
   }
+
 
   /** Copies entry `from` to position i of block b (its member's block and position follow). */
   private moveEntry(from: number, b: number, i: number): void {
