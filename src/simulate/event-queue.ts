@@ -1,3 +1,5 @@
+import { grow } from '../typed-arrays.js';
+
 /** What can happen at a point in simulated time, besides a job arriving. */
 export type SimEvent =
   /** A job's run ends: release its allocation (if it is still that job's allocation). */
@@ -98,12 +100,8 @@ export class EventQueue {
   }
 
   private grow(): void {
-    const times = new Float64Array(this.times.length * 2);
-    times.set(this.times);
-    this.times = times;
-    const seqs = new Float64Array(this.seqs.length * 2);
-    seqs.set(this.seqs);
-    this.seqs = seqs;
+    this.times = grow(this.times, this.times.length * 2);
+    this.seqs = grow(this.seqs, this.seqs.length * 2);
   }
 }
 

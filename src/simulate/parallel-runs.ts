@@ -1,7 +1,7 @@
 import { FairpackError, describeValue } from '../errors.js';
 import type { SimulateOptions } from './options.js';
 import type { RunOutput, SimulationTask } from './runs.js';
-import { stopIfAborted } from './stop-if-aborted.js';
+import { reportProgress, stopIfAborted } from './progress-points.js';
 
 /** More runs at once than any machine has cores for: a bound on what a caller controls. */
 export const MAX_CONCURRENCY = 64;
@@ -55,12 +55,6 @@ export async function runInParallel(tasks: readonly SimulationTask[], runner: Si
     failed = true;
     stop(error);
   };
-  const progress = async (task: SimulationTask, fraction: number): Promise<void> => {
-    stopIfAborted(options);
-    const pending = options.onProgress?.({ run: task.run, runs: task.runs, label: task.label, fraction });
-    if (pending !== undefined) await pending;
-    stopIfAborted(options);
-  };
   // reports from a run under way are not waited for: the run goes on elsewhere
   const midRun = (task: SimulationTask) => (fraction: number): void => {
     if (failed) return;
@@ -77,9 +71,9 @@ export async function runInParallel(tasks: readonly SimulationTask[], runner: Si
     while (!failed && next < tasks.length) {
       const index = next++;
       const task = tasks[index] as SimulationTask;
-      await progress(task, 0);
+      await reportProgress(options, task, 0);
       outputs[index] = await Promise.race([runner.run(task, midRun(task)), stopped]);
-      await progress(task, 1);
+      await reportProgress(options, task, 1);
     }
   };
   const onAbort = (): void => {

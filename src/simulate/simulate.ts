@@ -2,10 +2,10 @@ import { type BuiltScenario, buildScenario } from './build-scenario.js';
 import { scores } from './objective.js';
 import { type ResolvedOptions, type SimulateOptions, resolveOptions } from './options.js';
 import { recommend } from './recommend.js';
-import { type RunResult, type RunSeries, type SeedSpread, type SimulationResults } from './results.js';
+import { type Combination, type RunResult, type RunSeries, type SeedSpread, type SimulationResults } from './results.js';
 import { type RunOutput, type SimulationTask, combinationsOf, runSteps, tasksOf } from './runs.js';
 import { checkedRunner, runInParallel } from './parallel-runs.js';
-import { stopIfAborted } from './stop-if-aborted.js';
+import { reportProgress } from './progress-points.js';
 
 export { combinationsOf } from './runs.js';
 
@@ -25,33 +25,26 @@ export async function simulate(options: SimulateOptions = {}): Promise<Simulatio
   const runner = checkedRunner(options.runner);
   const combinations = combinationsOf(resolved);
   const tasks = tasksOf(resolved, combinations);
-  const outputs = runner === undefined ? await runHere(resolved, options, tasks) : await runInParallel(tasks, runner, options);
+  const outputs = runner === undefined ? await runHere(resolved, options, tasks, combinations) : await runInParallel(tasks, runner, options);
   return assemble(resolved, outputs);
 }
 
 /** One run after another on this thread; the scenario is built once per seed. */
-async function runHere(resolved: ResolvedOptions, options: SimulateOptions, tasks: readonly SimulationTask[]): Promise<RunOutput[]> {
-  const combinations = combinationsOf(resolved);
+async function runHere(resolved: ResolvedOptions, options: SimulateOptions, tasks: readonly SimulationTask[], combinations: readonly Combination[]): Promise<RunOutput[]> {
   const wallClock = options.wallClock ?? (() => 0);
   const outputs: RunOutput[] = [];
   let built: { readonly seedIndex: number; readonly scenario: BuiltScenario } | undefined;
   for (const task of tasks) {
     if (built?.seedIndex !== task.seedIndex) built = { seedIndex: task.seedIndex, scenario: buildScenario(resolved, resolved.seed + task.seedIndex) };
-    const progress = async (fraction: number): Promise<void> => {
-      stopIfAborted(options);
-      const pending = options.onProgress?.({ run: task.run, runs: task.runs, label: task.label, fraction });
-      if (pending !== undefined) await pending;
-      stopIfAborted(options);
-    };
-    await progress(0);
-    const steps = runSteps(resolved, built.scenario, combinations[task.combination] as (typeof combinations)[number], wallClock);
+    await reportProgress(options, task, 0);
+    const steps = runSteps(resolved, built.scenario, combinations[task.combination] as Combination, wallClock);
     for (;;) {
       const step = steps.next();
       if (step.done === true) {
         outputs.push(step.value);
         break;
       }
-      if (options.onProgress !== undefined || options.signal !== undefined) await progress(step.value);
+      if (options.onProgress !== undefined || options.signal !== undefined) await reportProgress(options, task, step.value);
     }
   }
   return outputs;

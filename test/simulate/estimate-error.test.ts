@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isFairpackError } from 'fairpack';
 import { type RunResult, type TraceRow, jsonDocument, parseTrace, simulate } from 'fairpack/simulate';
 import { estimateOf, withEstimateError } from '../../src/simulate/estimate-error.js';
 import type { Scenario, SimJob } from '../../src/simulate/scenario.js';
+import { refusedOption } from './support.js';
 
 const jobsOf = (scenario: Scenario): SimJob[] => {
   const list: SimJob[] = [];
@@ -110,23 +110,14 @@ describe('imperfect runtime estimates (estimateError)', () => {
   });
 
   it('refuses a bad model or a bad trace estimate, saying what was expected', async () => {
-    const refused = async (options: Parameters<typeof simulate>[0]): Promise<string> => {
-      try {
-        await simulate(options);
-      } catch (error) {
-        if (isFairpackError(error) && error.code === 'INVALID_OPTION') return error.message;
-        throw error;
-      }
-      throw new Error('expected INVALID_OPTION');
-    };
     const small = { workload: { jobs: 10 }, nodes: 2 } as const;
-    expect(await refused({ ...small, estimateError: { sigma: -1 } })).toMatch(/`estimateError.sigma` of simulate\(\) to be a number from 0 to 3, got -1/);
-    expect(await refused({ ...small, estimateError: { sigma: 3.5 } })).toMatch(/estimateError.sigma/);
-    expect(await refused({ ...small, estimateError: { factor: 0 } })).toMatch(/`estimateError.factor` of simulate\(\) to be a number > 0 and <= 100, got 0/);
-    expect(await refused({ ...small, estimateError: { factor: Number.NaN } })).toMatch(/estimateError.factor/);
-    expect(await refused({ ...small, estimateError: { spread: 1 } as never })).toMatch(/`estimateError.spread` .* left out/);
-    expect(await refused({ ...small, estimateError: 0.5 as never })).toMatch(/`estimateError` of simulate\(\) to be \{ sigma\?: 0–3, factor\?: > 0 and <= 100 \}, got 0.5/);
-    expect(await refused({ trace: [{ submitAt: 0, tenant: 'a', priority: 'default', resources: { cpu: 1 }, durationMs: 1000, estimatedRuntimeMs: 0 }] })).toMatch(/row 0: estimatedRuntimeMs: expected a duration > 0/);
+    expect(await refusedOption({ ...small, estimateError: { sigma: -1 } })).toMatch(/`estimateError.sigma` of simulate\(\) to be a number from 0 to 3, got -1/);
+    expect(await refusedOption({ ...small, estimateError: { sigma: 3.5 } })).toMatch(/estimateError.sigma/);
+    expect(await refusedOption({ ...small, estimateError: { factor: 0 } })).toMatch(/`estimateError.factor` of simulate\(\) to be a number > 0 and <= 100, got 0/);
+    expect(await refusedOption({ ...small, estimateError: { factor: Number.NaN } })).toMatch(/estimateError.factor/);
+    expect(await refusedOption({ ...small, estimateError: { spread: 1 } as never })).toMatch(/`estimateError.spread` .* left out/);
+    expect(await refusedOption({ ...small, estimateError: 0.5 as never })).toMatch(/`estimateError` of simulate\(\) to be \{ sigma\?: 0–3, factor\?: > 0 and <= 100 \}, got 0.5/);
+    expect(await refusedOption({ trace: [{ submitAt: 0, tenant: 'a', priority: 'default', resources: { cpu: 1 }, durationMs: 1000, estimatedRuntimeMs: 0 }] })).toMatch(/row 0: estimatedRuntimeMs: expected a duration > 0/);
   });
 
   it('reads a trace\'s estimate_s column (seconds; empty: the true runtime)', () => {

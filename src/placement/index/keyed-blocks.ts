@@ -543,17 +543,7 @@ export class KeyedBlocks {
 
   /** Group q's maxima, exactly, from its blocks'. */
   private tightenGroup(q: number): void {
-    const L = this.L;
-    const superMax = this.superMax;
-    superMax.fill(-Infinity, q * L, q * L + L);
-    const end = Math.min((q + 1) << this.groupShift, this.blocks);
-    for (let p = q << this.groupShift; p < end; p++) {
-      const b = this.seq[p] as number;
-      for (let j = 0; j < L; j++) {
-        const m = this.max[b * L + j] as number;
-        if (m > (superMax[q * L + j] as number)) superMax[q * L + j] = m;
-      }
-    }
+    for (let j = 0; j < this.L; j++) this.groupValue(q, j);
   }
 
   /** A block id with room for S entries (reusing freed ones), empty, maxima −∞. */
