@@ -15,12 +15,10 @@ import { HELP, parseSimulateArgs } from '../../src/cli/simulate/options.js';
 import { refusedBySimulate } from './simulate-refused.js';
 import type { SimulationReport } from '../../src/simulate/results.js';
 import { MAX_WIDTH, formatTable } from '../../src/cli/simulate/table.js';
+import { useBuiltCli } from './built-cli.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
-// inside node_modules, so that the bundle's imports of the dependencies resolve
-const BUILD_DIR = join(ROOT, 'node_modules/.cache/fairpack-simulate-e2e');
-const CLI = join(BUILD_DIR, 'cli.js');
 
 describe('simulate options', () => {
   it('has defaults for everything', () => {
@@ -191,16 +189,16 @@ describe('the progress bar', () => {
 });
 
 describe('fairpack simulate, built and run end to end', () => {
+  // the CLI built as in dist/, into a folder of this file's own (two trees or runs never share it)
+  const cli = useBuiltCli();
   let dir: string;
-  beforeAll(async () => {
-    // the CLI bundled as in dist/cli.js, but to a scratch directory (dist/ belongs to `npm run build`)
-    await run('npx', ['tsup', '--no-config', '--entry.cli', 'src/cli/main.ts', '--entry.simulate-worker', 'src/cli/simulate/worker.ts', '--format', 'esm', '--platform', 'node', '--target', 'node20', '--out-dir', BUILD_DIR, '--external', 'prom-client', '--silent'], { cwd: ROOT });
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'fairpack-simulate-'));
-  }, 120_000);
+  });
 
   const simulateCli = async (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
     try {
-      const { stdout, stderr } = await run('node', [CLI, 'simulate', ...args], { cwd: ROOT });
+      const { stdout, stderr } = await run('node', [cli(), 'simulate', ...args], { cwd: ROOT });
       return { code: 0, stdout, stderr };
     } catch (error) {
       const failed = error as { code: number; stdout: string; stderr: string };
@@ -356,7 +354,7 @@ describe('fairpack simulate, built and run end to end', () => {
     const help = await simulateCli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toBe(HELP);
-    const { stdout } = await run('node', [CLI, '--help'], { cwd: ROOT });
+    const { stdout } = await run('node', [cli(), '--help'], { cwd: ROOT });
     expect(stdout).toMatch(/simulate\s+compare placement strategies/);
   });
 });
