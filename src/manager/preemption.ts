@@ -130,6 +130,10 @@ export function planPreemption(
     // first pass, allocation-free: would the job fit with every candidate gone?
     for (let i = 0; i < nonZero.length; i++) free[i] = node.free[nonZero[i] as number] as number;
     if (own?.node === node) for (let i = 0; i < nonZero.length; i++) free[i] = (free[i] as number) + heldAmount(own, nonZero[i] as number);
+    // the best so far evicts one job: only one victim that makes room alone, and comes first, can
+    // beat it (see `singleVictimMayBeat`) — in a congested simulation most nodes end here, after
+    // a look at each job's class (and the few of a low enough class, at their demand)
+    if (best !== undefined && best.key[0] === 1 && !singleVictimMayBeat(best.key, node.order, free, nonZero, amounts, jobs, counts, isVictim, now)) continue;
     avail.set(free);
     scratch.length = 0;
     for (let j = 0; j < jobs.length; j++) {
@@ -139,10 +143,6 @@ export function planPreemption(
       addDemand(avail, nonZero, other, counts[j] as number, 1);
     }
     if (scratch.length === 0 || !fits(avail, nonZero, amounts)) continue;
-    // the best so far evicts one job: only one victim that makes room alone, and comes first, can
-    // beat it (see `singleVictimMayBeat`) — in a congested simulation most nodes end here, without
-    // the candidates' sort and reprieves
-    if (best !== undefined && best.key[0] === 1 && !singleVictimMayBeat(best.key, node.order, free, nonZero, amounts, jobs, counts, scratch, now)) continue;
     const candidates: Candidate[] = scratch.map((j) => ({ job: jobs[j] as JobRecord, count: counts[j] as number, remaining: remainingMs(jobs[j] as JobRecord, now) }));
     insertionSort(candidates, moreImportantFirst);
     const most = best === undefined ? Infinity : (best.key[0] as number);
@@ -173,10 +173,11 @@ export function planPreemption(
  * `best`, a plan of one victim. Only a plan of one victim can, and its victim v makes room for the
  * job on its own: the search ends with the job fitting in the free room plus its victims' demand,
  * so `free` plus v's demand covers the job. That plan's key is [1, v's class value, v's remaining
- * time, order]. So the node may beat `best` only if one of its candidates (`jobs` and `counts` at
- * the positions `at`) covers the job on its own and has that key below `best`; otherwise its plan,
- * whatever it is, never replaces `best` (replacing needs a key strictly below), and the node is
- * skipped without changing the result. `free` is indexed like the job's non-zero dimensions.
+ * time, order]. So the node may beat `best` only if one of its running jobs (`jobs`, with `counts`
+ * replicas there) is a victim the search may take (`isVictim`), covers the job on its own and has
+ * that key below `best`; otherwise its plan, whatever it is, never replaces `best` (replacing needs
+ * a key strictly below), and the node is skipped without changing the result. The class is looked
+ * at first: most jobs end there. `free` is indexed like the job's non-zero dimensions.
  */
 export function singleVictimMayBeat(
   best: readonly number[],
@@ -186,20 +187,22 @@ export function singleVictimMayBeat(
   amounts: ArrayLike<number>,
   jobs: readonly JobRecord[],
   counts: readonly number[],
-  at: readonly number[],
+  isVictim: (job: JobRecord) => boolean,
   now: number,
 ): boolean {
-  candidates: for (const j of at) {
+  const top = best[1] as number;
+  candidates: for (let j = 0; j < jobs.length; j++) {
     const victim = jobs[j] as JobRecord;
     const value = victim.klass.value;
-    if (value > (best[1] as number)) continue;
+    if (value > top) continue;
     const count = counts[j] as number;
     const own = victim.parsed.dense.amounts;
     for (let i = 0; i < nonZero.length; i++) {
       const d = nonZero[i] as number;
       if ((free[i] as number) + count * ((own[d] as number | undefined) ?? 0) < (amounts[d] as number)) continue candidates;
     }
-    if (value < (best[1] as number)) return true;
+    if (!isVictim(victim)) continue;
+    if (value < top) return true;
     const byWork = compareRemaining(remainingMs(victim, now), best[2] as number);
     if (byWork < 0 || (byWork === 0 && order < (best[3] as number))) return true;
   }

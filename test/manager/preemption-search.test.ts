@@ -85,8 +85,8 @@ describe('singleVictimMayBeat', () => {
   const free = [1, 8];
   const need = [4, 8];
   const now = 1000;
-  const check = (victims: JobRecord[], order: number) =>
-    singleVictimMayBeat(best, order, free, [0, 1], need, victims, victims.map(() => 1), victims.map((_, i) => i), now);
+  const check = (victims: JobRecord[], order: number, isVictim = (_: JobRecord) => true) =>
+    singleVictimMayBeat(best, order, free, [0, 1], need, victims, victims.map(() => 1), isVictim, now);
 
   it('skips a node whose only candidate of a lower class is too small to make room alone', () => {
     // best-effort (-1000) holds cpu 2: 1 + 2 = 3 < 4, so it cannot be a single victim; the default
@@ -97,6 +97,8 @@ describe('singleVictimMayBeat', () => {
   it('keeps a node with a candidate that makes room alone and has a lower class', () => {
     // best-effort (-1000) holds cpu 3: 1 + 3 = 4 >= 4 (memory needs nothing more): key [1, -1000, ...] < best
     expect(check([job('n', -1000, 3, 0, 0, 9000)], 7)).toBe(true);
+    // … unless the search may not take it (a class that may not be evicted, say)
+    expect(check([job('n', -1000, 3, 0, 0, 9000)], 7, () => false)).toBe(false);
   });
 
   it('breaks ties of class by remaining time, then by node order', () => {
