@@ -125,7 +125,8 @@ export function planPreemption(
   const scratch: number[] = [];
   let best: { plan: PreemptionPlan; key: readonly number[] } | undefined;
   for (const node of nodes) {
-    if (excluded.has(node.id) || !hasCapacity(node, nonZero, amounts) || !isEligible(node, job.parsed)) continue;
+    // the numeric test first: it ends the look at most nodes (all three only skip)
+    if (!hasCapacity(node, nonZero, amounts) || excluded.has(node.id) || !isEligible(node, job.parsed)) continue;
     const { jobs, counts } = running.on(node.id);
     // first pass, allocation-free: would the job fit with every candidate gone?
     for (let i = 0; i < nonZero.length; i++) free[i] = node.free[nonZero[i] as number] as number;
