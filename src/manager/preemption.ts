@@ -120,14 +120,22 @@ export function planPreemption(
 ): PreemptionPlan | undefined {
   const { nonZero, amounts } = job.parsed.dense;
   const avail = new Float64Array(nonZero.length);
+  /** The node's free room (with the job's own held room), indexed like `avail`. */
+  const free = new Float64Array(nonZero.length);
   const scratch: number[] = [];
   let best: { plan: PreemptionPlan; key: readonly number[] } | undefined;
   for (const node of nodes) {
-    if (excluded.has(node.id) || !hasCapacity(node, nonZero, amounts) || !isEligible(node, job.parsed)) continue;
+    // the numeric test first: it ends the look at most nodes (all three only skip)
+    if (!hasCapacity(node, nonZero, amounts) || excluded.has(node.id) || !isEligible(node, job.parsed)) continue;
     const { jobs, counts } = running.on(node.id);
     // first pass, allocation-free: would the job fit with every candidate gone?
-    for (let i = 0; i < nonZero.length; i++) avail[i] = node.free[nonZero[i] as number] as number;
-    if (own?.node === node) for (let i = 0; i < nonZero.length; i++) avail[i] = (avail[i] as number) + heldAmount(own, nonZero[i] as number);
+    for (let i = 0; i < nonZero.length; i++) free[i] = node.free[nonZero[i] as number] as number;
+    if (own?.node === node) for (let i = 0; i < nonZero.length; i++) free[i] = (free[i] as number) + heldAmount(own, nonZero[i] as number);
+    // the best so far evicts one job: only one victim that makes room alone, and comes first, can
+    // beat it (see `singleVictimMayBeat`) — in a congested simulation most nodes end here, after
+    // a look at each job's class (and the few of a low enough class, at their demand)
+    if (best !== undefined && best.key[0] === 1 && !singleVictimMayBeat(best.key, node.order, free, nonZero, amounts, jobs, counts, isVictim, now)) continue;
+    avail.set(free);
     scratch.length = 0;
     for (let j = 0; j < jobs.length; j++) {
       const other = jobs[j] as JobRecord;
@@ -159,6 +167,47 @@ export function planPreemption(
     if (best === undefined || compareKeys(key, best.key) < 0) best = { plan: { node, victims: victims.reverse().map((v) => v.job) }, key };
   }
   return best?.plan;
+}
+
+/**
+ * Whether a node may still give a plan whose key ([victims, top class, work, order]) is below
+ * `best`, a plan of one victim. Only a plan of one victim can, and its victim v makes room for the
+ * job on its own: the search ends with the job fitting in the free room plus its victims' demand,
+ * so `free` plus v's demand covers the job. That plan's key is [1, v's class value, v's remaining
+ * time, order]. So the node may beat `best` only if one of its running jobs (`jobs`, with `counts`
+ * replicas there) is a victim the search may take (`isVictim`), covers the job on its own and has
+ * that key below `best`; otherwise its plan, whatever it is, never replaces `best` (replacing needs
+ * a key strictly below), and the node is skipped without changing the result. The class is looked
+ * at first: most jobs end there. `free` is indexed like the job's non-zero dimensions.
+ */
+export function singleVictimMayBeat(
+  best: readonly number[],
+  order: number,
+  free: ArrayLike<number>,
+  nonZero: readonly number[],
+  amounts: ArrayLike<number>,
+  jobs: readonly JobRecord[],
+  counts: readonly number[],
+  isVictim: (job: JobRecord) => boolean,
+  now: number,
+): boolean {
+  const top = best[1] as number;
+  candidates: for (let j = 0; j < jobs.length; j++) {
+    const victim = jobs[j] as JobRecord;
+    const value = victim.klass.value;
+    if (value > top) continue;
+    const count = counts[j] as number;
+    const own = victim.parsed.dense.amounts;
+    for (let i = 0; i < nonZero.length; i++) {
+      const d = nonZero[i] as number;
+      if ((free[i] as number) + count * ((own[d] as number | undefined) ?? 0) < (amounts[d] as number)) continue candidates;
+    }
+    if (!isVictim(victim)) continue;
+    if (value < top) return true;
+    const byWork = compareRemaining(remainingMs(victim, now), best[2] as number);
+    if (byWork < 0 || (byWork === 0 && order < (best[3] as number))) return true;
+  }
+  return false;
 }
 
 function heldAmount(own: { readonly dims: readonly number[]; readonly amounts: readonly number[] }, d: number): number {

@@ -45,4 +45,26 @@ describe('the fairness candidates of one pass', () => {
       ['b:2:0.3333333333333333:6'],
     ]);
   });
+
+  it('give a policy the usage of the moment and nothing of the books behind it', () => {
+    const usages: unknown[] = [];
+    const keys: string[][] = [];
+    const policy: FairnessPolicy = {
+      name: 'reads-usage',
+      pick(candidates: readonly TenantCandidate[]): TenantCandidate {
+        for (const c of candidates) {
+          usages.push(c.usage);
+          keys.push(Object.keys(c));
+        }
+        return candidates[0] as TenantCandidate;
+      },
+    };
+    const mgr = new AllocationManager({ capacity: { cpu: 4, memory: 8 }, fairness: policy, timers: false });
+    // a's first job (cpu 1, memory 2) is picked with nothing running; its second with the first running
+    mgr.submit({ tenant: 'a', resources: { cpu: 1, memory: 2 } });
+    mgr.submit({ tenant: 'a', resources: { cpu: 1, memory: 2 } });
+    expect(usages).toEqual([{}, { cpu: 1, memory: 2 }]);
+    // the candidate's own fields (usage is a getter, built when read); no ledger or other state
+    expect(keys[0]?.sort()).toEqual(['dominantShare', 'headSequence', 'running', 'tenant', 'weight']);
+  });
 });
