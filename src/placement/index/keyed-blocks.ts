@@ -61,16 +61,14 @@ export class KeyedBlocks {
   private len = new Int32Array(0);
   /** Position in `seq`. */
   private blockPosition = new Int32Array(0);
-  /**
-   * Maxima of the members' values (L per block), −∞ while empty: exact while the block is
-   * `exact`, else only bounds from above (see `remove`).
-   */
+  /** Maxima of the members' values (L per block), −∞ while empty. */
   private max = new Float64Array(0);
-  /** How many members hold each maximum (kept while the block is `exact`). */
+  /** How many members hold each maximum. */
   private atMax = new Int32Array(0);
-  /** 1 while a block's maxima and counts are exact; 0 once a maximum's last holder left. */
-  private exact = new Int32Array(0);
   private readonly freeBlocks: number[] = [];
+  /** Scratch for `remove`: the values whose maximum its member held alone, and those maxima. */
+  private readonly stale: Int32Array;
+  private readonly staleMax: Float64Array;
   private usedBlocks = 0;
 
   // ---- per entry (block id · S + position in block)
@@ -103,6 +101,8 @@ export class KeyedBlocks {
     this.capacity = capacity;
     this.minimum = Math.max(1, Math.floor(capacity / 8));
     this.S = capacity + this.minimum + 1;
+    this.stale = new Int32Array(this.L);
+    this.staleMax = new Float64Array(this.L);
     this.seq[0] = this.newBlock();
     this.lowKey[0] = -Infinity;
     this.lowOrder[0] = -Infinity;
@@ -169,26 +169,34 @@ export class KeyedBlocks {
     const L = this.L;
     const e = b * S + i;
     const last = this.len[b] as number - 1;
-    if (this.exact[b] === 1) {
-      // the maxima it held: one member fewer at each. When it held one alone, the block's maximum
-      // stays as it is, now only a bound from above (so is its group's): a search that reaches
-      // the block through it makes the block exact again (findFirst). Recomputing here instead
-      // was a scan of the block's rows about twice per update, mostly for blocks no search reads.
-      const values = this.entryValues;
-      const max = this.max;
-      const atMax = this.atMax;
-      let lost = false;
-      for (let j = 0; j < L; j++) {
-        if (values[e * L + j] === max[b * L + j]) {
-          const left = (atMax[b * L + j] as number) - 1;
-          atMax[b * L + j] = left;
-          if (left === 0) lost = true;
-        }
+    // the maxima it held: one member fewer at each; those it held alone are found again below
+    const values = this.entryValues;
+    const max = this.max;
+    const atMax = this.atMax;
+    const stale = this.stale;
+    let staleCount = 0;
+    for (let j = 0; j < L; j++) {
+      if (values[e * L + j] === max[b * L + j]) {
+        const left = (atMax[b * L + j] as number) - 1;
+        atMax[b * L + j] = left;
+        if (left === 0) stale[staleCount++] = j;
       }
-      if (lost) this.exact[b] = 0;
     }
     if (i !== last) this.moveEntry(b * S + last, b, i);
     this.len[b] = last;
+    if (staleCount > 0) {
+      // the old maxima, kept in `staleMax` while the block is rescanned once for all of them
+      const staleMax = this.staleMax;
+      for (let k = 0; k < staleCount; k++) staleMax[k] = max[b * L + (stale[k] as number)] as number;
+      this.recomputeValues(b, staleCount);
+      const q = (this.blockPosition[b] as number) >> this.groupShift;
+      for (let k = 0; k < staleCount; k++) {
+        const j = stale[k] as number;
+        const old = staleMax[k] as number;
+        // the group's maximum falls only if this block held it
+        if ((max[b * L + j] as number) < old && old === this.superMax[q * L + j]) this.groupValue(q, j);
+      }
+    }
     this.members[t] = undefined;
     this.localOf[node.slot] = NIL;
     this.freeLocals.push(t);
@@ -224,23 +232,12 @@ export class KeyedBlocks {
         p = groupEnd;
         continue;
       }
-      // the group's maxima passed; if none of its blocks' do, they were bounds above the blocks'
-      // (a block made exact, see below): tightened then, so the next search skips the group
-      const wholeGroup = p === q << shift;
-      let blockPassed = false;
       for (; p < groupEnd; p++) {
         if ((bounds[p] as number) > highKey) return NIL;
         const b = this.seq[p] as number;
         passes = (this.len[b] as number) > 0;
         for (let n = 0; n < testCount && passes; n++) if ((max[b * L + (testAt[n] as number)] as number) < (testMin[n] as number)) passes = false;
-        if (passes && this.exact[b] === 0) {
-          // maxima that are only bounds let this search in: make them exact (a scan of the
-          // rows the search would read anyway) and test again
-          this.recompute(b);
-          for (let n = 0; n < testCount && passes; n++) if ((max[b * L + (testAt[n] as number)] as number) < (testMin[n] as number)) passes = false;
-        }
         if (!passes) continue;
-        blockPassed = true;
         // the least (key, order) among the block's fitting members within the bounds
         let best = NIL;
         let bestKey = Infinity;
@@ -267,7 +264,6 @@ export class KeyedBlocks {
         }
         if (best !== NIL) return best;
       }
-      if (wholeGroup && !blockPassed) this.tightenGroup(q);
     }
     return NIL;
   }
@@ -361,19 +357,17 @@ export class KeyedBlocks {
       }
       if (this.blockPosition[b] !== p) return false;
       for (let j = 0; j < L; j++) {
-        const m = this.max[b * L + j] as number;
-        // a maximum below a member's value would hide it from searches; above it is a bound
-        if (this.exact[b] === 1 ? m !== expected[j] || this.atMax[b * L + j] !== counts[j] : m < (expected[j] as number)) return false;
+        if (this.max[b * L + j] !== expected[j] || this.atMax[b * L + j] !== counts[j]) return false;
       }
     }
-    // every group's maxima are at least its blocks' maxima
+    // every group's maxima are its blocks' maxima
     const shift = this.groupShift;
     if (shift !== groupShiftFor(this.blocks, this.minGroupShift)) return false;
     for (let q = 0; q << shift < this.blocks; q++) {
       for (let j = 0; j < L; j++) {
         let m = -Infinity;
         for (let p = q << shift; p < Math.min((q + 1) << shift, this.blocks); p++) m = Math.max(m, this.max[(this.seq[p] as number) * L + j] as number);
-        if ((this.superMax[q * L + j] as number) < m) return false;
+        if (this.superMax[q * L + j] !== m) return false;
       }
     }
     return total === this.count;
@@ -397,11 +391,6 @@ export class KeyedBlocks {
     const L = this.L;
     const values = this.entryValues;
     const max = this.max;
-    if (this.exact[b] === 0) {
-      // bounds stay bounds: no counts to keep
-      for (let j = 0; j < L; j++) if ((values[e * L + j] as number) > (max[b * L + j] as number)) max[b * L + j] = values[e * L + j] as number;
-      return;
-    }
     const atMax = this.atMax;
     for (let j = 0; j < L; j++) {
       const v = values[e * L + j] as number;
@@ -413,10 +402,39 @@ export class KeyedBlocks {
     }
   }
 
-  /** Block b's maxima and counts from its members (exact again). */
+  /**
+   * Block b's maxima of the values `stale[0 … count)`, and their counts, from its members: one
+   * pass over the block's rows for all of them (a removal often leaves two or three stale, e.g.
+   * a free amount and the coupled bounds built on it; a pass per value read every row again).
+   */
+  private recomputeValues(b: number, count: number): void {
+    const L = this.L;
+    const values = this.entryValues;
+    const max = this.max;
+    const atMax = this.atMax;
+    const stale = this.stale;
+    for (let k = 0; k < count; k++) {
+      const j = stale[k] as number;
+      max[b * L + j] = -Infinity;
+      atMax[b * L + j] = 0;
+    }
+    const end = b * this.S + (this.len[b] as number);
+    for (let e = b * this.S; e < end; e++) {
+      for (let k = 0; k < count; k++) {
+        const j = stale[k] as number;
+        const v = values[e * L + j] as number;
+        const m = max[b * L + j] as number;
+        if (v > m) {
+          max[b * L + j] = v;
+          atMax[b * L + j] = 1;
+        } else if (v === m) atMax[b * L + j] = (atMax[b * L + j] as number) + 1;
+      }
+    }
+  }
+
+  /** Block b's maxima and counts from its members. */
   private recompute(b: number): void {
     const L = this.L;
-    this.exact[b] = 1;
     this.max.fill(-Infinity, b * L, b * L + L);
     this.atMax.fill(0, b * L, b * L + L);
     const start = b * this.S;
@@ -555,14 +573,12 @@ export class KeyedBlocks {
       this.blockPosition = grow(this.blockPosition, blocks);
       this.max = grow(this.max, blocks * L);
       this.atMax = grow(this.atMax, blocks * L);
-      this.exact = grow(this.exact, blocks);
       this.entryKey = grow(this.entryKey, blocks * S);
       this.entryOrder = grow(this.entryOrder, blocks * S);
       this.entryMember = grow(this.entryMember, blocks * S);
       this.entryValues = grow(this.entryValues, blocks * S * L);
     }
     this.len[b] = 0;
-    this.exact[b] = 1;
     this.max.fill(-Infinity, b * L, b * L + L);
     this.atMax.fill(0, b * L, b * L + L);
     return b;
