@@ -21,8 +21,9 @@ const MIN_GROUP_SHIFT = 4;
  * update is a binary search over ≈ 200 block bounds (one small contiguous array), a swap-remove
  * in one block, an append in another, and the maxima kept with a count of the members at each
  * maximum (a homogeneous cluster ties at its maxima everywhere: most nodes have all their gpus
- * free), so a block's maxima are recomputed only when the last member at one leaves — a
- * contiguous scan of ≤ 64 rows. A search reads the blocks' maxima in order, a contiguous array,
+ * free) and the value below each maximum, with its count, while known: when the last member at a
+ * maximum leaves, the value below takes its place, and the block's rows are scanned only when
+ * that is unknown too (≈ 1 removal in 40 under best-fit's churn). A search reads the blocks' maxima in order, a contiguous array,
  * and scans the first block whose maxima pass; a member's row is contiguous with its block's
  * other members, so the scan is a sequential read.
  *
