@@ -23,9 +23,9 @@ const MIN_GROUP_SHIFT = 4;
  * maximum (a homogeneous cluster ties at its maxima everywhere: most nodes have all their gpus
  * free) and the value below each maximum, with its count, while known: when the last member at a
  * maximum leaves, the value below takes its place, and the block's rows are scanned only when
- * that is unknown too (≈ 1 removal in 40 under best-fit's churn). A search reads the blocks' maxima in order, a contiguous array,
- * and scans the first block whose maxima pass; a member's row is contiguous with its block's
- * other members, so the scan is a sequential read.
+ * that is unknown too (≈ 1 removal in 40 under best-fit's churn). A search reads the blocks'
+ * maxima in order, a contiguous array, and scans the first block whose maxima pass; a member's
+ * row is contiguous with its block's other members, so the scan is a sequential read.
  *
  * Blocks split in two (by sorting their members) above `capacity` members and merge into a
  * neighbour below an eighth of it, so there are between n / capacity and ≈ 2n / capacity + 1 of them.
