@@ -62,9 +62,11 @@ export class AllocationIds {
     const low = this.count % PAIRS.length;
     if (low === 0) this.stem = this.prefix + Math.floor(this.count / PAIRS.length).toString(36).padStart(8, '0');
     this.count++;
-    const id = this.stem + (PAIRS[low] as string) + slotSuffix(slot);
-    // a concatenation of 13+ characters is a cons string; reading a character flattens it, and
-    // the collector then drops the cons cell, so a live id is one flat string
+    // the short tail first: a concatenation under 13 characters is a flat copy, so the id is one
+    // cons cell (stem + tail) rather than two. A concatenation of 13+ characters is a cons
+    // string; reading a character flattens it, and the collector then drops the cons cell, so a
+    // live id is one flat string
+    const id = this.stem + ((PAIRS[low] as string) + slotSuffix(slot));
     id.charCodeAt(0);
     return id;
   }

@@ -51,14 +51,41 @@ const NO_KEYS: readonly string[] = Object.freeze([]);
  * built only when a key is unknown.
  */
 export function parseRequest(input: unknown, space: DimensionSpace, cache: ResourcesCache | undefined, limits: MetadataLimits): ParsedRequest {
+  // a getter in the request may parse another request (through any pool) while this one holds
+  // the shared scratch: the inner parse then works on arrays of its own
+  const scratch = SCRATCH.busy ? new EntryScratch() : SCRATCH;
+  scratch.busy = true;
   try {
-    return parseRequestData(input, space, cache, limits);
+    return parseRequestData(input, space, cache, limits, scratch);
   } catch (error) {
     throw inputError(error, 'the request', 'INVALID_REQUEST');
+  } finally {
+    scratch.busy = false;
+    // a request with very many dimensions must not keep its names alive through the scratch
+    if (scratch.names.length > SCRATCH_KEPT) {
+      scratch.names.length = 0;
+      scratch.scaled.length = 0;
+    }
   }
 }
 
-function parseRequestData(input: unknown, space: DimensionSpace, cache: ResourcesCache | undefined, limits: MetadataLimits): ParsedRequest {
+/** Entries the scratch keeps room for between calls. */
+const SCRATCH_KEPT = 64;
+
+/**
+ * The non-zero entries of the request being parsed, in the input's order. Reused from call to
+ * call: on a cache hit (most requests) the entries are only compared with the cached ones, so
+ * no per-request arrays are built; a miss copies them (the cache keeps its own).
+ */
+class EntryScratch {
+  readonly names: string[] = [];
+  readonly scaled: number[] = [];
+  busy = false;
+}
+
+const SCRATCH = new EntryScratch();
+
+function parseRequestData(input: unknown, space: DimensionSpace, cache: ResourcesCache | undefined, limits: MetadataLimits, scratch: EntryScratch): ParsedRequest {
   if (!isPlainRecord(input)) {
     throw new FairpackError('INVALID_REQUEST', `Expected a request object { resources, replicas?, nodeSelector?, tolerations? }, got ${describeValue(input)}.`);
   }
@@ -71,17 +98,18 @@ function parseRequestData(input: unknown, space: DimensionSpace, cache: Resource
   const raw = expectResourceRecord(input['resources'], where);
   const { scale } = space;
   const size = space.size;
-  // the non-zero entries in the input's order (each amount read once: it may be a getter)
-  const keys = Object.keys(raw);
-  const names = new Array<string>(keys.length);
-  const scaledAmounts = new Array<number>(keys.length);
+  // the non-zero entries in the input's order (each amount read once: it may be a getter), into
+  // the scratch; for-in walks the object's enum cache where Object.keys would build an array, in
+  // the same order, and the own-property test drops what a polluted Object.prototype would add
+  const names = scratch.names;
+  const scaledAmounts = scratch.scaled;
   let kept = 0;
   let unknown: { name: string; amount: number }[] | undefined;
   let mask = 0;
   let wide: number[] | undefined;
   let hash = 0;
-  for (let k = 0; k < keys.length; k++) {
-    const name = keys[k] as string;
+  for (const name in raw) {
+    if (!Object.hasOwn(raw, name)) continue;
     const scaled = scaleEntry(name, raw[name], scale, where);
     if (scaled === 0) continue;
     names[kept] = name;
@@ -96,17 +124,12 @@ function parseRequestData(input: unknown, space: DimensionSpace, cache: Resource
     if (d < MASKED_DIMENSIONS) mask |= 1 << d;
     else (wide ??= []).push(d);
   }
-  if (kept < keys.length) {
-    // zeros were dropped
-    names.length = kept;
-    scaledAmounts.length = kept;
-  }
   const replicas = input['replicas'] ?? 1;
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1 || replicas > MAX_REPLICAS) {
     throw new FairpackError('INVALID_REQUEST', `Expected \`replicas\` to be an integer from 1 to ${MAX_REPLICAS}, got ${describeValue(replicas)}.`, { value: replicas });
   }
   // one replica is within range by toScaled; a gang's total must be too
-  if (replicas > 1) checkGangRange(names, scaledAmounts, replicas, scale);
+  if (replicas > 1) checkGangRange(names, scaledAmounts, kept, replicas, scale);
   const nodeSelectorInput = input['nodeSelector'];
   const nodeSelector = copyStringRecord(nodeSelectorInput, '`nodeSelector`', 'INVALID_REQUEST');
   const metadataInput = input['metadata'];
@@ -115,18 +138,18 @@ function parseRequestData(input: unknown, space: DimensionSpace, cache: Resource
   const nonZero = wide === undefined ? dims : [...dims, ...wide.sort((a, b) => a - b)];
   // a vector with an unknown dimension is never placed: not worth a cache entry
   const internable = cache !== undefined && unknown === undefined;
-  const cached = internable ? cache.get(hash, names, scaledAmounts) : undefined;
+  const cached = internable ? cache.get(hash, names, scaledAmounts, kept) : undefined;
   let resources = cached?.resources;
-  // the cached dense arrays hold while the pool has the same dimensions (they only ever grow);
-  // the ones built above are then garbage at once, which costs far less than keeping them
+  // the cached dense arrays hold while the pool has the same dimensions (they only ever grow)
   let dense = cached !== undefined && cached.dense.amounts.length === size ? cached.dense : undefined;
-  if (dense === undefined) dense = denseForm(names, scaledAmounts, space, nonZero);
+  if (dense === undefined) dense = denseForm(names, scaledAmounts, kept, space, nonZero);
   if (resources === undefined) {
     const built: Record<string, number> = {};
-    for (let i = 0; i < names.length; i++) built[names[i] as string] = fromScaled(scaledAmounts[i] as number, scale);
+    for (let i = 0; i < kept; i++) built[names[i] as string] = fromScaled(scaledAmounts[i] as number, scale);
     resources = Object.freeze(built);
   }
-  if (internable && cached?.dense !== dense) cache.set(hash, names, scaledAmounts, resources, dense);
+  // the cache keeps copies: the scratch is overwritten by the next request
+  if (internable && cached?.dense !== dense) cache.set(hash, names.slice(0, kept), scaledAmounts.slice(0, kept), resources, dense);
   return {
     id: optionalId(input['id'], 'id'),
     jobId: optionalId(input['jobId'], 'jobId'),
@@ -152,7 +175,7 @@ function parseRequestData(input: unknown, space: DimensionSpace, cache: Resource
  * more to allocate, and arrays grown by push call into the runtime), filled by loops (so does
  * Array.prototype.fill).
  */
-function denseForm(names: readonly string[], scaledAmounts: readonly number[], space: DimensionSpace, nonZero: readonly number[]): DenseRequest {
+function denseForm(names: readonly string[], scaledAmounts: readonly number[], count: number, space: DimensionSpace, nonZero: readonly number[]): DenseRequest {
   const size = space.size;
   const amounts = new Array<number>(size);
   const unscaled = new Array<number>(size);
@@ -160,7 +183,7 @@ function denseForm(names: readonly string[], scaledAmounts: readonly number[], s
     amounts[d] = 0;
     unscaled[d] = 0;
   }
-  for (let i = 0; i < names.length; i++) {
+  for (let i = 0; i < count; i++) {
     const d = space.indexOf(names[i] as string);
     if (d < 0) continue; // a dimension no node has: listed in `unknown`
     amounts[d] = scaledAmounts[i] as number;
@@ -177,8 +200,8 @@ function parseSpot(value: unknown): SpotPreference {
   throw new FairpackError('INVALID_REQUEST', `Expected \`spot\` to be 'avoid', 'allow' or 'require', got ${describeValue(value)}. Leave it out to allow spot nodes.`, { field: 'spot', value });
 }
 
-function checkGangRange(names: readonly string[], scaledAmounts: readonly number[], replicas: number, scale: Scale): void {
-  for (let i = 0; i < names.length; i++) {
+function checkGangRange(names: readonly string[], scaledAmounts: readonly number[], count: number, replicas: number, scale: Scale): void {
+  for (let i = 0; i < count; i++) {
     const scaled = scaledAmounts[i] as number;
     if (scaled * replicas > Number.MAX_SAFE_INTEGER) {
       throw new FairpackError('INVALID_RESOURCES', `Expected request "${names[i] as string}" × replicas to stay within the exact range, got ${fromScaled(scaled, scale)} × ${replicas}. Lower the amount or the replicas.`, { dimension: names[i] });

@@ -23,11 +23,11 @@ export interface CachedVector {
 export class ResourcesCache {
   private readonly entries = new Array<CachedVector | undefined>(ENTRIES).fill(undefined);
 
-  /** The cached vector of exactly these entries (`hash` computed from them by the caller), if any. */
-  get(hash: number, names: readonly string[], scaled: readonly number[]): CachedVector | undefined {
+  /** The cached vector of exactly the first `count` entries (`hash` computed from them by the caller), if any. */
+  get(hash: number, names: readonly string[], scaled: readonly number[], count: number): CachedVector | undefined {
     const entry = this.entries[hash & (ENTRIES - 1)];
-    if (entry === undefined || entry.names.length !== names.length) return undefined;
-    for (let i = 0; i < names.length; i++) {
+    if (entry === undefined || entry.names.length !== count) return undefined;
+    for (let i = 0; i < count; i++) {
       if (entry.names[i] !== names[i] || entry.scaled[i] !== scaled[i]) return undefined;
     }
     return entry;
