@@ -2,6 +2,7 @@ import { alignmentCoefficients, denseWeights, exceedsGroup, packedAlignment } fr
 import type { AcceptNode, CapacityGroup, DenseRequest, IndexSpace, IndexedNode, PlacementIndex } from '../strategy.js';
 import { GroupTrees } from './group-trees.js';
 import type { PositionalTree } from './positional-tree.js';
+import { UnplaceableRequests } from './unplaceable-requests.js';
 
 /**
  * Dot-product: branch and bound over one positional tree per capacity group.
@@ -14,6 +15,8 @@ import type { PositionalTree } from './positional-tree.js';
  */
 export class AlignmentIndex implements PlacementIndex {
   private readonly groups: GroupTrees;
+  /** Shapes proved to fit no node, until a node that fits one changes (see UnplaceableRequests). */
+  private readonly unplaceable = new UnplaceableRequests();
   private readonly weights: Float64Array;
   /** Position in the group list of the group the last answer came from. */
   private lastWinner = 0;
@@ -22,6 +25,8 @@ export class AlignmentIndex implements PlacementIndex {
   private linear = new Float64Array(0);
   // search state
   private accept: AcceptNode | undefined;
+  /** `accept` turned down a fitting node during this search (its failure then proves nothing about fit). */
+  private refused = false;
   private group: CapacityGroup | undefined;
   private tree: PositionalTree | undefined;
   private bestScore = -Infinity;
@@ -41,18 +46,23 @@ export class AlignmentIndex implements PlacementIndex {
 
   add(node: IndexedNode): void {
     this.groups.add(node);
+    this.unplaceable.changed(node);
   }
   remove(node: IndexedNode): void {
     this.groups.remove(node);
   }
   update(node: IndexedNode): void {
     this.groups.update(node);
+    this.unplaceable.changed(node);
   }
 
   select(request: DenseRequest, accept: AcceptNode | undefined): IndexedNode | undefined {
+    // fits nowhere, whatever `accept` says
+    if (this.unplaceable.size > 0 && this.unplaceable.has(request)) return undefined;
     let best: IndexedNode | undefined;
     let bestScore = -Infinity;
     this.accept = accept;
+    this.refused = false;
     this.globalBest = -Infinity;
     this.globalBestOrder = Infinity;
     const trees = this.groups.list;
@@ -91,6 +101,9 @@ export class AlignmentIndex implements PlacementIndex {
       }
     }
     if (winner >= 0) this.lastWinner = winner;
+    // Nothing chosen: with no bar to beat, the search visited every covered subtree and met every
+    // fitting node, so unless `accept` refused one, none fits.
+    else if (!this.refused) this.unplaceable.add(request);
     this.accept = undefined;
     this.group = undefined;
     this.tree = undefined;
@@ -98,7 +111,7 @@ export class AlignmentIndex implements PlacementIndex {
   }
 
   check(expected: ReadonlySet<IndexedNode>): string | undefined {
-    return this.groups.check(expected);
+    return this.groups.check(expected) ?? this.unplaceable.check(expected);
   }
 
   /**
@@ -177,7 +190,7 @@ export class AlignmentIndex implements PlacementIndex {
       if (this.accept === undefined || this.accept(node)) {
         this.bestScore = score;
         this.bestPos = lo;
-      }
+      } else this.refused = true;
       return;
     }
     const half = span >> 1;
