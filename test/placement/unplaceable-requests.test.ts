@@ -2,9 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import type { CapacityGroup, DenseRequest, IndexedNode } from 'fairpack';
 import { AlignmentIndex } from '../../src/placement/index/alignment-index.js';
+import { KeyedTreap } from '../../src/placement/index/keyed-treap.js';
+import { SlackIndex } from '../../src/placement/index/slack-index.js';
 import { propertyRuns } from '../support.js';
 
-// Dot-product remembers request shapes that fit no node, until a node that fits one changes or
+// Dot-product and worst-fit remember request shapes that fit no node, until a node that fits one changes or
 // joins: under congestion the same large shapes are asked for again and again, and each search
 // had to visit every subtree whose maxima pass to prove that none fits.
 
@@ -73,42 +75,83 @@ describe('AlignmentIndex remembers requests that fit nowhere', () => {
   });
 
   it('answers exactly as a brute-force scan through changes, joins and departures', () => {
-    const shapes = [request(2, 8), request(4, 16), request(6, 4), request(1, 30), request(8, 32)];
-    const operation = fc.oneof(
-      fc.record({ kind: fc.constant('set' as const), node: fc.nat(23), cpu: fc.integer({ min: 0, max: 8 }), memory: fc.integer({ min: 0, max: 32 }) }),
-      fc.record({ kind: fc.constant('toggle' as const), node: fc.nat(23) }),
-      fc.record({ kind: fc.constant('select' as const), shape: fc.nat(shapes.length - 1) }),
-    );
-    fc.assert(
-      fc.property(fc.array(operation, { maxLength: 150 }), (ops) => {
-        const index = new AlignmentIndex(space, {});
-        const nodes = makeNodes(24);
-        const inIndex = new Set<FakeNode>();
-        for (const op of ops) {
-          if (op.kind === 'select') {
-            const q = shapes[op.shape] as DenseRequest;
-            // dot-product with weights 1: Σ_d (req_d / cap_d) · (free_d / factor / cap_d), ties to node order
-            const score = (node: FakeNode) => group.dims.reduce((sum, d, i) => sum + 1 * ((q.unscaled[d] as number) / (group.capacity[i] as number)) * ((node.free[d] as number) / 1000 / (group.capacity[i] as number)), 0);
-            const fitting = [...inIndex].filter((node) => q.nonZero.every((d) => (node.free[d] as number) >= (q.amounts[d] as number)));
-            fitting.sort((a, b) => score(b) - score(a) || a.order - b.order);
-            expect(index.select(q, undefined)).toBe(fitting[0]);
-          } else {
-            const node = nodes[op.node] as FakeNode;
-            if (op.kind === 'toggle') {
-              if (inIndex.delete(node)) index.remove(node);
-              else {
-                inIndex.add(node);
-                index.add(node);
-              }
-            } else {
-              node.free.set([op.cpu * 1000, op.memory * 1000]);
-              if (inIndex.has(node)) index.update(node);
-            }
-          }
-          expect(index.check(inIndex)).toBeUndefined();
-        }
-      }),
-      { numRuns: propertyRuns(200) },
-    );
+    // dot-product with weights 1: Σ_d (req_d / cap_d) · (free_d / factor / cap_d), ties to node order
+    const alignment = (node: FakeNode, q: DenseRequest) =>
+      group.dims.reduce((sum, d, i) => sum + 1 * ((q.unscaled[d] as number) / (group.capacity[i] as number)) * ((node.free[d] as number) / 1000 / (group.capacity[i] as number)), 0);
+    differential(() => new AlignmentIndex(space, {}), alignment);
   });
 });
+
+describe('worst-fit (SlackIndex) remembers requests that fit nowhere', () => {
+  it('answers a repeated request that fits nowhere without walking the treap, until a node that fits it changes', () => {
+    const index = new SlackIndex(space, {}, 'most');
+    const nodes = makeNodes(32);
+    // the same fragmented cluster as above: 4 cpu + 4 GiB fits no node, but the treap's maxima pass
+    nodes.forEach((node, i) => node.free.set(i % 2 === 0 ? [8000, 2000] : [3000, 32_000]));
+    for (const node of nodes) index.add(node);
+    const big = request(4, 4);
+    const walks = (run: () => void) => {
+      const walk = vi.spyOn(KeyedTreap.prototype, 'findFirstFromStart');
+      run();
+      const count = walk.mock.calls.length;
+      walk.mockRestore();
+      return count;
+    };
+    expect(walks(() => expect(index.select(big, undefined)).toBeUndefined())).toBe(1);
+    expect(walks(() => expect(index.select(big, undefined)).toBeUndefined())).toBe(0);
+    // refused by `accept` proves nothing about fit: a shape that fits is not remembered
+    expect(index.select(request(1, 1), () => false)).toBeUndefined();
+    expect(index.select(request(1, 1), undefined)).toBe(nodes[1]);
+    (nodes[7] as FakeNode).free.set([4000, 20_000]);
+    index.update(nodes[7] as FakeNode);
+    expect(index.check(new Set(nodes))).toBeUndefined();
+    expect(index.select(big, undefined)).toBe(nodes[7]);
+  });
+
+  it('answers exactly as a brute-force scan through changes, joins and departures', () => {
+    // worst-fit with weights 1: Σ_d free_d / factor / cap_d − Σ_d req_d / cap_d
+    const leftover = (node: FakeNode, q: DenseRequest) =>
+      group.dims.reduce((sum, d, i) => sum + 1 * ((node.free[d] as number) / 1000 / (group.capacity[i] as number)), 0) -
+      group.dims.reduce((sum, d, i) => sum + 1 * ((q.unscaled[d] as number) / (group.capacity[i] as number)), 0);
+    differential(() => new SlackIndex(space, {}, 'most'), leftover);
+  });
+});
+
+/** Random changes, joins, departures and selects of a few shapes, each answer against brute force. */
+function differential(make: () => AlignmentIndex | SlackIndex, score: (node: FakeNode, q: DenseRequest) => number): void {
+  const shapes = [request(2, 8), request(4, 16), request(6, 4), request(1, 30), request(8, 32)];
+  const operation = fc.oneof(
+    fc.record({ kind: fc.constant('set' as const), node: fc.nat(23), cpu: fc.integer({ min: 0, max: 8 }), memory: fc.integer({ min: 0, max: 32 }) }),
+    fc.record({ kind: fc.constant('toggle' as const), node: fc.nat(23) }),
+    fc.record({ kind: fc.constant('select' as const), shape: fc.nat(shapes.length - 1) }),
+  );
+  fc.assert(
+    fc.property(fc.array(operation, { maxLength: 150 }), (ops) => {
+      const index = make();
+      const nodes = makeNodes(24);
+      const inIndex = new Set<FakeNode>();
+      for (const op of ops) {
+        if (op.kind === 'select') {
+          const q = shapes[op.shape] as DenseRequest;
+          const fitting = [...inIndex].filter((node) => q.nonZero.every((d) => (node.free[d] as number) >= (q.amounts[d] as number)));
+          fitting.sort((a, b) => score(b, q) - score(a, q) || a.order - b.order);
+          expect(index.select(q, undefined)).toBe(fitting[0]);
+        } else {
+          const node = nodes[op.node] as FakeNode;
+          if (op.kind === 'toggle') {
+            if (inIndex.delete(node)) index.remove(node);
+            else {
+              inIndex.add(node);
+              index.add(node);
+            }
+          } else {
+            node.free.set([op.cpu * 1000, op.memory * 1000]);
+            if (inIndex.has(node)) index.update(node);
+          }
+        }
+        expect(index.check(inIndex)).toBeUndefined();
+      }
+    }),
+    { numRuns: propertyRuns(200) },
+  );
+}
