@@ -37,19 +37,17 @@ describe('GroupValues and its coupled bounds', () => {
     expect(new GroupValues(group4, { ratios: SEARCH_RATIOS }).length).toBe(4 + 3 + 5);
   });
 
-  it('never rules out a member that fits (3 and 4 dimensions, search and update ratios, with and without support values)', () => {
+  it('never rules out a member that fits (3 and 4 dimensions, search and update ratios)', () => {
     // free amounts in half units (scale 1000), up to twice a capacity (clamped below)
     const vector = fc.array(fc.integer({ min: 0, max: 512 }).map((v): number => v * 500), { minLength: 4, maxLength: 4 });
     fc.assert(
       fc.property(
         fc.constantFrom(group3, group4),
         fc.constantFrom(SEARCH_RATIOS, UPDATE_RATIOS),
-        // dot-product's values add support values, and with them sloped tests
-        fc.boolean(),
         fc.infiniteStream(vector),
         fc.infiniteStream(fc.double({ min: 0, max: 1, noNaN: true })),
-        (group, ratios, support, frees, shares) => {
-          const values = new GroupValues(group, support ? { ratios, supportFactor: 1000 } : { ratios });
+        (group, ratios, frees, shares) => {
+          const values = new GroupValues(group, { ratios });
           const width = group.dims.length;
           for (let round = 0; round < 20; round++) {
             const free = frees.next().value.slice(0, width).map((v: number, d: number): number => Math.min(v, group.capacityDense[d] as number));
@@ -79,55 +77,5 @@ describe('GroupValues and its coupled bounds', () => {
     let failed = false;
     for (let i = 0; i < values.testCount; i++) if ((row[values.testAt[i] as number] as number) < (values.testMin[i] as number)) failed = true;
     expect(failed).toBe(true);
-  });
-});
-
-describe('GroupValues with support values (dot-product)', () => {
-  // {cpu 64, memory 256}, request 32 cpu + 64 GiB: normalised q = (0.5, 0.25).
-  // Sloped test at 15°: s(y) = cos 15°·y_cpu + sin 15°·y_memory ≥ s(q) = 0.96593·0.5 + 0.25882·0.25 = 0.54766.
-  const group2: CapacityGroup = { id: 2, dims: [0, 1], capacity: [64, 256], capacityDense: Float64Array.from([64_000, 256_000]) };
-  const request = denseRequest([32_000, 64_000]);
-
-  /** The maxima of the rows of `frees`, as a subtree keeps them. */
-  function maxima(values: GroupValues, frees: readonly (readonly number[])[]): Float64Array {
-    const out = new Float64Array(values.length).fill(-1);
-    const row = new Float64Array(values.length);
-    for (const free of frees) {
-      values.write(free, row, 0);
-      for (let v = 0; v < values.length; v++) out[v] = Math.max(out[v] as number, row[v] as number);
-    }
-    return out;
-  }
-  const failing = (values: GroupValues, row: Float64Array) =>
-    Array.from({ length: values.testCount }, (_, i) => i).filter((i) => (row[values.testAt[i] as number] as number) < (values.testMin[i] as number));
-
-  it('rules out a fragmented subtree that passes the per-dimension and coupled tests', () => {
-    const values = new GroupValues(group2, { ratios: UPDATE_RATIOS, supportFactor: 1000 });
-    values.tests(request);
-    // a: 35 cpu, 12 GiB → y = (0.546875, 0.046875), short of memory; s15 = 0.52824 + 0.01213 = 0.54037 < 0.54766
-    // b: 19 cpu, 230 GiB → y = (0.296875, 0.898438), short of cpu;   s15 = 0.28676 + 0.23253 = 0.51929 < 0.54766
-    // maxima: cpu 35 ≥ 32, memory 230 ≥ 64, coupled min(y_cpu, y_memory) = 0.296875 (b) ≥ min(0.5, 0.25) = 0.25:
-    // all pass; only the sloped support test sees that neither member reaches q
-    const row = maxima(values, [
-      [35_000, 12_000],
-      [19_000, 230_000],
-    ]);
-    const failed = failing(values, row);
-    expect(failed.map((i) => values.testAt[i])).toEqual([values.supportAt + 1]);
-    // without support values (first-fit, best-fit, worst-fit keep none) the subtree passes
-    const plain = new GroupValues(group2, { ratios: UPDATE_RATIOS });
-    plain.tests(request);
-    expect(failing(plain, maxima(plain, [[35_000, 12_000], [19_000, 230_000]]))).toEqual([]);
-  });
-
-  it('keeps a subtree where one member fits, and adds no sloped test for a request on one dimension', () => {
-    const values = new GroupValues(group2, { ratios: UPDATE_RATIOS, supportFactor: 1000 });
-    values.tests(request);
-    // c: 32 cpu, 64 GiB is exactly q: every test holds with equality (the same operations on the same numbers)
-    expect(failing(values, maxima(values, [[35_000, 12_000], [32_000, 64_000]]))).toEqual([]);
-    // 32 cpu alone: the per-dimension test on cpu only (2 dims, 1 pair, 5 sloped directions were possible)
-    expect(values.tests(denseRequest([32_000, 0]))).toBe(1);
-    // both dimensions: 2 amounts + 1 coupled + the 5 directions strictly between 0° and 90°
-    expect(values.tests(request)).toBe(2 + 1 + 5);
   });
 });

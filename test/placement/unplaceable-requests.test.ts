@@ -37,8 +37,7 @@ describe('AlignmentIndex remembers requests that fit nowhere', () => {
     const nodes = makeNodes(32);
     // fragmented: the even nodes have 8 cpu and 2 GiB free, the odd ones 3 cpu and 32 GiB;
     // 4 cpu + 4 GiB (normalised 0.5, 0.125) fits none, but every subtree of two or more passes
-    // every test: maxima 8 cpu and 32 GiB, coupled min(3/8, 32/32) = 0.375 ≥ min(0.5, 0.125), and
-    // at 15° cos·0.375 + sin·1 = 0.621 ≥ cos·0.5 + sin·0.125 = 0.515 (steeper angles more so)
+    // every test: maxima 8 cpu and 32 GiB, coupled min(3/8, 32/32) = 0.375 ≥ min(0.5, 0.125)
     nodes.forEach((node, i) => node.free.set(i % 2 === 0 ? [8000, 2000] : [3000, 32_000]));
     for (const node of nodes) index.add(node);
     const big = request(4, 4);

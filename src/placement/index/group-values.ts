@@ -46,7 +46,7 @@ export class GroupValues {
     this.coupledAt = this.dims.length;
     this.supportAt = this.coupledAt + this.coupled.size;
     this.length = this.supportAt + (this.support?.size ?? 0);
-    this.testAt = new Int32Array(this.dims.length + this.coupled.pairCount + (this.support?.size ?? 0));
+    this.testAt = new Int32Array(this.dims.length + this.coupled.pairCount);
     this.testMin = new Float64Array(this.testAt.length);
   }
 
@@ -78,9 +78,7 @@ export class GroupValues {
         n++;
       }
     }
-    n = this.coupled.writeTests(request, at, min, n, this.coupledAt);
-    if (this.support !== undefined) n = this.support.writeTests(request.amounts, at, min, n, this.supportAt);
-    this.testCount = n;
-    return n;
+    this.testCount = this.coupled.writeTests(request, at, min, n, this.coupledAt);
+    return this.testCount;
   }
 }

@@ -38,30 +38,6 @@ export class SupportValues {
   }
 
   /**
-   * Fit tests from the support values, appended at test n as (offset + k, s_k(q)) to `positions` /
-   * `thresholds`; returns the number of tests after them. A member that fits request q has
-   * x ≥ q in every dimension, and s_k is monotone (so is its rounding: the same operations on
-   * non-negative numbers), hence s_k(x) ≥ s_k(q): a subtree whose largest s_k is below s_k(q)
-   * holds no member that fits. Only the directions strictly between the two dimensions, and only
-   * for a request that asks for both: at 0° and 90° the test is the per-dimension one, and for a
-   * request that asks for one of them a sloped test rules out nothing the per-dimension test
-   * lets through... Each sloped direction is a line through q that a fragmented subtree — one
-   * member short of cpu, another short of memory — can fall wholly below, where the maxima of
-   * each dimension pass (they come from different members).
-   */
-  writeTests(request: readonly number[], positions: Int32Array, thresholds: Float64Array, n: number, offset: number): number {
-    if (this.size === 0 || request[this.i] === 0 || request[this.j] === 0) return n;
-    const yi = (request[this.i] as number) / this.scaleI;
-    const yj = (request[this.j] as number) / this.scaleJ;
-    for (let k = 1; k < this.size - 1; k++) {
-      positions[n] = offset + k;
-      thresholds[n] = (this.cos[k] as number) * yi + (this.sin[k] as number) * yj;
-      n++;
-    }
-    return n;
-  }
-
-  /**
    * For coefficients (u, v) ≥ 0 on i and j: the two directions k, k + 1 around them and the
    * weights α, β ≥ 0 with (u, v) = α·(cos θk, sin θk) + β·(cos θk+1, sin θk+1).
    */
