@@ -88,7 +88,8 @@ export class AlignmentIndex implements PlacementIndex {
       this.split = support !== undefined && support.size > 0 && u > 0 && v > 0 ? support.decompose(u, v) : undefined;
       this.bestScore = -Infinity;
       this.bestPos = -1;
-      this.afterGlobalBest = tree.firstOrder() > this.globalBestOrder;
+      // (no other group's best yet: nothing to compare, and no descent to the first member)
+      this.afterGlobalBest = this.globalBestOrder !== Infinity && tree.firstOrder() > this.globalBestOrder;
       if (this.worthVisiting(1, 0, this.boundOf(1))) this.search(1, 0, tree.size);
       if (this.bestPos < 0) continue;
       const candidate = tree.members[this.bestPos] as IndexedNode;
