@@ -2,11 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import type { CapacityGroup, DenseRequest, IndexedNode } from 'fairpack';
 import { AlignmentIndex } from '../../src/placement/index/alignment-index.js';
-import { KeyedTreap } from '../../src/placement/index/keyed-treap.js';
-import { SlackIndex } from '../../src/placement/index/slack-index.js';
 import { propertyRuns } from '../support.js';
 
-// Dot-product and worst-fit remember request shapes that fit no node, until a node that fits one changes or
+// Dot-product remembers request shapes that fit no node, until a node that fits one changes or
 // joins: under congestion the same large shapes are asked for again and again, and each search
 // had to visit every subtree whose maxima pass to prove that none fits.
 
@@ -81,43 +79,8 @@ describe('AlignmentIndex remembers requests that fit nowhere', () => {
   });
 });
 
-describe('worst-fit (SlackIndex) remembers requests that fit nowhere', () => {
-  it('answers a repeated request that fits nowhere without walking the treap, until a node that fits it changes', () => {
-    const index = new SlackIndex(space, {}, 'most');
-    const nodes = makeNodes(32);
-    // the same fragmented cluster as above: 4 cpu + 4 GiB fits no node, but the treap's maxima pass
-    nodes.forEach((node, i) => node.free.set(i % 2 === 0 ? [8000, 2000] : [3000, 32_000]));
-    for (const node of nodes) index.add(node);
-    const big = request(4, 4);
-    const walks = (run: () => void) => {
-      const walk = vi.spyOn(KeyedTreap.prototype, 'findFirstFromStart');
-      run();
-      const count = walk.mock.calls.length;
-      walk.mockRestore();
-      return count;
-    };
-    expect(walks(() => expect(index.select(big, undefined)).toBeUndefined())).toBe(1);
-    expect(walks(() => expect(index.select(big, undefined)).toBeUndefined())).toBe(0);
-    // refused by `accept` proves nothing about fit: a shape that fits is not remembered
-    expect(index.select(request(1, 1), () => false)).toBeUndefined();
-    expect(index.select(request(1, 1), undefined)).toBe(nodes[1]);
-    (nodes[7] as FakeNode).free.set([4000, 20_000]);
-    index.update(nodes[7] as FakeNode);
-    expect(index.check(new Set(nodes))).toBeUndefined();
-    expect(index.select(big, undefined)).toBe(nodes[7]);
-  });
-
-  it('answers exactly as a brute-force scan through changes, joins and departures', () => {
-    // worst-fit with weights 1: Σ_d free_d / factor / cap_d − Σ_d req_d / cap_d
-    const leftover = (node: FakeNode, q: DenseRequest) =>
-      group.dims.reduce((sum, d, i) => sum + 1 * ((node.free[d] as number) / 1000 / (group.capacity[i] as number)), 0) -
-      group.dims.reduce((sum, d, i) => sum + 1 * ((q.unscaled[d] as number) / (group.capacity[i] as number)), 0);
-    differential(() => new SlackIndex(space, {}, 'most'), leftover);
-  });
-});
-
 /** Random changes, joins, departures and selects of a few shapes, each answer against brute force. */
-function differential(make: () => AlignmentIndex | SlackIndex, score: (node: FakeNode, q: DenseRequest) => number): void {
+function differential(make: () => AlignmentIndex, score: (node: FakeNode, q: DenseRequest) => number): void {
   const shapes = [request(2, 8), request(4, 16), request(6, 4), request(1, 30), request(8, 32)];
   const operation = fc.oneof(
     fc.record({ kind: fc.constant('set' as const), node: fc.nat(23), cpu: fc.integer({ min: 0, max: 8 }), memory: fc.integer({ min: 0, max: 32 }) }),

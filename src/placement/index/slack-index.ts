@@ -4,7 +4,6 @@ import { SEARCH_RATIOS, UPDATE_RATIOS } from './coupled-bounds.js';
 import { GroupValues } from './group-values.js';
 import { KeyedBlocks } from './keyed-blocks.js';
 import { KeyedTreap } from './keyed-treap.js';
-import { UnplaceableRequests } from './unplaceable-requests.js';
 
 /** One group's members in key order: blocks for best-fit, a treap for worst-fit (see `add`). */
 type KeyedMembers = KeyedBlocks | KeyedTreap;
@@ -26,12 +25,6 @@ export class SlackIndex implements PlacementIndex {
   private readonly weights: Float64Array;
   /** Position in `trees` of the group the last answer came from. */
   private lastWinner = 0;
-  /**
-   * Worst-fit: shapes proved to fit no node, until a node that fits one changes or joins (see
-   * UnplaceableRequests). A failing worst-fit search walks every member whose subtree maxima pass.
-   * (Best-fit keeps none: its searches are another structure's, measured on their own.)
-   */
-  private readonly unplaceable: UnplaceableRequests | undefined;
 
   constructor(
     private readonly space: IndexSpace,
@@ -39,7 +32,6 @@ export class SlackIndex implements PlacementIndex {
     private readonly prefer: 'least' | 'most',
   ) {
     this.weights = denseWeights(weights, space);
-    this.unplaceable = prefer === 'most' ? new UnplaceableRequests() : undefined;
   }
 
   add(node: IndexedNode): void {
@@ -56,7 +48,6 @@ export class SlackIndex implements PlacementIndex {
       this.trees.push(tree);
     }
     tree.insert(node, this.keyOf(node));
-    this.unplaceable?.changed(node);
   }
 
   remove(node: IndexedNode): void {
@@ -75,13 +66,9 @@ export class SlackIndex implements PlacementIndex {
     // remove (by the key it was filed under) and file it again under its new key
     tree.remove(node);
     tree.insert(node, this.keyOf(node));
-    this.unplaceable?.changed(node);
   }
 
   select(request: DenseRequest, accept: AcceptNode | undefined): IndexedNode | undefined {
-    const unplaceable = this.unplaceable;
-    // fits nowhere, whatever `accept` says
-    if (unplaceable !== undefined && unplaceable.size > 0 && unplaceable.has(request)) return undefined;
     let best: IndexedNode | undefined;
     let bestScore = -Infinity;
     let winner = -1;
@@ -124,9 +111,6 @@ export class SlackIndex implements PlacementIndex {
       }
     }
     if (winner >= 0) this.lastWinner = winner;
-    // nothing chosen without `accept`: every group's search walked all its fitting members (no
-    // key bound without a candidate), and there were none
-    else if (accept === undefined) unplaceable?.add(request);
     return best;
   }
 
@@ -152,8 +136,7 @@ export class SlackIndex implements PlacementIndex {
       if (!tree.check()) return 'a link, stored value or subtree maximum is stale';
     }
     if (this.trees.length !== this.byGroup.size) return 'the list of treaps disagrees with the map';
-    if (count !== expected.size) return `the index holds ${count} nodes, expected ${expected.size}`;
-    return this.unplaceable?.check(expected);
+    return count === expected.size ? undefined : `the index holds ${count} nodes, expected ${expected.size}`;
   }
 
   private keyOf(node: IndexedNode): number {
