@@ -2,6 +2,7 @@ import { alignmentCoefficients, denseWeights, exceedsGroup, packedAlignment } fr
 import type { AcceptNode, CapacityGroup, DenseRequest, IndexSpace, IndexedNode, PlacementIndex } from '../strategy.js';
 import { GroupTrees } from './group-trees.js';
 import type { PositionalTree } from './positional-tree.js';
+import { UnplaceableRequests } from './unplaceable-requests.js';
 
 /**
  * Dot-product: branch and bound over one positional tree per capacity group.
@@ -14,6 +15,8 @@ import type { PositionalTree } from './positional-tree.js';
  */
 export class AlignmentIndex implements PlacementIndex {
   private readonly groups: GroupTrees;
+  /** Shapes proved to fit no node, until a node that fits one changes (see UnplaceableRequests). */
+  private readonly unplaceable = new UnplaceableRequests();
   private readonly weights: Float64Array;
   /** Position in the group list of the group the last answer came from. */
   private lastWinner = 0;
@@ -22,11 +25,17 @@ export class AlignmentIndex implements PlacementIndex {
   private linear = new Float64Array(0);
   // search state
   private accept: AcceptNode | undefined;
+  /** `accept` turned down a fitting node during this search (its failure then proves nothing about fit). */
+  private refused = false;
   private group: CapacityGroup | undefined;
   private tree: PositionalTree | undefined;
   private bestScore = -Infinity;
   private bestPos = -1;
   private globalBest = -Infinity;
+  /** Node order of the other groups' best node (with `globalBest`). */
+  private globalBestOrder = Infinity;
+  /** Every member of the group being searched comes after the other groups' best in node order. */
+  private afterGlobalBest = false;
   /** How the request's coefficients on the paired dimensions split over two support directions. */
   private split: { k: number; alpha: number; beta: number } | undefined;
 
@@ -37,19 +46,25 @@ export class AlignmentIndex implements PlacementIndex {
 
   add(node: IndexedNode): void {
     this.groups.add(node);
+    this.unplaceable.changed(node);
   }
   remove(node: IndexedNode): void {
     this.groups.remove(node);
   }
   update(node: IndexedNode): void {
     this.groups.update(node);
+    this.unplaceable.changed(node);
   }
 
   select(request: DenseRequest, accept: AcceptNode | undefined): IndexedNode | undefined {
+    // fits nowhere, whatever `accept` says
+    if (this.unplaceable.size > 0 && this.unplaceable.has(request)) return undefined;
     let best: IndexedNode | undefined;
     let bestScore = -Infinity;
     this.accept = accept;
+    this.refused = false;
     this.globalBest = -Infinity;
+    this.globalBestOrder = Infinity;
     const trees = this.groups.list;
     let winner = -1;
     // the group that won last time first: its best score bounds the other groups' searches
@@ -73,18 +88,23 @@ export class AlignmentIndex implements PlacementIndex {
       this.split = support !== undefined && support.size > 0 && u > 0 && v > 0 ? support.decompose(u, v) : undefined;
       this.bestScore = -Infinity;
       this.bestPos = -1;
-      const rootBound = this.boundOf(1);
-      if (this.promising(rootBound, 0)) this.search(1, 0, tree.size);
+      // (no other group's best yet: nothing to compare, and no descent to the first member)
+      this.afterGlobalBest = this.globalBestOrder !== Infinity && tree.firstOrder() > this.globalBestOrder;
+      if (this.worthVisiting(1, 0, this.boundOf(1))) this.search(1, 0, tree.size);
       if (this.bestPos < 0) continue;
       const candidate = tree.members[this.bestPos] as IndexedNode;
       if (best === undefined || this.bestScore > bestScore || (this.bestScore === bestScore && candidate.order < best.order)) {
         best = candidate;
         bestScore = this.bestScore;
         this.globalBest = bestScore;
+        this.globalBestOrder = candidate.order;
         winner = t;
       }
     }
     if (winner >= 0) this.lastWinner = winner;
+    // Nothing chosen: with no bar to beat, the search visited every covered subtree and met every
+    // fitting node, so unless `accept` refused one, none fits.
+    else if (!this.refused) this.unplaceable.add(request);
     this.accept = undefined;
     this.group = undefined;
     this.tree = undefined;
@@ -92,7 +112,7 @@ export class AlignmentIndex implements PlacementIndex {
   }
 
   check(expected: ReadonlySet<IndexedNode>): string | undefined {
-    return this.groups.check(expected);
+    return this.groups.check(expected) ?? this.unplaceable.check(expected);
   }
 
   /**
@@ -131,6 +151,32 @@ export class AlignmentIndex implements PlacementIndex {
   }
 
   /**
+   * `promising` for tree node i (at position `lo`, cheap bound `bound`), settling ties exactly.
+   *
+   * The cheap bound is inflated past rounding, so a subtree whose best member only ties the
+   * score to beat — common when nodes hold the same free amounts, as under congestion, where
+   * hundreds of members can tie — always looks promising, and the search walked down to every
+   * tied member only to drop it on node order. So when the cheap bound is within its margin of
+   * that score, the subtree's bound is computed again exactly as a member's score is
+   * (`packedAlignment` of its maxima): rounding is monotone in every amount, so no member's
+   * computed score exceeds it, and when it does not exceed the score to beat, no member can
+   * beat it — only tie it, which loses on node order when the whole subtree comes later.
+   */
+  private worthVisiting(i: number, lo: number, bound: number): boolean {
+    if (!this.promising(bound, lo)) return false;
+    const bar = this.bestScore > this.globalBest ? this.bestScore : this.globalBest;
+    // well above the score to beat: the exact bound, within 1e-9 of the cheap one, is above it too
+    if (!(bound <= bar * (1 + 4e-9) + 4 * Number.MIN_VALUE)) return true;
+    const tree = this.tree as PositionalTree;
+    const exact = packedAlignment(this.group as CapacityGroup, this.coef, tree.agg, i * tree.stride, this.space.factor);
+    if (exact < bar) return false;
+    if (exact > bar) return true;
+    // a tie at best: it wins only at an earlier node than this group's best and the other groups'
+    if (exact === this.bestScore && lo > this.bestPos) return false;
+    return !(exact === this.globalBest && this.afterGlobalBest);
+  }
+
+  /**
    * Visits tree node i — covered and promising (the caller checked both) — best child first,
    * each child only while it is still promising.
    */
@@ -145,7 +191,7 @@ export class AlignmentIndex implements PlacementIndex {
       if (this.accept === undefined || this.accept(node)) {
         this.bestScore = score;
         this.bestPos = lo;
-      }
+      } else this.refused = true;
       return;
     }
     const half = span >> 1;
@@ -154,11 +200,11 @@ export class AlignmentIndex implements PlacementIndex {
     const lb = tree.covers(l) ? this.boundOf(l) : -Infinity;
     const rb = tree.covers(r) ? this.boundOf(r) : -Infinity;
     if (rb > lb) {
-      if (this.promising(rb, lo + half)) this.search(r, lo + half, half);
-      if (lb > -Infinity && this.promising(lb, lo)) this.search(l, lo, half);
+      if (this.worthVisiting(r, lo + half, rb)) this.search(r, lo + half, half);
+      if (lb > -Infinity && this.worthVisiting(l, lo, lb)) this.search(l, lo, half);
     } else {
-      if (lb > -Infinity && this.promising(lb, lo)) this.search(l, lo, half);
-      if (rb > -Infinity && this.promising(rb, lo + half)) this.search(r, lo + half, half);
+      if (lb > -Infinity && this.worthVisiting(l, lo, lb)) this.search(l, lo, half);
+      if (rb > -Infinity && this.worthVisiting(r, lo + half, rb)) this.search(r, lo + half, half);
     }
   }
 }

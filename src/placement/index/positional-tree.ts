@@ -42,6 +42,14 @@ export class PositionalTree {
     return this.live;
   }
 
+  /** Node order of the first member (members sit in node order), or Infinity when empty. */
+  firstOrder(): number {
+    if (this.live === 0) return Infinity;
+    let i = 1;
+    while (i < this.size) i = (this.count[2 * i] as number) > 0 ? 2 * i : 2 * i + 1;
+    return (this.members[i - this.size] as IndexedNode).order;
+  }
+
   add(node: IndexedNode): void {
     if (this.used > 0 && this.lastOrder() > node.order) {
       // a node coming back (e.g. ready again) belongs between members: rebuild with it in place
