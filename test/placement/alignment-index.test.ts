@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CapacityGroup, DenseRequest, IndexedNode } from 'fairpack';
 import { AlignmentIndex } from '../../src/placement/index/alignment-index.js';
+import { searchVisits } from './search-visits.js';
 
 // Dot-product's branch and bound settles ties exactly: a subtree whose best member can only tie
 // the best score found is dropped when all of it comes later in node order (it loses the tie),
@@ -24,14 +25,6 @@ const node = (order: number, group: CapacityGroup, cpu: number, memory: number):
 // (2/8)·(4/8) + (4/32)·(16/32) = 0.125 + 0.0625 = 0.1875
 const request: DenseRequest = { amounts: [2000, 4000, 0], unscaled: [2, 4, 0], nonZero: [0, 1] };
 
-/** Tree nodes the search visits (its private recursive step), counted during `run`. */
-function visits(run: () => void): number {
-  const search = vi.spyOn(AlignmentIndex.prototype as unknown as { search: (i: number, lo: number, span: number) => void }, 'search');
-  run();
-  const count = search.mock.calls.length;
-  search.mockRestore();
-  return count;
-}
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -41,7 +34,7 @@ describe('AlignmentIndex ties', () => {
     const nodes = Array.from({ length: 64 }, (_, i) => node(i, small, 4, 16));
     for (const n of nodes) index.add(n);
     let chosen: IndexedNode | undefined;
-    const visited = visits(() => (chosen = index.select(request, undefined)));
+    const visited = searchVisits(() => (chosen = index.select(request, undefined)));
     // every node scores 0.1875; the first in node order wins
     expect(chosen).toBe(nodes[0]);
     // 64 members in 64 positions: the root, 5 levels and the leaf of node 0 = 7 visits; each right
@@ -76,7 +69,7 @@ describe('AlignmentIndex ties', () => {
     const later = Array.from({ length: 32 }, (_, i) => node(32 + i, withGpu, 4, 16));
     for (const n of [...first, ...later]) index.add(n);
     let chosen: IndexedNode | undefined;
-    const visited = visits(() => (chosen = index.select(request, undefined)));
+    const visited = searchVisits(() => (chosen = index.select(request, undefined)));
     expect(chosen).toBe(first[0]);
     // 32 members in 32 positions: 6 visits down to node 0, none in the gpu group
     expect(visited).toBe(6);
@@ -90,7 +83,7 @@ describe('AlignmentIndex ties', () => {
     const first = Array.from({ length: 32 }, (_, i) => node(i, small, 4, 16));
     for (const n of [...later, ...first]) index.add(n);
     let chosen: IndexedNode | undefined;
-    const visited = visits(() => (chosen = index.select(request, undefined)));
+    const visited = searchVisits(() => (chosen = index.select(request, undefined)));
     expect(chosen).toBe(first[0]);
     expect(visited).toBe(12);
   });

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CapacityGroup, DenseRequest, IndexedNode } from 'fairpack';
 import { AlignmentIndex } from '../../src/placement/index/alignment-index.js';
 import { propertyRuns } from '../support.js';
+import { searchVisits } from './search-visits.js';
 
 // Dot-product remembers request shapes that fit no node, until a node that fits one changes or
 // joins: under congestion the same large shapes are asked for again and again, and each search
@@ -21,13 +22,6 @@ const request = (cpu: number, memory: number): DenseRequest => ({
   nonZero: [cpu > 0 ? 0 : -1, memory > 0 ? 1 : -1].filter((d) => d >= 0),
 });
 
-function visits(run: () => void): number {
-  const search = vi.spyOn(AlignmentIndex.prototype as unknown as { search: (i: number, lo: number, span: number) => void }, 'search');
-  run();
-  const count = search.mock.calls.length;
-  search.mockRestore();
-  return count;
-}
 
 describe('AlignmentIndex remembers requests that fit nowhere', () => {
   it('answers a repeated request that fits nowhere without searching, until a node that fits it changes', () => {
@@ -39,13 +33,13 @@ describe('AlignmentIndex remembers requests that fit nowhere', () => {
     nodes.forEach((node, i) => node.free.set(i % 2 === 0 ? [8000, 2000] : [3000, 32_000]));
     for (const node of nodes) index.add(node);
     const big = request(4, 4);
-    expect(visits(() => expect(index.select(big, undefined)).toBeUndefined())).toBeGreaterThan(0);
-    expect(visits(() => expect(index.select(big, undefined)).toBeUndefined())).toBe(0);
+    expect(searchVisits(() => expect(index.select(big, undefined)).toBeUndefined())).toBeGreaterThan(0);
+    expect(searchVisits(() => expect(index.select(big, undefined)).toBeUndefined())).toBe(0);
     expect(index.check(new Set(nodes))).toBeUndefined();
     // node 5 loses room: still nothing fits, still remembered
     (nodes[5] as FakeNode).free.set([0, 0]);
     index.update(nodes[5] as FakeNode);
-    expect(visits(() => expect(index.select(big, undefined)).toBeUndefined())).toBe(0);
+    expect(searchVisits(() => expect(index.select(big, undefined)).toBeUndefined())).toBe(0);
     // node 7 gains room, 4 cpu + 20 GiB: it fits now, the shape is forgotten and the search finds it
     (nodes[7] as FakeNode).free.set([4000, 20_000]);
     index.update(nodes[7] as FakeNode);

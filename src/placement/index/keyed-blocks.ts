@@ -431,30 +431,28 @@ export class KeyedBlocks {
   /** Takes the maxima of block b up to cover entry e's values. */
   private raise(b: number, e: number): void {
     const L = this.L;
-    const values = this.entryValues;
-    const max = this.max;
-    const atMax = this.atMax;
-    const second = this.second;
-    const atSecond = this.atSecond;
-    for (let j = 0; j < L; j++) {
-      const v = values[e * L + j] as number;
-      const bj = b * L + j;
-      const m = max[bj] as number;
-      if (v > m) {
-        // the old maximum is now exactly the value below (−∞ with its count 0 when empty)
-        second[bj] = m;
-        atSecond[bj] = atMax[bj] as number;
-        max[bj] = v;
-        atMax[bj] = 1;
-      } else if (v === m) atMax[bj] = (atMax[bj] as number) + 1;
-      else {
-        // below the maximum: it may be the new second value (an unknown one, NaN, stays unknown)
-        const below = second[bj] as number;
-        if (v > below) {
-          second[bj] = v;
-          atSecond[bj] = 1;
-        } else if (v === below) atSecond[bj] = (atSecond[bj] as number) + 1;
-      }
+    for (let j = 0; j < L; j++) this.include(b * L + j, this.entryValues[e * L + j] as number);
+  }
+
+  /**
+   * Counts value v into the block maximum at bj and the value below it. A new maximum makes the
+   * old one exactly the value below (−∞ with its count 0 when empty); a value under the maximum
+   * may be the new value below (an unknown one, NaN, stays unknown: no comparison with it holds).
+   */
+  private include(bj: number, v: number): void {
+    const m = this.max[bj] as number;
+    if (v > m) {
+      this.second[bj] = m;
+      this.atSecond[bj] = this.atMax[bj] as number;
+      this.max[bj] = v;
+      this.atMax[bj] = 1;
+    } else if (v === m) this.atMax[bj] = (this.atMax[bj] as number) + 1;
+    else {
+      const below = this.second[bj] as number;
+      if (v > below) {
+        this.second[bj] = v;
+        this.atSecond[bj] = 1;
+      } else if (v === below) this.atSecond[bj] = (this.atSecond[bj] as number) + 1;
     }
   }
 
@@ -482,19 +480,7 @@ export class KeyedBlocks {
     for (let e = b * this.S; e < end; e++) {
       for (let k = 0; k < count; k++) {
         const j = stale[k] as number;
-        const bj = b * L + j;
-        const v = values[e * L + j] as number;
-        const m = max[bj] as number;
-        if (v > m) {
-          second[bj] = m;
-          atSecond[bj] = atMax[bj] as number;
-          max[bj] = v;
-          atMax[bj] = 1;
-        } else if (v === m) atMax[bj] = (atMax[bj] as number) + 1;
-        else if (v > (second[bj] as number)) {
-          second[bj] = v;
-          atSecond[bj] = 1;
-        } else if (v === second[bj]) atSecond[bj] = (atSecond[bj] as number) + 1;
+        this.include(b * L + j, values[e * L + j] as number);
       }
     }
   }
