@@ -10,13 +10,16 @@ import { type ChildProcess, spawn } from 'node:child_process';
  * prints); `env` is added to this process's environment; its stderr is dropped unless `stderr: 'inherit'`.
  */
 export async function startLocalServe(args: readonly string[], options: { readonly env?: Record<string, string>; readonly stderr?: 'inherit' | 'ignore' } = {}): Promise<{ url: string; server: ChildProcess }> {
+  // hooked before the server exists: it shows in /proc while `spawn` is still returning, and a
+  // SIGTERM before the hook would end this process without stopping it (seen under load)
+  stopServersOnExit();
   const server = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', ...args], {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', options.stderr ?? 'ignore'],
   });
+  // a signal's handler runs on a later turn of the event loop, after these lines
   started.add(server);
   server.once('exit', () => started.delete(server));
-  stopServersOnExit();
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     server.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
