@@ -487,16 +487,20 @@ export class KeyedBlocks {
 
   /** Block b's maxima and second values, with their counts, from its members. */
   private recompute(b: number): void {
-    const L = this.L;
-    this.max.fill(-Infinity, b * L, b * L + L);
-    this.atMax.fill(0, b * L, b * L + L);
-    this.second.fill(-Infinity, b * L, b * L + L);
-    this.atSecond.fill(0, b * L, b * L + L);
+    this.clearMaxima(b);
     const start = b * this.S;
     const end = start + (this.len[b] as number);
     for (let e = start; e < end; e++) this.raise(b, e);
   }
 
+  /** Block b's maxima and values below them: −∞, held by no member. */
+  private clearMaxima(b: number): void {
+    const L = this.L;
+    this.max.fill(-Infinity, b * L, b * L + L);
+    this.atMax.fill(0, b * L, b * L + L);
+    this.second.fill(-Infinity, b * L, b * L + L);
+    this.atSecond.fill(0, b * L, b * L + L);
+  }
 
   /** Copies entry `from` to position i of block b (its member's block and position follow). */
   private moveEntry(from: number, b: number, i: number): void {
@@ -636,10 +640,7 @@ export class KeyedBlocks {
       this.entryValues = grow(this.entryValues, blocks * S * L);
     }
     this.len[b] = 0;
-    this.max.fill(-Infinity, b * L, b * L + L);
-    this.atMax.fill(0, b * L, b * L + L);
-    this.second.fill(-Infinity, b * L, b * L + L);
-    this.atSecond.fill(0, b * L, b * L + L);
+    this.clearMaxima(b);
     return b;
   }
 
