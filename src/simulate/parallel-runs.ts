@@ -37,12 +37,13 @@ export function checkedRunner(runner: unknown): SimulationRunner | undefined {
 }
 
 /**
- * Hands the tasks to the runner, `concurrency` at once, in their order, and returns the outputs in
- * that order whatever order they finish in. `onProgress` hears of each run at its start (0), as
+ * Hands the tasks to the runner, `concurrency` at once, in the order of `order` (positions in
+ * `tasks`; by default their own order), and returns the outputs in the tasks' order whatever order
+ * they start and finish in. `onProgress` hears of each run at its start (0), as
  * the runner reports, and at its end (1); a promise it returns at a start or an end is waited for.
  * The first failure — a run's, `onProgress`'s, or the `signal` aborting — rejects at once.
  */
-export async function runInParallel(tasks: readonly SimulationTask[], runner: SimulationRunner, options: SimulateOptions): Promise<RunOutput[]> {
+export async function runInParallel(tasks: readonly SimulationTask[], runner: SimulationRunner, options: SimulateOptions, order: readonly number[] = tasks.map((_, position) => position)): Promise<RunOutput[]> {
   const outputs: RunOutput[] = new Array<RunOutput>(tasks.length);
   let failed = false;
   let stop: (error: unknown) => void = () => undefined;
@@ -68,8 +69,8 @@ export async function runInParallel(tasks: readonly SimulationTask[], runner: Si
   };
   let next = 0;
   const lane = async (): Promise<void> => {
-    while (!failed && next < tasks.length) {
-      const index = next++;
+    while (!failed && next < order.length) {
+      const index = order[next++] as number;
       const task = tasks[index] as SimulationTask;
       await reportProgress(options, task, 0);
       outputs[index] = await Promise.race([runner.run(task, midRun(task)), stopped]);

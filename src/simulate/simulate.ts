@@ -6,6 +6,7 @@ import { type Combination, type RunResult, type RunSeries, type SeedSpread, type
 import { type RunOutput, type SimulationTask, combinationsOf, runSteps, tasksOf } from './runs.js';
 import { checkedRunner, runInParallel } from './parallel-runs.js';
 import { reportProgress } from './progress-points.js';
+import { longestFirst } from './run-order.js';
 
 export { combinationsOf } from './runs.js';
 
@@ -18,14 +19,15 @@ export { combinationsOf } from './runs.js';
  * No I/O, no timers, no clock: it runs in Node, a browser, Deno or Bun alike. It is async only so
  * that `onProgress` may return a promise to pause on (a page repaints there) and `signal` can stop
  * it between steps; without them it never yields to the event loop. With a `runner`, the runs are
- * handed to it (a worker each, say) a few at once, and assembled in their order: the same results.
+ * handed to it (a worker each, say) a few at once, those expected to take longest first
+ * (`longestFirst`), and assembled in their order: the same results.
  */
 export async function simulate(options: SimulateOptions = {}): Promise<SimulationResults> {
   const resolved = resolveOptions(options);
   const runner = checkedRunner(options.runner);
   const combinations = combinationsOf(resolved);
   const tasks = tasksOf(resolved, combinations);
-  const outputs = runner === undefined ? await runHere(resolved, options, tasks, combinations) : await runInParallel(tasks, runner, options);
+  const outputs = runner === undefined ? await runHere(resolved, options, tasks, combinations) : await runInParallel(tasks, runner, options, longestFirst(tasks, combinations));
   return assemble(resolved, outputs);
 }
 

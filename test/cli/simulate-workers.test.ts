@@ -128,4 +128,29 @@ describe('the progress bar with runs under way at once', () => {
     expect(written[3]).toMatch(/ 15%  runs 1,3\/8  best-fit · fifo 0%, worst-fit · fifo 25%/);
     expect(written[4]).toMatch(/ 21%  runs 1,3\/8  best-fit · fifo 50%, worst-fit · fifo 25%/);
   });
+
+  it('counts only the runs that ended when they start longest first, not in their order', async () => {
+    const written: string[] = [];
+    const stderr = Object.assign(new PassThrough(), { isTTY: true, columns: 100 });
+    stderr.on('data', (chunk: Buffer) => written.push(chunk.toString()));
+    let now = 0;
+    const bar = new ProgressBar(stderr, true, () => now, true);
+    bar.update('dot-product · drf', 8, 8, 0);
+    now += 200;
+    bar.update('dot-product · fifo', 7, 8, 0.5);
+    now += 200;
+    // run 7 ends first; runs 1–6 have not started (a count from the earliest run under way, 8,
+    // would call 7 runs ended: 87 %)
+    bar.update('dot-product · fifo', 7, 8, 1);
+    now += 200;
+    bar.update('worst-fit · drf', 6, 8, 0.25);
+    bar.done();
+    await new Promise((resolve) => setImmediate(resolve));
+    // (0 + 0.5) / 8 = 6 %
+    expect(written[1]).toMatch(/ 6%  runs 7,8\/8  dot-product · fifo 50%, dot-product · drf 0%/);
+    // 1 / 8 = 12 %, run 8 alone under way
+    expect(written[2]).toMatch(/ 12%  run 8\/8  dot-product · drf\x1b\[K$/);
+    // (1 + 0.25) / 8 = 15 %
+    expect(written[3]).toMatch(/ 15%  runs 6,8\/8  worst-fit · drf 25%, dot-product · drf 0%/);
+  });
 });

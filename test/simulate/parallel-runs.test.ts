@@ -39,9 +39,14 @@ describe('simulate() with a runner (the runs computed apart)', () => {
     expect(apart.seeds).toEqual(alone.seeds);
     expect(apart.recommendation).toEqual(alone.recommendation);
     expect(apart.warnings).toEqual(alone.warnings);
-    // every run handed out once, in order: seed outermost
-    expect(seen.map((task) => [task.run, task.seedIndex, task.combination])).toEqual(Array.from({ length: 16 }, (_, i) => [i + 1, Math.floor(i / 8), i % 8]));
-    expect(seen[9]).toMatchObject({ runs: 16, label: 'best-fit · drf' });
+    // every run handed out once, seed by seed, the runs expected to take longest first: the
+    // combinations are preemption on (0–3) then off (4–7), each best-fit·fifo, best-fit·drf,
+    // worst-fit·fifo, worst-fit·drf; worst-fit (118) before best-fit (67), drf (× 1.15) before
+    // fifo, ties (on and off) in results order
+    const byCost = [3, 7, 2, 6, 1, 5, 0, 4];
+    expect(seen.map((task) => [task.seedIndex, task.combination])).toEqual([...byCost.map((c) => [0, c]), ...byCost.map((c) => [1, c])]);
+    expect(seen.map((task) => task.run)).toEqual([...byCost.map((c) => c + 1), ...byCost.map((c) => c + 9)]);
+    expect(seen[0]).toMatchObject({ runs: 16, label: 'worst-fit · drf' });
   });
 
   it('simulationRuns lists the runs of simulate() and computes any one of them alone, the same as in a row', () => {
@@ -80,7 +85,9 @@ describe('simulate() with a runner (the runs computed apart)', () => {
       },
     };
     await expect(simulate({ ...OPTIONS, runner: failing })).rejects.toThrow('worker 3 crashed');
-    expect(started).toEqual([1, 2, 3, 4]);
+    // started longest first (see above): run 4 (never ends) and run 8 at once, then run 3 on the
+    // lane run 8 freed, which fails; nothing after it
+    expect(started).toEqual([4, 8, 3]);
   });
 
   it('stops on its signal, even while runs are under way that never end', async () => {

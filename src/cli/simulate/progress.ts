@@ -5,16 +5,17 @@ import type { CliIo } from '../io.js';
  * get nothing. Redrawn at most every 100 ms of wall time. With `--workers`, several runs are under
  * way at once: the line names each with its share done.
  *
- * Runs start in their order, so every run before the earliest one under way has ended. The
- * workers' path reports each run's end (fraction 1); the main-thread path does not (`endsReported`
- * false): there a run's start ends the one before it.
+ * With workers, runs start longest first, not in their order, and each run's end is reported
+ * (fraction 1); on the main thread they run one after another in their order and an end is not
+ * reported (`endsReported` false): there a run's start ends every run before it. Either way the
+ * bar counts the runs ended.
  */
 export class ProgressBar {
   private lastDraw = -Infinity;
   private drawn = false;
   private readonly underWay = new Map<number, { readonly label: string; readonly fraction: number }>();
-  /** Runs that ended after the earliest run still under way (those before it are ended by order). */
-  private readonly endedOutOfOrder = new Set<number>();
+  /** Runs that ended (at most the runs of one simulation). */
+  private readonly ended = new Set<number>();
   private highestEnded = 0;
 
   constructor(
@@ -51,15 +52,9 @@ export class ProgressBar {
 
   /** Runs ended, plus the shares done of those under way. */
   private completed(): number {
-    const earliest = this.underWay.size === 0 ? this.highestEnded + 1 : Math.min(...this.underWay.keys());
-    let ended = earliest - 1;
-    for (const run of this.endedOutOfOrder) {
-      if (run > earliest) ended++;
-      else this.endedOutOfOrder.delete(run);
-    }
     let shares = 0;
     for (const { fraction } of this.underWay.values()) shares += Math.min(1, fraction);
-    return ended + shares;
+    return this.ended.size + shares;
   }
 
   /** `run 2/8  best-fit · drf`, or with several: `runs 2,3/8  best-fit · drf 40%, worst-fit · fifo 5%`. */
@@ -74,14 +69,15 @@ export class ProgressBar {
   }
 
   private record(label: string, run: number, fraction: number): void {
-    if (!this.endsReported) for (const earlier of this.underWay.keys()) if (earlier < run) this.end(earlier);
+    // one after another in their order: a run's start ends every run before it
+    if (!this.endsReported) for (let earlier = this.highestEnded + 1; earlier < run; earlier++) this.end(earlier);
     if (fraction >= 1) this.end(run);
     else this.underWay.set(run, { label, fraction: Math.max(0, fraction) });
   }
 
   private end(run: number): void {
     this.underWay.delete(run);
-    this.endedOutOfOrder.add(run);
+    this.ended.add(run);
     this.highestEnded = Math.max(this.highestEnded, run);
   }
 }
