@@ -332,17 +332,20 @@ export class Reservations {
     const { nonZero, amounts } = job.parsed.dense;
     let best: NodeState | undefined;
     let bestGap = Infinity;
-    // a walk over every node per new reservation (10,000 at a time in a large simulation): the
-    // cheap numeric test first, no closure per node, and a node's sum stops once it cannot win
-    // (its terms are >= 0, and adding them in order never makes a float sum smaller)
+    // a walk over every node per new reservation (10,000 at a time in a large simulation), no
+    // closure per node. The shortfall first: a node's sum stops once it cannot win (its terms are
+    // >= 0, and adding them in order never makes a float sum smaller), and under congestion most
+    // nodes stop there, after one look at their free room — only a node that would win is asked
+    // whether it may (large enough, not reserved, eligible). The same node wins as when every
+    // node was asked first: the first in order with the least shortfall among those that may.
     nodes: for (const node of this.books.nodes.values()) {
-      for (const d of nonZero) if ((node.capacity[d] as number) < (amounts[d] as number)) continue nodes;
-      if (reserved?.has(node.id) === true || !isEligible(node, job.parsed)) continue;
       let gap = 0;
       for (const d of nonZero) {
         gap += Math.max(0, (amounts[d] as number) - (node.free[d] as number)) / (amounts[d] as number);
         if (gap >= bestGap) continue nodes;
       }
+      for (const d of nonZero) if ((node.capacity[d] as number) < (amounts[d] as number)) continue nodes;
+      if (reserved?.has(node.id) === true || !isEligible(node, job.parsed)) continue;
       best = node;
       bestGap = gap;
       // nothing short of this node: no later node can come first

@@ -39,9 +39,14 @@ export class ClusterBooks {
   private readonly tenantUsage: Float64Array;
   private readonly tenantRunning: Uint32Array;
   private readonly tenantWaiting: Uint32Array;
-  private readonly running = new Map<string, RunningAllocation>();
-  /** Per job (its index), its running allocation's id: an array the size of the run, not a map entry made and deleted per run of a job. */
+  /**
+   * Per job (its index), its running allocation's id and what it holds: arrays the size of the
+   * run, not a map keyed by allocation id — every start and stop of a job hashed and looked up
+   * that id (a few per cent of a congested run); the callers know the job's index.
+   */
   private readonly allocationOfJob: (string | undefined)[];
+  private readonly runOfJob: (RunningAllocation | undefined)[];
+  private running = 0;
   waiting = 0;
 
   private readonly tenantCount: number;
@@ -54,6 +59,7 @@ export class ClusterBooks {
     jobCount: number,
   ) {
     this.allocationOfJob = new Array<string | undefined>(jobCount).fill(undefined);
+    this.runOfJob = new Array<RunningAllocation | undefined>(jobCount).fill(undefined);
     this.tenantCount = tenantWeights.length;
     const dims: string[] = [];
     for (const node of nodes) for (const name of Object.keys(node.capacity)) if (!dims.includes(name)) dims.push(name);
@@ -180,13 +186,14 @@ export class ClusterBooks {
     this.waiting--;
   }
 
-  isRunning(allocationId: string): boolean {
-    return this.running.has(allocationId);
+  /** Whether `allocationId` is job `job`'s running allocation. */
+  isRunning(allocationId: string, job: number): boolean {
+    return this.allocationOfJob[job] === allocationId;
   }
 
   /** How many allocations are running. */
   get runningCount(): number {
-    return this.running.size;
+    return this.running;
   }
 
   /** Whether node `n` (its index) is down: failed, reclaimed, or not ready from the start. */
@@ -213,18 +220,25 @@ export class ClusterBooks {
         if (d !== undefined) amounts[p * D + d] = scaled(resources[name] as number);
       }
     }
-    this.running.set(allocationId, { job, tenant, startedAt: now, nodes, amounts });
+    if (this.allocationOfJob[job] !== undefined) throw new Error(`fairpack simulate internal error: job ${job} started while it runs`);
+    this.runOfJob[job] = { job, tenant, startedAt: now, nodes, amounts };
     this.allocationOfJob[job] = allocationId;
+    this.running++;
     this.tenantRunning[tenant] = (this.tenantRunning[tenant] as number) + 1;
     this.charge(nodes, tenant, amounts, 1);
   }
 
-  /** The allocation is gone (released, or lost to a node failure or preemption); what it was. */
-  stop(allocationId: string): { readonly job: number; readonly startedAt: number } | undefined {
-    const run = this.running.get(allocationId);
-    if (run === undefined) return undefined;
-    this.running.delete(allocationId);
-    this.allocationOfJob[run.job] = undefined;
+  /**
+   * Job `job`'s allocation `allocationId` is gone (released, or lost to a node failure or
+   * preemption); what it was. Undefined when it is not the job's running allocation (a stale
+   * completion of a run the job lost earlier).
+   */
+  stop(allocationId: string, job: number): { readonly job: number; readonly startedAt: number } | undefined {
+    if (this.allocationOfJob[job] !== allocationId) return undefined;
+    const run = this.runOfJob[job] as RunningAllocation;
+    this.runOfJob[job] = undefined;
+    this.allocationOfJob[job] = undefined;
+    this.running--;
     this.tenantRunning[run.tenant] = (this.tenantRunning[run.tenant] as number) - 1;
     this.charge(run.nodes, run.tenant, run.amounts, -1);
     return run;

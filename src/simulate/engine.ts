@@ -122,8 +122,8 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
   const rates = new Map<string, number>();
   for (const node of scenario.nodes) jobCosts?.addNode(node);
   /** The allocation ended (completed, lost, released by the manager): stop its books, charge its job. */
-  const stopRun = (allocationId: string): ReturnType<ClusterBooks['stop']> => {
-    const run = books.stop(allocationId);
+  const stopRun = (allocationId: string, job: number): ReturnType<ClusterBooks['stop']> => {
+    const run = books.stop(allocationId, job);
     if (run !== undefined && jobCosts !== undefined) {
       // from a snapshot, a job that was running pays from the snapshot on: the run's cost starts there
       jobCosts.charge(run.job, rates.get(allocationId) ?? 0, Math.floor(now) - Math.floor(Math.max(run.startedAt, origin)));
@@ -168,8 +168,8 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
     jobs.queuedSince[job] = now;
   };
   /** The job lost its allocation without completing: it waits, and will run again from zero. */
-  const loseRun = (allocationId: string): void => {
-    const run = stopRun(allocationId);
+  const loseRun = (allocationId: string, job: number): void => {
+    const run = stopRun(allocationId, job);
     if (run === undefined) return;
     restarts++;
     const ranMs = now - run.startedAt;
@@ -204,19 +204,19 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
     books.start(allocation.id, job, jobs.tenant[job] as number, allocation.placements, now);
     if (jobCosts !== undefined) rates.set(allocation.id, jobCosts.rate(allocation.placements));
     const remainingMs = kept === undefined ? (jobs.durationMs[job] as number) : (jobs.durationMs[job] as number) - (kept[job] as number);
-    queue.push(now + remainingMs, { kind: 'complete', allocationId: allocation.id });
+    queue.push(now + remainingMs, { kind: 'complete', allocationId: allocation.id, job });
   });
   mgr.on('queued', (view) => {
     const job = indexOf(view.id);
     const allocationId = books.allocationOf(job);
     // a running job queued again: its node failed (or its preemption grace period ended)
-    if (allocationId !== undefined) loseRun(allocationId);
+    if (allocationId !== undefined) loseRun(allocationId, job);
     enqueue(job);
     wakeAt(view.backoffUntil);
   });
   // completions are handled where they are released; these catch allocations the manager ended
-  mgr.on('released', (allocation) => void stopRun(allocation.id));
-  mgr.on('expired', (allocation) => void stopRun(allocation.id));
+  mgr.on('released', (allocation) => void stopRun(allocation.id, indexOf(allocation.jobId)));
+  mgr.on('expired', (allocation) => void stopRun(allocation.id, indexOf(allocation.jobId)));
   /** The next reclaim, an exponential gap from now (the process is memoryless, so it may pause and resume). */
   const scheduleReclaim = (): void => {
     reclaimPending = true;
@@ -240,7 +240,7 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
   }
   mgr.on('preempted', ({ victim, graceEndsAt }) => {
     preemptions++;
-    if (victim.allocationId !== undefined) queue.push(now, { kind: 'stop-victim', allocationId: victim.allocationId });
+    if (victim.allocationId !== undefined) queue.push(now, { kind: 'stop-victim', allocationId: victim.allocationId, job: indexOf(victim.id) });
     wakeAt(graceEndsAt);
   });
 
@@ -270,7 +270,7 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
     switch (event.kind) {
       case 'complete': {
         // stale if the job lost this allocation earlier (failure, preemption)
-        const run = stopRun(event.allocationId);
+        const run = stopRun(event.allocationId, event.job);
         if (run === undefined) return;
         jobs.state[run.job] = COMPLETED;
         completed++;
@@ -279,10 +279,10 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
         return;
       }
       case 'stop-victim':
-        if (!books.isRunning(event.allocationId)) return;
+        if (!books.isRunning(event.allocationId, event.job)) return;
         // a victim that was also warned by an interruption counts as preempted
         if (spot !== undefined) warned.delete(event.allocationId);
-        loseRun(event.allocationId);
+        loseRun(event.allocationId, event.job);
         mgr.release(event.allocationId, { outcome: 'preempted' });
         return;
       case 'node-down': {
@@ -370,8 +370,8 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
       books.start(allocation.id, index, tenant, allocation.placements, startedAt);
       if (jobCosts !== undefined) rates.set(allocation.id, jobCosts.rate(allocation.placements));
       // a preemption victim in its grace period stops now, as victims do in the simulation
-      if (view.status === 'preempted') queue.push(now, { kind: 'stop-victim', allocationId: allocation.id });
-      else queue.push(now + Math.max(0, (jobs.durationMs[index] as number) - (now - startedAt)), { kind: 'complete', allocationId: allocation.id });
+      if (view.status === 'preempted') queue.push(now, { kind: 'stop-victim', allocationId: allocation.id, job: index });
+      else queue.push(now + Math.max(0, (jobs.durationMs[index] as number) - (now - startedAt)), { kind: 'complete', allocationId: allocation.id, job: index });
     }
     for (const node of start.addedNodes) {
       jobCosts?.addNode(node);
