@@ -121,15 +121,15 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
   const jobCosts = priced ? new JobCosts(scenario.jobCount) : undefined;
   const rates = new Map<string, number>();
   for (const node of scenario.nodes) jobCosts?.addNode(node);
-  /** The allocation ended (completed, lost, released by the manager): stop its books, charge its job. */
-  const stopRun = (allocationId: string, job: number): ReturnType<ClusterBooks['stop']> => {
-    const run = books.stop(allocationId, job);
-    if (run !== undefined && jobCosts !== undefined) {
+  /** The allocation ended (completed, lost, released by the manager): stop its books, charge its job; when it started (undefined: stale). */
+  const stopRun = (allocationId: string, job: number): number | undefined => {
+    const startedAt = books.stop(allocationId, job, jobs.tenant[job] as number);
+    if (startedAt !== undefined && jobCosts !== undefined) {
       // from a snapshot, a job that was running pays from the snapshot on: the run's cost starts there
-      jobCosts.charge(run.job, rates.get(allocationId) ?? 0, Math.floor(now) - Math.floor(Math.max(run.startedAt, origin)));
+      jobCosts.charge(job, rates.get(allocationId) ?? 0, Math.floor(now) - Math.floor(Math.max(startedAt, origin)));
       rates.delete(allocationId);
     }
-    return run;
+    return startedAt;
   };
 
   let arrived = 0;
@@ -169,14 +169,14 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
   };
   /** The job lost its allocation without completing: it waits, and will run again from zero. */
   const loseRun = (allocationId: string, job: number): void => {
-    const run = stopRun(allocationId, job);
-    if (run === undefined) return;
+    const startedAt = stopRun(allocationId, job);
+    if (startedAt === undefined) return;
     restarts++;
-    const ranMs = now - run.startedAt;
+    const ranMs = now - startedAt;
     let lostMs = ranMs;
     if (kept !== undefined) {
-      const after = afterLoss(kept[run.job] as number, ranMs, jobs.durationMs[run.job] as number, checkpointEveryMs as number);
-      kept[run.job] = after.keptMs;
+      const after = afterLoss(kept[job] as number, ranMs, jobs.durationMs[job] as number, checkpointEveryMs as number);
+      kept[job] = after.keptMs;
       lostMs = after.lostMs;
       lostWithoutCheckpointsMs += ranMs;
     }
@@ -186,7 +186,7 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
       interruptions.lostMs += lostMs;
       interruptions.lostWithoutCheckpointsMs += ranMs;
     }
-    enqueue(run.job);
+    enqueue(job);
   };
   const wakeAt = (time: number | undefined): void => {
     if (time !== undefined && time > now) queue.push(time, { kind: 'wake' });
@@ -270,9 +270,8 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
     switch (event.kind) {
       case 'complete': {
         // stale if the job lost this allocation earlier (failure, preemption)
-        const run = stopRun(event.allocationId, event.job);
-        if (run === undefined) return;
-        jobs.state[run.job] = COMPLETED;
+        if (stopRun(event.allocationId, event.job) === undefined) return;
+        jobs.state[event.job] = COMPLETED;
         completed++;
         lastCompletion = now;
         mgr.release(event.allocationId);
