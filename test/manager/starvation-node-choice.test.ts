@@ -56,4 +56,45 @@ describe('the node a starving head reserves', () => {
     manager.tick();
     expect(reservedNodes(manager)).toEqual({ head2: 'n2' });
   });
+
+  it('passes over a node with the least shortfall that may not take the head: too small, or not eligible', () => {
+    // the walk looks at a node's shortfall first and asks whether it may take the head only when
+    // it would win: these nodes would win on shortfall and must still be passed over
+    const { manager, later } = cluster([
+      { id: 'small', capacity: { cpu: 6 } }, // empty: shortfall (8 − 6) / 8 = 0.25, but never 8 cpu
+      { id: 'tainted', capacity: { cpu: 8 }, taints: [{ key: 'gpu', value: 'only', effect: 'NoSchedule' }] }, // empty: shortfall 0, not eligible
+      { id: 'n1', capacity: { cpu: 8 } },
+      { id: 'n2', capacity: { cpu: 8 } },
+    ]);
+    manager.submit({ id: 'a', tenant: 'x', resources: { cpu: 6 } }); // first fit: small (6 of 6)
+    manager.submit({ id: 'b', tenant: 'x', resources: { cpu: 5 } }); // n1: free 3
+    manager.submit({ id: 'c', tenant: 'x', resources: { cpu: 4 } }); // n1 has 3: n2, free 4
+    manager.release(manager.job('a')?.allocationId as string); // small is empty again
+    manager.submit({ id: 'big', tenant: 'y', resources: { cpu: 8 } });
+    later(150);
+    manager.tick();
+    // shortfall for 8 cpu: small 0.25 (too small), tainted 0 (not eligible), n1 5/8, n2 4/8 → n2
+    expect(reservedNodes(manager)).toEqual({ big: 'n2' });
+  });
+
+  it('takes a node with the least shortfall once it may, even after nodes that may not', () => {
+    // the same cluster, n1 the closest of the nodes that may take the head: it is not passed over
+    // for a later node with the same shortfall
+    const { manager, later } = cluster([
+      { id: 'small', capacity: { cpu: 6 } },
+      { id: 'tainted', capacity: { cpu: 8 }, taints: [{ key: 'gpu', value: 'only', effect: 'NoSchedule' }] },
+      { id: 'n1', capacity: { cpu: 8 } },
+      { id: 'n2', capacity: { cpu: 8 } },
+    ]);
+    manager.submit({ id: 'a', tenant: 'x', resources: { cpu: 6 } }); // small
+    manager.submit({ id: 'b', tenant: 'x', resources: { cpu: 4 } }); // n1: free 4
+    manager.submit({ id: 'c', tenant: 'x', resources: { cpu: 4 } }); // n1: free 0
+    manager.submit({ id: 'd', tenant: 'x', resources: { cpu: 4 } }); // n2: free 4
+    manager.release(manager.job('c')?.allocationId as string); // n1: free 4 again
+    manager.submit({ id: 'big', tenant: 'y', resources: { cpu: 8 } });
+    later(150);
+    manager.tick();
+    // shortfall: small 0.25 (too small), tainted 0 (not eligible), n1 4/8, n2 4/8 → n1 (first)
+    expect(reservedNodes(manager)).toEqual({ big: 'n1' });
+  });
 });
