@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { AllocationManager } from 'fairpack';
+import { AllocationManager, type NodeSpec } from 'fairpack';
 
 /*
  * Which node a starving head reserves: an eligible node large enough for it when empty, not
  * reserved already for its band or a higher one, with the least relative shortfall now
  * (Σ over its dimensions of max(0, need − free) / need), the first in node order on a tie.
  */
-function cluster(nodes: { id: string; capacity: Record<string, number> }[]) {
+function cluster(nodes: NodeSpec[]) {
   let time = 0;
   const manager = new AllocationManager({ nodes, placement: 'first-fit', now: () => time, timers: false, starvation: { afterMs: 100 } });
   return { manager, later: (ms: number) => (time += ms) };
