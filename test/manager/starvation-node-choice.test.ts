@@ -97,4 +97,35 @@ describe('the node a starving head reserves', () => {
     // shortfall: small 0.25 (too small), tainted 0 (not eligible), n1 4/8, n2 4/8 → n1 (first)
     expect(reservedNodes(manager)).toEqual({ big: 'n1' });
   });
+
+  it('counts a node added after a head of the same shape was given one, and never a node removed', () => {
+    // the nodes large enough for a shape are kept between reservations: a new node must join them
+    // and a removed one leave them
+    const { manager, later } = cluster([
+      { id: 'n1', capacity: { cpu: 8 } },
+      { id: 'n2', capacity: { cpu: 8 } },
+    ]);
+    manager.submit({ id: 'a', tenant: 'x', resources: { cpu: 6 } }); // n1: free 2
+    manager.submit({ id: 'b', tenant: 'x', resources: { cpu: 7 } }); // n2: free 1
+    manager.submit({ id: 'big1', tenant: 'y', resources: { cpu: 8 } });
+    later(150);
+    manager.tick();
+    // shortfall for 8 cpu: n1 6/8, n2 7/8 → n1
+    expect(reservedNodes(manager)).toEqual({ big1: 'n1' });
+    manager.addNode({ id: 'n3', capacity: { cpu: 8 } }); // big1 starts there at once
+    expect(manager.job('big1')?.status).toBe('running');
+    manager.addNode({ id: 'n4', capacity: { cpu: 8 }, labels: { at: 'n4' } });
+    manager.submit({ id: 'c', tenant: 'x', resources: { cpu: 4 }, nodeSelector: { at: 'n4' } }); // n4: free 4
+    manager.submit({ id: 'big2', tenant: 'z', resources: { cpu: 8 } });
+    later(150);
+    manager.tick();
+    // big2: n1 6/8, n2 7/8, n3 8/8, n4 4/8 → n4, a node added after the shape's first choice
+    expect(reservedNodes(manager)).toEqual({ big2: 'n4' });
+    // n4 leaves (c waits again, for a node that is gone): big2's reservation goes with it, and the
+    // next choice is among the nodes left → n1
+    manager.removeNode('n4', { force: true });
+    later(150);
+    manager.tick();
+    expect(reservedNodes(manager)).toEqual({ big2: 'n1' });
+  });
 });
