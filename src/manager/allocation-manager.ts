@@ -1375,11 +1375,15 @@ export class AllocationManager {
 
   readonly #begin = (job: JobRecord, allocation: Allocation): void => this.#start(job, allocation);
 
-  /** Why the job may not start now whatever the room: its category's cap, its back-off, its tenant's quota. */
-  #holdBack(job: JobRecord): QueuedReason | undefined {
+  /**
+   * Why the job may not start now whatever the room: its category's cap, its back-off, its tenant's
+   * quota. `unlimited`: the caller knows the tenant has no quota (the check is skipped — it would
+   * look the tenant up only to find none).
+   */
+  #holdBack(job: JobRecord, unlimited = false): QueuedReason | undefined {
     if (job.category !== undefined && (this.#runningByCategory.get(job.category) ?? 0) >= (this.#caps.get(job.category) ?? Infinity)) return 'concurrency-limit';
     if (job.backoffUntil !== undefined && job.backoffUntil > this.#clock()) return 'backoff';
-    if (!this.#quotaCheck(job).ok) return 'quota';
+    if (!unlimited && !this.#quotaCheck(job).ok) return 'quota';
     return undefined;
   }
 
@@ -1454,6 +1458,9 @@ export class AllocationManager {
    * would have to ask the pool.
    */
   #tryQueue(queue: JobQueue, failed: Set<string>, sweep: boolean): 'started' | 'blocked' | 'open' {
+    // the queue's jobs are all its tenant's: a tenant without a quota is looked up once per walk,
+    // not once per job of the window (a congested run walks tens of jobs per try)
+    const unlimited = this.#ledger.quota(queue.tenant) === undefined;
     // the window walked in place (see JobQueue.nextLive): the walk ends at the job placed, which
     // leaves the queue — the only change to it while it is walked
     for (let at = queue.nextLive(0), seen = 0; at >= 0 && seen < this.#backfillWindow; at = queue.nextLive(at + 1), seen++) {
@@ -1463,7 +1470,7 @@ export class AllocationManager {
         job.reason = 'preempting';
         continue;
       }
-      const heldBack = this.#holdBack(job);
+      const heldBack = this.#holdBack(job, unlimited);
       if (heldBack !== undefined) {
         job.reason = heldBack;
         continue;

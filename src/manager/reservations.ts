@@ -22,6 +22,9 @@ interface Reservation {
 
 const NOTHING: readonly number[] = Object.freeze([]);
 
+/** Request shapes whose large-enough nodes a manager keeps for starvation reservations (few shapes starve at once). */
+const LARGE_ENOUGH_SHAPES = 16;
+
 /** A reservation as a snapshot keeps it. */
 export interface ReservationSnapshot {
   readonly jobId: string;
@@ -52,6 +55,10 @@ export interface ReservationSnapshot {
  */
 export class Reservations {
   private readonly byJob = new Map<JobRecord, Reservation>();
+  /** Per request shape, the nodes large enough for it (see `nodesLargeEnough`). */
+  private readonly largeEnough = new Map<string, readonly NodeState[]>();
+  /** The pool's node count when `largeEnough` was started. */
+  private largeEnoughOf = -1;
 
   constructor(
     private readonly books: PoolInternals,
@@ -291,8 +298,33 @@ export class Reservations {
     return next;
   }
 
+  /**
+   * The pool's nodes whose capacity could hold one replica of `job` when empty, in node order: kept
+   * per request shape (at most LARGE_ENOUGH_SHAPES of them), made again when the pool's node count
+   * changes (a node added) or a node leaves (`releaseNode`). A node's capacity never changes while
+   * it is in the pool; whether it is eligible can (status, labels, taints), so that is asked anew.
+   */
+  private nodesLargeEnough(job: JobRecord): readonly NodeState[] {
+    if (this.books.nodes.size !== this.largeEnoughOf) {
+      this.largeEnough.clear();
+      this.largeEnoughOf = this.books.nodes.size;
+    }
+    const kept = this.largeEnough.get(job.shape);
+    if (kept !== undefined) return kept;
+    if (this.largeEnough.size >= LARGE_ENOUGH_SHAPES) this.largeEnough.clear();
+    const { nonZero, amounts } = job.parsed.dense;
+    const nodes: NodeState[] = [];
+    next: for (const node of this.books.nodes.values()) {
+      for (const d of nonZero) if ((node.capacity[d] as number) < (amounts[d] as number)) continue next;
+      nodes.push(node);
+    }
+    this.largeEnough.set(job.shape, nodes);
+    return nodes;
+  }
+
   /** Gives up the reservations on a node (it is being removed). */
   releaseNode(nodeId: string): void {
+    this.largeEnough.clear();
     for (const reservation of [...this.byJob.values()]) {
       if (reservation.node.id !== nodeId) continue;
       this.releaseHold(reservation);
@@ -332,17 +364,20 @@ export class Reservations {
     const { nonZero, amounts } = job.parsed.dense;
     let best: NodeState | undefined;
     let bestGap = Infinity;
-    // a walk over every node per new reservation (10,000 at a time in a large simulation): the
-    // cheap numeric test first, no closure per node, and a node's sum stops once it cannot win
-    // (its terms are >= 0, and adding them in order never makes a float sum smaller)
-    nodes: for (const node of this.books.nodes.values()) {
-      for (const d of nonZero) if ((node.capacity[d] as number) < (amounts[d] as number)) continue nodes;
-      if (reserved?.has(node.id) === true || !isEligible(node, job.parsed)) continue;
+    // a walk over the nodes large enough for the job (kept per shape: in a large simulation 1,000
+    // or 3,000 of 10,000), no closure per node. The shortfall first: a node's sum stops once it
+    // cannot win (its terms are >= 0, and adding them in order never makes a float sum smaller),
+    // and under congestion most nodes stop there, after one look at their free room — only a node
+    // that would win is asked whether it may (still in the pool, not reserved, eligible). The same
+    // node wins as when every node was asked first: the first in order with the least shortfall
+    // among those that may.
+    nodes: for (const node of this.nodesLargeEnough(job)) {
       let gap = 0;
       for (const d of nonZero) {
         gap += Math.max(0, (amounts[d] as number) - (node.free[d] as number)) / (amounts[d] as number);
         if (gap >= bestGap) continue nodes;
       }
+      if (reserved?.has(node.id) === true || this.books.nodes.get(node.id) !== node || !isEligible(node, job.parsed)) continue;
       best = node;
       bestGap = gap;
       // nothing short of this node: no later node can come first

@@ -134,11 +134,10 @@ export class TenantLedger {
   charge(tenant: string, demand: ReadonlyMap<string, number>, sign: 1 | -1): void {
     const account = this.account(tenant);
     account.running += sign;
-    for (const [name, scaled] of demand) {
-      const used = (account.usage.get(name) ?? 0) + sign * scaled;
-      if (used === 0) account.usage.delete(name);
-      else account.usage.set(name, used);
-    }
+    // a dimension whose use falls to 0 keeps its entry (at 0; every reader counts a missing one as
+    // 0): a tenant whose only job starts and ends at every submit+release deleted and re-added the
+    // same keys each time, and a Map keeps a deleted key's slot until it is rebuilt
+    for (const [name, scaled] of demand) account.usage.set(name, (account.usage.get(name) ?? 0) + sign * scaled);
     this.noteIdle(account);
   }
 
@@ -249,5 +248,10 @@ function isDefaultBehaviour(behaviour: QuotaBehaviour): boolean {
 }
 
 function isIdle(account: TenantAccount): boolean {
-  return account.running === 0 && account.usage.size === 0 && account.promised.size === 0 && account.quota === undefined && account.weight === 1 && isDefaultBehaviour(account.behaviour);
+  return account.running === 0 && allZero(account.usage) && account.promised.size === 0 && account.quota === undefined && account.weight === 1 && isDefaultBehaviour(account.behaviour);
+}
+
+function allZero(amounts: ReadonlyMap<string, number>): boolean {
+  for (const amount of amounts.values()) if (amount !== 0) return false;
+  return true;
 }

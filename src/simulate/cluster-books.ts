@@ -8,6 +8,7 @@ import type { NodeSpec, Placement, Resources } from '../index.js';
  */
 const SCALE = 1000;
 
+/** A running allocation of several placements (the usual one-placement run is kept in flat per-job arrays). */
 interface RunningAllocation {
   readonly job: number;
   readonly tenant: number;
@@ -39,9 +40,23 @@ export class ClusterBooks {
   private readonly tenantUsage: Float64Array;
   private readonly tenantRunning: Uint32Array;
   private readonly tenantWaiting: Uint32Array;
-  private readonly running = new Map<string, RunningAllocation>();
-  /** Per job (its index), its running allocation's id: an array the size of the run, not a map entry made and deleted per run of a job. */
+  /**
+   * Per job (its index), its running allocation's id and what it holds: arrays the size of the
+   * run, not a map keyed by allocation id — every start and stop of a job hashed and looked up
+   * that id (a few per cent of a congested run); the callers know the job's index.
+   */
   private readonly allocationOfJob: (string | undefined)[];
+  /** Per job, when its running allocation started. */
+  private readonly startedAtOfJob: Float64Array;
+  /**
+   * Per job, the node of a running one-placement allocation (`D` scaled amounts in `amountsOfJob`
+   * from `job × D`), or -1 when the allocation has several placements (in `multiOfJob`): a start
+   * made a record, a node list and an amounts array, garbage at every completion.
+   */
+  private readonly nodeOfJob: Int32Array;
+  private readonly amountsOfJob: Float64Array;
+  private readonly multiOfJob = new Map<number, RunningAllocation>();
+  private running = 0;
   waiting = 0;
 
   private readonly tenantCount: number;
@@ -54,6 +69,8 @@ export class ClusterBooks {
     jobCount: number,
   ) {
     this.allocationOfJob = new Array<string | undefined>(jobCount).fill(undefined);
+    this.startedAtOfJob = new Float64Array(jobCount);
+    this.nodeOfJob = new Int32Array(jobCount);
     this.tenantCount = tenantWeights.length;
     const dims: string[] = [];
     for (const node of nodes) for (const name of Object.keys(node.capacity)) if (!dims.includes(name)) dims.push(name);
@@ -76,6 +93,7 @@ export class ClusterBooks {
         this.total[d] = (this.total[d] as number) + scaled(amount);
       }
     });
+    this.amountsOfJob = new Float64Array(jobCount * D);
     this.tenantUsage = new Float64Array(this.tenantCount * D);
     this.tenantRunning = new Uint32Array(this.tenantCount);
     this.tenantWaiting = new Uint32Array(this.tenantCount);
@@ -180,13 +198,14 @@ export class ClusterBooks {
     this.waiting--;
   }
 
-  isRunning(allocationId: string): boolean {
-    return this.running.has(allocationId);
+  /** Whether `allocationId` is job `job`'s running allocation. */
+  isRunning(allocationId: string, job: number): boolean {
+    return this.allocationOfJob[job] === allocationId;
   }
 
   /** How many allocations are running. */
   get runningCount(): number {
-    return this.running.size;
+    return this.running;
   }
 
   /** Whether node `n` (its index) is down: failed, reclaimed, or not ready from the start. */
@@ -200,10 +219,29 @@ export class ClusterBooks {
 
   /** A job started on these placements. */
   start(allocationId: string, job: number, tenant: number, placements: readonly Placement[], now: number): void {
+    if (this.allocationOfJob[job] !== undefined) throw new Error(`fairpack simulate internal error: job ${job} started while it runs`);
     const D = this.dims.length;
+    this.allocationOfJob[job] = allocationId;
+    this.startedAtOfJob[job] = now;
+    this.tenantRunning[tenant] = (this.tenantRunning[tenant] as number) + 1;
+    this.running++;
+    if (placements.length === 1) {
+      // the usual case, kept in the per-job arrays (plain loops: this runs for every start)
+      const placement = placements[0] as Placement;
+      const n = this.nodeIndex.get(placement.nodeId) as number;
+      this.nodeOfJob[job] = n;
+      const base = job * D;
+      this.amountsOfJob.fill(0, base, base + D);
+      const { resources } = placement;
+      for (const name in resources) {
+        const d = this.dimIndex.get(name);
+        if (d !== undefined) this.amountsOfJob[base + d] = scaled(resources[name] as number);
+      }
+      this.chargeOne(n, tenant, this.amountsOfJob, base, 1);
+      return;
+    }
     const nodes: number[] = [];
     const amounts: number[] = new Array<number>(placements.length * D).fill(0);
-    // plain loops: no closure, and no entries array per placement (this runs for every start)
     for (let p = 0; p < placements.length; p++) {
       const placement = placements[p] as Placement;
       nodes.push(this.nodeIndex.get(placement.nodeId) as number);
@@ -213,21 +251,30 @@ export class ClusterBooks {
         if (d !== undefined) amounts[p * D + d] = scaled(resources[name] as number);
       }
     }
-    this.running.set(allocationId, { job, tenant, startedAt: now, nodes, amounts });
-    this.allocationOfJob[job] = allocationId;
-    this.tenantRunning[tenant] = (this.tenantRunning[tenant] as number) + 1;
-    this.charge(nodes, tenant, amounts, 1);
+    this.nodeOfJob[job] = -1;
+    this.multiOfJob.set(job, { job, tenant, startedAt: now, nodes, amounts });
+    for (let p = 0; p < nodes.length; p++) this.chargeOne(nodes[p] as number, tenant, amounts, p * D, 1);
   }
 
-  /** The allocation is gone (released, or lost to a node failure or preemption); what it was. */
-  stop(allocationId: string): { readonly job: number; readonly startedAt: number } | undefined {
-    const run = this.running.get(allocationId);
-    if (run === undefined) return undefined;
-    this.running.delete(allocationId);
-    this.allocationOfJob[run.job] = undefined;
-    this.tenantRunning[run.tenant] = (this.tenantRunning[run.tenant] as number) - 1;
-    this.charge(run.nodes, run.tenant, run.amounts, -1);
-    return run;
+  /**
+   * Job `job`'s allocation `allocationId` is gone (released, or lost to a node failure or
+   * preemption): when it started. Undefined when it is not the job's running allocation (a stale
+   * completion of a run the job lost earlier).
+   */
+  stop(allocationId: string, job: number, tenant: number): number | undefined {
+    if (this.allocationOfJob[job] !== allocationId) return undefined;
+    this.allocationOfJob[job] = undefined;
+    this.running--;
+    this.tenantRunning[tenant] = (this.tenantRunning[tenant] as number) - 1;
+    const n = this.nodeOfJob[job] as number;
+    if (n >= 0) this.chargeOne(n, tenant, this.amountsOfJob, job * this.dims.length, -1);
+    else {
+      const run = this.multiOfJob.get(job) as RunningAllocation;
+      this.multiOfJob.delete(job);
+      const D = this.dims.length;
+      for (let p = 0; p < run.nodes.length; p++) this.chargeOne(run.nodes[p] as number, tenant, run.amounts, p * D, -1);
+    }
+    return this.startedAtOfJob[job] as number;
   }
 
   setNodeDown(nodeId: string, down: boolean): boolean {
@@ -348,18 +395,16 @@ export class ClusterBooks {
     }
   }
 
-  private charge(nodes: readonly number[], tenant: number, amounts: readonly number[], sign: 1 | -1): void {
+  /** Adds (or takes off) one placement's amounts, `D` of them from `amounts[from]`, on node `n`. */
+  private chargeOne(n: number, tenant: number, amounts: ArrayLike<number>, from: number, sign: 1 | -1): void {
     const D = this.dims.length;
-    for (let p = 0; p < nodes.length; p++) {
-      const n = nodes[p] as number;
-      this.nodeJobs[n] = (this.nodeJobs[n] as number) + sign;
-      for (let d = 0; d < D; d++) {
-        const amount = sign * (amounts[p * D + d] as number);
-        if (amount === 0) continue;
-        this.nodeAllocated[n * D + d] = (this.nodeAllocated[n * D + d] as number) + amount;
-        this.allocated[d] = (this.allocated[d] as number) + amount;
-        this.tenantUsage[tenant * D + d] = (this.tenantUsage[tenant * D + d] as number) + amount;
-      }
+    this.nodeJobs[n] = (this.nodeJobs[n] as number) + sign;
+    for (let d = 0; d < D; d++) {
+      const amount = sign * (amounts[from + d] as number);
+      if (amount === 0) continue;
+      this.nodeAllocated[n * D + d] = (this.nodeAllocated[n * D + d] as number) + amount;
+      this.allocated[d] = (this.allocated[d] as number) + amount;
+      this.tenantUsage[tenant * D + d] = (this.tenantUsage[tenant * D + d] as number) + amount;
     }
   }
 }

@@ -121,15 +121,15 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
   const jobCosts = priced ? new JobCosts(scenario.jobCount) : undefined;
   const rates = new Map<string, number>();
   for (const node of scenario.nodes) jobCosts?.addNode(node);
-  /** The allocation ended (completed, lost, released by the manager): stop its books, charge its job. */
-  const stopRun = (allocationId: string): ReturnType<ClusterBooks['stop']> => {
-    const run = books.stop(allocationId);
-    if (run !== undefined && jobCosts !== undefined) {
+  /** The allocation ended (completed, lost, released by the manager): stop its books, charge its job; when it started (undefined: stale). */
+  const stopRun = (allocationId: string, job: number): number | undefined => {
+    const startedAt = books.stop(allocationId, job, jobs.tenant[job] as number);
+    if (startedAt !== undefined && jobCosts !== undefined) {
       // from a snapshot, a job that was running pays from the snapshot on: the run's cost starts there
-      jobCosts.charge(run.job, rates.get(allocationId) ?? 0, Math.floor(now) - Math.floor(Math.max(run.startedAt, origin)));
+      jobCosts.charge(job, rates.get(allocationId) ?? 0, Math.floor(now) - Math.floor(Math.max(startedAt, origin)));
       rates.delete(allocationId);
     }
-    return run;
+    return startedAt;
   };
 
   let arrived = 0;
@@ -168,15 +168,15 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
     jobs.queuedSince[job] = now;
   };
   /** The job lost its allocation without completing: it waits, and will run again from zero. */
-  const loseRun = (allocationId: string): void => {
-    const run = stopRun(allocationId);
-    if (run === undefined) return;
+  const loseRun = (allocationId: string, job: number): void => {
+    const startedAt = stopRun(allocationId, job);
+    if (startedAt === undefined) return;
     restarts++;
-    const ranMs = now - run.startedAt;
+    const ranMs = now - startedAt;
     let lostMs = ranMs;
     if (kept !== undefined) {
-      const after = afterLoss(kept[run.job] as number, ranMs, jobs.durationMs[run.job] as number, checkpointEveryMs as number);
-      kept[run.job] = after.keptMs;
+      const after = afterLoss(kept[job] as number, ranMs, jobs.durationMs[job] as number, checkpointEveryMs as number);
+      kept[job] = after.keptMs;
       lostMs = after.lostMs;
       lostWithoutCheckpointsMs += ranMs;
     }
@@ -186,7 +186,7 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
       interruptions.lostMs += lostMs;
       interruptions.lostWithoutCheckpointsMs += ranMs;
     }
-    enqueue(run.job);
+    enqueue(job);
   };
   const wakeAt = (time: number | undefined): void => {
     if (time !== undefined && time > now) queue.push(time, { kind: 'wake' });
@@ -204,19 +204,19 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
     books.start(allocation.id, job, jobs.tenant[job] as number, allocation.placements, now);
     if (jobCosts !== undefined) rates.set(allocation.id, jobCosts.rate(allocation.placements));
     const remainingMs = kept === undefined ? (jobs.durationMs[job] as number) : (jobs.durationMs[job] as number) - (kept[job] as number);
-    queue.push(now + remainingMs, { kind: 'complete', allocationId: allocation.id });
+    queue.push(now + remainingMs, { kind: 'complete', allocationId: allocation.id, job });
   });
   mgr.on('queued', (view) => {
     const job = indexOf(view.id);
     const allocationId = books.allocationOf(job);
     // a running job queued again: its node failed (or its preemption grace period ended)
-    if (allocationId !== undefined) loseRun(allocationId);
+    if (allocationId !== undefined) loseRun(allocationId, job);
     enqueue(job);
     wakeAt(view.backoffUntil);
   });
   // completions are handled where they are released; these catch allocations the manager ended
-  mgr.on('released', (allocation) => void stopRun(allocation.id));
-  mgr.on('expired', (allocation) => void stopRun(allocation.id));
+  mgr.on('released', (allocation) => void stopRun(allocation.id, indexOf(allocation.jobId)));
+  mgr.on('expired', (allocation) => void stopRun(allocation.id, indexOf(allocation.jobId)));
   /** The next reclaim, an exponential gap from now (the process is memoryless, so it may pause and resume). */
   const scheduleReclaim = (): void => {
     reclaimPending = true;
@@ -240,7 +240,7 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
   }
   mgr.on('preempted', ({ victim, graceEndsAt }) => {
     preemptions++;
-    if (victim.allocationId !== undefined) queue.push(now, { kind: 'stop-victim', allocationId: victim.allocationId });
+    if (victim.allocationId !== undefined) queue.push(now, { kind: 'stop-victim', allocationId: victim.allocationId, job: indexOf(victim.id) });
     wakeAt(graceEndsAt);
   });
 
@@ -270,19 +270,18 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
     switch (event.kind) {
       case 'complete': {
         // stale if the job lost this allocation earlier (failure, preemption)
-        const run = stopRun(event.allocationId);
-        if (run === undefined) return;
-        jobs.state[run.job] = COMPLETED;
+        if (stopRun(event.allocationId, event.job) === undefined) return;
+        jobs.state[event.job] = COMPLETED;
         completed++;
         lastCompletion = now;
         mgr.release(event.allocationId);
         return;
       }
       case 'stop-victim':
-        if (!books.isRunning(event.allocationId)) return;
+        if (!books.isRunning(event.allocationId, event.job)) return;
         // a victim that was also warned by an interruption counts as preempted
         if (spot !== undefined) warned.delete(event.allocationId);
-        loseRun(event.allocationId);
+        loseRun(event.allocationId, event.job);
         mgr.release(event.allocationId, { outcome: 'preempted' });
         return;
       case 'node-down': {
@@ -370,8 +369,8 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
       books.start(allocation.id, index, tenant, allocation.placements, startedAt);
       if (jobCosts !== undefined) rates.set(allocation.id, jobCosts.rate(allocation.placements));
       // a preemption victim in its grace period stops now, as victims do in the simulation
-      if (view.status === 'preempted') queue.push(now, { kind: 'stop-victim', allocationId: allocation.id });
-      else queue.push(now + Math.max(0, (jobs.durationMs[index] as number) - (now - startedAt)), { kind: 'complete', allocationId: allocation.id });
+      if (view.status === 'preempted') queue.push(now, { kind: 'stop-victim', allocationId: allocation.id, job: index });
+      else queue.push(now + Math.max(0, (jobs.durationMs[index] as number) - (now - startedAt)), { kind: 'complete', allocationId: allocation.id, job: index });
     }
     for (const node of start.addedNodes) {
       jobCosts?.addNode(node);

@@ -2,10 +2,10 @@ import { grow } from '../typed-arrays.js';
 
 /** What can happen at a point in simulated time, besides a job arriving. */
 export type SimEvent =
-  /** A job's run ends: release its allocation (if it is still that job's allocation). */
-  | { readonly kind: 'complete'; readonly allocationId: string }
-  /** A preemption victim stops: release its allocation as preempted (it is re-queued). */
-  | { readonly kind: 'stop-victim'; readonly allocationId: string }
+  /** A job's run ends: release its allocation (if it is still that job's allocation). `job`: its index. */
+  | { readonly kind: 'complete'; readonly allocationId: string; readonly job: number }
+  /** A preemption victim stops: release its allocation as preempted (it is re-queued). `job`: its index. */
+  | { readonly kind: 'stop-victim'; readonly allocationId: string; readonly job: number }
   | { readonly kind: 'node-down'; readonly node: number; readonly downForMs: number }
   | { readonly kind: 'node-up'; readonly node: number }
   /** The spot market reclaims a spot node (drawn when the event comes); the next reclaim is scheduled. */
