@@ -48,10 +48,13 @@ const q = request(2, 8);
 describe('AlignmentIndex with the best nodes per shape cached', () => {
   /** K = 2; n0 0.5, n1 0.375, n2 and n3 0.25, n4 0.125, n5 (1 cpu, 4 GiB) does not fit. */
   const setUp = () => {
-    const index = new AlignmentIndex(space, {}, 2);
+    const index = new AlignmentIndex(space, {}, 2, 0);
     const nodes = [makeNode(0, small, 8, 32), makeNode(1, small, 6, 24), makeNode(2, small, 4, 16), makeNode(3, small, 4, 16), makeNode(4, small, 2, 8), makeNode(5, small, 1, 4)];
     for (const node of nodes) index.add(node);
-    // the first select searches for the best K + 1 = 3: n0, n1 are kept, n2 (0.25, order 2) is T
+    // a new shape: the search finds the best only, n0, which becomes T over an empty list
+    expect(searchVisits(() => expect(index.select(q, undefined)).toBe(nodes[0]))).toBeGreaterThan(0);
+    expect(entryOf(index, q)).toEqual({ nodes: [], threshold: [0.5, 0] });
+    // asked again: the search finds the best K + 1 = 3: n0, n1 are kept, n2 (0.25, order 2) is T
     expect(searchVisits(() => expect(index.select(q, undefined)).toBe(nodes[0]))).toBeGreaterThan(0);
     expect(entryOf(index, q)).toEqual({ nodes: ['n0', 'n1'], threshold: [0.25, 2] });
     return { index, nodes: nodes as [FakeNode, FakeNode, FakeNode, FakeNode, FakeNode, FakeNode] };
@@ -115,12 +118,24 @@ describe('AlignmentIndex with the best nodes per shape cached', () => {
   });
 
   it('does not remember a search in which `accept` turned a fitting node down', () => {
-    const index = new AlignmentIndex(space, {}, 2);
+    const index = new AlignmentIndex(space, {}, 2, 0);
     const nodes = [makeNode(0, small, 8, 32), makeNode(1, small, 6, 24), makeNode(2, small, 4, 16)];
     for (const node of nodes) index.add(node);
     expect(index.select(q, (node) => node !== nodes[0])).toBe(nodes[1]);
     expect(entryOf(index, q)).toBeUndefined();
     expect(index.select(q, undefined)).toBe(nodes[0]);
+  });
+
+  it('keeps a new shape only when its first search was long, or found nothing', () => {
+    // 3 nodes: the search visits a handful of tree nodes, fewer than the default 256
+    const index = new AlignmentIndex(space, {});
+    const nodes = [makeNode(0, small, 8, 32), makeNode(1, small, 6, 24), makeNode(2, small, 4, 16)];
+    for (const node of nodes) index.add(node);
+    expect(index.select(q, undefined)).toBe(nodes[0]);
+    expect(index.select(q, undefined)).toBe(nodes[0]);
+    expect(entryOf(index, q)).toBeUndefined();
+    expect(index.select(request(8, 33), undefined)).toBeUndefined();
+    expect(entryOf(index, request(8, 33))).toEqual({ nodes: [], threshold: [-Infinity, Infinity] });
   });
 
   it('remembers a shape that fits nowhere, and answers it from the list once a fitting node frees room', () => {
@@ -154,8 +169,9 @@ describe('AlignmentIndex with cached best nodes answers exactly as a linear scan
       { weight: 4, arbitrary: fc.record({ kind: fc.constant('select' as const), shape: fc.nat(shapes.length - 1), refuse: fc.option(fc.nat(19), { nil: undefined }) }) },
     );
     fc.assert(
-      fc.property(fc.constantFrom(...cachedSizes), fc.array(operation, { maxLength: 200 }), (cached, ops) => {
-        const index = new AlignmentIndex(space, {}, cached);
+      // longSearch 0: every shape kept; 6: only those whose first search was long
+      fc.property(fc.constantFrom(...cachedSizes), fc.constantFrom(0, 6), fc.array(operation, { maxLength: 200 }), (cached, longSearch, ops) => {
+        const index = new AlignmentIndex(space, {}, cached, longSearch);
         // orders 0–19, alternating groups: the trees interleave in node order
         const nodes = Array.from({ length: 20 }, (_, i) => makeNode(i, i % 3 === 0 ? withGpu : small, 4, 16));
         const inIndex = new Set<FakeNode>();

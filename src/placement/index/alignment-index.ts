@@ -38,6 +38,8 @@ export class AlignmentIndex implements PlacementIndex {
   private foundTrees: (PositionalTree | undefined)[] = [];
   private foundPos: number[] = [];
   private found = 0;
+  /** Tree nodes this search visited. */
+  private visited = 0;
   /** The bar: the `wanted`-th best so far (−∞ until there are `wanted`), its node order, tree and position. */
   private barScore = -Infinity;
   private barOrder = Infinity;
@@ -49,13 +51,15 @@ export class AlignmentIndex implements PlacementIndex {
   private split: { k: number; alpha: number; beta: number } | undefined;
 
   /**
-   * `cached`: how many best nodes to keep per request shape (K; 0 keeps only the shapes that fit
-   * nowhere, and every other select searches).
+   * `cached`: how many best nodes to keep per request shape (K; with 0 the lists stay empty, and
+   * only a shape that fits nowhere is answered without a search). `longSearch`: the tree nodes a
+   * new shape's first search must visit for the shape to be kept (see LONG_SEARCH).
    */
   constructor(
     private readonly space: IndexSpace,
     weights: Readonly<Record<string, number>>,
     cached = DEFAULT_CACHED,
+    private readonly longSearch = LONG_SEARCH,
   ) {
     this.weights = denseWeights(weights, space);
     this.groups = new GroupTrees(space.factor);
@@ -83,10 +87,18 @@ export class AlignmentIndex implements PlacementIndex {
       // `accept` refused every member: the best node it takes ranks below them, search for it
       if (entry.nodes.length > 0) return this.search1(request, accept);
     }
-    // a new shape, or its list ran dry: find the best K + 1 and remember them
-    const best = this.searchBest(request, accept, this.cache.size + 1);
-    // `accept` turned down a fitting node: what was found is not the best K + 1 of all
-    if (!this.refused) this.cache.store(request, this.foundNodes.slice(0, this.found), this.foundScores.slice(0, this.found));
+    // A shape back with its list run dry: find the best K + 1 and remember them. A new shape: only
+    // the best, as without the cache — remembered as an empty list with T at that best (no node
+    // outranks it; nodes rising above it fill the list in) only when the search was long: where
+    // searches are short (an uncongested cluster, many shapes) the lists' upkeep on every update
+    // and the wider searches cost more than they save. A shape that fits nowhere is remembered always.
+    const wanted = entry === undefined ? 1 : this.cache.size + 1;
+    this.visited = 0;
+    const best = this.searchBest(request, accept, wanted);
+    // `accept` turned down a fitting node: what was found is not the best of all
+    if (!this.refused && (entry !== undefined || best === undefined || this.visited >= this.longSearch)) {
+      this.cache.store(request, this.foundNodes.slice(0, this.found), this.foundScores.slice(0, this.found), wanted);
+    }
     this.release();
     return best;
   }
@@ -222,6 +234,7 @@ export class AlignmentIndex implements PlacementIndex {
    * each child only while it is still promising.
    */
   private search(i: number, lo: number, span: number): void {
+    this.visited++;
     const tree = this.tree as PositionalTree;
     if (i >= tree.size) {
       // the member's exact score (`packedAlignment` of its free amounts: the operations `score`
@@ -276,5 +289,10 @@ export class AlignmentIndex implements PlacementIndex {
   }
 }
 
-/** Best nodes kept per request shape (measured: see docs/performance.md, issue 17 dot-product cache). */
+/** Best nodes kept per request shape (measured: see docs/performance.md, dot-product's best nodes per shape). */
 const DEFAULT_CACHED = 8;
+/**
+ * Tree nodes a search for a new shape's best must visit for the shape to be kept: congested
+ * searches visit 500–1,000, an uncongested cluster's ≈ 60 at 10,000 nodes.
+ */
+const LONG_SEARCH = 256;

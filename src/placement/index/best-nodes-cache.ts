@@ -4,6 +4,8 @@ import type { AcceptNode, CapacityGroup, DenseRequest, IndexedNode } from '../st
 
 /** How many request shapes are remembered; the least recently asked gives way (one bit each in a node's mask). */
 const CAPACITY = 32;
+/** Selects after which a shape not asked for again is dropped (a power of two). */
+const STALE = 4096;
 
 /**
  * One remembered request shape: its best nodes, best first, and a threshold T such that every
@@ -58,10 +60,13 @@ export class BestNodesCache {
     private readonly factor: number,
   ) {}
 
-  /** The entry for this request's shape, marked as just used, or undefined. */
+  /** The entry for this request's shape, marked as just used, or undefined. Call once per select. */
   find(request: DenseRequest): BestNodes | undefined {
+    // every select ticks, and now and then the shapes not asked for in a while are dropped: each
+    // costs every update a look, and a shape asked once keeps its entry until something evicts it
+    if ((++this.clock & (STALE - 1)) === 0) this.dropStale();
     const entry = this.lookUp(request);
-    if (entry !== undefined) entry.lastUsed = ++this.clock;
+    if (entry !== undefined) entry.lastUsed = this.clock;
     return entry;
   }
 
@@ -80,31 +85,29 @@ export class BestNodesCache {
 
   /**
    * Remembers a search's result for this shape: `nodes` (best first, with their scores) are the
-   * best `size + 1` fitting nodes, or every fitting node when fewer. The caller proved it with a
-   * search that `accept` refused nothing in.
+   * best `wanted` fitting nodes (at most `size + 1`), or every fitting node when fewer were found.
+   * The caller proved it with a search that `accept` refused nothing in.
    */
-  store(request: DenseRequest, nodes: readonly IndexedNode[], scores: readonly number[]): void {
-    // size 0 keeps only shapes that fit nowhere
-    if (this.size === 0 && nodes.length > 0) return;
+  store(request: DenseRequest, nodes: readonly IndexedNode[], scores: readonly number[], wanted: number): void {
     let entry = this.lookUp(request);
     if (entry === undefined) entry = this.create(request);
     else this.clear(entry);
-    entry.lastUsed = ++this.clock;
-    const full = nodes.length > this.size;
-    // full: the last found (the size + 1st) becomes T, so every member ranks above T
-    const keep = full ? this.size : nodes.length;
+    entry.lastUsed = this.clock;
+    const complete = nodes.length < wanted;
+    // not complete: the last found becomes T, so every member ranks above T
+    const keep = complete ? Math.min(nodes.length, this.size) : Math.min(wanted - 1, this.size);
     for (let m = 0; m < keep; m++) {
       const node = nodes[m] as IndexedNode;
       entry.nodes.push(node);
       entry.scores.push(scores[m] as number);
       this.mark(node, entry.bit);
     }
-    if (full) {
-      entry.thresholdScore = scores[keep] as number;
-      entry.thresholdOrder = (nodes[keep] as IndexedNode).order;
-    } else {
+    if (complete && keep === nodes.length) {
       entry.thresholdScore = -Infinity;
       entry.thresholdOrder = Infinity;
+    } else {
+      entry.thresholdScore = scores[keep] as number;
+      entry.thresholdOrder = (nodes[keep] as IndexedNode).order;
     }
   }
 
@@ -176,6 +179,16 @@ export class BestNodesCache {
       }
     }
     return undefined;
+  }
+
+  private dropStale(): void {
+    for (let e = 0; e < this.entries.length; e++) {
+      const entry = this.entries[e];
+      if (entry === undefined || this.clock - entry.lastUsed < STALE) continue;
+      this.clear(entry);
+      this.entries[e] = undefined;
+    }
+    while (this.entries.length > 0 && this.entries[this.entries.length - 1] === undefined) this.entries.pop();
   }
 
   private lookUp(request: DenseRequest): Entry | undefined {
