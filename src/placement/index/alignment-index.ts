@@ -53,7 +53,8 @@ export class AlignmentIndex implements PlacementIndex {
   /**
    * `cached`: how many best nodes to keep per request shape (K; with 0 the lists stay empty, and
    * only a shape that fits nowhere is answered without a search). `longSearch`: the tree nodes a
-   * new shape's first search must visit for the shape to be kept (see LONG_SEARCH).
+   * new shape's first search must visit for the shape to be kept (see LONG_SEARCH), twice
+   * (BestNodesCache.admit); 0: every shape is kept at its first search.
    */
   constructor(
     private readonly space: IndexSpace,
@@ -82,22 +83,24 @@ export class AlignmentIndex implements PlacementIndex {
   select(request: DenseRequest, accept: AcceptNode | undefined): IndexedNode | undefined {
     const entry = this.cache.find(request);
     if (entry !== undefined) {
-      const answer = BestNodesCache.answer(entry, accept);
+      const answer = this.cache.answer(entry, accept);
       if (answer !== undefined) return answer.node;
       // `accept` refused every member: the best node it takes ranks below them, search for it
       if (entry.nodes.length > 0) return this.search1(request, accept);
     }
     // A shape back with its list run dry: find the best K + 1 and remember them. A new shape: only
     // the best, as without the cache — remembered as an empty list with T at that best (no node
-    // outranks it; nodes rising above it fill the list in) only when the search was long: where
-    // searches are short (an uncongested cluster, many shapes) the lists' upkeep on every update
-    // and the wider searches cost more than they save. A shape that fits nowhere is remembered always.
+    // outranks it; nodes rising above it fill the list in) only when its search was long, and was
+    // long before too: where searches are short or shapes many (an uncongested cluster, the
+    // placement bench's 142 shapes) the lists' upkeep on every update and the wider searches cost
+    // more than they save. A shape that fits nowhere is remembered always; every shape is dropped
+    // again when its upkeep outweighs the visits it saved (BestNodesCache).
     const wanted = entry === undefined ? 1 : this.cache.size + 1;
     this.visited = 0;
     const best = this.searchBest(request, accept, wanted);
     // `accept` turned down a fitting node: what was found is not the best of all
-    if (!this.refused && (entry !== undefined || best === undefined || this.visited >= this.longSearch)) {
-      this.cache.store(request, this.foundNodes.slice(0, this.found), this.foundScores.slice(0, this.found), wanted);
+    if (!this.refused && (entry !== undefined || best === undefined || (this.visited >= this.longSearch && (this.longSearch === 0 || this.cache.admit(request))))) {
+      this.cache.store(request, this.foundNodes.slice(0, this.found), this.foundScores.slice(0, this.found), wanted, this.visited);
     }
     this.release();
     return best;
@@ -292,7 +295,8 @@ export class AlignmentIndex implements PlacementIndex {
 /** Best nodes kept per request shape (measured: see docs/performance.md, dot-product's best nodes per shape). */
 const DEFAULT_CACHED = 8;
 /**
- * Tree nodes a search for a new shape's best must visit for the shape to be kept: congested
- * searches visit 500–1,000, an uncongested cluster's ≈ 60 at 10,000 nodes.
+ * Tree nodes a search for a new shape's best must visit (twice) for the shape to be kept:
+ * congested searches visit 500–1,000, an uncongested cluster's ≈ 60 at 10,000 nodes on average
+ * (with 256, enough of the placement bench's were kept to cost it more than they saved).
  */
-const LONG_SEARCH = 256;
+const LONG_SEARCH = 512;

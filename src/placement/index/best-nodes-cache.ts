@@ -6,6 +6,16 @@ import type { AcceptNode, CapacityGroup, DenseRequest, IndexedNode } from '../st
 const CAPACITY = 32;
 /** Selects after which a shape not asked for again is dropped (a power of two). */
 const STALE = 4096;
+/**
+ * The upkeep of one shape on one node change, in tree nodes a search visits (measured: with 2 the
+ * placement bench's shapes stayed and cost it 2×; 8 keeps it as without the cache), and the debt
+ * at which a shape is dropped: a shape earns, per answer given without a search, the visits of
+ * its last search, and pays UPKEEP per change.
+ */
+const UPKEEP = 8;
+const DEBT = 2048;
+/** Shapes whose long first search is remembered, waiting for a second before they get a list. */
+const CANDIDATES = 16;
 
 /**
  * One remembered request shape: its best nodes, best first, and a threshold T such that every
@@ -30,6 +40,10 @@ interface Entry extends BestNodes {
   readonly coef: (Float64Array | undefined)[];
   readonly bit: number;
   lastUsed: number;
+  /** Tree nodes the search that last filled the list visited: what an answer from the list saves. */
+  searchVisits: number;
+  /** Visits saved minus upkeep (see UPKEEP); below −DEBT the shape is dropped. */
+  credit: number;
 }
 
 /**
@@ -52,6 +66,8 @@ export class BestNodesCache {
   private clock = 0;
   /** Per node slot, a bit per entry the node is a member of. */
   private memberOf = new Int32Array(0);
+  /** Recent shapes whose first search was long (amounts then unscaled amounts), oldest first. */
+  private readonly candidates: Float64Array[] = [];
 
   /** `size`: how many nodes a list holds (K; a search finds K + 1, the last sets T). */
   constructor(
@@ -75,12 +91,40 @@ export class BestNodesCache {
    * outside the list ranks below every member), or "none" when no node fits. Undefined from
    * `answer` means a search is needed.
    */
-  static answer(entry: BestNodes, accept: AcceptNode | undefined): { node: IndexedNode | undefined } | undefined {
+  answer(found: BestNodes, accept: AcceptNode | undefined): { node: IndexedNode | undefined } | undefined {
+    const entry = found as Entry;
     const nodes = entry.nodes;
-    if (nodes.length === 0) return entry.thresholdScore === -Infinity ? { node: undefined } : undefined;
-    if (accept === undefined) return { node: nodes[0] };
-    for (let m = 0; m < nodes.length; m++) if (accept(nodes[m] as IndexedNode)) return { node: nodes[m] };
-    return undefined;
+    let node: IndexedNode | undefined;
+    if (nodes.length === 0) {
+      if (entry.thresholdScore !== -Infinity) return undefined;
+    } else if (accept === undefined) node = nodes[0];
+    else {
+      for (let m = 0; m < nodes.length && node === undefined; m++) if (accept(nodes[m] as IndexedNode)) node = nodes[m];
+      if (node === undefined) return undefined;
+    }
+    entry.credit += entry.searchVisits;
+    return { node };
+  }
+
+  /**
+   * A new shape's first search was long: should it get a list? Only when it was long before, among
+   * the last CANDIDATES such shapes — a shape asked once (the placement bench draws from 142) would
+   * cost every update a look and save nothing.
+   */
+  admit(request: DenseRequest): boolean {
+    const key = shapeKey(request);
+    for (let c = 0; c < this.candidates.length; c++) {
+      const candidate = this.candidates[c] as Float64Array;
+      let same = candidate.length === key.length;
+      for (let i = 0; same && i < key.length; i++) same = candidate[i] === key[i];
+      if (same) {
+        this.candidates.splice(c, 1);
+        return true;
+      }
+    }
+    if (this.candidates.length === CANDIDATES) this.candidates.shift();
+    this.candidates.push(key);
+    return false;
   }
 
   /**
@@ -88,11 +132,12 @@ export class BestNodesCache {
    * best `wanted` fitting nodes (at most `size + 1`), or every fitting node when fewer were found.
    * The caller proved it with a search that `accept` refused nothing in.
    */
-  store(request: DenseRequest, nodes: readonly IndexedNode[], scores: readonly number[], wanted: number): void {
+  store(request: DenseRequest, nodes: readonly IndexedNode[], scores: readonly number[], wanted: number, visits: number): void {
     let entry = this.lookUp(request);
     if (entry === undefined) entry = this.create(request);
     else this.clear(entry);
     entry.lastUsed = this.clock;
+    entry.searchVisits = visits;
     const complete = nodes.length < wanted;
     // not complete: the last found becomes T, so every member ranks above T
     const keep = complete ? Math.min(nodes.length, this.size) : Math.min(wanted - 1, this.size);
@@ -119,6 +164,13 @@ export class BestNodesCache {
     for (let e = 0; e < entries.length; e++) {
       const entry = entries[e];
       if (entry === undefined) continue;
+      entry.credit -= UPKEEP;
+      if (entry.credit < -DEBT) {
+        // it costs more than it saves
+        this.clear(entry);
+        entries[e] = undefined;
+        continue;
+      }
       const member = (mask & (1 << e)) !== 0;
       // fits?
       const dims = entry.nonZero;
@@ -220,6 +272,8 @@ export class BestNodesCache {
       coef: [],
       bit,
       lastUsed: 0,
+      searchVisits: 0,
+      credit: 0,
       nodes: [],
       scores: [],
       thresholdScore: -Infinity,
@@ -289,6 +343,17 @@ export class BestNodesCache {
     }
     return nodeAlignment(group, coef, node.free, this.factor);
   }
+}
+
+/** A request's amounts, then its unscaled amounts: what identifies its shape. */
+function shapeKey(request: DenseRequest): Float64Array {
+  const n = request.amounts.length;
+  const key = new Float64Array(2 * n);
+  for (let d = 0; d < n; d++) {
+    key[d] = request.amounts[d] as number;
+    key[n + d] = request.unscaled[d] as number;
+  }
+  return key;
 }
 
 /** Key (score a, order a) ranks above key (score b, order b): a higher score, or the same at an earlier node. */
