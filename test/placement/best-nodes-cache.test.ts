@@ -178,8 +178,9 @@ describe('AlignmentIndex with cached best nodes answers exactly as a linear scan
         for (const op of ops) {
           if (op.kind === 'select') {
             const r = shapes[op.shape] as DenseRequest;
-            // `refuse`: accept turns down one node (and every other node of the same free amounts' parity)
-            const accept = op.refuse === undefined ? undefined : (node: IndexedNode) => node.order !== op.refuse && node.order % 7 !== op.refuse % 7;
+            // `refuse`: accept turns down the nodes whose order is `refuse` modulo 7 (up to 3 of the 20)
+            const refuse = op.refuse;
+            const accept = refuse === undefined ? undefined : (node: IndexedNode) => node.order % 7 !== refuse % 7;
             const candidates = [...inIndex].filter((node) => fits(node, r) && (accept === undefined || accept(node)));
             candidates.sort((a, b) => alignment(b, r) - alignment(a, r) || a.order - b.order);
             expect(index.select(r, accept)).toBe(candidates[0]);
