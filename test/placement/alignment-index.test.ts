@@ -26,11 +26,13 @@ const node = (order: number, group: CapacityGroup, cpu: number, memory: number):
 const request: DenseRequest = { amounts: [2000, 4000, 0], unscaled: [2, 4, 0], nonZero: [0, 1] };
 
 
+// (0 best nodes cached: these count the visits of one search for the best node, which a cache
+// holding the best few would replace by a wider search and then none)
 afterEach(() => vi.restoreAllMocks());
 
 describe('AlignmentIndex ties', () => {
   it('drops later subtrees that can only tie: 64 equal nodes cost one root-to-leaf path', () => {
-    const index = new AlignmentIndex(space, {});
+    const index = new AlignmentIndex(space, {}, 0);
     const nodes = Array.from({ length: 64 }, (_, i) => node(i, small, 4, 16));
     for (const n of nodes) index.add(n);
     let chosen: IndexedNode | undefined;
@@ -43,7 +45,7 @@ describe('AlignmentIndex ties', () => {
   });
 
   it('searches an earlier subtree that ties the best found so far, and finds the earlier node', () => {
-    const index = new AlignmentIndex(space, {});
+    const index = new AlignmentIndex(space, {}, 0);
     // nodes 3 and 40 both score 0.1875; node 50 (8 cpu, 3 GiB: short of memory, does not fit)
     // scores (2/8)·(8/8) + (4/32)·(3/32) = 0.26172, so the right half's bound is the higher and
     // the search meets node 40 first; the left half's exact bound is 0.1875 — a tie, at
@@ -63,7 +65,7 @@ describe('AlignmentIndex ties', () => {
   });
 
   it("skips a whole group that can only tie another group's best at later nodes", () => {
-    const index = new AlignmentIndex(space, {});
+    const index = new AlignmentIndex(space, {}, 0);
     // orders 0–31 without gpu, 32–63 with one: all score 0.1875 (+ 0 · 1/1 for gpu)
     const first = Array.from({ length: 32 }, (_, i) => node(i, small, 4, 16));
     const later = Array.from({ length: 32 }, (_, i) => node(32 + i, withGpu, 4, 16));
@@ -76,7 +78,7 @@ describe('AlignmentIndex ties', () => {
   });
 
   it("searches a group that ties another group's best at earlier nodes", () => {
-    const index = new AlignmentIndex(space, {});
+    const index = new AlignmentIndex(space, {}, 0);
     // the gpu group joins first (searched first) but holds the later nodes, 32–63; the other
     // group holds 0–31: its tie wins on node order, so it is searched although it cannot score more
     const later = Array.from({ length: 32 }, (_, i) => node(32 + i, withGpu, 4, 16));

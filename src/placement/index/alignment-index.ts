@@ -2,7 +2,7 @@ import { alignmentCoefficients, denseWeights, exceedsGroup, packedAlignment } fr
 import type { AcceptNode, CapacityGroup, DenseRequest, IndexSpace, IndexedNode, PlacementIndex } from '../strategy.js';
 import { GroupTrees } from './group-trees.js';
 import type { PositionalTree } from './positional-tree.js';
-import { UnplaceableRequests } from './unplaceable-requests.js';
+import { BestNodesCache, ranksAbove } from './best-nodes-cache.js';
 
 /**
  * Dot-product: branch and bound over one positional tree per capacity group.
@@ -11,12 +11,13 @@ import { UnplaceableRequests } from './unplaceable-requests.js';
  * subtree maximum gives an upper bound, computed with the same operations in the same order
  * (rounding is monotone, so the bound is never below any member's computed score). Subtrees are
  * visited best bound first and dropped when their bound cannot beat, or tie at an earlier node
- * than, the best found so far.
+ * than, the bar: the best found so far — or, when the search fills the per-shape cache
+ * (BestNodesCache), the last of the best `n` found so far, once there are `n`.
  */
 export class AlignmentIndex implements PlacementIndex {
   private readonly groups: GroupTrees;
-  /** Shapes proved to fit no node, until a node that fits one changes (see UnplaceableRequests). */
-  private readonly unplaceable = new UnplaceableRequests();
+  /** Per request shape, the best nodes (or none fits), kept exact as nodes change (see BestNodesCache). */
+  private readonly cache: BestNodesCache;
   private readonly weights: Float64Array;
   /** Position in the group list of the group the last answer came from. */
   private lastWinner = 0;
@@ -29,45 +30,117 @@ export class AlignmentIndex implements PlacementIndex {
   private refused = false;
   private group: CapacityGroup | undefined;
   private tree: PositionalTree | undefined;
-  private bestScore = -Infinity;
-  private bestPos = -1;
-  private globalBest = -Infinity;
-  /** Node order of the other groups' best node (with `globalBest`). */
-  private globalBestOrder = Infinity;
-  /** Every member of the group being searched comes after the other groups' best in node order. */
-  private afterGlobalBest = false;
+  /** How many of the best nodes this search finds. */
+  private wanted = 1;
+  /** The best nodes found so far, best first (`found` of them), with scores, trees and positions. */
+  private foundNodes: IndexedNode[] = [];
+  private foundScores: number[] = [];
+  private foundTrees: (PositionalTree | undefined)[] = [];
+  private foundPos: number[] = [];
+  private found = 0;
+  /** Tree nodes this search visited. */
+  private visited = 0;
+  /** The bar: the `wanted`-th best so far (−∞ until there are `wanted`), its node order, tree and position. */
+  private barScore = -Infinity;
+  private barOrder = Infinity;
+  private barTree: PositionalTree | undefined;
+  private barPos = -1;
+  /** Node order of the searched tree's first member (NaN: not computed yet). */
+  private treeFirstOrder = Number.NaN;
   /** How the request's coefficients on the paired dimensions split over two support directions. */
   private split: { k: number; alpha: number; beta: number } | undefined;
 
-  constructor(private readonly space: IndexSpace, weights: Readonly<Record<string, number>>) {
+  /**
+   * `cached`: how many best nodes to keep per request shape (K; with 0 the lists stay empty, and
+   * only a shape that fits nowhere is answered without a search). `longSearch`: the tree nodes a
+   * new shape's first search must visit for the shape to be kept (see LONG_SEARCH), twice
+   * (BestNodesCache.admit); 0: every shape is kept at its first search.
+   */
+  constructor(
+    private readonly space: IndexSpace,
+    weights: Readonly<Record<string, number>>,
+    cached = DEFAULT_CACHED,
+    private readonly longSearch = LONG_SEARCH,
+  ) {
     this.weights = denseWeights(weights, space);
     this.groups = new GroupTrees(space.factor);
+    this.cache = new BestNodesCache(cached, this.weights, space.factor);
   }
 
   add(node: IndexedNode): void {
     this.groups.add(node);
-    this.unplaceable.changed(node);
+    this.cache.changed(node);
   }
   remove(node: IndexedNode): void {
     this.groups.remove(node);
+    this.cache.removed(node);
   }
   update(node: IndexedNode): void {
     this.groups.update(node);
-    this.unplaceable.changed(node);
+    this.cache.changed(node);
   }
 
   select(request: DenseRequest, accept: AcceptNode | undefined): IndexedNode | undefined {
-    // fits nowhere, whatever `accept` says
-    if (this.unplaceable.size > 0 && this.unplaceable.has(request)) return undefined;
-    let best: IndexedNode | undefined;
-    let bestScore = -Infinity;
+    const entry = this.cache.find(request);
+    if (entry !== undefined) {
+      const answer = this.cache.answer(entry, accept);
+      if (answer !== undefined) return answer.node;
+      // `accept` refused every member: the best node it takes ranks below them, search for it
+      if (entry.nodes.length > 0) return this.search1(request, accept);
+    }
+    // A shape back with its list run dry: find the best K + 1 and remember them. A new shape: only
+    // the best, as without the cache — remembered as an empty list with T at that best (no node
+    // outranks it; nodes rising above it fill the list in) only when its search was long, and was
+    // long before too: where searches are short or shapes many (an uncongested cluster, the
+    // placement bench's 142 shapes) the lists' upkeep on every update and the wider searches cost
+    // more than they save. A shape that fits nowhere is remembered always; every shape is dropped
+    // again when its upkeep outweighs the visits it saved (BestNodesCache).
+    const wanted = entry === undefined ? 1 : this.cache.size + 1;
+    this.visited = 0;
+    const best = this.searchBest(request, accept, wanted);
+    // `accept` turned down a fitting node: what was found is not the best of all
+    if (!this.refused && (entry !== undefined || best === undefined || (this.visited >= this.longSearch && (this.longSearch === 0 || this.cache.admit(request))))) {
+      this.cache.store(request, this.foundNodes.slice(0, this.found), this.foundScores.slice(0, this.found), wanted, this.visited);
+    }
+    this.release();
+    return best;
+  }
+
+  check(expected: ReadonlySet<IndexedNode>): string | undefined {
+    return this.groups.check(expected) ?? this.cache.check(expected);
+  }
+
+  /** The best node `accept` takes, by a search that remembers nothing. */
+  private search1(request: DenseRequest, accept: AcceptNode | undefined): IndexedNode | undefined {
+    const best = this.searchBest(request, accept, 1);
+    this.release();
+    return best;
+  }
+
+  /** Drops the search's references to nodes and the callback. */
+  private release(): void {
+    for (let f = 0; f < this.found; f++) {
+      this.foundNodes[f] = undefined as unknown as IndexedNode;
+      this.foundTrees[f] = undefined;
+    }
+    this.accept = undefined;
+    this.group = undefined;
+    this.tree = undefined;
+    this.barTree = undefined;
+  }
+
+  /** Finds the best `wanted` nodes `accept` takes (foundNodes …, `found` of them); returns the best. */
+  private searchBest(request: DenseRequest, accept: AcceptNode | undefined, wanted: number): IndexedNode | undefined {
     this.accept = accept;
     this.refused = false;
-    this.globalBest = -Infinity;
-    this.globalBestOrder = Infinity;
+    this.wanted = wanted;
+    this.found = 0;
+    this.barScore = -Infinity;
+    this.barOrder = Infinity;
+    this.barTree = undefined;
+    this.barPos = -1;
     const trees = this.groups.list;
-    let winner = -1;
-    // the group that won last time first: its best score bounds the other groups' searches
+    // the group that won last time first: its best scores bound the other groups' searches
     const first = this.lastWinner < trees.length ? this.lastWinner : 0;
     for (let n = 0; n < trees.length; n++) {
       const t = first + n < trees.length ? first + n : first + n - trees.length;
@@ -86,33 +159,13 @@ export class AlignmentIndex implements PlacementIndex {
       const u = this.coef[0] as number;
       const v = this.coef[1] as number;
       this.split = support !== undefined && support.size > 0 && u > 0 && v > 0 ? support.decompose(u, v) : undefined;
-      this.bestScore = -Infinity;
-      this.bestPos = -1;
-      // (no other group's best yet: nothing to compare, and no descent to the first member)
-      this.afterGlobalBest = this.globalBestOrder !== Infinity && tree.firstOrder() > this.globalBestOrder;
+      this.treeFirstOrder = Number.NaN;
       if (this.worthVisiting(1, 0, this.boundOf(1))) this.search(1, 0, tree.size);
-      if (this.bestPos < 0) continue;
-      const candidate = tree.members[this.bestPos] as IndexedNode;
-      if (best === undefined || this.bestScore > bestScore || (this.bestScore === bestScore && candidate.order < best.order)) {
-        best = candidate;
-        bestScore = this.bestScore;
-        this.globalBest = bestScore;
-        this.globalBestOrder = candidate.order;
-        winner = t;
-      }
     }
-    if (winner >= 0) this.lastWinner = winner;
-    // Nothing chosen: with no bar to beat, the search visited every covered subtree and met every
-    // fitting node, so unless `accept` refused one, none fits.
-    else if (!this.refused) this.unplaceable.add(request);
-    this.accept = undefined;
-    this.group = undefined;
-    this.tree = undefined;
-    return best;
-  }
-
-  check(expected: ReadonlySet<IndexedNode>): string | undefined {
-    return this.groups.check(expected) ?? this.unplaceable.check(expected);
+    if (this.found === 0) return undefined;
+    const winner = this.foundTrees[0] as PositionalTree;
+    this.lastWinner = trees.indexOf(winner);
+    return this.foundNodes[0];
   }
 
   /**
@@ -143,11 +196,12 @@ export class AlignmentIndex implements PlacementIndex {
   }
 
   /**
-   * Could a subtree at position `lo` with this bound still hold the answer: beat the best score so
-   * far (this group's, and the other groups'), or tie it at an earlier node?
+   * Could a subtree at position `lo` of the searched tree, with this bound, still hold a node that
+   * ranks above the bar: a higher score, or the same at an earlier node? Ties are settled here
+   * only against a bar in the same tree (positions are in node order); see `worthVisiting`.
    */
   private promising(bound: number, lo: number): boolean {
-    return !(bound < this.globalBest || bound < this.bestScore || (bound === this.bestScore && lo > this.bestPos));
+    return !(bound < this.barScore || (bound === this.barScore && this.barTree === this.tree && lo > this.barPos));
   }
 
   /**
@@ -160,20 +214,22 @@ export class AlignmentIndex implements PlacementIndex {
    * that score, the subtree's bound is computed again exactly as a member's score is
    * (`packedAlignment` of its maxima): rounding is monotone in every amount, so no member's
    * computed score exceeds it, and when it does not exceed the score to beat, no member can
-   * beat it — only tie it, which loses on node order when the whole subtree comes later.
+   * beat it — only tie it, which loses on node order when the whole subtree comes later (after
+   * the bar's position in the same tree, or a whole other tree after the bar's node).
    */
   private worthVisiting(i: number, lo: number, bound: number): boolean {
     if (!this.promising(bound, lo)) return false;
-    const bar = this.bestScore > this.globalBest ? this.bestScore : this.globalBest;
+    const bar = this.barScore;
     // well above the score to beat: the exact bound, within 1e-9 of the cheap one, is above it too
     if (!(bound <= bar * (1 + 4e-9) + 4 * Number.MIN_VALUE)) return true;
     const tree = this.tree as PositionalTree;
     const exact = packedAlignment(this.group as CapacityGroup, this.coef, tree.agg, i * tree.stride, this.space.factor);
     if (exact < bar) return false;
     if (exact > bar) return true;
-    // a tie at best: it wins only at an earlier node than this group's best and the other groups'
-    if (exact === this.bestScore && lo > this.bestPos) return false;
-    return !(exact === this.globalBest && this.afterGlobalBest);
+    // a tie at best: it wins only at an earlier node than the bar's
+    if (this.barTree === tree) return lo <= this.barPos;
+    if (Number.isNaN(this.treeFirstOrder)) this.treeFirstOrder = tree.firstOrder();
+    return !(this.treeFirstOrder > this.barOrder);
   }
 
   /**
@@ -181,17 +237,16 @@ export class AlignmentIndex implements PlacementIndex {
    * each child only while it is still promising.
    */
   private search(i: number, lo: number, span: number): void {
+    this.visited++;
     const tree = this.tree as PositionalTree;
     if (i >= tree.size) {
       // the member's exact score (`packedAlignment` of its free amounts: the operations `score`
       // performs); being covered at a leaf is fitting
       const score = packedAlignment(this.group as CapacityGroup, this.coef, tree.agg, i * tree.stride, this.space.factor);
-      if (!this.promising(score, lo)) return;
       const node = tree.members[lo] as IndexedNode;
-      if (this.accept === undefined || this.accept(node)) {
-        this.bestScore = score;
-        this.bestPos = lo;
-      } else this.refused = true;
+      if (!ranksAbove(score, node.order, this.barScore, this.barOrder)) return;
+      if (this.accept === undefined || this.accept(node)) this.keep(node, score, lo);
+      else this.refused = true;
       return;
     }
     const half = span >> 1;
@@ -207,4 +262,41 @@ export class AlignmentIndex implements PlacementIndex {
       if (rb > -Infinity && this.worthVisiting(r, lo + half, rb)) this.search(r, lo + half, half);
     }
   }
+
+  /** Files a node that ranks above the bar among the best found (dropping the `wanted` + 1st), and moves the bar. */
+  private keep(node: IndexedNode, score: number, pos: number): void {
+    const nodes = this.foundNodes;
+    const scores = this.foundScores;
+    const trees = this.foundTrees;
+    const positions = this.foundPos;
+    let at = this.found < this.wanted ? this.found++ : this.wanted - 1;
+    // insertion: shift the ones it outranks down one place
+    while (at > 0 && ranksAbove(score, node.order, scores[at - 1] as number, (nodes[at - 1] as IndexedNode).order)) {
+      nodes[at] = nodes[at - 1] as IndexedNode;
+      scores[at] = scores[at - 1] as number;
+      trees[at] = trees[at - 1];
+      positions[at] = positions[at - 1] as number;
+      at--;
+    }
+    nodes[at] = node;
+    scores[at] = score;
+    trees[at] = this.tree;
+    positions[at] = pos;
+    if (this.found === this.wanted) {
+      const last = this.wanted - 1;
+      this.barScore = scores[last] as number;
+      this.barOrder = (nodes[last] as IndexedNode).order;
+      this.barTree = trees[last];
+      this.barPos = positions[last] as number;
+    }
+  }
 }
+
+/** Best nodes kept per request shape (measured: see docs/performance.md, dot-product's best nodes per shape). */
+const DEFAULT_CACHED = 8;
+/**
+ * Tree nodes a search for a new shape's best must visit (twice) for the shape to be kept:
+ * congested searches visit 500–1,000, an uncongested cluster's ≈ 60 at 10,000 nodes on average
+ * (with 256, enough of the placement bench's were kept to cost it more than they saved).
+ */
+const LONG_SEARCH = 512;
