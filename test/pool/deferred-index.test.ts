@@ -143,7 +143,7 @@ type Op =
   | { readonly kind: 'give-back'; readonly pick: number }
   | { readonly kind: 'status'; readonly node: number; readonly status: 'ready' | 'draining' | 'offline' };
 
-const ops = fc.array(
+const ops: fc.Arbitrary<Op[]> = fc.array(
   fc.oneof(
     { weight: 4, arbitrary: fc.record({ kind: fc.constant('allocate' as const), cpu: fc.integer({ min: 0, max: 6 }), memory: fc.integer({ min: 0, max: 12 }) }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('release' as const), pick: fc.nat() }) },
