@@ -41,8 +41,16 @@ export class DeferredIndex {
     this.#noteFiled(node);
   }
 
-  /** A mark the node may still have is left in the list: the flush tells it is no member by identity. */
+  /**
+   * A marked node is filed first, so that the index removes it under the amounts it last saw
+   * (an index may find a member by its current key). Its mark is left in the list: the flush
+   * tells it is no member by identity.
+   */
   remove(node: IndexedNode): void {
+    if (this.#isMarked[node.slot] === true && this.#members[node.slot] === node && !sameAmounts(node.free, this.#filed[node.slot])) {
+      this.#index.update(node);
+      this.refiled++;
+    }
     this.#index.remove(node);
     this.#members[node.slot] = undefined;
     this.#isMarked[node.slot] = false;

@@ -115,6 +115,40 @@ describe('deferred re-filing of held room', () => {
     checkInvariants(pool);
   });
 
+  it('a marked node leaving the index is filed first: the index removes it under the amounts it last saw', () => {
+    const inner = placementStrategies['first-fit']();
+    const seen = new Map<string, string>(); // node id → its free amounts as the index last saw them
+    const stale: string[] = [];
+    const watching: PlacementStrategy = {
+      ...inner,
+      createIndex: (space) => {
+        const index = (inner.createIndex as NonNullable<PlacementStrategy['createIndex']>)(space);
+        return {
+          add: (node) => {
+            seen.set(node.id, node.free.join());
+            index.add(node);
+          },
+          update: (node) => {
+            seen.set(node.id, node.free.join());
+            index.update(node);
+          },
+          remove: (node) => {
+            if (seen.get(node.id) !== node.free.join()) stale.push(node.id);
+            index.remove(node);
+          },
+          select: (request, accept) => index.select(request, accept),
+        };
+      },
+    };
+    const pool = new ResourcePool({ nodes: twoNodes, placement: watching });
+    hold(pool, 'a', 5); // a: 3 free, filed at 8
+    pool.setNodeStatus('a', 'draining');
+    expect(pool.allocate({ resources: { cpu: 2 } })).toMatchObject({ ok: true, allocation: { placements: [{ nodeId: 'b' }] } }); // b: 4 free, marked
+    pool.setNodeStatus('b', 'offline');
+    expect(stale).toEqual([]);
+    expect(poolInternals(pool).indexFiling.refiled).toBe(2); // a before it left the index, b before it did
+  });
+
   it('a marked node that leaves the index and comes back, or whose slot a new node takes, is filed right', () => {
     const pool = new ResourcePool({ nodes: twoNodes, placement: 'worst-fit' });
     hold(pool, 'a', 5); // a: 3 free, marked
