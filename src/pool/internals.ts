@@ -23,7 +23,10 @@ export interface PoolInternals {
   readonly space: DimensionSpace;
   readonly nodes: ReadonlyMap<string, NodeState>;
   readonly live: ReadonlyMap<string, LiveAllocation>;
+  /** The placement index with every change filed (reading it files what waited: see DeferredIndex). */
   readonly index: PlacementIndex | undefined;
+  /** Nodes filed again in the index, and re-files skipped because nothing had changed (counters for tests). */
+  readonly indexFiling: { readonly refiled: number; readonly skipped: number };
   readonly strategy: PlacementStrategy;
   /** How many dimensions the pool knows (requests parsed earlier are stale once it grows). */
   readonly dimensionCount: number;

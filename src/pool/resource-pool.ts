@@ -9,7 +9,6 @@ import {
   type IndexedNode,
   type NodeStatus,
   type NodeView,
-  type PlacementIndex,
   type PlacementStrategy,
   type PlacementStrategyName,
   placementStrategyNames,
@@ -19,6 +18,7 @@ import { type Scale, createScale, fromScaled, isPlainRecord } from '../resources
 import { AllocationIds } from './allocation-ids.js';
 import { type AllocationTimes, makeAllocation } from './build-allocation.js';
 import { CapacityGroups } from './capacity-groups.js';
+import { DeferredIndex } from './deferred-index.js';
 import { DimensionSpace } from './dimension-space.js';
 import { isAvoided, isEligible, isEligibleWhenReady } from './eligibility.js';
 import { attachPoolInternals } from './internals.js';
@@ -61,7 +61,8 @@ export class ResourcePool {
   readonly #strategy: PlacementStrategy;
   readonly #clock: MonotonicClock;
   readonly #metadataLimits: MetadataLimits;
-  #index: PlacementIndex | undefined;
+  /** Free-room changes reach it when it is next read (see DeferredIndex). */
+  #index: DeferredIndex | undefined;
   /** In node order (a Map keeps insertion order; a re-added node goes to the end). */
   readonly #nodesById = new Map<string, NodeState>();
   readonly #live = new LiveTable();
@@ -124,7 +125,11 @@ export class ResourcePool {
       nodes: this.#nodesById,
       live: this.#live,
       get index() {
-        return pool.#index;
+        return pool.#index?.current();
+      },
+      get indexFiling() {
+        const index = pool.#index;
+        return { refiled: index?.refiled ?? 0, skipped: index?.skipped ?? 0 };
       },
       strategy: this.#strategy,
       get dimensionCount() {
@@ -544,10 +549,8 @@ export class ResourcePool {
         free[d] = (free[d] as number) + amount;
       }
     }
-    for (let n = 0; n < nodes.length; n++) {
-      const node = nodes[n] as NodeState;
-      if (node.status === 'ready') this.#index?.update(node);
-    }
+    const index = this.#index;
+    if (index !== undefined) for (let n = 0; n < nodes.length; n++) index.changed(nodes[n] as NodeState);
     if (nodes.length === 1) (nodes[0] as NodeState).allocationCount--;
     else for (const node of new Set(nodes)) node.allocationCount--;
     live.delete(slot);
@@ -612,8 +615,8 @@ export class ResourcePool {
       const d = dims[i] as number;
       free[d] = (free[d] as number) - (amounts[d] as number);
     }
-    // the index holds ready nodes only (a restored allocation may sit on a draining or offline one)
-    if (node.status === 'ready') this.#index?.update(node);
+    // the index holds ready nodes only (a restored allocation may sit on a draining or offline one): it ignores others
+    this.#index?.changed(node);
   }
 
   /**
@@ -632,14 +635,16 @@ export class ResourcePool {
       node.free[d] = free;
       node.reserved[d] = reserved;
     }
-    if (node.status === 'ready') this.#index?.update(node);
+    // held room given back at the top of a scheduling pass is mostly held again before anyone
+    // reads the index: the re-file then costs nothing (see DeferredIndex)
+    this.#index?.changed(node);
   }
 
   #rollBack(request: ParsedRequest, chosen: readonly NodeState[]): void {
     const { nonZero, amounts } = request.dense;
     for (const node of chosen) {
       for (const d of nonZero) node.free[d] = (node.free[d] as number) + (amounts[d] as number);
-      this.#index?.update(node);
+      this.#index?.changed(node);
     }
   }
 
@@ -705,13 +710,13 @@ export class ResourcePool {
     for (const node of this.#nodesById.values()) if (node.status === 'ready') this.#index?.add(node);
   }
 
-  #createIndex(): PlacementIndex | undefined {
+  #createIndex(): DeferredIndex | undefined {
     const index = this.#strategy.createIndex?.(this.#space);
     if (index === undefined) return undefined;
     for (const method of ['add', 'remove', 'update', 'select'] as const) {
       if (typeof index[method] !== 'function') throw this.#violation(`createIndex() returned an index without a ${method}() method`);
     }
-    return index;
+    return new DeferredIndex(index);
   }
 
   #requireNode(id: string): NodeState {
