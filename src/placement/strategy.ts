@@ -102,7 +102,11 @@ export type AcceptNode = (node: IndexedNode) => boolean;
 export interface PlacementIndex {
   add(node: IndexedNode): void;
   remove(node: IndexedNode): void;
-  /** Called after `node.free` changed. */
+  /**
+   * `node.free` changed. Called late: before the index's next `select`, `check` or `remove` of
+   * that node, once however many times it changed, and not at all when its free amounts are back
+   * to those of the last `add`/`update` (docs/custom-strategy.md, rule 3).
+   */
   update(node: IndexedNode): void;
   /** The node the strategy picks among indexed nodes where the request fits and `accept` holds. */
   select(request: DenseRequest, accept: AcceptNode | undefined): IndexedNode | undefined;
