@@ -4,6 +4,7 @@ import type { CapacityGroup, DenseRequest, IndexedNode } from 'fairpack';
 import { AlignmentIndex } from '../../src/placement/index/alignment-index.js';
 import type { BestNodesCache } from '../../src/placement/index/best-nodes-cache.js';
 import { propertyRuns } from '../support.js';
+import { applyChange } from './index-changes.js';
 import { searchVisits } from './search-visits.js';
 
 // Dot-product keeps, per request shape, its best K nodes and a threshold T (every other fitting
@@ -186,17 +187,7 @@ describe('AlignmentIndex with cached best nodes answers exactly as a linear scan
             expect(index.select(r, accept)).toBe(candidates[0]);
           } else {
             const node = nodes[op.node] as FakeNode;
-            if (op.kind === 'toggle') {
-              if (inIndex.delete(node)) index.remove(node);
-              else {
-                inIndex.add(node);
-                index.add(node);
-              }
-            } else {
-              node.free[0] = op.cpu * 1000;
-              node.free[1] = op.memory * 1000;
-              if (inIndex.has(node)) index.update(node);
-            }
+            applyChange(index, inIndex, node, op);
           }
           expect(index.check(inIndex)).toBeUndefined();
         }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CapacityGroup, DenseRequest, IndexedNode } from 'fairpack';
 import { AlignmentIndex } from '../../src/placement/index/alignment-index.js';
 import { propertyRuns } from '../support.js';
+import { applyChange } from './index-changes.js';
 import { searchVisits } from './search-visits.js';
 
 // Dot-product remembers request shapes that fit no node, until a node that fits one changes or
@@ -94,16 +95,7 @@ function differential(make: () => AlignmentIndex, score: (node: FakeNode, q: Den
           expect(index.select(q, undefined)).toBe(fitting[0]);
         } else {
           const node = nodes[op.node] as FakeNode;
-          if (op.kind === 'toggle') {
-            if (inIndex.delete(node)) index.remove(node);
-            else {
-              inIndex.add(node);
-              index.add(node);
-            }
-          } else {
-            node.free.set([op.cpu * 1000, op.memory * 1000]);
-            if (inIndex.has(node)) index.update(node);
-          }
+          applyChange(index, inIndex, node, op);
         }
         expect(index.check(inIndex)).toBeUndefined();
       }
