@@ -9,13 +9,11 @@ import type { NodeSpec, Placement, Resources } from '../index.js';
 const SCALE = 1000;
 
 /** A running allocation of several placements (the usual one-placement run is kept in flat per-job arrays). */
-interface RunningAllocation {
-  readonly job: number;
-  readonly tenant: number;
-  readonly startedAt: number;
+interface MultiPlacement {
+  /** Node indices, one per placement. */
   readonly nodes: readonly number[];
-  /** Per placement, one scaled amount per dimension (a plain array: one per running job, and a typed array costs more to make). */
-  readonly amounts: number[];
+  /** `D` scaled amounts per placement, from `p × D`. */
+  readonly amounts: readonly number[];
 }
 
 export class ClusterBooks {
@@ -55,7 +53,7 @@ export class ClusterBooks {
    */
   private readonly nodeOfJob: Int32Array;
   private readonly amountsOfJob: Float64Array;
-  private readonly multiOfJob = new Map<number, RunningAllocation>();
+  private readonly multiOfJob = new Map<number, MultiPlacement>();
   private running = 0;
   waiting = 0;
 
@@ -232,11 +230,7 @@ export class ClusterBooks {
       this.nodeOfJob[job] = n;
       const base = job * D;
       this.amountsOfJob.fill(0, base, base + D);
-      const { resources } = placement;
-      for (const name in resources) {
-        const d = this.dimIndex.get(name);
-        if (d !== undefined) this.amountsOfJob[base + d] = scaled(resources[name] as number);
-      }
+      this.scaleInto(placement.resources, this.amountsOfJob, base);
       this.chargeOne(n, tenant, this.amountsOfJob, base, 1);
       return;
     }
@@ -245,14 +239,10 @@ export class ClusterBooks {
     for (let p = 0; p < placements.length; p++) {
       const placement = placements[p] as Placement;
       nodes.push(this.nodeIndex.get(placement.nodeId) as number);
-      const { resources } = placement;
-      for (const name in resources) {
-        const d = this.dimIndex.get(name);
-        if (d !== undefined) amounts[p * D + d] = scaled(resources[name] as number);
-      }
+      this.scaleInto(placement.resources, amounts, p * D);
     }
     this.nodeOfJob[job] = -1;
-    this.multiOfJob.set(job, { job, tenant, startedAt: now, nodes, amounts });
+    this.multiOfJob.set(job, { nodes, amounts });
     for (let p = 0; p < nodes.length; p++) this.chargeOne(nodes[p] as number, tenant, amounts, p * D, 1);
   }
 
@@ -269,7 +259,7 @@ export class ClusterBooks {
     const n = this.nodeOfJob[job] as number;
     if (n >= 0) this.chargeOne(n, tenant, this.amountsOfJob, job * this.dims.length, -1);
     else {
-      const run = this.multiOfJob.get(job) as RunningAllocation;
+      const run = this.multiOfJob.get(job) as MultiPlacement;
       this.multiOfJob.delete(job);
       const D = this.dims.length;
       for (let p = 0; p < run.nodes.length; p++) this.chargeOne(run.nodes[p] as number, tenant, run.amounts, p * D, -1);
@@ -392,6 +382,14 @@ export class ClusterBooks {
       }
       if (anyFits) continue;
       for (let d = 0; d < D; d++) out[d] = (out[d] as number) + (this.nodeCapacity[base + d] as number) - (this.nodeAllocated[base + d] as number);
+    }
+  }
+
+  /** Writes a placement's scaled amounts at `into[base + d]` (dimensions the books do not track are left out). */
+  private scaleInto(resources: Resources, into: { [d: number]: number }, base: number): void {
+    for (const name in resources) {
+      const d = this.dimIndex.get(name);
+      if (d !== undefined) into[base + d] = scaled(resources[name] as number);
     }
   }
 

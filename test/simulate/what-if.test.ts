@@ -47,6 +47,29 @@ describe('simulate({ snapshot }): what-if from a live cluster', () => {
     expect(r.cost?.total).toBe(3 * 133_333);
   });
 
+  it('carries a gang on from the snapshot: one run on two nodes, booked on both until it ends (worked example)', async () => {
+    let t = 1_000_000;
+    const mgr = new AllocationManager({ nodes: [{ id: 'n1', capacity: { cpu: 8 }, costPerHour: 1 }, { id: 'n2', capacity: { cpu: 8 }, costPerHour: 1 }], now: () => t, timers: false });
+    // g: two replicas of cpu 6, one per node, 600 s from 1,000 s; c (cpu 4, 300 s) waits
+    mgr.submit({ id: 'g', tenant: 'x', resources: { cpu: 6 }, replicas: 2, estimatedRuntimeMs: 600_000 });
+    mgr.submit({ id: 'c', tenant: 'y', resources: { cpu: 4 }, estimatedRuntimeMs: 300_000 });
+    t += 120_000;
+    mgr.tick();
+    const snapshot: unknown = JSON.parse(JSON.stringify(mgr.snapshot()));
+    const { results, scenario } = await simulate({ snapshot, trace: TRACE, strategies: ['best-fit'], policies: ['fifo'] });
+    expect(scenario.snapshot).toEqual({ at: 1_120_000, jobs: 2, running: 1, nodes: 2, addedNodes: 0 });
+    const r = results[0] as RunResult;
+    // g ends at 1,600 s on both nodes; d runs at once beside it (2 free on n1); c starts at 1,600 s
+    // (600 s of wait) and ends at 1,900 s: 780 s after the snapshot
+    expect(r.jobs).toEqual({ submitted: 3, completed: 3, rejected: 0, unfinished: 0 });
+    expect(r.wait).toMatchObject({ count: 3, meanS: 200, maxS: 600 });
+    expect(r.makespanS).toBe(780);
+    // cpu used after the snapshot: g 2 × 6 × 480 s = 5,760, d 2 × 60 = 120, c 4 × 300 = 1,200 →
+    // 7,080 cpu·s of 16 × 780 = 12,480: 0.567308 (g's two placements booked, and both unbooked)
+    expect(r.utilisation['cpu']).toBeCloseTo(7_080 / 12_480, 6);
+    expect(r.strandedCapacity['cpu']).toBe(0);
+  });
+
   it('runs every strategy × policy from the same snapshot, deterministically; the snapshot is not changed', async () => {
     const snapshot = liveSnapshot();
     const copy = JSON.stringify(snapshot);

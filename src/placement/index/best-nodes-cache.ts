@@ -159,7 +159,6 @@ export class BestNodesCache {
   /** A node joined the index or its free amounts changed: re-ranks it for every shape. */
   changed(node: IndexedNode): void {
     const entries = this.entries;
-    const free = node.free;
     const mask = node.slot < this.memberOf.length ? (this.memberOf[node.slot] as number) : 0;
     for (let e = 0; e < entries.length; e++) {
       const entry = entries[e];
@@ -172,23 +171,12 @@ export class BestNodesCache {
         continue;
       }
       const member = (mask & (1 << e)) !== 0;
-      // fits?
-      const dims = entry.nonZero;
-      const amounts = entry.amounts;
-      let fits = true;
-      for (let k = 0; k < dims.length; k++) {
-        const d = dims[k] as number;
-        if ((free[d] ?? 0) < (amounts[d] as number)) {
-          fits = false;
-          break;
-        }
-      }
-      if (!fits) {
+      if (!this.fits(entry, node)) {
         if (member) this.leave(entry, node);
         continue;
       }
       const score = this.scoreOf(entry, node);
-      const above = score > entry.thresholdScore || (score === entry.thresholdScore && node.order < entry.thresholdOrder);
+      const above = ranksAbove(score, node.order, entry.thresholdScore, entry.thresholdOrder);
       if (member) this.leave(entry, node);
       if (above) this.enter(entry, node, score);
     }
