@@ -148,6 +148,12 @@ export class AllocationManager {
    * skipped. Any other step of a call clears it by not setting it.
    */
   #cycleDone = false;
+  /**
+   * Whether a submit when nothing waits starts its job without a cycle (`#startedDirectly`): only
+   * under a built-in policy, whose pick among one candidate is that candidate (a custom policy is
+   * asked as always). Off only in tests that compare the two paths.
+   */
+  #directStarts: boolean;
   /** Receives one entry per call that changed state (see `#record`). */
   readonly #journal: ((entry: JournalEntry) => void) | undefined;
   /** The first answers to `submit`'s idempotency keys. */
@@ -189,6 +195,7 @@ export class AllocationManager {
     // a restore brings its own books
     if (!RESTORED_POOLS.has(this.#pool)) for (const node of this.#pool.nodes()) this.#costs.nodeAdded(node, null);
     this.#policy = resolveFairnessPolicy(options.fairness);
+    this.#directStarts = typeof options.fairness !== 'object';
     this.#classes = new PriorityClasses(options.priorityClasses);
     this.#ledger = new TenantLedger(createScale(this.#pool.precision), options.tenants, (name) => this.#classes.has(name));
     this.#candidates = new TenantCandidates(this.#ledger, () => this.#totals);
@@ -238,6 +245,9 @@ export class AllocationManager {
       liveJobs: () => this.#live.values(),
       holdBack: (job) => this.#holdBack(job),
       heldRoom: () => this.#held.list(),
+      withoutDirectStarts: () => {
+        this.#directStarts = false;
+      },
     });
     if (this.#health.enabled && !RESTORED_POOLS.has(this.#pool)) {
       // the nodes' timeouts count from the manager's start (a restore sets its own)
@@ -327,6 +337,9 @@ export class AllocationManager {
     } else {
       this.#finish(job, outcome, outcome === 'failed' ? 'released as failed' : undefined);
     }
+    // nothing left waiting (the job was not a victim whose eviction queues it again): the closing
+    // cycle would find nothing to serve, hold, time out or settle
+    if (this.#directStarts && this.#nothingWaits()) this.#cycleDone = true;
     // one (frozen) view for the event and the answer: both show the job as it is now
     const view = jobView(job);
     if (this.#events.listens('released')) this.#events.defer('released', allocation, view);
@@ -1596,6 +1609,10 @@ export class AllocationManager {
       return this.#reject(job, 'QUOTA_EXCEEDED', `tenant "${job.tenant}" would use ${used + requested} ${dimension}, past its quota of ${limit} (${used} in use, ${requested} asked)`, quota.shortfall);
     }
     this.#live.set(id, job);
+    if (this.#startedDirectly(job)) {
+      this.#cycleDone = true;
+      return Object.freeze({ status: 'allocated', jobId: id, allocation: job.allocation as Allocation });
+    }
     const position = this.#enqueue(job);
     this.#schedule();
     this.#cycleDone = true;
@@ -1610,6 +1627,35 @@ export class AllocationManager {
     }
     if (this.#events.listens('queued')) this.#events.defer('queued', jobView(job));
     return this.#queuedResult(job, position);
+  }
+
+  /**
+   * Whether nothing waits that a scheduling cycle would serve or time out: no job queued, no room
+   * held, no grace period or back-off due. A cycle then has only the job just queued to serve (if
+   * any), and one after a release has nothing to do at all.
+   */
+  #nothingWaits(): boolean {
+    return this.#queued === 0 && this.#held.size === 0 && this.#preemption.nextDue() > this.#clock();
+  }
+
+  /**
+   * Starts a new job the way the cycle would, without it, when nothing waits: the cycle would queue
+   * the job alone in a new queue, offer that one queue to the policy (a built-in policy picks it),
+   * try it, the pool would place it where `allocateParsed` places it now, and the queue would be
+   * dropped — with nothing left for the rest of the cycle (no queue to search victims or hold room
+   * for, no wave to settle; waves exist only while their preemptor is queued). A job held back, or
+   * that does not fit, is left to the cycle (false): a failed try changes nothing in the pool.
+   * The queue, band and candidate objects, and the queued count's +1 −1, are what is skipped.
+   * test/manager/direct-start.test.ts runs random sequences with this on and off side by side.
+   */
+  #startedDirectly(job: JobRecord): boolean {
+    if (!this.#directStarts || !this.#nothingWaits() || this.#holdBack(job) !== undefined) return false;
+    const result = this.#books.allocateParsed(job.parsed, false, this.#stamp(job));
+    if (result?.ok !== true) return false;
+    job.queuedSince = this.#clock();
+    this.#run(job, result.allocation);
+    this.#policy.placed?.(job.tenant);
+    return true;
   }
 
   #queuedResult(job: JobRecord, position: number): SubmitResult {
@@ -1707,6 +1753,11 @@ export class AllocationManager {
     this.#held.drop(job);
     this.#bands.remove(job);
     this.#countQueued(job, -1);
+    this.#run(job, allocation);
+  }
+
+  /** A job out of every queue and reservation (or never in one) starts on its allocation. */
+  #run(job: JobRecord, allocation: Allocation): void {
     const now = this.#clock();
     this.#stats.started(job.priority, now - job.queuedSince);
     // a preemptor's promised room becomes used room (before the quota check below)
