@@ -977,6 +977,8 @@ export class AllocationManager {
     } catch (error) {
       throw snapshotError(() => `${path()}.request`, error);
     }
+    // a snapshot's ids are all in use (the id sequence was restored first)
+    this.#jobIds.noteChosen(parsed.id);
     const job = this.#newJob(parsed, snapshot.sequence, snapshot.submittedAt);
     job.status = snapshot.status;
     job.queuedSince = snapshot.queuedSince;
@@ -1516,6 +1518,7 @@ export class AllocationManager {
     const ids = this.#jobIds.draft((id) => this.#live.has(id) || seen.has(id));
     const parsedBatch = requests.map((request, index) => {
       let parsed: ParsedJobRequest;
+      this.#jobIds.lastDrawn = undefined;
       try {
         parsed = parseJobRequest(request, this.#classes, this.#books, ids.next);
       } catch (error) {
@@ -1527,6 +1530,7 @@ export class AllocationManager {
         throw new FairpackError('DUPLICATE_JOB', `Expected a new job id, got "${id}", which is ${this.#live.get(id)?.status ?? 'used twice in this batch'}. Omit \`id\` to get a generated one.`, { jobId: id, index });
       }
       seen.add(id);
+      if (id !== this.#jobIds.lastDrawn) this.#jobIds.noteChosen(id);
       return parsed;
     });
     ids.commit();
@@ -1542,6 +1546,7 @@ export class AllocationManager {
     if (this.#live.has(id)) {
       throw new FairpackError('DUPLICATE_JOB', `Expected a new job id, got "${id}", which is ${this.#live.get(id)?.status ?? 'used twice in this batch'}. Omit \`id\` to get a generated one.`, { jobId: id, index: 0 });
     }
+    if (id !== this.#jobIds.lastDrawn) this.#jobIds.noteChosen(id);
     this.#jobIds.commitOne();
     return parsed;
   }
@@ -1596,7 +1601,8 @@ export class AllocationManager {
   #submitOne(parsed: ParsedJobRequest): SubmitResult {
     this.#cycleDone = false;
     const { id } = parsed;
-    this.#history.delete(id);
+    // a fresh id (see JobIds) is no finished job's
+    if (!this.#jobIds.isFresh(id)) this.#history.delete(id);
     const job = this.#newJob(parsed, this.#sequence++, this.#clock());
     // a job that would wait past a queue bound is refused; one that starts at once is not (the
     // bound is on waiting work, which a client could otherwise pile up without end)

@@ -10,6 +10,27 @@ import { nanoid } from 'nanoid';
 export class JobIds {
   private prefix = nanoid(12);
   private count = 0;
+  /**
+   * Whether some id a caller chose (or a restore brought back) is one the counter could still
+   * draw. Until then a drawn id is new by construction: no job, live or finished, can hold it, so
+   * no draw is checked against the live jobs and no submit looks for it among the finished ones.
+   */
+  private mayCollide = false;
+  /** The id `drawOne` drew for the submission in progress (undefined: none, or it chose its own). */
+  lastDrawn: string | undefined = undefined;
+
+  /** An id not drawn here is in use: from now on draws are checked if the counter could reach it. */
+  noteChosen(id: string): void {
+    if (this.mayCollide || !id.startsWith(this.prefix)) return;
+    const rest = id.slice(this.prefix.length);
+    // an id of the counter's form below the counter is never drawn again
+    if (!/^[0-9a-z]+$/.test(rest) || !(parseInt(rest, 36) < this.count)) this.mayCollide = true;
+  }
+
+  /** Whether `id` was drawn by `drawOne` in this submission and no job can hold it yet. */
+  isFresh(id: string): boolean {
+    return !this.mayCollide && id === this.lastDrawn;
+  }
 
   /**
    * Ids for one submission, drawn on a copy of the counter: `commit` keeps them once the whole
@@ -22,7 +43,8 @@ export class JobIds {
       next: () => {
         let id: string;
         do id = this.prefix + (count++).toString(36).padStart(9, '0');
-        while (taken(id));
+        while (this.mayCollide && taken(id));
+        this.lastDrawn = id;
         return id;
       },
       commit: () => {
@@ -40,12 +62,14 @@ export class JobIds {
    */
   beginOne(): void {
     this.pending = this.count;
+    this.lastDrawn = undefined;
   }
 
   drawOne(taken: (id: string) => boolean): string {
     let id: string;
     do id = this.prefix + (this.pending++).toString(36).padStart(9, '0');
-    while (taken(id));
+    while (this.mayCollide && taken(id));
+    this.lastDrawn = id;
     return id;
   }
 
@@ -60,5 +84,6 @@ export class JobIds {
   restore(state: { readonly prefix: string; readonly count: number }): void {
     this.prefix = state.prefix;
     this.count = state.count;
+    this.mayCollide = false;
   }
 }
