@@ -1807,7 +1807,8 @@ export class AllocationManager {
     job.endedAt = this.#clock();
     this.#live.delete(job.id);
     this.#remember(job);
-    this.#waiters.reject(job.id, () => new FairpackError('JOB_CANCELLED', `Job ${job.id} was ${status} before it was placed.`, { jobId: job.id, status }));
+    // (no closure made per end when nobody waits, as for most managers)
+    if (this.#waiters.size > 0) this.#waiters.reject(job.id, () => new FairpackError('JOB_CANCELLED', `Job ${job.id} was ${status} before it was placed.`, { jobId: job.id, status }));
   }
 
   /** Re-queues displaced jobs at the heads of their queues, keeping their arrival order. */

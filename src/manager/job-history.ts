@@ -16,6 +16,11 @@ export class JobHistory {
   /** Records in the order they were added, from `#head` on; some may be stale (see `#isCurrent`). */
   #order: JobRecord[] = [];
   #head = 0;
+  /**
+   * Records in `#order` whose id was dropped early (some may already be behind `#head`, which only
+   * makes the count high). While 0 the oldest record is current without a lookup to prove it.
+   */
+  #stale = 0;
 
   constructor(readonly limit: number) {}
 
@@ -36,19 +41,20 @@ export class JobHistory {
   add(job: JobRecord): void {
     if (this.limit === 0) return;
     // an id already here keeps its place in a Map: drop it first, so that the order is the array's
-    this.#byId.delete(job.id);
+    if (this.#byId.delete(job.id)) this.#stale++;
     this.#byId.set(job.id, job);
     this.#order.push(job);
     while (this.#byId.size > this.limit) {
       const oldest = this.#order[this.#head++] as JobRecord;
-      if (this.#isCurrent(oldest)) this.#byId.delete(oldest.id);
+      if (this.#stale === 0 || this.#isCurrent(oldest)) this.#byId.delete(oldest.id);
+      else this.#stale--;
     }
     this.#compact();
   }
 
   /** Forgets the job with this id, if it is here (its id is being used again). */
   delete(id: string): void {
-    this.#byId.delete(id);
+    if (this.#byId.delete(id)) this.#stale++;
   }
 
   #isCurrent(job: JobRecord): boolean {
