@@ -1604,6 +1604,11 @@ export class AllocationManager {
     // a fresh id (see JobIds) is no finished job's
     if (!this.#jobIds.isFresh(id)) this.#history.delete(id);
     const job = this.#newJob(parsed, this.#sequence++, this.#clock());
+    // placed now, it could fit (no need to ask) and is within its quota (or it would be held back)
+    if (this.#startedDirectly(job)) {
+      this.#cycleDone = true;
+      return Object.freeze({ status: 'allocated', jobId: id, allocation: job.allocation as Allocation });
+    }
     // a job that would wait past a queue bound is refused; one that starts at once is not (the
     // bound is on waiting work, which a client could otherwise pile up without end)
     const full = this.#queueFull(job.tenant);
@@ -1615,10 +1620,6 @@ export class AllocationManager {
       return this.#reject(job, 'QUOTA_EXCEEDED', `tenant "${job.tenant}" would use ${used + requested} ${dimension}, past its quota of ${limit} (${used} in use, ${requested} asked)`, quota.shortfall);
     }
     this.#live.set(id, job);
-    if (this.#startedDirectly(job)) {
-      this.#cycleDone = true;
-      return Object.freeze({ status: 'allocated', jobId: id, allocation: job.allocation as Allocation });
-    }
     const position = this.#enqueue(job);
     this.#schedule();
     this.#cycleDone = true;
@@ -1651,6 +1652,8 @@ export class AllocationManager {
    * dropped — with nothing left for the rest of the cycle (no queue to search victims or hold room
    * for, no wave to settle; waves exist only while their preemptor is queued). A job held back, or
    * that does not fit, is left to the cycle (false): a failed try changes nothing in the pool.
+   * Tried before the checks that may reject the job: one the pool places could fit, and one held
+   * back by nothing is within its quota.
    * The queue, band and candidate objects, and the queued count's +1 −1, are what is skipped.
    * test/manager/direct-start.test.ts runs random sequences with this on and off side by side.
    */
@@ -1658,6 +1661,7 @@ export class AllocationManager {
     if (!this.#directStarts || !this.#nothingWaits() || this.#holdBack(job) !== undefined) return false;
     const result = this.#books.allocateParsed(job.parsed, false, this.#stamp(job));
     if (result?.ok !== true) return false;
+    this.#live.set(job.id, job);
     job.queuedSince = this.#clock();
     this.#run(job, result.allocation);
     this.#policy.placed?.(job.tenant);

@@ -40,9 +40,15 @@ export class JobHistory {
   /** Remembers `job` as the newest (nothing when the limit is 0), forgetting the oldest past the limit. */
   add(job: JobRecord): void {
     if (this.limit === 0) return;
-    // an id already here keeps its place in a Map: drop it first, so that the order is the array's
-    if (this.#byId.delete(job.id)) this.#stale++;
+    // an id already here keeps its place in a Map: dropped and set again, so that the order is the
+    // array's (found by the size, which a new id grows: no lookup first for the usual new id)
+    const size = this.#byId.size;
     this.#byId.set(job.id, job);
+    if (this.#byId.size === size) {
+      this.#byId.delete(job.id);
+      this.#byId.set(job.id, job);
+      this.#stale++;
+    }
     this.#order.push(job);
     while (this.#byId.size > this.limit) {
       const oldest = this.#order[this.#head++] as JobRecord;

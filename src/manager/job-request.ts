@@ -43,8 +43,9 @@ function parseJobData(input: unknown, classes: PriorityClasses, pool: PoolIntern
   const id = optionalString(input['id'], 'id') ?? newId();
   const priorityClass = classes.resolve(input['priority'] ?? 'default');
   const poolRequest: Record<string, unknown> = {};
-  // (the keys, then each value: the same reads as Object.entries without an array per field)
-  for (const key of Object.keys(input)) if (!MANAGER_FIELDS.has(key)) poolRequest[key] = input[key];
+  // own keys in Object.keys order, then each value: the same reads as Object.entries, without an
+  // array per field or of the keys (checkKnownKeys made one already)
+  for (const key in input) if (Object.hasOwn(input, key) && !MANAGER_FIELDS.has(key)) poolRequest[key] = input[key];
   poolRequest['priority'] = priorityClass.name;
   // the class's spot preference, unless the job says its own (critical work kept off spot nodes)
   if (poolRequest['spot'] === undefined && priorityClass.spot !== undefined) poolRequest['spot'] = priorityClass.spot;

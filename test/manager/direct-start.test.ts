@@ -38,7 +38,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('submit' as const),
       tenant,
-      cpu: fc.integer({ min: 1, max: 9 }),
+      cpu: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 1, max: 9 }) }, { weight: 1, arbitrary: fc.constant(17) }),
       memory: fc.integer({ min: 1, max: 20 }),
       priority: fc.constantFrom('default', 'default', 'low', 'high'),
       replicas: fc.constantFrom(1, 1, 1, 2),
