@@ -325,7 +325,8 @@ export class AllocationManager {
   readonly #submitPlain = (request: JobRequest): SubmitResult => this.#submitOne(this.#parseOne(request));
 
   readonly #releaseChange = (allocationId: string, options: { readonly outcome?: ReleaseOutcome } | undefined): ManagerReleaseResult => {
-    const outcome = optionalChoice(callOptions(options, 'release', ['outcome']), 'outcome', 'release', RELEASE_OUTCOMES) ?? 'completed';
+    // (no options object is made for a release without options: one per decision)
+    const outcome = options === undefined ? 'completed' : (optionalChoice(callOptions(options, 'release', ['outcome']), 'outcome', 'release', RELEASE_OUTCOMES) ?? 'completed');
     const job = typeof allocationId === 'string' ? this.#byAllocation.get(allocationId) : undefined;
     if (job === undefined) {
       this.#pool.release(allocationId); // throws UNKNOWN_ALLOCATION or ALREADY_RELEASED with the pool's words
