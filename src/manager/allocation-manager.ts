@@ -1544,7 +1544,8 @@ export class AllocationManager {
     this.#jobIds.beginOne();
     const parsed = parseJobRequest(request, this.#classes, this.#books, this.#drawOneId);
     const { id } = parsed;
-    if (this.#live.has(id)) {
+    // a fresh id (see JobIds) is no live job's
+    if (!this.#jobIds.isFresh(id) && this.#live.has(id)) {
       throw new FairpackError('DUPLICATE_JOB', `Expected a new job id, got "${id}", which is ${this.#live.get(id)?.status ?? 'used twice in this batch'}. Omit \`id\` to get a generated one.`, { jobId: id, index: 0 });
     }
     if (id !== this.#jobIds.lastDrawn) this.#jobIds.noteChosen(id);

@@ -1,4 +1,4 @@
-import { readingInput } from '../user-input.js';
+import { inputError } from '../user-input.js';
 import { FairpackError, describeValue } from '../errors.js';
 import { checkKnownKeys, knownKeys } from '../known-keys.js';
 import type { AllocationRequest } from '../pool/index.js';
@@ -32,7 +32,12 @@ export interface ParsedJobRequest {
 
 /** Validates a job request completely, or throws a FairpackError; nothing is changed either way. */
 export function parseJobRequest(input: unknown, classes: PriorityClasses, pool: PoolInternals, newId: () => string): ParsedJobRequest {
-  return readingInput('the job request', 'INVALID_REQUEST', () => parseJobData(input, classes, pool, newId));
+  // readingInput's steps inline: no closure per submission
+  try {
+    return parseJobData(input, classes, pool, newId);
+  } catch (error) {
+    throw inputError(error, 'the job request', 'INVALID_REQUEST');
+  }
 }
 
 function parseJobData(input: unknown, classes: PriorityClasses, pool: PoolInternals, newId: () => string): ParsedJobRequest {
