@@ -1,5 +1,8 @@
 import { nanoid } from 'nanoid';
 
+/** The 1,296 two-digit base-36 numbers, padded. */
+const PAIRS: readonly string[] = Array.from({ length: 36 * 36 }, (_, i) => i.toString(36).padStart(2, '0'));
+
 /**
  * Generated job ids: a random prefix drawn once per manager (12 characters of nanoid's URL-safe
  * alphabet, 72 random bits) and a base-36 counter, e.g. `QzIOy0qgi0BX000000001`. Unique within the
@@ -42,7 +45,7 @@ export class JobIds {
     return {
       next: () => {
         let id: string;
-        do id = this.prefix + (count++).toString(36).padStart(9, '0');
+        do id = this.idOf(count++);
         while (this.mayCollide && taken(id));
         this.lastDrawn = id;
         return id;
@@ -67,10 +70,28 @@ export class JobIds {
 
   drawOne(taken: (id: string) => boolean): string {
     let id: string;
-    do id = this.prefix + (this.pending++).toString(36).padStart(9, '0');
+    do id = this.idOf(this.pending++);
     while (this.mayCollide && taken(id));
     this.lastDrawn = id;
     return id;
+  }
+
+  /** The prefix and the counter's digits above the last two, for `stemOf` (see `idOf`). */
+  private stem = '';
+  private stemOf = -1;
+
+  /**
+   * `prefix + count` in base 36, padded to 9 digits: the last two digits from a table and the rest
+   * kept for the 1,296 ids that share them, so a draw is one concatenation (formatting and padding
+   * the whole counter made two strings more per job).
+   */
+  private idOf(count: number): string {
+    const high = Math.floor(count / PAIRS.length);
+    if (high !== this.stemOf) {
+      this.stem = this.prefix + high.toString(36).padStart(7, '0');
+      this.stemOf = high;
+    }
+    return this.stem + (PAIRS[count - high * PAIRS.length] as string);
   }
 
   commitOne(): void {
@@ -85,5 +106,6 @@ export class JobIds {
     this.prefix = state.prefix;
     this.count = state.count;
     this.mayCollide = false;
+    this.stemOf = -1;
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AllocationManager } from 'fairpack';
+import { JobIds } from '../../src/manager/job-ids.js';
 
 /*
  * Generated job ids are drawn without a look at the live jobs (or the finished ones) until a caller
@@ -71,5 +72,17 @@ describe('generated job ids', () => {
     expect(next).toBe(later(first.jobId, 1));
     expect(m.job(first.jobId)).toMatchObject({ status: 'running', resources: { cpu: 3 } });
     expect(m.jobs().filter((j) => j.id === first.jobId)).toHaveLength(1);
+  });
+
+  it('are the prefix and the counter in base 36, padded to 9 digits (across the table and stem boundaries)', () => {
+    const counts = [0, 1, 35, 36, 1_295, 1_296, 1_297, 46_655, 46_656, 36 ** 7 - 1, 36 ** 7, 36 ** 9 - 2, 36 ** 9 - 1, 36 ** 9, 36 ** 9 + 1_295, 36 ** 9 + 1_296];
+    for (const count of counts) {
+      const ids = new JobIds();
+      ids.restore({ prefix: 'P', count });
+      ids.beginOne();
+      const one = ids.drawOne(() => false);
+      const batch = ids.draft(() => false);
+      expect([one, batch.next(), batch.next()]).toEqual([count, count, count + 1].map((n) => `P${n.toString(36).padStart(9, '0')}`));
+    }
   });
 });
