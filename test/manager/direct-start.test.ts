@@ -27,7 +27,7 @@ type Op =
   | { readonly kind: 'cancel'; readonly pick: number }
   | { readonly kind: 'advance'; readonly ms: number }
   | { readonly kind: 'tick' }
-  | { readonly kind: 'node'; readonly node: number; readonly status: 'offline' | 'ready' | 'cordoned' }
+  | { readonly kind: 'node'; readonly node: number; readonly status: 'offline' | 'ready' | 'draining' }
   | { readonly kind: 'quota'; readonly tenant: string; readonly cpu: number | null }
   | { readonly kind: 'cap'; readonly limit: number | undefined };
 
@@ -51,7 +51,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 30 }) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'tick' as const }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('node' as const), node: fc.nat({ max: 3 }), status: fc.constantFrom('offline' as const, 'ready' as const, 'ready' as const, 'cordoned' as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('node' as const), node: fc.nat({ max: 3 }), status: fc.constantFrom('offline' as const, 'ready' as const, 'ready' as const, 'draining' as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('quota' as const), tenant, cpu: fc.option(fc.integer({ min: 2, max: 20 }), { nil: null }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cap' as const), limit: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }) }) },
 );
