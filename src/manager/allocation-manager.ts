@@ -148,6 +148,12 @@ export class AllocationManager {
    * skipped. Any other step of a call clears it by not setting it.
    */
   #cycleDone = false;
+  /**
+   * Whether a submit when nothing waits starts its job without a cycle (`#startedDirectly`): only
+   * under a built-in policy, whose pick among one candidate is that candidate (a custom policy is
+   * asked as always). Off only in tests that compare the two paths.
+   */
+  #directStarts: boolean;
   /** Receives one entry per call that changed state (see `#record`). */
   readonly #journal: ((entry: JournalEntry) => void) | undefined;
   /** The first answers to `submit`'s idempotency keys. */
@@ -189,6 +195,7 @@ export class AllocationManager {
     // a restore brings its own books
     if (!RESTORED_POOLS.has(this.#pool)) for (const node of this.#pool.nodes()) this.#costs.nodeAdded(node, null);
     this.#policy = resolveFairnessPolicy(options.fairness);
+    this.#directStarts = typeof options.fairness !== 'object';
     this.#classes = new PriorityClasses(options.priorityClasses);
     this.#ledger = new TenantLedger(createScale(this.#pool.precision), options.tenants, (name) => this.#classes.has(name));
     this.#candidates = new TenantCandidates(this.#ledger, () => this.#totals);
@@ -238,6 +245,9 @@ export class AllocationManager {
       liveJobs: () => this.#live.values(),
       holdBack: (job) => this.#holdBack(job),
       heldRoom: () => this.#held.list(),
+      withoutDirectStarts: () => {
+        this.#directStarts = false;
+      },
     });
     if (this.#health.enabled && !RESTORED_POOLS.has(this.#pool)) {
       // the nodes' timeouts count from the manager's start (a restore sets its own)
@@ -315,7 +325,8 @@ export class AllocationManager {
   readonly #submitPlain = (request: JobRequest): SubmitResult => this.#submitOne(this.#parseOne(request));
 
   readonly #releaseChange = (allocationId: string, options: { readonly outcome?: ReleaseOutcome } | undefined): ManagerReleaseResult => {
-    const outcome = optionalChoice(callOptions(options, 'release', ['outcome']), 'outcome', 'release', RELEASE_OUTCOMES) ?? 'completed';
+    // (no options object is made for a release without options: one per decision)
+    const outcome = options === undefined ? 'completed' : (optionalChoice(callOptions(options, 'release', ['outcome']), 'outcome', 'release', RELEASE_OUTCOMES) ?? 'completed');
     const job = typeof allocationId === 'string' ? this.#byAllocation.get(allocationId) : undefined;
     if (job === undefined) {
       this.#pool.release(allocationId); // throws UNKNOWN_ALLOCATION or ALREADY_RELEASED with the pool's words
@@ -327,6 +338,9 @@ export class AllocationManager {
     } else {
       this.#finish(job, outcome, outcome === 'failed' ? 'released as failed' : undefined);
     }
+    // nothing left waiting (the job was not a victim whose eviction queues it again): the closing
+    // cycle would find nothing to serve, hold, time out or settle
+    if (this.#directStarts && this.#nothingWaits()) this.#cycleDone = true;
     // one (frozen) view for the event and the answer: both show the job as it is now
     const view = jobView(job);
     if (this.#events.listens('released')) this.#events.defer('released', allocation, view);
@@ -964,6 +978,8 @@ export class AllocationManager {
     } catch (error) {
       throw snapshotError(() => `${path()}.request`, error);
     }
+    // a snapshot's ids are all in use (the id sequence was restored first)
+    this.#jobIds.noteChosen(parsed.id);
     const job = this.#newJob(parsed, snapshot.sequence, snapshot.submittedAt);
     job.status = snapshot.status;
     job.queuedSince = snapshot.queuedSince;
@@ -1503,6 +1519,7 @@ export class AllocationManager {
     const ids = this.#jobIds.draft((id) => this.#live.has(id) || seen.has(id));
     const parsedBatch = requests.map((request, index) => {
       let parsed: ParsedJobRequest;
+      this.#jobIds.lastDrawn = undefined;
       try {
         parsed = parseJobRequest(request, this.#classes, this.#books, ids.next);
       } catch (error) {
@@ -1514,6 +1531,7 @@ export class AllocationManager {
         throw new FairpackError('DUPLICATE_JOB', `Expected a new job id, got "${id}", which is ${this.#live.get(id)?.status ?? 'used twice in this batch'}. Omit \`id\` to get a generated one.`, { jobId: id, index });
       }
       seen.add(id);
+      if (id !== this.#jobIds.lastDrawn) this.#jobIds.noteChosen(id);
       return parsed;
     });
     ids.commit();
@@ -1526,9 +1544,11 @@ export class AllocationManager {
     this.#jobIds.beginOne();
     const parsed = parseJobRequest(request, this.#classes, this.#books, this.#drawOneId);
     const { id } = parsed;
-    if (this.#live.has(id)) {
+    // a fresh id (see JobIds) is no live job's
+    if (!this.#jobIds.isFresh(id) && this.#live.has(id)) {
       throw new FairpackError('DUPLICATE_JOB', `Expected a new job id, got "${id}", which is ${this.#live.get(id)?.status ?? 'used twice in this batch'}. Omit \`id\` to get a generated one.`, { jobId: id, index: 0 });
     }
+    if (id !== this.#jobIds.lastDrawn) this.#jobIds.noteChosen(id);
     this.#jobIds.commitOne();
     return parsed;
   }
@@ -1583,8 +1603,14 @@ export class AllocationManager {
   #submitOne(parsed: ParsedJobRequest): SubmitResult {
     this.#cycleDone = false;
     const { id } = parsed;
-    this.#history.delete(id);
+    // a fresh id (see JobIds) is no finished job's
+    if (!this.#jobIds.isFresh(id)) this.#history.delete(id);
     const job = this.#newJob(parsed, this.#sequence++, this.#clock());
+    // placed now, it could fit (no need to ask) and is within its quota (or it would be held back)
+    if (this.#startedDirectly(job)) {
+      this.#cycleDone = true;
+      return Object.freeze({ status: 'allocated', jobId: id, allocation: job.allocation as Allocation });
+    }
     // a job that would wait past a queue bound is refused; one that starts at once is not (the
     // bound is on waiting work, which a client could otherwise pile up without end)
     const full = this.#queueFull(job.tenant);
@@ -1610,6 +1636,38 @@ export class AllocationManager {
     }
     if (this.#events.listens('queued')) this.#events.defer('queued', jobView(job));
     return this.#queuedResult(job, position);
+  }
+
+  /**
+   * Whether nothing waits that a scheduling cycle would serve or time out: no job queued, no room
+   * held, no grace period or back-off due. A cycle then has only the job just queued to serve (if
+   * any), and one after a release has nothing to do at all.
+   */
+  #nothingWaits(): boolean {
+    return this.#queued === 0 && this.#held.size === 0 && this.#preemption.nextDue() > this.#clock();
+  }
+
+  /**
+   * Starts a new job the way the cycle would, without it, when nothing waits: the cycle would queue
+   * the job alone in a new queue, offer that one queue to the policy (a built-in policy picks it),
+   * try it, the pool would place it where `allocateParsed` places it now, and the queue would be
+   * dropped — with nothing left for the rest of the cycle (no queue to search victims or hold room
+   * for, no wave to settle; waves exist only while their preemptor is queued). A job held back, or
+   * that does not fit, is left to the cycle (false): a failed try changes nothing in the pool.
+   * Tried before the checks that may reject the job: one the pool places could fit, and one held
+   * back by nothing is within its quota.
+   * The queue, band and candidate objects, and the queued count's +1 −1, are what is skipped.
+   * test/manager/direct-start.test.ts runs random sequences with this on and off side by side.
+   */
+  #startedDirectly(job: JobRecord): boolean {
+    if (!this.#directStarts || !this.#nothingWaits() || this.#holdBack(job) !== undefined) return false;
+    const result = this.#books.allocateParsed(job.parsed, false, this.#stamp(job));
+    if (result?.ok !== true) return false;
+    this.#live.set(job.id, job);
+    job.queuedSince = this.#clock();
+    this.#run(job, result.allocation);
+    this.#policy.placed?.(job.tenant);
+    return true;
   }
 
   #queuedResult(job: JobRecord, position: number): SubmitResult {
@@ -1707,6 +1765,11 @@ export class AllocationManager {
     this.#held.drop(job);
     this.#bands.remove(job);
     this.#countQueued(job, -1);
+    this.#run(job, allocation);
+  }
+
+  /** A job out of every queue and reservation (or never in one) starts on its allocation. */
+  #run(job: JobRecord, allocation: Allocation): void {
     const now = this.#clock();
     this.#stats.started(job.priority, now - job.queuedSince);
     // a preemptor's promised room becomes used room (before the quota check below)
@@ -1750,7 +1813,8 @@ export class AllocationManager {
     job.endedAt = this.#clock();
     this.#live.delete(job.id);
     this.#remember(job);
-    this.#waiters.reject(job.id, () => new FairpackError('JOB_CANCELLED', `Job ${job.id} was ${status} before it was placed.`, { jobId: job.id, status }));
+    // (no closure made per end when nobody waits, as for most managers)
+    if (this.#waiters.size > 0) this.#waiters.reject(job.id, () => new FairpackError('JOB_CANCELLED', `Job ${job.id} was ${status} before it was placed.`, { jobId: job.id, status }));
   }
 
   /** Re-queues displaced jobs at the heads of their queues, keeping their arrival order. */

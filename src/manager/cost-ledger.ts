@@ -137,6 +137,18 @@ interface Piece {
   end: number | null;
 }
 
+/**
+ * A running allocation's replicas: the one piece of a one-replica allocation as itself (no array
+ * per start for the usual case), several in an array.
+ */
+type OpenPieces = Piece | Piece[];
+
+/** The pieces of an allocation's `OpenPieces`, one by one. */
+function eachPiece(open: OpenPieces, fn: (piece: Piece) => void): void {
+  if (Array.isArray(open)) for (const piece of open) fn(piece);
+  else fn(open);
+}
+
 /** Cumulative figures at one instant. */
 interface Cumulative {
   readonly nodes: Map<string, number>;
@@ -156,7 +168,7 @@ export class CostLedger {
   /** The live book of each node. */
   #live = new Map<string, NodeBook>();
   /** Running replicas by allocation id. */
-  #open = new Map<string, Piece[]>();
+  #open = new Map<string, OpenPieces>();
   /** Ended replicas in the order they ended, from `#head` on (before it: folded). */
   #closed: Piece[] = [];
   #head = 0;
@@ -194,24 +206,43 @@ export class CostLedger {
   /** An allocation started: each replica pays its node's rate for what it holds, from `at`. */
   allocated(allocation: Allocation, at: number): void {
     const start = Math.floor(at);
+    // by index: the placements are a frozen array, whose iterator V8 makes as an object per start
+    const { placements } = allocation;
+    if (placements.length === 1) {
+      const placement = placements[0] as Allocation['placements'][number];
+      const book = this.#live.get(placement.nodeId);
+      this.#open.set(allocation.id, book === undefined ? [] : this.#piece(allocation, book, placement.resources, start));
+      return;
+    }
     const pieces: Piece[] = [];
-    for (const placement of allocation.placements) {
+    for (let i = 0; i < placements.length; i++) {
+      const placement = placements[i] as Allocation['placements'][number];
       const book = this.#live.get(placement.nodeId);
       if (book === undefined) continue;
-      pieces.push({ allocationId: allocation.id, jobId: allocation.jobId, tenant: allocation.tenant, book, rate: this.#rate(book, placement.resources), start, end: null });
+      pieces.push(this.#piece(allocation, book, placement.resources, start));
     }
     this.#open.set(allocation.id, pieces);
   }
 
+  #piece(allocation: Allocation, book: NodeBook, resources: Resources, start: number): Piece {
+    return { allocationId: allocation.id, jobId: allocation.jobId, tenant: allocation.tenant, book, rate: this.#rate(book, resources), start, end: null };
+  }
+
   /** An allocation ended (released, expired, evicted, its node lost): its replicas stop paying at `at`. */
   released(allocationId: string, at: number): void {
-    const pieces = this.#open.get(allocationId);
-    if (pieces === undefined) return;
+    const open = this.#open.get(allocationId);
+    if (open === undefined) return;
     this.#open.delete(allocationId);
     const end = Math.floor(at);
-    for (const piece of pieces) {
-      piece.end = end;
-      this.#closed.push(piece);
+    if (!Array.isArray(open)) {
+      open.end = end;
+      this.#closed.push(open);
+    } else {
+      for (let i = 0; i < open.length; i++) {
+        const piece = open[i] as Piece;
+        piece.end = end;
+        this.#closed.push(piece);
+      }
     }
     while (this.#closed.length - this.#head > KEPT_PIECES) this.#fold(this.#closed[this.#head++] as Piece);
     // drop the folded prefix now and then: O(1) amortised, no shift per release
@@ -231,7 +262,7 @@ export class CostLedger {
    */
   activity(): Map<string, { readonly addedAt: number | null; readonly emptySince: number | null }> {
     const busy = new Set<NodeBook>();
-    for (const pieces of this.#open.values()) for (const piece of pieces) busy.add(piece.book);
+    for (const open of this.#open.values()) eachPiece(open, (piece) => busy.add(piece.book));
     const lastEnd = new Map<NodeBook, number>();
     // ended in the order they ended: the last one seen per node, walking back, is its latest
     for (let i = this.#closed.length - 1; i >= this.#head && lastEnd.size < this.#live.size; i--) {
@@ -301,7 +332,7 @@ export class CostLedger {
       origin: this.#origin,
       horizon: this.#horizon,
       nodes: this.#books.map((b) => [b.id, b.price, b.addedAt, b.removedAt, b.folded] as const),
-      pieces: [...this.#closed.slice(this.#head).map(piece), ...[...this.#open.values()].flatMap((pieces) => pieces.map(piece))],
+      pieces: [...this.#closed.slice(this.#head).map(piece), ...[...this.#open.values()].flatMap((open) => (Array.isArray(open) ? open.map(piece) : [piece(open)]))],
       tenants: [...this.#foldedTenants],
       ...(this.#foldedOther === 0 ? {} : { otherTenants: this.#foldedOther }),
     };
@@ -493,7 +524,7 @@ export class CostLedger {
       else job.cost += cost;
     };
     for (let i = this.#head; i < this.#closed.length; i++) add(this.#closed[i] as Piece);
-    for (const pieces of this.#open.values()) for (const piece of pieces) add(piece);
+    for (const open of this.#open.values()) eachPiece(open, add);
     for (const book of this.#books) {
       const from = book.addedAt ?? origin;
       const until = book.removedAt === null ? t : Math.min(t, book.removedAt);

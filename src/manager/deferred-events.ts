@@ -126,6 +126,8 @@ export class DeferredEvents {
   }
 
   private flush(): void {
+    // nothing to deliver and nothing thrown (most calls of a manager nobody listens to)
+    if (this.pending.length === 0 && this.errors.length === 0) return;
     const errors = this.errors;
     this.errors = [];
     this.delivering++;

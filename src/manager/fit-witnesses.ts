@@ -48,6 +48,9 @@ export class FitWitnesses {
 function holds(node: NodeState, request: ParsedRequest): boolean {
   if (!isEligibleWhenReady(node, request)) return false;
   const { nonZero, amounts } = request.dense;
-  for (const d of nonZero) if ((node.capacity[d] as number) < (amounts[d] as number)) return false;
+  for (let i = 0; i < nonZero.length; i++) {
+    const d = nonZero[i] as number;
+    if ((node.capacity[d] as number) < (amounts[d] as number)) return false;
+  }
   return true;
 }

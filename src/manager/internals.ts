@@ -25,6 +25,8 @@ export interface ManagerInternals {
   /** Why the job may not start now whatever the room, if anything holds it back. */
   holdBack(job: JobRecord): QueuedReason | undefined;
   heldRoom(): readonly HeldRoom[];
+  /** Every submit goes through the scheduling cycle from now on (tests compare it with the direct start). */
+  withoutDirectStarts(): void;
 }
 
 const slot = internalsSlot<ManagerInternals>('fairpack.manager.internals', 'AllocationManager');

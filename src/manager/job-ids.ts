@@ -1,5 +1,8 @@
 import { nanoid } from 'nanoid';
 
+/** The 1,296 two-digit base-36 numbers, padded. */
+const PAIRS: readonly string[] = Array.from({ length: 36 * 36 }, (_, i) => i.toString(36).padStart(2, '0'));
+
 /**
  * Generated job ids: a random prefix drawn once per manager (12 characters of nanoid's URL-safe
  * alphabet, 72 random bits) and a base-36 counter, e.g. `QzIOy0qgi0BX000000001`. Unique within the
@@ -10,6 +13,27 @@ import { nanoid } from 'nanoid';
 export class JobIds {
   private prefix = nanoid(12);
   private count = 0;
+  /**
+   * Whether some id a caller chose (or a restore brought back) is one the counter could still
+   * draw. Until then a drawn id is new by construction: no job, live or finished, can hold it, so
+   * no draw is checked against the live jobs and no submit looks for it among the finished ones.
+   */
+  private mayCollide = false;
+  /** The id `drawOne` drew for the submission in progress (undefined: none, or it chose its own). */
+  lastDrawn: string | undefined = undefined;
+
+  /** An id not drawn here is in use: from now on draws are checked if the counter could reach it. */
+  noteChosen(id: string): void {
+    if (this.mayCollide || !id.startsWith(this.prefix)) return;
+    const rest = id.slice(this.prefix.length);
+    // an id of the counter's form below the counter is never drawn again
+    if (!/^[0-9a-z]+$/.test(rest) || !(parseInt(rest, 36) < this.count)) this.mayCollide = true;
+  }
+
+  /** Whether `id` was drawn by `drawOne` in this submission and no job can hold it yet. */
+  isFresh(id: string): boolean {
+    return !this.mayCollide && id === this.lastDrawn;
+  }
 
   /**
    * Ids for one submission, drawn on a copy of the counter: `commit` keeps them once the whole
@@ -21,8 +45,9 @@ export class JobIds {
     return {
       next: () => {
         let id: string;
-        do id = this.prefix + (count++).toString(36).padStart(9, '0');
-        while (taken(id));
+        do id = this.idOf(count++);
+        while (this.mayCollide && taken(id));
+        this.lastDrawn = id;
         return id;
       },
       commit: () => {
@@ -40,13 +65,33 @@ export class JobIds {
    */
   beginOne(): void {
     this.pending = this.count;
+    this.lastDrawn = undefined;
   }
 
   drawOne(taken: (id: string) => boolean): string {
     let id: string;
-    do id = this.prefix + (this.pending++).toString(36).padStart(9, '0');
-    while (taken(id));
+    do id = this.idOf(this.pending++);
+    while (this.mayCollide && taken(id));
+    this.lastDrawn = id;
     return id;
+  }
+
+  /** The prefix and the counter's digits above the last two, for `stemOf` (see `idOf`). */
+  private stem = '';
+  private stemOf = -1;
+
+  /**
+   * `prefix + count` in base 36, padded to 9 digits: the last two digits from a table and the rest
+   * kept for the 1,296 ids that share them, so a draw is one concatenation (formatting and padding
+   * the whole counter made two strings more per job).
+   */
+  private idOf(count: number): string {
+    const high = Math.floor(count / PAIRS.length);
+    if (high !== this.stemOf) {
+      this.stem = this.prefix + high.toString(36).padStart(7, '0');
+      this.stemOf = high;
+    }
+    return this.stem + (PAIRS[count - high * PAIRS.length] as string);
   }
 
   commitOne(): void {
@@ -60,5 +105,7 @@ export class JobIds {
   restore(state: { readonly prefix: string; readonly count: number }): void {
     this.prefix = state.prefix;
     this.count = state.count;
+    this.mayCollide = false;
+    this.stemOf = -1;
   }
 }

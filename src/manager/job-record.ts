@@ -57,6 +57,17 @@ export interface JobRecord {
 }
 
 export function jobView(job: JobRecord): JobView {
+  // the usual job (no category, reason, deadline, TTL, estimate, preemption or restart; it ran or
+  // runs): one literal of the fields it has, in the documented key order — an object grown field by
+  // field past its first slots also made a store for the rest (one view per start and per end)
+  if (isPlainRun(job)) {
+    const allocationId = (job.allocation as Allocation).id;
+    return Object.freeze(
+      job.endedAt === undefined
+        ? { id: job.id, tenant: job.tenant, priority: job.priority, resources: job.resources, replicas: job.replicas, status: job.status, allocationId, submittedAt: job.submittedAt, startedAt: job.startedAt as number }
+        : { id: job.id, tenant: job.tenant, priority: job.priority, resources: job.resources, replicas: job.replicas, status: job.status, allocationId, submittedAt: job.submittedAt, startedAt: job.startedAt as number, endedAt: job.endedAt },
+    );
+  }
   // built field by field, in the documented key order, rather than with spreads of small objects:
   // a view is made for every event and answer, and the spreads were most of its cost
   const view: { -readonly [K in keyof JobView]: JobView[K] } = { id: job.id, tenant: job.tenant, priority: job.priority } as JobView;
@@ -79,4 +90,23 @@ export function jobView(job: JobRecord): JobView {
   if (job.burst) view.burst = true;
   if (job.restarts !== 0) view.restarts = job.restarts;
   return Object.freeze(view);
+}
+
+/** A job whose view has exactly id … startedAt (and endedAt if set): see `jobView`. */
+function isPlainRun(job: JobRecord): boolean {
+  return (
+    job.allocation !== undefined &&
+    job.startedAt !== undefined &&
+    job.category === undefined &&
+    job.reason === undefined &&
+    job.deadline === undefined &&
+    job.expiresAt === undefined &&
+    job.estimatedRuntimeMs === undefined &&
+    job.preemptedBy === undefined &&
+    job.graceEndsAt === undefined &&
+    job.backoffUntil === undefined &&
+    job.nominatedNode === undefined &&
+    !job.burst &&
+    job.restarts === 0
+  );
 }

@@ -1,4 +1,4 @@
-import { readingInput } from '../user-input.js';
+import { inputError } from '../user-input.js';
 import { FairpackError, describeValue } from '../errors.js';
 import { checkKnownKeys, knownKeys } from '../known-keys.js';
 import type { AllocationRequest } from '../pool/index.js';
@@ -32,7 +32,12 @@ export interface ParsedJobRequest {
 
 /** Validates a job request completely, or throws a FairpackError; nothing is changed either way. */
 export function parseJobRequest(input: unknown, classes: PriorityClasses, pool: PoolInternals, newId: () => string): ParsedJobRequest {
-  return readingInput('the job request', 'INVALID_REQUEST', () => parseJobData(input, classes, pool, newId));
+  // readingInput's steps inline: no closure per submission
+  try {
+    return parseJobData(input, classes, pool, newId);
+  } catch (error) {
+    throw inputError(error, 'the job request', 'INVALID_REQUEST');
+  }
 }
 
 function parseJobData(input: unknown, classes: PriorityClasses, pool: PoolInternals, newId: () => string): ParsedJobRequest {
@@ -43,7 +48,9 @@ function parseJobData(input: unknown, classes: PriorityClasses, pool: PoolIntern
   const id = optionalString(input['id'], 'id') ?? newId();
   const priorityClass = classes.resolve(input['priority'] ?? 'default');
   const poolRequest: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(input)) if (!MANAGER_FIELDS.has(key)) poolRequest[key] = value;
+  // own keys in Object.keys order, then each value: the same reads as Object.entries, without an
+  // array per field or of the keys (checkKnownKeys made one already)
+  for (const key in input) if (Object.hasOwn(input, key) && !MANAGER_FIELDS.has(key)) poolRequest[key] = input[key];
   poolRequest['priority'] = priorityClass.name;
   // the class's spot preference, unless the job says its own (critical work kept off spot nodes)
   if (poolRequest['spot'] === undefined && priorityClass.spot !== undefined) poolRequest['spot'] = priorityClass.spot;

@@ -137,7 +137,9 @@ export class TenantLedger {
     // a dimension whose use falls to 0 keeps its entry (at 0; every reader counts a missing one as
     // 0): a tenant whose only job starts and ends at every submit+release deleted and re-added the
     // same keys each time, and a Map keeps a deleted key's slot until it is rebuilt
-    for (const [name, scaled] of demand) account.usage.set(name, (account.usage.get(name) ?? 0) + sign * scaled);
+    // (by key: destructuring the entries made an array per dimension per start and per end)
+    const { usage } = account;
+    for (const name of demand.keys()) usage.set(name, (usage.get(name) ?? 0) + sign * (demand.get(name) as number));
     this.noteIdle(account);
   }
 

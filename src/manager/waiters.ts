@@ -43,7 +43,13 @@ export class Waiters {
     });
   }
 
+  /** Pending `acquire`s (0 for most managers: then a start or an end looks nothing up). */
+  get size(): number {
+    return this.byJob.size;
+  }
+
   resolve(jobId: string, allocation: Allocation): void {
+    if (this.byJob.size === 0) return;
     this.byJob.get(jobId)?.resolve(allocation);
   }
 

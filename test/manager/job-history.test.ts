@@ -17,30 +17,49 @@ describe('JobHistory', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 6 }),
-        fc.array(fc.tuple(fc.constantFrom('add', 'add', 'add', 'delete'), fc.integer({ min: 0, max: 9 })), { maxLength: 3000 }),
+        fc.array(fc.tuple(fc.constantFrom('add', 'add', 'add', 'add', 'delete', 'get'), fc.integer({ min: 0, max: 9 })), { maxLength: 3000 }),
         (limit, ops) => {
           const history = new JobHistory(limit);
           let model: JobRecord[] = [];
           ops.forEach(([op, key], n) => {
             const id = `j${key}`;
-            if (op === 'delete') {
+            if (op === 'get') {
+              // the first look-up by id makes the index (the records after it are kept in it too)
+              expect(history.get(id)).toBe(model.find((j) => j.id === id));
+              return;
+            }
+            if (op === 'delete' || model.some((j) => j.id === id)) {
+              // a reused id is forgotten first, as the manager does before it reuses one
               history.delete(id);
               model = model.filter((job) => job.id !== id);
-              return;
+              if (op === 'delete') return;
             }
             const job = record(id, n);
             history.add(job);
-            if (limit > 0) model = [...model.filter((j) => j.id !== id), job].slice(-limit);
-            // after every step: the same jobs, the same order, each found by id
+            if (limit > 0) model = [...model, job].slice(-limit);
+            // after every step: the same jobs, the same order (read without a look-up by id)
             expect([...history.values()]).toEqual(model);
             expect(history.size).toBe(model.length);
-            for (const j of model) expect(history.get(j.id)).toBe(j);
           });
           expect([...history.values()]).toEqual(model);
+          for (const j of model) expect(history.get(j.id)).toBe(j);
         },
       ),
       { numRuns: 200 },
     );
+  });
+
+  it('remembers without an index until a look-up by id, then keeps one with the same answers', () => {
+    const history = new JobHistory(3);
+    for (let n = 0; n < 5; n++) history.add(record(`j${n}`, n));
+    expect([...history.values()].map((j) => j.id)).toEqual(['j2', 'j3', 'j4']);
+    expect(history.get('j1')).toBeUndefined();
+    expect(history.get('j3')?.id).toBe('j3');
+    history.delete('j3');
+    history.add(record('j3', 5));
+    history.add(record('j5', 6));
+    expect([...history.values()].map((j) => j.id)).toEqual(['j4', 'j3', 'j5']);
+    expect(history.size).toBe(3);
   });
 
   it('a manager remembers its last `history` finished jobs, oldest forgotten first', () => {
