@@ -99,6 +99,12 @@ export class AllocationManager {
   /** Entries of #queuedByTenant at 0. */
   #queuedTenantsAtZero = 0;
   readonly #backfillWindow: number;
+  /**
+   * The pool refuses a single-replica job only for want of room on a ready, eligible node — true
+   * of every strategy but one with its own `select`, which may refuse a feasible node: only then
+   * may blocking walks leave proofs (see RoomGrowth).
+   */
+  readonly #roomMissesOnly: boolean;
   /** Live jobs (queued or running). */
   readonly #live = new Map<string, JobRecord>();
   /** Finished jobs, oldest first, at most `historyLimit`. */
@@ -184,6 +190,7 @@ export class AllocationManager {
         now: () => this.#clock(),
       });
     this.#books = poolInternals(this.#pool);
+    this.#roomMissesOnly = this.#books.strategy.select === undefined;
     this.#fitWitnesses = new FitWitnesses(this.#books);
     this.#costs = new CostLedger(this.#books.space.scale.factor);
     // a restore brings its own books
@@ -1461,6 +1468,11 @@ export class AllocationManager {
     // the queue's jobs are all its tenant's: a tenant without a quota is looked up once per walk,
     // not once per job of the window (a congested run walks tens of jobs per try)
     const unlimited = this.#ledger.quota(queue.tenant) === undefined;
+    // a proof from the queue's last blocking walk (see RoomGrowth): the pool is asked only for the
+    // jobs that fit where room grew since; and whether this walk, if it blocks, leaves one
+    const { growth } = this.#bands;
+    const grownFrom = this.#roomMissesOnly ? growth.since(queue) : -1;
+    let proves = this.#roomMissesOnly;
     // the window walked in place (see JobQueue.nextLive): the walk ends at the job placed, which
     // leaves the queue — the only change to it while it is walked
     for (let at = queue.nextLive(0), seen = 0; at >= 0 && seen < this.#backfillWindow; at = queue.nextLive(at + 1), seen++) {
@@ -1468,13 +1480,17 @@ export class AllocationManager {
       // once a victim has left for it, a preemptor starts only on its node (it takes that room)
       if (job.nominatedNode !== undefined && this.#preemption.roomFreedFor(job)) {
         job.reason = 'preempting';
+        proves = false;
         continue;
       }
       const heldBack = this.#holdBack(job, unlimited);
       if (heldBack !== undefined) {
         job.reason = heldBack;
+        proves = false;
         continue;
       }
+      // a gang may be placed by the pool's greedy choice in one state and not in a smaller one
+      if (job.replicas !== 1) proves = false;
       // jobs of a shape that failed would fail again: the window costs O(distinct shapes) (the
       // reason is written only when it changes: a congested run passes the same jobs again and
       // again, and a store dirties each one's record)
@@ -1484,6 +1500,12 @@ export class AllocationManager {
       }
       if (sweep) return 'open';
       this.#refreshParse(job);
+      if (grownFrom >= 0 && !growth.couldFitSince(grownFrom, job.parsed.dense)) {
+        // the pool would refuse it: booked as its refusal is, below
+        job.reason = 'insufficient-resources';
+        failed.add(job.shape);
+        continue;
+      }
       const result = this.#books.allocateParsed(job.parsed, false, this.#stamp(job));
       if (result?.ok === true) {
         this.#start(job, result.allocation);
@@ -1492,6 +1514,7 @@ export class AllocationManager {
       job.reason = 'insufficient-resources';
       failed.add(job.shape);
     }
+    if (proves) growth.prove(queue);
     return 'blocked';
   }
 
@@ -1741,9 +1764,10 @@ export class AllocationManager {
       this.#bands.remove(job);
       this.#countQueued(job, -1);
     } else if (job.status === 'running' || job.status === 'preempted') {
-      this.#pool.release((job.allocation as Allocation).id);
+      const allocation = job.allocation as Allocation;
+      this.#pool.release(allocation.id);
       this.#stopRunning(job);
-      this.#bands.unblockAll();
+      this.#roomFreedBy(allocation);
     }
     job.status = status;
     job.reason = reason;
@@ -1751,6 +1775,20 @@ export class AllocationManager {
     this.#live.delete(job.id);
     this.#remember(job);
     this.#waiters.reject(job.id, () => new FairpackError('JOB_CANCELLED', `Job ${job.id} was ${status} before it was placed.`, { jobId: job.id, status }));
+  }
+
+  /**
+   * A released allocation's room is back, and nothing else that lets a job fit changed (its
+   * tenant's quota use and its category's count fell: a job held back by them blocks no proof):
+   * queues are tried again, keeping their blocking walks' proofs (see RoomGrowth).
+   */
+  #roomFreedBy(allocation: Allocation): void {
+    for (const placement of allocation.placements) {
+      const node = this.#books.nodes.get(placement.nodeId);
+      // a node gone from the pool has no room for anyone
+      if (node !== undefined) this.#bands.growth.grew(node);
+    }
+    this.#bands.unblockKeepingProofs();
   }
 
   /** Re-queues displaced jobs at the heads of their queues, keeping their arrival order. */

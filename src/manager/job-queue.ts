@@ -32,6 +32,12 @@ export class JobQueue {
   version = 0;
   /** The fairness policy's candidate for this queue, made once and refreshed per pick (TenantCandidates). */
   candidate: TenantCandidate | undefined = undefined;
+  /**
+   * The proof a blocking walk left (see RoomGrowth): the log's epoch and position when no job of
+   * the window fitted anywhere; -1 for none. A change at the front ends it (`touch`).
+   */
+  proofEpoch = -1;
+  proofFrom = 0;
   private readonly deadlines: JobRecord[] = [];
   /**
    * The FIFO as two parallel arrays, a slot per entry: the job and the ticket it had when it
@@ -164,6 +170,7 @@ export class JobQueue {
   touch(): void {
     this.version++;
     this.blocked = false;
+    this.proofEpoch = -1;
   }
 
   /** Whether FIFO slot `i` holds a job still in this queue under the ticket it entered with. */

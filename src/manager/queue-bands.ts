@@ -1,5 +1,6 @@
 import { JobQueue } from './job-queue.js';
 import type { JobRecord } from './job-record.js';
+import { RoomGrowth } from './room-growth.js';
 import type { QueueView } from './types.js';
 
 /**
@@ -11,6 +12,8 @@ import type { QueueView } from './types.js';
 export class QueueBands {
   private readonly bands = new Map<number, Map<string, JobQueue>>();
   private order: number[] = [];
+  /** Where room grew since each queue's blocking walk (see RoomGrowth). */
+  readonly growth = new RoomGrowth();
 
   constructor(private readonly singleBand: boolean) {}
 
@@ -92,8 +95,22 @@ export class QueueBands {
     return queue;
   }
 
-  /** Room freed (or a node came): every queue is worth trying again. */
+  /** Room freed (or a node came, or a limit moved): every queue is worth trying again, and no blocking walk's proof holds. */
   unblockAll(): void {
+    this.growth.reset();
+    this.unblock();
+  }
+
+  /**
+   * An allocation was released, and nothing else changed: every queue is worth trying again, as
+   * after `unblockAll`, but the proofs of blocking walks hold — the caller logged the allocation's
+   * nodes (`growth.grew`), and the walks ask the pool only for jobs that fit on one of them.
+   */
+  unblockKeepingProofs(): void {
+    this.unblock();
+  }
+
+  private unblock(): void {
     for (const tenants of this.bands.values()) for (const queue of tenants.values()) queue.blocked = false;
   }
 
