@@ -130,6 +130,9 @@ export class AllocationManager {
   #roomEpoch = 0;
   /** Starving heads whose defragmentation search found nothing, and the state (`changes:now`) it searched. */
   readonly #defragmentedInVain = new WeakMap<JobRecord, string>();
+  /** `#serveBand`'s sets, kept empty between its calls (see there). */
+  #spareShapes: Set<string> | undefined = new Set();
+  #spareQueues: Set<JobQueue> | undefined = new Set();
   /** Room held for waiting jobs (starvation reservations, preemption nominations). */
   readonly #held: Reservations;
   /** Heartbeats and offline times of the nodes. */
@@ -1310,7 +1313,8 @@ export class AllocationManager {
         }
       }
       const moved = this.#held.defragment && this.#defragmentForStarving((defragmented ??= new Set()));
-      const reserved = !moved && this.#held.consider(this.#bands.heads(), this.#clock(), this.#canStart);
+      // (the heads are listed only when a starvation bound may reserve for them)
+      const reserved = !moved && this.#held.afterMs !== undefined && this.#held.consider(this.#bands.heads(), this.#clock(), this.#canStart);
       this.#preemption.settleWaves();
       if (!preempted && !reserved && !moved) return;
       this.#preemption.endGracePeriods();
@@ -1349,7 +1353,8 @@ export class AllocationManager {
   /** Bands with queues or reservations, highest first. */
   #bandsToServe(): number[] {
     const order = this.#bands.bandOrder();
-    if (this.#held.size === 0) return order as number[];
+    // the order is never changed in place (a new band makes a new one): it may be walked as is
+    if (this.#held.size === 0 || !this.#held.hasBandOutside(order)) return order as number[];
     // the bands with queues (highest first) and those with reservations, merged: a few bands,
     // and this runs every pass while anything is held
     const bands = this.#held.bands();
@@ -1410,9 +1415,14 @@ export class AllocationManager {
     // held room comes back (#roomEpoch) — so they would fail again: a queue whose window holds
     // nothing else is set aside without asking the policy or the pool. Without this, a release
     // among many one-job tenants cost one pick per queue, each over every queue: O(queues²).
-    const failed = new Set<string>();
+    const failed = this.#spareShapes ?? new Set<string>();
     /** Queues out of this pass as before: emptied, or blocked by their own try. */
-    const done = new Set<JobQueue>();
+    const done = this.#spareQueues ?? new Set<JobQueue>();
+    // the two sets are lent for this call and given back empty at its end (a call made from within
+    // it — a policy's code starting an operation — makes its own): two new sets per band served
+    // were a twentieth of a congested run's garbage
+    this.#spareShapes = undefined;
+    this.#spareQueues = undefined;
     let epoch = this.#roomEpoch;
     while (open.length > 0) {
       this.#candidates.refresh(open, candidates);
@@ -1425,14 +1435,14 @@ export class AllocationManager {
         this.#policy.placed?.(queue.tenant);
         if (queue.length === 0) {
           done.add(queue);
-          open.splice(at, 1);
-          candidates.splice(at, 1);
+          removeAt(open, at);
+          removeAt(candidates, at);
         }
       } else {
         queue.blocked = true;
         done.add(queue);
-        open.splice(at, 1);
-        candidates.splice(at, 1);
+        removeAt(open, at);
+        removeAt(candidates, at);
       }
       if (this.#roomEpoch !== epoch) {
         // held room came back (a job that held it started elsewhere): what failed may fit now, and
@@ -1445,6 +1455,10 @@ export class AllocationManager {
         this.#setAsideHopeless(open, candidates, failed);
       }
     }
+    failed.clear();
+    done.clear();
+    this.#spareShapes = failed;
+    this.#spareQueues = done;
   }
 
   /** Blocks the open queues whose every job in the window is held back or of a shape that found no room in this pass (they would be tried in vain). */
@@ -1453,8 +1467,8 @@ export class AllocationManager {
       const queue = open[at] as JobQueue;
       if (this.#tryQueue(queue, failed, true) !== 'blocked') continue;
       queue.blocked = true;
-      open.splice(at, 1);
-      candidates.splice(at, 1);
+      removeAt(open, at);
+      removeAt(candidates, at);
     }
   }
 
@@ -2136,4 +2150,10 @@ function limitOption(value: unknown, option: string): number {
 
 function requireTenant(tenant: unknown): asserts tenant is string {
   if (typeof tenant !== 'string' || tenant.length === 0) throw new FairpackError('INVALID_OPTION', `Expected a tenant id (non-empty string), got ${describeValue(tenant)}.`);
+}
+
+/** Takes out `list[at]`, moving the rest down (`splice` would make an array of what it took). */
+function removeAt<T>(list: T[], at: number): void {
+  for (let i = at + 1; i < list.length; i++) list[i - 1] = list[i] as T;
+  list.pop();
 }

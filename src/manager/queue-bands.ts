@@ -55,20 +55,24 @@ export class QueueBands {
   /** A band's queues that have work and are not blocked. */
   openQueues(band: number): JobQueue[] {
     // one loop, one array: this runs for every band of every scheduling pass
+    // (forEach: a for…of over the map's values left an iterator result per queue as garbage)
     const open: JobQueue[] = [];
-    const tenants = this.bands.get(band);
-    if (tenants !== undefined) for (const queue of tenants.values()) if (queue.length > 0 && !queue.blocked) open.push(queue);
+    this.bands.get(band)?.forEach((queue) => {
+      if (queue.length > 0 && !queue.blocked) open.push(queue);
+    });
     return open;
   }
 
-  /** The head of every non-empty queue. */
-  *heads(): Generator<JobRecord> {
-    for (const tenants of this.bands.values()) {
-      for (const queue of tenants.values()) {
+  /** The head of every non-empty queue (a new list: every pass asks, and a generator's steps were garbage). */
+  heads(): JobRecord[] {
+    const out: JobRecord[] = [];
+    this.bands.forEach((tenants) =>
+      tenants.forEach((queue) => {
         const head = queue.head();
-        if (head !== undefined) yield head;
-      }
-    }
+        if (head !== undefined) out.push(head);
+      }),
+    );
+    return out;
   }
 
   /** A band's non-empty queues, by their heads' arrival (deterministic). */
@@ -111,7 +115,7 @@ export class QueueBands {
   }
 
   private unblock(): void {
-    for (const tenants of this.bands.values()) for (const queue of tenants.values()) queue.blocked = false;
+    this.bands.forEach((tenants) => tenants.forEach(unblockQueue));
   }
 
   /** Non-empty queues, highest band first, then tenant id. */
@@ -126,4 +130,8 @@ export class QueueBands {
     }
     return out;
   }
+}
+
+function unblockQueue(queue: JobQueue): void {
+  queue.blocked = false;
 }
