@@ -1485,8 +1485,14 @@ export class AllocationManager {
     // a proof from the queue's last blocking walk (see RoomGrowth): the pool is asked only for the
     // jobs that fit where room grew since; and whether this walk, if it blocks, leaves one
     const { growth } = this.#bands;
+    if (this.#roomMissesOnly && unlimited && growth.replays(queue)) return this.#replayWalk(queue, failed, sweep);
     const grownFrom = this.#roomMissesOnly ? growth.since(queue) : -1;
     let proves = this.#roomMissesOnly;
+    // the window's distinct shapes, kept with the proof when its jobs were refused for room alone;
+    // a sweep, which may stop early, notes none: the shapes a proof that holds kept stay with it
+    let kinds = proves && unlimited && !sweep ? 0 : -1;
+    const keepsKinds = sweep && growth.holds(queue);
+    if (!sweep) queue.proofKinds = -1;
     // the window walked in place (see JobQueue.nextLive): the walk ends at the job placed, which
     // leaves the queue — the only change to it while it is walked
     for (let at = queue.nextLive(0), seen = 0; at >= 0 && seen < this.#backfillWindow; at = queue.nextLive(at + 1), seen++) {
@@ -1505,6 +1511,7 @@ export class AllocationManager {
       }
       // a gang may be placed by the pool's greedy choice in one state and not in a smaller one
       if (job.replicas !== 1) proves = false;
+      if (kinds >= 0) kinds = job.category !== undefined || job.nominatedNode !== undefined ? -1 : growth.note(queue, kinds, job.shape, job.parsed.dense);
       // jobs of a shape that failed would fail again: the window costs O(distinct shapes) (the
       // reason is written only when it changes: a congested run passes the same jobs again and
       // again, and a store dirties each one's record)
@@ -1528,7 +1535,26 @@ export class AllocationManager {
       job.reason = 'insufficient-resources';
       failed.add(job.shape);
     }
-    if (proves) growth.prove(queue);
+    if (proves) {
+      growth.prove(queue);
+      if (!keepsKinds) queue.proofKinds = kinds;
+    }
+    return 'blocked';
+  }
+
+  /**
+   * A walk of `queue` whose outcome its proof tells (RoomGrowth.replays): every job of its window
+   * would be refused for room and its shape added to `failed` (its reason is that already); a
+   * sweep finds the queue open if one of those shapes has not failed in this pass yet.
+   */
+  #replayWalk(queue: JobQueue, failed: Set<string>, sweep: boolean): 'blocked' | 'open' {
+    const { proofShapes, proofKinds } = queue;
+    for (let i = 0; i < proofKinds; i++) {
+      const shape = proofShapes[i] as string;
+      if (!sweep) failed.add(shape);
+      else if (!failed.has(shape)) return 'open';
+    }
+    this.#bands.growth.prove(queue);
     return 'blocked';
   }
 

@@ -1,4 +1,5 @@
 import type { TenantCandidate } from '../fairness/index.js';
+import type { DenseRequest } from '../placement/index.js';
 import type { JobRecord } from './job-record.js';
 
 let nextTicket = 1;
@@ -38,6 +39,14 @@ export class JobQueue {
    */
   proofEpoch = -1;
   proofFrom = 0;
+  /**
+   * With a proof, the window's distinct shapes and one replica's demand of each, when the walk that
+   * proved found nothing but room to keep its jobs back, nor could anything else now (see
+   * RoomGrowth.replays); -1: not kept.
+   */
+  proofKinds = -1;
+  readonly proofShapes: string[] = [];
+  readonly proofDemands: DenseRequest[] = [];
   private readonly deadlines: JobRecord[] = [];
   /**
    * The FIFO as two parallel arrays, a slot per entry: the job and the ticket it had when it

@@ -8,6 +8,9 @@ const LOG_LIMIT = 4_096;
 /** Grown nodes a walk looks through per job before it simply asks the pool. */
 const NODES_WORTH_CHECKING = 16;
 
+/** Distinct shapes a proof keeps of its window (more: the window is walked, not replayed). */
+const KINDS_KEPT = 16;
+
 /**
  * Where room grew since a queue was last blocked, so that a walk of its window asks the pool only
  * for jobs that could fit where room grew — exactly the ones whose try could succeed.
@@ -51,6 +54,11 @@ export class RoomGrowth {
     queue.proofFrom = this.#grown.length;
   }
 
+  /** Whether `queue`'s proof holds (nothing but logged releases since it was made). */
+  holds(queue: JobQueue): boolean {
+    return queue.proofEpoch === this.#epoch;
+  }
+
   /**
    * Where in the log the nodes grown since `queue`'s proof start, or -1 when there is no proof to
    * use (none, void, or too many nodes grew to be worth checking).
@@ -58,6 +66,35 @@ export class RoomGrowth {
   since(queue: JobQueue): number {
     if (queue.proofEpoch !== this.#epoch) return -1;
     return this.#grown.length - queue.proofFrom > NODES_WORTH_CHECKING ? -1 : queue.proofFrom;
+  }
+
+  /**
+   * Notes a window job's shape and demand in `queue`'s proof in the making, `kinds` distinct ones
+   * so far; the new count, or -1 once there are too many to keep.
+   */
+  note(queue: JobQueue, kinds: number, shape: string, demand: DenseRequest): number {
+    const { proofShapes } = queue;
+    for (let i = 0; i < kinds; i++) if (proofShapes[i] === shape) return kinds;
+    if (kinds >= KINDS_KEPT) return -1;
+    proofShapes[kinds] = shape;
+    queue.proofDemands[kinds] = demand;
+    return kinds + 1;
+  }
+
+  /**
+   * Whether a walk of `queue` can be replayed rather than made: its proof holds and kept its
+   * window's shapes (`proofKinds`), and no shape fits on a node grown since — so every job of the
+   * window is refused for room again, and a walk would only add their shapes to the pass's failed
+   * ones. The proof's jobs were refused for room alone — not held back, nominated, of a category
+   * or of a tenant with a quota — and none of that can change while the proof holds (a quota set,
+   * a cap or a node change resets every proof, a nomination ends its queue's), so the walk would
+   * write no reason either.
+   */
+  replays(queue: JobQueue): boolean {
+    const from = this.since(queue);
+    if (from < 0 || queue.proofKinds < 0) return false;
+    for (let i = 0; i < queue.proofKinds; i++) if (this.couldFitSince(from, queue.proofDemands[i] as DenseRequest)) return false;
+    return true;
   }
 
   /** Whether one replica of `demand` fits in the free room now of a node grown since log position `from`. */

@@ -12,10 +12,11 @@ import { propertyRuns } from '../support.js';
  * job states, reasons and nodes, the queues (and whether each is blocked), reservations.
  */
 
+/** Victims get grace periods: a preemptor waits nominated while other jobs end. */
 const CLASSES: PriorityClassSpec[] = [
   { name: 'high', value: 100, canPreempt: true, preemptionGraceMs: 5 },
-  { name: 'default', value: 0, preemptionGraceMs: 0 },
-  { name: 'low', value: -100, preemptionGraceMs: 0 },
+  { name: 'default', value: 0, preemptionGraceMs: 20 },
+  { name: 'low', value: -100, preemptionGraceMs: 10 },
 ];
 const NODES = [
   { id: 'a', capacity: { cpu: 8, memory: 16 } },
@@ -43,8 +44,9 @@ const command: fc.Arbitrary<Command> = fc.oneof(
       .record({
         tenant: fc.nat(3),
         priority: fc.constantFrom('high', 'default', 'default', 'low'),
-        cpu: fc.integer({ min: 1, max: 9 }),
-        memory: fc.integer({ min: 0, max: 12 }),
+        // few shapes: a pass's failed shapes set whole queues aside (sweeps)
+        cpu: fc.constantFrom(1, 2, 3, 5, 8),
+        memory: fc.constantFrom(0, 2, 12),
         gpu: fc.constantFrom(0, 0, 0, 1),
         replicas: fc.constantFrom(1, 1, 1, 1, 2),
         zone: fc.constantFrom(false, false, false, true),
@@ -104,6 +106,7 @@ function start(placement: PlacementStrategy, fairness: 'drf' | 'fifo' | 'round-r
     priorityClasses: CLASSES,
     starvation: { afterMs: 30 },
     backfillWindow: 4,
+    concurrency: { heavy: 1 },
   });
   return { manager, clock };
 }
@@ -170,7 +173,7 @@ describe('blocking walks keep proofs across releases (RoomGrowth)', () => {
   for (const strategy of ['best-fit', 'worst-fit', 'first-fit'] as const) {
     it(`decide as walks that ask the pool for every job (${strategy})`, () => {
       fc.assert(
-        fc.property(fc.array(command, { minLength: 20, maxLength: 120 }), fc.constantFrom('drf' as const, 'fifo' as const, 'round-robin' as const), (commands, fairness) => {
+        fc.property(fc.array(command, { minLength: 20, maxLength: 200 }), fc.constantFrom('drf' as const, 'fifo' as const, 'round-robin' as const), (commands, fairness) => {
           const proved = start(scored(strategy), fairness);
           const plain = start(selecting(strategy), fairness);
           commands.forEach((step, i) => {
@@ -178,7 +181,7 @@ describe('blocking walks keep proofs across releases (RoomGrowth)', () => {
             expect(state(proved)).toEqual(state(plain));
           });
         }),
-        { numRuns: propertyRuns(60) },
+        { numRuns: propertyRuns(100) },
       );
     });
   }
