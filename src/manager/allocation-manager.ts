@@ -99,6 +99,12 @@ export class AllocationManager {
   /** Entries of #queuedByTenant at 0. */
   #queuedTenantsAtZero = 0;
   readonly #backfillWindow: number;
+  /**
+   * The pool refuses a single-replica job only for want of room on a ready, eligible node — true
+   * of every strategy but one with its own `select`, which may refuse a feasible node: only then
+   * may blocking walks leave proofs (see RoomGrowth).
+   */
+  readonly #roomMissesOnly: boolean;
   /** Live jobs (queued or running). */
   readonly #live = new Map<string, JobRecord>();
   /** Finished jobs, oldest first, at most `historyLimit`. */
@@ -124,6 +130,9 @@ export class AllocationManager {
   #roomEpoch = 0;
   /** Starving heads whose defragmentation search found nothing, and the state (`changes:now`) it searched. */
   readonly #defragmentedInVain = new WeakMap<JobRecord, string>();
+  /** `#serveBand`'s sets, kept empty between its calls (see there). */
+  #spareShapes: Set<string> | undefined = new Set();
+  #spareQueues: Set<JobQueue> | undefined = new Set();
   /** Room held for waiting jobs (starvation reservations, preemption nominations). */
   readonly #held: Reservations;
   /** Heartbeats and offline times of the nodes. */
@@ -190,6 +199,7 @@ export class AllocationManager {
         now: () => this.#clock(),
       });
     this.#books = poolInternals(this.#pool);
+    this.#roomMissesOnly = this.#books.strategy.select === undefined;
     this.#fitWitnesses = new FitWitnesses(this.#books);
     this.#costs = new CostLedger(this.#books.space.scale.factor);
     // a restore brings its own books
@@ -1319,7 +1329,8 @@ export class AllocationManager {
         }
       }
       const moved = this.#held.defragment && this.#defragmentForStarving((defragmented ??= new Set()));
-      const reserved = !moved && this.#held.consider(this.#bands.heads(), this.#clock(), this.#canStart);
+      // (the heads are listed only when a starvation bound may reserve for them)
+      const reserved = !moved && this.#held.afterMs !== undefined && this.#held.consider(this.#bands.heads(), this.#clock(), this.#canStart);
       this.#preemption.settleWaves();
       if (!preempted && !reserved && !moved) return;
       this.#preemption.endGracePeriods();
@@ -1358,7 +1369,8 @@ export class AllocationManager {
   /** Bands with queues or reservations, highest first. */
   #bandsToServe(): number[] {
     const order = this.#bands.bandOrder();
-    if (this.#held.size === 0) return order as number[];
+    // the order is never changed in place (a new band makes a new one): it may be walked as is
+    if (this.#held.size === 0 || !this.#held.hasBandOutside(order)) return order as number[];
     // the bands with queues (highest first) and those with reservations, merged: a few bands,
     // and this runs every pass while anything is held
     const bands = this.#held.bands();
@@ -1419,9 +1431,14 @@ export class AllocationManager {
     // held room comes back (#roomEpoch) — so they would fail again: a queue whose window holds
     // nothing else is set aside without asking the policy or the pool. Without this, a release
     // among many one-job tenants cost one pick per queue, each over every queue: O(queues²).
-    const failed = new Set<string>();
+    const failed = this.#spareShapes ?? new Set<string>();
     /** Queues out of this pass as before: emptied, or blocked by their own try. */
-    const done = new Set<JobQueue>();
+    const done = this.#spareQueues ?? new Set<JobQueue>();
+    // the two sets are lent for this call and given back empty at its end (a call made from within
+    // it — a policy's code starting an operation — makes its own): two new sets per band served
+    // were a twentieth of a congested run's garbage
+    this.#spareShapes = undefined;
+    this.#spareQueues = undefined;
     let epoch = this.#roomEpoch;
     while (open.length > 0) {
       this.#candidates.refresh(open, candidates);
@@ -1434,14 +1451,14 @@ export class AllocationManager {
         this.#policy.placed?.(queue.tenant);
         if (queue.length === 0) {
           done.add(queue);
-          open.splice(at, 1);
-          candidates.splice(at, 1);
+          removeAt(open, at);
+          removeAt(candidates, at);
         }
       } else {
         queue.blocked = true;
         done.add(queue);
-        open.splice(at, 1);
-        candidates.splice(at, 1);
+        removeAt(open, at);
+        removeAt(candidates, at);
       }
       if (this.#roomEpoch !== epoch) {
         // held room came back (a job that held it started elsewhere): what failed may fit now, and
@@ -1454,6 +1471,10 @@ export class AllocationManager {
         this.#setAsideHopeless(open, candidates, failed);
       }
     }
+    failed.clear();
+    done.clear();
+    this.#spareShapes = failed;
+    this.#spareQueues = done;
   }
 
   /** Blocks the open queues whose every job in the window is held back or of a shape that found no room in this pass (they would be tried in vain). */
@@ -1462,8 +1483,8 @@ export class AllocationManager {
       const queue = open[at] as JobQueue;
       if (this.#tryQueue(queue, failed, true) !== 'blocked') continue;
       queue.blocked = true;
-      open.splice(at, 1);
-      candidates.splice(at, 1);
+      removeAt(open, at);
+      removeAt(candidates, at);
     }
   }
 
@@ -1477,6 +1498,17 @@ export class AllocationManager {
     // the queue's jobs are all its tenant's: a tenant without a quota is looked up once per walk,
     // not once per job of the window (a congested run walks tens of jobs per try)
     const unlimited = this.#ledger.quota(queue.tenant) === undefined;
+    // a proof from the queue's last blocking walk (see RoomGrowth): the pool is asked only for the
+    // jobs that fit where room grew since; and whether this walk, if it blocks, leaves one
+    const { growth } = this.#bands;
+    if (this.#roomMissesOnly && unlimited && growth.replays(queue)) return this.#replayWalk(queue, failed, sweep);
+    const grownFrom = this.#roomMissesOnly ? growth.since(queue) : -1;
+    let proves = this.#roomMissesOnly;
+    // the window's distinct shapes, kept with the proof when its jobs were refused for room alone;
+    // a sweep, which may stop early, notes none: the shapes a proof that holds kept stay with it
+    let kinds = proves && unlimited && !sweep ? 0 : -1;
+    const keepsKinds = sweep && growth.holds(queue);
+    if (!sweep) queue.proofKinds = -1;
     // the window walked in place (see JobQueue.nextLive): the walk ends at the job placed, which
     // leaves the queue — the only change to it while it is walked
     for (let at = queue.nextLive(0), seen = 0; at >= 0 && seen < this.#backfillWindow; at = queue.nextLive(at + 1), seen++) {
@@ -1484,13 +1516,18 @@ export class AllocationManager {
       // once a victim has left for it, a preemptor starts only on its node (it takes that room)
       if (job.nominatedNode !== undefined && this.#preemption.roomFreedFor(job)) {
         job.reason = 'preempting';
+        proves = false;
         continue;
       }
       const heldBack = this.#holdBack(job, unlimited);
       if (heldBack !== undefined) {
         job.reason = heldBack;
+        proves = false;
         continue;
       }
+      // a gang may be placed by the pool's greedy choice in one state and not in a smaller one
+      if (job.replicas !== 1) proves = false;
+      if (kinds >= 0) kinds = job.category !== undefined || job.nominatedNode !== undefined ? -1 : growth.note(queue, kinds, job.shape, job.parsed.dense);
       // jobs of a shape that failed would fail again: the window costs O(distinct shapes) (the
       // reason is written only when it changes: a congested run passes the same jobs again and
       // again, and a store dirties each one's record)
@@ -1500,6 +1537,12 @@ export class AllocationManager {
       }
       if (sweep) return 'open';
       this.#refreshParse(job);
+      if (grownFrom >= 0 && !growth.couldFitSince(grownFrom, job.parsed.dense)) {
+        // the pool would refuse it: booked as its refusal is, below
+        job.reason = 'insufficient-resources';
+        failed.add(job.shape);
+        continue;
+      }
       const result = this.#books.allocateParsed(job.parsed, false, this.#stamp(job));
       if (result?.ok === true) {
         this.#start(job, result.allocation);
@@ -1508,6 +1551,26 @@ export class AllocationManager {
       job.reason = 'insufficient-resources';
       failed.add(job.shape);
     }
+    if (proves) {
+      growth.prove(queue);
+      if (!keepsKinds) queue.proofKinds = kinds;
+    }
+    return 'blocked';
+  }
+
+  /**
+   * A walk of `queue` whose outcome its proof tells (RoomGrowth.replays): every job of its window
+   * would be refused for room and its shape added to `failed` (its reason is that already); a
+   * sweep finds the queue open if one of those shapes has not failed in this pass yet.
+   */
+  #replayWalk(queue: JobQueue, failed: Set<string>, sweep: boolean): 'blocked' | 'open' {
+    const { proofShapes, proofKinds } = queue;
+    for (let i = 0; i < proofKinds; i++) {
+      const shape = proofShapes[i] as string;
+      if (!sweep) failed.add(shape);
+      else if (!failed.has(shape)) return 'open';
+    }
+    this.#bands.growth.prove(queue);
     return 'blocked';
   }
 
@@ -1804,9 +1867,10 @@ export class AllocationManager {
       this.#bands.remove(job);
       this.#countQueued(job, -1);
     } else if (job.status === 'running' || job.status === 'preempted') {
-      this.#pool.release((job.allocation as Allocation).id);
+      const allocation = job.allocation as Allocation;
+      this.#pool.release(allocation.id);
       this.#stopRunning(job);
-      this.#bands.unblockAll();
+      this.#roomFreedBy(allocation);
     }
     job.status = status;
     job.reason = reason;
@@ -1815,6 +1879,20 @@ export class AllocationManager {
     this.#remember(job);
     // (no closure made per end when nobody waits, as for most managers)
     if (this.#waiters.size > 0) this.#waiters.reject(job.id, () => new FairpackError('JOB_CANCELLED', `Job ${job.id} was ${status} before it was placed.`, { jobId: job.id, status }));
+  }
+
+  /**
+   * A released allocation's room is back, and nothing else that lets a job fit changed (its
+   * tenant's quota use and its category's count fell: a job held back by them blocks no proof):
+   * queues are tried again, keeping their blocking walks' proofs (see RoomGrowth).
+   */
+  #roomFreedBy(allocation: Allocation): void {
+    for (const placement of allocation.placements) {
+      const node = this.#books.nodes.get(placement.nodeId);
+      // a node gone from the pool has no room for anyone
+      if (node !== undefined) this.#bands.growth.grew(node);
+    }
+    this.#bands.unblockKeepingProofs();
   }
 
   /** Re-queues displaced jobs at the heads of their queues, keeping their arrival order. */
@@ -2162,4 +2240,10 @@ function limitOption(value: unknown, option: string): number {
 
 function requireTenant(tenant: unknown): asserts tenant is string {
   if (typeof tenant !== 'string' || tenant.length === 0) throw new FairpackError('INVALID_OPTION', `Expected a tenant id (non-empty string), got ${describeValue(tenant)}.`);
+}
+
+/** Takes out `list[at]`, moving the rest down (`splice` would make an array of what it took). */
+function removeAt<T>(list: T[], at: number): void {
+  for (let i = at + 1; i < list.length; i++) list[i - 1] = list[i] as T;
+  list.pop();
 }

@@ -1,4 +1,5 @@
 import type { TenantCandidate } from '../fairness/index.js';
+import type { DenseRequest } from '../placement/index.js';
 import type { JobRecord } from './job-record.js';
 
 let nextTicket = 1;
@@ -32,6 +33,20 @@ export class JobQueue {
   version = 0;
   /** The fairness policy's candidate for this queue, made once and refreshed per pick (TenantCandidates). */
   candidate: TenantCandidate | undefined = undefined;
+  /**
+   * The proof a blocking walk left (see RoomGrowth): the log's epoch and position when no job of
+   * the window fitted anywhere; -1 for none. A change at the front ends it (`touch`).
+   */
+  proofEpoch = -1;
+  proofFrom = 0;
+  /**
+   * With a proof, the window's distinct shapes and one replica's demand of each, when the walk that
+   * proved found nothing but room to keep its jobs back, nor could anything else now (see
+   * RoomGrowth.replays); -1: not kept.
+   */
+  proofKinds = -1;
+  readonly proofShapes: string[] = [];
+  readonly proofDemands: DenseRequest[] = [];
   private readonly deadlines: JobRecord[] = [];
   /**
    * The FIFO as two parallel arrays, a slot per entry: the job and the ticket it had when it
@@ -164,6 +179,7 @@ export class JobQueue {
   touch(): void {
     this.version++;
     this.blocked = false;
+    this.proofEpoch = -1;
   }
 
   /** Whether FIFO slot `i` holds a job still in this queue under the ticket it entered with. */

@@ -309,6 +309,8 @@ export class PreemptionCycle {
     host.ledger.promise(job.tenant, job.demand, 1);
     host.reservations.nominate(job, plan.node, now);
     job.reason = 'preempting';
+    // its queue's walks are made again, not replayed (RoomGrowth): they would now skip it as preempting
+    if (job.queue !== undefined) job.queue.proofEpoch = -1;
     return true;
   }
 

@@ -1,5 +1,6 @@
 import { JobQueue } from './job-queue.js';
 import type { JobRecord } from './job-record.js';
+import { RoomGrowth } from './room-growth.js';
 import type { QueueView } from './types.js';
 
 /**
@@ -11,6 +12,8 @@ import type { QueueView } from './types.js';
 export class QueueBands {
   private readonly bands = new Map<number, Map<string, JobQueue>>();
   private order: number[] = [];
+  /** Where room grew since each queue's blocking walk (see RoomGrowth). */
+  readonly growth = new RoomGrowth();
 
   constructor(private readonly singleBand: boolean) {}
 
@@ -52,20 +55,24 @@ export class QueueBands {
   /** A band's queues that have work and are not blocked. */
   openQueues(band: number): JobQueue[] {
     // one loop, one array: this runs for every band of every scheduling pass
+    // (forEach: a for…of over the map's values left an iterator result per queue as garbage)
     const open: JobQueue[] = [];
-    const tenants = this.bands.get(band);
-    if (tenants !== undefined) for (const queue of tenants.values()) if (queue.length > 0 && !queue.blocked) open.push(queue);
+    this.bands.get(band)?.forEach((queue) => {
+      if (queue.length > 0 && !queue.blocked) open.push(queue);
+    });
     return open;
   }
 
-  /** The head of every non-empty queue. */
-  *heads(): Generator<JobRecord> {
-    for (const tenants of this.bands.values()) {
-      for (const queue of tenants.values()) {
+  /** The head of every non-empty queue (a new list: every pass asks, and a generator's steps were garbage). */
+  heads(): JobRecord[] {
+    const out: JobRecord[] = [];
+    this.bands.forEach((tenants) =>
+      tenants.forEach((queue) => {
         const head = queue.head();
-        if (head !== undefined) yield head;
-      }
-    }
+        if (head !== undefined) out.push(head);
+      }),
+    );
+    return out;
   }
 
   /** A band's non-empty queues, by their heads' arrival (deterministic). */
@@ -92,9 +99,23 @@ export class QueueBands {
     return queue;
   }
 
-  /** Room freed (or a node came): every queue is worth trying again. */
+  /** Room freed (or a node came, or a limit moved): every queue is worth trying again, and no blocking walk's proof holds. */
   unblockAll(): void {
-    for (const tenants of this.bands.values()) for (const queue of tenants.values()) queue.blocked = false;
+    this.growth.reset();
+    this.unblock();
+  }
+
+  /**
+   * An allocation was released, and nothing else changed: every queue is worth trying again, as
+   * after `unblockAll`, but the proofs of blocking walks hold — the caller logged the allocation's
+   * nodes (`growth.grew`), and the walks ask the pool only for jobs that fit on one of them.
+   */
+  unblockKeepingProofs(): void {
+    this.unblock();
+  }
+
+  private unblock(): void {
+    this.bands.forEach((tenants) => tenants.forEach(unblockQueue));
   }
 
   /** Non-empty queues, highest band first, then tenant id. */
@@ -109,4 +130,8 @@ export class QueueBands {
     }
     return out;
   }
+}
+
+function unblockQueue(queue: JobQueue): void {
+  queue.blocked = false;
 }

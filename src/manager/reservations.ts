@@ -17,7 +17,14 @@ interface Reservation {
   readonly since: number;
   /** Dense dimensions and scaled amounts held now on `node` (`reserved` there); empty when none. */
   dims: readonly number[];
-  amounts: number[];
+  amounts: readonly number[];
+  /**
+   * The arrays of the last hold, filled again in place by the next hold of as many dimensions
+   * (the usual case): room is given back and held again at every pass, and two new arrays per
+   * hold were a tenth of a congested run's garbage.
+   */
+  lastDims: number[];
+  lastAmounts: number[];
 }
 
 const NOTHING: readonly number[] = Object.freeze([]);
@@ -55,6 +62,9 @@ export interface ReservationSnapshot {
  */
 export class Reservations {
   private readonly byJob = new Map<JobRecord, Reservation>();
+  /** `serveBand`'s order of the band's reservations (bound nominees, then the others), and the others while it is made; kept between calls. */
+  private readonly order: Reservation[] = [];
+  private readonly later: Reservation[] = [];
   /** Per request shape, the nodes large enough for it (see `nodesLargeEnough`). */
   private readonly largeEnough = new Map<string, readonly NodeState[]>();
   /** The pool's node count when `largeEnough` was started. */
@@ -76,6 +86,12 @@ export class Reservations {
 
   get size(): number {
     return this.byJob.size;
+  }
+
+  /** Whether some reservation's band is not among `bands` (a pass asks at every step while anything is held). */
+  hasBandOutside(bands: readonly number[]): boolean {
+    for (const reservation of this.byJob.values()) if (!bands.includes(reservation.job.band)) return true;
+    return false;
   }
 
   /** Bands with a reservation (a pass must serve them even when their queues are blocked). */
@@ -111,7 +127,7 @@ export class Reservations {
    */
   nominate(job: JobRecord, node: NodeState, now: number): void {
     this.drop(job);
-    const reservation: Reservation = { job, node, reason: 'preemption', since: now, dims: NOTHING, amounts: [] };
+    const reservation: Reservation = { job, node, reason: 'preemption', since: now, dims: NOTHING, amounts: NOTHING, lastDims: [], lastAmounts: [] };
     this.byJob.set(job, reservation);
     job.nominatedNode = node.id;
     this.holdFree(reservation);
@@ -145,17 +161,22 @@ export class Reservations {
     bound: (job: JobRecord) => boolean,
   ): void {
     // the band's reservations, bound nominees first (each group in reservation order), decided
-    // before any is served; no arrays at all for a band without reservations (most passes)
-    let first: Reservation[] | undefined;
-    let then: Reservation[] | undefined;
+    // before any is served, into the two lists kept for it (this runs every pass of a congested
+    // run: new lists and their concatenation were garbage at every pass)
+    // (filled by index, never emptied by `length = 0`, which would give their storage back)
+    const { order, later } = this;
+    let firsts = 0;
+    let lasts = 0;
     for (const r of this.byJob.values()) {
       if (r.job.band !== band) continue;
-      if (bound(r.job)) (first ??= []).push(r);
-      else (then ??= []).push(r);
+      if (bound(r.job)) order[firsts++] = r;
+      else later[lasts++] = r;
     }
-    if (first === undefined && then === undefined) return;
-    const order = first === undefined ? (then as Reservation[]) : then === undefined ? first : first.concat(then);
-    for (const reservation of order) {
+    if (firsts === 0 && lasts === 0) return;
+    for (let i = 0; i < lasts; i++) order[firsts + i] = later[i] as Reservation;
+    const count = firsts + lasts;
+    for (let i = 0; i < count; i++) {
+      const reservation = order[i] as Reservation;
       const { job, node } = reservation;
       this.releaseHold(reservation);
       if (this.books.nodes.get(node.id) !== node || !isEligible(node, job.parsed)) {
@@ -164,7 +185,8 @@ export class Reservations {
         continue;
       }
       const { nonZero, amounts } = job.parsed.dense;
-      const fits = nonZero.every((d) => (node.free[d] as number) >= (amounts[d] as number));
+      let fits = true;
+      for (const d of nonZero) if ((node.free[d] as number) < (amounts[d] as number)) fits = false;
       if (fits && canStart(job)) {
         this.forget(job);
         start(job, this.books.commitPlacement(job.parsed, [node], times(job)));
@@ -180,19 +202,27 @@ export class Reservations {
     }
   }
 
-  /** Holds for the reservation's job what is free on its node now, up to its need. */
+  /** Holds for the reservation's job what is free on its node now, up to its need (it holds nothing now). */
   private holdFree(reservation: Reservation): void {
     const { job, node } = reservation;
     const { nonZero, amounts } = job.parsed.dense;
-    const dims: number[] = [];
-    const held: number[] = [];
+    let count = 0;
+    for (const d of nonZero) if (Math.min(amounts[d] as number, node.free[d] as number) > 0) count++;
+    if (count === 0) return;
+    if (reservation.lastDims.length !== count) {
+      reservation.lastDims = new Array<number>(count);
+      reservation.lastAmounts = new Array<number>(count);
+    }
+    const dims = reservation.lastDims;
+    const held = reservation.lastAmounts;
+    let i = 0;
     for (const d of nonZero) {
       const amount = Math.min(amounts[d] as number, node.free[d] as number);
       if (amount <= 0) continue;
-      dims.push(d);
-      held.push(amount);
+      dims[i] = d;
+      held[i] = amount;
+      i++;
     }
-    if (dims.length === 0) return;
     this.books.hold(node, dims, held, 1);
     reservation.dims = dims;
     reservation.amounts = held;
@@ -213,7 +243,7 @@ export class Reservations {
       if (this.byJob.has(job) || job.replicas !== 1 || now - job.queuedSince < this.afterMs || !canStart(job)) continue;
       const node = this.closestNode(job);
       if (node === undefined) continue;
-      this.byJob.set(job, { job, node, reason: 'starvation', since: now, dims: NOTHING, amounts: [] });
+      this.byJob.set(job, { job, node, reason: 'starvation', since: now, dims: NOTHING, amounts: NOTHING, lastDims: [], lastAmounts: [] });
       added = true;
     }
     return added;
@@ -264,13 +294,14 @@ export class Reservations {
         amounts.push(value);
       }
       if (dims.length > 0) this.books.hold(node, dims, amounts, 1);
-      this.byJob.set(job, { job, node, reason: entry.reason, since: entry.since, dims: dims.length > 0 ? dims : NOTHING, amounts });
+      this.byJob.set(job, { job, node, reason: entry.reason, since: entry.since, dims: dims.length > 0 ? dims : NOTHING, amounts: dims.length > 0 ? amounts : NOTHING, lastDims: dims, lastAmounts: amounts });
     });
   }
 
   /** Every reservation as the books keep it (for fairpack/testing). */
   list(): HeldRoom[] {
-    return [...this.byJob.values()];
+    // copies: a reservation's arrays are emptied and filled again in place at every pass
+    return [...this.byJob.values()].map((r) => ({ job: r.job, node: r.node, reason: r.reason, dims: r.dims.slice(), amounts: r.amounts.slice() }));
   }
 
   /** What is held, for whom and why, in reservation order. */
@@ -351,7 +382,7 @@ export class Reservations {
     if (reservation.dims.length === 0) return;
     this.books.hold(reservation.node, reservation.dims, reservation.amounts, -1);
     reservation.dims = NOTHING;
-    reservation.amounts = [];
+    reservation.amounts = NOTHING;
   }
 
   /**

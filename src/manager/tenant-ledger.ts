@@ -15,6 +15,13 @@ interface TenantAccount {
   readonly promised: Map<string, number>;
   /** Nothing running, promised or set: it reads like a tenant never seen, and goes at the next sweep. */
   idle: boolean;
+  /**
+   * The dominant share last worked out, and the cluster totals it was worked out against (undefined
+   * once the usage changed): the scheduling cycle asks for it per open queue per pick, and the
+   * usage changes only when one of the tenant's jobs starts or ends.
+   */
+  shareOf?: ReadonlyMap<string, number> | undefined;
+  share?: number;
 }
 
 /** Idle accounts are forgotten together once there are more than this many, and more than busy ones. */
@@ -140,6 +147,7 @@ export class TenantLedger {
     // (by key: destructuring the entries made an array per dimension per start and per end)
     const { usage } = account;
     for (const name of demand.keys()) usage.set(name, (usage.get(name) ?? 0) + sign * (demand.get(name) as number));
+    account.shareOf = undefined;
     this.noteIdle(account);
   }
 
@@ -151,11 +159,17 @@ export class TenantLedger {
 
   /** max_d usage_d / total_d, with `total` the cluster's scaled capacity per dimension. */
   dominantShare(tenant: string, total: ReadonlyMap<string, number>): number {
+    const account = this.accounts.get(tenant);
+    if (account === undefined) return 0;
+    // the totals are a new map whenever they change (the manager's #refreshTotals)
+    if (account.shareOf === total) return account.share as number;
     let share = 0;
-    for (const [name, amount] of this.accounts.get(tenant)?.usage ?? []) {
+    for (const [name, amount] of account.usage) {
       const cap = total.get(name) ?? 0;
       if (amount > 0) share = Math.max(share, cap > 0 ? amount / cap : Infinity);
     }
+    account.shareOf = total;
+    account.share = share;
     return share;
   }
 
