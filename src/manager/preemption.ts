@@ -1,5 +1,6 @@
 import { isEligible } from '../pool/eligibility.js';
 import type { NodeState } from '../pool/node-state.js';
+import type { Placement } from '../pool/types.js';
 import type { JobRecord } from './job-record.js';
 
 /** The running jobs on one node, with how many of their replicas sit there (parallel arrays). */
@@ -22,12 +23,17 @@ function indexOfJob(entry: NodeJobs, job: JobRecord): number {
   return entry.jobs.indexOf(job);
 }
 
+const NO_PLACEMENTS: readonly Placement[] = Object.freeze([]);
+
 /** The running jobs on each node: what preemption looks through, without scanning every job. */
 export class RunningByNode {
   private readonly byNode = new Map<string, NodeJobs>();
 
   add(job: JobRecord): void {
-    for (const placement of job.allocation?.placements ?? []) {
+    // (by index: a for…of over the frozen placements made an iterator per start and per end)
+    const placements = job.allocation?.placements ?? NO_PLACEMENTS;
+    for (let p = 0; p < placements.length; p++) {
+      const placement = placements[p] as Placement;
       let entry = this.byNode.get(placement.nodeId);
       if (entry === undefined) this.byNode.set(placement.nodeId, (entry = { jobs: [], counts: [], at: undefined }));
       const i = indexOfJob(entry, job);
@@ -43,8 +49,9 @@ export class RunningByNode {
   }
 
   remove(job: JobRecord): void {
-    for (const placement of job.allocation?.placements ?? []) {
-      const entry = this.byNode.get(placement.nodeId);
+    const placements = job.allocation?.placements ?? NO_PLACEMENTS;
+    for (let p = 0; p < placements.length; p++) {
+      const entry = this.byNode.get((placements[p] as Placement).nodeId);
       if (entry === undefined) continue;
       const i = indexOfJob(entry, job);
       if (i < 0) continue;
