@@ -1,18 +1,22 @@
 import { nanoid } from 'nanoid';
 
-/** The 1,296 two-character base-36 numbers, so that ids need (almost) no number formatting. */
-const PAIRS: readonly string[] = Array.from({ length: 36 * 36 }, (_, i) => i.toString(36).padStart(2, '0'));
-/** `_` and the base-36 numbers below 1,296, unpadded. */
-const SUFFIXES: readonly string[] = Array.from({ length: 36 * 36 }, (_, i) => `_${i.toString(36)}`);
+/** Ids are drawn in runs of this many (36², the counter's last two digits), one stem per run. */
+const RUN = 36 * 36;
+/** Character codes of the base-36 digits. */
+const DIGITS: readonly number[] = Array.from('0123456789abcdefghijklmnopqrstuvwxyz', (c) => c.charCodeAt(0));
+const UNDERSCORE = 95;
 
 /**
- * The parts of the id being drawn: stem, the counter's last two digits, then `_` and the slot as
- * one or two table strings (past 1,296² slots, formatted). `join` copies them into one flat string at once; concatenating them
- * (`+`) built one or two short strings, a cons cell and then, when the id was first read, its flat
- * copy — ≈ 130 bytes of garbage per id where the flat id alone is ≈ 50. Module-level and reused:
- * `draw` runs to completion and calls nothing that could draw meanwhile.
+ * The character codes of the id being drawn, one reused array per id length, for
+ * `String.fromCharCode.apply`: it builds the id as one flat string and nothing else. Joining
+ * parts (`join`) also built a buffer of them, and concatenating (`+`) built one or two short
+ * strings, a cons cell and then, when the id was first read, its flat copy — ≈ 130 bytes of
+ * garbage per id where the flat id alone is ≈ 50. Module-level: `draw` runs to completion and
+ * calls nothing that could draw meanwhile.
  */
-const PARTS: string[] = ['', '', '', ''];
+const CODES: number[][] = [];
+/** A stem longer than this (a hand-written snapshot's prefix) is concatenated: `apply` passes each code as an argument. */
+const MAX_STEM_CODES = 64;
 
 /**
  * Generated allocation ids, in nanoid's URL-safe alphabet: a random prefix drawn once per pool
@@ -21,7 +25,7 @@ const PARTS: string[] = ['', '', '', ''];
  * `V1StGXR8_Z50000000a7x_2f`. The counter makes them unique within the pool; the prefix makes two
  * pools (or two runs) collide with negligible probability. A fresh nanoid per allocation cost
  * ≈ 0.4 µs (126 random bits from the crypto pool, a string built one character at a time); this
- * costs one `join` of table strings.
+ * writes ≈ 25 character codes and makes one string of them.
  *
  * A caller may choose its own ids, and could choose one this generator will produce later. Once a
  * chosen id starts with this pool's prefix, every generated id is checked against the live ones
@@ -29,8 +33,9 @@ const PARTS: string[] = ['', '', '', ''];
  */
 export class AllocationIds {
   private prefix = nanoid(11);
-  /** prefix + the counter's digits above the last two, for the current run of 1,296 ids. */
+  /** prefix + the counter's digits above the last two, for the current run of ids, and its character codes. */
   private stem = '';
+  private stemCodes: number[] = [];
   private count = 0;
   private guarded = false;
 
@@ -51,8 +56,8 @@ export class AllocationIds {
     this.prefix = state.prefix;
     this.guarded = state.guarded;
     this.count = state.count;
-    // the stem of the current run of 1,296 ids, as draw() set it
-    this.stem = this.prefix + Math.floor(state.count / PAIRS.length).toString(36).padStart(8, '0');
+    // the stem of the current run of ids, as draw() set it
+    this.setStem();
   }
 
   /** Called with every caller-chosen id that is registered. */
@@ -61,21 +66,30 @@ export class AllocationIds {
   }
 
   private draw(slot: number): string {
-    const low = this.count % PAIRS.length;
-    if (low === 0) this.stem = this.prefix + Math.floor(this.count / PAIRS.length).toString(36).padStart(8, '0');
+    const low = this.count % RUN;
+    if (low === 0) this.setStem();
     this.count++;
-    PARTS[0] = this.stem;
-    PARTS[1] = PAIRS[low] as string;
-    if (slot < SUFFIXES.length) {
-      PARTS[2] = SUFFIXES[slot] as string;
-      PARTS[3] = '';
-    } else if (slot < SUFFIXES.length * PAIRS.length) {
-      PARTS[2] = SUFFIXES[Math.floor(slot / PAIRS.length)] as string;
-      PARTS[3] = PAIRS[slot % PAIRS.length] as string;
-    } else {
-      PARTS[2] = `_${slot.toString(36)}`;
-      PARTS[3] = '';
-    }
-    return PARTS.join('');
+    if (this.stem.length > MAX_STEM_CODES) return `${this.stem}${low.toString(36).padStart(2, '0')}_${slot.toString(36)}`;
+    let digits = 1;
+    for (let rest = slot; rest >= 36; rest = Math.floor(rest / 36)) digits++;
+    const stem = this.stemCodes;
+    const length = stem.length + 3 + digits;
+    const codes = (CODES[length] ??= new Array<number>(length).fill(0));
+    for (let i = 0; i < stem.length; i++) codes[i] = stem[i] as number;
+    codes[stem.length] = DIGITS[Math.floor(low / 36)] as number;
+    codes[stem.length + 1] = DIGITS[low % 36] as number;
+    codes[stem.length + 2] = UNDERSCORE;
+    for (let i = length - 1, rest = slot; i >= length - digits; i--, rest = Math.floor(rest / 36)) codes[i] = DIGITS[rest % 36] as number;
+    return String.fromCharCode.apply(null, codes);
+  }
+
+  /** The stem of the run of ids `count` is in: the prefix and the counter's digits but the last two. */
+  private setStem(): void {
+    const stem = this.prefix + Math.floor(this.count / RUN).toString(36).padStart(8, '0');
+    this.stem = stem;
+    // by UTF-16 unit (fromCharCode puts a surrogate pair back together), not by code point as Array.from(stem) would
+    const codes: number[] = [];
+    if (stem.length <= MAX_STEM_CODES) for (let i = 0; i < stem.length; i++) codes.push(stem.charCodeAt(i));
+    this.stemCodes = codes;
   }
 }

@@ -49,6 +49,15 @@ describe('generated ids', () => {
     }
   });
 
+  it('continue from a restored state, whatever its prefix (long, or outside one byte per character)', () => {
+    for (const prefix of ['x'.repeat(200_000), 'Ünïcødé-😀', 'abcdefghijk']) {
+      const ids = new AllocationIds();
+      ids.restore({ prefix, count: 1295, guarded: false });
+      expect(ids.next(5, new Map())).toBe(`${prefix}00000000zz_5`);
+      expect(ids.next(1296 * 1296 + 1, new Map())).toBe(`${prefix}0000000100_${(1296 * 1296 + 1).toString(36)}`);
+    }
+  });
+
   it('never repeat a live caller-chosen id that looks like one of them', () => {
     const ids = new AllocationIds();
     const first = ids.next(0, new Map());
