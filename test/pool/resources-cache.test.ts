@@ -45,7 +45,7 @@ describe('ResourcesCache', () => {
             expect(hit.scaled).toEqual(v.scaled);
             continue;
           }
-          const resources = Object.freeze({ ...Object.fromEntries(v.names.map((n, i) => [n, v.scaled[i]])) });
+          const resources: Readonly<Record<string, number>> = Object.freeze(Object.fromEntries(v.names.map((n, i) => [n, v.scaled[i] as number])));
           cache.set(v.hash, [...v.names], [...v.scaled], resources, { amounts: [], unscaled: [], nonZero: [] });
           model.set(v.hash & (SETS - 1), [...set.filter((k) => k !== key(v)), key(v)]);
         }
