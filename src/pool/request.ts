@@ -41,7 +41,7 @@ export interface ParsedRequest {
 const NO_UNKNOWN: ParsedRequest['unknown'] = Object.freeze([]);
 const NO_KEYS: readonly string[] = Object.freeze([]);
 
-/** A `ParsedRequest` that `parseRequest` may write into (see `ReusedRequest`). */
+/** A `ParsedRequest` that `parseRequest` may write into (a pool's `allocate` reuses one from call to call). */
 export type WritableRequest = { -readonly [K in keyof ParsedRequest]: ParsedRequest[K] };
 
 /** An empty request to parse into; every parse writes every field (one shape for all requests). */
@@ -174,7 +174,7 @@ function parseRequestData(input: unknown, space: DimensionSpace, cache: Resource
   }
   // the cache keeps copies: the scratch is overwritten by the next request
   if (internable && cached?.dense !== dense) cache.set(hash, names.slice(0, kept), scaledAmounts.slice(0, kept), resources, dense);
-  // every field read (a getter may parse another request into `out` meanwhile: it is written after)
+  // every field is read (and checked) before `out` is written: a parse that throws leaves it as it was
   const id = optionalId(input['id'], 'id');
   const jobId = optionalId(input['jobId'], 'jobId');
   const tenant = optionalName(input['tenant'], 'tenant');
