@@ -13,6 +13,15 @@ function flat(id: string): string {
   return id;
 }
 
+/**
+ * What `createdAt` starts as, before the time is assigned. Not a number, so that V8 keeps the
+ * field as a reference to the number given (shared by every allocation of the same millisecond,
+ * see ResourcePool's clock reading) instead of a number box of its own per allocation: one object
+ * fewer for each of the (at scale) hundreds of thousands of live allocations. Invisible: the
+ * object is frozen with the time in place, its keys in the same order.
+ */
+const NOT_YET = undefined;
+
 /** When an allocation was made and when it expires (the manager's TTL), in ms. */
 export interface AllocationTimes {
   readonly createdAt: number;
@@ -57,8 +66,9 @@ export function makeAllocation(
     priority: request.priority,
     resources: request.replicas === 1 ? one : sparseResources(request.dense.nonZero, request.dense.amounts, space, request.replicas),
     placements,
-    createdAt,
+    createdAt: NOT_YET as unknown as number,
   };
+  allocation.createdAt = createdAt;
   if (expiresAt !== undefined) allocation.expiresAt = expiresAt;
   if (request.metadata !== undefined) allocation.metadata = request.metadata;
   return Object.freeze(allocation);

@@ -96,8 +96,13 @@ export class DeferredIndex {
 
   #noteFiled(node: IndexedNode): void {
     const filed = this.#filed[node.slot];
-    if (filed !== undefined && filed.length === node.free.length) filed.set(node.free);
-    else this.#filed[node.slot] = Float64Array.from(node.free);
+    const free = node.free;
+    if (filed === undefined || filed.length !== free.length) {
+      this.#filed[node.slot] = Float64Array.from(free);
+      return;
+    }
+    // a loop: a few amounts, where TypedArray.prototype.set is a call into a builtin that checks its arguments
+    for (let d = 0; d < free.length; d++) filed[d] = free[d] as number;
   }
 }
 

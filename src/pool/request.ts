@@ -41,6 +41,29 @@ export interface ParsedRequest {
 const NO_UNKNOWN: ParsedRequest['unknown'] = Object.freeze([]);
 const NO_KEYS: readonly string[] = Object.freeze([]);
 
+/** A `ParsedRequest` that `parseRequest` may write into (a pool's `allocate` reuses one from call to call). */
+export type WritableRequest = { -readonly [K in keyof ParsedRequest]: ParsedRequest[K] };
+
+/** An empty request to parse into; every parse writes every field (one shape for all requests). */
+export function blankRequest(): WritableRequest {
+  return {
+    id: undefined,
+    jobId: undefined,
+    tenant: 'default',
+    priority: 'default',
+    replicas: 1,
+    spread: false,
+    nodeSelector: {},
+    selectorKeys: NO_KEYS,
+    tolerations: NO_TOLERATIONS,
+    spot: 'allow',
+    metadata: undefined,
+    resources: {},
+    dense: { amounts: [], unscaled: [], nonZero: [] },
+    unknown: NO_UNKNOWN,
+  };
+}
+
 /*
  * Runs on every allocate, so it walks the input once and builds little: `nonZero` shared per
  * request shape (DimensionSpace.dimsOf), the frozen `resources` shared per vector through the
@@ -50,13 +73,13 @@ const NO_KEYS: readonly string[] = Object.freeze([]);
  * replicas, selector, metadata, ids. The field check is one Set lookup per key; its message is
  * built only when a key is unknown.
  */
-export function parseRequest(input: unknown, space: DimensionSpace, cache: ResourcesCache | undefined, limits: MetadataLimits): ParsedRequest {
+export function parseRequest(input: unknown, space: DimensionSpace, cache: ResourcesCache | undefined, limits: MetadataLimits, into?: WritableRequest): ParsedRequest {
   // a getter in the request may parse another request (through any pool) while this one holds
   // the shared scratch: the inner parse then works on arrays of its own
   const scratch = SCRATCH.busy ? new EntryScratch() : SCRATCH;
   scratch.busy = true;
   try {
-    return parseRequestData(input, space, cache, limits, scratch);
+    return parseRequestData(input, space, cache, limits, scratch, into ?? blankRequest());
   } catch (error) {
     throw inputError(error, 'the request', 'INVALID_REQUEST');
   } finally {
@@ -85,7 +108,8 @@ class EntryScratch {
 
 const SCRATCH = new EntryScratch();
 
-function parseRequestData(input: unknown, space: DimensionSpace, cache: ResourcesCache | undefined, limits: MetadataLimits, scratch: EntryScratch): ParsedRequest {
+/** Parses into `out`, which it writes only at the end, whole: a parse that throws leaves it as it was. */
+function parseRequestData(input: unknown, space: DimensionSpace, cache: ResourcesCache | undefined, limits: MetadataLimits, scratch: EntryScratch, out: WritableRequest): ParsedRequest {
   if (!isPlainRecord(input)) {
     throw new FairpackError('INVALID_REQUEST', `Expected a request object { resources, replicas?, nodeSelector?, tolerations? }, got ${describeValue(input)}.`);
   }
@@ -150,22 +174,29 @@ function parseRequestData(input: unknown, space: DimensionSpace, cache: Resource
   }
   // the cache keeps copies: the scratch is overwritten by the next request
   if (internable && cached?.dense !== dense) cache.set(hash, names.slice(0, kept), scaledAmounts.slice(0, kept), resources, dense);
-  return {
-    id: optionalId(input['id'], 'id'),
-    jobId: optionalId(input['jobId'], 'jobId'),
-    tenant: optionalName(input['tenant'], 'tenant'),
-    priority: optionalName(input['priority'], 'priority'),
-    replicas,
-    spread: parseSpread(input['spread']),
-    nodeSelector,
-    selectorKeys: nodeSelectorInput === undefined ? NO_KEYS : Object.keys(nodeSelector),
-    tolerations: parseTolerations(input['tolerations']),
-    spot: parseSpot(input['spot']),
-    metadata,
-    resources,
-    dense,
-    unknown: unknown ?? NO_UNKNOWN,
-  };
+  // every field is read (and checked) before `out` is written: a parse that throws leaves it as it was
+  const id = optionalId(input['id'], 'id');
+  const jobId = optionalId(input['jobId'], 'jobId');
+  const tenant = optionalName(input['tenant'], 'tenant');
+  const priority = optionalName(input['priority'], 'priority');
+  const spread = parseSpread(input['spread']);
+  const tolerations = parseTolerations(input['tolerations']);
+  const spot = parseSpot(input['spot']);
+  out.id = id;
+  out.jobId = jobId;
+  out.tenant = tenant;
+  out.priority = priority;
+  out.replicas = replicas;
+  out.spread = spread;
+  out.nodeSelector = nodeSelector;
+  out.selectorKeys = nodeSelectorInput === undefined ? NO_KEYS : Object.keys(nodeSelector);
+  out.tolerations = tolerations;
+  out.spot = spot;
+  out.metadata = metadata;
+  out.resources = resources;
+  out.dense = dense;
+  out.unknown = unknown ?? NO_UNKNOWN;
+  return out;
 }
 
 /**

@@ -38,6 +38,26 @@ describe('generated ids', () => {
     expect(a.id.slice(0, 11)).not.toBe(b.id.slice(0, 11));
   });
 
+  it('are prefix, 10-digit base-36 counter, `_` and the slot in base 36, at every slot size', () => {
+    // the id is joined from table strings: a slot below 1,296 is one of them, up to 1,296² two, beyond formatted
+    const ids = new AllocationIds();
+    const prefix = ids.next(0, new Map()).slice(0, 11);
+    const slots = [0, 1, 35, 36, 1295, 1296, 1297, 46_655, 46_656, 1296 * 1296 - 1, 1296 * 1296, 1296 * 1296 + 37, 2 ** 30];
+    for (let count = 1; count < 3000; count++) {
+      const slot = slots[count % slots.length] as number;
+      expect(ids.next(slot, new Map())).toBe(`${prefix}${count.toString(36).padStart(10, '0')}_${slot.toString(36)}`);
+    }
+  });
+
+  it('continue from a restored state, whatever its prefix (long, or outside one byte per character)', () => {
+    for (const prefix of ['x'.repeat(200_000), 'Ünïcødé-😀', 'abcdefghijk']) {
+      const ids = new AllocationIds();
+      ids.restore({ prefix, count: 1295, guarded: false });
+      expect(ids.next(5, new Map())).toBe(`${prefix}00000000zz_5`);
+      expect(ids.next(1296 * 1296 + 1, new Map())).toBe(`${prefix}0000000100_${(1296 * 1296 + 1).toString(36)}`);
+    }
+  });
+
   it('never repeat a live caller-chosen id that looks like one of them', () => {
     const ids = new AllocationIds();
     const first = ids.next(0, new Map());

@@ -6,7 +6,10 @@ import { ResourcePool } from 'fairpack';
  * (src/pool/request.ts): a cache hit builds no arrays. These tests pin what must not change with
  * that: a parse started from inside another (a getter that allocates) works on arrays of its own,
  * the entries are the input's own keys in the input's order, zeros are dropped, and a request
- * with many dimensions leaves nothing behind that changes the next one.
+ * with many dimensions leaves nothing behind that changes the next one. `allocate` also parses
+ * into one request object reused from call to call: a failure's lazy explanation, read after
+ * later calls, explains its own request, and an allocate nested in one (from a strategy's
+ * callback) does not rewrite the outer request.
  */
 
 const pool = () => new ResourcePool({ nodes: [{ id: 'a', capacity: { cpu: 8, memory: 16, gpu: 2 } }], now: () => 0 });
@@ -70,5 +73,46 @@ describe('request parsing', () => {
     const small = p.allocate({ resources: { cpu: 1 } });
     expect(small.ok && small.allocation.resources).toEqual({ cpu: 1 });
     expect(p.nodes()[0]?.available).toEqual({ cpu: 7, memory: 16, gpu: 2 });
+  });
+
+  it("a failure's explanation, read after later allocations, is about its own request", () => {
+    const p = pool();
+    const failed = p.allocate({ resources: { cpu: 20, memory: 1 }, tenant: 'first' });
+    const placed = p.allocate({ resources: { cpu: 1, gpu: 1 }, tenant: 'second' });
+    expect(placed.ok).toBe(true);
+    expect(failed.ok).toBe(false);
+    if (failed.ok) return;
+    // read only now: the reused request then holds the second request
+    expect(failed.required).toEqual({ cpu: 20 });
+    expect(failed.available).toEqual({ cpu: 7 });
+    expect(failed.nodeId).toBe('a');
+  });
+
+  it('an allocate nested in a custom strategy callback leaves the outer request its own', () => {
+    let nested: ReturnType<ResourcePool['allocate']> | undefined;
+    let nesting = false;
+    const p = new ResourcePool({
+      nodes: [
+        { id: 'a', capacity: { cpu: 8, memory: 16 } },
+        { id: 'b', capacity: { cpu: 8, memory: 16 } },
+      ],
+      now: () => 0,
+      placement: {
+        name: 'nesting',
+        select: (nodes) => {
+          // once, from inside the outer allocate's placement
+          if (!nesting) {
+            nesting = true;
+            nested = p.allocate({ resources: { memory: 3 }, tenant: 'inner', id: 'inner' });
+          }
+          return nodes[nodes.length - 1]?.id;
+        },
+      },
+    });
+    const outer = p.allocate({ resources: { cpu: 2 }, tenant: 'outer', id: 'outer' });
+    expect(nested?.ok && nested.allocation).toMatchObject({ id: 'inner', tenant: 'inner', resources: { memory: 3 }, placements: [{ nodeId: 'b' }] });
+    expect(outer.ok && outer.allocation).toMatchObject({ id: 'outer', tenant: 'outer', resources: { cpu: 2 }, placements: [{ nodeId: 'b' }] });
+    expect(p.node('b')?.available).toEqual({ cpu: 6, memory: 13 });
+    expect(p.node('a')?.available).toEqual({ cpu: 8, memory: 16 });
   });
 });

@@ -51,6 +51,24 @@ describe('allocate and release', () => {
     expect(pool.capacity().available).toEqual({ cpu: 8, memory: 16, gpu: 2 });
   });
 
+  it('stamps each allocation with its own clock reading, repeated or not, clamped when the clock goes back', () => {
+    // the pool hands a repeated reading out again (allocations of one millisecond share it): it must
+    // still be each call's own reading, as frozen data in the same place among the keys
+    const readings = [1.5e12 + 0.25, 1.5e12 + 0.25, 7, 1.5e12 + 3, 1.5e12 + 3, 1.5e12 + 1, 1.5e12 + 9];
+    let call = 0;
+    const pool = new ResourcePool({ capacity: { cpu: 100 }, now: () => readings[call++] as number });
+    const stamps = readings.map(() => {
+      const r = pool.allocate({ resources: { cpu: 1 } });
+      if (!r.ok) throw new Error(r.message);
+      expect(Object.keys(r.allocation)).toEqual(['id', 'jobId', 'tenant', 'priority', 'resources', 'placements', 'createdAt']);
+      expect(Object.isFrozen(r.allocation)).toBe(true);
+      return r.allocation.createdAt;
+    });
+    // 7 and 1.5e12 + 1 are earlier than the reading before them: clamped to it
+    expect(stamps).toEqual([1.5e12 + 0.25, 1.5e12 + 0.25, 1.5e12 + 0.25, 1.5e12 + 3, 1.5e12 + 3, 1.5e12 + 3, 1.5e12 + 9]);
+    expect(pool.allocations().map((a) => a.createdAt)).toEqual(stamps);
+  });
+
   it('does not fit: names only the dimensions that fall short (the seed example: gpu 4, 2 available)', () => {
     const pool = new ResourcePool({ capacity: { cpu: 8, memory: 16, gpu: 2 } });
     const r = pool.allocate({ resources: { gpu: 4 } });
