@@ -4,7 +4,7 @@ import { FairpackError, describeValue, isFairpackError } from '../errors.js';
 import { checkKnownKeys, knownKeys } from '../known-keys.js';
 import { type FairnessPolicy, type FairnessPolicyName, type TenantCandidate, fairnessPolicyNames, resolveFairnessPolicy } from '../fairness/index.js';
 import type { NodeStatus, NodeView } from '../placement/index.js';
-import { type Allocation, type NodeSpec, type NodeUpdate, type PoolCapacity, ResourcePool, type RemoveNodeOptions } from '../pool/index.js';
+import { type Allocation, type NodeSpec, type NodeUpdate, type Placement, type PoolCapacity, ResourcePool, type RemoveNodeOptions } from '../pool/index.js';
 import type { AllocationTimes } from '../pool/build-allocation.js';
 import type { NodeState } from '../pool/node-state.js';
 import { type PoolInternals, poolInternals } from '../pool/internals.js';
@@ -1887,10 +1887,16 @@ export class AllocationManager {
    * queues are tried again, keeping their blocking walks' proofs (see RoomGrowth).
    */
   #roomFreedBy(allocation: Allocation): void {
-    for (const placement of allocation.placements) {
-      const node = this.#books.nodes.get(placement.nodeId);
-      // a node gone from the pool has no room for anyone
-      if (node !== undefined) this.#bands.growth.grew(node);
+    // with no job queued no proof can be used: a queue that gets a job again is touched (its
+    // proof ends), so the log is kept only while something waits — not at every release of a
+    // manager whose jobs start at once
+    if (this.#queued > 0) {
+      const { placements } = allocation;
+      for (let i = 0; i < placements.length; i++) {
+        const node = this.#books.nodes.get((placements[i] as Placement).nodeId);
+        // a node gone from the pool has no room for anyone
+        if (node !== undefined) this.#bands.growth.grew(node);
+      }
     }
     this.#bands.unblockKeepingProofs();
   }

@@ -40,9 +40,15 @@ export interface ParsedRequest {
 
 const NO_UNKNOWN: ParsedRequest['unknown'] = Object.freeze([]);
 const NO_KEYS: readonly string[] = Object.freeze([]);
+const NO_NUMBERS: readonly number[] = Object.freeze([]);
 
 /** A `ParsedRequest` that `parseRequest` may write into (a pool's `allocate` reuses one from call to call). */
 export type WritableRequest = { -readonly [K in keyof ParsedRequest]: ParsedRequest[K] };
+
+/** What a blank request holds until its first parse, which writes every field: shared, so that a blank costs one object. */
+const NO_SELECTOR: Readonly<Record<string, string>> = Object.freeze({});
+const NO_RESOURCES: Resources = Object.freeze({});
+const NO_DENSE: DenseRequest = Object.freeze({ amounts: NO_NUMBERS, unscaled: NO_NUMBERS, nonZero: NO_NUMBERS });
 
 /** An empty request to parse into; every parse writes every field (one shape for all requests). */
 export function blankRequest(): WritableRequest {
@@ -53,13 +59,13 @@ export function blankRequest(): WritableRequest {
     priority: 'default',
     replicas: 1,
     spread: false,
-    nodeSelector: {},
+    nodeSelector: NO_SELECTOR,
     selectorKeys: NO_KEYS,
     tolerations: NO_TOLERATIONS,
     spot: 'allow',
     metadata: undefined,
-    resources: {},
-    dense: { amounts: [], unscaled: [], nonZero: [] },
+    resources: NO_RESOURCES,
+    dense: NO_DENSE,
     unknown: NO_UNKNOWN,
   };
 }
