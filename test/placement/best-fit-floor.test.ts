@@ -44,12 +44,13 @@ describe('best-fit from the slack of the request', () => {
             if (used.cpu > 0 || used.memory > 0) pool.allocate({ resources: used, nodeSelector: { name: `n${i}` } });
           });
           // the strategy's own score over every node that fits, earliest node on ties (the contract)
-          const strategy = bestFit(weights === undefined ? undefined : { weights });
+          const { score: scoreOf } = bestFit(weights === undefined ? undefined : { weights });
+          if (scoreOf === undefined) throw new Error('best-fit scores nodes');
           let best: { id: string; score: number } | undefined;
           for (const node of pool.nodes()) {
             const free = node.available;
             if ((free['cpu'] ?? 0) < request.cpu || (free['memory'] ?? 0) < request.memory) continue;
-            const score = strategy.score(node, request);
+            const score = scoreOf(node, request);
             if (best === undefined || score > best.score) best = { id: node.id, score };
           }
           const result = pool.allocate({ resources: request });
