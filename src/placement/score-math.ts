@@ -85,6 +85,22 @@ export function denseSlack(group: CapacityGroup, free: Float64Array, factor: num
   return sum;
 }
 
+/**
+ * `denseSlack` of a request's own scaled amounts, with the same operations in the same order: a
+ * node that fits has free ≥ amount on every dimension (and free ≥ 0 on the others), weights are
+ * ≥ 0 and every operation here is monotone under rounding, so its slack is at least this — best-fit
+ * need not look at keys below it (see SlackIndex.select).
+ */
+export function denseSlackFloor(group: CapacityGroup, amounts: readonly number[], factor: number, w: Float64Array): number {
+  let sum = 0;
+  const { dims, capacity } = group;
+  for (let i = 0; i < dims.length; i++) {
+    const d = dims[i] as number;
+    sum += (w[d] as number) * ((amounts[d] ?? 0) / factor / (capacity[i] as number));
+  }
+  return sum;
+}
+
 export function denseDemand(group: CapacityGroup, request: DenseRequest, w: Float64Array): number {
   let sum = 0;
   const { dims, capacity } = group;

@@ -29,6 +29,7 @@ import { type ParsedRequest, type WritableRequest, blankRequest, parseRequest } 
 import { planBatch } from './batch/plan-batch.js';
 import { ReleasedIds } from './released-ids.js';
 import { ResourcesCache } from './resources-cache.js';
+import { allocated, released } from './result-shapes.js';
 import { explainShortfall } from './shortfall.js';
 import type {
   AllocateResult,
@@ -424,7 +425,7 @@ export class ResourcePool {
       const node = this.#choose(request, NO_NODES);
       if (node === undefined) return explain ? this.#lazyExplanation(request) : undefined;
       this.#take(node, request.dense.nonZero, request.dense.amounts);
-      return Object.freeze({ ok: true, allocation: this.#record(request, node.alone, createdAt, expiresAt) });
+      return allocated(this.#record(request, node.alone, createdAt, expiresAt));
     }
     const chosen: NodeState[] = [];
     try {
@@ -443,7 +444,7 @@ export class ResourcePool {
       this.#rollBack(request, chosen);
       throw error;
     }
-    return Object.freeze({ ok: true, allocation: this.#record(request, chosen.slice(), createdAt, expiresAt) });
+    return allocated(this.#record(request, chosen.slice(), createdAt, expiresAt));
   }
 
   /** Why `request` does not fit now (the explanation `allocate` gives).  */
@@ -488,7 +489,7 @@ export class ResourcePool {
     }
     const allocation = this.#live.allocationAt(slot);
     this.#releaseSlot(slot, 'by release()');
-    return Object.freeze({ allocation, freed: allocation.resources });
+    return released(allocation, allocation.resources);
   }
 
   allocation(id: string): Allocation | undefined {

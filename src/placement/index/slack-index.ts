@@ -1,4 +1,4 @@
-import { denseDemand, denseSlack, denseWeights, exceedsGroup, nextUp } from '../score-math.js';
+import { denseDemand, denseSlack, denseSlackFloor, denseWeights, exceedsGroup, nextUp } from '../score-math.js';
 import type { AcceptNode, CapacityGroup, DenseRequest, IndexSpace, IndexedNode, PlacementIndex } from '../strategy.js';
 import { SEARCH_RATIOS, UPDATE_RATIOS } from './coupled-bounds.js';
 import { GroupValues } from './group-values.js';
@@ -87,7 +87,12 @@ export class SlackIndex implements PlacementIndex {
       const highKey = best === undefined ? Infinity : this.keyBound(bestScore, demand);
       // worst-fit's answer is nearly always among the first members (the emptiest nodes): walk
       // from the front; best-fit's lies behind the full nodes: search from the root, pruning them
-      let found = this.prefer === 'most' ? tree.findFirstFromStart(accept, highKey) : tree.findFirst(accept, -Infinity, false, highKey);
+      // best-fit: no member whose key is below the slack of the request itself can fit it (the
+      // nearly full nodes, most of the order): the search starts at that key
+      let found =
+        this.prefer === 'most'
+          ? tree.findFirstFromStart(accept, highKey)
+          : tree.findFirst(accept, denseSlackFloor(group, request.amounts, this.space.factor, this.weights), false, highKey);
       if (found < 0) continue;
       let candidate = tree.node(found);
       const score = this.scoreOf(tree.key(found), demand);
