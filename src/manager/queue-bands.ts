@@ -55,23 +55,18 @@ export class QueueBands {
   /** A band's queues that have work and are not blocked. */
   openQueues(band: number): JobQueue[] {
     // one loop, one array: this runs for every band of every scheduling pass
-    // (forEach: a for…of over the map's values left an iterator result per queue as garbage)
+    // (forEach: a for…of over the map's values left an iterator result per queue as garbage; the
+    // array is forEach's `this`, so no closure is made per call either)
     const open: JobQueue[] = [];
-    this.bands.get(band)?.forEach((queue) => {
-      if (queue.length > 0 && !queue.blocked) open.push(queue);
-    });
+    this.bands.get(band)?.forEach(pushIfOpen, open);
     return open;
   }
 
   /** The head of every non-empty queue (a new list: every pass asks, and a generator's steps were garbage). */
   heads(): JobRecord[] {
+    // (the list is forEach's `this`: no closure per call, nor one per band)
     const out: JobRecord[] = [];
-    this.bands.forEach((tenants) =>
-      tenants.forEach((queue) => {
-        const head = queue.head();
-        if (head !== undefined) out.push(head);
-      }),
-    );
+    this.bands.forEach(pushHeadsOfBand, out);
     return out;
   }
 
@@ -134,4 +129,17 @@ export class QueueBands {
 
 function unblockQueue(queue: JobQueue): void {
   queue.blocked = false;
+}
+
+function pushIfOpen(this: JobQueue[], queue: JobQueue): void {
+  if (queue.length > 0 && !queue.blocked) this.push(queue);
+}
+
+function pushHeadsOfBand(this: JobRecord[], tenants: Map<string, JobQueue>): void {
+  tenants.forEach(pushHead, this);
+}
+
+function pushHead(this: JobRecord[], queue: JobQueue): void {
+  const head = queue.head();
+  if (head !== undefined) this.push(head);
 }
