@@ -1331,7 +1331,7 @@ export class AllocationManager {
       }
       const moved = this.#held.defragment && this.#defragmentForStarving((defragmented ??= new Set()));
       // (the heads are listed only when a starvation bound may reserve for them)
-      const reserved = !moved && this.#held.afterMs !== undefined && this.#held.consider(this.#bands.heads(), this.#clock(), this.#canStart);
+      const reserved = !moved && this.#held.afterMs !== undefined && this.#bands.someHead(this.#mayReserve) && this.#held.consider(this.#bands.heads(), this.#clock(), this.#canStart);
       this.#preemption.settleWaves();
       if (!preempted && !reserved && !moved) return;
       this.#preemption.endGracePeriods();
@@ -1393,6 +1393,7 @@ export class AllocationManager {
   }
 
   readonly #refreshParseOf = (job: JobRecord): void => this.#refreshParse(job);
+  readonly #mayReserve = (job: JobRecord): boolean => this.#held.mayReserve(job, this.#clock());
   readonly #waveOver = (job: JobRecord): boolean => this.#preemption.waveOver(job);
   readonly #roomFreedFor = (job: JobRecord): boolean => this.#preemption.roomFreedFor(job);
 

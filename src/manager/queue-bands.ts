@@ -70,6 +70,17 @@ export class QueueBands {
     return out;
   }
 
+  /**
+   * Whether some queue's head passes `test`, with no list made: a pass asks this before it lists
+   * the heads for starvation reservations (`heads()`), and in a congested run almost every pass
+   * finds every starving head reserved already — the list was an array per pass for nothing.
+   */
+  someHead(test: (job: JobRecord) => boolean): boolean {
+    const probe: HeadProbe = { test, found: false };
+    this.bands.forEach(probeBand, probe);
+    return probe.found;
+  }
+
   /** A band's non-empty queues, by their heads' arrival (deterministic). */
   queuesOf(band: number): JobQueue[] {
     const queues = [...(this.bands.get(band)?.values() ?? [])].filter((q) => q.length > 0);
@@ -137,6 +148,21 @@ function pushIfOpen(this: JobQueue[], queue: JobQueue): void {
 
 function pushHeadsOfBand(this: JobRecord[], tenants: Map<string, JobQueue>): void {
   tenants.forEach(pushHead, this);
+}
+
+interface HeadProbe {
+  readonly test: (job: JobRecord) => boolean;
+  found: boolean;
+}
+
+function probeBand(this: HeadProbe, tenants: Map<string, JobQueue>): void {
+  if (!this.found) tenants.forEach(probeQueue, this);
+}
+
+function probeQueue(this: HeadProbe, queue: JobQueue): void {
+  if (this.found) return;
+  const head = queue.head();
+  if (head !== undefined && this.test(head)) this.found = true;
 }
 
 function pushHead(this: JobRecord[], queue: JobQueue): void {

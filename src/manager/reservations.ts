@@ -269,13 +269,22 @@ export class Reservations {
     if (this.afterMs === undefined) return false;
     for (const job of heads) {
       // a job held back by its concurrency cap waits for the cap, not for room
-      if (this.byJob.has(job) || job.replicas !== 1 || now - job.queuedSince < this.afterMs || !canStart(job)) continue;
+      if (!this.mayReserve(job, now) || !canStart(job)) continue;
       const node = this.closestNode(job);
       if (node === undefined) continue;
       this.#add({ job, node, reason: 'starvation', since: now, dims: NOTHING, amounts: NOTHING, lastDims: [], lastAmounts: [] });
       added = true;
     }
     return added;
+  }
+
+  /**
+   * Whether `consider` could reserve for `job` now, room and its holds aside (whether it may start
+   * is asked after): no reservation yet, one replica, starving. A pass asks it of the heads before
+   * it lists them (see QueueBands.someHead): with no head for which it holds, `consider` does nothing.
+   */
+  mayReserve(job: JobRecord, now: number): boolean {
+    return this.afterMs !== undefined && !this.byJob.has(job) && job.replicas === 1 && now - job.queuedSince >= this.afterMs;
   }
 
   jobs(): JobRecord[] {
