@@ -37,7 +37,7 @@ export class QueueBands {
     if (tenants === undefined) {
       tenants = new Map();
       this.bands.set(job.band, tenants);
-      this.order = [...this.bands.keys()].sort((a, b) => b - a);
+      this.order = withBand(this.order, job.band);
     }
     let queue = tenants.get(job.tenant);
     if (queue === undefined) {
@@ -136,6 +136,27 @@ export class QueueBands {
     }
     return out;
   }
+}
+
+/**
+ * `order` (the bands, highest first) with `band` (not among them) in its place, as a new array:
+ * the order is never changed in place (a pass may be walking it). A congested run empties and
+ * makes bands again thousands of times; a spread of the map's keys and a sort each time were
+ * garbage.
+ */
+function withBand(order: readonly number[], band: number): number[] {
+  const out: number[] = [];
+  let placed = false;
+  for (let i = 0; i < order.length; i++) {
+    const other = order[i] as number;
+    if (!placed && band > other) {
+      out.push(band);
+      placed = true;
+    }
+    out.push(other);
+  }
+  if (!placed) out.push(band);
+  return out;
 }
 
 function unblockQueue(queue: JobQueue): void {
