@@ -34,6 +34,7 @@ import { JobHistory } from './job-history.js';
 import { type ParsedJobRequest, parseJobRequest } from './job-request.js';
 import { LOST_AFTER, NodeHealth, type NodeStatusReason } from './node-health.js';
 import { booleanOption, concurrencyOption, heartbeatOption, integerOption, preemptionOption, reservationsOption, timerDelay } from './options.js';
+import { QueueList, ShapeMarks } from './pass-marks.js';
 import { PreemptionCycle } from './preemption-cycle.js';
 import { PriorityClasses } from './priority-classes.js';
 import { QueueBands } from './queue-bands.js';
@@ -131,8 +132,8 @@ export class AllocationManager {
   /** Starving heads whose defragmentation search found nothing, and the state (`changes:now`) it searched. */
   readonly #defragmentedInVain = new WeakMap<JobRecord, string>();
   /** `#serveBand`'s sets, kept empty between its calls (see there). */
-  #spareShapes: Set<string> | undefined = new Set();
-  #spareQueues: Set<JobQueue> | undefined = new Set();
+  #spareShapes: ShapeMarks | undefined = new ShapeMarks();
+  #spareQueues: QueueList | undefined = new QueueList();
   /** Room held for waiting jobs (starvation reservations, preemption nominations). */
   readonly #held: Reservations;
   /** Heartbeats and offline times of the nodes. */
@@ -1330,7 +1331,7 @@ export class AllocationManager {
       }
       const moved = this.#held.defragment && this.#defragmentForStarving((defragmented ??= new Set()));
       // (the heads are listed only when a starvation bound may reserve for them)
-      const reserved = !moved && this.#held.afterMs !== undefined && this.#held.consider(this.#bands.heads(), this.#clock(), this.#canStart);
+      const reserved = !moved && this.#held.afterMs !== undefined && this.#bands.someHead(this.#mayReserve) && this.#held.consider(this.#bands.heads(), this.#clock(), this.#canStart);
       this.#preemption.settleWaves();
       if (!preempted && !reserved && !moved) return;
       this.#preemption.endGracePeriods();
@@ -1392,6 +1393,7 @@ export class AllocationManager {
   }
 
   readonly #refreshParseOf = (job: JobRecord): void => this.#refreshParse(job);
+  readonly #mayReserve = (job: JobRecord): boolean => this.#held.mayReserve(job, this.#clock());
   readonly #waveOver = (job: JobRecord): boolean => this.#preemption.waveOver(job);
   readonly #roomFreedFor = (job: JobRecord): boolean => this.#preemption.roomFreedFor(job);
 
@@ -1431,12 +1433,13 @@ export class AllocationManager {
     // held room comes back (#roomEpoch) — so they would fail again: a queue whose window holds
     // nothing else is set aside without asking the policy or the pool. Without this, a release
     // among many one-job tenants cost one pick per queue, each over every queue: O(queues²).
-    const failed = this.#spareShapes ?? new Set<string>();
+    const failed = this.#spareShapes ?? new ShapeMarks();
     /** Queues out of this pass as before: emptied, or blocked by their own try. */
-    const done = this.#spareQueues ?? new Set<JobQueue>();
-    // the two sets are lent for this call and given back empty at its end (a call made from within
-    // it — a policy's code starting an operation — makes its own): two new sets per band served
-    // were a twentieth of a congested run's garbage
+    const done = this.#spareQueues ?? new QueueList();
+    // the two are lent for this call and given back empty at its end (a call made from within it —
+    // a policy's code starting an operation — makes its own): two new sets per band served were a
+    // twentieth of a congested run's garbage, and sets emptied with clear() a fifth of what its
+    // scavenges promoted (see pass-marks.ts)
     this.#spareShapes = undefined;
     this.#spareQueues = undefined;
     let epoch = this.#roomEpoch;
@@ -1465,7 +1468,8 @@ export class AllocationManager {
         // the queues set aside are tried as they would have been
         epoch = this.#roomEpoch;
         failed.clear();
-        open = queues.filter((q) => !done.has(q) && q.length > 0);
+        const out = done.asSet();
+        open = queues.filter((q) => !out.has(q) && q.length > 0);
         candidates = this.#candidates.offer(open);
       } else if (failed.size > known) {
         this.#setAsideHopeless(open, candidates, failed);
@@ -1478,7 +1482,7 @@ export class AllocationManager {
   }
 
   /** Blocks the open queues whose every job in the window is held back or of a shape that found no room in this pass (they would be tried in vain). */
-  #setAsideHopeless(open: JobQueue[], candidates: TenantCandidate[], failed: Set<string>): void {
+  #setAsideHopeless(open: JobQueue[], candidates: TenantCandidate[], failed: ShapeMarks): void {
     for (let at = open.length - 1; at >= 0; at--) {
       const queue = open[at] as JobQueue;
       if (this.#tryQueue(queue, failed, true) !== 'blocked') continue;
@@ -1494,7 +1498,7 @@ export class AllocationManager {
    * room to it. `sweep`: only find out whether the queue is hopeless — 'open' as soon as a job
    * would have to ask the pool.
    */
-  #tryQueue(queue: JobQueue, failed: Set<string>, sweep: boolean): 'started' | 'blocked' | 'open' {
+  #tryQueue(queue: JobQueue, failed: ShapeMarks, sweep: boolean): 'started' | 'blocked' | 'open' {
     // the queue's jobs are all its tenant's: a tenant without a quota is looked up once per walk,
     // not once per job of the window (a congested run walks tens of jobs per try)
     const unlimited = this.#ledger.quota(queue.tenant) === undefined;
@@ -1563,7 +1567,7 @@ export class AllocationManager {
    * would be refused for room and its shape added to `failed` (its reason is that already); a
    * sweep finds the queue open if one of those shapes has not failed in this pass yet.
    */
-  #replayWalk(queue: JobQueue, failed: Set<string>, sweep: boolean): 'blocked' | 'open' {
+  #replayWalk(queue: JobQueue, failed: ShapeMarks, sweep: boolean): 'blocked' | 'open' {
     const { proofShapes, proofKinds } = queue;
     for (let i = 0; i < proofKinds; i++) {
       const shape = proofShapes[i] as string;

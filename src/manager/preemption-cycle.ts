@@ -227,12 +227,19 @@ export class PreemptionCycle {
 
   /** Whether a victim of the job's wave has already left (its room is being held for the job). */
   roomFreedFor(preemptor: JobRecord): boolean {
-    return this.waves.get(preemptor)?.some((victim) => !isVictimOf(victim, preemptor)) ?? false;
+    // (loops, not `some` with an arrow: the reservations ask for every nominee at every pass)
+    const victims = this.waves.get(preemptor);
+    if (victims === undefined) return false;
+    for (let i = 0; i < victims.length; i++) if (!isVictimOf(victims[i] as JobRecord, preemptor)) return true;
+    return false;
   }
 
   /** Whether every victim of the job's wave has left (nothing more will free for it on its node). */
   waveOver(preemptor: JobRecord): boolean {
-    return !(this.waves.get(preemptor)?.some((victim) => isVictimOf(victim, preemptor)) ?? false);
+    const victims = this.waves.get(preemptor);
+    if (victims === undefined) return true;
+    for (let i = 0; i < victims.length; i++) if (isVictimOf(victims[i] as JobRecord, preemptor)) return false;
+    return true;
   }
 
   /**

@@ -37,7 +37,7 @@ export class QueueBands {
     if (tenants === undefined) {
       tenants = new Map();
       this.bands.set(job.band, tenants);
-      this.order = [...this.bands.keys()].sort((a, b) => b - a);
+      this.order = withBand(this.order, job.band);
     }
     let queue = tenants.get(job.tenant);
     if (queue === undefined) {
@@ -55,24 +55,30 @@ export class QueueBands {
   /** A band's queues that have work and are not blocked. */
   openQueues(band: number): JobQueue[] {
     // one loop, one array: this runs for every band of every scheduling pass
-    // (forEach: a for…of over the map's values left an iterator result per queue as garbage)
+    // (forEach: a for…of over the map's values left an iterator result per queue as garbage; the
+    // array is forEach's `this`, so no closure is made per call either)
     const open: JobQueue[] = [];
-    this.bands.get(band)?.forEach((queue) => {
-      if (queue.length > 0 && !queue.blocked) open.push(queue);
-    });
+    this.bands.get(band)?.forEach(pushIfOpen, open);
     return open;
   }
 
   /** The head of every non-empty queue (a new list: every pass asks, and a generator's steps were garbage). */
   heads(): JobRecord[] {
+    // (the list is forEach's `this`: no closure per call, nor one per band)
     const out: JobRecord[] = [];
-    this.bands.forEach((tenants) =>
-      tenants.forEach((queue) => {
-        const head = queue.head();
-        if (head !== undefined) out.push(head);
-      }),
-    );
+    this.bands.forEach(pushHeadsOfBand, out);
     return out;
+  }
+
+  /**
+   * Whether some queue's head passes `test`, with no list made: a pass asks this before it lists
+   * the heads for starvation reservations (`heads()`), and in a congested run almost every pass
+   * finds every starving head reserved already — the list was an array per pass for nothing.
+   */
+  someHead(test: (job: JobRecord) => boolean): boolean {
+    const probe: HeadProbe = { test, found: false };
+    this.bands.forEach(probeBand, probe);
+    return probe.found;
   }
 
   /** A band's non-empty queues, by their heads' arrival (deterministic). */
@@ -132,6 +138,55 @@ export class QueueBands {
   }
 }
 
+/**
+ * `order` (the bands, highest first) with `band` (not among them) in its place, as a new array:
+ * the order is never changed in place (a pass may be walking it). A congested run empties and
+ * makes bands again thousands of times; a spread of the map's keys and a sort each time were
+ * garbage.
+ */
+function withBand(order: readonly number[], band: number): number[] {
+  const out: number[] = [];
+  let placed = false;
+  for (let i = 0; i < order.length; i++) {
+    const other = order[i] as number;
+    if (!placed && band > other) {
+      out.push(band);
+      placed = true;
+    }
+    out.push(other);
+  }
+  if (!placed) out.push(band);
+  return out;
+}
+
 function unblockQueue(queue: JobQueue): void {
   queue.blocked = false;
+}
+
+function pushIfOpen(this: JobQueue[], queue: JobQueue): void {
+  if (queue.length > 0 && !queue.blocked) this.push(queue);
+}
+
+function pushHeadsOfBand(this: JobRecord[], tenants: Map<string, JobQueue>): void {
+  tenants.forEach(pushHead, this);
+}
+
+interface HeadProbe {
+  readonly test: (job: JobRecord) => boolean;
+  found: boolean;
+}
+
+function probeBand(this: HeadProbe, tenants: Map<string, JobQueue>): void {
+  if (!this.found) tenants.forEach(probeQueue, this);
+}
+
+function probeQueue(this: HeadProbe, queue: JobQueue): void {
+  if (this.found) return;
+  const head = queue.head();
+  if (head !== undefined && this.test(head)) this.found = true;
+}
+
+function pushHead(this: JobRecord[], queue: JobQueue): void {
+  const head = queue.head();
+  if (head !== undefined) this.push(head);
 }

@@ -24,7 +24,10 @@ export class TenantCandidates {
 
   /** The candidates of a band's open queues, in their order (what `pick` receives). */
   offer(open: readonly JobQueue[]): TenantCandidate[] {
-    return open.map((queue) => this.#slotOf(queue));
+    // (a loop: a map with an arrow made a closure per band served)
+    const list: TenantCandidate[] = [];
+    for (let i = 0; i < open.length; i++) list.push(this.#slotOf(open[i] as JobQueue));
+    return list;
   }
 
   /** Refreshes the candidates of `open` (`list`, as `offer` made it) from the books, before each pick. */
