@@ -7,6 +7,7 @@ import type { NodeStatus, NodeView } from '../placement/index.js';
 import { type Allocation, type NodeSpec, type NodeUpdate, type Placement, type PoolCapacity, ResourcePool, type RemoveNodeOptions } from '../pool/index.js';
 import type { AllocationTimes } from '../pool/build-allocation.js';
 import type { NodeState } from '../pool/node-state.js';
+import type { ParsedRequest } from '../pool/request.js';
 import { type PoolInternals, poolInternals } from '../pool/internals.js';
 import { type AbortSignalLike, type TimerHandle, host, unref } from '../platform.js';
 import { createScale, isPlainRecord, toScaled } from '../resources/index.js';
@@ -29,9 +30,9 @@ import { JobIds } from './job-ids.js';
 import { jobSnapshot, readJobSnapshot } from './job-snapshot.js';
 import { type ManagerSnapshot, readManagerSnapshot } from './manager-snapshot.js';
 import { invalidSnapshot, snapshotError, underPath, within } from '../snapshot/reader.js';
-import { type JobRecord, jobView } from './job-record.js';
+import { type JobRecord, jobInput, jobView } from './job-record.js';
 import { JobHistory } from './job-history.js';
-import { type ParsedJobRequest, parseJobRequest } from './job-request.js';
+import { type ParsedJobRequest, blankParsedJobRequest, parseJobRequest, poolRequestOf } from './job-request.js';
 import { LOST_AFTER, NodeHealth, type NodeStatusReason } from './node-health.js';
 import { booleanOption, concurrencyOption, heartbeatOption, integerOption, preemptionOption, reservationsOption, timerDelay } from './options.js';
 import { PreemptionCycle } from './preemption-cycle.js';
@@ -1601,11 +1602,15 @@ export class AllocationManager {
     return parsedBatch;
   }
 
-  /** `#parseSubmission` of one request, without the batch's set, list and draft. */
+  /**
+   * `#parseSubmission` of one request, without the batch's set, list and draft, parsed into one
+   * reused object: its only reader, `#submitOne`, copies it into the job record before anything
+   * else (nothing between can submit again and overwrite it).
+   */
   #parseOne(request: JobRequest): ParsedJobRequest {
     if (this.#closed) throw new FairpackError('MANAGER_CLOSED', 'Expected an open manager, got a closed one. Create a new AllocationManager.');
     this.#jobIds.beginOne();
-    const parsed = parseJobRequest(request, this.#classes, this.#books, this.#drawOneId);
+    const parsed = parseJobRequest(request, this.#classes, this.#books, this.#drawOneId, this.#parsedOne);
     const { id } = parsed;
     // a fresh id (see JobIds) is no live job's
     if (!this.#jobIds.isFresh(id) && this.#live.has(id)) {
@@ -1616,6 +1621,8 @@ export class AllocationManager {
     return parsed;
   }
 
+  /** What `#parseOne` parses into (see there). */
+  readonly #parsedOne = blankParsedJobRequest();
   readonly #isLiveId = (id: string): boolean => this.#live.has(id);
   readonly #drawOneId = (): string => this.#jobIds.drawOne(this.#isLiveId);
 
@@ -1639,8 +1646,8 @@ export class AllocationManager {
       deadline: parsed.deadline,
       ttlMs: parsed.ttlMs,
       estimatedRuntimeMs: parsed.estimatedRuntimeMs,
-      input: parsed.poolRequest,
-      shape: shapeOf(parsed.poolRequest),
+      input: undefined,
+      shape: shapeOf(parsed.request, parsed.id),
       demand: this.#demandOf(parsed),
       parsed: parsed.request,
       parsedWith: this.#books.dimensionCount,
@@ -1980,7 +1987,7 @@ export class AllocationManager {
 
   #refreshParse(job: JobRecord): void {
     if (job.parsedWith === this.#books.dimensionCount) return;
-    job.parsed = this.#books.parseRequest(job.input);
+    job.parsed = this.#books.parseRequest(jobInput(job));
     job.parsedWith = this.#books.dimensionCount;
   }
 
@@ -2108,16 +2115,22 @@ export interface MigrationResult {
   readonly allocationId: string;
 }
 
-/** Requests with the same shape fit in exactly the same places. */
-function shapeOf(request: JobRequest | import('../pool/index.js').AllocationRequest): string {
-  const { resources } = request;
-  const plain = (request.replicas ?? 1) === 1 && request.spread === undefined && request.nodeSelector === undefined && request.tolerations === undefined && request.spot === undefined;
+/**
+ * Requests with the same shape fit in exactly the same places. The shape is that of the job's pool
+ * request (`poolRequestOf`, which leaves out one replica, no spread, no selector, no tolerations
+ * and spot `allow`); it is read from the parsed request, so that the pool request itself is made
+ * only for a job with constraints (or later, when needed: `jobInput`).
+ */
+function shapeOf(parsed: ParsedRequest, jobId: string): string {
+  const { resources } = parsed;
+  const plain = parsed.replicas === 1 && !parsed.spread && parsed.selectorKeys.length === 0 && parsed.tolerations.length === 0 && parsed.spot === 'allow';
   // the common case, one replica and no constraints: its resources are a frozen object the pool
   // shares among requests of the same amounts, so its shape is worked out once per object
   if (plain && Object.isFrozen(resources)) {
     const known = PLAIN_SHAPES.get(resources);
     if (known !== undefined) return known;
   }
+  const request = poolRequestOf(parsed, jobId);
   const shape = JSON.stringify([resources, request.replicas ?? 1, request.spread ?? false, request.nodeSelector ?? {}, request.tolerations ?? [], request.spot ?? 'allow']);
   if (plain && Object.isFrozen(resources)) PLAIN_SHAPES.set(resources, shape);
   return shape;

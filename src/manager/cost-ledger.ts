@@ -447,7 +447,9 @@ export class CostLedger {
     const dims = book.dims;
     if (dims === undefined || book.price === 0) return 0;
     let rate = 0;
-    for (const name of Object.keys(resources)) {
+    // own keys by `for…in` (the same keys as `Object.keys`, without its array per start)
+    for (const name in resources) {
+      if (!Object.hasOwn(resources, name)) continue;
       const dim = dims.get(name);
       if (dim === undefined) continue;
       rate += mulDivFloor(dim[0], Math.round((resources[name] as number) * this.#factor), dim[1]);
