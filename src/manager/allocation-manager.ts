@@ -110,7 +110,7 @@ export class AllocationManager {
   readonly #live = new Map<string, JobRecord>();
   /** Finished jobs, oldest first, at most `historyLimit`. */
   readonly #history: JobHistory;
-  readonly #byAllocation = new Map<string, JobRecord>();
+  readonly #byAllocation = new Map<Allocation, JobRecord>();
   readonly #bands: QueueBands;
   /** Running jobs by TTL; entries of jobs that ended or restarted are stale (checked on pop). */
   readonly #expiry = new TimeHeap<{ readonly job: JobRecord; readonly allocationId: string }>();
@@ -338,7 +338,7 @@ export class AllocationManager {
   readonly #releaseChange = (allocationId: string, options: { readonly outcome?: ReleaseOutcome } | undefined): ManagerReleaseResult => {
     // (no options object is made for a release without options: one per decision)
     const outcome = options === undefined ? 'completed' : (optionalChoice(callOptions(options, 'release', ['outcome']), 'outcome', 'release', RELEASE_OUTCOMES) ?? 'completed');
-    const job = typeof allocationId === 'string' ? this.#byAllocation.get(allocationId) : undefined;
+    const job = this.#jobOfAllocation(allocationId);
     if (job === undefined) {
       this.#pool.release(allocationId); // throws UNKNOWN_ALLOCATION or ALREADY_RELEASED with the pool's words
       throw new Error(`fairpack internal error: allocation ${allocationId} is live in the pool but has no job`);
@@ -540,7 +540,7 @@ export class AllocationManager {
       this.#held.releaseNode(id);
       this.#health.forget(id);
       this.#drains.cancel(id);
-      const displaced = evicted.map((allocation) => this.#byAllocation.get(allocation.id) as JobRecord);
+      const displaced = evicted.map((allocation) => this.#byAllocation.get(allocation) as JobRecord);
       this.#health.reschedules += displaced.length;
       this.#requeueAll(displaced, `node ${id} was removed`);
       this.#costs.nodeRemoved(node.id, this.#clock());
@@ -697,7 +697,7 @@ export class AllocationManager {
       new Set(running),
     );
     for (const id of lost) {
-      const job = this.#byAllocation.get(id) as JobRecord;
+      const job = here.find((one) => (one.allocation as Allocation).id === id) as JobRecord;
       const allocation = job.allocation as Allocation;
       this.#finish(job, 'failed', `lost: node ${nodeId} did not report it in ${LOST_AFTER} heartbeats in a row`);
       this.#events.defer('released', allocation, jobView(job));
@@ -927,8 +927,9 @@ export class AllocationManager {
     if (holders !== this.#books.live.size) throw invalidSnapshot('pool.allocations', `${this.#books.live.size} live allocations, but ${holders} running jobs hold one`);
     // in the pool's order, which is the order they started in (allocations() lists them so)
     for (const id of this.#books.live.keys()) {
-      const job = this.#live.get((this.#pool.allocation(id) as Allocation).jobId as string) as JobRecord;
-      this.#byAllocation.set(id, job);
+      const allocation = this.#pool.allocation(id) as Allocation;
+      const job = this.#live.get(allocation.jobId as string) as JobRecord;
+      this.#byAllocation.set(allocation, job);
       this.#charge(job, 1);
       if (job.category !== undefined) this.#runningByCategory.set(job.category, (this.#runningByCategory.get(job.category) ?? 0) + 1);
       this.#preemption.started(job);
@@ -977,6 +978,18 @@ export class AllocationManager {
   }
 
   /** A live or remembered job by id (for the parts of a snapshot that name jobs). */
+  /**
+   * The running (or preempted) job holding the live allocation with this id. `#byAllocation` is
+   * keyed by the allocation objects (those the pool keeps: a job's `allocation`), found by id
+   * through the pool, which finds a live allocation from its id without hashing: a `Map` keyed by
+   * a new id string per start paid for hashing it and comparing it with the other ids of its
+   * bucket, the dearest step of a submit that starts at once (an object key is compared by address).
+   */
+  #jobOfAllocation(id: unknown): JobRecord | undefined {
+    const allocation = typeof id === 'string' ? this.#pool.allocation(id) : undefined;
+    return allocation === undefined ? undefined : this.#byAllocation.get(allocation);
+  }
+
   readonly #findJob = (id: string): JobRecord | undefined => this.#live.get(id) ?? this.#history.get(id);
 
   /** One job back from its snapshot: parsed again from its request, then put where it stood. */
@@ -1219,7 +1232,7 @@ export class AllocationManager {
     const checked = moves.map((move, index) => {
       const stale = (why: string): FairpackError =>
         new FairpackError('STALE_PLAN', `Expected a plan the cluster still matches, got one whose move ${index} (job ${JSON.stringify(move.jobId)} from "${move.from}" to "${move.to}") no longer applies: ${why}. Nothing was moved; plan again.`, { index, jobId: move.jobId });
-      const job = this.#byAllocation.get(move.allocationId);
+      const job = this.#jobOfAllocation(move.allocationId);
       if (job === undefined || job.id !== move.jobId) throw stale(`allocation ${JSON.stringify(move.allocationId)} is not that job's live allocation`);
       if (seen.has(job.id)) throw stale('the job is moved twice');
       seen.add(job.id);
@@ -1244,14 +1257,14 @@ export class AllocationManager {
     return checked.map(({ job, to }) => {
       const previous = job.allocation as Allocation;
       this.#pool.release(previous.id);
-      this.#byAllocation.delete(previous.id);
-      this.#costs.released(previous.id, now);
+      this.#byAllocation.delete(previous);
+      this.#costs.released(previous, now);
       this.#preemption.stopped(job);
       const allocation = this.#books.commitPlacement(job.parsed, [to], { createdAt: now, ...(job.expiresAt === undefined ? {} : { expiresAt: job.expiresAt }) });
       job.allocation = allocation;
       job.startedAt = now;
       job.restarts++;
-      this.#byAllocation.set(allocation.id, job);
+      this.#byAllocation.set(allocation, job);
       this.#costs.allocated(allocation, now);
       this.#preemption.started(job);
       if (job.expiresAt !== undefined) this.#expiry.push(job.expiresAt, { job, allocationId: allocation.id });
@@ -1852,7 +1865,7 @@ export class AllocationManager {
     job.startedAt = now;
     job.reason = undefined;
     job.backoffUntil = undefined;
-    this.#byAllocation.set(allocation.id, job);
+    this.#byAllocation.set(allocation, job);
     this.#costs.allocated(allocation, now);
     this.#preemption.started(job);
     this.#changes++;
@@ -1932,8 +1945,8 @@ export class AllocationManager {
   #stopRunning(job: JobRecord): void {
     // its room, its quota use and its category's slot came back: a search may now find victims
     this.#changes++;
-    this.#byAllocation.delete((job.allocation as Allocation).id);
-    this.#costs.released((job.allocation as Allocation).id, this.#clock());
+    this.#byAllocation.delete(job.allocation as Allocation);
+    this.#costs.released(job.allocation as Allocation, this.#clock());
     this.#preemption.stopped(job);
     job.burst = false;
     job.graceEndsAt = undefined;

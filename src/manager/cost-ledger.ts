@@ -167,8 +167,12 @@ export class CostLedger {
   #books: NodeBook[] = [];
   /** The live book of each node. */
   #live = new Map<string, NodeBook>();
-  /** Running replicas by allocation id. */
-  #open = new Map<string, OpenPieces>();
+  /**
+   * Running replicas by allocation: keyed by the (frozen) allocation object the pool keeps, not its
+   * id — a key compared by address, where a new id string per start had to be hashed and compared
+   * with the other ids of its bucket (the dearest step of the ledger's `allocated`).
+   */
+  #open = new Map<Allocation, OpenPieces>();
   /** Ended replicas in the order they ended, from `#head` on (before it: folded). */
   #closed: Piece[] = [];
   #head = 0;
@@ -211,7 +215,7 @@ export class CostLedger {
     if (placements.length === 1) {
       const placement = placements[0] as Allocation['placements'][number];
       const book = this.#live.get(placement.nodeId);
-      this.#open.set(allocation.id, book === undefined ? [] : this.#piece(allocation, book, placement.resources, start));
+      this.#open.set(allocation, book === undefined ? [] : this.#piece(allocation, book, placement.resources, start));
       return;
     }
     const pieces: Piece[] = [];
@@ -221,18 +225,21 @@ export class CostLedger {
       if (book === undefined) continue;
       pieces.push(this.#piece(allocation, book, placement.resources, start));
     }
-    this.#open.set(allocation.id, pieces);
+    this.#open.set(allocation, pieces);
   }
 
   #piece(allocation: Allocation, book: NodeBook, resources: Resources, start: number): Piece {
     return { allocationId: allocation.id, jobId: allocation.jobId, tenant: allocation.tenant, book, rate: this.#rate(book, resources), start, end: null };
   }
 
-  /** An allocation ended (released, expired, evicted, its node lost): its replicas stop paying at `at`. */
-  released(allocationId: string, at: number): void {
-    const open = this.#open.get(allocationId);
+  /**
+   * An allocation ended (released, expired, evicted, its node lost): its replicas stop paying at
+   * `at`. `allocation`: the object `allocated` was given (the pool's, as the job holds it).
+   */
+  released(allocation: Allocation, at: number): void {
+    const open = this.#open.get(allocation);
     if (open === undefined) return;
-    this.#open.delete(allocationId);
+    this.#open.delete(allocation);
     const end = Math.floor(at);
     if (!Array.isArray(open)) {
       open.end = end;
@@ -366,7 +373,7 @@ export class CostLedger {
     });
     if (live.size !== views.size) throw invalidSnapshot('costs.nodes', `${views.size} nodes in the pool, but ${live.size} live node books`);
     const closed: Piece[] = [];
-    const open = new Map<string, Piece[]>();
+    const open = new Map<Allocation, Piece[]>();
     // a restore reads a piece per running replica (100,000s): each field is tested inline, and a
     // path is built only for a field that fails (one closure over the index, not one per piece)
     const entries = array(s['pieces'], 'costs.pieces');
@@ -392,12 +399,12 @@ export class CostLedger {
       }
       const allocation = running.get(piece.allocationId);
       if (allocation === undefined || allocation.jobId !== piece.jobId || book.removedAt !== null) throw invalidSnapshot(at(0), `"${piece.allocationId}" is not a live allocation of job "${piece.jobId}" on a live node`);
-      const pieces = open.get(piece.allocationId);
-      if (pieces === undefined) open.set(piece.allocationId, [piece]);
+      const pieces = open.get(allocation);
+      if (pieces === undefined) open.set(allocation, [piece]);
       else pieces.push(piece);
     }
     if (open.size !== running.size) {
-      for (const id of running.ids()) if (!open.has(id)) throw invalidSnapshot('costs.pieces', `live allocation "${id}" has no running replica`);
+      for (const id of running.ids()) if (!open.has(running.get(id) as Allocation)) throw invalidSnapshot('costs.pieces', `live allocation "${id}" has no running replica`);
     }
     const tenants = new Map<string, number>();
     array(s['tenants'], 'costs.tenants').forEach((entry, i) => {
