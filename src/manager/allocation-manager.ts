@@ -27,6 +27,7 @@ import { FitWitnesses } from './fit-witnesses.js';
 import { attachManagerInternals } from './internals.js';
 import type { JobQueue } from './job-queue.js';
 import { JobIds } from './job-ids.js';
+import { JobTable } from './job-table.js';
 import { jobSnapshot, readJobSnapshot } from './job-snapshot.js';
 import { type ManagerSnapshot, readManagerSnapshot } from './manager-snapshot.js';
 import { invalidSnapshot, snapshotError, underPath, within } from '../snapshot/reader.js';
@@ -106,8 +107,10 @@ export class AllocationManager {
    * may blocking walks leave proofs (see RoomGrowth).
    */
   readonly #roomMissesOnly: boolean;
-  /** Live jobs (queued or running). */
-  readonly #live = new Map<string, JobRecord>();
+  /** Generated job ids (deterministic: a restored manager continues the sequence). */
+  readonly #jobIds = new JobIds();
+  /** Live jobs (queued or running), in the order submitted (see JobTable). */
+  readonly #live = new JobTable(this.#jobIds);
   /** Finished jobs, oldest first, at most `historyLimit`. */
   readonly #history: JobHistory;
   readonly #byAllocation = new Map<Allocation, JobRecord>();
@@ -118,8 +121,6 @@ export class AllocationManager {
   readonly #preemption: PreemptionCycle;
   readonly #stats = new SchedulerStats();
   readonly #waiters = new Waiters();
-  /** Generated job ids (deterministic: a restored manager continues the sequence). */
-  readonly #jobIds = new JobIds();
   readonly #ended = new Map<JobStatus, number>(STATUSES.map((s) => [s, 0]));
   #totals = new Map<string, number>();
   #queued = 0;
@@ -915,7 +916,7 @@ export class AllocationManager {
       const job = this.#restoredJob(state.jobs[at], jobPath, true);
       if (this.#live.has(job.id)) throw invalidSnapshot(jobPath, `job "${job.id}" is listed twice`);
       if (job.status === 'running' || job.status === 'preempted') holders++;
-      this.#live.set(job.id, job);
+      this.#live.add(job);
     }
     const historyPath = (): string => `history[${at}]`;
     for (at = 0; at < state.history.length; at++) {
@@ -1647,6 +1648,7 @@ export class AllocationManager {
   #newJob(parsed: ParsedJobRequest, sequence: number, submittedAt: number): JobRecord {
     return {
       id: parsed.id,
+      key: this.#jobIds.keyOf(parsed.id),
       tenant: parsed.tenant,
       priority: parsed.priorityClass.name,
       klass: parsed.priorityClass,
@@ -1704,7 +1706,7 @@ export class AllocationManager {
       this.#stats.quotaRejected(job.tenant);
       return this.#reject(job, 'QUOTA_EXCEEDED', `tenant "${job.tenant}" would use ${used + requested} ${dimension}, past its quota of ${limit} (${used} in use, ${requested} asked)`, quota.shortfall);
     }
-    this.#live.set(id, job);
+    this.#live.add(job);
     const position = this.#enqueue(job);
     this.#schedule();
     this.#cycleDone = true;
@@ -1714,7 +1716,7 @@ export class AllocationManager {
       this.#held.drop(job);
       this.#bands.remove(job);
       this.#countQueued(job, -1);
-      this.#live.delete(id);
+      this.#live.remove(job);
       return this.#reject(job, 'QUEUE_FULL', full);
     }
     if (this.#events.listens('queued')) this.#events.defer('queued', jobView(job));
@@ -1746,7 +1748,7 @@ export class AllocationManager {
     if (!this.#directStarts || !this.#nothingWaits() || this.#holdBack(job) !== undefined) return false;
     const result = this.#books.allocateParsed(job.parsed, false, this.#stamp(job));
     if (result?.ok !== true) return false;
-    this.#live.set(job.id, job);
+    this.#live.add(job);
     job.queuedSince = this.#clock();
     this.#run(job, result.allocation);
     this.#policy.placed?.(job.tenant);
@@ -1895,7 +1897,7 @@ export class AllocationManager {
     job.status = status;
     job.reason = reason;
     job.endedAt = this.#clock();
-    this.#live.delete(job.id);
+    this.#live.remove(job);
     this.#remember(job);
     // (no closure made per end when nobody waits, as for most managers)
     if (this.#waiters.size > 0) this.#waiters.reject(job.id, () => new FairpackError('JOB_CANCELLED', `Job ${job.id} was ${status} before it was placed.`, { jobId: job.id, status }));

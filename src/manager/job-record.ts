@@ -8,6 +8,8 @@ import type { JobStatus, JobView, PriorityClass } from './types.js';
 /** The manager's mutable record of one job. */
 export interface JobRecord {
   readonly id: string;
+  /** Its key among the live jobs (`JobTable`, `JobIds.keyOf`): worked out once, at submit. */
+  readonly key: string | number;
   readonly tenant: string;
   readonly priority: string;
   readonly klass: PriorityClass;
