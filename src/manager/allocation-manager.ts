@@ -976,9 +976,11 @@ export class AllocationManager {
     const { costs } = state;
     if (costs === undefined) this.#costs.restoreWithout(state.clock, this.#pool.nodes(), this.#pool.allocations());
     else this.#costs.restore(costs, this.#pool.nodes(), { get: (id) => this.#pool.allocation(id), size: this.#books.live.size, ids: () => this.#books.live.keys() });
+    // each running job keeps its ledger entry (see OpenCosts)
+    for (const job of this.#byAllocation.values()) job.costs = this.#costs.claim(job.allocation as Allocation);
+    this.#costs.claimsDone();
   }
 
-  /** A live or remembered job by id (for the parts of a snapshot that name jobs). */
   /**
    * The running (or preempted) job holding the live allocation with this id. `#byAllocation` is
    * keyed by the allocation objects (those the pool keeps: a job's `allocation`), found by id
@@ -991,6 +993,7 @@ export class AllocationManager {
     return allocation === undefined ? undefined : this.#byAllocation.get(allocation);
   }
 
+  /** A live or remembered job by id (for the parts of a snapshot that name jobs). */
   readonly #findJob = (id: string): JobRecord | undefined => this.#live.get(id) ?? this.#history.get(id);
 
   /** One job back from its snapshot: parsed again from its request, then put where it stood. */
@@ -1259,14 +1262,14 @@ export class AllocationManager {
       const previous = job.allocation as Allocation;
       this.#pool.release(previous.id);
       this.#byAllocation.delete(previous);
-      this.#costs.released(previous, now);
+      if (job.costs !== undefined) this.#costs.released(job.costs, now);
       this.#preemption.stopped(job);
       const allocation = this.#books.commitPlacement(job.parsed, [to], { createdAt: now, ...(job.expiresAt === undefined ? {} : { expiresAt: job.expiresAt }) });
       job.allocation = allocation;
       job.startedAt = now;
       job.restarts++;
       this.#byAllocation.set(allocation, job);
-      this.#costs.allocated(allocation, now);
+      job.costs = this.#costs.allocated(allocation, now);
       this.#preemption.started(job);
       if (job.expiresAt !== undefined) this.#expiry.push(job.expiresAt, { job, allocationId: allocation.id });
       this.#changes++;
@@ -1671,6 +1674,7 @@ export class AllocationManager {
       queue: undefined,
       ticket: 0,
       allocation: undefined,
+      costs: undefined,
       startedAt: undefined,
       endedAt: undefined,
       expiresAt: undefined,
@@ -1746,7 +1750,11 @@ export class AllocationManager {
    */
   #startedDirectly(job: JobRecord): boolean {
     if (!this.#directStarts || !this.#nothingWaits() || this.#holdBack(job) !== undefined) return false;
-    const result = this.#books.allocateParsed(job.parsed, false, this.#stamp(job));
+    // the times in one reused object: the pool reads both fields before anything else, keeps neither
+    const times = this.#directTimes;
+    times.createdAt = this.#clock();
+    times.expiresAt = job.ttlMs === undefined ? undefined : times.createdAt + job.ttlMs;
+    const result = this.#books.allocateParsed(job.parsed, false, times);
     if (result?.ok !== true) return false;
     this.#live.add(job);
     job.queuedSince = this.#clock();
@@ -1754,6 +1762,9 @@ export class AllocationManager {
     this.#policy.placed?.(job.tenant);
     return true;
   }
+
+  /** The allocation times `#startedDirectly` hands the pool (see there): `#stamp`'s, without an object per start. */
+  readonly #directTimes: { createdAt: number; expiresAt: number | undefined } = { createdAt: 0, expiresAt: undefined };
 
   #queuedResult(job: JobRecord, position: number): SubmitResult {
     const none = Object.freeze({});
@@ -1868,7 +1879,7 @@ export class AllocationManager {
     job.reason = undefined;
     job.backoffUntil = undefined;
     this.#byAllocation.set(allocation, job);
-    this.#costs.allocated(allocation, now);
+    job.costs = this.#costs.allocated(allocation, now);
     this.#preemption.started(job);
     this.#changes++;
     this.#charge(job, 1);
@@ -1948,7 +1959,8 @@ export class AllocationManager {
     // its room, its quota use and its category's slot came back: a search may now find victims
     this.#changes++;
     this.#byAllocation.delete(job.allocation as Allocation);
-    this.#costs.released(job.allocation as Allocation, this.#clock());
+    if (job.costs !== undefined) this.#costs.released(job.costs, this.#clock());
+    job.costs = undefined;
     this.#preemption.stopped(job);
     job.burst = false;
     job.graceEndsAt = undefined;

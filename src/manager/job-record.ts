@@ -1,6 +1,7 @@
 import type { Allocation, AllocationRequest } from '../pool/index.js';
 import type { ParsedRequest } from '../pool/request.js';
 import type { Resources } from '../resources/index.js';
+import type { OpenCosts } from './cost-ledger.js';
 import type { JobQueue } from './job-queue.js';
 import { poolRequestOf } from './job-request.js';
 import type { JobStatus, JobView, PriorityClass } from './types.js';
@@ -43,6 +44,8 @@ export interface JobRecord {
   /** Changes on every enqueue, so a stale entry of an earlier stay in the same queue is skipped. */
   ticket: number;
   allocation: Allocation | undefined;
+  /** While it holds an allocation: the cost ledger's entry for it (what `CostLedger.released` takes). */
+  costs: OpenCosts | undefined;
   startedAt: number | undefined;
   endedAt: number | undefined;
   expiresAt: number | undefined;
