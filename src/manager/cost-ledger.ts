@@ -141,11 +141,21 @@ export interface OpenCosts {
   readonly group: Piece[] | undefined;
 }
 
-/** One replica on one node, from its start to its end (null: running). */
-interface Piece extends OpenCosts {
-  readonly allocationId: string;
+/** Whose a piece is: its allocation (`Allocation` is one), or what a snapshot kept of an ended one. */
+interface PieceOwner {
+  /** The allocation's id. */
+  readonly id: string;
   readonly jobId: string;
   readonly tenant: string;
+}
+
+/**
+ * One replica on one node, from its start to its end (null: running). Its allocation's id, job and
+ * tenant are read through `owner` (the allocation itself), not copied: the ledger keeps thousands
+ * of ended pieces, long enough to reach the old generation.
+ */
+interface Piece extends OpenCosts {
+  readonly owner: PieceOwner;
   readonly book: NodeBook;
   /** Micro-units per hour. */
   readonly rate: number;
@@ -243,7 +253,7 @@ export class CostLedger {
   }
 
   #piece(allocation: Allocation, book: NodeBook, resources: Resources, start: number): Piece {
-    return { allocationId: allocation.id, jobId: allocation.jobId, tenant: allocation.tenant, book, rate: this.#rate(book, resources), start, end: null, prev: undefined, next: undefined, group: undefined };
+    return { owner: allocation as PieceOwner, book, rate: this.#rate(book, resources), start, end: null, prev: undefined, next: undefined, group: undefined };
   }
 
   /** Appends an entry to the open ones (it starts last). */
@@ -380,7 +390,7 @@ export class CostLedger {
 
   snapshot(): CostLedgerSnapshot {
     const index = new Map(this.#books.map((book, i) => [book, i]));
-    const piece = (p: Piece) => [p.allocationId, p.jobId, p.tenant, index.get(p.book) as number, p.rate, p.start, p.end] as const;
+    const piece = (p: Piece) => [p.owner.id, p.owner.jobId, p.owner.tenant, index.get(p.book) as number, p.rate, p.start, p.end] as const;
     return {
       origin: this.#origin,
       horizon: this.#horizon,
@@ -456,13 +466,17 @@ export class CostLedger {
       if (end !== null && !isWhole(end, -Number.MAX_SAFE_INTEGER)) integer(end, at(6), -Number.MAX_SAFE_INTEGER);
       const book = books[node as number];
       if (book === undefined) throw invalidSnapshot(at(3), `no node book ${String(node)}`);
-      const piece: Piece = { allocationId: allocationId as string, jobId: jobId as string, tenant: tenant as string, book, rate: rate as number, start: start as number, end: end as number | null, prev: undefined, next: undefined, group: undefined };
-      if (piece.end !== null) {
-        closed.push(piece);
+      if (end !== null) {
+        const owner: PieceOwner = { id: allocationId as string, jobId: jobId as string, tenant: tenant as string };
+        closed.push({ owner, book, rate: rate as number, start: start as number, end: end as number, prev: undefined, next: undefined, group: undefined });
         continue;
       }
-      const allocation = running.get(piece.allocationId);
-      if (allocation === undefined || allocation.jobId !== piece.jobId || book.removedAt !== null) throw invalidSnapshot(at(0), `"${piece.allocationId}" is not a live allocation of job "${piece.jobId}" on a live node`);
+      const allocation = running.get(allocationId as string);
+      if (allocation === undefined || allocation.jobId !== jobId || book.removedAt !== null) throw invalidSnapshot(at(0), `"${allocationId as string}" is not a live allocation of job "${jobId as string}" on a live node`);
+      // a running piece's owner is its live allocation (the same id and job), but for a snapshot
+      // that names another tenant: the piece keeps what the snapshot says, as it always has
+      const owner: PieceOwner = allocation.tenant === tenant ? (allocation as PieceOwner) : { id: allocationId as string, jobId: jobId as string, tenant: tenant as string };
+      const piece: Piece = { owner, book, rate: rate as number, start: start as number, end: null, prev: undefined, next: undefined, group: undefined };
       const pieces = open.get(allocation);
       if (pieces === undefined) open.set(allocation, [piece]);
       else pieces.push(piece);
@@ -540,9 +554,10 @@ export class CostLedger {
   #fold(piece: Piece): void {
     const cost = micros(piece.rate, (piece.end as number) - piece.start);
     piece.book.folded += cost;
-    const before = this.#foldedTenants.get(piece.tenant);
-    if (before !== undefined) this.#foldedTenants.delete(piece.tenant); // to the end: folded into last
-    this.#foldedTenants.set(piece.tenant, (before ?? 0) + cost);
+    const { tenant } = piece.owner;
+    const before = this.#foldedTenants.get(tenant);
+    if (before !== undefined) this.#foldedTenants.delete(tenant); // to the end: folded into last
+    this.#foldedTenants.set(tenant, (before ?? 0) + cost);
     if (this.#foldedTenants.size > KEPT_TENANTS) {
       const [oldest, amount] = this.#foldedTenants.entries().next().value as [string, number];
       this.#foldedTenants.delete(oldest);
@@ -600,9 +615,10 @@ export class CostLedger {
       if (!ended) piece.book.openRemainder += remainder;
       if (cost === 0) return;
       piece.book.busy += cost;
-      out.tenants.set(piece.tenant, (out.tenants.get(piece.tenant) ?? 0) + cost);
-      const job = out.jobs.get(piece.jobId);
-      if (job === undefined) out.jobs.set(piece.jobId, { tenant: piece.tenant, cost });
+      const { owner } = piece;
+      out.tenants.set(owner.tenant, (out.tenants.get(owner.tenant) ?? 0) + cost);
+      const job = out.jobs.get(owner.jobId);
+      if (job === undefined) out.jobs.set(owner.jobId, { tenant: owner.tenant, cost });
       else job.cost += cost;
     };
     for (let i = this.#head; i < this.#closed.length; i++) add(this.#closed[i] as Piece);
