@@ -23,12 +23,14 @@ export class JobTable implements ReadonlyMap<string, JobRecord> {
     return this.#byKey.size;
   }
 
+  // (a caller's id may be anything: what is not a string is no job's id — a number must not be
+  // taken for the key of the generated id that encodes it)
   get(id: string): JobRecord | undefined {
-    return this.#byKey.get(this.ids.keyOf(id));
+    return typeof id === 'string' ? this.#byKey.get(this.ids.keyOf(id)) : undefined;
   }
 
   has(id: string): boolean {
-    return this.#byKey.has(this.ids.keyOf(id));
+    return typeof id === 'string' && this.#byKey.has(this.ids.keyOf(id));
   }
 
   /** Adds a job (its id not live). */

@@ -75,6 +75,17 @@ describe('live jobs by key', () => {
     expect(m.jobs().map((j) => j.id)).toEqual([first, ...lookalikes.filter((id) => id !== first)]);
   });
 
+  it('find no job under an id that is not a string (not even the number a generated id encodes)', () => {
+    const m = manager();
+    const first = m.submit({ resources: { cpu: 1 } }).jobId;
+    const count = parseInt(first.slice(-9), 36);
+    for (const id of [count, undefined, null, {}, [first]]) {
+      expect(m.job(id as unknown as string)).toBeUndefined();
+      expect(() => m.cancel(id as unknown as string)).toThrow(/UNKNOWN_JOB|Expected the id of a known job/);
+    }
+    expect(m.job(first)?.id).toBe(first);
+  });
+
   it('survive a snapshot: restored jobs are found under their ids, generated or chosen', () => {
     const m = manager();
     const a = m.submit({ resources: { cpu: 1 } }).jobId;
