@@ -21,13 +21,14 @@ export function knownKeys(label: string, list: readonly string[], code: Fairpack
   return Object.freeze({ label, keys: new Set(list), list: Object.freeze([...list]), code, option });
 }
 
-/** The first own enumerable key of `record` that `known` does not accept, if any. */
+/**
+ * The first own enumerable key of `record` that `known` does not accept, if any, in `Object.keys`
+ * order. Walked with `for…in` and an own-key test rather than `Object.keys`, which made an array of
+ * the keys per check (one per job request: ≈ 65 bytes of every submit's garbage); `for…in` walks
+ * the own string keys in the same order, then any inherited enumerable ones, which are skipped.
+ */
 export function firstUnknownKey(record: object, known: KnownKeys): string | undefined {
-  const keys = Object.keys(record);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
-    if (!known.keys.has(key)) return key;
-  }
+  for (const key in record) if (Object.hasOwn(record, key) && !known.keys.has(key)) return key;
   return undefined;
 }
 

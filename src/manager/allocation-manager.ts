@@ -7,6 +7,7 @@ import type { NodeStatus, NodeView } from '../placement/index.js';
 import { type Allocation, type NodeSpec, type NodeUpdate, type Placement, type PoolCapacity, ResourcePool, type RemoveNodeOptions } from '../pool/index.js';
 import type { AllocationTimes } from '../pool/build-allocation.js';
 import type { NodeState } from '../pool/node-state.js';
+import type { ParsedRequest } from '../pool/request.js';
 import { type PoolInternals, poolInternals } from '../pool/internals.js';
 import { type AbortSignalLike, type TimerHandle, host, unref } from '../platform.js';
 import { createScale, isPlainRecord, toScaled } from '../resources/index.js';
@@ -26,12 +27,13 @@ import { FitWitnesses } from './fit-witnesses.js';
 import { attachManagerInternals } from './internals.js';
 import type { JobQueue } from './job-queue.js';
 import { JobIds } from './job-ids.js';
+import { JobTable } from './job-table.js';
 import { jobSnapshot, readJobSnapshot } from './job-snapshot.js';
 import { type ManagerSnapshot, readManagerSnapshot } from './manager-snapshot.js';
 import { invalidSnapshot, snapshotError, underPath, within } from '../snapshot/reader.js';
-import { type JobRecord, jobView } from './job-record.js';
+import { type JobRecord, jobInput, jobView } from './job-record.js';
 import { JobHistory } from './job-history.js';
-import { type ParsedJobRequest, parseJobRequest } from './job-request.js';
+import { type ParsedJobRequest, blankParsedJobRequest, parseJobRequest, poolRequestOf } from './job-request.js';
 import { LOST_AFTER, NodeHealth, type NodeStatusReason } from './node-health.js';
 import { booleanOption, concurrencyOption, heartbeatOption, integerOption, preemptionOption, reservationsOption, timerDelay } from './options.js';
 import { QueueList, ShapeMarks } from './pass-marks.js';
@@ -106,11 +108,13 @@ export class AllocationManager {
    * may blocking walks leave proofs (see RoomGrowth).
    */
   readonly #roomMissesOnly: boolean;
-  /** Live jobs (queued or running). */
-  readonly #live = new Map<string, JobRecord>();
+  /** Generated job ids (deterministic: a restored manager continues the sequence). */
+  readonly #jobIds = new JobIds();
+  /** Live jobs (queued or running), in the order submitted (see JobTable). */
+  readonly #live = new JobTable(this.#jobIds);
   /** Finished jobs, oldest first, at most `historyLimit`. */
   readonly #history: JobHistory;
-  readonly #byAllocation = new Map<string, JobRecord>();
+  readonly #byAllocation = new Map<Allocation, JobRecord>();
   readonly #bands: QueueBands;
   /** Running jobs by TTL; entries of jobs that ended or restarted are stale (checked on pop). */
   readonly #expiry = new TimeHeap<{ readonly job: JobRecord; readonly allocationId: string }>();
@@ -118,8 +122,6 @@ export class AllocationManager {
   readonly #preemption: PreemptionCycle;
   readonly #stats = new SchedulerStats();
   readonly #waiters = new Waiters();
-  /** Generated job ids (deterministic: a restored manager continues the sequence). */
-  readonly #jobIds = new JobIds();
   readonly #ended = new Map<JobStatus, number>(STATUSES.map((s) => [s, 0]));
   #totals = new Map<string, number>();
   #queued = 0;
@@ -338,7 +340,7 @@ export class AllocationManager {
   readonly #releaseChange = (allocationId: string, options: { readonly outcome?: ReleaseOutcome } | undefined): ManagerReleaseResult => {
     // (no options object is made for a release without options: one per decision)
     const outcome = options === undefined ? 'completed' : (optionalChoice(callOptions(options, 'release', ['outcome']), 'outcome', 'release', RELEASE_OUTCOMES) ?? 'completed');
-    const job = typeof allocationId === 'string' ? this.#byAllocation.get(allocationId) : undefined;
+    const job = this.#jobOfAllocation(allocationId);
     if (job === undefined) {
       this.#pool.release(allocationId); // throws UNKNOWN_ALLOCATION or ALREADY_RELEASED with the pool's words
       throw new Error(`fairpack internal error: allocation ${allocationId} is live in the pool but has no job`);
@@ -540,7 +542,7 @@ export class AllocationManager {
       this.#held.releaseNode(id);
       this.#health.forget(id);
       this.#drains.cancel(id);
-      const displaced = evicted.map((allocation) => this.#byAllocation.get(allocation.id) as JobRecord);
+      const displaced = evicted.map((allocation) => this.#byAllocation.get(allocation) as JobRecord);
       this.#health.reschedules += displaced.length;
       this.#requeueAll(displaced, `node ${id} was removed`);
       this.#costs.nodeRemoved(node.id, this.#clock());
@@ -697,7 +699,7 @@ export class AllocationManager {
       new Set(running),
     );
     for (const id of lost) {
-      const job = this.#byAllocation.get(id) as JobRecord;
+      const job = here.find((one) => (one.allocation as Allocation).id === id) as JobRecord;
       const allocation = job.allocation as Allocation;
       this.#finish(job, 'failed', `lost: node ${nodeId} did not report it in ${LOST_AFTER} heartbeats in a row`);
       this.#events.defer('released', allocation, jobView(job));
@@ -915,7 +917,7 @@ export class AllocationManager {
       const job = this.#restoredJob(state.jobs[at], jobPath, true);
       if (this.#live.has(job.id)) throw invalidSnapshot(jobPath, `job "${job.id}" is listed twice`);
       if (job.status === 'running' || job.status === 'preempted') holders++;
-      this.#live.set(job.id, job);
+      this.#live.add(job);
     }
     const historyPath = (): string => `history[${at}]`;
     for (at = 0; at < state.history.length; at++) {
@@ -927,8 +929,9 @@ export class AllocationManager {
     if (holders !== this.#books.live.size) throw invalidSnapshot('pool.allocations', `${this.#books.live.size} live allocations, but ${holders} running jobs hold one`);
     // in the pool's order, which is the order they started in (allocations() lists them so)
     for (const id of this.#books.live.keys()) {
-      const job = this.#live.get((this.#pool.allocation(id) as Allocation).jobId as string) as JobRecord;
-      this.#byAllocation.set(id, job);
+      const allocation = this.#pool.allocation(id) as Allocation;
+      const job = this.#live.get(allocation.jobId as string) as JobRecord;
+      this.#byAllocation.set(allocation, job);
       this.#charge(job, 1);
       if (job.category !== undefined) this.#runningByCategory.set(job.category, (this.#runningByCategory.get(job.category) ?? 0) + 1);
       this.#preemption.started(job);
@@ -974,6 +977,21 @@ export class AllocationManager {
     const { costs } = state;
     if (costs === undefined) this.#costs.restoreWithout(state.clock, this.#pool.nodes(), this.#pool.allocations());
     else this.#costs.restore(costs, this.#pool.nodes(), { get: (id) => this.#pool.allocation(id), size: this.#books.live.size, ids: () => this.#books.live.keys() });
+    // each running job keeps its ledger entry (see OpenCosts)
+    for (const job of this.#byAllocation.values()) job.costs = this.#costs.claim(job.allocation as Allocation);
+    this.#costs.claimsDone();
+  }
+
+  /**
+   * The running (or preempted) job holding the live allocation with this id. `#byAllocation` is
+   * keyed by the allocation objects (those the pool keeps: a job's `allocation`), found by id
+   * through the pool, which finds a live allocation from its id without hashing: a `Map` keyed by
+   * a new id string per start paid for hashing it and comparing it with the other ids of its
+   * bucket, the dearest step of a submit that starts at once (an object key is compared by address).
+   */
+  #jobOfAllocation(id: unknown): JobRecord | undefined {
+    const allocation = typeof id === 'string' ? this.#pool.allocation(id) : undefined;
+    return allocation === undefined ? undefined : this.#byAllocation.get(allocation);
   }
 
   /** A live or remembered job by id (for the parts of a snapshot that name jobs). */
@@ -1219,7 +1237,7 @@ export class AllocationManager {
     const checked = moves.map((move, index) => {
       const stale = (why: string): FairpackError =>
         new FairpackError('STALE_PLAN', `Expected a plan the cluster still matches, got one whose move ${index} (job ${JSON.stringify(move.jobId)} from "${move.from}" to "${move.to}") no longer applies: ${why}. Nothing was moved; plan again.`, { index, jobId: move.jobId });
-      const job = this.#byAllocation.get(move.allocationId);
+      const job = this.#jobOfAllocation(move.allocationId);
       if (job === undefined || job.id !== move.jobId) throw stale(`allocation ${JSON.stringify(move.allocationId)} is not that job's live allocation`);
       if (seen.has(job.id)) throw stale('the job is moved twice');
       seen.add(job.id);
@@ -1244,15 +1262,15 @@ export class AllocationManager {
     return checked.map(({ job, to }) => {
       const previous = job.allocation as Allocation;
       this.#pool.release(previous.id);
-      this.#byAllocation.delete(previous.id);
-      this.#costs.released(previous.id, now);
+      this.#byAllocation.delete(previous);
+      if (job.costs !== undefined) this.#costs.released(job.costs, now);
       this.#preemption.stopped(job);
       const allocation = this.#books.commitPlacement(job.parsed, [to], { createdAt: now, ...(job.expiresAt === undefined ? {} : { expiresAt: job.expiresAt }) });
       job.allocation = allocation;
       job.startedAt = now;
       job.restarts++;
-      this.#byAllocation.set(allocation.id, job);
-      this.#costs.allocated(allocation, now);
+      this.#byAllocation.set(allocation, job);
+      job.costs = this.#costs.allocated(allocation, now);
       this.#preemption.started(job);
       if (job.expiresAt !== undefined) this.#expiry.push(job.expiresAt, { job, allocationId: allocation.id });
       this.#changes++;
@@ -1605,11 +1623,15 @@ export class AllocationManager {
     return parsedBatch;
   }
 
-  /** `#parseSubmission` of one request, without the batch's set, list and draft. */
+  /**
+   * `#parseSubmission` of one request, without the batch's set, list and draft, parsed into one
+   * reused object: its only reader, `#submitOne`, copies it into the job record before anything
+   * else (nothing between can submit again and overwrite it).
+   */
   #parseOne(request: JobRequest): ParsedJobRequest {
     if (this.#closed) throw new FairpackError('MANAGER_CLOSED', 'Expected an open manager, got a closed one. Create a new AllocationManager.');
     this.#jobIds.beginOne();
-    const parsed = parseJobRequest(request, this.#classes, this.#books, this.#drawOneId);
+    const parsed = parseJobRequest(request, this.#classes, this.#books, this.#drawOneId, this.#parsedOne);
     const { id } = parsed;
     // a fresh id (see JobIds) is no live job's
     if (!this.#jobIds.isFresh(id) && this.#live.has(id)) {
@@ -1620,6 +1642,8 @@ export class AllocationManager {
     return parsed;
   }
 
+  /** What `#parseOne` parses into (see there). */
+  readonly #parsedOne = blankParsedJobRequest();
   readonly #isLiveId = (id: string): boolean => this.#live.has(id);
   readonly #drawOneId = (): string => this.#jobIds.drawOne(this.#isLiveId);
 
@@ -1631,6 +1655,7 @@ export class AllocationManager {
   #newJob(parsed: ParsedJobRequest, sequence: number, submittedAt: number): JobRecord {
     return {
       id: parsed.id,
+      key: this.#jobIds.keyOf(parsed.id),
       tenant: parsed.tenant,
       priority: parsed.priorityClass.name,
       klass: parsed.priorityClass,
@@ -1643,8 +1668,8 @@ export class AllocationManager {
       deadline: parsed.deadline,
       ttlMs: parsed.ttlMs,
       estimatedRuntimeMs: parsed.estimatedRuntimeMs,
-      input: parsed.poolRequest,
-      shape: shapeOf(parsed.poolRequest),
+      input: undefined,
+      shape: shapeOf(parsed.request, parsed.id),
       demand: this.#demandOf(parsed),
       parsed: parsed.request,
       parsedWith: this.#books.dimensionCount,
@@ -1653,6 +1678,7 @@ export class AllocationManager {
       queue: undefined,
       ticket: 0,
       allocation: undefined,
+      costs: undefined,
       startedAt: undefined,
       endedAt: undefined,
       expiresAt: undefined,
@@ -1688,7 +1714,7 @@ export class AllocationManager {
       this.#stats.quotaRejected(job.tenant);
       return this.#reject(job, 'QUOTA_EXCEEDED', `tenant "${job.tenant}" would use ${used + requested} ${dimension}, past its quota of ${limit} (${used} in use, ${requested} asked)`, quota.shortfall);
     }
-    this.#live.set(id, job);
+    this.#live.add(job);
     const position = this.#enqueue(job);
     this.#schedule();
     this.#cycleDone = true;
@@ -1698,7 +1724,7 @@ export class AllocationManager {
       this.#held.drop(job);
       this.#bands.remove(job);
       this.#countQueued(job, -1);
-      this.#live.delete(id);
+      this.#live.remove(job);
       return this.#reject(job, 'QUEUE_FULL', full);
     }
     if (this.#events.listens('queued')) this.#events.defer('queued', jobView(job));
@@ -1728,14 +1754,21 @@ export class AllocationManager {
    */
   #startedDirectly(job: JobRecord): boolean {
     if (!this.#directStarts || !this.#nothingWaits() || this.#holdBack(job) !== undefined) return false;
-    const result = this.#books.allocateParsed(job.parsed, false, this.#stamp(job));
+    // the times in one reused object: the pool reads both fields before anything else, keeps neither
+    const times = this.#directTimes;
+    times.createdAt = this.#clock();
+    times.expiresAt = job.ttlMs === undefined ? undefined : times.createdAt + job.ttlMs;
+    const result = this.#books.allocateParsed(job.parsed, false, times);
     if (result?.ok !== true) return false;
-    this.#live.set(job.id, job);
+    this.#live.add(job);
     job.queuedSince = this.#clock();
     this.#run(job, result.allocation);
     this.#policy.placed?.(job.tenant);
     return true;
   }
+
+  /** The allocation times `#startedDirectly` hands the pool (see there): `#stamp`'s, without an object per start. */
+  readonly #directTimes: { createdAt: number; expiresAt: number | undefined } = { createdAt: 0, expiresAt: undefined };
 
   #queuedResult(job: JobRecord, position: number): SubmitResult {
     const none = Object.freeze({});
@@ -1849,8 +1882,8 @@ export class AllocationManager {
     job.startedAt = now;
     job.reason = undefined;
     job.backoffUntil = undefined;
-    this.#byAllocation.set(allocation.id, job);
-    this.#costs.allocated(allocation, now);
+    this.#byAllocation.set(allocation, job);
+    job.costs = this.#costs.allocated(allocation, now);
     this.#preemption.started(job);
     this.#changes++;
     this.#charge(job, 1);
@@ -1879,7 +1912,7 @@ export class AllocationManager {
     job.status = status;
     job.reason = reason;
     job.endedAt = this.#clock();
-    this.#live.delete(job.id);
+    this.#live.remove(job);
     this.#remember(job);
     // (no closure made per end when nobody waits, as for most managers)
     if (this.#waiters.size > 0) this.#waiters.reject(job.id, () => new FairpackError('JOB_CANCELLED', `Job ${job.id} was ${status} before it was placed.`, { jobId: job.id, status }));
@@ -1929,8 +1962,9 @@ export class AllocationManager {
   #stopRunning(job: JobRecord): void {
     // its room, its quota use and its category's slot came back: a search may now find victims
     this.#changes++;
-    this.#byAllocation.delete((job.allocation as Allocation).id);
-    this.#costs.released((job.allocation as Allocation).id, this.#clock());
+    this.#byAllocation.delete(job.allocation as Allocation);
+    if (job.costs !== undefined) this.#costs.released(job.costs, this.#clock());
+    job.costs = undefined;
     this.#preemption.stopped(job);
     job.burst = false;
     job.graceEndsAt = undefined;
@@ -1984,7 +2018,7 @@ export class AllocationManager {
 
   #refreshParse(job: JobRecord): void {
     if (job.parsedWith === this.#books.dimensionCount) return;
-    job.parsed = this.#books.parseRequest(job.input);
+    job.parsed = this.#books.parseRequest(jobInput(job));
     job.parsedWith = this.#books.dimensionCount;
   }
 
@@ -2112,16 +2146,22 @@ export interface MigrationResult {
   readonly allocationId: string;
 }
 
-/** Requests with the same shape fit in exactly the same places. */
-function shapeOf(request: JobRequest | import('../pool/index.js').AllocationRequest): string {
-  const { resources } = request;
-  const plain = (request.replicas ?? 1) === 1 && request.spread === undefined && request.nodeSelector === undefined && request.tolerations === undefined && request.spot === undefined;
+/**
+ * Requests with the same shape fit in exactly the same places. The shape is that of the job's pool
+ * request (`poolRequestOf`, which leaves out one replica, no spread, no selector, no tolerations
+ * and spot `allow`); it is read from the parsed request, so that the pool request itself is made
+ * only for a job with constraints (or later, when needed: `jobInput`).
+ */
+function shapeOf(parsed: ParsedRequest, jobId: string): string {
+  const { resources } = parsed;
+  const plain = parsed.replicas === 1 && !parsed.spread && parsed.selectorKeys.length === 0 && parsed.tolerations.length === 0 && parsed.spot === 'allow';
   // the common case, one replica and no constraints: its resources are a frozen object the pool
   // shares among requests of the same amounts, so its shape is worked out once per object
   if (plain && Object.isFrozen(resources)) {
     const known = PLAIN_SHAPES.get(resources);
     if (known !== undefined) return known;
   }
+  const request = poolRequestOf(parsed, jobId);
   const shape = JSON.stringify([resources, request.replicas ?? 1, request.spread ?? false, request.nodeSelector ?? {}, request.tolerations ?? [], request.spot ?? 'allow']);
   if (plain && Object.isFrozen(resources)) PLAIN_SHAPES.set(resources, shape);
   return shape;

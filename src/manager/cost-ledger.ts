@@ -125,11 +125,37 @@ interface NodeBook {
   openRemainder: number;
 }
 
-/** One replica on one node, from its start to its end (null: running). */
-interface Piece {
-  readonly allocationId: string;
+/**
+ * A running allocation's entry among the ledger's open ones, which `allocated` hands out and
+ * `released` takes back (the caller keeps it with the allocation: no map by allocation). The
+ * entries are a doubly linked list in the order they started: what a snapshot and the cost
+ * figures walk, in the order a `Map` keyed by allocation kept — without a `Map.set` per start and
+ * the hash table's rebuilds (a table of every running allocation, made anew every few thousand
+ * starts). One replica on a node with a book: its piece is the entry; otherwise `group` holds the
+ * pieces (none if its node has no book).
+ */
+export interface OpenCosts {
+  /** Neighbours in start order while open; both undefined once released. */
+  prev: OpenCosts | undefined;
+  next: OpenCosts | undefined;
+  readonly group: Piece[] | undefined;
+}
+
+/** Whose a piece is: its allocation (`Allocation` is one), or what a snapshot kept of an ended one. */
+interface PieceOwner {
+  /** The allocation's id. */
+  readonly id: string;
   readonly jobId: string;
   readonly tenant: string;
+}
+
+/**
+ * One replica on one node, from its start to its end (null: running). Its allocation's id, job and
+ * tenant are read through `owner` (the allocation itself), not copied: the ledger keeps thousands
+ * of ended pieces, long enough to reach the old generation.
+ */
+interface Piece extends OpenCosts {
+  readonly owner: PieceOwner;
   readonly book: NodeBook;
   /** Micro-units per hour. */
   readonly rate: number;
@@ -137,16 +163,9 @@ interface Piece {
   end: number | null;
 }
 
-/**
- * A running allocation's replicas: the one piece of a one-replica allocation as itself (no array
- * per start for the usual case), several in an array.
- */
-type OpenPieces = Piece | Piece[];
-
-/** The pieces of an allocation's `OpenPieces`, one by one. */
-function eachPiece(open: OpenPieces, fn: (piece: Piece) => void): void {
-  if (Array.isArray(open)) for (const piece of open) fn(piece);
-  else fn(open);
+/** An entry for pieces of their own (see `OpenCosts`). */
+function groupEntry(pieces: Piece[]): OpenCosts {
+  return { prev: undefined, next: undefined, group: pieces };
 }
 
 /** Cumulative figures at one instant. */
@@ -167,8 +186,11 @@ export class CostLedger {
   #books: NodeBook[] = [];
   /** The live book of each node. */
   #live = new Map<string, NodeBook>();
-  /** Running replicas by allocation id. */
-  #open = new Map<string, OpenPieces>();
+  /** Running replicas: the first and last open entries (see `OpenCosts`). */
+  #first: OpenCosts | undefined = undefined;
+  #last: OpenCosts | undefined = undefined;
+  /** After a restore, until the caller has taken them (`claim`): the open entries by allocation. */
+  #unclaimed: Map<Allocation, OpenCosts> | undefined = undefined;
   /** Ended replicas in the order they ended, from `#head` on (before it: folded). */
   #closed: Piece[] = [];
   #head = 0;
@@ -203,43 +225,84 @@ export class CostLedger {
     this.#live.delete(id);
   }
 
-  /** An allocation started: each replica pays its node's rate for what it holds, from `at`. */
-  allocated(allocation: Allocation, at: number): void {
+  /**
+   * An allocation started: each replica pays its node's rate for what it holds, from `at`. The
+   * entry returned is what `released` takes when it ends.
+   */
+  allocated(allocation: Allocation, at: number): OpenCosts {
     const start = Math.floor(at);
     // by index: the placements are a frozen array, whose iterator V8 makes as an object per start
     const { placements } = allocation;
+    let entry: OpenCosts;
     if (placements.length === 1) {
       const placement = placements[0] as Allocation['placements'][number];
       const book = this.#live.get(placement.nodeId);
-      this.#open.set(allocation.id, book === undefined ? [] : this.#piece(allocation, book, placement.resources, start));
-      return;
+      entry = book === undefined ? groupEntry([]) : this.#piece(allocation, book, placement.resources, start);
+    } else {
+      const pieces: Piece[] = [];
+      for (let i = 0; i < placements.length; i++) {
+        const placement = placements[i] as Allocation['placements'][number];
+        const book = this.#live.get(placement.nodeId);
+        if (book === undefined) continue;
+        pieces.push(this.#piece(allocation, book, placement.resources, start));
+      }
+      entry = groupEntry(pieces);
     }
-    const pieces: Piece[] = [];
-    for (let i = 0; i < placements.length; i++) {
-      const placement = placements[i] as Allocation['placements'][number];
-      const book = this.#live.get(placement.nodeId);
-      if (book === undefined) continue;
-      pieces.push(this.#piece(allocation, book, placement.resources, start));
-    }
-    this.#open.set(allocation.id, pieces);
+    this.#link(entry);
+    return entry;
   }
 
   #piece(allocation: Allocation, book: NodeBook, resources: Resources, start: number): Piece {
-    return { allocationId: allocation.id, jobId: allocation.jobId, tenant: allocation.tenant, book, rate: this.#rate(book, resources), start, end: null };
+    return { owner: allocation as PieceOwner, book, rate: this.#rate(book, resources), start, end: null, prev: undefined, next: undefined, group: undefined };
   }
 
-  /** An allocation ended (released, expired, evicted, its node lost): its replicas stop paying at `at`. */
-  released(allocationId: string, at: number): void {
-    const open = this.#open.get(allocationId);
-    if (open === undefined) return;
-    this.#open.delete(allocationId);
+  /** Appends an entry to the open ones (it starts last). */
+  #link(entry: OpenCosts): void {
+    entry.prev = this.#last;
+    entry.next = undefined;
+    if (this.#last === undefined) this.#first = entry;
+    else this.#last.next = entry;
+    this.#last = entry;
+  }
+
+  /** Takes an open entry out of the list; whether it was in it. */
+  #unlink(entry: OpenCosts): boolean {
+    const { prev, next } = entry;
+    if (prev === undefined && this.#first !== entry) return false;
+    if (prev === undefined) this.#first = next;
+    else prev.next = next;
+    if (next === undefined) this.#last = prev;
+    else next.prev = prev;
+    // an ended piece keeps no link: it would keep the pieces after it alive
+    entry.prev = undefined;
+    entry.next = undefined;
+    return true;
+  }
+
+  /** Every open piece, in the order their allocations started. */
+  #eachOpen(fn: (piece: Piece) => void): void {
+    for (let entry = this.#first; entry !== undefined; entry = entry.next) {
+      if (entry.group === undefined) fn(entry as Piece);
+      else for (const piece of entry.group) fn(piece);
+    }
+  }
+
+  /**
+   * An allocation ended (released, expired, evicted, its node lost): its replicas stop paying at
+   * `at`. `entry`: what `allocated` (or `claim`, after a restore) returned for it; an entry already
+   * released changes nothing.
+   */
+  released(entry: OpenCosts, at: number): void {
+    if (!this.#unlink(entry)) return;
     const end = Math.floor(at);
-    if (!Array.isArray(open)) {
-      open.end = end;
-      this.#closed.push(open);
+    if (entry.group === undefined) {
+      const piece = entry as Piece;
+      piece.end = end;
+      this.#closed.push(piece);
     } else {
-      for (let i = 0; i < open.length; i++) {
-        const piece = open[i] as Piece;
+      const pieces = entry.group;
+      for (let i = 0; i < pieces.length; i++) {
+        const piece = pieces[i] as Piece;
         piece.end = end;
         this.#closed.push(piece);
       }
@@ -262,7 +325,7 @@ export class CostLedger {
    */
   activity(): Map<string, { readonly addedAt: number | null; readonly emptySince: number | null }> {
     const busy = new Set<NodeBook>();
-    for (const open of this.#open.values()) eachPiece(open, (piece) => busy.add(piece.book));
+    this.#eachOpen((piece) => busy.add(piece.book));
     const lastEnd = new Map<NodeBook, number>();
     // ended in the order they ended: the last one seen per node, walking back, is its latest
     for (let i = this.#closed.length - 1; i >= this.#head && lastEnd.size < this.#live.size; i--) {
@@ -327,15 +390,33 @@ export class CostLedger {
 
   snapshot(): CostLedgerSnapshot {
     const index = new Map(this.#books.map((book, i) => [book, i]));
-    const piece = (p: Piece) => [p.allocationId, p.jobId, p.tenant, index.get(p.book) as number, p.rate, p.start, p.end] as const;
+    const piece = (p: Piece) => [p.owner.id, p.owner.jobId, p.owner.tenant, index.get(p.book) as number, p.rate, p.start, p.end] as const;
     return {
       origin: this.#origin,
       horizon: this.#horizon,
       nodes: this.#books.map((b) => [b.id, b.price, b.addedAt, b.removedAt, b.folded] as const),
-      pieces: [...this.#closed.slice(this.#head).map(piece), ...[...this.#open.values()].flatMap((open) => (Array.isArray(open) ? open.map(piece) : [piece(open)]))],
+      pieces: [...this.#closed.slice(this.#head).map(piece), ...this.#openPieces().map(piece)],
       tenants: [...this.#foldedTenants],
       ...(this.#foldedOther === 0 ? {} : { otherTenants: this.#foldedOther }),
     };
+  }
+
+  #openPieces(): Piece[] {
+    const out: Piece[] = [];
+    this.#eachOpen((piece) => out.push(piece));
+    return out;
+  }
+
+  /**
+   * The open entry of a live allocation after `restore` or `restoreWithout`, for the caller to keep
+   * (see `OpenCosts`); each is handed out once, and `claimsDone` forgets the rest.
+   */
+  claim(allocation: Allocation): OpenCosts | undefined {
+    return this.#unclaimed?.get(allocation);
+  }
+
+  claimsDone(): void {
+    this.#unclaimed = undefined;
   }
 
   /**
@@ -366,7 +447,7 @@ export class CostLedger {
     });
     if (live.size !== views.size) throw invalidSnapshot('costs.nodes', `${views.size} nodes in the pool, but ${live.size} live node books`);
     const closed: Piece[] = [];
-    const open = new Map<string, Piece[]>();
+    const open = new Map<Allocation, Piece[]>();
     // a restore reads a piece per running replica (100,000s): each field is tested inline, and a
     // path is built only for a field that fails (one closure over the index, not one per piece)
     const entries = array(s['pieces'], 'costs.pieces');
@@ -385,19 +466,23 @@ export class CostLedger {
       if (end !== null && !isWhole(end, -Number.MAX_SAFE_INTEGER)) integer(end, at(6), -Number.MAX_SAFE_INTEGER);
       const book = books[node as number];
       if (book === undefined) throw invalidSnapshot(at(3), `no node book ${String(node)}`);
-      const piece: Piece = { allocationId: allocationId as string, jobId: jobId as string, tenant: tenant as string, book, rate: rate as number, start: start as number, end: end as number | null };
-      if (piece.end !== null) {
-        closed.push(piece);
+      if (end !== null) {
+        const owner: PieceOwner = { id: allocationId as string, jobId: jobId as string, tenant: tenant as string };
+        closed.push({ owner, book, rate: rate as number, start: start as number, end: end as number, prev: undefined, next: undefined, group: undefined });
         continue;
       }
-      const allocation = running.get(piece.allocationId);
-      if (allocation === undefined || allocation.jobId !== piece.jobId || book.removedAt !== null) throw invalidSnapshot(at(0), `"${piece.allocationId}" is not a live allocation of job "${piece.jobId}" on a live node`);
-      const pieces = open.get(piece.allocationId);
-      if (pieces === undefined) open.set(piece.allocationId, [piece]);
+      const allocation = running.get(allocationId as string);
+      if (allocation === undefined || allocation.jobId !== jobId || book.removedAt !== null) throw invalidSnapshot(at(0), `"${allocationId as string}" is not a live allocation of job "${jobId as string}" on a live node`);
+      // a running piece's owner is its live allocation (the same id and job), but for a snapshot
+      // that names another tenant: the piece keeps what the snapshot says, as it always has
+      const owner: PieceOwner = allocation.tenant === tenant ? (allocation as PieceOwner) : { id: allocationId as string, jobId: jobId as string, tenant: tenant as string };
+      const piece: Piece = { owner, book, rate: rate as number, start: start as number, end: null, prev: undefined, next: undefined, group: undefined };
+      const pieces = open.get(allocation);
+      if (pieces === undefined) open.set(allocation, [piece]);
       else pieces.push(piece);
     }
     if (open.size !== running.size) {
-      for (const id of running.ids()) if (!open.has(id)) throw invalidSnapshot('costs.pieces', `live allocation "${id}" has no running replica`);
+      for (const id of running.ids()) if (!open.has(running.get(id) as Allocation)) throw invalidSnapshot('costs.pieces', `live allocation "${id}" has no running replica`);
     }
     const tenants = new Map<string, number>();
     array(s['tenants'], 'costs.tenants').forEach((entry, i) => {
@@ -408,7 +493,15 @@ export class CostLedger {
     this.#horizon = horizon;
     this.#books = books;
     this.#live = live;
-    this.#open = open;
+    // in the order the pieces were listed: the order their allocations started
+    this.#first = undefined;
+    this.#last = undefined;
+    this.#unclaimed = new Map();
+    for (const [allocation, pieces] of open) {
+      const entry = groupEntry(pieces);
+      this.#link(entry);
+      this.#unclaimed.set(allocation, entry);
+    }
     this.#closed = closed;
     this.#head = 0;
     this.#foldedTenants = tenants;
@@ -424,7 +517,8 @@ export class CostLedger {
     this.#books = [];
     this.#live = new Map();
     for (const node of nodes) this.nodeAdded(node, null);
-    for (const allocation of allocations) this.allocated(allocation, clock ?? 0);
+    this.#unclaimed = new Map();
+    for (const allocation of allocations) this.#unclaimed.set(allocation, this.allocated(allocation, clock ?? 0));
   }
 
   // ---- internals ------------------------------------------------------------------------------------
@@ -447,7 +541,9 @@ export class CostLedger {
     const dims = book.dims;
     if (dims === undefined || book.price === 0) return 0;
     let rate = 0;
-    for (const name of Object.keys(resources)) {
+    // own keys by `for…in` (the same keys as `Object.keys`, without its array per start)
+    for (const name in resources) {
+      if (!Object.hasOwn(resources, name)) continue;
       const dim = dims.get(name);
       if (dim === undefined) continue;
       rate += mulDivFloor(dim[0], Math.round((resources[name] as number) * this.#factor), dim[1]);
@@ -458,9 +554,10 @@ export class CostLedger {
   #fold(piece: Piece): void {
     const cost = micros(piece.rate, (piece.end as number) - piece.start);
     piece.book.folded += cost;
-    const before = this.#foldedTenants.get(piece.tenant);
-    if (before !== undefined) this.#foldedTenants.delete(piece.tenant); // to the end: folded into last
-    this.#foldedTenants.set(piece.tenant, (before ?? 0) + cost);
+    const { tenant } = piece.owner;
+    const before = this.#foldedTenants.get(tenant);
+    if (before !== undefined) this.#foldedTenants.delete(tenant); // to the end: folded into last
+    this.#foldedTenants.set(tenant, (before ?? 0) + cost);
     if (this.#foldedTenants.size > KEPT_TENANTS) {
       const [oldest, amount] = this.#foldedTenants.entries().next().value as [string, number];
       this.#foldedTenants.delete(oldest);
@@ -518,13 +615,14 @@ export class CostLedger {
       if (!ended) piece.book.openRemainder += remainder;
       if (cost === 0) return;
       piece.book.busy += cost;
-      out.tenants.set(piece.tenant, (out.tenants.get(piece.tenant) ?? 0) + cost);
-      const job = out.jobs.get(piece.jobId);
-      if (job === undefined) out.jobs.set(piece.jobId, { tenant: piece.tenant, cost });
+      const { owner } = piece;
+      out.tenants.set(owner.tenant, (out.tenants.get(owner.tenant) ?? 0) + cost);
+      const job = out.jobs.get(owner.jobId);
+      if (job === undefined) out.jobs.set(owner.jobId, { tenant: owner.tenant, cost });
       else job.cost += cost;
     };
     for (let i = this.#head; i < this.#closed.length; i++) add(this.#closed[i] as Piece);
-    for (const open of this.#open.values()) eachPiece(open, add);
+    this.#eachOpen(add);
     for (const book of this.#books) {
       const from = book.addedAt ?? origin;
       const until = book.removedAt === null ? t : Math.min(t, book.removedAt);

@@ -1,5 +1,9 @@
 import { nanoid } from 'nanoid';
 
+/** Digits of the counter in a generated id (more only past `MAX_KEYED`: see `idOf`). */
+const COUNTER_DIGITS = 9;
+const MAX_KEYED = 36 ** COUNTER_DIGITS;
+
 /** The 1,296 two-digit base-36 numbers, padded. */
 const PAIRS: readonly string[] = Array.from({ length: 36 * 36 }, (_, i) => i.toString(36).padStart(2, '0'));
 
@@ -76,6 +80,30 @@ export class JobIds {
     return id;
   }
 
+  /** The id `idOf` made last and its key (see `keyOf`): the key of a new job's id without reading it. */
+  private keyedId = '';
+  private keyedCount: string | number = '';
+
+  /**
+   * The key `JobTable` files a job under: for an id of the form this generator makes now (the
+   * prefix and exactly nine base-36 digits) the counter it encodes, else the id itself. A function
+   * of the id and the prefix alone (which changes only on `restore`, before any job is filed), so
+   * a caller's id that looks generated has the key its generated twin would have.
+   */
+  keyOf(id: string): string | number {
+    if (id === this.keyedId) return this.keyedCount;
+    const start = this.prefix.length;
+    if (id.length !== start + COUNTER_DIGITS || !id.startsWith(this.prefix)) return id;
+    let count = 0;
+    for (let i = start; i < id.length; i++) {
+      const c = id.charCodeAt(i);
+      const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 122 ? c - 87 : -1;
+      if (digit < 0) return id;
+      count = count * 36 + digit;
+    }
+    return count;
+  }
+
   /** The prefix and the counter's digits above the last two, for `stemOf` (see `idOf`). */
   private stem = '';
   private stemOf = -1;
@@ -91,7 +119,11 @@ export class JobIds {
       this.stem = this.prefix + high.toString(36).padStart(7, '0');
       this.stemOf = high;
     }
-    return this.stem + (PAIRS[count - high * PAIRS.length] as string);
+    const id = this.stem + (PAIRS[count - high * PAIRS.length] as string);
+    // nine digits up to 36^9 (the stem's seven digits grow past it): see keyOf
+    this.keyedId = id;
+    this.keyedCount = count < MAX_KEYED ? count : id;
+    return id;
   }
 
   commitOne(): void {
@@ -107,5 +139,7 @@ export class JobIds {
     this.count = state.count;
     this.mayCollide = false;
     this.stemOf = -1;
+    this.keyedId = '';
+    this.keyedCount = '';
   }
 }

@@ -1,12 +1,16 @@
-import type { Allocation } from '../pool/index.js';
+import type { Allocation, AllocationRequest } from '../pool/index.js';
 import type { ParsedRequest } from '../pool/request.js';
 import type { Resources } from '../resources/index.js';
+import type { OpenCosts } from './cost-ledger.js';
 import type { JobQueue } from './job-queue.js';
+import { poolRequestOf } from './job-request.js';
 import type { JobStatus, JobView, PriorityClass } from './types.js';
 
 /** The manager's mutable record of one job. */
 export interface JobRecord {
   readonly id: string;
+  /** Its key among the live jobs (`JobTable`, `JobIds.keyOf`): worked out once, at submit. */
+  readonly key: string | number;
   readonly tenant: string;
   readonly priority: string;
   readonly klass: PriorityClass;
@@ -20,8 +24,12 @@ export interface JobRecord {
   readonly deadline: number | undefined;
   readonly ttlMs: number | undefined;
   readonly estimatedRuntimeMs: number | undefined;
-  /** The original request, kept to re-parse it when the pool learns new dimensions. */
-  readonly input: unknown;
+  /**
+   * The original request for the pool, kept to re-parse it when the pool learns new dimensions and
+   * for snapshots; undefined until first read through `jobInput` (made from `parsed`, which until
+   * then is the job's first parse).
+   */
+  input: AllocationRequest | undefined;
   /** Placement-relevant fields as a key: jobs of one shape fit in exactly the same places. */
   readonly shape: string;
   /** All replicas' demand, scaled, by dimension name (what its tenant's usage and quota count). */
@@ -36,6 +44,8 @@ export interface JobRecord {
   /** Changes on every enqueue, so a stale entry of an earlier stay in the same queue is skipped. */
   ticket: number;
   allocation: Allocation | undefined;
+  /** While it holds an allocation: the cost ledger's entry for it (what `CostLedger.released` takes). */
+  costs: OpenCosts | undefined;
   startedAt: number | undefined;
   endedAt: number | undefined;
   expiresAt: number | undefined;
@@ -54,6 +64,15 @@ export interface JobRecord {
   preemptionCheckedAt: number;
   /** Times it lost its allocation while running (its node failed or went, or it was preempted) and waited again. */
   restarts: number;
+}
+
+/**
+ * The job's pool request (see `input`), made on first use from its first parse: `parsed` is
+ * replaced only by a re-parse of this request, which reads it first.
+ */
+export function jobInput(job: JobRecord): AllocationRequest {
+  if (job.input === undefined) job.input = poolRequestOf(job.parsed, job.id);
+  return job.input;
 }
 
 export function jobView(job: JobRecord): JobView {

@@ -25,22 +25,37 @@ export interface ParsedJobRequest {
   readonly ttlMs: number | undefined;
   readonly deadline: number | undefined;
   readonly estimatedRuntimeMs: number | undefined;
-  /** What is handed to the pool (the manager's own fields taken out; job id as `jobId`). */
-  readonly poolRequest: AllocationRequest;
+  /** What the pool parsed (the manager's own fields taken out; job id as `jobId`): see `poolRequestOf`. */
   readonly request: ParsedRequest;
 }
 
-/** Validates a job request completely, or throws a FairpackError; nothing is changed either way. */
-export function parseJobRequest(input: unknown, classes: PriorityClasses, pool: PoolInternals, newId: () => string): ParsedJobRequest {
+/** A `ParsedJobRequest` that `parseJobRequest` may write into (see `into`). */
+export type WritableParsedJobRequest = { -readonly [K in keyof ParsedJobRequest]: ParsedJobRequest[K] };
+
+/**
+ * An empty parsed job request to parse into, for a caller that reads each parse completely before
+ * the next (the manager's single submissions: the job record copies every field at once). Every
+ * parse writes every field; until the first, the fields hold placeholders of their types' kinds.
+ */
+export function blankParsedJobRequest(): WritableParsedJobRequest {
+  return { id: '', tenant: '', priorityClass: undefined as unknown as PriorityClass, category: undefined, ttlMs: undefined, deadline: undefined, estimatedRuntimeMs: undefined, request: undefined as unknown as ParsedRequest };
+}
+
+/**
+ * Validates a job request completely, or throws a FairpackError; nothing is changed either way
+ * (but `into`'s fields, which a failed parse may leave half written). With `into`, the result is
+ * written there and `into` returned: no object per parse.
+ */
+export function parseJobRequest(input: unknown, classes: PriorityClasses, pool: PoolInternals, newId: () => string, into?: WritableParsedJobRequest): ParsedJobRequest {
   // readingInput's steps inline: no closure per submission
   try {
-    return parseJobData(input, classes, pool, newId);
+    return parseJobData(input, classes, pool, newId, into);
   } catch (error) {
     throw inputError(error, 'the job request', 'INVALID_REQUEST');
   }
 }
 
-function parseJobData(input: unknown, classes: PriorityClasses, pool: PoolInternals, newId: () => string): ParsedJobRequest {
+function parseJobData(input: unknown, classes: PriorityClasses, pool: PoolInternals, newId: () => string, into: WritableParsedJobRequest | undefined): ParsedJobRequest {
   if (!isPlainRecord(input)) throw new FairpackError('INVALID_REQUEST', `Expected a job request object { resources, tenant?, priority?, … }, got ${describeValue(input)}.`);
   if (input['jobId'] !== undefined) throw new FairpackError('INVALID_REQUEST', 'Expected `id` for the job id, got `jobId`. The manager uses the job id as the allocation\'s `jobId`.');
   // checked here, not left to the pool, so that the message lists (and suggests) the manager's fields too
@@ -56,25 +71,31 @@ function parseJobData(input: unknown, classes: PriorityClasses, pool: PoolIntern
   if (poolRequest['spot'] === undefined && priorityClass.spot !== undefined) poolRequest['spot'] = priorityClass.spot;
   poolRequest['jobId'] = id;
   const request = pool.parseRequest(poolRequest);
-  return {
-    id,
-    tenant: request.tenant,
-    priorityClass,
-    category: optionalString(input['category'], 'category'),
-    ttlMs: optionalNumber(input['ttlMs'], 'ttlMs', isPositive, 'a finite number > 0'),
-    deadline: optionalNumber(input['deadline'], 'deadline', isAnyNumber, 'a finite number (ms, on the manager\'s clock)'),
-    estimatedRuntimeMs: optionalNumber(input['estimatedRuntimeMs'], 'estimatedRuntimeMs', isNotNegative, 'a finite number >= 0'),
-    poolRequest: normalized(request, id),
-    request,
-  };
+  // checked in this order (the first bad field is the one reported)
+  const category = optionalString(input['category'], 'category');
+  const ttlMs = optionalNumber(input['ttlMs'], 'ttlMs', isPositive, 'a finite number > 0');
+  const deadline = optionalNumber(input['deadline'], 'deadline', isAnyNumber, 'a finite number (ms, on the manager\'s clock)');
+  const estimatedRuntimeMs = optionalNumber(input['estimatedRuntimeMs'], 'estimatedRuntimeMs', isNotNegative, 'a finite number >= 0');
+  if (into === undefined) return { id, tenant: request.tenant, priorityClass, category, ttlMs, deadline, estimatedRuntimeMs, request };
+  into.id = id;
+  into.tenant = request.tenant;
+  into.priorityClass = priorityClass;
+  into.category = category;
+  into.ttlMs = ttlMs;
+  into.deadline = deadline;
+  into.estimatedRuntimeMs = estimatedRuntimeMs;
+  into.request = request;
+  return into;
 }
 
 /**
  * The pool request a job keeps (to parse it again when dimensions grow, and in snapshots), built
  * from what was parsed rather than the caller's object: frozen parts only, nothing the caller can
  * still change, zero amounts and defaults left out — the same request for the pool, as JSON.
+ * A function of the parsed request and the id alone, so a job builds it only when first needed
+ * (`jobInput`): most jobs are never snapshotted nor parsed again.
  */
-function normalized(request: ParsedRequest, jobId: string): AllocationRequest {
+export function poolRequestOf(request: ParsedRequest, jobId: string): AllocationRequest {
   // field by field (no spreads of small objects: this runs for every submission), same key order
   const out: { -readonly [K in keyof AllocationRequest]: AllocationRequest[K] } = { jobId, tenant: request.tenant, priority: request.priority, resources: request.resources };
   if (request.replicas !== 1) out.replicas = request.replicas;

@@ -1,6 +1,6 @@
 import type { Allocation, JobRequest } from '../index.js';
 import { bool, finite, integer, invalidSnapshot, isRecordOf, record, text } from '../snapshot/reader.js';
-import type { JobRecord } from './job-record.js';
+import { type JobRecord, jobInput } from './job-record.js';
 import type { JobStatus } from './types.js';
 
 /** One job as a snapshot keeps it: its request as submitted (id filled in) and where it stands. */
@@ -36,7 +36,7 @@ const STATUSES = new Set<JobStatus>(['queued', 'running', 'completed', 'failed',
 
 /** The job request a job was submitted with: the pool's fields (less `jobId`) and the manager's own. */
 function requestOf(job: JobRecord): JobRequest & { readonly id: string } {
-  const { jobId: _jobId, ...pool } = job.input as Record<string, unknown>;
+  const { jobId: _jobId, ...pool } = jobInput(job) as unknown as Record<string, unknown>;
   return {
     ...(pool as unknown as JobRequest),
     id: job.id,
