@@ -42,6 +42,7 @@ import { PriorityClasses } from './priority-classes.js';
 import { QueueBands } from './queue-bands.js';
 import { type QuotaCheck, limitsView } from './quotas.js';
 import type { Reservations } from './reservations.js';
+import { releasedResult, startedResult } from './result-shapes.js';
 import { SchedulerStats } from './scheduler-stats.js';
 import { TenantCandidates } from './tenant-candidates.js';
 import { TenantLedger } from './tenant-ledger.js';
@@ -357,7 +358,7 @@ export class AllocationManager {
     // one (frozen) view for the event and the answer: both show the job as it is now
     const view = jobView(job);
     if (this.#events.listens('released')) this.#events.defer('released', allocation, view);
-    return Object.freeze({ job: view, allocation, freed: allocation.resources });
+    return releasedResult(view, allocation, allocation.resources);
   };
 
   /** Cancels a queued or running job (a finished job is returned as it is). */
@@ -1702,7 +1703,7 @@ export class AllocationManager {
     // placed now, it could fit (no need to ask) and is within its quota (or it would be held back)
     if (this.#startedDirectly(job)) {
       this.#cycleDone = true;
-      return Object.freeze({ status: 'allocated', jobId: id, allocation: job.allocation as Allocation });
+      return startedResult(id, job.allocation as Allocation);
     }
     // a job that would wait past a queue bound is refused; one that starts at once is not (the
     // bound is on waiting work, which a client could otherwise pile up without end)
@@ -1718,7 +1719,7 @@ export class AllocationManager {
     const position = this.#enqueue(job);
     this.#schedule();
     this.#cycleDone = true;
-    if (job.status === 'running') return Object.freeze({ status: 'allocated', jobId: id, allocation: job.allocation as Allocation });
+    if (job.status === 'running') return startedResult(id, job.allocation as Allocation);
     if (full !== undefined && job.nominatedNode === undefined) {
       this.#cycleDone = false;
       this.#held.drop(job);

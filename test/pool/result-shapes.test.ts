@@ -20,7 +20,7 @@ describe('the shapes of allocate and release results', () => {
 
   it("results share the kept results' maps, and a caller's optimized code survives full collections that free every result it dropped", async () => {
     // V8's natives (%OptimizeFunctionOnNextCall …) need a process of their own
-    const { stdout } = await run(process.execPath, ['--allow-natives-syntax', '--expose-gc', '--import', 'tsx', 'test/pool/fixtures/caller-survives-gc.ts'], { timeout: 60_000 });
+    const { stdout } = await run(process.execPath, ['--allow-natives-syntax', '--expose-gc', '--import', 'tsx', 'test/pool/fixtures/caller-survives-gc.ts', 'pool'], { timeout: 60_000 });
     expect(stdout.trim().split('\n')).toEqual(['same maps', 'optimized']);
   }, 90_000);
 });
