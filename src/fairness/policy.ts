@@ -4,7 +4,8 @@ import type { Resources } from '../resources/index.js';
 /**
  * One tenant's queue as a policy sees it in `pick()`. Within one scheduling pass the manager hands
  * the same candidate objects from pick to pick, refreshed in place (no object per pick): read
- * what you need during `pick()`, and do not keep a candidate to compare with a later pick.
+ * what you need during `pick()`, and do not keep a candidate to compare with a later pick — nor the
+ * array: it too is reused, from pick to pick and from pass to pass.
  */
 export interface TenantCandidate {
   readonly tenant: string;

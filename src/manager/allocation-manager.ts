@@ -36,7 +36,7 @@ import { JobHistory } from './job-history.js';
 import { type ParsedJobRequest, blankParsedJobRequest, parseJobRequest, poolRequestOf } from './job-request.js';
 import { LOST_AFTER, NodeHealth, type NodeStatusReason } from './node-health.js';
 import { booleanOption, concurrencyOption, heartbeatOption, integerOption, preemptionOption, reservationsOption, timerDelay } from './options.js';
-import { QueueList, ShapeMarks } from './pass-marks.js';
+import { BandLists, QueueList, ShapeMarks, keepFirst } from './pass-marks.js';
 import { PreemptionCycle } from './preemption-cycle.js';
 import { PriorityClasses } from './priority-classes.js';
 import { QueueBands } from './queue-bands.js';
@@ -137,6 +137,7 @@ export class AllocationManager {
   /** `#serveBand`'s sets, kept empty between its calls (see there). */
   #spareShapes: ShapeMarks | undefined = new ShapeMarks();
   #spareQueues: QueueList | undefined = new QueueList();
+  #spareLists: BandLists | undefined = new BandLists();
   /** Room held for waiting jobs (starvation reservations, preemption nominations). */
   readonly #held: Reservations;
   /** Heartbeats and offline times of the nodes. */
@@ -1444,10 +1445,15 @@ export class AllocationManager {
   }
 
   #serveBand(band: number): void {
-    const queues = this.#bands.openQueues(band);
+    // the pass's lists are lent for this call, like the two below (a nested call makes its own)
+    const lists = this.#spareLists ?? new BandLists();
+    const queues = this.#bands.openQueues(band, lists.queues);
     if (queues.length === 0) return;
-    let open = queues.slice();
-    let candidates = this.#candidates.offer(open);
+    this.#spareLists = undefined;
+    const { open } = lists;
+    for (let i = 0; i < queues.length; i++) open[i] = queues[i] as JobQueue;
+    keepFirst(open, queues.length);
+    const candidates = this.#candidates.offer(open, lists.candidates);
     // Shapes that found no room in this pass. Room only shrinks while a band is served — unless
     // held room comes back (#roomEpoch) — so they would fail again: a queue whose window holds
     // nothing else is set aside without asking the policy or the pool. Without this, a release
@@ -1488,8 +1494,13 @@ export class AllocationManager {
         epoch = this.#roomEpoch;
         failed.clear();
         const out = done.asSet();
-        open = queues.filter((q) => !out.has(q) && q.length > 0);
-        candidates = this.#candidates.offer(open);
+        let count = 0;
+        for (let i = 0; i < queues.length; i++) {
+          const q = queues[i] as JobQueue;
+          if (!out.has(q) && q.length > 0) open[count++] = q;
+        }
+        keepFirst(open, count);
+        this.#candidates.offer(open, candidates);
       } else if (failed.size > known) {
         this.#setAsideHopeless(open, candidates, failed);
       }
@@ -1498,6 +1509,7 @@ export class AllocationManager {
     done.clear();
     this.#spareShapes = failed;
     this.#spareQueues = done;
+    this.#spareLists = lists;
   }
 
   /** Blocks the open queues whose every job in the window is held back or of a shape that found no room in this pass (they would be tried in vain). */

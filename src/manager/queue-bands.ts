@@ -1,5 +1,6 @@
 import { JobQueue } from './job-queue.js';
 import type { JobRecord } from './job-record.js';
+import { keepFirst } from './pass-marks.js';
 import { RoomGrowth } from './room-growth.js';
 import type { QueueView } from './types.js';
 
@@ -14,6 +15,8 @@ export class QueueBands {
   private order: number[] = [];
   /** Where room grew since each queue's blocking walk (see RoomGrowth). */
   readonly growth = new RoomGrowth();
+  /** `openQueues`' list and count, passed to `forEach` as its `this`. */
+  private readonly filling: Filling = { list: NO_QUEUES, count: 0 };
 
   constructor(private readonly singleBand: boolean) {}
 
@@ -52,14 +55,20 @@ export class QueueBands {
     return this.order;
   }
 
-  /** A band's queues that have work and are not blocked. */
-  openQueues(band: number): JobQueue[] {
-    // one loop, one array: this runs for every band of every scheduling pass
-    // (forEach: a for…of over the map's values left an iterator result per queue as garbage; the
-    // array is forEach's `this`, so no closure is made per call either)
-    const open: JobQueue[] = [];
-    this.bands.get(band)?.forEach(pushIfOpen, open);
-    return open;
+  /** A band's queues that have work and are not blocked, written into `into` (by index: see BandLists); an empty band gives a shared empty list. */
+  openQueues(band: number, into: JobQueue[]): readonly JobQueue[] {
+    // one loop: this runs for every band of every scheduling pass (forEach: a for…of over the
+    // map's values left an iterator result per queue as garbage; the filling is forEach's `this`,
+    // so no closure is made per call either)
+    const filling = this.filling;
+    filling.list = into;
+    filling.count = 0;
+    this.bands.get(band)?.forEach(putIfOpen, filling);
+    const count = filling.count;
+    filling.list = NO_QUEUES;
+    if (count === 0) return NO_QUEUES;
+    keepFirst(into, count);
+    return into;
   }
 
   /** The head of every non-empty queue (a new list: every pass asks, and a generator's steps were garbage). */
@@ -163,8 +172,16 @@ function unblockQueue(queue: JobQueue): void {
   queue.blocked = false;
 }
 
-function pushIfOpen(this: JobQueue[], queue: JobQueue): void {
-  if (queue.length > 0 && !queue.blocked) this.push(queue);
+/** The list `openQueues` is writing and how many it has written. */
+interface Filling {
+  list: JobQueue[];
+  count: number;
+}
+
+const NO_QUEUES: JobQueue[] = Object.freeze([]) as unknown as JobQueue[];
+
+function putIfOpen(this: Filling, queue: JobQueue): void {
+  if (queue.length > 0 && !queue.blocked) this.list[this.count++] = queue;
 }
 
 function pushHeadsOfBand(this: JobRecord[], tenants: Map<string, JobQueue>): void {

@@ -1,6 +1,7 @@
 import type { TenantCandidate } from '../fairness/index.js';
 import type { JobRecord } from './job-record.js';
 import type { JobQueue } from './job-queue.js';
+import { keepFirst } from './pass-marks.js';
 import type { TenantLedger } from './tenant-ledger.js';
 
 /** A queue's candidate, refreshed in place before each pick. */
@@ -22,12 +23,12 @@ export class TenantCandidates {
     private readonly totals: () => ReadonlyMap<string, number>,
   ) {}
 
-  /** The candidates of a band's open queues, in their order (what `pick` receives). */
-  offer(open: readonly JobQueue[]): TenantCandidate[] {
+  /** The candidates of a band's open queues, in their order (what `pick` receives), written into `into` (by index: see BandLists). */
+  offer(open: readonly JobQueue[], into: TenantCandidate[]): TenantCandidate[] {
     // (a loop: a map with an arrow made a closure per band served)
-    const list: TenantCandidate[] = [];
-    for (let i = 0; i < open.length; i++) list.push(this.#slotOf(open[i] as JobQueue));
-    return list;
+    for (let i = 0; i < open.length; i++) into[i] = this.#slotOf(open[i] as JobQueue);
+    keepFirst(into, open.length);
+    return into;
   }
 
   /** Refreshes the candidates of `open` (`list`, as `offer` made it) from the books, before each pick. */

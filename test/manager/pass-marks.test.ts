@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { QueueList, ShapeMarks } from '../../src/manager/pass-marks.js';
-import type { JobQueue } from '../../src/manager/job-queue.js';
+import { JobQueue } from '../../src/manager/job-queue.js';
+import { BandLists, QueueList, ShapeMarks, keepFirst } from '../../src/manager/pass-marks.js';
+import { TenantCandidates } from '../../src/manager/tenant-candidates.js';
+import type { TenantLedger } from '../../src/manager/tenant-ledger.js';
 
 /*
  * The band pass's failed shapes and finished queues (src/manager/pass-marks.ts) are emptied by a
@@ -52,5 +54,26 @@ describe('QueueList', () => {
     expect(list.asSet().size).toBe(0);
     list.add(c as JobQueue);
     expect([...list.asSet()]).toEqual([c]);
+  });
+});
+
+describe('BandLists', () => {
+  it('lists refilled by index hold exactly what the pass wrote, however long they were before', () => {
+    // the band pass refills its lists (open queues, candidates) by index and shortens them: a pass
+    // with fewer queues than the one before must not see that pass's leftovers
+    const queues = ['a', 'b', 'c'].map((tenant) => new JobQueue(tenant, 0, 'default'));
+    const candidates = new TenantCandidates({} as TenantLedger, () => new Map());
+    const lists = new BandLists();
+    expect(candidates.offer(queues, lists.candidates).map((c) => c.tenant)).toEqual(['a', 'b', 'c']);
+    // held room came back in the middle of a pass: fewer queues are open again
+    expect(candidates.offer(queues.slice(1, 2), lists.candidates).map((c) => c.tenant)).toEqual(['b']);
+    expect(lists.candidates).toHaveLength(1);
+    // the same queue keeps its candidate object from offer to offer
+    expect(candidates.offer(queues, lists.candidates)[1]).toBe(lists.candidates[1]);
+    const list = ['x', 'y', 'z'];
+    keepFirst(list, 2);
+    expect(list).toEqual(['x', 'y']);
+    keepFirst(list, 0);
+    expect(list).toEqual([]);
   });
 });

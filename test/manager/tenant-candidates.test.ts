@@ -46,6 +46,32 @@ describe('the fairness candidates of one pass', () => {
     ]);
   });
 
+  it('are the open queues of each pass only, though the lists are reused from pass to pass', () => {
+    // the pass's lists (open queues, candidates) are refilled by index: a pass with fewer
+    // tenants than the one before must not see the earlier pass's leftovers
+    const seen: string[][] = [];
+    const earliest: FairnessPolicy = {
+      name: 'earliest-head',
+      pick(candidates: readonly TenantCandidate[]): TenantCandidate {
+        seen.push(candidates.map((c) => c.tenant));
+        return [...candidates].sort((x, y) => x.headSequence - y.headSequence)[0] as TenantCandidate;
+      },
+    };
+    const mgr = new AllocationManager({ capacity: { cpu: 4 }, fairness: earliest, timers: false });
+    const first = mgr.submit({ tenant: 'a', resources: { cpu: 4 } });
+    if (first.status !== 'allocated') throw new Error('the first job did not fit');
+    // b, c and d wait, one whole-node job each
+    const ids = new Map<string, string>();
+    mgr.on('allocated', (allocation, view) => ids.set(view.tenant, allocation.id));
+    for (const tenant of ['b', 'c', 'd']) mgr.submit({ tenant, resources: { cpu: 4 } });
+    seen.length = 0;
+    mgr.release(first.allocation.id); // three tenants wait: b starts, then c and d are asked again (no room)
+    mgr.release(ids.get('b') as string); // two: c starts, then d is asked again
+    mgr.release(ids.get('c') as string); // one: d starts
+    expect(seen).toEqual([['b', 'c', 'd'], ['c', 'd'], ['c', 'd'], ['d'], ['d']]);
+    expect([...ids.keys()]).toEqual(['b', 'c', 'd']);
+  });
+
   it('give a policy the usage of the moment and nothing of the books behind it', () => {
     const usages: unknown[] = [];
     const keys: string[][] = [];
