@@ -1417,11 +1417,18 @@ export class AllocationManager {
   readonly #waveOver = (job: JobRecord): boolean => this.#preemption.waveOver(job);
   readonly #roomFreedFor = (job: JobRecord): boolean => this.#preemption.roomFreedFor(job);
 
-  /** When a job starting now was created and when it expires. */
+  /**
+   * When a job starting now was created and when it expires, in one reused object: the pool reads
+   * both fields before anything else and keeps neither (no object per start).
+   */
   readonly #stamp = (job: JobRecord): AllocationTimes => {
-    const createdAt = this.#clock();
-    return job.ttlMs === undefined ? { createdAt } : { createdAt, expiresAt: createdAt + job.ttlMs };
+    const times = this.#times;
+    times.createdAt = this.#clock();
+    times.expiresAt = job.ttlMs === undefined ? undefined : times.createdAt + job.ttlMs;
+    return times;
   };
+  /** What `#stamp` fills. */
+  readonly #times: { createdAt: number; expiresAt: number | undefined } = { createdAt: 0, expiresAt: undefined };
 
   readonly #begin = (job: JobRecord, allocation: Allocation): void => this.#start(job, allocation);
 
@@ -1767,11 +1774,7 @@ export class AllocationManager {
    */
   #startedDirectly(job: JobRecord): boolean {
     if (!this.#directStarts || !this.#nothingWaits() || this.#holdBack(job) !== undefined) return false;
-    // the times in one reused object: the pool reads both fields before anything else, keeps neither
-    const times = this.#directTimes;
-    times.createdAt = this.#clock();
-    times.expiresAt = job.ttlMs === undefined ? undefined : times.createdAt + job.ttlMs;
-    const result = this.#books.allocateParsed(job.parsed, false, times);
+    const result = this.#books.allocateParsed(job.parsed, false, this.#stamp(job));
     if (result?.ok !== true) return false;
     this.#live.add(job);
     job.queuedSince = this.#clock();
@@ -1779,9 +1782,6 @@ export class AllocationManager {
     this.#policy.placed?.(job.tenant);
     return true;
   }
-
-  /** The allocation times `#startedDirectly` hands the pool (see there): `#stamp`'s, without an object per start. */
-  readonly #directTimes: { createdAt: number; expiresAt: number | undefined } = { createdAt: 0, expiresAt: undefined };
 
   #queuedResult(job: JobRecord, position: number): SubmitResult {
     const none = Object.freeze({});

@@ -241,6 +241,28 @@ describe('release, cancel, TTL', () => {
     expect(manager.job('next')?.status).toBe('running');
   });
 
+  it('a job without a TTL started after one with a TTL never expires (the start times are filled afresh)', () => {
+    // both starts, direct and through the cycle, fill one reused times object: an expiry left over
+    // from the last job with a TTL would be stamped on the next job's allocation
+    const time = clock();
+    const manager = new AllocationManager({ capacity: { cpu: 2 }, now: time.now });
+    manager.submit({ id: 'ttl', resources: { cpu: 1 }, ttlMs: 10 });
+    manager.submit({ id: 'direct', resources: { cpu: 1 } });
+    manager.submit({ id: 'queued', resources: { cpu: 1 } });
+    time.advance(10);
+    expect(manager.cleanupExpired()).toEqual(['ttl']); // 'queued' starts in the cycle, at 10
+    time.advance(1000);
+    expect(manager.cleanupExpired()).toEqual([]);
+    expect(manager.job('direct')).toMatchObject({ status: 'running' });
+    expect(manager.job('queued')).toMatchObject({ status: 'running', startedAt: 10 });
+    expect([manager.job('direct')?.expiresAt, manager.job('queued')?.expiresAt]).toEqual([undefined, undefined]);
+    // the allocations the pool made for them carry no expiry either
+    expect(manager.allocations().map((allocation) => [allocation.jobId, allocation.expiresAt])).toEqual([
+      ['direct', undefined],
+      ['queued', undefined],
+    ]);
+  });
+
   it('with timers on, one unref’d timer expires allocations without tick()', () => {
     vi.useFakeTimers();
     try {
