@@ -251,18 +251,22 @@ export class PreemptionCycle {
   settleWaves(): void {
     for (const [preemptor, victims] of this.waves) {
       if (preemptor.nominatedNode !== undefined && preemptor.status === 'queued') continue;
-      this.waves.delete(preemptor);
-      // the tenant's quota use falls by what was promised: a job of its held back by the quota
-      // (its queue blocked since) may fit now — found by the model-based suite: a preemptor
-      // cancelled while its victims left kept a smaller job of its tenant waiting for ever
-      if (this.withdrawPromise(preemptor)) this.host.bands.unblockAll();
-      for (const victim of victims) {
-        if (!isVictimOf(victim, preemptor)) continue;
-        victim.status = 'running';
-        victim.graceEndsAt = undefined;
-        victim.preemptedBy = undefined;
-        this.host.events.defer('reprieved', jobView(victim));
-      }
+      this.endWave(preemptor, victims);
+    }
+  }
+
+  private endWave(preemptor: JobRecord, victims: readonly JobRecord[]): void {
+    this.waves.delete(preemptor);
+    // the tenant's quota use falls by what was promised: a job of its held back by the quota
+    // (its queue blocked since) may fit now — found by the model-based suite: a preemptor
+    // cancelled while its victims left kept a smaller job of its tenant waiting for ever
+    if (this.withdrawPromise(preemptor)) this.host.bands.unblockAll();
+    for (const victim of victims) {
+      if (!isVictimOf(victim, preemptor)) continue;
+      victim.status = 'running';
+      victim.graceEndsAt = undefined;
+      victim.preemptedBy = undefined;
+      this.host.events.defer('reprieved', jobView(victim));
     }
   }
 
@@ -298,6 +302,14 @@ export class PreemptionCycle {
     // a policy that ignores priority classes (fifo) does not let them evict either
     const byPriority = job.klass.canPreempt && host.policy.ignoresPriority !== true && this.anyPreemptibleBelow(job.klass.value);
     if (!byPriority && this.burstRunning === 0) return false;
+    // a preemptor whose nomination ended in this pass (its node drained or went away, or its wave
+    // lapsed) still has its old wave, which settleWaves ends only after the pass: it is ended
+    // first, as a pass later would see it. Else a new wave promised the job's demand a second time
+    // against its quota, and a start withdrew it once: the tenant's quota shrank for good (found by
+    // the snapshot suite — a restore, which promises once, disagreed), and the old victims still in
+    // their grace period were evicted for nobody
+    const stale = this.waves.get(job);
+    if (stale !== undefined) this.endWave(job, stale);
     host.refreshParse(job);
     const quota = host.quotaCheck(job);
     // only a job within its tenant's hard quota may take back room others borrowed (burst)

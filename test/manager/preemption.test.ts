@@ -297,6 +297,43 @@ describe('preemption: a node fails', () => {
   });
 });
 
+describe('preemption: a nominee whose node drains looks again at once', () => {
+  it('ends its old wave first: old victims reprieved, its demand promised once against its quota', () => {
+    const { manager, reprieved, advance } = setup({
+      nodes: [{ id: 'n1', capacity: { cpu: 8 } }, { id: 'n2', capacity: { cpu: 8 } }, { id: 'n3', capacity: { cpu: 4 } }],
+      priorityClasses: [
+        { name: 'high', value: 100, canPreempt: true },
+        { name: 'default', value: 0 },
+        { name: 'low', value: -100, preemptionGraceMs: 10 },
+      ],
+      tenants: { a: { quota: { cpu: 10 }, onExceed: 'queue' } },
+      preemption: { backoffMs: 0 },
+    });
+    // n1 and n2 each run two low 4-cpu jobs of tenant c; n3 runs one (all full)
+    for (const id of ['L1', 'L2', 'L3', 'L4', 'L5']) manager.submit({ id, tenant: 'c', priority: 'low', resources: { cpu: 4 } });
+    // P (tenant a, high, 6 cpu) needs both low jobs of a node: first-fit takes n1
+    expect(manager.submit({ id: 'P', tenant: 'a', priority: 'high', resources: { cpu: 6 } })).toMatchObject({ reason: 'preempting' });
+    expect(manager.job('P')?.nominatedNode).toBe('n1');
+    // n1 drains within the victims' grace: P finds victims on n2 in the same pass; L1 and L2,
+    // waited for by nobody now, keep running
+    manager.setNodeStatus('n1', 'draining');
+    expect(manager.job('P')?.nominatedNode).toBe('n2');
+    expect(reprieved.map((job) => job.id).sort()).toEqual(['L1', 'L2']);
+    expect([manager.job('L1')?.status, manager.job('L2')?.status]).toEqual(['running', 'running']);
+    // t = 10: L3 and L4 leave, P starts on n2: tenant a uses 6 of its 10
+    advance(10);
+    expect(manager.job('P')).toMatchObject({ status: 'running' });
+    expect(manager.quota('a').used).toEqual({ cpu: 6 });
+    // 6 + 4 = 10 <= 10: Q fits a's quota (with P's demand promised twice and withdrawn once,
+    // 6 + 6 + 4 = 16 > 10 held it back for good) and takes n3's room once L5 is released (the
+    // evicted L3 and L4, queued again, are cancelled so that they do not take it first)
+    manager.cancel('L3');
+    manager.cancel('L4');
+    manager.release(manager.job('L5')?.allocationId as string);
+    expect(manager.submit({ id: 'Q', tenant: 'a', resources: { cpu: 4 } })).toMatchObject({ status: 'allocated' });
+  });
+});
+
 describe('preemption: higher classes first, whatever is held', () => {
   it('a starving lower-class job\'s reservation never strands a real-time job (issue 11 §1)', () => {
     // drf and the default starvation bound (60 s), as a new user would run it
