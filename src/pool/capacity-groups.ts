@@ -5,6 +5,11 @@ import type { DimensionSpace } from './dimension-space.js';
 /** A capacity group the pool can widen when a new dimension appears. */
 export interface MutableCapacityGroup extends CapacityGroup {
   capacityDense: Float64Array;
+  /**
+   * Zeros, as long as `capacityDense`: the `reserved` vector of every member that holds nothing
+   * (see NodeState). Never written.
+   */
+  zeros: Float64Array;
   members: number;
 }
 
@@ -29,6 +34,7 @@ export class CapacityGroups {
         dims,
         capacity: dims.map((d) => fromScaled(capacity[d] as number, this.space.scale)),
         capacityDense: Float64Array.from(capacity),
+        zeros: new Float64Array(capacity.length),
         members: 0,
       };
       this.bySignature.set(signature, group);
@@ -48,6 +54,7 @@ export class CapacityGroups {
       const dense = new Float64Array(size);
       dense.set(group.capacityDense);
       group.capacityDense = dense;
+      group.zeros = new Float64Array(size);
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { AcceptNode, DenseRequest, IndexedNode, PlacementIndex } from '../placement/index.js';
+import { grow } from '../typed-arrays.js';
 
 /**
  * A placement index whose updates wait until it is read, and are skipped when they would change
@@ -21,8 +22,14 @@ export class DeferredIndex {
   readonly #index: PlacementIndex;
   /** Members by slot (a removed node's slot may go to a new node: a stale mark is told by identity). */
   readonly #members: (IndexedNode | undefined)[] = [];
-  /** By slot: the member's free amounts as the index last saw them. */
-  readonly #filed: (Float64Array | undefined)[] = [];
+  /**
+   * The members' free amounts as the index last saw them, `#stride` per slot (a member is filed
+   * when it is added, so every member's row is written).
+   * One array for all: a copy per node was three heap objects per node for the sweeping after
+   * every full collection to visit (see NodeState).
+   */
+  #filed = new Float64Array(0);
+  #stride = 1;
   /** By slot: the member is in `#marked` and not filed since. */
   readonly #isMarked: boolean[] = [];
   readonly #marked: IndexedNode[] = [];
@@ -47,7 +54,7 @@ export class DeferredIndex {
    * tells it is no member by identity.
    */
   remove(node: IndexedNode): void {
-    if (this.#isMarked[node.slot] === true && this.#members[node.slot] === node && !sameAmounts(node.free, this.#filed[node.slot])) {
+    if (this.#isMarked[node.slot] === true && this.#members[node.slot] === node && !this.#asFiled(node)) {
       this.#index.update(node);
       this.refiled++;
     }
@@ -84,7 +91,7 @@ export class DeferredIndex {
       const slot = node.slot;
       if (this.#members[slot] !== node) continue;
       this.#isMarked[slot] = false;
-      if (sameAmounts(node.free, this.#filed[slot])) {
+      if (this.#asFiled(node)) {
         this.skipped++;
         continue;
       }
@@ -95,19 +102,37 @@ export class DeferredIndex {
   }
 
   #noteFiled(node: IndexedNode): void {
-    const filed = this.#filed[node.slot];
     const free = node.free;
-    if (filed === undefined || filed.length !== free.length) {
-      this.#filed[node.slot] = Float64Array.from(free);
-      return;
-    }
+    if (free.length > this.#stride) this.#widen(free.length);
+    const at = node.slot * this.#stride;
+    if (at + this.#stride > this.#filed.length) this.#filed = grow(this.#filed, Math.max(at + this.#stride, 2 * this.#filed.length, 64 * this.#stride));
     // a loop: a few amounts, where TypedArray.prototype.set is a call into a builtin that checks its arguments
-    for (let d = 0; d < free.length; d++) filed[d] = free[d] as number;
+    const filed = this.#filed;
+    for (let d = 0; d < free.length; d++) filed[at + d] = free[d] as number;
+    for (let d = free.length; d < this.#stride; d++) filed[at + d] = 0;
   }
-}
 
-function sameAmounts(free: Float64Array, filed: Float64Array | undefined): boolean {
-  if (filed === undefined || filed.length !== free.length) return false;
-  for (let d = 0; d < free.length; d++) if (free[d] !== filed[d]) return false;
-  return true;
+  /** Whether a member's free amounts are those it was last filed under. */
+  #asFiled(node: IndexedNode): boolean {
+    const free = node.free;
+    if (free.length > this.#stride) return false;
+    const at = node.slot * this.#stride;
+    const filed = this.#filed;
+    for (let d = 0; d < free.length; d++) if (free[d] !== filed[at + d]) return false;
+    return true;
+  }
+
+  /**
+   * A node with a longer free vector (the pool builds a new index when a dimension appears, so
+   * only a direct user sees this): re-lay the copies out with the wider stride, the new dimensions 0.
+   */
+  #widen(stride: number): void {
+    const slots = this.#filed.length / this.#stride;
+    const filed = new Float64Array(slots * stride);
+    for (let slot = 0; slot < slots; slot++) {
+      for (let d = 0; d < this.#stride; d++) filed[slot * stride + d] = this.#filed[slot * this.#stride + d] as number;
+    }
+    this.#filed = filed;
+    this.#stride = stride;
+  }
 }

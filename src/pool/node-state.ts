@@ -16,10 +16,19 @@ const TAINT_FIELDS = knownKeys('taint field', ['key', 'value', 'effect'], 'INVAL
 /**
  * The pool's mutable record of one node. `free` and `reserved` are scaled and dense;
  * allocated = capacity − free − reserved (room held for a waiting job is not free, and not allocated).
+ *
+ * Only `free` is the node's own typed array: `capacity` is its group's (nodes of a group have the
+ * same vector) and `reserved` is the group's zeros until the node first holds room. A typed array
+ * is three heap objects (the array, its buffer, its elements); with one each for capacity, free,
+ * reserved and the deferred index's copy, a node was 17 objects (1.2 KB), and the concurrent
+ * sweeping after each full collection visits every one: at 10,000 nodes ≈ 2–3 ms of helper-thread
+ * time per collection, which the placement bench counts in its CPU time.
  */
 export class NodeState implements IndexedNode {
+  /** The group's `capacityDense` (shared, never written). */
   capacity: Float64Array;
   free: Float64Array;
+  /** The group's `zeros` (shared, never written) until `holdable()` gives the node its own. */
   reserved: Float64Array;
   allocationCount = 0;
   /**
@@ -32,8 +41,7 @@ export class NodeState implements IndexedNode {
     readonly id: string,
     readonly order: number,
     public slot: number,
-    public group: MutableCapacityGroup,
-    capacity: Float64Array,
+    readonly group: MutableCapacityGroup,
     /** Changed only by `pool.updateNode` (whole, never in place: views share them). */
     public labels: Readonly<Record<string, string>>,
     public taints: readonly Taint[],
@@ -41,16 +49,26 @@ export class NodeState implements IndexedNode {
     readonly costPerHour: number | undefined,
     readonly spot: boolean,
   ) {
-    this.capacity = capacity;
-    this.free = Float64Array.from(capacity);
-    this.reserved = new Float64Array(capacity.length);
+    this.capacity = group.capacityDense;
+    this.free = Float64Array.from(group.capacityDense);
+    this.reserved = group.zeros;
   }
 
-  /** Grows the dense arrays after a new dimension was registered (the node has none of it). */
+  /** `reserved`, as the node's own array (made on the first hold), to write to. */
+  holdable(): Float64Array {
+    if (this.reserved === this.group.zeros) this.reserved = new Float64Array(this.free.length);
+    return this.reserved;
+  }
+
+  /**
+   * Grows the dense arrays after a new dimension was registered (the node has none of it). The
+   * group must be widened first: the node takes its new vectors.
+   */
   widen(size: number): void {
-    this.capacity = grow(this.capacity, size);
+    this.capacity = this.group.capacityDense;
     this.free = grow(this.free, size);
-    this.reserved = grow(this.reserved, size);
+    // nothing held (the former zeros, or its own array back at 0): the group's zeros again
+    this.reserved = this.reserved.every((amount) => amount === 0) ? this.group.zeros : grow(this.reserved, size);
   }
 
   view(space: DimensionSpace): NodeView {
@@ -147,8 +165,11 @@ export function parseNodeUpdate(update: unknown, nodeId: string): { readonly lab
   });
 }
 
+/** The taints of every node given none (one array: a frozen empty array per node was one more object per node for the collector to visit). */
+const NO_TAINTS: readonly Taint[] = Object.freeze([]);
+
 function parseTaints(input: unknown, nodeId: string): readonly Taint[] {
-  if (input === undefined) return Object.freeze([]);
+  if (input === undefined) return NO_TAINTS;
   if (!Array.isArray(input)) {
     throw new FairpackError('INVALID_NODE', `Expected taints of node "${nodeId}" to be an array of { key, value?, effect }, got ${describeValue(input)}.`, { nodeId });
   }

@@ -651,14 +651,15 @@ export class ResourcePool {
    */
   #hold(node: NodeState, dims: readonly number[], amounts: readonly number[], sign: 1 | -1): void {
     if (this.#nodesById.get(node.id) !== node) return; // removed: its books went with it
+    const held = node.holdable();
     for (let i = 0; i < dims.length; i++) {
       const d = dims[i] as number;
       const amount = sign * (amounts[i] as number);
       const free = (node.free[d] as number) - amount;
-      const reserved = (node.reserved[d] as number) + amount;
+      const reserved = (held[d] as number) + amount;
       if (free < 0 || reserved < 0) throw new Error(`fairpack internal error: holding ${amount} of dimension ${d} on node "${node.id}" leaves free ${free}, reserved ${reserved}`);
       node.free[d] = free;
-      node.reserved[d] = reserved;
+      held[d] = reserved;
     }
     // held room given back at the top of a scheduling pass is mostly held again before anyone
     // reads the index: the re-file then costs nothing (see DeferredIndex)
@@ -713,7 +714,7 @@ export class ResourcePool {
   #insertNode(parsed: ParsedNode, order = this.#nextOrder++): NodeState {
     const capacity = denseVector(parsed.names, parsed.amounts, this.#space);
     const slot = this.#freeSlots.pop() ?? this.#nextSlot++;
-    const node = new NodeState(parsed.id, order, slot, this.#groups.acquire(capacity), capacity, parsed.labels, parsed.taints, parsed.status, parsed.costPerHour, parsed.spot);
+    const node = new NodeState(parsed.id, order, slot, this.#groups.acquire(capacity), parsed.labels, parsed.taints, parsed.status, parsed.costPerHour, parsed.spot);
     this.#nodesById.set(node.id, node);
     this.#bySlot[slot] = node;
     this.#countTaints(node, 1);
@@ -731,8 +732,9 @@ export class ResourcePool {
   /** A new dimension appeared: widen every dense vector and rebuild the index. */
   #widen(): void {
     const size = this.#space.size;
-    for (const node of this.#nodesById.values()) node.widen(size);
+    // groups first: a node takes its group's widened vectors
     this.#groups.widen(size);
+    for (const node of this.#nodesById.values()) node.widen(size);
     this.#index = this.#createIndex();
     for (const node of this.#nodesById.values()) if (node.status === 'ready') this.#index?.add(node);
   }
