@@ -10,7 +10,7 @@ import type { NodeState } from '../pool/node-state.js';
 import type { ParsedRequest } from '../pool/request.js';
 import { type PoolInternals, poolInternals } from '../pool/internals.js';
 import { type AbortSignalLike, type TimerHandle, host, unref } from '../platform.js';
-import { createScale, isPlainRecord, toScaled } from '../resources/index.js';
+import { type Resources, createScale, isPlainRecord, toScaled } from '../resources/index.js';
 import { withLazyFields } from '../lazy-fields.js';
 import { DeferredEvents, type EventName, type Listener } from './deferred-events.js';
 import { callOptions, durationOption, idListOption, optionalChoice, optionalStringOption } from './call-options.js';
@@ -80,6 +80,9 @@ const OPTIONS = knownKeys(
 const POOL_OPTIONS = ['nodes', 'capacity', 'placement', 'precision', 'maxMetadataBytes', 'maxMetadataDepth'] as const;
 const STATUSES: readonly JobStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled', 'expired', 'preempted', 'rejected'];
 const RELEASE_OUTCOMES: readonly ReleaseOutcome[] = ['completed', 'failed', 'preempted'];
+
+/** The `available` and `required` of a queued answer that names no shortfall (one frozen object for all of them). */
+const NO_RESOURCES: Resources = Object.freeze({});
 
 /**
  * Who goes next, and what happens over time: queues per (tenant, priority class), a pluggable
@@ -263,6 +266,7 @@ export class AllocationManager {
       withoutDirectStarts: () => {
         this.#directStarts = false;
       },
+      tap: (event, listener) => this.#events.tap(event, listener),
     });
     if (this.#health.enabled && !RESTORED_POOLS.has(this.#pool)) {
       // the nodes' timeouts count from the manager's start (a restore sets its own)
@@ -1747,7 +1751,7 @@ export class AllocationManager {
       this.#live.remove(job);
       return this.#reject(job, 'QUEUE_FULL', full);
     }
-    if (this.#events.listens('queued')) this.#events.defer('queued', jobView(job));
+    this.#events.jobQueued(job);
     return this.#queuedResult(job, position);
   }
 
@@ -1784,7 +1788,7 @@ export class AllocationManager {
   }
 
   #queuedResult(job: JobRecord, position: number): SubmitResult {
-    const none = Object.freeze({});
+    const none = NO_RESOURCES;
     if (job.reason === 'concurrency-limit') {
       const category = job.category as string;
       return Object.freeze({ status: 'queued', jobId: job.id, reason: 'concurrency-limit', message: `Category "${category}" has ${this.#runningByCategory.get(category) ?? 0} running jobs, its limit.`, available: none, required: none, position });
@@ -1906,7 +1910,7 @@ export class AllocationManager {
       this.#expiry.push(job.expiresAt, { job, allocationId: allocation.id });
     }
     this.#decisions++;
-    if (this.#events.listens('allocated')) this.#events.defer('allocated', allocation, jobView(job));
+    this.#events.jobAllocated(allocation, job);
     this.#waiters.resolve(job.id, allocation);
   }
 
@@ -1969,7 +1973,7 @@ export class AllocationManager {
     job.restarts++;
     this.#enqueue(job, true);
     this.#bands.unblockAll();
-    this.#events.defer('queued', jobView(job));
+    this.#events.jobQueued(job);
   }
 
   #stopRunning(job: JobRecord): void {

@@ -1,6 +1,8 @@
 import { EventEmitter } from 'eventemitter3';
 import { FairpackError, describeValue } from '../errors.js';
 import { knownKeys, unknownKeyError } from '../known-keys.js';
+import type { Allocation } from '../pool/index.js';
+import { type JobRecord, jobView } from './job-record.js';
 import type { AllocationManagerEvents } from './types.js';
 
 /** How deep listeners may nest calls back into the manager (see `operation`). */
@@ -27,6 +29,24 @@ export type Listener<E extends EventName> = (...args: AllocationManagerEvents[E]
 type AnyListener = (...args: unknown[]) => void;
 
 /**
+ * fairpack's own listeners that read a fact or two of a job and no view (the simulator's, which
+ * hears of every start and every wait): not public API, reached through the manager's internals.
+ * They are delivered in order with the public events, after the public listeners of the same event.
+ */
+export interface EventTaps {
+  /** A job started (its id is `allocation.jobId`). */
+  allocated: (allocation: Allocation) => void;
+  /** A job waits (again); after a preemption, until when it backs off. */
+  queued: (jobId: string, backoffUntil: number | undefined) => void;
+}
+export type TapName = keyof EventTaps;
+
+/** What a queued event's second slot holds when the event has one argument (events have one or two). */
+const NO_ARG: unique symbol = Symbol('no argument');
+/** Queued taps, told apart from the public events' names by these keys. */
+const TAP_KEYS: { readonly [T in TapName]: string } = { allocated: ' tap allocated', queued: ' tap queued' };
+
+/**
  * Events are queued while the manager changes state and emitted when the outermost public call
  * is done, so every listener sees consistent books and may call back into the manager (its call
  * runs as a new, complete operation). Every listener is guarded: one that throws does not stop
@@ -36,7 +56,17 @@ type AnyListener = (...args: unknown[]) => void;
 export class DeferredEvents {
   private readonly emitter = new EventEmitter();
   private readonly guards = new Map<string, Map<AnyListener, AnyListener[]>>();
-  private readonly pending: { readonly event: EventName; readonly args: unknown[] }[] = [];
+  private readonly taps: { readonly [T in TapName]: EventTaps[T][] } = { allocated: [], queued: [] };
+  /**
+   * The events to deliver, from `head` to `count`, in three parallel arrays (name or tap key, first
+   * and second argument) rather than an entry object and an arguments array per event: a simulation
+   * queues two or three events per decision, and these were a few per cent of what it allocated.
+   */
+  private readonly pendingEvent: string[] = [];
+  private readonly pendingFirst: unknown[] = [];
+  private readonly pendingSecond: unknown[] = [];
+  private head = 0;
+  private count = 0;
   private errors: unknown[] = [];
   private depth = 0;
   /** Deliveries in progress: each listener that calls back into the manager nests one more. */
@@ -69,8 +99,34 @@ export class DeferredEvents {
     return this.emitter.listenerCount(event) > 0;
   }
 
-  defer<E extends EventName>(event: E, ...args: AllocationManagerEvents[E]): void {
-    this.pending.push({ event, args });
+  defer<E extends EventName>(event: E, ...args: AllocationManagerEvents[E]): void;
+  // one or two arguments, never an array of them (see `pendingEvent`)
+  defer(event: EventName, first: unknown, second: unknown = NO_ARG): void {
+    this.push(event, first, second);
+  }
+
+  /** Adds one of fairpack's own listeners (see `EventTaps`); it cannot be removed. */
+  tap<T extends TapName>(event: T, listener: EventTaps[T]): void {
+    (this.taps[event] as EventTaps[T][]).push(listener);
+  }
+
+  /** A job started: `allocated` with its view for the listeners, the allocation alone for the taps. */
+  jobAllocated(allocation: Allocation, job: JobRecord): void {
+    if (this.listens('allocated')) this.push('allocated', allocation, jobView(job));
+    if (this.taps.allocated.length > 0) this.push(TAP_KEYS.allocated, allocation, NO_ARG);
+  }
+
+  /** A job waits (new or again): `queued` with its view for the listeners, its id and back-off for the taps. */
+  jobQueued(job: JobRecord): void {
+    if (this.listens('queued')) this.push('queued', jobView(job), NO_ARG);
+    if (this.taps.queued.length > 0) this.push(TAP_KEYS.queued, job.id, job.backoffUntil);
+  }
+
+  private push(event: string, first: unknown, second: unknown): void {
+    const at = this.count++;
+    this.pendingEvent[at] = event;
+    this.pendingFirst[at] = first;
+    this.pendingSecond[at] = second;
   }
 
   /**
@@ -115,35 +171,66 @@ export class DeferredEvents {
     }
   }
 
+  /**
+   * The listener, called with the arguments it is given (one or two: `emit` passes them as they
+   * are, so a listener sees as many as the event has) — not through a rest array and a spread,
+   * two arrays per event delivered.
+   */
   private guard(listener: AnyListener): AnyListener {
-    return (...args) => {
+    const errors = (error: unknown): void => void this.errors.push(error);
+    return function guarded(this: unknown, first?: unknown, second?: unknown): void {
       try {
-        listener(...args);
+        if (arguments.length < 2) listener(first);
+        else listener(first, second);
       } catch (error) {
-        this.errors.push(error);
+        errors(error);
       }
-    };
+    } as AnyListener;
   }
 
   private flush(): void {
     // nothing to deliver and nothing thrown (most calls of a manager nobody listens to)
-    if (this.pending.length === 0 && this.errors.length === 0) return;
-    const errors = this.errors;
-    this.errors = [];
+    if (this.head === this.count && this.errors.length === 0) return;
+    // errors thrown before: reported with this delivery's (no array is made when there are none)
+    const before = this.errors.length === 0 ? undefined : this.errors;
+    if (before !== undefined) this.errors = [];
     this.delivering++;
     try {
-      while (this.pending.length > 0) {
-        const { event, args } = this.pending.shift() as { event: EventName; args: unknown[] };
-        this.emitter.emit(event, ...args);
+      // a listener's call back into the manager delivers its own events and the rest of these, in order
+      while (this.head < this.count) {
+        const at = this.head++;
+        const event = this.pendingEvent[at] as string;
+        const first = this.pendingFirst[at];
+        const second = this.pendingSecond[at];
+        this.pendingFirst[at] = undefined;
+        this.pendingSecond[at] = undefined;
+        if (this.head === this.count) this.head = this.count = 0;
+        if (event === TAP_KEYS.allocated) this.callTaps(this.taps.allocated, first, second);
+        else if (event === TAP_KEYS.queued) this.callTaps(this.taps.queued, first, second);
+        else if (second === NO_ARG) this.emitter.emit(event, first);
+        else this.emitter.emit(event, first, second);
       }
     } finally {
       this.delivering--;
     }
+    if (before === undefined && this.errors.length === 0) return;
+    const errors = before ?? [];
     errors.push(...this.errors);
     this.errors = [];
     for (const error of errors) {
       if (this.emitter.listenerCount('error') > 0) this.emitter.emit('error', error);
       else throw error;
+    }
+  }
+
+  /** Every tap of one event, guarded as listeners are. */
+  private callTaps(taps: readonly ((first: never, second: never) => void)[], first: unknown, second: unknown): void {
+    for (let i = 0; i < taps.length; i++) {
+      try {
+        (taps[i] as (first: unknown, second: unknown) => void)(first, second);
+      } catch (error) {
+        this.errors.push(error);
+      }
     }
   }
 }

@@ -1,6 +1,7 @@
 import { internalsSlot } from '../internals-slot.js';
 import type { PoolInternals } from '../pool/internals.js';
 import type { NodeState } from '../pool/node-state.js';
+import type { EventTaps, TapName } from './deferred-events.js';
 import type { JobRecord } from './job-record.js';
 import type { QueuedReason } from './types.js';
 
@@ -27,6 +28,8 @@ export interface ManagerInternals {
   heldRoom(): readonly HeldRoom[];
   /** Every submit goes through the scheduling cycle from now on (tests compare it with the direct start). */
   withoutDirectStarts(): void;
+  /** Listens to a start or a wait without the job view the public event carries (the simulator: see `EventTaps`). */
+  tap<T extends TapName>(event: T, listener: EventTaps[T]): void;
 }
 
 const slot = internalsSlot<ManagerInternals>('fairpack.manager.internals', 'AllocationManager');

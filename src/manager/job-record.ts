@@ -76,15 +76,26 @@ export function jobInput(job: JobRecord): AllocationRequest {
 }
 
 export function jobView(job: JobRecord): JobView {
-  // the usual job (no category, reason, deadline, TTL, estimate, preemption or restart; it ran or
-  // runs): one literal of the fields it has, in the documented key order — an object grown field by
-  // field past its first slots also made a store for the rest (one view per start and per end)
+  // the usual job (no category, reason, deadline, TTL, preemption or restart; it ran or runs; with
+  // or without an estimate): one literal of the fields it has, in the documented key order — an
+  // object grown field by field past its first slots also made a store for the rest (one view per
+  // start and per end). The estimate is in every simulated job: without it in a literal, each of
+  // a simulation's release views was grown field by field (24 MB of 428 in 100k jobs × 1k nodes)
   if (isPlainRun(job)) {
     const allocationId = (job.allocation as Allocation).id;
+    const estimate = job.estimatedRuntimeMs;
+    const startedAt = job.startedAt as number;
+    if (job.endedAt === undefined) {
+      return Object.freeze(
+        estimate === undefined
+          ? { id: job.id, tenant: job.tenant, priority: job.priority, resources: job.resources, replicas: job.replicas, status: job.status, allocationId, submittedAt: job.submittedAt, startedAt }
+          : { id: job.id, tenant: job.tenant, priority: job.priority, resources: job.resources, replicas: job.replicas, status: job.status, allocationId, submittedAt: job.submittedAt, startedAt, estimatedRuntimeMs: estimate },
+      );
+    }
     return Object.freeze(
-      job.endedAt === undefined
-        ? { id: job.id, tenant: job.tenant, priority: job.priority, resources: job.resources, replicas: job.replicas, status: job.status, allocationId, submittedAt: job.submittedAt, startedAt: job.startedAt as number }
-        : { id: job.id, tenant: job.tenant, priority: job.priority, resources: job.resources, replicas: job.replicas, status: job.status, allocationId, submittedAt: job.submittedAt, startedAt: job.startedAt as number, endedAt: job.endedAt },
+      estimate === undefined
+        ? { id: job.id, tenant: job.tenant, priority: job.priority, resources: job.resources, replicas: job.replicas, status: job.status, allocationId, submittedAt: job.submittedAt, startedAt, endedAt: job.endedAt }
+        : { id: job.id, tenant: job.tenant, priority: job.priority, resources: job.resources, replicas: job.replicas, status: job.status, allocationId, submittedAt: job.submittedAt, startedAt, endedAt: job.endedAt, estimatedRuntimeMs: estimate },
     );
   }
   // built field by field, in the documented key order, rather than with spreads of small objects:
@@ -111,7 +122,7 @@ export function jobView(job: JobRecord): JobView {
   return Object.freeze(view);
 }
 
-/** A job whose view has exactly id … startedAt (and endedAt if set): see `jobView`. */
+/** A job whose view has exactly id … startedAt (and endedAt, estimatedRuntimeMs if set): see `jobView`. */
 function isPlainRun(job: JobRecord): boolean {
   return (
     job.allocation !== undefined &&
@@ -120,7 +131,6 @@ function isPlainRun(job: JobRecord): boolean {
     job.reason === undefined &&
     job.deadline === undefined &&
     job.expiresAt === undefined &&
-    job.estimatedRuntimeMs === undefined &&
     job.preemptedBy === undefined &&
     job.graceEndsAt === undefined &&
     job.backoffUntil === undefined &&

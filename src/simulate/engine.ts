@@ -9,6 +9,7 @@ import type { Scenario, SimJob } from './scenario.js';
 import { afterLoss } from './spot.js';
 import { quantile, round } from './stats.js';
 import type { NodeTypeSpec } from '../manager/scaling/scaling-options.js';
+import { managerInternals } from '../manager/internals.js';
 import { EVALUATE_EVERY_MS } from './autoscale-settings.js';
 import { Autoscaler } from './autoscaler.js';
 import { JobCosts } from './job-costs.js';
@@ -192,8 +193,11 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
     if (time !== undefined && time > now) queue.push(time, { kind: 'wake' });
   };
 
-  mgr.on('allocated', (allocation, view) => {
-    const job = indexOf(view.id);
+  // starts and waits through the manager's taps: a job view per start and per wait (built for
+  // `allocated` and `queued` listeners) was a tenth of what a run allocated, and only its id was read
+  const taps = managerInternals(mgr);
+  taps.tap('allocated', (allocation) => {
+    const job = indexOf(allocation.jobId);
     if (jobs.state[job] === WAITING) books.dequeue(jobs.tenant[job] as number);
     if (jobs.started[job] === 0) {
       jobs.started[job] = 1;
@@ -206,13 +210,13 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
     const remainingMs = kept === undefined ? (jobs.durationMs[job] as number) : (jobs.durationMs[job] as number) - (kept[job] as number);
     queue.push(now + remainingMs, { kind: 'complete', allocationId: allocation.id, job });
   });
-  mgr.on('queued', (view) => {
-    const job = indexOf(view.id);
+  taps.tap('queued', (jobId, backoffUntil) => {
+    const job = indexOf(jobId);
     const allocationId = books.allocationOf(job);
     // a running job queued again: its node failed (or its preemption grace period ended)
     if (allocationId !== undefined) loseRun(allocationId, job);
     enqueue(job);
-    wakeAt(view.backoffUntil);
+    wakeAt(backoffUntil);
   });
   // completions are handled where they are released; these catch allocations the manager ended
   mgr.on('released', (allocation) => void stopRun(allocation.id, indexOf(allocation.jobId)));
@@ -233,7 +237,7 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
     });
     if (reclaimRatePerMs > 0) {
       // the reclaims pause while nothing runs and nothing is left to arrive; a start resumes them
-      mgr.on('allocated', () => {
+      taps.tap('allocated', () => {
         if (!reclaimPending) scheduleReclaim();
       });
     }

@@ -78,12 +78,15 @@ export class Random {
 
   /** One item, chosen with probability proportional to its weight. */
   weighted<T>(items: readonly (readonly [T, number])[]): T {
+    // by index, not `for…of` with destructuring: this runs three times per synthetic job, and the
+    // iterators were a tenth of the generator's time (sums in the same order: the same draws)
     let total = 0;
-    for (const [, weight] of items) total += weight;
+    for (let i = 0; i < items.length; i++) total += (items[i] as readonly [T, number])[1];
     let point = this.next() * total;
-    for (const [item, weight] of items) {
-      point -= weight;
-      if (point < 0) return item;
+    for (let i = 0; i < items.length; i++) {
+      const entry = items[i] as readonly [T, number];
+      point -= entry[1];
+      if (point < 0) return entry[0];
     }
     return (items[items.length - 1] as readonly [T, number])[0];
   }

@@ -54,3 +54,18 @@ describe('jobView', () => {
     );
   });
 });
+
+describe('jobView of a job that ran with an estimate (every simulated job)', () => {
+  const base = { id: 'j1', tenant: 't', priority: 'default', resources: { cpu: 1 }, replicas: 1, submittedAt: 5, allocation: { id: 'a_1' }, startedAt: 7, estimatedRuntimeMs: 100, burst: false, restarts: 0 };
+  it('running: the estimate after startedAt', () => {
+    const view = jobView({ ...base, status: 'running' } as unknown as JobRecord);
+    expect(Object.keys(view)).toEqual(['id', 'tenant', 'priority', 'resources', 'replicas', 'status', 'allocationId', 'submittedAt', 'startedAt', 'estimatedRuntimeMs']);
+    expect(view).toMatchObject({ allocationId: 'a_1', startedAt: 7, estimatedRuntimeMs: 100 });
+  });
+  it('ended: the estimate after endedAt', () => {
+    const view = jobView({ ...base, status: 'completed', endedAt: 9 } as unknown as JobRecord);
+    expect(Object.keys(view)).toEqual(['id', 'tenant', 'priority', 'resources', 'replicas', 'status', 'allocationId', 'submittedAt', 'startedAt', 'endedAt', 'estimatedRuntimeMs']);
+    expect(view).toMatchObject({ endedAt: 9, estimatedRuntimeMs: 100 });
+    expect(Object.isFrozen(view)).toBe(true);
+  });
+});
