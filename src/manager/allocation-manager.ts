@@ -1342,9 +1342,11 @@ export class AllocationManager {
     // for a starving head that had none, or moved jobs for a starving head not tried before in
     // this cycle: passes are finite
     for (;;) {
-      this.#held.releaseAll();
+      const bands = this.#bandsToServe();
+      // the first band served keeps its holds over this step when it can (see Reservations.releaseAll)
+      this.#held.releaseAll(bands.length > 0 ? (bands[0] as number) : -Infinity);
       let preempted = false;
-      for (const band of this.#bandsToServe()) {
+      for (const band of bands) {
         this.#serveReservations(band);
         this.#serveBand(band);
         if (this.#preemption.preempt(band)) {
