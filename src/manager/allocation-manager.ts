@@ -1591,6 +1591,13 @@ export class AllocationManager {
         failed.add(job.shape);
         continue;
       }
+      // one replica of a shape the pool refused since only logged releases (see RoomGrowth.refusesStill)
+      const single = this.#roomMissesOnly && job.replicas === 1;
+      if (single && growth.refusesStill(job.shape, queue.band, job.parsed.dense)) {
+        job.reason = 'insufficient-resources';
+        failed.add(job.shape);
+        continue;
+      }
       const result = this.#books.allocateParsed(job.parsed, false, this.#stamp(job));
       if (result?.ok === true) {
         this.#start(job, result.allocation);
@@ -1598,6 +1605,7 @@ export class AllocationManager {
       }
       job.reason = 'insufficient-resources';
       failed.add(job.shape);
+      if (single) growth.refused(job.shape, queue.band);
     }
     if (proves) {
       growth.prove(queue);
@@ -1953,6 +1961,9 @@ export class AllocationManager {
         // a node gone from the pool has no room for anyone
         if (node !== undefined) this.#bands.growth.grew(node);
       }
+    } else {
+      // unlogged, room grew: the shapes' refusals end (the queues, all empty, have no proof to keep)
+      this.#bands.growth.reset();
     }
     this.#bands.unblockKeepingProofs();
   }
