@@ -1724,6 +1724,7 @@ export class AllocationManager {
       nominatedNode: undefined,
       preemptionCheckedAt: -1,
       restarts: 0,
+      runningSlot: -1,
     };
   }
 
