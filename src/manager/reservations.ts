@@ -87,8 +87,9 @@ export interface ReservationSnapshot {
  * Held room is held against jobs of the waiting job's own priority band and lower ones only: a job
  * of a strictly higher band may use it, as kube-scheduler lets a pod use the room nominated to a
  * lower-priority pod. The manager enforces this by order: every pass gives all held room back
- * (`releaseAll`), then serves bands from the highest down, each band's reservations (`serveBand`)
- * before its queues — so room held for a lower band is not held yet while a higher band is served.
+ * (`releaseAll`; the first band served keeps its own, counted as given back by its `serveBand`),
+ * then serves bands from the highest down, each band's reservations (`serveBand`) before its
+ * queues — so room held for a lower band is not held yet while a higher band is served.
  */
 export class Reservations {
   private readonly byJob = new Map<JobRecord, Reservation>();
