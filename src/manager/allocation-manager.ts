@@ -1342,9 +1342,11 @@ export class AllocationManager {
     // for a starving head that had none, or moved jobs for a starving head not tried before in
     // this cycle: passes are finite
     for (;;) {
-      this.#held.releaseAll();
+      const bands = this.#bandsToServe();
+      // the first band served keeps its holds over this step when it can (see Reservations.releaseAll)
+      this.#held.releaseAll(bands.length > 0 ? (bands[0] as number) : -Infinity);
       let preempted = false;
-      for (const band of this.#bandsToServe()) {
+      for (const band of bands) {
         this.#serveReservations(band);
         this.#serveBand(band);
         if (this.#preemption.preempt(band)) {
@@ -1589,6 +1591,13 @@ export class AllocationManager {
         failed.add(job.shape);
         continue;
       }
+      // one replica of a shape the pool refused since only logged releases (see RoomGrowth.refusesStill)
+      const single = this.#roomMissesOnly && job.replicas === 1;
+      if (single && growth.refusesStill(job.shape, queue.band, job.parsed.dense)) {
+        job.reason = 'insufficient-resources';
+        failed.add(job.shape);
+        continue;
+      }
       const result = this.#books.allocateParsed(job.parsed, false, this.#stamp(job));
       if (result?.ok === true) {
         this.#start(job, result.allocation);
@@ -1596,6 +1605,7 @@ export class AllocationManager {
       }
       job.reason = 'insufficient-resources';
       failed.add(job.shape);
+      if (single) growth.refused(job.shape, queue.band);
     }
     if (proves) {
       growth.prove(queue);
@@ -1714,6 +1724,7 @@ export class AllocationManager {
       nominatedNode: undefined,
       preemptionCheckedAt: -1,
       restarts: 0,
+      runningSlot: -1,
     };
   }
 
@@ -1951,6 +1962,9 @@ export class AllocationManager {
         // a node gone from the pool has no room for anyone
         if (node !== undefined) this.#bands.growth.grew(node);
       }
+    } else {
+      // unlogged, room grew: the shapes' refusals end (the queues, all empty, have no proof to keep)
+      this.#bands.growth.reset();
     }
     this.#bands.unblockKeepingProofs();
   }

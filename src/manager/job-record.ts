@@ -64,6 +64,11 @@ export interface JobRecord {
   preemptionCheckedAt: number;
   /** Times it lost its allocation while running (its node failed or went, or it was preempted) and waited again. */
   restarts: number;
+  /**
+   * While it runs with one placement: its position among its node's running jobs (RunningByNode,
+   * preemption.ts), so that its stop finds it without a search; -1 otherwise.
+   */
+  runningSlot: number;
 }
 
 /**

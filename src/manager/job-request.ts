@@ -55,6 +55,15 @@ export function parseJobRequest(input: unknown, classes: PriorityClasses, pool: 
   }
 }
 
+/**
+ * The last request handed to the pool, kept so that its hidden class outlives a full collection.
+ * Each parse builds one, key by key, and drops it: V8 holds such a class only weakly (through the
+ * transitions from `{}`), a collection with no instance left freed it, and the optimized code of
+ * this parse and of the pool's, which checked against it, was thrown away ("weak objects" in
+ * `--trace-deopt`: after each of the manager bench's forced collections) — see result-shapes.ts.
+ */
+const kept: { poolRequest: object | undefined } = { poolRequest: undefined };
+
 function parseJobData(input: unknown, classes: PriorityClasses, pool: PoolInternals, newId: () => string, into: WritableParsedJobRequest | undefined): ParsedJobRequest {
   if (!isPlainRecord(input)) throw new FairpackError('INVALID_REQUEST', `Expected a job request object { resources, tenant?, priority?, … }, got ${describeValue(input)}.`);
   if (input['jobId'] !== undefined) throw new FairpackError('INVALID_REQUEST', 'Expected `id` for the job id, got `jobId`. The manager uses the job id as the allocation\'s `jobId`.');
@@ -71,6 +80,7 @@ function parseJobData(input: unknown, classes: PriorityClasses, pool: PoolIntern
   if (poolRequest['spot'] === undefined && priorityClass.spot !== undefined) poolRequest['spot'] = priorityClass.spot;
   poolRequest['jobId'] = id;
   const request = pool.parseRequest(poolRequest);
+  kept.poolRequest = poolRequest;
   // checked in this order (the first bad field is the one reported)
   const category = optionalString(input['category'], 'category');
   const ttlMs = optionalNumber(input['ttlMs'], 'ttlMs', isPositive, 'a finite number > 0');

@@ -4,7 +4,8 @@ import type { JobRecord } from './job-record.js';
 /**
  * The live (queued, running, preempted) jobs by id, in the order they were added — a `Map` whose
  * key for an id the manager generates (`JobIds`: its prefix and nine base-36 digits) is that
- * counter, a number, and for any other id the id itself.
+ * counter, a number; for a short decimal id ("17", as the simulator numbers its jobs) a negative
+ * number; and for any other id the id itself.
  *
  * Why not the ids as keys: each submit adds a job under a new id string, and a `Map.set` with a
  * string never used as a key before hashes it and compares it with the other ids of its bucket
@@ -12,7 +13,7 @@ import type { JobRecord } from './job-record.js';
  * step of a submit that starts at once (≈ 8 % of the submit+release profile). A small integer is
  * hashed and compared as a value. The key is a function of the id alone (`JobIds.keyOf`), so a
  * caller's id that happens to look generated finds the same entry the generated one would: two
- * different ids never share a key (a number for exactly one id of that form, a string for itself).
+ * different ids never share a key (a number for exactly one id of either form, a string for itself).
  */
 export class JobTable implements ReadonlyMap<string, JobRecord> {
   readonly #byKey = new Map<string | number, JobRecord>();

@@ -32,16 +32,20 @@ export class RunningByNode {
   add(job: JobRecord): void {
     // (by index: a for…of over the frozen placements made an iterator per start and per end)
     const placements = job.allocation?.placements ?? NO_PLACEMENTS;
+    // one placement (most jobs): the job is new on its node, and its position is kept on it (see
+    // `runningSlot`): neither its start nor its stop searches the node's list or map for it
+    const single = placements.length === 1;
     for (let p = 0; p < placements.length; p++) {
       const placement = placements[p] as Placement;
       let entry = this.byNode.get(placement.nodeId);
       if (entry === undefined) this.byNode.set(placement.nodeId, (entry = { jobs: [], counts: [], at: undefined }));
-      const i = indexOfJob(entry, job);
+      const i = single ? -1 : indexOfJob(entry, job);
       if (i >= 0) {
         entry.counts[i] = (entry.counts[i] as number) + 1;
         continue;
       }
       entry.at?.set(job, entry.jobs.length);
+      if (single) job.runningSlot = entry.jobs.length;
       entry.jobs.push(job);
       entry.counts.push(1);
       if (entry.at === undefined && entry.jobs.length > INDEXED_FROM) entry.at = new Map(entry.jobs.map((j, k) => [j, k]));
@@ -50,15 +54,19 @@ export class RunningByNode {
 
   remove(job: JobRecord): void {
     const placements = job.allocation?.placements ?? NO_PLACEMENTS;
+    const slot = placements.length === 1 ? job.runningSlot : -1;
+    job.runningSlot = -1;
     for (let p = 0; p < placements.length; p++) {
       const entry = this.byNode.get((placements[p] as Placement).nodeId);
       if (entry === undefined) continue;
-      const i = indexOfJob(entry, job);
+      if (slot >= 0 && entry.jobs[slot] !== job) throw new Error(`fairpack internal error: running job ${job.id} is not at its slot ${slot} of node ${(placements[p] as Placement).nodeId}`);
+      const i = slot >= 0 ? slot : indexOfJob(entry, job);
       if (i < 0) continue;
       // swap with the last, so removal is O(1)
       const last = entry.jobs.length - 1;
       const moved = entry.jobs[last] as JobRecord;
       entry.jobs[i] = moved;
+      if (moved !== job) moved.runningSlot = i;
       entry.counts[i] = entry.counts[last] as number;
       entry.jobs.pop();
       entry.counts.pop();

@@ -100,4 +100,25 @@ describe('live jobs by key', () => {
     expect(restored.job(a)?.status).toBe('cancelled');
     expect(restored.jobs({ status: 'running' }).map((j) => j.id)).toEqual(['mine', b]);
   });
+
+  it('give a decimal id of up to nine digits minus the number minus one, never a generated id\'s key', () => {
+    const ids = new JobIds();
+    ids.restore({ prefix: 'P-', count: 0 });
+    // -(n) - 1: 0 is not -0, and no decimal key is a counter (>= 0)
+    expect([ids.keyOf('0'), ids.keyOf('5'), ids.keyOf('17'), ids.keyOf('999999999')]).toEqual([-1, -6, -18, -1_000_000_000]);
+    expect(ids.keyOf('P-000000005')).toBe(5);
+    // not of the form: the id itself (a leading zero, ten digits, a sign, a point, other characters)
+    for (const id of ['05', '00', '1000000000', '-1', '+1', '1.5', '1e3', ' 1', '1 ', '١']) expect(ids.keyOf(id)).toBe(id);
+  });
+
+  it('keep decimal ids apart from each other and from generated ids of the same number', () => {
+    const m = manager();
+    const generated = m.submit({ resources: { cpu: 1 } }).jobId; // counter 0
+    for (const id of ['0', '1', '10', '01']) m.submit({ id, resources: { cpu: 1 } });
+    expect(['0', '1', '10', '01', generated].map((id) => m.job(id)?.id)).toEqual(['0', '1', '10', '01', generated]);
+    expect(() => m.submit({ id: '10', resources: { cpu: 1 } })).toThrow(/DUPLICATE_JOB|Expected a new job id/);
+    m.cancel('1');
+    expect(m.job('1')?.status).toBe('cancelled');
+    expect(m.jobs({ status: 'running' }).map((j) => j.id)).toEqual([generated, '0', '10', '01']);
+  });
 });
