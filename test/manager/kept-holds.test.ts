@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AllocationManager, ResourcePool } from 'fairpack';
 import { checkInvariants } from 'fairpack/testing';
+import { twoBandCluster } from './support/two-band-cluster.js';
 import { poolInternals } from '../../src/pool/internals.js';
 
 /*
@@ -13,25 +14,14 @@ import { poolInternals } from '../../src/pool/internals.js';
  * starves and reserves n1 (the first of the two equally short): it holds n1's 2 free cpu.
  */
 function starvingOnN1(priorityOfBig?: string) {
-  let time = 0;
-  const pool = new ResourcePool({ nodes: ['n1', 'n2'].map((id) => ({ id, capacity: { cpu: 8 } })), placement: 'first-fit', now: () => time });
-  const manager = new AllocationManager({
-    pool,
-    now: () => time,
-    timers: false,
-    starvation: { afterMs: 100 },
-    priorityClasses: [
-      { name: 'high', value: 100, preemptible: false },
-      { name: 'default', value: 0, preemptible: false },
-    ],
-  });
+  const { clock, pool, manager } = twoBandCluster();
   const fillers = ['f0', 'f1', 'f2', 'f3'].map((id) => {
     const result = manager.submit({ id, tenant: 'fill', resources: { cpu: 3 } });
     if (result.status !== 'allocated') throw new Error(`filler ${id} did not start`);
     return result.allocation;
   });
   manager.submit({ id: 'big', tenant: 'b', resources: { cpu: 8 }, ...(priorityOfBig === undefined ? {} : { priority: priorityOfBig }) });
-  time += 150;
+  clock.time += 150;
   manager.tick();
   // the pool's hold calls from here on: each moves room between free and reserved on one node
   const books = poolInternals(pool) as { hold: (...args: Parameters<ReturnType<typeof poolInternals>['hold']>) => void };
@@ -41,7 +31,7 @@ function starvingOnN1(priorityOfBig?: string) {
     moves.count++;
     hold(...args);
   };
-  const advance = (ms: number) => (time += ms);
+  const advance = (ms: number) => (clock.time += ms);
   return { pool, manager, fillers, moves, advance };
 }
 

@@ -3,6 +3,7 @@ import { AllocationManager, ResourcePool } from 'fairpack';
 import { checkInvariants } from 'fairpack/testing';
 import { managerInternals } from '../../src/manager/internals.js';
 import { poolInternals } from '../../src/pool/internals.js';
+import { twoBandCluster } from './support/two-band-cluster.js';
 
 /*
  * A shape the pool refused is not asked of it again while only logged releases happened and none
@@ -61,22 +62,11 @@ describe("a shape's refusal, across queues and passes", () => {
   });
 
   it('made while a lower band was served does not hold for a higher band (its held room was given back)', () => {
-    let time = 0;
-    const pool = new ResourcePool({ nodes: ['n1', 'n2'].map((id) => ({ id, capacity: { cpu: 8 } })), placement: 'first-fit', now: () => time });
-    const manager = new AllocationManager({
-      pool,
-      now: () => time,
-      timers: false,
-      starvation: { afterMs: 100 },
-      priorityClasses: [
-        { name: 'high', value: 100, preemptible: false },
-        { name: 'default', value: 0, preemptible: false },
-      ],
-    });
+    const { clock, pool, manager } = twoBandCluster();
     // 6 cpu used on each node; a job of 8 starves and holds n1's 2 free cpu for the default band
     for (const id of ['f1', 'f2']) manager.submit({ id, tenant: 'fill', resources: { cpu: 6 } });
     manager.submit({ id: 'big', tenant: 'b', resources: { cpu: 8 } });
-    time += 150;
+    clock.time += 150;
     manager.tick();
     expect(manager.reservations()).toMatchObject([{ jobId: 'big', nodeId: 'n1', resources: { cpu: 2 } }]);
     expect(manager.submit({ id: 'x', tenant: 'c', resources: { cpu: 2 } })).toMatchObject({ status: 'allocated', allocation: { placements: [{ nodeId: 'n2' }] } });
