@@ -263,6 +263,7 @@ export class AllocationManager {
       liveJobs: () => this.#live.values(),
       holdBack: (job) => this.#holdBack(job),
       heldRoom: () => this.#held.list(),
+      promises: () => ({ jobs: this.#preemption.promisedJobs(), promisedOf: (tenant) => this.#ledger.promisedOf(tenant) }),
       withoutDirectStarts: () => {
         this.#directStarts = false;
       },

@@ -26,6 +26,11 @@ export interface ManagerInternals {
   /** Why the job may not start now whatever the room, if anything holds it back. */
   holdBack(job: JobRecord): QueuedReason | undefined;
   heldRoom(): readonly HeldRoom[];
+  /**
+   * The preemptors whose demand is promised against their tenants' quotas, and what the quota books
+   * count as promised per tenant (scaled, by dimension name): the two must agree after every call.
+   */
+  promises(): { readonly jobs: Iterable<JobRecord>; promisedOf(tenant: string): ReadonlyMap<string, number> };
   /** Every submit goes through the scheduling cycle from now on (tests compare it with the direct start). */
   withoutDirectStarts(): void;
   /** Listens to a start or a wait without the job view the public event carries (the simulator: see `EventTaps`). */

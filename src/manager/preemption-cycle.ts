@@ -149,6 +149,11 @@ export class PreemptionCycle {
     this.lookedThrough.set(queue, { changes: memo.changes, version: memo.version });
   }
 
+  /** The preemptors whose demand is promised (for fairpack/testing's checks). */
+  promisedJobs(): Iterable<JobRecord> {
+    return this.promised;
+  }
+
   /** Whether the job's demand is promised against its tenant's quota. */
   isPromised(job: JobRecord): boolean {
     return this.promised.has(job);

@@ -3,6 +3,9 @@ import { checkKnownKeys, knownKeys } from '../known-keys.js';
 import { type Resources, type Scale, fromScaled, isPlainRecord } from '../resources/index.js';
 import { DEFAULT_QUOTA_BEHAVIOUR, type QuotaBehaviour, type QuotaCheck, type TenantQuota, checkQuota, limitsView, parseQuota, parseQuotaBehaviour } from './quotas.js';
 
+/** What a tenant without promises reads (never written). */
+const NO_PROMISES: ReadonlyMap<string, number> = new Map();
+
 interface TenantAccount {
   weight: number;
   /** Scaled usage per dimension name. */
@@ -171,6 +174,11 @@ export class TenantLedger {
     account.shareOf = total;
     account.share = share;
     return share;
+  }
+
+  /** The scaled demand promised to the tenant's waiting preemptors, by dimension name (for fairpack/testing's checks). */
+  promisedOf(tenant: string): ReadonlyMap<string, number> {
+    return this.accounts.get(tenant)?.promised ?? NO_PROMISES;
   }
 
   /** The tenants with something running, promised or set (an idle one reads like one never seen). */
