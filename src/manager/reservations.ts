@@ -59,6 +59,9 @@ function holdsWhatIsFree(reservation: Reservation): boolean {
   return i === dims.length;
 }
 
+/** Reservations whose nodes `holdsOnDistinctNodes` compares in pairs (more: through a set). */
+const PAIRS_COMPARED_UP_TO = 16;
+
 /** Request shapes whose large-enough nodes a manager keeps for starvation reservations (few shapes starve at once). */
 const LARGE_ENOUGH_SHAPES = 16;
 
@@ -197,9 +200,23 @@ export class Reservations {
     }
   }
 
-  /** Whether no two reservations of band `band` share a node (a few reservations: pairs compared). */
+  /**
+   * Whether no two reservations of band `band` share a node. This runs at every pass: a few
+   * reservations (the usual case) are compared in pairs, with no set made; many (a preemption
+   * storm nominates hundreds) go through a set, so that the pass stays linear in them.
+   */
   private holdsOnDistinctNodes(band: number): boolean {
     const list = this.inOrder;
+    if (list.length > PAIRS_COMPARED_UP_TO) {
+      const nodes = new Set<NodeState>();
+      for (let i = 0; i < list.length; i++) {
+        const r = list[i] as Reservation;
+        if (r.job.band !== band) continue;
+        if (nodes.has(r.node)) return false;
+        nodes.add(r.node);
+      }
+      return true;
+    }
     for (let i = 0; i < list.length; i++) {
       const a = list[i] as Reservation;
       if (a.job.band !== band) continue;
