@@ -1,4 +1,5 @@
 import type { NodeSpec, Placement, Resources } from '../index.js';
+import { type NodeRows, SampledFigures } from './sampled-figures.js';
 
 /**
  * The simulator's own mirror of the cluster, kept from the manager's events: what each node, each
@@ -56,6 +57,9 @@ export class ClusterBooks {
   private readonly multiOfJob = new Map<number, MultiPlacement>();
   private running = 0;
   waiting = 0;
+  /** Per-node figures kept as nodes change, once the recorder asked for them (trackSampledFigures). */
+  private figures: SampledFigures | undefined;
+  private nodeRows: NodeRows | undefined;
 
   private readonly tenantCount: number;
 
@@ -125,6 +129,7 @@ export class ClusterBooks {
       this.nodeCapacity[n * D + d] = scaled(amount);
       this.total[d] = (this.total[d] as number) + scaled(amount);
     }
+    this.figures?.enter(n, this.rows());
     return n;
   }
 
@@ -133,6 +138,8 @@ export class ClusterBooks {
     const D = this.dims.length;
     const n = this.nodeIndex.get(nodeId) as number;
     if (this.nodeJobs[n] !== 0) throw new Error(`fairpack simulate internal error: node ${nodeId} was removed with jobs on it`);
+    // (down from now on: it adds nothing to the sampled figures)
+    this.figures?.leave(n, this.rows());
     for (let d = 0; d < D; d++) {
       this.total[d] = (this.total[d] as number) - (this.nodeCapacity[n * D + d] as number);
       this.nodeCapacity[n * D + d] = 0;
@@ -184,6 +191,7 @@ export class ClusterBooks {
     this.nodeAllocated = copy(this.nodeAllocated, (k) => new Float64Array(k), nodes * D);
     this.nodeJobs = copy(this.nodeJobs, (k) => new Uint32Array(k), nodes);
     this.nodeDown = copy(this.nodeDown, (k) => new Uint16Array(k), nodes);
+    this.figures?.grow(nodes);
   }
 
   enqueue(tenant: number): void {
@@ -270,7 +278,9 @@ export class ClusterBooks {
   setNodeDown(nodeId: string, down: boolean): boolean {
     const n = this.nodeIndex.get(nodeId) as number;
     const before = this.nodeDown[n] as number;
+    this.figures?.leave(n, this.rows());
     this.nodeDown[n] = before + (down ? 1 : -1);
+    this.figures?.enter(n, this.rows());
     // only the first failure and the last repair change the node's status
     return down ? before === 0 : before === 1;
   }
@@ -337,52 +347,15 @@ export class ClusterBooks {
   }
 
   /**
-   * Packing efficiency: over the up nodes that hold at least one job, the mean of each node's
-   * mean utilisation over its dimensions (as the manager's `metrics().packingEfficiency` defines
-   * it). Undefined when no node holds a job.
+   * From now on, keep per node the figures the recorder samples (stranded room against these
+   * minimal shapes, packing efficiency) as each node changes; see SampledFigures.
    */
-  packingEfficiency(): number | undefined {
-    const D = this.dims.length;
-    let nodes = 0;
-    let sum = 0;
-    for (let n = 0; n < this.nodeIds.length; n++) {
-      if (this.nodeJobs[n] === 0 || this.nodeDown[n] !== 0) continue;
-      let dims = 0;
-      let fill = 0;
-      for (let d = 0; d < D; d++) {
-        const cap = this.nodeCapacity[n * D + d] as number;
-        if (cap === 0) continue;
-        dims++;
-        fill += (this.nodeAllocated[n * D + d] as number) / cap;
-      }
-      if (dims === 0) continue;
-      nodes++;
-      sum += fill / dims;
-    }
-    return nodes === 0 ? undefined : sum / nodes;
-  }
-
-  /**
-   * Adds, per dimension, the free room on up nodes where none of `shapes` fits — room no job of
-   * the workload could use — to `out` (scaled amounts).
-   */
-  addStranded(shapes: readonly Float64Array[], out: Float64Array): void {
-    const D = this.dims.length;
-    for (let n = 0; n < this.nodeIds.length; n++) {
-      if (this.nodeDown[n] !== 0) continue;
-      const base = n * D;
-      let anyFits = false;
-      for (const shape of shapes) {
-        let fits = true;
-        for (let d = 0; d < D && fits; d++) fits = (shape[d] as number) <= (this.nodeCapacity[base + d] as number) - (this.nodeAllocated[base + d] as number);
-        if (fits) {
-          anyFits = true;
-          break;
-        }
-      }
-      if (anyFits) continue;
-      for (let d = 0; d < D; d++) out[d] = (out[d] as number) + (this.nodeCapacity[base + d] as number) - (this.nodeAllocated[base + d] as number);
-    }
+  trackSampledFigures(shapes: readonly Float64Array[]): SampledFigures {
+    const figures = new SampledFigures(shapes, this.dims.length, this.nodeJobs.length);
+    const rows = this.rows();
+    for (let n = 0; n < this.ids.length; n++) figures.enter(n, rows);
+    this.figures = figures;
+    return figures;
   }
 
   /** Writes a placement's scaled amounts at `into[base + d]` (dimensions the books do not track are left out). */
@@ -396,6 +369,8 @@ export class ClusterBooks {
   /** Adds (or takes off) one placement's amounts, `D` of them from `amounts[from]`, on node `n`. */
   private chargeOne(n: number, tenant: number, amounts: ArrayLike<number>, from: number, sign: 1 | -1): void {
     const D = this.dims.length;
+    const { figures } = this;
+    if (figures !== undefined) figures.leave(n, this.rows());
     this.nodeJobs[n] = (this.nodeJobs[n] as number) + sign;
     for (let d = 0; d < D; d++) {
       const amount = sign * (amounts[from + d] as number);
@@ -404,6 +379,14 @@ export class ClusterBooks {
       this.allocated[d] = (this.allocated[d] as number) + amount;
       this.tenantUsage[tenant * D + d] = (this.tenantUsage[tenant * D + d] as number) + amount;
     }
+    if (figures !== undefined) figures.enter(n, this.rows());
+  }
+
+  /** The per-node rows as SampledFigures reads them, made again when the books grow (the arrays are replaced then). */
+  private rows(): NodeRows {
+    let rows = this.nodeRows;
+    if (rows?.capacity !== this.nodeCapacity) rows = this.nodeRows = { capacity: this.nodeCapacity, allocated: this.nodeAllocated, jobs: this.nodeJobs, down: this.nodeDown };
+    return rows;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ClusterBooks } from './cluster-books.js';
 import type { RunResult, RunSeries } from './results.js';
+import type { SampledFigures } from './sampled-figures.js';
 import type { Scenario } from './scenario.js';
 import { round } from './stats.js';
 import { Timeline } from './timeline.js';
@@ -21,7 +22,7 @@ export class Recorder {
   private readonly charted: readonly number[];
   /** Tenants not charted by name, drawn together as "others". */
   private readonly others: readonly number[];
-  private readonly shapes: readonly Float64Array[];
+  private readonly sampled: SampledFigures;
   private readonly strandedNow: Float64Array;
   private readonly strandedSum: Float64Array;
   private sampledWeight = 0;
@@ -45,7 +46,7 @@ export class Recorder {
     this.timeline = new Timeline(origin, channels, samples);
     this.jainTimeline = new Timeline(origin, 2, samples);
     this.values = new Float64Array(channels);
-    this.shapes = scenario.minimalShapes.map((shape) => books.dense(shape)).filter((shape): shape is Float64Array => shape !== undefined);
+    this.sampled = books.trackSampledFigures(scenario.minimalShapes.map((shape) => books.dense(shape)).filter((shape): shape is Float64Array => shape !== undefined));
     this.strandedNow = new Float64Array(books.dims.length);
     this.strandedSum = new Float64Array(books.dims.length);
   }
@@ -69,9 +70,9 @@ export class Recorder {
     if (weight === 0) return;
     this.sampledWeight += weight;
     this.strandedNow.fill(0);
-    books.addStranded(this.shapes, this.strandedNow);
+    this.sampled.addStranded(this.strandedNow);
     for (let d = 0; d < D; d++) this.strandedSum[d] = (this.strandedSum[d] as number) + ((this.strandedNow[d] as number) / (books.total[d] as number)) * weight;
-    const packing = books.packingEfficiency();
+    const packing = this.sampled.packingEfficiency(books.nodeIds.length);
     if (packing !== undefined) {
       this.packingSum += packing * weight;
       this.packingWeight += weight;
