@@ -3,6 +3,7 @@ import type { NodeView } from '../placement/index.js';
 import type { Allocation } from '../pool/index.js';
 import type { Resources } from '../resources/index.js';
 import { array, integer, invalidSnapshot, record, text } from '../snapshot/reader.js';
+import { RecentTotals } from './recent-totals.js';
 
 /**
  * Exact cost accounting (`mgr.costs()`; docs/costs-and-scaling.md).
@@ -197,8 +198,8 @@ export class CostLedger {
   /** Ended replicas in the order they ended, from `#head` on (before it: folded). */
   #closed: Piece[] = [];
   #head = 0;
-  /** Folded micro-units per tenant, in the order last folded into (a Map keeps insertion order). */
-  #foldedTenants = new Map<string, number>();
+  /** Folded micro-units per tenant, in the order last folded into. */
+  #foldedTenants = new RecentTotals();
   #foldedOther = 0;
 
   /** `factor`: the pool's scale (10^precision), to read amounts as scaled integers. */
@@ -487,7 +488,7 @@ export class CostLedger {
     if (open.size !== running.size) {
       for (const id of running.ids()) if (!open.has(running.get(id) as Allocation)) throw invalidSnapshot('costs.pieces', `live allocation "${id}" has no running replica`);
     }
-    const tenants = new Map<string, number>();
+    const tenants = new RecentTotals();
     array(s['tenants'], 'costs.tenants').forEach((entry, i) => {
       const [tenant, cost] = tuple(entry, `costs.tenants[${i}]`, 2);
       tenants.set(text(tenant, `costs.tenants[${i}][0]`), integer(cost, `costs.tenants[${i}][1]`));
@@ -561,14 +562,8 @@ export class CostLedger {
     const cost = micros(piece.rate, (piece.end as number) - piece.start);
     piece.book.folded += cost;
     const { tenant } = piece.owner;
-    const before = this.#foldedTenants.get(tenant);
-    if (before !== undefined) this.#foldedTenants.delete(tenant); // to the end: folded into last
-    this.#foldedTenants.set(tenant, (before ?? 0) + cost);
-    if (this.#foldedTenants.size > KEPT_TENANTS) {
-      const [oldest, amount] = this.#foldedTenants.entries().next().value as [string, number];
-      this.#foldedTenants.delete(oldest);
-      this.#foldedOther += amount;
-    }
+    this.#foldedTenants.add(tenant, cost); // to the end: folded into last
+    if (this.#foldedTenants.size > KEPT_TENANTS) this.#foldedOther += (this.#foldedTenants.shift() as readonly [string, number])[1];
     if (this.#horizon === null || (piece.end as number) > this.#horizon) this.#horizon = piece.end;
   }
 
