@@ -3,6 +3,7 @@ import type { NodeView } from '../placement/index.js';
 import type { Allocation } from '../pool/index.js';
 import type { Resources } from '../resources/index.js';
 import { array, integer, invalidSnapshot, record, text } from '../snapshot/reader.js';
+import { LinkedList } from '../linked-list.js';
 import { RecentTotals } from './recent-totals.js';
 
 /**
@@ -190,9 +191,8 @@ export class CostLedger {
   #books: NodeBook[] = [];
   /** The live book of each node. */
   #live = new Map<string, NodeBook>();
-  /** Running replicas: the first and last open entries (see `OpenCosts`). */
-  #first: OpenCosts | undefined = undefined;
-  #last: OpenCosts | undefined = undefined;
+  /** Running replicas: the open entries, in the order their allocations started (see `OpenCosts`). */
+  readonly #open = new LinkedList<OpenCosts>();
   /** After a restore, until the caller has taken them (`claim`): the open entries by allocation. */
   #unclaimed: Map<Allocation, OpenCosts> | undefined = undefined;
   /** Ended replicas in the order they ended, from `#head` on (before it: folded). */
@@ -252,7 +252,7 @@ export class CostLedger {
       }
       entry = groupEntry(pieces);
     }
-    this.#link(entry);
+    this.#open.append(entry);
     return entry;
   }
 
@@ -260,32 +260,9 @@ export class CostLedger {
     return { owner: allocation as PieceOwner, book, rate: this.#rate(book, resources), start, end: null, prev: undefined, next: undefined, group: undefined };
   }
 
-  /** Appends an entry to the open ones (it starts last). */
-  #link(entry: OpenCosts): void {
-    entry.prev = this.#last;
-    entry.next = undefined;
-    if (this.#last === undefined) this.#first = entry;
-    else this.#last.next = entry;
-    this.#last = entry;
-  }
-
-  /** Takes an open entry out of the list; whether it was in it. */
-  #unlink(entry: OpenCosts): boolean {
-    const { prev, next } = entry;
-    if (prev === undefined && this.#first !== entry) return false;
-    if (prev === undefined) this.#first = next;
-    else prev.next = next;
-    if (next === undefined) this.#last = prev;
-    else next.prev = prev;
-    // an ended piece keeps no link: it would keep the pieces after it alive
-    entry.prev = undefined;
-    entry.next = undefined;
-    return true;
-  }
-
   /** Every open piece, in the order their allocations started. */
   #eachOpen(fn: (piece: Piece) => void): void {
-    for (let entry = this.#first; entry !== undefined; entry = entry.next) {
+    for (let entry = this.#open.first; entry !== undefined; entry = entry.next) {
       if (entry.group === undefined) fn(entry as Piece);
       else for (const piece of entry.group) fn(piece);
     }
@@ -297,7 +274,8 @@ export class CostLedger {
    * released changes nothing.
    */
   released(entry: OpenCosts, at: number): void {
-    if (!this.#unlink(entry)) return;
+    // (an ended piece keeps no link: it would keep the pieces after it alive)
+    if (!this.#open.unlink(entry)) return;
     const end = Math.floor(at);
     if (entry.group === undefined) {
       const piece = entry as Piece;
@@ -498,12 +476,11 @@ export class CostLedger {
     this.#books = books;
     this.#live = live;
     // in the order the pieces were listed: the order their allocations started
-    this.#first = undefined;
-    this.#last = undefined;
+    this.#open.clear();
     this.#unclaimed = new Map();
     for (const [allocation, pieces] of open) {
       const entry = groupEntry(pieces);
-      this.#link(entry);
+      this.#open.append(entry);
       this.#unclaimed.set(allocation, entry);
     }
     this.#closed = closed;

@@ -1,9 +1,9 @@
+import { type Linked, LinkedList } from '../linked-list.js';
+
 /** One key's running total, linked in the order keys were last added to. */
-interface Entry {
+interface Entry extends Linked<Entry> {
   readonly key: string;
   amount: number;
-  prev: Entry | undefined;
-  next: Entry | undefined;
 }
 
 /**
@@ -15,8 +15,7 @@ interface Entry {
  */
 export class RecentTotals {
   readonly #byKey = new Map<string, Entry>();
-  #first: Entry | undefined = undefined;
-  #last: Entry | undefined = undefined;
+  readonly #order = new LinkedList<Entry>();
 
   get size(): number {
     return this.#byKey.size;
@@ -30,9 +29,9 @@ export class RecentTotals {
       return;
     }
     entry.amount += amount;
-    if (entry === this.#last) return;
-    this.#unlink(entry);
-    this.#append(entry);
+    if (entry === this.#order.last) return;
+    this.#order.unlink(entry);
+    this.#order.append(entry);
   }
 
   /**
@@ -47,39 +46,21 @@ export class RecentTotals {
 
   /** Takes out the least recent key; its key and total, or undefined when there is none. */
   shift(): readonly [string, number] | undefined {
-    const entry = this.#first;
+    const entry = this.#order.first;
     if (entry === undefined) return undefined;
-    this.#unlink(entry);
+    this.#order.unlink(entry);
     this.#byKey.delete(entry.key);
     return [entry.key, entry.amount];
   }
 
   /** The totals, least recent first. */
   *[Symbol.iterator](): IterableIterator<[string, number]> {
-    for (let entry = this.#first; entry !== undefined; entry = entry.next) yield [entry.key, entry.amount];
+    for (let entry = this.#order.first; entry !== undefined; entry = entry.next) yield [entry.key, entry.amount];
   }
 
   #insert(key: string, amount: number): void {
     const entry: Entry = { key, amount, prev: undefined, next: undefined };
     this.#byKey.set(key, entry);
-    this.#append(entry);
-  }
-
-  #append(entry: Entry): void {
-    entry.prev = this.#last;
-    entry.next = undefined;
-    if (this.#last === undefined) this.#first = entry;
-    else this.#last.next = entry;
-    this.#last = entry;
-  }
-
-  #unlink(entry: Entry): void {
-    const { prev, next } = entry;
-    if (prev === undefined) this.#first = next;
-    else prev.next = next;
-    if (next === undefined) this.#last = prev;
-    else next.prev = prev;
-    entry.prev = undefined;
-    entry.next = undefined;
+    this.#order.append(entry);
   }
 }
