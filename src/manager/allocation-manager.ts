@@ -364,6 +364,7 @@ export class AllocationManager {
     // one (frozen) view for the event and the answer: both show the job as it is now
     const view = jobView(job);
     if (this.#events.listens('released')) this.#events.defer('released', allocation, view);
+    this.#events.allocationEnded(allocation);
     return releasedResult(view, allocation, allocation.resources);
   };
 
@@ -710,6 +711,7 @@ export class AllocationManager {
       const allocation = job.allocation as Allocation;
       this.#finish(job, 'failed', `lost: node ${nodeId} did not report it in ${LOST_AFTER} heartbeats in a row`);
       this.#events.defer('released', allocation, jobView(job));
+      this.#events.allocationEnded(allocation);
     }
     if (lost.length > 0 || unknown.length > 0) this.#events.defer('node:drift', Object.freeze({ nodeId, lost: Object.freeze(lost), unknown: Object.freeze(unknown) }));
   }
@@ -2013,6 +2015,7 @@ export class AllocationManager {
       const allocation = job.allocation;
       this.#finish(job, 'expired', `TTL of ${job.ttlMs} ms passed`);
       this.#events.defer('expired', allocation, jobView(job));
+      this.#events.allocationEnded(allocation);
       expired.push(job.id);
     }
     return expired;

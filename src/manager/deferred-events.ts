@@ -38,13 +38,15 @@ export interface EventTaps {
   allocated: (allocation: Allocation) => void;
   /** A job waits (again); after a preemption, until when it backs off. */
   queued: (jobId: string, backoffUntil: number | undefined) => void;
+  /** An allocation ended with a `released` or `expired` event (its job is `allocation.jobId`). */
+  ended: (allocation: Allocation) => void;
 }
 export type TapName = keyof EventTaps;
 
 /** What a queued event's second slot holds when the event has one argument (events have one or two). */
 const NO_ARG: unique symbol = Symbol('no argument');
 /** Queued taps, told apart from the public events' names by these keys. */
-const TAP_KEYS: { readonly [T in TapName]: string } = { allocated: ' tap allocated', queued: ' tap queued' };
+const TAP_KEYS: { readonly [T in TapName]: string } = { allocated: ' tap allocated', queued: ' tap queued', ended: ' tap ended' };
 
 /**
  * Events are queued while the manager changes state and emitted when the outermost public call
@@ -56,7 +58,7 @@ const TAP_KEYS: { readonly [T in TapName]: string } = { allocated: ' tap allocat
 export class DeferredEvents {
   private readonly emitter = new EventEmitter();
   private readonly guards = new Map<string, Map<AnyListener, AnyListener[]>>();
-  private readonly taps: { readonly [T in TapName]: EventTaps[T][] } = { allocated: [], queued: [] };
+  private readonly taps: { readonly [T in TapName]: EventTaps[T][] } = { allocated: [], queued: [], ended: [] };
   /**
    * The events to deliver, from `head` to `count`, in three parallel arrays (name or tap key, first
    * and second argument) rather than an entry object and an arguments array per event: a simulation
@@ -120,6 +122,11 @@ export class DeferredEvents {
   jobQueued(job: JobRecord): void {
     if (this.listens('queued')) this.push('queued', jobView(job), NO_ARG);
     if (this.taps.queued.length > 0) this.push(TAP_KEYS.queued, job.id, job.backoffUntil);
+  }
+
+  /** An allocation ended, after its `released` or `expired` event was deferred (or not listened to): the taps. */
+  allocationEnded(allocation: Allocation): void {
+    if (this.taps.ended.length > 0) this.push(TAP_KEYS.ended, allocation, NO_ARG);
   }
 
   private push(event: string, first: unknown, second: unknown): void {
@@ -207,6 +214,7 @@ export class DeferredEvents {
         if (this.head === this.count) this.head = this.count = 0;
         if (event === TAP_KEYS.allocated) this.callTaps(this.taps.allocated, first, second);
         else if (event === TAP_KEYS.queued) this.callTaps(this.taps.queued, first, second);
+        else if (event === TAP_KEYS.ended) this.callTaps(this.taps.ended, first, second);
         else if (second === NO_ARG) this.emitter.emit(event, first);
         else this.emitter.emit(event, first, second);
       }

@@ -3,10 +3,15 @@ import type { NodeState } from '../pool/node-state.js';
 import type { Placement } from '../pool/types.js';
 import type { JobRecord } from './job-record.js';
 
-/** The running jobs on one node, with how many of their replicas sit there (parallel arrays). */
+/**
+ * The running jobs on one node, with how many of their replicas sit there and their priority
+ * class's value (parallel arrays: a preemption search reads the values of every node's jobs, and
+ * a packed array of numbers is one read where each job's class was two loads through the job).
+ */
 interface NodeJobs {
   readonly jobs: JobRecord[];
   readonly counts: number[];
+  readonly values: number[];
   /**
    * Each job's index in `jobs`, kept only while the node holds more than INDEXED_FROM jobs: below
    * that a scan of `jobs` (pointers compared, nothing read) is cheaper than a lookup, and a map
@@ -38,7 +43,7 @@ export class RunningByNode {
     for (let p = 0; p < placements.length; p++) {
       const placement = placements[p] as Placement;
       let entry = this.byNode.get(placement.nodeId);
-      if (entry === undefined) this.byNode.set(placement.nodeId, (entry = { jobs: [], counts: [], at: undefined }));
+      if (entry === undefined) this.byNode.set(placement.nodeId, (entry = { jobs: [], counts: [], values: [], at: undefined }));
       const i = single ? -1 : indexOfJob(entry, job);
       if (i >= 0) {
         entry.counts[i] = (entry.counts[i] as number) + 1;
@@ -48,6 +53,7 @@ export class RunningByNode {
       if (single) job.runningSlot = entry.jobs.length;
       entry.jobs.push(job);
       entry.counts.push(1);
+      entry.values.push(job.klass.value);
       if (entry.at === undefined && entry.jobs.length > INDEXED_FROM) entry.at = new Map(entry.jobs.map((j, k) => [j, k]));
     }
   }
@@ -68,8 +74,10 @@ export class RunningByNode {
       entry.jobs[i] = moved;
       if (moved !== job) moved.runningSlot = i;
       entry.counts[i] = entry.counts[last] as number;
+      entry.values[i] = entry.values[last] as number;
       entry.jobs.pop();
       entry.counts.pop();
+      entry.values.pop();
       if (entry.at !== undefined) {
         entry.at.set(moved, i);
         entry.at.delete(job);
@@ -88,12 +96,19 @@ export class RunningByNode {
     if (this.byNode.get(nodeId)?.jobs.length === 0) this.byNode.delete(nodeId);
   }
 
-  on(nodeId: string): { readonly jobs: readonly JobRecord[]; readonly counts: readonly number[] } {
+  on(nodeId: string): JobsOnNode {
     return this.byNode.get(nodeId) ?? EMPTY;
   }
 }
 
-const EMPTY = Object.freeze({ jobs: [] as JobRecord[], counts: [] as number[] });
+/** A node's running jobs (see NodeJobs): `counts[i]` replicas of `jobs[i]` there, its class value `values[i]`. */
+export interface JobsOnNode {
+  readonly jobs: readonly JobRecord[];
+  readonly counts: readonly number[];
+  readonly values: readonly number[];
+}
+
+const EMPTY: JobsOnNode = Object.freeze({ jobs: [], counts: [], values: [] });
 
 export interface PreemptionPlan {
   readonly node: NodeState;
@@ -142,14 +157,15 @@ export function planPreemption(
   for (const node of nodes) {
     // the numeric test first: it ends the look at most nodes (all three only skip)
     if (!hasCapacity(node, nonZero, amounts) || excluded.has(node.id) || !isEligible(node, job.parsed)) continue;
-    const { jobs, counts } = running.on(node.id);
+    const here = running.on(node.id);
+    const { jobs, counts } = here;
     // first pass, allocation-free: would the job fit with every candidate gone?
     for (let i = 0; i < nonZero.length; i++) free[i] = node.free[nonZero[i] as number] as number;
     if (own?.node === node) for (let i = 0; i < nonZero.length; i++) free[i] = (free[i] as number) + heldAmount(own, nonZero[i] as number);
     // the best so far evicts one job: only one victim that makes room alone, and comes first, can
     // beat it (see `singleVictimMayBeat`) — in a congested simulation most nodes end here, after
     // a look at each job's class (and the few of a low enough class, at their demand)
-    if (best !== undefined && best.key[0] === 1 && !singleVictimMayBeat(best.key, node.order, free, nonZero, amounts, jobs, counts, isVictim, now)) continue;
+    if (best !== undefined && best.key[0] === 1 && !singleVictimMayBeat(best.key, node.order, free, nonZero, amounts, here, isVictim, now)) continue;
     avail.set(free);
     scratch.length = 0;
     for (let j = 0; j < jobs.length; j++) {
@@ -189,11 +205,12 @@ export function planPreemption(
  * `best`, a plan of one victim. Only a plan of one victim can, and its victim v makes room for the
  * job on its own: the search ends with the job fitting in the free room plus its victims' demand,
  * so `free` plus v's demand covers the job. That plan's key is [1, v's class value, v's remaining
- * time, order]. So the node may beat `best` only if one of its running jobs (`jobs`, with `counts`
- * replicas there) is a victim the search may take (`isVictim`), covers the job on its own and has
- * that key below `best`; otherwise its plan, whatever it is, never replaces `best` (replacing needs
- * a key strictly below), and the node is skipped without changing the result. The class is looked
- * at first: most jobs end there. `free` is indexed like the job's non-zero dimensions.
+ * time, order]. So the node may beat `best` only if one of its running jobs (`here.jobs`, with
+ * `counts` replicas there) is a victim the search may take (`isVictim`), covers the job on its own
+ * and has that key below `best`; otherwise its plan, whatever it is, never replaces `best`
+ * (replacing needs a key strictly below), and the node is skipped without changing the result.
+ * The class is looked at first, in `here.values` without reading the job: most jobs end there.
+ * `free` is indexed like the job's non-zero dimensions.
  */
 export function singleVictimMayBeat(
   best: readonly number[],
@@ -201,16 +218,16 @@ export function singleVictimMayBeat(
   free: ArrayLike<number>,
   nonZero: readonly number[],
   amounts: ArrayLike<number>,
-  jobs: readonly JobRecord[],
-  counts: readonly number[],
+  here: JobsOnNode,
   isVictim: (job: JobRecord) => boolean,
   now: number,
 ): boolean {
   const top = best[1] as number;
+  const { jobs, counts, values } = here;
   candidates: for (let j = 0; j < jobs.length; j++) {
-    const victim = jobs[j] as JobRecord;
-    const value = victim.klass.value;
+    const value = values[j] as number;
     if (value > top) continue;
+    const victim = jobs[j] as JobRecord;
     const count = counts[j] as number;
     const own = victim.parsed.dense.amounts;
     for (let i = 0; i < nonZero.length; i++) {

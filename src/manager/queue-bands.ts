@@ -130,7 +130,8 @@ export class QueueBands {
   }
 
   private unblock(): void {
-    this.bands.forEach((tenants) => tenants.forEach(unblockQueue));
+    // (a module function, not an arrow made per call: this runs at every release)
+    this.bands.forEach(unblockBand);
   }
 
   /** Non-empty queues, highest band first, then tenant id. */
@@ -170,6 +171,10 @@ function withBand(order: readonly number[], band: number): number[] {
 
 function unblockQueue(queue: JobQueue): void {
   queue.blocked = false;
+}
+
+function unblockBand(tenants: ReadonlyMap<string, JobQueue>): void {
+  tenants.forEach(unblockQueue);
 }
 
 /** The list `openQueues` is writing and how many it has written. */

@@ -267,8 +267,13 @@ function checkWeight(tenant: string, weight: unknown): number {
 }
 
 function isDefaultBehaviour(behaviour: QuotaBehaviour): boolean {
+  // the default itself, as every account without a quota holds it: asked at every release (through
+  // `isIdle`), where the comparison below built an array and a closure
+  if (behaviour === DEFAULT_QUOTA_BEHAVIOUR) return true;
   const { onExceed, burst, burstClasses } = DEFAULT_QUOTA_BEHAVIOUR;
-  return behaviour.onExceed === onExceed && behaviour.burst === burst && behaviour.burstClasses.size === burstClasses.size && [...burstClasses].every((c) => behaviour.burstClasses.has(c));
+  if (behaviour.onExceed !== onExceed || behaviour.burst !== burst || behaviour.burstClasses.size !== burstClasses.size) return false;
+  for (const c of burstClasses) if (!behaviour.burstClasses.has(c)) return false;
+  return true;
 }
 
 function isIdle(account: TenantAccount): boolean {

@@ -218,9 +218,9 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
     enqueue(job);
     wakeAt(backoffUntil);
   });
-  // completions are handled where they are released; these catch allocations the manager ended
-  mgr.on('released', (allocation) => void stopRun(allocation.id, indexOf(allocation.jobId)));
-  mgr.on('expired', (allocation) => void stopRun(allocation.id, indexOf(allocation.jobId)));
+  // completions are handled where they are released; this catches allocations the manager ended
+  // (released or expired: a tap, as the two above, with no listener to make the job's view for)
+  taps.tap('ended', (allocation) => void stopRun(allocation.id, indexOf(allocation.jobId)));
   /** The next reclaim, an exponential gap from now (the process is memoryless, so it may pause and resume). */
   const scheduleReclaim = (): void => {
     reclaimPending = true;

@@ -108,6 +108,7 @@ describe('event taps (the simulator’s listeners, without job views)', () => {
     const internals = managerInternals(manager);
     internals.tap('allocated', (allocation) => heard.push(`tap allocated ${allocation.jobId} ${allocation.id}`));
     internals.tap('queued', (jobId, backoffUntil) => heard.push(`tap queued ${jobId} ${backoffUntil}`));
+    internals.tap('ended', (allocation) => heard.push(`tap ended ${allocation.jobId} ${allocation.id}`));
     manager.submit({ id: 'V', resources: { cpu: 4 } });
     manager.submit({ id: 'W', resources: { cpu: 4 } });
     manager.submit({ id: 'H', priority: 'high', resources: { cpu: 4 } });
@@ -129,9 +130,24 @@ describe('event taps (the simulator’s listeners, without job views)', () => {
       `public allocated H ${h}`,
       `tap allocated H ${h}`,
       'public released H',
+      `tap ended H ${h}`,
       `public allocated W ${w}`,
       `tap allocated W ${w}`,
     ]);
+  });
+
+  it('the ended tap hears an allocation that expired and one released with nobody listening, after the public event', () => {
+    const { manager, clock } = setup();
+    const heard: string[] = [];
+    manager.on('expired', (allocation, job) => heard.push(`public expired ${job.id} ${allocation.id}`));
+    managerInternals(manager).tap('ended', (allocation) => heard.push(`tap ended ${allocation.jobId} ${allocation.id}`));
+    const a = manager.submit({ id: 'a', resources: { cpu: 1 }, ttlMs: 500 });
+    const b = manager.submit({ id: 'b', resources: { cpu: 1 } });
+    if (a.status !== 'allocated' || b.status !== 'allocated') throw new Error('expected both to start');
+    clock.time = 500; // a's TTL has passed
+    manager.tick();
+    manager.release(b.allocation.id); // no released listener: the tap alone
+    expect(heard).toEqual([`public expired a ${a.allocation.id}`, `tap ended a ${a.allocation.id}`, `tap ended b ${b.allocation.id}`]);
   });
 
   it('a tap alone: no job view is built for nobody, and taps run in the order they were added', () => {

@@ -86,7 +86,7 @@ describe('singleVictimMayBeat', () => {
   const need = [4, 8];
   const now = 1000;
   const check = (victims: JobRecord[], order: number, isVictim = (_: JobRecord) => true) =>
-    singleVictimMayBeat(best, order, free, [0, 1], need, victims, victims.map(() => 1), isVictim, now);
+    singleVictimMayBeat(best, order, free, [0, 1], need, { jobs: victims, counts: victims.map(() => 1), values: victims.map((v) => v.klass.value) }, isVictim, now);
 
   it('skips a node whose only candidate of a lower class is too small to make room alone', () => {
     // best-effort (-1000) holds cpu 2: 1 + 2 = 3 < 4, so it cannot be a single victim; the default

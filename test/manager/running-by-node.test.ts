@@ -10,9 +10,11 @@ import { RunningByNode } from '../../src/manager/preemption.js';
  * few jobs, a map once it holds more than 32 (dropped again below 16). Checked against the
  * obvious model — a map per node, as before the scan — over random starts and stops of jobs with
  * one to three placements on three nodes, enough of them to cross both thresholds many times.
+ * Each node's class values (what the search reads before it reads a job) stay those of its jobs,
+ * position by position.
  */
 
-type TestJob = { id: string; allocation: { placements: { nodeId: string }[] } };
+type TestJob = { id: string; klass: { value: number }; allocation: { placements: { nodeId: string }[] } };
 
 const NODES = ['a', 'b', 'c'];
 
@@ -52,17 +54,17 @@ class Model {
 
 describe('RunningByNode', () => {
   it('keeps every node\'s jobs and replica counts in the same order as a map of positions would', () => {
-    const step = fc.record({ start: fc.boolean(), pick: fc.nat(), nodes: fc.array(fc.constantFrom(...NODES), { minLength: 1, maxLength: 3 }) });
+    const step = fc.record({ start: fc.boolean(), pick: fc.nat(), value: fc.integer({ min: -1000, max: 1000 }), nodes: fc.array(fc.constantFrom(...NODES), { minLength: 1, maxLength: 3 }) });
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 400 }), (steps) => {
         const index = new RunningByNode();
         const model = new Model();
         const running: TestJob[] = [];
         let next = 0;
-        for (const { start, pick, nodes } of steps) {
+        for (const { start, pick, value, nodes } of steps) {
           // mostly starts until 80 run (a node past the map threshold), then as many stops as starts
           if (start || running.length === 0 || (running.length < 80 && pick % 3 !== 0)) {
-            const job: TestJob = { id: `j${next++}`, allocation: { placements: nodes.map((nodeId) => ({ nodeId })) } };
+            const job: TestJob = { id: `j${next++}`, klass: { value }, allocation: { placements: nodes.map((nodeId) => ({ nodeId })) } };
             running.push(job);
             index.add(job as unknown as JobRecord);
             model.add(job);
@@ -76,6 +78,7 @@ describe('RunningByNode', () => {
             const theirs = model.byNode.get(node) ?? { jobs: [], counts: [] };
             expect(mine.jobs.map((j) => j.id)).toEqual(theirs.jobs.map((j) => j.id));
             expect(mine.counts).toEqual(theirs.counts);
+            expect(mine.values).toEqual(mine.jobs.map((j) => j.klass.value));
           }
         }
       }),
