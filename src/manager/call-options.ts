@@ -8,9 +8,15 @@ import { isPlainRecord } from '../resources/index.js';
  * keys the method knows; anything else is `INVALID_OPTION` before anything changes.
  */
 export function callOptions(value: unknown, method: string, keys: readonly string[]): Readonly<Record<string, unknown>> {
-  if (value === undefined) return {};
+  if (value === undefined) return NO_OPTIONS;
   return readingInput(`the options of ${method}()`, 'INVALID_OPTION', () => checkedOptions(value, method, keys));
 }
+
+/**
+ * Options left out: one shared, frozen object with no prototype, like the copy `checkedOptions`
+ * makes (every submit without options asked for one: an object per call for nothing).
+ */
+const NO_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze(Object.create(null) as Record<string, unknown>);
 
 /** A copy of the options' own values (read once, so later reads meet no getter). */
 function checkedOptions(value: unknown, method: string, keys: readonly string[]): Readonly<Record<string, unknown>> {
