@@ -30,7 +30,7 @@ type AnyListener = (...args: unknown[]) => void;
 
 /**
  * fairpack's own listeners that read a fact or two of a job and no view (the simulator's, which
- * hears of every start and every wait): not public API, reached through the manager's internals.
+ * hears of every start, wait and end): not public API, reached through the manager's internals.
  * They are delivered in order with the public events, after the public listeners of the same event.
  */
 export interface EventTaps {

@@ -33,7 +33,7 @@ export interface ManagerInternals {
   promises(): { readonly jobs: Iterable<JobRecord>; promisedOf(tenant: string): ReadonlyMap<string, number> };
   /** Every submit goes through the scheduling cycle from now on (tests compare it with the direct start). */
   withoutDirectStarts(): void;
-  /** Listens to a start or a wait without the job view the public event carries (the simulator: see `EventTaps`). */
+  /** Listens to a start, a wait or an ended allocation without the job view the public event carries (the simulator: see `EventTaps`). */
   tap<T extends TapName>(event: T, listener: EventTaps[T]): void;
 }
 
