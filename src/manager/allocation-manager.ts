@@ -4,7 +4,7 @@ import { FairpackError, describeValue, isFairpackError } from '../errors.js';
 import { checkKnownKeys, knownKeys } from '../known-keys.js';
 import { type FairnessPolicy, type FairnessPolicyName, type TenantCandidate, fairnessPolicyNames, resolveFairnessPolicy } from '../fairness/index.js';
 import type { NodeStatus, NodeView } from '../placement/index.js';
-import { type Allocation, type NodeSpec, type NodeUpdate, type Placement, type PoolCapacity, ResourcePool, type RemoveNodeOptions } from '../pool/index.js';
+import { type Allocation, type NodeSpec, type NodeUpdate, type PoolCapacity, ResourcePool, type RemoveNodeOptions } from '../pool/index.js';
 import type { AllocationTimes } from '../pool/build-allocation.js';
 import type { NodeState } from '../pool/node-state.js';
 import type { ParsedRequest } from '../pool/request.js';
@@ -83,6 +83,8 @@ const RELEASE_OUTCOMES: readonly ReleaseOutcome[] = ['completed', 'failed', 'pre
 
 /** The `available` and `required` of a queued answer that names no shortfall (one frozen object for all of them). */
 const NO_RESOURCES: Resources = Object.freeze({});
+/** A job that holds no allocation has no nodes (see JobRecord.nodes). */
+const NO_NODES: readonly NodeState[] = Object.freeze([]);
 
 /**
  * Who goes next, and what happens over time: queues per (tenant, priority class), a pluggable
@@ -545,6 +547,8 @@ export class AllocationManager {
     return this.#operation(() => {
       const read = callOptions(options, 'removeNode', ['force']) as RemoveNodeOptions;
       force = read.force === true;
+      // (the pool's record of the node, for the books kept by its slot: gone from the pool below)
+      const state = this.#books.nodes.get(id);
       // held room is not an allocation: it never keeps a node from being removed
       const { node, evicted } = this.#pool.removeNode(id, read);
       this.#held.releaseNode(id);
@@ -554,7 +558,7 @@ export class AllocationManager {
       this.#health.reschedules += displaced.length;
       this.#requeueAll(displaced, `node ${id} was removed`);
       this.#costs.nodeRemoved(node.id, this.#clock());
-      this.#preemption.nodeRemoved(id);
+      this.#preemption.nodeRemoved(state as NodeState);
       this.#refreshTotals();
       this.#events.defer('node:removed', node);
       return node;
@@ -1038,6 +1042,7 @@ export class AllocationManager {
       const allocation = snapshot.allocationId === undefined ? undefined : this.#pool.allocation(snapshot.allocationId);
       if (allocation === undefined || allocation.jobId !== job.id) throw invalidSnapshot(() => `${path()}.allocationId`, `job "${job.id}" holds no live allocation of its own`);
       job.allocation = allocation;
+      job.nodes = this.#books.nodesOf(allocation);
     } else if (snapshot.allocation !== undefined) {
       job.allocation = deepFreeze(asJson(snapshot.allocation));
     }
@@ -1276,6 +1281,7 @@ export class AllocationManager {
       this.#preemption.stopped(job);
       const allocation = this.#books.commitPlacement(job.parsed, [to], { createdAt: now, ...(job.expiresAt === undefined ? {} : { expiresAt: job.expiresAt }) });
       job.allocation = allocation;
+      job.nodes = this.#books.nodesOf(allocation);
       job.startedAt = now;
       job.restarts++;
       this.#byAllocation.set(allocation, job);
@@ -1728,6 +1734,7 @@ export class AllocationManager {
       preemptionCheckedAt: -1,
       restarts: 0,
       runningSlot: -1,
+      nodes: undefined,
     };
   }
 
@@ -1910,6 +1917,7 @@ export class AllocationManager {
     job.burst = quota.ok && quota.burst;
     job.status = 'running';
     job.allocation = allocation;
+    job.nodes = this.#books.nodesOf(allocation);
     job.startedAt = now;
     job.reason = undefined;
     job.backoffUntil = undefined;
@@ -1935,10 +1943,12 @@ export class AllocationManager {
       this.#bands.remove(job);
       this.#countQueued(job, -1);
     } else if (job.status === 'running' || job.status === 'preempted') {
-      const allocation = job.allocation as Allocation;
-      this.#pool.release(allocation.id);
+      const nodes = job.nodes ?? NO_NODES;
+      this.#pool.release((job.allocation as Allocation).id);
       this.#stopRunning(job);
-      this.#roomFreedBy(allocation);
+      // (a finished job keeps its allocation for its view, not the pool's nodes)
+      job.nodes = undefined;
+      this.#roomFreedOn(nodes);
     }
     job.status = status;
     job.reason = reason;
@@ -1950,20 +1960,20 @@ export class AllocationManager {
   }
 
   /**
-   * A released allocation's room is back, and nothing else that lets a job fit changed (its
-   * tenant's quota use and its category's count fell: a job held back by them blocks no proof):
-   * queues are tried again, keeping their blocking walks' proofs (see RoomGrowth).
+   * A released allocation's room is back on `nodes` (its nodes, see JobRecord.nodes), and nothing
+   * else that lets a job fit changed (its tenant's quota use and its category's count fell: a job
+   * held back by them blocks no proof): queues are tried again, keeping their blocking walks' proofs
+   * (see RoomGrowth).
    */
-  #roomFreedBy(allocation: Allocation): void {
+  #roomFreedOn(nodes: readonly NodeState[]): void {
     // with no job queued no proof can be used: a queue that gets a job again is touched (its
     // proof ends), so the log is kept only while something waits — not at every release of a
     // manager whose jobs start at once
     if (this.#queued > 0) {
-      const { placements } = allocation;
-      for (let i = 0; i < placements.length; i++) {
-        const node = this.#books.nodes.get((placements[i] as Placement).nodeId);
+      for (let i = 0; i < nodes.length; i++) {
+        const node = nodes[i] as NodeState;
         // a node gone from the pool has no room for anyone
-        if (node !== undefined) this.#bands.growth.grew(node);
+        if (this.#books.isMember(node)) this.#bands.growth.grew(node);
       }
     } else {
       // unlogged, room grew: the shapes' refusals end (the queues, all empty, have no proof to keep)
@@ -1982,6 +1992,7 @@ export class AllocationManager {
   #requeue(job: JobRecord, reason: string): void {
     this.#stopRunning(job);
     job.allocation = undefined;
+    job.nodes = undefined;
     job.startedAt = undefined;
     job.expiresAt = undefined;
     job.graceEndsAt = undefined;

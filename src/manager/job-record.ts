@@ -1,4 +1,5 @@
 import type { Allocation, AllocationRequest } from '../pool/index.js';
+import type { NodeState } from '../pool/node-state.js';
 import type { ParsedRequest } from '../pool/request.js';
 import type { Resources } from '../resources/index.js';
 import type { OpenCosts } from './cost-ledger.js';
@@ -44,6 +45,12 @@ export interface JobRecord {
   /** Changes on every enqueue, so a stale entry of an earlier stay in the same queue is skipped. */
   ticket: number;
   allocation: Allocation | undefined;
+  /**
+   * While it holds an allocation: the pool's nodes of it, one per placement in their order (the
+   * pool's own list, `PoolInternals.nodesOf`: never written). The books kept per node find their
+   * entry by the node's slot, where the placements' node ids had to be hashed.
+   */
+  nodes: readonly NodeState[] | undefined;
   /** While it holds an allocation: the cost ledger's entry for it (what `CostLedger.released` takes). */
   costs: OpenCosts | undefined;
   startedAt: number | undefined;

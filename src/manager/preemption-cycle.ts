@@ -1,6 +1,7 @@
 import type { FairnessPolicy } from '../fairness/index.js';
 import type { Allocation, ResourcePool } from '../pool/index.js';
 import type { PoolInternals } from '../pool/internals.js';
+import type { NodeState } from '../pool/node-state.js';
 import type { DeferredEvents } from './deferred-events.js';
 import type { JobQueue } from './job-queue.js';
 import { type JobRecord, jobView } from './job-record.js';
@@ -94,12 +95,13 @@ export class PreemptionCycle {
    * the jobs under.
    */
   jobsOn(nodeId: string): JobRecord[] {
-    return [...this.running.on(nodeId).jobs].sort((a, b) => a.sequence - b.sequence);
+    const node = this.host.books.nodes.get(nodeId);
+    return node === undefined ? [] : [...this.running.on(node).jobs].sort((a, b) => a.sequence - b.sequence);
   }
 
   /** A node left the cluster, its jobs re-queued or ended first. */
-  nodeRemoved(nodeId: string): void {
-    this.running.forgetNode(nodeId);
+  nodeRemoved(node: NodeState): void {
+    this.running.forgetNode(node);
   }
 
   /** A running (or preempted) job stopped holding its allocation. */

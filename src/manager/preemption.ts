@@ -1,6 +1,5 @@
 import { isEligible } from '../pool/eligibility.js';
 import type { NodeState } from '../pool/node-state.js';
-import type { Placement } from '../pool/types.js';
 import type { JobRecord } from './job-record.js';
 
 /**
@@ -9,6 +8,8 @@ import type { JobRecord } from './job-record.js';
  * a packed array of numbers is one read where each job's class was two loads through the job).
  */
 interface NodeJobs {
+  /** The node the entry is for: its slot may go to another node once it left the pool. */
+  readonly node: NodeState;
   readonly jobs: JobRecord[];
   readonly counts: number[];
   readonly values: number[];
@@ -28,22 +29,30 @@ function indexOfJob(entry: NodeJobs, job: JobRecord): number {
   return entry.jobs.indexOf(job);
 }
 
-const NO_PLACEMENTS: readonly Placement[] = Object.freeze([]);
+const NO_NODES: readonly NodeState[] = Object.freeze([]);
 
-/** The running jobs on each node: what preemption looks through, without scanning every job. */
+/**
+ * The running jobs on each node: what preemption looks through, without scanning every job.
+ *
+ * Kept by the node's slot in the pool (`NodeState.slot`, dense, reused after a node leaves), from
+ * the nodes the pool keeps for each job's allocation (`JobRecord.nodes`): a map keyed by node id
+ * was hashed at every start and stop, and once per node in every search (10,000 look-ups a search
+ * at 10,000 nodes). An entry names its node, so a slot taken by a later node is not mistaken for
+ * the old one's.
+ */
 export class RunningByNode {
-  private readonly byNode = new Map<string, NodeJobs>();
+  private readonly bySlot: (NodeJobs | undefined)[] = [];
 
   add(job: JobRecord): void {
-    // (by index: a for…of over the frozen placements made an iterator per start and per end)
-    const placements = job.allocation?.placements ?? NO_PLACEMENTS;
+    // (by index: a for…of over the pool's node list made an iterator per start and per end)
+    const nodes = job.nodes ?? NO_NODES;
     // one placement (most jobs): the job is new on its node, and its position is kept on it (see
     // `runningSlot`): neither its start nor its stop searches the node's list or map for it
-    const single = placements.length === 1;
-    for (let p = 0; p < placements.length; p++) {
-      const placement = placements[p] as Placement;
-      let entry = this.byNode.get(placement.nodeId);
-      if (entry === undefined) this.byNode.set(placement.nodeId, (entry = { jobs: [], counts: [], values: [], at: undefined }));
+    const single = nodes.length === 1;
+    for (let p = 0; p < nodes.length; p++) {
+      const node = nodes[p] as NodeState;
+      let entry = this.bySlot[node.slot];
+      if (entry === undefined || entry.node !== node) this.bySlot[node.slot] = entry = { node, jobs: [], counts: [], values: [], at: undefined };
       const i = single ? -1 : indexOfJob(entry, job);
       if (i >= 0) {
         entry.counts[i] = (entry.counts[i] as number) + 1;
@@ -59,13 +68,14 @@ export class RunningByNode {
   }
 
   remove(job: JobRecord): void {
-    const placements = job.allocation?.placements ?? NO_PLACEMENTS;
-    const slot = placements.length === 1 ? job.runningSlot : -1;
+    const nodes = job.nodes ?? NO_NODES;
+    const slot = nodes.length === 1 ? job.runningSlot : -1;
     job.runningSlot = -1;
-    for (let p = 0; p < placements.length; p++) {
-      const entry = this.byNode.get((placements[p] as Placement).nodeId);
-      if (entry === undefined) continue;
-      if (slot >= 0 && entry.jobs[slot] !== job) throw new Error(`fairpack internal error: running job ${job.id} is not at its slot ${slot} of node ${(placements[p] as Placement).nodeId}`);
+    for (let p = 0; p < nodes.length; p++) {
+      const node = nodes[p] as NodeState;
+      const entry = this.bySlot[node.slot];
+      if (entry === undefined || entry.node !== node) continue;
+      if (slot >= 0 && entry.jobs[slot] !== job) throw new Error(`fairpack internal error: running job ${job.id} is not at its slot ${slot} of node ${node.id}`);
       const i = slot >= 0 ? slot : indexOfJob(entry, job);
       if (i < 0) continue;
       // swap with the last, so removal is O(1)
@@ -84,20 +94,20 @@ export class RunningByNode {
         // (half the threshold: a node hovering around it does not build and drop the map by turns)
         if (entry.jobs.length < INDEXED_FROM / 2) entry.at = undefined;
       }
-      // an empty entry stays (see `forgetNode`): deleting and re-adding the same key in a large Map
-      // lengthens that key's bucket chain with dead entries until the next rehash, and a node that
-      // empties and fills again with every job (one job per node, a few hundred nodes idle) made
-      // every lookup walk thousands of them — 30 µs per submit at 10,000 nodes
+      // an empty entry stays until its node leaves (see `forgetNode`): a node that empties and
+      // fills again with every job would make and drop an entry each time
     }
   }
 
   /** Drops the entry of a node that left the cluster (its jobs are gone already). */
-  forgetNode(nodeId: string): void {
-    if (this.byNode.get(nodeId)?.jobs.length === 0) this.byNode.delete(nodeId);
+  forgetNode(node: NodeState): void {
+    const entry = this.bySlot[node.slot];
+    if (entry !== undefined && entry.node === node && entry.jobs.length === 0) this.bySlot[node.slot] = undefined;
   }
 
-  on(nodeId: string): JobsOnNode {
-    return this.byNode.get(nodeId) ?? EMPTY;
+  on(node: NodeState): JobsOnNode {
+    const entry = this.bySlot[node.slot];
+    return entry !== undefined && entry.node === node ? entry : EMPTY;
   }
 }
 
@@ -157,7 +167,7 @@ export function planPreemption(
   for (const node of nodes) {
     // the numeric test first: it ends the look at most nodes (all three only skip)
     if (!hasCapacity(node, nonZero, amounts) || excluded.has(node.id) || !isEligible(node, job.parsed)) continue;
-    const here = running.on(node.id);
+    const here = running.on(node);
     const { jobs, counts } = here;
     // first pass, allocation-free: would the job fit with every candidate gone?
     for (let i = 0; i < nonZero.length; i++) free[i] = node.free[nonZero[i] as number] as number;

@@ -48,6 +48,17 @@ export interface PoolInternals {
   readClock(): number;
   /** Parses a request against the pool's dimensions. */
   parseRequest(input: unknown): ParsedRequest;
+  /**
+   * The nodes of a live allocation, one per replica in the order of its placements (shared, never
+   * to be written); undefined when it is not live. Found from the id without hashing (LiveTable).
+   */
+  nodesOf(allocation: Allocation): readonly NodeState[] | undefined;
+  /**
+   * Whether the node is in the pool now. A removed node's slot (its `slot`, the index of the
+   * per-node tables of the layers above) may go to a node added later: a table kept by slot
+   * checks its entry's node against this, or against the node it was made for.
+   */
+  isMember(node: NodeState): boolean;
 }
 
 const slot = internalsSlot<PoolInternals>('fairpack.pool.internals', 'ResourcePool');

@@ -155,6 +155,11 @@ export class ResourcePool {
       commitPlacement: (request, chosen, times) => this.#commitPlacement(request, chosen, times),
       readClock: () => this.#readClock(),
       parseRequest: (input) => this.#parseRequest(input),
+      nodesOf: (allocation) => {
+        const slot = this.#live.find(allocation.id);
+        return slot >= 0 && this.#live.allocationAt(slot) === allocation ? this.#live.nodesAt(slot) : undefined;
+      },
+      isMember: (node) => this.#bySlot[node.slot] === node,
     });
   }
 

@@ -20,6 +20,17 @@ function parsed(cpu: number, memory: number) {
   return { dense: { nonZero: [0, 1].filter((d) => (amounts[d] as number) > 0), amounts }, selectorKeys: [], nodeSelector: {}, tolerations: [], spot: undefined };
 }
 
+/**
+ * The test's nodes by id: a running job names the same object the search is given (RunningByNode
+ * keeps jobs by the pool's node record, its slot), filled in by `node`.
+ */
+const nodeRecords = new Map<string, NodeState>();
+function nodeRecord(id: string): NodeState {
+  let record = nodeRecords.get(id);
+  if (record === undefined) nodeRecords.set(id, (record = { id, slot: nodeRecords.size } as unknown as NodeState));
+  return record;
+}
+
 let sequence = 0;
 function job(nodeId: string, value: number, cpu: number, memory: number, startedAt: number, estimatedRuntimeMs?: number): JobRecord {
   return {
@@ -32,13 +43,14 @@ function job(nodeId: string, value: number, cpu: number, memory: number, started
     klass: { value, preemptible: true },
     parsed: parsed(cpu, memory),
     allocation: { placements: [{ nodeId }] },
+    nodes: [nodeRecord(nodeId)],
   } as unknown as JobRecord;
 }
 
 function node(id: string, order: number, capacity: readonly number[], running: readonly JobRecord[]): NodeState {
   const free = [...capacity];
   for (const j of running) for (let d = 0; d < free.length; d++) free[d] = (free[d] as number) - ((j.parsed.dense.amounts[d] as number | undefined) ?? 0);
-  return { id, order, capacity, free, status: 'ready', labels: {}, taints: [], spot: false } as unknown as NodeState;
+  return Object.assign(nodeRecord(id), { order, capacity, free, status: 'ready', labels: {}, taints: [], spot: false });
 }
 
 const lower = (than: number) => (victim: JobRecord) => victim.klass.value < than;
@@ -49,7 +61,7 @@ function searchWithoutSkip(preemptor: JobRecord, nodes: readonly NodeState[], ru
   let best: { node: NodeState; victims: JobRecord[]; key: number[] } | undefined;
   for (const n of nodes) {
     if (nonZero.some((d) => (n.capacity[d] as number) < (amounts[d] as number))) continue;
-    const { jobs, counts } = running.on(n.id);
+    const { jobs, counts } = running.on(n);
     const avail = nonZero.map((d) => n.free[d] as number);
     const add = (j: JobRecord, count: number, sign: number) => nonZero.forEach((d, i) => (avail[i] = (avail[i] as number) + sign * count * ((j.parsed.dense.amounts[d] as number | undefined) ?? 0)));
     const fits = () => nonZero.every((d, i) => (avail[i] as number) >= (amounts[d] as number));
