@@ -2,6 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import { FairpackError, describeValue } from '../errors.js';
 import { knownKeys, unknownKeyError } from '../known-keys.js';
 import type { Allocation } from '../pool/index.js';
+import type { NodeState } from '../pool/node-state.js';
 import { type JobRecord, jobView } from './job-record.js';
 import type { AllocationManagerEvents } from './types.js';
 
@@ -34,8 +35,12 @@ type AnyListener = (...args: unknown[]) => void;
  * They are delivered in order with the public events, after the public listeners of the same event.
  */
 export interface EventTaps {
-  /** A job started (its id is `allocation.jobId`). */
-  allocated: (allocation: Allocation) => void;
+  /**
+   * A job started (its id is `allocation.jobId`), on these nodes of the pool: one per placement,
+   * in their order (`JobRecord.nodes`, never to be written) — a node's slot finds it in books
+   * kept by slot without hashing its id.
+   */
+  allocated: (allocation: Allocation, nodes: readonly NodeState[]) => void;
   /** A job waits (again); after a preemption, until when it backs off. */
   queued: (jobId: string, backoffUntil: number | undefined) => void;
   /** An allocation ended with a `released` or `expired` event (its job is `allocation.jobId`). */
@@ -43,6 +48,8 @@ export interface EventTaps {
 }
 export type TapName = keyof EventTaps;
 
+/** The nodes of a start whose job has none (never: a job that starts holds its allocation's nodes). */
+const NO_NODES: readonly NodeState[] = Object.freeze([]);
 /** What a queued event's second slot holds when the event has one argument (events have one or two). */
 const NO_ARG: unique symbol = Symbol('no argument');
 /** Queued taps, told apart from the public events' names by these keys. */
@@ -115,7 +122,7 @@ export class DeferredEvents {
   /** A job started: `allocated` with its view for the listeners, the allocation alone for the taps. */
   jobAllocated(allocation: Allocation, job: JobRecord): void {
     if (this.listens('allocated')) this.push('allocated', allocation, jobView(job));
-    if (this.taps.allocated.length > 0) this.push(TAP_KEYS.allocated, allocation, NO_ARG);
+    if (this.taps.allocated.length > 0) this.push(TAP_KEYS.allocated, allocation, job.nodes ?? NO_NODES);
   }
 
   /** A job waits (new or again): `queued` with its view for the listeners, its id and back-off for the taps. */

@@ -1,4 +1,5 @@
 import type { NodeSpec, Placement, Resources } from '../index.js';
+import type { NodeState } from '../pool/node-state.js';
 import { type NodeRows, SampledFigures } from './sampled-figures.js';
 
 /**
@@ -30,6 +31,14 @@ export class ClusterBooks {
   readonly allocated: Float64Array;
   private readonly dimIndex = new Map<string, number>();
   private readonly nodeIndex = new Map<string, number>();
+  /**
+   * The pool's node records met at starts, by their slot, and each one's index here: a start finds
+   * its node by the record's slot (checked to be the same record: a slot goes to a later node once
+   * one leaves) where a look-up of its id in `nodeIndex` was a hashed probe of a map as large as
+   * the cluster at every start.
+   */
+  private readonly nodeAtSlot: (NodeState | undefined)[] = [];
+  private readonly indexAtSlot: number[] = [];
   // grown by addNode (doubling), so they are not readonly
   private nodeCapacity: Float64Array;
   private nodeAllocated: Float64Array;
@@ -223,8 +232,11 @@ export class ClusterBooks {
     return this.allocationOfJob[job];
   }
 
-  /** A job started on these placements. */
-  start(allocationId: string, job: number, tenant: number, placements: readonly Placement[], now: number): void {
+  /**
+   * A job started on these placements; `records`, when known, the pool's records of their nodes
+   * (one per placement, in order: see `indexOfNode`).
+   */
+  start(allocationId: string, job: number, tenant: number, placements: readonly Placement[], now: number, records?: readonly NodeState[]): void {
     if (this.allocationOfJob[job] !== undefined) throw new Error(`fairpack simulate internal error: job ${job} started while it runs`);
     const D = this.dims.length;
     this.allocationOfJob[job] = allocationId;
@@ -234,7 +246,7 @@ export class ClusterBooks {
     if (placements.length === 1) {
       // the usual case, kept in the per-job arrays (plain loops: this runs for every start)
       const placement = placements[0] as Placement;
-      const n = this.nodeIndex.get(placement.nodeId) as number;
+      const n = records !== undefined && records.length === 1 ? this.indexOfNode(records[0] as NodeState) : (this.nodeIndex.get(placement.nodeId) as number);
       this.nodeOfJob[job] = n;
       const base = job * D;
       this.amountsOfJob.fill(0, base, base + D);
@@ -252,6 +264,16 @@ export class ClusterBooks {
     this.nodeOfJob[job] = -1;
     this.multiOfJob.set(job, { nodes, amounts });
     for (let p = 0; p < nodes.length; p++) this.chargeOne(nodes[p] as number, tenant, amounts, p * D, 1);
+  }
+
+  /** The index of the pool's node record `node` (by its slot once met; its id looked up the first time). */
+  private indexOfNode(node: NodeState): number {
+    const slot = node.slot;
+    if (this.nodeAtSlot[slot] === node) return this.indexAtSlot[slot] as number;
+    const n = this.nodeIndex.get(node.id) as number;
+    this.nodeAtSlot[slot] = node;
+    this.indexAtSlot[slot] = n;
+    return n;
   }
 
   /**

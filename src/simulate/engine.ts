@@ -196,7 +196,7 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
   // starts and waits through the manager's taps: a job view per start and per wait (built for
   // `allocated` and `queued` listeners) was a tenth of what a run allocated, and only its id was read
   const taps = managerInternals(mgr);
-  taps.tap('allocated', (allocation) => {
+  taps.tap('allocated', (allocation, nodes) => {
     const job = indexOf(allocation.jobId);
     if (jobs.state[job] === WAITING) books.dequeue(jobs.tenant[job] as number);
     if (jobs.started[job] === 0) {
@@ -205,7 +205,7 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
     }
     jobs.waited[job] = (jobs.waited[job] as number) + (now - (jobs.queuedSince[job] as number));
     jobs.state[job] = RUNNING;
-    books.start(allocation.id, job, jobs.tenant[job] as number, allocation.placements, now);
+    books.start(allocation.id, job, jobs.tenant[job] as number, allocation.placements, now, nodes);
     if (jobCosts !== undefined) rates.set(allocation.id, jobCosts.rate(allocation.placements));
     const remainingMs = kept === undefined ? (jobs.durationMs[job] as number) : (jobs.durationMs[job] as number) - (kept[job] as number);
     queue.push(now + remainingMs, { kind: 'complete', allocationId: allocation.id, job });
