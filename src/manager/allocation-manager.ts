@@ -28,6 +28,7 @@ import { attachManagerInternals } from './internals.js';
 import type { JobQueue } from './job-queue.js';
 import { JobIds } from './job-ids.js';
 import { JobTable } from './job-table.js';
+import { JobsByAllocation } from './jobs-by-allocation.js';
 import { jobSnapshot, readJobSnapshot } from './job-snapshot.js';
 import { type ManagerSnapshot, readManagerSnapshot } from './manager-snapshot.js';
 import { invalidSnapshot, snapshotError, underPath, within } from '../snapshot/reader.js';
@@ -120,7 +121,8 @@ export class AllocationManager {
   readonly #live = new JobTable(this.#jobIds);
   /** Finished jobs, oldest first, at most `historyLimit`. */
   readonly #history: JobHistory;
-  readonly #byAllocation = new Map<Allocation, JobRecord>();
+  /** The job of each live allocation (see JobsByAllocation). */
+  readonly #byAllocation: JobsByAllocation;
   readonly #bands: QueueBands;
   /** Running jobs by TTL; entries of jobs that ended or restarted are stale (checked on pop). */
   readonly #expiry = new TimeHeap<{ readonly job: JobRecord; readonly allocationId: string }>();
@@ -209,6 +211,7 @@ export class AllocationManager {
         now: () => this.#clock(),
       });
     this.#books = poolInternals(this.#pool);
+    this.#byAllocation = new JobsByAllocation(this.#books);
     this.#roomMissesOnly = this.#books.strategy.select === undefined;
     this.#fitWitnesses = new FitWitnesses(this.#books);
     this.#costs = new CostLedger(this.#books.space.scale.factor);
@@ -554,7 +557,8 @@ export class AllocationManager {
       this.#held.releaseNode(id);
       this.#health.forget(id);
       this.#drains.cancel(id);
-      const displaced = evicted.map((allocation) => this.#byAllocation.get(allocation) as JobRecord);
+      // (the pool let them go already: each is found through its job, whose id it carries)
+      const displaced = evicted.map((allocation) => this.#live.get(allocation.jobId as string) as JobRecord);
       this.#health.reschedules += displaced.length;
       this.#requeueAll(displaced, `node ${id} was removed`);
       this.#costs.nodeRemoved(node.id, this.#clock());
@@ -944,7 +948,7 @@ export class AllocationManager {
     for (const id of this.#books.live.keys()) {
       const allocation = this.#pool.allocation(id) as Allocation;
       const job = this.#live.get(allocation.jobId as string) as JobRecord;
-      this.#byAllocation.set(allocation, job);
+      this.#byAllocation.add(job, allocation);
       this.#charge(job, 1);
       if (job.category !== undefined) this.#runningByCategory.set(job.category, (this.#runningByCategory.get(job.category) ?? 0) + 1);
       this.#preemption.started(job);
@@ -995,16 +999,9 @@ export class AllocationManager {
     this.#costs.claimsDone();
   }
 
-  /**
-   * The running (or preempted) job holding the live allocation with this id. `#byAllocation` is
-   * keyed by the allocation objects (those the pool keeps: a job's `allocation`), found by id
-   * through the pool, which finds a live allocation from its id without hashing: a `Map` keyed by
-   * a new id string per start paid for hashing it and comparing it with the other ids of its
-   * bucket, the dearest step of a submit that starts at once (an object key is compared by address).
-   */
+  /** The running (or preempted) job holding the live allocation with this id (see JobsByAllocation). */
   #jobOfAllocation(id: unknown): JobRecord | undefined {
-    const allocation = typeof id === 'string' ? this.#pool.allocation(id) : undefined;
-    return allocation === undefined ? undefined : this.#byAllocation.get(allocation);
+    return this.#byAllocation.byId(id);
   }
 
   /** A live or remembered job by id (for the parts of a snapshot that name jobs). */
@@ -1276,7 +1273,7 @@ export class AllocationManager {
     return checked.map(({ job, to }) => {
       const previous = job.allocation as Allocation;
       this.#pool.release(previous.id);
-      this.#byAllocation.delete(previous);
+      this.#byAllocation.drop(job);
       if (job.costs !== undefined) this.#costs.released(job.costs, now);
       this.#preemption.stopped(job);
       const allocation = this.#books.commitPlacement(job.parsed, [to], { createdAt: now, ...(job.expiresAt === undefined ? {} : { expiresAt: job.expiresAt }) });
@@ -1284,7 +1281,7 @@ export class AllocationManager {
       job.nodes = this.#books.nodesOf(allocation);
       job.startedAt = now;
       job.restarts++;
-      this.#byAllocation.set(allocation, job);
+      this.#byAllocation.add(job, allocation);
       job.costs = this.#costs.allocated(allocation, now);
       this.#preemption.started(job);
       if (job.expiresAt !== undefined) this.#expiry.push(job.expiresAt, { job, allocationId: allocation.id });
@@ -1735,6 +1732,7 @@ export class AllocationManager {
       restarts: 0,
       runningSlot: -1,
       nodes: undefined,
+      allocationSlot: -1,
     };
   }
 
@@ -1921,7 +1919,7 @@ export class AllocationManager {
     job.startedAt = now;
     job.reason = undefined;
     job.backoffUntil = undefined;
-    this.#byAllocation.set(allocation, job);
+    this.#byAllocation.add(job, allocation);
     job.costs = this.#costs.allocated(allocation, now);
     this.#preemption.started(job);
     this.#changes++;
@@ -2007,7 +2005,7 @@ export class AllocationManager {
   #stopRunning(job: JobRecord): void {
     // its room, its quota use and its category's slot came back: a search may now find victims
     this.#changes++;
-    this.#byAllocation.delete(job.allocation as Allocation);
+    this.#byAllocation.drop(job);
     if (job.costs !== undefined) this.#costs.released(job.costs, this.#clock());
     job.costs = undefined;
     this.#preemption.stopped(job);

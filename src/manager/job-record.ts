@@ -51,6 +51,8 @@ export interface JobRecord {
    * entry by the node's slot, where the placements' node ids had to be hashed.
    */
   nodes: readonly NodeState[] | undefined;
+  /** While it holds an allocation: that allocation's slot in the pool's live table (JobsByAllocation), else −1. */
+  allocationSlot: number;
   /** While it holds an allocation: the cost ledger's entry for it (what `CostLedger.released` takes). */
   costs: OpenCosts | undefined;
   startedAt: number | undefined;

@@ -54,6 +54,11 @@ export interface PoolInternals {
    */
   nodesOf(allocation: Allocation): readonly NodeState[] | undefined;
   /**
+   * The slot of the live allocation with this id in the pool's live table (dense, given to a later
+   * allocation once this one ends), or −1: found from the id without hashing (LiveTable.find).
+   */
+  slotOf(allocationId: string): number;
+  /**
    * Whether the node is in the pool now. A removed node's slot (its `slot`, the index of the
    * per-node tables of the layers above) may go to a node added later: a table kept by slot
    * checks its entry's node against this, or against the node it was made for.

@@ -160,6 +160,7 @@ export class ResourcePool {
         return slot >= 0 && this.#live.allocationAt(slot) === allocation ? this.#live.nodesAt(slot) : undefined;
       },
       isMember: (node) => this.#bySlot[node.slot] === node,
+      slotOf: (allocationId) => this.#live.find(allocationId),
     });
   }
 
