@@ -1282,7 +1282,7 @@ export class AllocationManager {
       job.startedAt = now;
       job.restarts++;
       this.#byAllocation.add(job, allocation);
-      job.costs = this.#costs.allocated(allocation, now);
+      job.costs = this.#costs.allocated(allocation, now, job.nodes);
       this.#preemption.started(job);
       if (job.expiresAt !== undefined) this.#expiry.push(job.expiresAt, { job, allocationId: allocation.id });
       this.#changes++;
@@ -1920,7 +1920,7 @@ export class AllocationManager {
     job.reason = undefined;
     job.backoffUntil = undefined;
     this.#byAllocation.add(job, allocation);
-    job.costs = this.#costs.allocated(allocation, now);
+    job.costs = this.#costs.allocated(allocation, now, job.nodes);
     this.#preemption.started(job);
     this.#changes++;
     this.#charge(job, 1);

@@ -4,6 +4,8 @@ import type { Allocation } from '../pool/index.js';
 import type { Resources } from '../resources/index.js';
 import { array, integer, invalidSnapshot, record, text } from '../snapshot/reader.js';
 import { LinkedList } from '../linked-list.js';
+import { ByNodeSlot } from '../pool/by-node-slot.js';
+import type { NodeState } from '../pool/node-state.js';
 import { RecentTotals } from './recent-totals.js';
 
 /**
@@ -191,6 +193,8 @@ export class CostLedger {
   #books: NodeBook[] = [];
   /** The live book of each node. */
   #live = new Map<string, NodeBook>();
+  /** The live books met at starts, by the pool's node records (see `#bookOf`). */
+  readonly #bookOfRecord = new ByNodeSlot<NodeBook>();
   /** Running replicas: the open entries, in the order their allocations started (see `OpenCosts`). */
   readonly #open = new LinkedList<OpenCosts>();
   /** After a restore, until the caller has taken them (`claim`): the open entries by allocation. */
@@ -231,16 +235,17 @@ export class CostLedger {
 
   /**
    * An allocation started: each replica pays its node's rate for what it holds, from `at`. The
-   * entry returned is what `released` takes when it ends.
+   * entry returned is what `released` takes when it ends. `nodes`, when known: the pool's records
+   * of the placements' nodes, in their order (the manager's `JobRecord.nodes`).
    */
-  allocated(allocation: Allocation, at: number): OpenCosts {
+  allocated(allocation: Allocation, at: number, nodes?: readonly NodeState[]): OpenCosts {
     const start = Math.floor(at);
     // by index: the placements are a frozen array, whose iterator V8 makes as an object per start
     const { placements } = allocation;
     let entry: OpenCosts;
     if (placements.length === 1) {
       const placement = placements[0] as Allocation['placements'][number];
-      const book = this.#live.get(placement.nodeId);
+      const book = nodes !== undefined && nodes.length === 1 ? this.#bookOf(nodes[0] as NodeState) : this.#live.get(placement.nodeId);
       entry = book === undefined ? groupEntry([]) : this.#piece(allocation, book, placement.resources, start);
     } else {
       const pieces: Piece[] = [];
@@ -254,6 +259,19 @@ export class CostLedger {
     }
     this.#open.append(entry);
     return entry;
+  }
+
+  /**
+   * The live book of the node of this pool record: kept by the record's slot once met, where its id
+   * was looked up in `#live` (a map as large as the cluster) at every start. A book whose node
+   * left is not live any more (its record cannot start anything either).
+   */
+  #bookOf(node: NodeState): NodeBook | undefined {
+    const known = this.#bookOfRecord.get(node);
+    if (known !== undefined && known.removedAt === null) return known;
+    const book = this.#live.get(node.id);
+    if (book !== undefined) this.#bookOfRecord.set(node, book);
+    return book;
   }
 
   #piece(allocation: Allocation, book: NodeBook, resources: Resources, start: number): Piece {
@@ -475,6 +493,7 @@ export class CostLedger {
     this.#horizon = horizon;
     this.#books = books;
     this.#live = live;
+    this.#bookOfRecord.clear();
     // in the order the pieces were listed: the order their allocations started
     this.#open.clear();
     this.#unclaimed = new Map();
@@ -497,6 +516,7 @@ export class CostLedger {
     this.#origin = clock === null ? null : Math.floor(clock);
     this.#books = [];
     this.#live = new Map();
+    this.#bookOfRecord.clear();
     for (const node of nodes) this.nodeAdded(node, null);
     this.#unclaimed = new Map();
     for (const allocation of allocations) this.#unclaimed.set(allocation, this.allocated(allocation, clock ?? 0));

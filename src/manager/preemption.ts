@@ -1,3 +1,4 @@
+import { ByNodeSlot } from '../pool/by-node-slot.js';
 import { isEligible } from '../pool/eligibility.js';
 import type { NodeState } from '../pool/node-state.js';
 import type { JobRecord } from './job-record.js';
@@ -8,8 +9,6 @@ import type { JobRecord } from './job-record.js';
  * a packed array of numbers is one read where each job's class was two loads through the job).
  */
 interface NodeJobs {
-  /** The node the entry is for: its slot may go to another node once it left the pool. */
-  readonly node: NodeState;
   readonly jobs: JobRecord[];
   readonly counts: number[];
   readonly values: number[];
@@ -34,14 +33,12 @@ const NO_NODES: readonly NodeState[] = Object.freeze([]);
 /**
  * The running jobs on each node: what preemption looks through, without scanning every job.
  *
- * Kept by the node's slot in the pool (`NodeState.slot`, dense, reused after a node leaves), from
- * the nodes the pool keeps for each job's allocation (`JobRecord.nodes`): a map keyed by node id
- * was hashed at every start and stop, and once per node in every search (10,000 look-ups a search
- * at 10,000 nodes). An entry names its node, so a slot taken by a later node is not mistaken for
- * the old one's.
+ * Kept by the pool's node records (ByNodeSlot), from the nodes the pool keeps for each job's
+ * allocation (`JobRecord.nodes`): a map keyed by node id was hashed at every start and stop, and
+ * once per node in every search (10,000 look-ups a search at 10,000 nodes).
  */
 export class RunningByNode {
-  private readonly bySlot: (NodeJobs | undefined)[] = [];
+  private readonly byNode = new ByNodeSlot<NodeJobs>();
 
   add(job: JobRecord): void {
     // (by index: a for…of over the pool's node list made an iterator per start and per end)
@@ -51,8 +48,8 @@ export class RunningByNode {
     const single = nodes.length === 1;
     for (let p = 0; p < nodes.length; p++) {
       const node = nodes[p] as NodeState;
-      let entry = this.bySlot[node.slot];
-      if (entry === undefined || entry.node !== node) this.bySlot[node.slot] = entry = { node, jobs: [], counts: [], values: [], at: undefined };
+      let entry = this.byNode.get(node);
+      if (entry === undefined) this.byNode.set(node, (entry = { jobs: [], counts: [], values: [], at: undefined }));
       const i = single ? -1 : indexOfJob(entry, job);
       if (i >= 0) {
         entry.counts[i] = (entry.counts[i] as number) + 1;
@@ -73,8 +70,8 @@ export class RunningByNode {
     job.runningSlot = -1;
     for (let p = 0; p < nodes.length; p++) {
       const node = nodes[p] as NodeState;
-      const entry = this.bySlot[node.slot];
-      if (entry === undefined || entry.node !== node) continue;
+      const entry = this.byNode.get(node);
+      if (entry === undefined) continue;
       if (slot >= 0 && entry.jobs[slot] !== job) throw new Error(`fairpack internal error: running job ${job.id} is not at its slot ${slot} of node ${node.id}`);
       const i = slot >= 0 ? slot : indexOfJob(entry, job);
       if (i < 0) continue;
@@ -101,13 +98,11 @@ export class RunningByNode {
 
   /** Drops the entry of a node that left the cluster (its jobs are gone already). */
   forgetNode(node: NodeState): void {
-    const entry = this.bySlot[node.slot];
-    if (entry !== undefined && entry.node === node && entry.jobs.length === 0) this.bySlot[node.slot] = undefined;
+    if (this.byNode.get(node)?.jobs.length === 0) this.byNode.delete(node);
   }
 
   on(node: NodeState): JobsOnNode {
-    const entry = this.bySlot[node.slot];
-    return entry !== undefined && entry.node === node ? entry : EMPTY;
+    return this.byNode.get(node) ?? EMPTY;
   }
 }
 

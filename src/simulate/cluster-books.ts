@@ -1,4 +1,5 @@
 import type { NodeSpec, Placement, Resources } from '../index.js';
+import { ByNodeSlot } from '../pool/by-node-slot.js';
 import type { NodeState } from '../pool/node-state.js';
 import { type NodeRows, SampledFigures } from './sampled-figures.js';
 
@@ -32,13 +33,11 @@ export class ClusterBooks {
   private readonly dimIndex = new Map<string, number>();
   private readonly nodeIndex = new Map<string, number>();
   /**
-   * The pool's node records met at starts, by their slot, and each one's index here: a start finds
-   * its node by the record's slot (checked to be the same record: a slot goes to a later node once
-   * one leaves) where a look-up of its id in `nodeIndex` was a hashed probe of a map as large as
-   * the cluster at every start.
+   * The index here of each pool node record met at a start: a start finds its node by the record's
+   * slot where a look-up of its id in `nodeIndex` was a hashed probe of a map as large as the
+   * cluster at every start.
    */
-  private readonly nodeAtSlot: (NodeState | undefined)[] = [];
-  private readonly indexAtSlot: number[] = [];
+  private readonly indexOfRecord = new ByNodeSlot<number>();
   // grown by addNode (doubling), so they are not readonly
   private nodeCapacity: Float64Array;
   private nodeAllocated: Float64Array;
@@ -268,11 +267,8 @@ export class ClusterBooks {
 
   /** The index of the pool's node record `node` (by its slot once met; its id looked up the first time). */
   private indexOfNode(node: NodeState): number {
-    const slot = node.slot;
-    if (this.nodeAtSlot[slot] === node) return this.indexAtSlot[slot] as number;
-    const n = this.nodeIndex.get(node.id) as number;
-    this.nodeAtSlot[slot] = node;
-    this.indexAtSlot[slot] = n;
+    let n = this.indexOfRecord.get(node);
+    if (n === undefined) this.indexOfRecord.set(node, (n = this.nodeIndex.get(node.id) as number));
     return n;
   }
 

@@ -119,6 +119,31 @@ describe('mgr.costs(): the worked example', () => {
     expect(Object.keys(mgr.costs({ from: 2 * HOUR + 1 }).byNode)).toEqual(['n2', 'n4']);
   });
 
+  it('a job on a node that took a removed node\'s place in the pool pays that node\'s price', () => {
+    // n1 ran a job and left; n5 (cpu 8 only, $2.40/h: all 2,400,000 µ/h on cpu) is added and the pool gives
+    // it n1's slot: the books find a start's node by that slot, and must not charge n1's price
+    const clock = { time: 0 };
+    const mgr = cluster(clock);
+    const first = mgr.submit({ tenant: 't', resources: { cpu: 4 } });
+    if (first.status !== 'allocated') throw new Error('expected a start');
+    clock.time = HOUR;
+    mgr.release(first.allocation.id);
+    mgr.removeNode('n1');
+    mgr.addNode({ id: 'n5', capacity: { cpu: 8 }, costPerHour: 2.4 });
+    // n2 is full on cpu only with 4: take it first, so the next job goes to n5
+    mgr.submit({ tenant: 'u', resources: { cpu: 4 } });
+    const second = mgr.submit({ tenant: 'v', resources: { cpu: 4 } });
+    if (second.status !== 'allocated') throw new Error('expected a start');
+    expect(second.allocation.placements[0]?.nodeId).toBe('n5');
+    clock.time = 2 * HOUR;
+    mgr.tick();
+    const report = mgr.costs();
+    // t: 4 of n1's 8 cpu for 1 h = 600,000 × 4/8 = 300,000; u: all 4 of n2's cpu = 1,000,000;
+    // v: 4 of n5's 8 cpu for 1 h = 2,400,000 × 4/8 = 1,200,000 (n1's price would give 300,000)
+    expect(report.byTenant).toEqual({ t: 300_000, u: 1_000_000, v: 1_200_000 });
+    balanced(report);
+  });
+
   it('a job evicted by its node going offline pays until then; restarted elsewhere it pays there', () => {
     const clock = { time: 0 };
     const mgr = new AllocationManager({
