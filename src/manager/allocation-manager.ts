@@ -1039,7 +1039,6 @@ export class AllocationManager {
       const allocation = snapshot.allocationId === undefined ? undefined : this.#pool.allocation(snapshot.allocationId);
       if (allocation === undefined || allocation.jobId !== job.id) throw invalidSnapshot(() => `${path()}.allocationId`, `job "${job.id}" holds no live allocation of its own`);
       job.allocation = allocation;
-      job.nodes = this.#books.nodesOf(allocation);
     } else if (snapshot.allocation !== undefined) {
       job.allocation = deepFreeze(asJson(snapshot.allocation));
     }
@@ -1277,8 +1276,6 @@ export class AllocationManager {
       if (job.costs !== undefined) this.#costs.released(job.costs, now);
       this.#preemption.stopped(job);
       const allocation = this.#books.commitPlacement(job.parsed, [to], { createdAt: now, ...(job.expiresAt === undefined ? {} : { expiresAt: job.expiresAt }) });
-      job.allocation = allocation;
-      job.nodes = this.#books.nodesOf(allocation);
       job.startedAt = now;
       job.restarts++;
       this.#byAllocation.add(job, allocation);
@@ -1914,8 +1911,6 @@ export class AllocationManager {
     const quota = this.#ledger.checkQuota(job.tenant, job.priority, job.demand);
     job.burst = quota.ok && quota.burst;
     job.status = 'running';
-    job.allocation = allocation;
-    job.nodes = this.#books.nodesOf(allocation);
     job.startedAt = now;
     job.reason = undefined;
     job.backoffUntil = undefined;

@@ -47,7 +47,7 @@ export interface JobRecord {
   allocation: Allocation | undefined;
   /**
    * While it holds an allocation: the pool's nodes of it, one per placement in their order (the
-   * pool's own list, `PoolInternals.nodesOf`: never written). The books kept per node find their
+   * pool's own list, `PoolInternals.nodesAt`, set by JobsByAllocation: never written). The books kept per node find their
    * entry by the node's slot, where the placements' node ids had to be hashed.
    */
   nodes: readonly NodeState[] | undefined;

@@ -21,13 +21,19 @@ export class JobsByAllocation {
     return this.count;
   }
 
-  /** `job` now holds `allocation`, live in the pool (it held none, or its previous one was dropped). */
+  /**
+   * `job` now holds `allocation`, live in the pool (it held none, or its previous one was dropped):
+   * sets the job's `allocation`, `allocationSlot` and `nodes` (the pool's list of them, found by
+   * the same slot).
+   */
   add(job: JobRecord, allocation: Allocation): void {
     const slot = this.books.slotOf(allocation.id);
     if (slot < 0) throw new Error(`fairpack internal error: allocation ${allocation.id} of job ${job.id} is not live in the pool`);
     if (this.bySlot[slot] === undefined) this.count++;
     this.bySlot[slot] = job;
+    job.allocation = allocation;
     job.allocationSlot = slot;
+    job.nodes = this.books.nodesAt(slot);
   }
 
   /** `job` no longer holds its allocation (the pool may have let it go already). */

@@ -49,10 +49,10 @@ export interface PoolInternals {
   /** Parses a request against the pool's dimensions. */
   parseRequest(input: unknown): ParsedRequest;
   /**
-   * The nodes of a live allocation, one per replica in the order of its placements (shared, never
-   * to be written); undefined when it is not live. Found from the id without hashing (LiveTable).
+   * The nodes of the live allocation at `slot` (see `slotOf`), one per replica in the order of its
+   * placements (shared, never to be written).
    */
-  nodesOf(allocation: Allocation): readonly NodeState[] | undefined;
+  nodesAt(slot: number): readonly NodeState[];
   /**
    * The slot of the live allocation with this id in the pool's live table (dense, given to a later
    * allocation once this one ends), or −1: found from the id without hashing (LiveTable.find).

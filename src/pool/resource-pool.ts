@@ -155,10 +155,7 @@ export class ResourcePool {
       commitPlacement: (request, chosen, times) => this.#commitPlacement(request, chosen, times),
       readClock: () => this.#readClock(),
       parseRequest: (input) => this.#parseRequest(input),
-      nodesOf: (allocation) => {
-        const slot = this.#live.find(allocation.id);
-        return slot >= 0 && this.#live.allocationAt(slot) === allocation ? this.#live.nodesAt(slot) : undefined;
-      },
+      nodesAt: (slot) => this.#live.nodesAt(slot),
       isMember: (node) => this.#bySlot[node.slot] === node,
       slotOf: (allocationId) => this.#live.find(allocationId),
     });
