@@ -26,7 +26,7 @@ export class FitWitnesses {
   couldEverFit(shape: string, request: ParsedRequest): boolean {
     if (request.replicas !== 1 || request.unknown.length > 0) return this.books.couldEverFit(request);
     const witness = this.#byShape.get(shape);
-    if (witness !== undefined && this.books.nodes.get(witness.id) === witness && holds(witness, request)) return true;
+    if (witness !== undefined && this.books.isMember(witness) && holds(witness, request)) return true;
     const found = this.#find(request);
     if (found === undefined) {
       this.#byShape.delete(shape);

@@ -273,7 +273,7 @@ export class Reservations {
       const kept = reservation.kept;
       reservation.kept = false;
       if (!kept) this.releaseHold(reservation);
-      if (this.books.nodes.get(node.id) !== node || !isEligible(node, job.parsed)) {
+      if (!this.books.isMember(node) || !isEligible(node, job.parsed)) {
         this.releaseHold(reservation);
         this.forget(job);
         this.roomFreed();
@@ -559,7 +559,7 @@ export class Reservations {
         gap += Math.max(0, (amounts[d] as number) - (node.free[d] as number)) / (amounts[d] as number);
         if (gap >= bestGap) continue nodes;
       }
-      if (reserved?.has(node.id) === true || this.books.nodes.get(node.id) !== node || !isEligible(node, job.parsed)) continue;
+      if (reserved?.has(node.id) === true || !this.books.isMember(node) || !isEligible(node, job.parsed)) continue;
       best = node;
       bestGap = gap;
       // nothing short of this node: no later node can come first

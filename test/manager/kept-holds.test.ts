@@ -98,6 +98,7 @@ describe('Reservations.releaseAll with two holds on one node', () => {
     const node = { id: 'n1', status: 'ready', labels: {}, taints: [], spot: false, free: [2], reserved: [0] };
     const books = {
       nodes: new Map([['n1', node]]),
+      isMember: (on: typeof node) => on === node,
       hold(on: typeof node, dims: readonly number[], amounts: readonly number[], sign: 1 | -1) {
         dims.forEach((d, i) => {
           on.free[d] = (on.free[d] as number) - sign * (amounts[i] as number);
