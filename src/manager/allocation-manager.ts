@@ -32,7 +32,7 @@ import { JobsByAllocation } from './jobs-by-allocation.js';
 import { jobSnapshot, readJobSnapshot } from './job-snapshot.js';
 import { type ManagerSnapshot, readManagerSnapshot } from './manager-snapshot.js';
 import { invalidSnapshot, snapshotError, underPath, within } from '../snapshot/reader.js';
-import { type JobRecord, jobInput, jobView } from './job-record.js';
+import { type JobRecord, NO_NODES, jobInput, jobView } from './job-record.js';
 import { JobHistory } from './job-history.js';
 import { type ParsedJobRequest, blankParsedJobRequest, parseJobRequest, poolRequestOf } from './job-request.js';
 import { LOST_AFTER, NodeHealth, type NodeStatusReason } from './node-health.js';
@@ -84,8 +84,6 @@ const RELEASE_OUTCOMES: readonly ReleaseOutcome[] = ['completed', 'failed', 'pre
 
 /** The `available` and `required` of a queued answer that names no shortfall (one frozen object for all of them). */
 const NO_RESOURCES: Resources = Object.freeze({});
-/** A job that holds no allocation has no nodes (see JobRecord.nodes). */
-const NO_NODES: readonly NodeState[] = Object.freeze([]);
 
 /**
  * Who goes next, and what happens over time: queues per (tenant, priority class), a pluggable

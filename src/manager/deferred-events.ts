@@ -3,7 +3,7 @@ import { FairpackError, describeValue } from '../errors.js';
 import { knownKeys, unknownKeyError } from '../known-keys.js';
 import type { Allocation } from '../pool/index.js';
 import type { NodeState } from '../pool/node-state.js';
-import { type JobRecord, jobView } from './job-record.js';
+import { type JobRecord, NO_NODES, jobView } from './job-record.js';
 import type { AllocationManagerEvents } from './types.js';
 
 /** How deep listeners may nest calls back into the manager (see `operation`). */
@@ -48,8 +48,6 @@ export interface EventTaps {
 }
 export type TapName = keyof EventTaps;
 
-/** The nodes of a start whose job has none (never: a job that starts holds its allocation's nodes). */
-const NO_NODES: readonly NodeState[] = Object.freeze([]);
 /** What a queued event's second slot holds when the event has one argument (events have one or two). */
 const NO_ARG: unique symbol = Symbol('no argument');
 /** Queued taps, told apart from the public events' names by these keys. */

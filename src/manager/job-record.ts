@@ -47,8 +47,9 @@ export interface JobRecord {
   allocation: Allocation | undefined;
   /**
    * While it holds an allocation: the pool's nodes of it, one per placement in their order (the
-   * pool's own list, `PoolInternals.nodesAt`, set by JobsByAllocation: never written). The books kept per node find their
-   * entry by the node's slot, where the placements' node ids had to be hashed.
+   * pool's own list, `PoolInternals.nodesAt`, set by JobsByAllocation: never written). The books
+   * kept per node find their entry by the node's slot, where the placements' node ids had to be
+   * hashed. `job.nodes ?? NO_NODES` reads it for any job.
    */
   nodes: readonly NodeState[] | undefined;
   /** While it holds an allocation: that allocation's slot in the pool's live table (JobsByAllocation), else −1. */
@@ -79,6 +80,9 @@ export interface JobRecord {
    */
   runningSlot: number;
 }
+
+/** The nodes of a job that holds no allocation (see `JobRecord.nodes`). */
+export const NO_NODES: readonly NodeState[] = Object.freeze([]);
 
 /**
  * The job's pool request (see `input`), made on first use from its first parse: `parsed` is

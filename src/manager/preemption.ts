@@ -1,7 +1,7 @@
 import { ByNodeSlot } from '../pool/by-node-slot.js';
 import { isEligible } from '../pool/eligibility.js';
 import type { NodeState } from '../pool/node-state.js';
-import type { JobRecord } from './job-record.js';
+import { type JobRecord, NO_NODES } from './job-record.js';
 
 /**
  * The running jobs on one node, with how many of their replicas sit there and their priority
@@ -28,7 +28,6 @@ function indexOfJob(entry: NodeJobs, job: JobRecord): number {
   return entry.jobs.indexOf(job);
 }
 
-const NO_NODES: readonly NodeState[] = Object.freeze([]);
 
 /**
  * The running jobs on each node: what preemption looks through, without scanning every job.
