@@ -1336,6 +1336,16 @@ export class AllocationManager {
    * decision costs O(tenants + window), not O(queued jobs).
    */
   #schedule(): void {
+    // (a queue that empties in the cycle is parked when it ends: see QueueBands)
+    this.#bands.beginPass();
+    try {
+      this.#cycle();
+    } finally {
+      this.#bands.endPass();
+    }
+  }
+
+  #cycle(): void {
     this.#preemption.endGracePeriods();
     /** Starving heads a defragmentation was tried for in this cycle (once each). */
     let defragmented: Set<JobRecord> | undefined;

@@ -16,6 +16,9 @@ const GONE = Object.freeze({ queue: undefined, ticket: -1 }) as unknown as JobRe
  */
 const DEAD_BEFORE_COMPACTING = 8;
 
+/** FIFO slots an emptied queue keeps using (see `trim`); beyond, it starts on new arrays. */
+const KEPT_WHEN_EMPTY = 64;
+
 /**
  * One (tenant, priority class) queue: jobs with a deadline first, earliest deadline first (EDF);
  * then jobs without one, in arrival order. Removal from the middle (cancel, abort) is lazy: the
@@ -47,6 +50,17 @@ export class JobQueue {
   proofKinds = -1;
   readonly proofShapes: string[] = [];
   readonly proofDemands: DenseRequest[] = [];
+  /**
+   * The preemption pass's memo (see PreemptionCycle): the change count and `version` when it last
+   * walked this window and found no victims for any of it. Kept on the queue, where a WeakMap by
+   * queue was a probe per queue per pass (and an ephemeron per queue made).
+   */
+  lookedThrough: { changes: number; version: number } | undefined = undefined;
+  /**
+   * Whether the queue is empty, out of its band, and may be taken up again by its tenant's next job
+   * in the same band (see QueueBands.queueFor): `revive` then makes it as a new queue would be.
+   */
+  parked = false;
   private readonly deadlines: JobRecord[] = [];
   /**
    * The FIFO as two parallel arrays, a slot per entry: the job and the ticket it had when it
@@ -70,6 +84,22 @@ export class JobQueue {
     readonly band: number,
     readonly priority: string,
   ) {}
+
+  /**
+   * An empty queue taken up again (see `parked`): everything a new queue starts with, so that
+   * nothing tells the two apart — the version restarts (a snapshot shows it), no proof and no memo
+   * holds. Its candidate stays: the policy's view of the tenant is refreshed before every pick.
+   */
+  revive(): void {
+    if (this.length !== 0) throw new Error(`fairpack internal error: revive of tenant ${this.tenant}'s queue, which holds ${this.length} jobs`);
+    this.parked = false;
+    this.blocked = false;
+    this.version = 0;
+    this.proofEpoch = -1;
+    this.proofFrom = 0;
+    this.proofKinds = -1;
+    this.lookedThrough = undefined;
+  }
 
   /** Adds a job; returns its position (live jobs ahead of it). */
   push(job: JobRecord): number {
@@ -208,21 +238,29 @@ export class JobQueue {
 
   /** Drops removed jobs from the front, and compacts once the dead prefix is large. */
   private trim(): void {
-    while (this.start < this.fifoJobs.length && !this.isLive(this.start)) {
+    const { fifoJobs, fifoTickets } = this;
+    while (this.start < fifoJobs.length && !this.isLive(this.start)) {
+      // (a slot before `start` keeps no job alive)
+      fifoJobs[this.start] = GONE;
+      fifoTickets[this.start] = 0;
       this.start++;
       if (this.dead > 0) this.dead--;
     }
     if (this.dead >= DEAD_BEFORE_COMPACTING) this.compactFront();
-    if (this.start > 1024 && this.start * 2 > this.fifoJobs.length) {
-      this.fifoJobs = this.fifoJobs.slice(this.start);
-      this.fifoTickets = this.fifoTickets.slice(this.start);
+    if (this.start > 1024 && this.start * 2 > fifoJobs.length) {
+      this.fifoJobs = fifoJobs.slice(this.start);
+      this.fifoTickets = fifoTickets.slice(this.start);
       this.start = 0;
     }
     if (this.length === 0) {
-      this.fifoJobs = [];
-      this.fifoTickets = [];
-      this.start = 0;
+      // every slot is before `start` now. The arrays are kept while short: a queue that empties at
+      // every start and fills at the next submit grew two new ones each time (≈ 300 bytes)
       this.dead = 0;
+      if (this.start > KEPT_WHEN_EMPTY) {
+        this.fifoJobs = [];
+        this.fifoTickets = [];
+        this.start = 0;
+      }
     }
   }
 

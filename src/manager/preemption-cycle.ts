@@ -60,11 +60,8 @@ export class PreemptionCycle {
   private readonly waves = new Map<JobRecord, readonly JobRecord[]>();
   /** Preemptors whose demand is promised against their tenant's quota (see TenantLedger.promise). */
   private readonly promised = new Set<JobRecord>();
-  /**
-   * Queues whose whole backfill window was skipped, with the change count and queue version at the
-   * time: until either moves, a pass would skip every job again (it costs a walk of the window).
-   */
-  private readonly lookedThrough = new WeakMap<JobQueue, { changes: number; version: number }>();
+  // (a queue whose whole backfill window was skipped keeps the change count and its version at the
+  // time, `JobQueue.lookedThrough`: until either moves, a pass would skip every job again)
 
   /** `backoffMs` undefined: preemption is off (jobs may still be released as preempted). */
   constructor(
@@ -144,11 +141,11 @@ export class PreemptionCycle {
 
   /** The queue's memo of a fruitless walk (for a snapshot). */
   lookedThroughOf(queue: JobQueue): { readonly changes: number; readonly version: number } | undefined {
-    return this.lookedThrough.get(queue);
+    return queue.lookedThrough;
   }
 
   restoreLookedThrough(queue: JobQueue, memo: { readonly changes: number; readonly version: number }): void {
-    this.lookedThrough.set(queue, { changes: memo.changes, version: memo.version });
+    queue.lookedThrough = { changes: memo.changes, version: memo.version };
   }
 
   /** The preemptors whose demand is promised (for fairpack/testing's checks). */
@@ -197,7 +194,7 @@ export class PreemptionCycle {
     let preempted = false;
     for (const queue of host.bands.queuesOf(band)) {
       // looked through since the last change, and the same jobs in front: every one would be skipped
-      const looked = this.lookedThrough.get(queue);
+      const looked = queue.lookedThrough;
       if (looked !== undefined && looked.changes === changes && looked.version === queue.version) continue;
       // a search costs a scan of the running jobs: jobs of a kind (class, tenant, shape) that found
       // no victims in this pass would find none either. A queue holds one tenant's jobs, so the
@@ -223,7 +220,7 @@ export class PreemptionCycle {
         }
       }
       // the memo is updated in place (a snapshot copies it): no object per queue per pass
-      if (looked === undefined) this.lookedThrough.set(queue, { changes, version: queue.version });
+      if (looked === undefined) queue.lookedThrough = { changes, version: queue.version };
       else {
         looked.changes = changes;
         looked.version = queue.version;

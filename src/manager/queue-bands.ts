@@ -4,19 +4,42 @@ import { keepFirst } from './pass-marks.js';
 import { RoomGrowth } from './room-growth.js';
 import type { QueueView } from './types.js';
 
+/** Parked queues kept at most (one per band and tenant); more, and all are let go. */
+const PARKED_LIMIT = 1024;
+
 /**
  * Every queue with work, by priority band (highest value first) and tenant. With a policy that
  * ignores priority there is one band, and a tenant's one queue holds every class (shown as `*`).
  * A queue that empties is dropped (and a band without queues): the scheduling cycle walks these
  * structures, so its cost follows the tenants with waiting work, never every tenant ever seen.
+ *
+ * A dropped queue is parked, by band and tenant, and taken up again (`JobQueue.revive`) by the
+ * tenant's next job of the band, in place of a new one: in a congested run most queues empty at a start and
+ * fill at the next submit, and each new queue was an object, five arrays and a policy candidate
+ * (a tenth of a 100,000-job simulation's garbage, half a queue per decision). A queue dropped
+ * while a scheduling pass runs is parked only when the pass ends (`endPass`): a pass holds lists
+ * of the queues it serves, and a queue that left them must not come back to life within them.
  */
 export class QueueBands {
   private readonly bands = new Map<number, Map<string, JobQueue>>();
   private order: number[] = [];
+  /** Each tenant's last dropped queue of each band (taken up again only while `parked`), and how many. */
+  private readonly parked = new Map<number, Map<string, JobQueue>>();
+  private parkedCount = 0;
+  /**
+   * Queues dropped during the scheduling passes under way (the first `droppedCount`), parked when
+   * the outermost one ends. The list is kept and overwritten: emptied, V8 would let its store go.
+   */
+  private readonly droppedInPass: (JobQueue | undefined)[] = [];
+  private droppedCount = 0;
+  /** Scheduling passes under way (a policy's code may start an operation within one). */
+  private passes = 0;
   /** Where room grew since each queue's blocking walk (see RoomGrowth). */
   readonly growth = new RoomGrowth();
   /** `openQueues`' list and count, passed to `forEach` as its `this`. */
   private readonly filling: Filling = { list: NO_QUEUES, count: 0 };
+  /** `someHead`'s test and finding, passed to `forEach` as its `this`. */
+  private readonly probe: HeadProbe = { test: noJob, found: false };
 
   constructor(private readonly singleBand: boolean) {}
 
@@ -29,9 +52,46 @@ export class QueueBands {
     const tenants = this.bands.get(queue.band);
     if (tenants?.get(queue.tenant) !== queue) return;
     tenants.delete(queue.tenant);
+    if (this.passes > 0) this.droppedInPass[this.droppedCount++] = queue;
+    else this.park(queue);
     if (tenants.size > 0) return;
     this.bands.delete(queue.band);
-    this.order = this.order.filter((band) => band !== queue.band);
+    this.order = withoutBand(this.order, queue.band);
+  }
+
+  /** A scheduling pass begins: queues dropped until it ends are parked then (see the class). */
+  beginPass(): void {
+    this.passes++;
+  }
+
+  endPass(): void {
+    if (--this.passes > 0 || this.droppedCount === 0) return;
+    const dropped = this.droppedInPass;
+    for (let i = 0; i < this.droppedCount; i++) {
+      const queue = dropped[i] as JobQueue;
+      dropped[i] = undefined;
+      // (no one took it up while the pass ran: only a parked queue is taken up)
+      if (queue.length === 0) this.park(queue);
+    }
+    this.droppedCount = 0;
+  }
+
+  private park(queue: JobQueue): void {
+    let tenants = this.parked.get(queue.band);
+    if (tenants === undefined || !tenants.has(queue.tenant)) {
+      if (this.parkedCount >= PARKED_LIMIT) {
+        this.parked.forEach(unparkBand);
+        this.parked.clear();
+        this.parkedCount = 0;
+        tenants = undefined;
+      }
+      if (tenants === undefined) this.parked.set(queue.band, (tenants = new Map()));
+      this.parkedCount++;
+    }
+    queue.parked = true;
+    // (an entry is overwritten, never deleted, as queues are taken up: a map keeps a deleted key's
+    // slot until it is rebuilt, and the same tenants come and go at every start and submit)
+    tenants.set(queue.tenant, queue);
   }
 
   /** The queue a job belongs in, created on first use. */
@@ -44,7 +104,10 @@ export class QueueBands {
     }
     let queue = tenants.get(job.tenant);
     if (queue === undefined) {
-      queue = new JobQueue(job.tenant, job.band, this.singleBand ? '*' : job.priority);
+      const priority = this.singleBand ? '*' : job.priority;
+      queue = this.parked.get(job.band)?.get(job.tenant);
+      if (queue !== undefined && queue.parked && queue.priority === priority) queue.revive();
+      else queue = new JobQueue(job.tenant, job.band, priority);
       tenants.set(job.tenant, queue);
     }
     return queue;
@@ -85,9 +148,18 @@ export class QueueBands {
    * finds every starving head reserved already — the list was an array per pass for nothing.
    */
   someHead(test: (job: JobRecord) => boolean): boolean {
-    const probe: HeadProbe = { test, found: false };
+    // (one probe, kept: a pass asks about once per decision; what it held before is put back, for
+    // a test that would ask again)
+    const probe = this.probe;
+    const outerTest = probe.test;
+    const outerFound = probe.found;
+    probe.test = test;
+    probe.found = false;
     this.bands.forEach(probeBand, probe);
-    return probe.found;
+    const found = probe.found;
+    probe.test = outerTest;
+    probe.found = outerFound;
+    return found;
   }
 
   /** A band's non-empty queues, by their heads' arrival (deterministic). */
@@ -154,6 +226,13 @@ export class QueueBands {
  * makes bands again thousands of times; a spread of the map's keys and a sort each time were
  * garbage.
  */
+/** `order` without `band` (a new list: the cycle may be walking the old one). */
+function withoutBand(order: readonly number[], band: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < order.length; i++) if (order[i] !== band) out.push(order[i] as number);
+  return out;
+}
+
 function withBand(order: readonly number[], band: number): number[] {
   const out: number[] = [];
   let placed = false;
@@ -167,6 +246,14 @@ function withBand(order: readonly number[], band: number): number[] {
   }
   if (!placed) out.push(band);
   return out;
+}
+
+function unparkBand(tenants: ReadonlyMap<string, JobQueue>): void {
+  tenants.forEach(unpark);
+}
+
+function unpark(queue: JobQueue): void {
+  queue.parked = false;
 }
 
 function unblockQueue(queue: JobQueue): void {
@@ -194,8 +281,12 @@ function pushHeadsOfBand(this: JobRecord[], tenants: Map<string, JobQueue>): voi
 }
 
 interface HeadProbe {
-  readonly test: (job: JobRecord) => boolean;
+  test: (job: JobRecord) => boolean;
   found: boolean;
+}
+
+function noJob(): boolean {
+  return false;
 }
 
 function probeBand(this: HeadProbe, tenants: Map<string, JobQueue>): void {

@@ -50,6 +50,8 @@ const UNLIMITED: QuotaCheck = Object.freeze({ ok: true, burst: false });
  */
 export class TenantLedger {
   private readonly accounts = new Map<string, TenantAccount>();
+  /** `dominantShare`'s running maximum, passed to `forEach` as its `this`. */
+  private readonly widest: WidestShare = { total: NO_TOTALS, share: 0 };
   /** Accounts with `idle` set, not yet swept. */
   private idleCount = 0;
 
@@ -166,11 +168,13 @@ export class TenantLedger {
     if (account === undefined) return 0;
     // the totals are a new map whenever they change (the manager's #refreshTotals)
     if (account.shareOf === total) return account.share as number;
-    let share = 0;
-    for (const [name, amount] of account.usage) {
-      const cap = total.get(name) ?? 0;
-      if (amount > 0) share = Math.max(share, cap > 0 ? amount / cap : Infinity);
-    }
+    // (forEach with a kept context: the entries of a for…of were an array each, per tenant per pick)
+    const widest = this.widest;
+    widest.total = total;
+    widest.share = 0;
+    account.usage.forEach(widenShare, widest);
+    const share = widest.share;
+    widest.total = NO_TOTALS;
     account.shareOf = total;
     account.share = share;
     return share;
@@ -257,6 +261,20 @@ export class TenantLedger {
     }
     return account;
   }
+}
+
+const NO_TOTALS: ReadonlyMap<string, number> = new Map();
+
+interface WidestShare {
+  total: ReadonlyMap<string, number>;
+  share: number;
+}
+
+/** One dimension of `dominantShare`: usage ÷ the cluster's total, a use of a dimension it lacks is ∞. */
+function widenShare(this: WidestShare, amount: number, name: string): void {
+  if (amount <= 0) return;
+  const cap = this.total.get(name) ?? 0;
+  this.share = Math.max(this.share, cap > 0 ? amount / cap : Infinity);
 }
 
 function checkWeight(tenant: string, weight: unknown): number {

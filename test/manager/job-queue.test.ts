@@ -47,7 +47,7 @@ describe('JobQueue', () => {
       fc.property(
         fc.array(
           fc.tuple(
-            fc.constantFrom('push', 'push', 'push', 'pushFront', 'removeNear', 'removeNear', 'removeNear', 'removeAny'),
+            fc.constantFrom('push', 'push', 'push', 'pushFront', 'removeNear', 'removeNear', 'removeNear', 'removeAny', 'drain'),
             fc.nat({ max: 1000 }),
             fc.option(fc.integer({ min: 0, max: 50 }), { freq: 8 }),
           ),
@@ -69,6 +69,13 @@ describe('JobQueue', () => {
               if (back === undefined) continue;
               queue.pushFront(back as unknown as JobRecord);
               insertModel(model, back, true);
+            } else if (op === 'drain') {
+              // the queue empties (and is used again: see QueueBands' parked queues)
+              for (const removed of model) {
+                queue.remove(removed as unknown as JobRecord);
+                out.push(removed);
+              }
+              model = [];
             } else if (model.length > 0) {
               // "near": within the first 70 jobs, as the cycle places them (past a head that waits)
               const span = op === 'removeNear' ? Math.min(model.length, 70) : model.length;
@@ -89,6 +96,29 @@ describe('JobQueue', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('an emptied queue keeps no job alive in its slots, and fills again in order, many times over', () => {
+    const queue = new JobQueue('t', 0, 'default');
+    const slots = (): unknown[] => (queue as unknown as { fifoJobs: unknown[] }).fifoJobs;
+    let s = 0;
+    // 300 rounds: past the 64 slots an emptied queue keeps using, it starts on new arrays
+    for (let round = 0; round < 300; round++) {
+      const jobs = Array.from({ length: 1 + (round % 3) }, () => job(s++, undefined));
+      for (const j of jobs) queue.push(j as unknown as JobRecord);
+      expect([...queue.window(Infinity)]).toEqual(jobs);
+      expect(walkInPlace(queue, 64)).toEqual(jobs);
+      // taken out from the back, so that the front entry is the last to go
+      for (const j of [...jobs].reverse()) queue.remove(j as unknown as JobRecord);
+      expect(queue.length).toBe(0);
+      expect(queue.head()).toBeUndefined();
+      for (const j of jobs) expect(slots()).not.toContain(j);
+    }
+    const back = job(s++, undefined);
+    queue.pushFront(back as unknown as JobRecord);
+    const after = job(s++, undefined);
+    queue.push(after as unknown as JobRecord);
+    expect([...queue.window(Infinity)]).toEqual([back, after]);
   });
 
   it('a head that waits while 10,000 jobs behind it are placed one by one: the queue still lists exactly the jobs left', () => {
