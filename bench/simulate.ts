@@ -21,12 +21,14 @@
  * includes its own books, sampling and event queue — what a user of `simulate()` waits for.
  * The pool's baseline keeps the same cluster at the occupancy the workload's jobs fill it to
  * (about 70 % of its cpu), then releases the oldest allocation and places the workload's next
- * request, in turn: one pair.
+ * request, in turn: one pair. The bytes allocated per decision (bench/lib/allocated-bytes.ts)
+ * hardly move from run to run: the figure to compare two trees by when the times are noisy.
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import { type Allocation, type FairnessPolicyName, type PlacementStrategyName, ResourcePool, type Resources } from 'fairpack';
 import { simulate, syntheticCluster } from 'fairpack/simulate';
 import { syntheticScenario } from '../src/simulate/workload.js';
+import { withAllocatedBytes } from './lib/allocated-bytes.js';
 import { collectGarbageAndSettle, envInt, fixed, median, printTable, verdict } from './lib/report.js';
 
 /** Issue 17: a decision inside simulate at most this many bare pool allocate+release pairs. */
@@ -77,18 +79,23 @@ interface SimulationFigures {
   readonly cpuMs: number;
   readonly wallMs: number;
   readonly gcMs: number;
+  /** Bytes the heap took in during the simulation (withAllocatedBytes): unmoved by the machine's noise. */
+  readonly allocated: number;
 }
 
 async function simulation(jobs: number, nodes: number): Promise<SimulationFigures> {
   collectGarbageAndSettle();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const { value: results, gcMs } = await withGcTime(() => simulate({ workload: { jobs }, nodes, strategies: [strategy], policies: [policy], seed }));
+  const {
+    value: { value: results, gcMs },
+    bytes,
+  } = await withAllocatedBytes(() => withGcTime(() => simulate({ workload: { jobs }, nodes, strategies: [strategy], policies: [policy], seed })));
   const wallMs = performance.now() - t0;
   const cpuMs = cpuMicrosSince(cpu0) / 1000;
   const run = results.results[0];
   if (run === undefined) throw new Error('simulate() returned no run');
-  return { decisions: run.decisions, cpuMs, wallMs, gcMs };
+  return { decisions: run.decisions, cpuMs, wallMs, gcMs, allocated: bytes };
 }
 
 /** CPU µs per release + allocate of the workload's requests on the bare pool, median of five rounds. */
@@ -146,12 +153,12 @@ async function main(): Promise<void> {
     // profile counts it; the process's CPU time also counts the collector's and compiler's helper threads
     const gcShare = sim.gcMs / sim.wallMs;
     const size = `${jobs.toLocaleString('en')} jobs × ${nodes.toLocaleString('en')} nodes`;
-    rows.push([size, sim.decisions.toLocaleString('en'), fixed(sim.cpuMs / 1000, 1), fixed(sim.wallMs / 1000, 1), fixed(perDecision, 2), fixed(pool, 2), `${fixed(ratio, 1)}×`, `${fixed(gcShare * 100, 1)} %`]);
+    rows.push([size, sim.decisions.toLocaleString('en'), fixed(sim.cpuMs / 1000, 1), fixed(sim.wallMs / 1000, 1), fixed(perDecision, 2), fixed(pool, 2), `${fixed(ratio, 1)}×`, `${fixed(gcShare * 100, 1)} %`, Math.round(sim.allocated / sim.decisions).toLocaleString('en')]);
     verdict('simulate', `a decision inside simulate ≤ ${DECISION_TARGET}× a pool allocate+release (${size})`, ratio <= DECISION_TARGET ? 'PASS' : 'FAIL', `${fixed(ratio, 1)}× (${fixed(perDecision, 2)} µs against ${fixed(pool, 2)} µs)`);
     verdict('simulate', `GC < ${GC_TARGET * 100} % of the simulation's CPU time (${size})`, gcShare < GC_TARGET ? 'PASS' : 'FAIL', `${fixed(gcShare * 100, 1)} % (${fixed(sim.gcMs, 0)} ms of ${fixed(sim.wallMs, 0)} ms)`);
   }
   console.log('');
-  printTable(['size', 'decisions', 'CPU s', 'wall s', 'µs per decision', 'pool µs per pair', 'ratio', 'GC'], rows);
+  printTable(['size', 'decisions', 'CPU s', 'wall s', 'µs per decision', 'pool µs per pair', 'ratio', 'GC', 'bytes allocated per decision'], rows);
 }
 
 await main();
