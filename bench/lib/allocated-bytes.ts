@@ -2,8 +2,8 @@ import { GCProfiler, type GCProfilerResult, getHeapStatistics } from 'node:v8';
 
 /**
  * Bytes the heap took in while `run` ran: the growth of the used heap between collections, summed
- * (V8's GC profiler reports the used heap before and after each one). A figure that noise does
- * not move, where CPU time moves by a fifth within an hour on a shared machine: the same
+ * (V8's GC profiler reports the used heap before and after each one). A figure the machine's load
+ * hardly moves, where CPU time moves by a fifth within an hour on a shared machine: the same
  * simulation allocates the same to within about 3 % run after run. It agrees with the sampling
  * heap profiler's total (collected objects included) to within a few per cent, at no cost to the
  * run. Objects moved from the young generation to the old are not counted twice: a move does not
