@@ -78,21 +78,20 @@ export class QueueBands {
   }
 
   private park(queue: JobQueue): void {
-    let tenants = this.parked.get(queue.band);
-    if (tenants === undefined || !tenants.has(queue.tenant)) {
-      if (this.parkedCount >= PARKED_LIMIT) {
-        this.parked.forEach(unparkBand);
-        this.parked.clear();
-        this.parkedCount = 0;
-        tenants = undefined;
-      }
-      if (tenants === undefined) this.parked.set(queue.band, (tenants = new Map()));
-      this.parkedCount++;
-    }
     queue.parked = true;
+    let tenants = this.parked.get(queue.band);
+    if (tenants === undefined) this.parked.set(queue.band, (tenants = new Map()));
     // (an entry is overwritten, never deleted, as queues are taken up: a map keeps a deleted key's
     // slot until it is rebuilt, and the same tenants come and go at every start and submit)
+    const before = tenants.size;
     tenants.set(queue.tenant, queue);
+    if (tenants.size === before || ++this.parkedCount <= PARKED_LIMIT) return;
+    // one more than the limit: all are let go, and parking starts again with this queue
+    this.parked.forEach(unparkBand);
+    this.parked.clear();
+    this.parked.set(queue.band, new Map([[queue.tenant, queue]]));
+    queue.parked = true;
+    this.parkedCount = 1;
   }
 
   /** The queue a job belongs in, created on first use. */
