@@ -12,6 +12,7 @@
  *   FAIRPACK_BENCH_SIM_POLICY      fairness policy           default drf
  *   FAIRPACK_BENCH_SIM_SEED        workload seed             default 1
  *   FAIRPACK_BENCH_SIM_PAIRS       pool pairs per round      default 20000 (five rounds, median)
+ *   FAIRPACK_BENCH_SIM_WARMUP      warm-up simulations       default 2 (0: measure a cold process)
  *
  * The GC figure is the main thread's collection pauses (`gc` performance entries) over the
  * simulation's wall time, as a CPU profile's "(garbage collector)" share counts it: run it on a
@@ -23,12 +24,34 @@
  * (about 70 % of its cpu), then releases the oldest allocation and places the workload's next
  * request, in turn: one pair. The bytes allocated per decision (bench/lib/allocated-bytes.ts)
  * hardly move from run to run: the figure to compare two trees by when the times are noisy.
+ *
+ * The JIT's warm-up. The process's CPU time counts V8's compiler threads, and a cold process spends
+ * about a second compiling the simulator, the manager and the pool: a fifth of a 100,000-job run's
+ * CPU, and none of it per decision (a 1,000,000-job run pays the same second). A second run in the
+ * same process compiles much of it again: the new manager's callbacks are other closures than the
+ * first's ("wrong call target") and the code specialised to the first is thrown away. From the
+ * third run on the code holds. So, as the placement bench warms its loops before timing them, two
+ * simulations of the first size run before the measured ones (a smaller one would warm the code
+ * for an emptier cluster); their CPU time is printed, not counted.
+ *
+ * No forced collection between simulations, then. Optimized code holds the hidden classes it was
+ * specialised to only weakly, and most of those classes live only as long as some instance does:
+ * a full `gc()` after a run, before the next one has made its own instances, frees every hidden
+ * class of the manager, the pool and the engine, and V8 throws away about 200 functions' optimized
+ * code ("weak objects") and compiles about 300 again during the next run — 1.6–2.0 s of compiler
+ * time per run, where back to back (the next run's objects take the same hidden classes while the
+ * last run's are still alive) it is about 0.4 s. A process running simulations one after another
+ * (the CLI's workers) does the latter. So the simulations run back to back, after one collection
+ * before the first warm-up, and the pool's pairs (whose rounds each start with a collection) are
+ * measured after all of them. FAIRPACK_BENCH_SIM_WARMUP=0 measures as before: a cold process, and
+ * a collection before every simulation.
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import { type Allocation, type FairnessPolicyName, type PlacementStrategyName, ResourcePool, type Resources } from 'fairpack';
 import { simulate, syntheticCluster } from 'fairpack/simulate';
 import { syntheticScenario } from '../src/simulate/workload.js';
 import { withAllocatedBytes } from './lib/allocated-bytes.js';
+import { mainThreadCpuMs } from './lib/main-thread-cpu.js';
 import { collectGarbageAndSettle, envInt, fixed, median, printTable, verdict } from './lib/report.js';
 
 /** Issue 17: a decision inside simulate at most this many bare pool allocate+release pairs. */
@@ -43,6 +66,8 @@ const strategy = (process.env['FAIRPACK_BENCH_SIM_STRATEGY'] ?? 'best-fit') as P
 const policy = (process.env['FAIRPACK_BENCH_SIM_POLICY'] ?? 'drf') as FairnessPolicyName;
 const seed = envInt('FAIRPACK_BENCH_SIM_SEED', 1);
 const pairs = envInt('FAIRPACK_BENCH_SIM_PAIRS', 20_000);
+/** (envInt takes positive integers only; 0 is this option's "none".) */
+const warmups = process.env['FAIRPACK_BENCH_SIM_WARMUP'] === '0' ? 0 : envInt('FAIRPACK_BENCH_SIM_WARMUP', 2);
 
 function sizesFromEnv(raw: string): { jobs: number; nodes: number }[] {
   return raw.split(',').map((pair) => {
@@ -77,15 +102,19 @@ async function withGcTime<T>(run: () => Promise<T>): Promise<{ value: T; gcMs: n
 interface SimulationFigures {
   readonly decisions: number;
   readonly cpuMs: number;
+  /** The main thread's share of `cpuMs` (undefined off Linux): the rest is V8's helper threads. */
+  readonly mainMs: number | undefined;
   readonly wallMs: number;
   readonly gcMs: number;
   /** Bytes the heap took in during the simulation (withAllocatedBytes): unmoved by the machine's noise. */
   readonly allocated: number;
 }
 
-async function simulation(jobs: number, nodes: number): Promise<SimulationFigures> {
-  collectGarbageAndSettle();
+/** One simulation; `collectFirst`: a full collection before it (see the file's comment for when not). */
+async function simulation(jobs: number, nodes: number, collectFirst: boolean): Promise<SimulationFigures> {
+  if (collectFirst) collectGarbageAndSettle();
   const cpu0 = process.cpuUsage();
+  const main0 = mainThreadCpuMs();
   const t0 = performance.now();
   const {
     value: { value: results, gcMs },
@@ -93,9 +122,11 @@ async function simulation(jobs: number, nodes: number): Promise<SimulationFigure
   } = await withAllocatedBytes(() => withGcTime(() => simulate({ workload: { jobs }, nodes, strategies: [strategy], policies: [policy], seed })));
   const wallMs = performance.now() - t0;
   const cpuMs = cpuMicrosSince(cpu0) / 1000;
+  const main1 = mainThreadCpuMs();
+  const mainMs = main0 === undefined || main1 === undefined ? undefined : main1 - main0;
   const run = results.results[0];
   if (run === undefined) throw new Error('simulate() returned no run');
-  return { decisions: run.decisions, cpuMs, wallMs, gcMs, allocated: bytes };
+  return { decisions: run.decisions, cpuMs, mainMs, wallMs, gcMs, allocated: bytes };
 }
 
 /** CPU µs per release + allocate of the workload's requests on the bare pool, median of five rounds. */
@@ -141,11 +172,37 @@ function poolPair(jobs: number, nodes: number): number {
   return median(rounds);
 }
 
+/** The JIT's warm-up (see the file's comment): `warmups` simulations of the first size, printed, not counted. */
+async function warmUp(): Promise<void> {
+  const first = sizes[0];
+  if (first === undefined || warmups <= 0) {
+    console.log('JIT warm-up: none (FAIRPACK_BENCH_SIM_WARMUP=0): the first size pays for compiling the code\n');
+    return;
+  }
+  const { jobs, nodes } = first;
+  const figures: string[] = [];
+  for (let i = 0; i < warmups; i++) {
+    const sim = await simulation(jobs, nodes, i === 0);
+    figures.push(`${fixed(sim.cpuMs / 1000, 1)} s (${fixed((sim.cpuMs * 1000) / sim.decisions, 1)} µs per decision; ${offMain(sim)} off the main thread)`);
+  }
+  console.log(`JIT warm-up, not counted: ${warmups} × ${jobs.toLocaleString('en')} jobs × ${nodes.toLocaleString('en')} nodes, CPU ${figures.join(', ')}\n`);
+}
+
+/** The share of a simulation's CPU time spent beside its main thread (compiling, concurrent GC). */
+function offMain(sim: SimulationFigures): string {
+  return sim.mainMs === undefined ? 'n/a' : `${fixed(((sim.cpuMs - sim.mainMs) / sim.cpuMs) * 100, 0)} %`;
+}
+
 async function main(): Promise<void> {
   console.log(`\n## simulate(): a decision against the bare pool (${strategy} · ${policy}, seed ${seed}; CPU time)\n`);
+  await warmUp();
+  // every simulation first, back to back; then the pool's pairs (their forced collections would
+  // throw the simulator's compiled code away: see the file's comment)
+  const sims: SimulationFigures[] = [];
+  for (const { jobs, nodes } of sizes) sims.push(await simulation(jobs, nodes, warmups === 0));
   const rows: string[][] = [];
-  for (const { jobs, nodes } of sizes) {
-    const sim = await simulation(jobs, nodes);
+  for (const [i, { jobs, nodes }] of sizes.entries()) {
+    const sim = sims[i] as SimulationFigures;
     const pool = poolPair(jobs, nodes);
     const perDecision = (sim.cpuMs * 1000) / sim.decisions;
     const ratio = perDecision / pool;
@@ -153,12 +210,12 @@ async function main(): Promise<void> {
     // profile counts it; the process's CPU time also counts the collector's and compiler's helper threads
     const gcShare = sim.gcMs / sim.wallMs;
     const size = `${jobs.toLocaleString('en')} jobs × ${nodes.toLocaleString('en')} nodes`;
-    rows.push([size, sim.decisions.toLocaleString('en'), fixed(sim.cpuMs / 1000, 1), fixed(sim.wallMs / 1000, 1), fixed(perDecision, 2), fixed(pool, 2), `${fixed(ratio, 1)}×`, `${fixed(gcShare * 100, 1)} %`, Math.round(sim.allocated / sim.decisions).toLocaleString('en')]);
+    rows.push([size, sim.decisions.toLocaleString('en'), fixed(sim.cpuMs / 1000, 1), offMain(sim), fixed(sim.wallMs / 1000, 1), fixed(perDecision, 2), fixed(pool, 2), `${fixed(ratio, 1)}×`, `${fixed(gcShare * 100, 1)} %`, Math.round(sim.allocated / sim.decisions).toLocaleString('en')]);
     verdict('simulate', `a decision inside simulate ≤ ${DECISION_TARGET}× a pool allocate+release (${size})`, ratio <= DECISION_TARGET ? 'PASS' : 'FAIL', `${fixed(ratio, 1)}× (${fixed(perDecision, 2)} µs against ${fixed(pool, 2)} µs)`);
     verdict('simulate', `GC < ${GC_TARGET * 100} % of the simulation's CPU time (${size})`, gcShare < GC_TARGET ? 'PASS' : 'FAIL', `${fixed(gcShare * 100, 1)} % (${fixed(sim.gcMs, 0)} ms of ${fixed(sim.wallMs, 0)} ms)`);
   }
   console.log('');
-  printTable(['size', 'decisions', 'CPU s', 'wall s', 'µs per decision', 'pool µs per pair', 'ratio', 'GC', 'bytes allocated per decision'], rows);
+  printTable(['size', 'decisions', 'CPU s', 'of it off the main thread', 'wall s', 'µs per decision', 'pool µs per pair', 'ratio', 'GC', 'bytes allocated per decision'], rows);
 }
 
 await main();
