@@ -156,7 +156,7 @@ export class ResourcePool {
       readClock: () => this.#readClock(),
       parseRequest: (input) => this.#parseRequest(input),
       nodesAt: (slot) => this.#live.nodesAt(slot),
-      isMember: (node) => this.#bySlot[node.slot] === node,
+      isMember: (node) => this.#isMember(node),
       slotOf: (allocationId) => this.#live.find(allocationId),
     });
   }
@@ -527,7 +527,7 @@ export class ResourcePool {
     for (const node of chosen) need.set(node, (need.get(node) ?? 0) + 1);
     for (const [node, count] of need) {
       const fitsAll = request.dense.nonZero.every((d) => (node.free[d] as number) >= (request.dense.amounts[d] as number) * count);
-      if (this.#nodesById.get(node.id) !== node || !isEligible(node, request) || !fitsAll) {
+      if (!this.#isMember(node) || !isEligible(node, request) || !fitsAll) {
         throw new Error(`fairpack internal error: a replica was committed to node "${node.id}", where it does not fit or is not eligible`);
       }
     }
@@ -653,7 +653,7 @@ export class ResourcePool {
    * back only what it held.
    */
   #hold(node: NodeState, dims: readonly number[], amounts: readonly number[], sign: 1 | -1): void {
-    if (this.#nodesById.get(node.id) !== node) return; // removed: its books went with it
+    if (!this.#isMember(node)) return; // removed: its books went with it
     const held = node.holdable();
     for (let i = 0; i < dims.length; i++) {
       const d = dims[i] as number;
@@ -667,6 +667,15 @@ export class ResourcePool {
     // held room given back at the top of a scheduling pass is mostly held again before anyone
     // reads the index: the re-file then costs nothing (see DeferredIndex)
     this.#index?.changed(node);
+  }
+
+  /**
+   * Whether this record is one of the pool's nodes now (not one removed, whose id a new node may
+   * have taken since): its slot holds it. An array read where a lookup by id hashed the id — the
+   * manager's reservations ask at every hold, several times per decision in a congested run.
+   */
+  #isMember(node: NodeState): boolean {
+    return this.#bySlot[node.slot] === node;
   }
 
   #rollBack(request: ParsedRequest, chosen: readonly NodeState[]): void {

@@ -100,6 +100,29 @@ describe('node vectors shared within a capacity group', () => {
     expect(pool.allocate({ resources: { cpu: 1 } })).toMatchObject({ ok: true, allocation: { placements: [{ nodeId: 'a' }] } });
     checkInvariants(pool);
   });
+
+  it("a hold on a removed node's record changes nothing, even once a new node has its id and slot", () => {
+    // the manager's reservations may give back room on a node that left: the pool checks that the
+    // record is still its own (by slot), not merely that a node of that id exists
+    const pool = new ResourcePool({ nodes: sameShape, placement: 'best-fit' });
+    const books = poolInternals(pool);
+    const removed = nodeOf(pool, 'c');
+    pool.removeNode('c', { force: true });
+    pool.addNode({ id: 'c', capacity: { cpu: 4, memory: 16 } });
+    const added = nodeOf(pool, 'c');
+    expect(added).not.toBe(removed);
+    expect(added.slot).toBe(removed.slot);
+    expect(books.isMember(removed)).toBe(false);
+    expect(books.isMember(added)).toBe(true);
+    books.hold(removed, [books.space.indexOf('cpu')], [3 * books.space.scale.factor], 1);
+    // the new c still has all 4 cpu free and holds nothing; the old record is as it was left
+    expect(pool.node('c')).toMatchObject({ reserved: { cpu: 0, memory: 0 }, available: { cpu: 4, memory: 16 } });
+    expect([...removed.reserved]).toEqual([0, 0]);
+    expect(pool.capacity().reserved).toEqual({ cpu: 0, memory: 0 });
+    // and the index still answers for the new c: the tightest fit for 4 cpu (a and b have 8)
+    expect(pool.allocate({ resources: { cpu: 4 } })).toMatchObject({ ok: true, allocation: { placements: [{ nodeId: 'c' }] } });
+    checkInvariants(pool);
+  });
 });
 
 describe("the deferred index's copies of free amounts (one array for all nodes)", () => {
