@@ -1,5 +1,5 @@
 import { MonotonicClock } from '../clock.js';
-import { plainArray, plainOptions, readingInput } from '../user-input.js';
+import { ownCopy, plainArray, plainOptions, readingInput } from '../user-input.js';
 import { FairpackError, describeValue, isFairpackError } from '../errors.js';
 import { checkKnownKeys, knownKeys } from '../known-keys.js';
 import { type FairnessPolicy, type FairnessPolicyName, type TenantCandidate, fairnessPolicyNames, resolveFairnessPolicy } from '../fairness/index.js';
@@ -15,7 +15,7 @@ import { withLazyFields } from '../lazy-fields.js';
 import { DeferredEvents, type EventName, type Listener } from './deferred-events.js';
 import { callOptions, durationOption, idListOption, optionalChoice, optionalStringOption } from './call-options.js';
 import { IdempotencyKeys, MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency-keys.js';
-import { CostLedger, type CostOptions, type CostReport, microsPerHour } from './cost-ledger.js';
+import { CostLedger, type CostOptions, type CostReport, microsPerHour, unpricedNode } from './cost-ledger.js';
 import { type DefragmentationOptions, type DefragmentationPlan, planFreeNodes, planRoomFor } from './scaling/defragmentation.js';
 import { type Migration, type PlanningCluster, isMovable } from './scaling/migration.js';
 import { type ScalingAdvice, type ScalingCluster, scalingAdvice } from './scaling/scaling-advice.js';
@@ -204,17 +204,22 @@ export class AllocationManager {
     this.#journal = options.journal;
     this.#pool =
       options.pool ??
-      new ResourcePool({
-        ...Object.fromEntries(POOL_OPTIONS.filter((key) => options[key] !== undefined).map((key) => [key, options[key]])),
-        now: () => this.#clock(),
-      });
+      new ResourcePool(
+        ownCopy({
+          ...Object.fromEntries(POOL_OPTIONS.filter((key) => options[key] !== undefined).map((key) => [key, options[key]])),
+          now: () => this.#clock(),
+        }),
+      );
     this.#books = poolInternals(this.#pool);
     this.#byAllocation = new JobsByAllocation(this.#books);
     this.#roomMissesOnly = this.#books.strategy.select === undefined;
     this.#fitWitnesses = new FitWitnesses(this.#books);
     this.#costs = new CostLedger(this.#books.space.scale.factor);
-    // a restore brings its own books
-    if (!RESTORED_POOLS.has(this.#pool)) for (const node of this.#pool.nodes()) this.#costs.nodeAdded(node, null);
+    // a restore brings its own books; a node without a price needs no view (the views of every
+    // node were a fifth of the construction of a manager over 10,000 nodes)
+    if (!RESTORED_POOLS.has(this.#pool)) {
+      for (const node of this.#books.nodes.values()) this.#costs.nodeAdded(node.costPerHour ? node.view(this.#books.space) : unpricedNode(node.id), null);
+    }
     this.#policy = resolveFairnessPolicy(options.fairness);
     this.#directStarts = typeof options.fairness !== 'object';
     this.#classes = new PriorityClasses(options.priorityClasses);
@@ -271,6 +276,7 @@ export class AllocationManager {
         this.#directStarts = false;
       },
       tap: (event, listener) => this.#events.tap(event, listener),
+      release: (allocationId, options) => this.#operationOn(this.#releaseUnanswered, allocationId, options, releaseEntry),
     });
     if (this.#health.enabled && !RESTORED_POOLS.has(this.#pool)) {
       // the nodes' timeouts count from the manager's start (a restore sets its own)
@@ -347,7 +353,13 @@ export class AllocationManager {
 
   readonly #submitPlain = (request: JobRequest): SubmitResult => this.#submitOne(this.#parseOne(request));
 
-  readonly #releaseChange = (allocationId: string, options: { readonly outcome?: ReleaseOutcome } | undefined): ManagerReleaseResult => {
+  readonly #releaseChange = (allocationId: string, options: ReleaseOptions | undefined): ManagerReleaseResult => this.#releaseOne(allocationId, options, true) as ManagerReleaseResult;
+
+  /** `release` for a caller that reads no answer (the simulator, through its internals). */
+  readonly #releaseUnanswered = (allocationId: string, options: ReleaseOptions | undefined): void => void this.#releaseOne(allocationId, options, false);
+
+  /** `release`'s change; with `answer` false, no answer is made (nor the job's view, unless a `released` listener takes it). */
+  #releaseOne(allocationId: string, options: ReleaseOptions | undefined, answer: boolean): ManagerReleaseResult | undefined {
     // (no options object is made for a release without options: one per decision)
     const outcome = options === undefined ? 'completed' : (optionalChoice(callOptions(options, 'release', ['outcome']), 'outcome', 'release', RELEASE_OUTCOMES) ?? 'completed');
     const job = this.#jobOfAllocation(allocationId);
@@ -364,12 +376,17 @@ export class AllocationManager {
     // nothing left waiting (the job was not a victim whose eviction queues it again): the closing
     // cycle would find nothing to serve, hold, time out or settle
     if (this.#directStarts && this.#nothingWaits()) this.#cycleDone = true;
+    const listened = this.#events.listens('released');
+    if (!answer && !listened) {
+      this.#events.allocationEnded(allocation);
+      return undefined;
+    }
     // one (frozen) view for the event and the answer: both show the job as it is now
     const view = jobView(job);
-    if (this.#events.listens('released')) this.#events.defer('released', allocation, view);
+    if (listened) this.#events.defer('released', allocation, view);
     this.#events.allocationEnded(allocation);
-    return releasedResult(view, allocation, allocation.resources);
-  };
+    return answer ? releasedResult(view, allocation, allocation.resources) : undefined;
+  }
 
   /** Cancels a queued or running job (a finished job is returned as it is). */
   cancel(jobId: string): JobView {
@@ -2174,7 +2191,10 @@ const entryOfResult = <T>(_change: () => T, entry: ((result: T) => JournalComman
 
 /** The journal entries of `submit` (without an idempotency key) and `release`. */
 const submitEntry = (request: JobRequest, _none: undefined, result: SubmitResult): JournalCommand => ({ type: 'submit', requests: [asJson(request)], ids: [result.jobId] });
-const releaseEntry = (allocationId: string, options: { readonly outcome?: ReleaseOutcome } | undefined): JournalCommand => ({ type: 'release', allocationId, outcome: options?.outcome ?? 'completed' });
+/** What `release` takes besides the allocation's id. */
+type ReleaseOptions = { readonly outcome?: ReleaseOutcome };
+
+const releaseEntry = (allocationId: string, options: ReleaseOptions | undefined): JournalCommand => ({ type: 'release', allocationId, outcome: options?.outcome ?? 'completed' });
 
 /** Most moves the manager makes by itself for one starving job (`starvation.defragment`). */
 const STARVATION_MOVES = 4;

@@ -113,6 +113,16 @@ export interface CostLedgerSnapshot {
   readonly otherTenants?: number;
 }
 
+/** What the books read of a node: its id, its price, and (only to split a price) its capacity. */
+export type PricedNode = Pick<NodeView, 'id' | 'costPerHour' | 'capacity'>;
+
+const NO_CAPACITY: Resources = Object.freeze({});
+
+/** A node without a price as the books read it: its capacity would split nothing. */
+export function unpricedNode(id: string): PricedNode {
+  return { id, capacity: NO_CAPACITY };
+}
+
 interface NodeBook {
   readonly id: string;
   /** Micro-units per hour. */
@@ -217,7 +227,7 @@ export class CostLedger {
   }
 
   /** A node joined (`at` null: one the manager started with, costing from its first call). */
-  nodeAdded(node: NodeView, at: number | null): void {
+  nodeAdded(node: PricedNode, at: number | null): void {
     const book: NodeBook = { id: node.id, price: microsPerHour(node.costPerHour), addedAt: at === null ? null : Math.floor(at), removedAt: null, dims: undefined, folded: 0, busy: 0, openRemainder: 0 };
     book.dims = this.#dimPrices(book.price, node.capacity);
     this.#books.push(book);

@@ -3,7 +3,7 @@ import type { PoolInternals } from '../pool/internals.js';
 import type { NodeState } from '../pool/node-state.js';
 import type { EventTaps, TapName } from './deferred-events.js';
 import type { JobRecord } from './job-record.js';
-import type { QueuedReason } from './types.js';
+import type { QueuedReason, ReleaseOutcome } from './types.js';
 
 /** Room held on a node for one waiting job, as the books keep it. */
 export interface HeldRoom {
@@ -35,6 +35,11 @@ export interface ManagerInternals {
   withoutDirectStarts(): void;
   /** Listens to a start, a wait or an ended allocation without the job view the public event carries (the simulator: see `EventTaps`). */
   tap<T extends TapName>(event: T, listener: EventTaps[T]): void;
+  /**
+   * `release` without its answer (the simulator reads none): the job's view and the result are
+   * not made, unless a `released` listener takes the view. Everything else is `release`'s.
+   */
+  release(allocationId: string, options?: { readonly outcome?: ReleaseOutcome }): void;
 }
 
 const slot = internalsSlot<ManagerInternals>('fairpack.manager.internals', 'AllocationManager');

@@ -87,7 +87,11 @@ export function copyStringRecord(input: unknown, what: string, code: 'INVALID_NO
     if (typeof value !== 'string') {
       throw new FairpackError(code, `Expected ${what} "${key}" to be a string, got ${describeValue(value)}.`, { key, value });
     }
-    Object.defineProperty(out, key, { value, enumerable: true, writable: false, configurable: false });
+    // a name Object.prototype has (`__proto__` is a setter; a frozen prototype refuses the
+    // others) is defined as an own key; any other is set (defining every key was half the parsing
+    // of a node spec). The freeze below makes each read-only.
+    if (Object.hasOwn(Object.prototype, key)) Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    else out[key] = value;
   }
   return Object.freeze(out);
 }

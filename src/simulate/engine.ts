@@ -39,6 +39,8 @@ export interface RunOptions extends Combination {
 
 /** How many event-loop steps pass between two progress points (a power of two, less one). */
 const PROGRESS_MASK = 4095;
+/** The release of a victim that stopped in its grace period (one object for every such release). */
+const PREEMPTED = Object.freeze({ outcome: 'preempted' } as const);
 
 /** Runs one combination to the end at once; see `runScenarioSteps`. */
 export function runScenario(scenario: Scenario, options: RunOptions): SimulationRun {
@@ -194,7 +196,8 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
   };
 
   // starts and waits through the manager's taps: a job view per start and per wait (built for
-  // `allocated` and `queued` listeners) was a tenth of what a run allocated, and only its id was read
+  // `allocated` and `queued` listeners) was a tenth of what a run allocated, and only its id was
+  // read; releases through them too, without the answer (a view and a result per job, unread)
   const taps = managerInternals(mgr);
   taps.tap('allocated', (allocation, nodes) => {
     const job = indexOf(allocation.jobId);
@@ -278,7 +281,7 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
         jobs.state[event.job] = COMPLETED;
         completed++;
         lastCompletion = now;
-        mgr.release(event.allocationId);
+        taps.release(event.allocationId);
         return;
       }
       case 'stop-victim':
@@ -286,7 +289,7 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
         // a victim that was also warned by an interruption counts as preempted
         if (spot !== undefined) warned.delete(event.allocationId);
         loseRun(event.allocationId, event.job);
-        mgr.release(event.allocationId, { outcome: 'preempted' });
+        taps.release(event.allocationId, PREEMPTED);
         return;
       case 'node-down': {
         const nodeId = books.nodeIds[event.node] as string;

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { plainOptions } from '../../src/user-input.js';
+import { AllocationManager } from '../../src/index.js';
+import { ownCopy, plainOptions } from '../../src/user-input.js';
 import { refused } from '../support.js';
 
 const run = promisify(execFile);
@@ -43,6 +44,23 @@ describe('plainOptions', () => {
     expect(bareCopy['__proto__']).toBe('p');
   });
 
+  it('takes options a fairpack layer marked as its own copy as they are, and copies any other', () => {
+    const own = ownCopy({ nodes: [{ id: 'n1', capacity: { cpu: 4 } }] });
+    expect(plainOptions(own, 'the test options')).toBe(own);
+    const caller = { nodes: [{ id: 'n1', capacity: { cpu: 4 } }] };
+    expect(plainOptions(caller, 'the test options')).not.toBe(caller);
+  });
+
+  it('a manager copies its options once: what the caller changes afterwards changes nothing', () => {
+    const labels: Record<string, string> = { zone: 'a' };
+    const nodes = [{ id: 'n1', capacity: { cpu: 4 }, labels, costPerHour: 2 }];
+    const manager = new AllocationManager({ nodes, now: () => 0 });
+    nodes.push({ id: 'n2', capacity: { cpu: 8 }, labels, costPerHour: 1 });
+    labels['zone'] = 'b';
+    (nodes[0] as { capacity: { cpu: number } }).capacity.cpu = 64;
+    expect(manager.nodes().map((node) => [node.id, node.capacity, node.labels, node.costPerHour])).toEqual([['n1', { cpu: 4 }, { zone: 'a' }, 2]]);
+  });
+
   it('turns a getter that throws into a typed refusal', () => {
     const input = {
       get nodes(): never {
@@ -57,8 +75,10 @@ describe('plainOptions', () => {
   it('copies names a frozen Object.prototype has (hardened JavaScript) without throwing', async () => {
     // freezing Object.prototype needs a process of its own
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'test/errors/fixtures/frozen-prototype.ts'], { timeout: 60_000 });
-    const printed = JSON.parse(stdout) as { copy: Record<string, unknown>; own: string[]; polluted: unknown };
+    const printed = JSON.parse(stdout) as { copy: Record<string, unknown>; own: string[]; polluted: unknown; labels: unknown; labelsFrozen: boolean };
     expect(printed.copy['labels']).toEqual({ toString: 'x', constructor: 'y', zone: 'a' });
+    expect(printed.labels).toEqual({ toString: 'x', constructor: 'y', zone: 'a' });
+    expect(printed.labelsFrozen).toBe(true);
     expect(printed.own).toEqual(['labels', '__proto__']);
     expect(printed.polluted).toBeNull();
   }, 90_000);

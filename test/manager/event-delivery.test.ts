@@ -173,3 +173,65 @@ describe('event taps (the simulator’s listeners, without job views)', () => {
     expect(manager.job('a')?.status).toBe('running');
   });
 });
+
+describe('the release without an answer (the simulator’s, through the internals)', () => {
+  /** Two managers given the same calls: `release` on the first, the internals' release on the second. */
+  function twins() {
+    const journals: unknown[][] = [[], []];
+    const pair = [0, 1].map((k) => setup({ ...preemptionOptions(), journal: (entry) => journals[k]?.push(entry) }));
+    return { pair, journals };
+  }
+
+  it.each([
+    ['with a `released` listener (the view is made for it)', true],
+    ['without one (no view is made)', false],
+  ])('changes what `release` changes, returns nothing, and writes the same journal entries: %s', (_, listening) => {
+    const { pair, journals } = twins();
+    const heard: string[][] = [[], []];
+    for (const [k, { manager }] of pair.entries()) {
+      if (listening) manager.on('released', (allocation, job) => heard[k]?.push(`${job.id} ${job.status} ${allocation.id}`));
+      else managerInternals(manager).tap('ended', (allocation) => heard[k]?.push(`${allocation.jobId} ended ${allocation.id}`));
+    }
+    for (const [k, { manager, clock }] of pair.entries()) {
+      const internals = managerInternals(manager);
+      const release = (id: string, outcome?: 'preempted') => (k === 0 ? manager.release(id, outcome && { outcome }) : internals.release(id, outcome && { outcome }));
+      manager.submit({ id: 'V', resources: { cpu: 4 } });
+      manager.submit({ id: 'W', resources: { cpu: 4 } });
+      manager.submit({ id: 'H', priority: 'high', resources: { cpu: 4 } }); // V is told to stop within 1000 ms
+      clock.time = 200;
+      const answer = release(manager.job('V')?.allocationId as string, 'preempted'); // V stops early: H starts
+      expect(answer === undefined).toBe(k === 1);
+      clock.time = 900;
+      release(manager.job('H')?.allocationId as string); // V's back-off ended at 700: it starts again, before W (submitted after it)
+      expect(manager.job('V')?.status).toBe('running');
+      clock.time = 1_000;
+      release(manager.job('V')?.allocationId as string); // W starts
+      expect(manager.job('W')?.status).toBe('running');
+    }
+    const [first, second] = pair.map(({ manager }) => manager);
+    // V preempted, started again and completed, H completed, W running, in both: the same books,
+    // events and journal (allocation ids begin with a prefix drawn per manager)
+    const same = (value: unknown) => JSON.parse(JSON.stringify(value).replace(/[\w-]{11}(\d{10}_\d+)/g, 'P$1')) as unknown;
+    expect(same(second?.jobs())).toEqual(same(first?.jobs()));
+    expect(same(second?.metrics())).toEqual(same(first?.metrics()));
+    expect(same(second?.costs())).toEqual(same(first?.costs()));
+    expect(same(heard[1])).toEqual(same(heard[0]));
+    expect(same(journals[1])).toEqual(same(journals[0]));
+    expect(heard[0]?.map((line) => line.split(' ').slice(0, 2).join(' '))).toEqual(listening ? ['V queued', 'H completed', 'V completed'] : ['V ended', 'H ended', 'V ended']);
+    expect(journals[0]?.filter((entry) => (entry as { type: string }).type === 'release')).toHaveLength(3);
+  });
+
+  it('refuses what `release` refuses, with its error, and changes nothing', () => {
+    const { manager } = setup();
+    const internals = managerInternals(manager);
+    const a = manager.submit({ id: 'a', resources: { cpu: 1 } });
+    if (a.status !== 'allocated') throw new Error('expected a to start');
+    internals.release(a.allocation.id);
+    const before = manager.jobs();
+    expect(() => internals.release(a.allocation.id)).toThrow(expect.objectContaining({ code: 'ALREADY_RELEASED' }));
+    expect(() => internals.release('nope')).toThrow(expect.objectContaining({ code: 'UNKNOWN_ALLOCATION' }));
+    expect(() => internals.release(a.allocation.id, { outcome: 'lost' as 'failed' })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(manager.jobs()).toEqual(before);
+    expect(manager.job('a')?.status).toBe('completed');
+  });
+});
