@@ -3,7 +3,7 @@
  * with --expose-gc (so heap readings and between-repetition collections work), then prints every
  * PASS/FAIL line again as a summary. Exits 1 when a target fails.
  *
- *   npm run bench                      all parts: placement, batch, memory, manager, preemption, durability
+ *   npm run bench                      all parts (PARTS below), one process each
  *   npm run bench -- placement         just one (or several) parts
  *   FAIRPACK_BENCH_SIZES=1000,10000 npm run bench -- placement
  *
@@ -25,7 +25,8 @@ import type { TargetResult } from './lib/report.js';
 // replicas: serve on PostgreSQL against --data and in memory, failover time, follower lag (bench/replicas.ts)
 // scaling: scaling advice and defragmentation plans on 1,000 nodes (bench/scaling.ts; figures only)
 // simulate: a decision inside simulate() against the bare pool, and the GC's share, by size (bench/simulate.ts)
-const PARTS = ['placement', 'batch', 'memory', 'manager', 'preemption', 'durability', 'snapshot', 'replicas', 'scaling', 'simulate'] as const;
+// construction: a pool's and a manager's construction over 10,000 and 100,000 nodes (bench/construction.ts; figures only)
+const PARTS = ['placement', 'batch', 'memory', 'manager', 'preemption', 'durability', 'snapshot', 'replicas', 'scaling', 'simulate', 'construction'] as const;
 type Part = (typeof PARTS)[number];
 
 const here = dirname(fileURLToPath(import.meta.url));
