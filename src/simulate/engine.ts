@@ -211,7 +211,8 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
     books.start(allocation.id, job, jobs.tenant[job] as number, allocation.placements, now, nodes);
     if (jobCosts !== undefined) rates.set(allocation.id, jobCosts.rate(allocation.placements));
     const remainingMs = kept === undefined ? (jobs.durationMs[job] as number) : (jobs.durationMs[job] as number) - (kept[job] as number);
-    queue.push(now + remainingMs, { kind: 'complete', allocationId: allocation.id, job });
+    const run = (jobs.runs[job] = (jobs.runs[job] as number) + 1);
+    queue.pushComplete(now + remainingMs, job, run);
   });
   taps.tap('queued', (jobId, backoffUntil) => {
     const job = indexOf(jobId);
@@ -276,12 +277,14 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
   const handle = (event: SimEvent): void => {
     switch (event.kind) {
       case 'complete': {
-        // stale if the job lost this allocation earlier (failure, preemption)
-        if (stopRun(event.allocationId, event.job) === undefined) return;
-        jobs.state[event.job] = COMPLETED;
+        // stale if the job lost this run earlier (failure, preemption): it waits, or runs again
+        const { job } = event;
+        const allocationId = books.allocationOf(job);
+        if (allocationId === undefined || jobs.runs[job] !== event.run || stopRun(allocationId, job) === undefined) return;
+        jobs.state[job] = COMPLETED;
         completed++;
         lastCompletion = now;
-        taps.release(event.allocationId);
+        taps.release(allocationId);
         return;
       }
       case 'stop-victim':
@@ -377,7 +380,7 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
       if (jobCosts !== undefined) rates.set(allocation.id, jobCosts.rate(allocation.placements));
       // a preemption victim in its grace period stops now, as victims do in the simulation
       if (view.status === 'preempted') queue.push(now, { kind: 'stop-victim', allocationId: allocation.id, job: index });
-      else queue.push(now + Math.max(0, (jobs.durationMs[index] as number) - (now - startedAt)), { kind: 'complete', allocationId: allocation.id, job: index });
+      else queue.pushComplete(now + Math.max(0, (jobs.durationMs[index] as number) - (now - startedAt)), index, jobs.runs[index] as number);
     }
     for (const node of start.addedNodes) {
       jobCosts?.addNode(node);

@@ -24,6 +24,8 @@ export class JobTable {
   readonly state: Uint8Array;
   /** 1 once the job has started at least once (deadlines count the first start). */
   readonly started: Uint8Array;
+  /** How many times the job has started (a run of a job restored from a snapshot is run 0). */
+  readonly runs: Uint32Array;
   /** Only jobs with a deadline have an entry. */
   readonly deadlines = new Map<number, number>();
 
@@ -35,6 +37,7 @@ export class JobTable {
     this.waited = new Float64Array(size);
     this.state = new Uint8Array(size);
     this.started = new Uint8Array(size);
+    this.runs = new Uint32Array(size);
   }
 
   /**

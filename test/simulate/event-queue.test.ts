@@ -30,6 +30,19 @@ describe('EventQueue', () => {
     expect(queue.pop()).toBeUndefined();
   });
 
+  it('keeps a completion as a number beside the heap: it pops with its job and run, in order with the other events', () => {
+    const queue = new EventQueue();
+    queue.pushComplete(7, 3, 1);
+    queue.push(5, wake(1));
+    queue.push(7, { kind: 'complete', job: 2 ** 32 - 1, run: 2 ** 21 - 1 }); // the largest job and run it keeps exactly
+    queue.pushComplete(5, 0, 0);
+    queue.push(6, wake(2));
+    const popped: string[] = [];
+    for (let e = queue.pop(); e !== undefined; e = queue.pop()) popped.push(e.kind === 'complete' ? `complete ${e.job} run ${e.run}` : `${e.kind} ${(e as { node: number }).node}`);
+    // time 5: the wake pushed 2nd, then the completion pushed 4th; 6: the wake; 7: the 1st, then the 3rd
+    expect(popped).toEqual(['node-up 1', 'complete 0 run 0', 'node-up 2', 'complete 3 run 1', `complete ${2 ** 32 - 1} run ${2 ** 21 - 1}`]);
+  });
+
   it('matches a sorted list under any mix of pushes and pops, through growth past its first 1,024 entries', () => {
     const step = fc.oneof(
       // few distinct times: many ties, which only the push order may break
@@ -46,7 +59,9 @@ describe('EventQueue', () => {
             for (let k = 0; k < s.count; k++) {
               // times drift upward, as a simulation's do, with some in the past of others
               const at = base + s.push + (k % 7);
-              queue.push(at, wake(tag));
+              // every third one a completion (job: the tag, run: a function of it), kept beside the heap
+              if (tag % 3 === 0) queue.pushComplete(at, tag, tag % 5);
+              else queue.push(at, wake(tag));
               model.push({ at, tag });
               tag++;
             }
@@ -56,8 +71,9 @@ describe('EventQueue', () => {
             for (let k = 0; k < s.pop; k++) {
               const expected = model.shift();
               expect(queue.peekTime()).toBe(expected?.at ?? Infinity);
-              const got = queue.pop() as { node: number } | undefined;
-              expect(got?.node).toBe(expected?.tag);
+              const got = queue.pop();
+              if (got?.kind === 'complete') expect([got.job, got.run]).toEqual([expected?.tag, (expected?.tag ?? 0) % 5]);
+              else expect((got as { node: number } | undefined)?.node).toBe(expected?.tag);
             }
           }
           expect(queue.size).toBe(model.length);
