@@ -6,6 +6,8 @@ import { Recorder } from './recorder.js';
 import { Random } from './random.js';
 import { type Combination, type InterruptionFigures, type NodeSnapshot, type RunResult, type RunSeries, type SimulationRun, labelOf } from './results.js';
 import type { Scenario, SimJob } from './scenario.js';
+import { resolveFairnessPolicy } from '../fairness/registry.js';
+import { queuesUnder } from './snapshot-start.js';
 import { afterLoss } from './spot.js';
 import { quantile, round } from './stats.js';
 import type { NodeTypeSpec } from '../manager/scaling/scaling-options.js';
@@ -517,6 +519,7 @@ function restoredForRun(start: NonNullable<Scenario['snapshot']>, options: RunOp
     ...document,
     config: { ...document.config, fairness: options.policy, history: 0, preemption: options.preemption ? (document.config.preemption === false ? { backoffMs: 30_000 } : document.config.preemption) : false },
     pool: { ...document.pool, placement: options.strategy },
+    queues: queuesUnder(document, resolveFairnessPolicy(options.policy).ignoresPriority === true),
     history: [],
     ...(samePolicy ? {} : { policy: null }),
   };

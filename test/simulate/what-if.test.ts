@@ -81,6 +81,60 @@ describe('simulate({ snapshot }): what-if from a live cluster', () => {
     expect(a.results.map((r) => r.jobs.submitted)).toEqual([203, 203, 203, 203]);
   });
 
+  /**
+   * One cpu-4 node; tenant t's a (default, 500 s) runs from 1,000 s, b (default) queued at 1,010 s,
+   * c (high) at 1,020 s, d (default) at 1,030 s, each cpu 4 for 100 s; preemption off; snapshot at
+   * 1,100 s, taken under `drf` (two queues for t: band 100 holds c, band 0 holds b then d) or `fifo`
+   * (one queue: b, c, d).
+   */
+  function queuedClasses(fairness: 'drf' | 'fifo'): unknown {
+    let t = 1_000_000;
+    const mgr = new AllocationManager({ nodes: [{ id: 'n1', capacity: { cpu: 4 } }], fairness, preemption: false, now: () => t, timers: false });
+    mgr.submit({ id: 'a', tenant: 't', resources: { cpu: 4 }, estimatedRuntimeMs: 500_000 });
+    for (const [id, priority] of [['b', 'default'], ['c', 'high'], ['d', 'default']] as const) {
+      t += 10_000;
+      mgr.submit({ id, tenant: 't', priority, resources: { cpu: 4 }, estimatedRuntimeMs: 100_000 });
+    }
+    t = 1_100_000;
+    mgr.tick();
+    return JSON.parse(JSON.stringify(mgr.snapshot()));
+  }
+
+  it.each(['drf', 'fifo'] as const)('lays a %s snapshot\'s queues out as the run\'s policy keeps them: by class, or one per tenant under fifo (worked example)', async (taken) => {
+    const snapshot = queuedClasses(taken);
+    // and e (t, default, cpu 4 for 1 s) arrives at the snapshot's clock: behind d in every layout
+    const trace = [{ submitAt: 0, tenant: 't', priority: 'default', resources: { cpu: 4 }, durationMs: 1_000 }];
+    const { results } = await simulate({ snapshot, trace, strategies: ['first-fit'], policies: ['fifo', 'priority', 'drf'], preemption: false });
+    const [fifo, priority, drf] = results as [RunResult, RunResult, RunResult];
+    // a ends at 1,500 s. Under fifo, in the order they were queued: b 1,500–1,600 s (waited 490 s),
+    // c 1,600–1,700 s (580 s), d 1,700–1,800 s (670 s), e 1,800–1,801 s (700 s)
+    expect(fifo.wait.byPriority['high']).toMatchObject({ count: 1, maxS: 580 });
+    expect(fifo.wait.byPriority['default']).toMatchObject({ count: 4, maxS: 700, meanS: (0 + 490 + 670 + 700) / 4 });
+    // under priority and drf, c's band first: c 1,500–1,600 s (480 s), b 1,600–1,700 s (590 s), then d and e
+    for (const run of [priority, drf]) {
+      expect(run.wait.byPriority['high']).toMatchObject({ count: 1, maxS: 480 });
+      expect(run.wait.byPriority['default']).toMatchObject({ count: 4, maxS: 700, meanS: (0 + 590 + 670 + 700) / 4 });
+    }
+    // every run ends at 1,801 s: 701 s after the snapshot
+    expect(results.map((r) => [r.jobs.completed, r.makespanS])).toEqual([[5, 701], [5, 701], [5, 701]]);
+  });
+
+  it('runs synthetic jobs of a class the snapshot does not have as `default`', async () => {
+    let t = 1_000_000;
+    const classes = [{ name: 'default', value: 0 }, { name: 'gold', value: 50 }];
+    const mgr = new AllocationManager({ nodes: [{ id: 'n1', capacity: { cpu: 64, memory: 256 } }], priorityClasses: classes, now: () => t, timers: false });
+    mgr.submit({ id: 'g', tenant: 'x', priority: 'gold', resources: { cpu: 8 }, estimatedRuntimeMs: 60_000 });
+    t += 1_000;
+    const snapshot: unknown = JSON.parse(JSON.stringify(mgr.snapshot()));
+    // the synthetic workload draws real-time, high, default and low jobs: the last three would be
+    // refused by a manager that knows only default and gold (UNKNOWN_PRIORITY_CLASS)
+    const { results } = await simulate({ snapshot, workload: { jobs: 300 }, strategies: ['best-fit'], policies: ['priority'] });
+    const r = results[0] as RunResult;
+    expect(r.jobs.submitted).toBe(301);
+    expect(Object.keys(r.wait.byPriority).sort()).toEqual(['default', 'gold']);
+    expect(r.wait.byPriority['gold']?.count).toBe(1);
+  });
+
   it('refuses a document that is not a snapshot, and a node count with a snapshot', async () => {
     expect(await refusedOption({ snapshot: { format: 'nope' } })).toMatch(/`snapshot` of simulate\(\) to be a manager snapshot/);
     expect(await refusedOption({ snapshot: liveSnapshot(), nodes: 10 })).toMatch(/`nodes`/);
