@@ -200,7 +200,15 @@ const KNOWN = new Set([
 export function resolveOptions(options: SimulateOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) invalid('the options', 'an object', options);
   for (const key of Object.keys(options)) if (!KNOWN.has(key)) invalid(`option \`${key}\``, `one of ${[...KNOWN].join(', ')}`, key, 'Remove it or check its spelling.');
-  const workload = options.workload ?? {};
+  for (const key of ['onProgress', 'wallClock'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'function') invalid(`\`${key}\``, 'a function', options[key], 'Pass a function or leave it out.');
+  }
+  // only `aborted` and `reason` are read (progress-points.ts): anything else would never stop the run
+  const signal: unknown = options.signal;
+  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof (signal as { aborted?: unknown }).aborted !== 'boolean')) {
+    invalid('`signal`', 'an AbortSignal', signal, "Pass an AbortController's `signal`, or leave it out.");
+  }
+  const workload = options.workload === undefined ? {} : plainGroup('workload', options.workload, ['jobs', 'load']);
   if (options.trace !== undefined && options.workload !== undefined) invalid('`workload`', 'to be left out with `trace` (a trace brings its own jobs and arrival times)', options.workload);
   if (options.trace !== undefined && (!Array.isArray(options.trace) || options.trace.length === 0 || options.trace.length > LIMITS.traceRows)) {
     invalid('`trace`', `an array of 1 to ${LIMITS.traceRows} job rows`, options.trace);
@@ -209,7 +217,7 @@ export function resolveOptions(options: SimulateOptions): ResolvedOptions {
   const nodes = options.nodes ?? (options.snapshot === undefined ? DEFAULTS.nodes : []);
   if (typeof nodes === 'number') integer('nodes', nodes, 1, LIMITS.nodes);
   else if (!Array.isArray(nodes) || (nodes.length === 0 && options.snapshot === undefined) || nodes.length > LIMITS.nodes) invalid('`nodes`', `a number of synthetic nodes or an array of 1 to ${LIMITS.nodes} node specs`, nodes);
-  const spot = options.spot;
+  const spot = options.spot === undefined ? undefined : plainGroup('spot', options.spot, ['fraction', 'interruptionsPerHour', 'noticeS']);
   if (spot !== undefined) {
     if (spot.fraction !== undefined) between('spot.fraction', spot.fraction, 0, 1);
     if (spot.interruptionsPerHour !== undefined) between('spot.interruptionsPerHour', spot.interruptionsPerHour, 0, 1_000_000);
@@ -254,11 +262,19 @@ export function resolveOptions(options: SimulateOptions): ResolvedOptions {
   };
 }
 
+/**
+ * An option that groups settings (`workload`, `spot`): an object of the listed keys. A number or a
+ * misspelt key was ignored without a word (`spot: 0.3` for `--spot 0.3` ran without spot nodes).
+ */
+function plainGroup<T extends object>(name: string, given: T, keys: readonly string[], expected = `an object { ${keys.map((key) => `${key}?`).join(', ')} }`): T {
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) invalid(`\`${name}\``, expected, given);
+  for (const key of Object.keys(given)) if (!keys.includes(key)) invalid(`\`${name}.${key}\``, `left out (${expected})`, key, 'Remove it or check its spelling.');
+  return given;
+}
+
 /** `{ sigma?, factor? }` with both filled in: sigma 0–3, factor in (0, 100]. */
 function estimateErrorModel(given: EstimateError): EstimateErrorModel {
-  const expected = `{ sigma?: 0–${ESTIMATE_ERROR_LIMITS.sigma}, factor?: > 0 and <= ${ESTIMATE_ERROR_LIMITS.factor} }`;
-  if (typeof given !== 'object' || given === null || Array.isArray(given)) invalid('`estimateError`', expected, given);
-  for (const key of Object.keys(given)) if (key !== 'sigma' && key !== 'factor') invalid(`\`estimateError.${key}\``, `left out (${expected})`, key, 'Remove it or check its spelling.');
+  plainGroup('estimateError', given, ['sigma', 'factor'], `{ sigma?: 0–${ESTIMATE_ERROR_LIMITS.sigma}, factor?: > 0 and <= ${ESTIMATE_ERROR_LIMITS.factor} }`);
   return {
     sigma: given.sigma === undefined ? 0 : between('estimateError.sigma', given.sigma, 0, ESTIMATE_ERROR_LIMITS.sigma),
     factor: given.factor === undefined ? 1 : above('estimateError.factor', given.factor, 0, ESTIMATE_ERROR_LIMITS.factor),

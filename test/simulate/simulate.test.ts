@@ -63,6 +63,20 @@ describe('simulate() of fairpack/simulate', () => {
     expect(await refusedOption({ nodes: 3, spot: { interruptionsPerHour: 2 } })).toMatch(/Expected spot nodes for `spot.interruptionsPerHour`/);
   });
 
+  it('refuses a setting group that is not an object or has a misspelt key, and hooks that are not functions or a signal', async () => {
+    // `spot: 0.3` (the CLI's --spot 0.3) and the typos below used to run without a word, as if left out
+    expect(await refusedOption({ spot: 0.3 as never })).toMatch(/`spot` of simulate\(\) to be an object \{ fraction\?, interruptionsPerHour\?, noticeS\? \}, got 0.3 \(number\)/);
+    expect(await refusedOption({ spot: { fraction: 0.3, interuptionsPerHour: 5 } as never })).toMatch(/`spot.interuptionsPerHour` of simulate\(\) to be left out .* Remove it or check its spelling/);
+    expect(await refusedOption({ workload: { job: 100 } as never })).toMatch(/`workload.job` of simulate\(\) to be left out \(an object \{ jobs\?, load\? \}\)/);
+    expect(await refusedOption({ workload: 100 as never })).toMatch(/`workload` of simulate\(\) to be an object \{ jobs\?, load\? \}, got 100/);
+    // these failed mid-run with a TypeError, or (the signal) never stopped it
+    expect(await refusedOption({ ...SMALL, onProgress: 'yes' as never })).toMatch(/`onProgress` of simulate\(\) to be a function, got "yes"/);
+    expect(await refusedOption({ ...SMALL, wallClock: 0 as never })).toMatch(/`wallClock` of simulate\(\) to be a function/);
+    expect(await refusedOption({ ...SMALL, signal: { stop: true } as never })).toMatch(/`signal` of simulate\(\) to be an AbortSignal, got an object/);
+    // an AbortController's signal is one
+    expect((await simulate({ ...SMALL, signal: new AbortController().signal })).results.length).toBeGreaterThan(0);
+  });
+
   it('renders the report from the results alone', async () => {
     const html = renderReport(await simulate(SMALL));
     expect(html).toMatch(/^<!doctype html>/);
