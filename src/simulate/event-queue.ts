@@ -60,6 +60,8 @@ export class EventQueue {
 
   /** A completion of run `run` of job `job` (indices below 2^32 and 2^21), without an event object. */
   pushComplete(at: number, job: number, run: number): void {
+    // (a run count past 2^21 would need two million restarts of one job; the jobs are fewer than 2^32)
+    if (!(job >= 0 && job < JOB_SPAN && run >= 0 && run < MAX_RUNS)) throw new Error(`fairpack simulate internal error: a completion of job ${job}, run ${run}, does not fit the event queue`);
     this.insert(at, COMPLETE, job + run * JOB_SPAN);
   }
 
@@ -139,6 +141,7 @@ export class EventQueue {
 
 /** A completion's payload is job + run × JOB_SPAN: exact below 2^53 for jobs < 2^32 and runs < 2^21. */
 const JOB_SPAN = 2 ** 32;
+const MAX_RUNS = 2 ** 21;
 
 /** What the heap holds for a completion (its job and run are in `payloads`). */
 const COMPLETE: SimEvent = Object.freeze({ kind: 'complete', job: -1, run: -1 });

@@ -41,6 +41,9 @@ describe('EventQueue', () => {
     for (let e = queue.pop(); e !== undefined; e = queue.pop()) popped.push(e.kind === 'complete' ? `complete ${e.job} run ${e.run}` : `${e.kind} ${(e as { node: number }).node}`);
     // time 5: the wake pushed 2nd, then the completion pushed 4th; 6: the wake; 7: the 1st, then the 3rd
     expect(popped).toEqual(['node-up 1', 'complete 0 run 0', 'node-up 2', 'complete 3 run 1', `complete ${2 ** 32 - 1} run ${2 ** 21 - 1}`]);
+    // past those, the number would no longer be exact: refused rather than popped as another job
+    expect(() => queue.pushComplete(1, 0, 2 ** 21)).toThrow(/internal error/);
+    expect(() => queue.pushComplete(1, 2 ** 32, 0)).toThrow(/internal error/);
   });
 
   it('matches a sorted list under any mix of pushes and pops, through growth past its first 1,024 entries', () => {
