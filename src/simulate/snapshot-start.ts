@@ -51,20 +51,24 @@ export function readSnapshot(document: ManagerSnapshot): { nodes: NodeSpec[]; te
  * which a restore refuses; so a tenant's queues of several classes become one under `fifo` (its
  * jobs in the order they entered their queues, then of submission; a restore puts deadline jobs
  * first, as always), and its one `fifo` queue splits by class under another policy, in its order.
- * A queue that keeps its jobs as they were keeps its state; a new one starts unblocked.
+ * A queue that keeps its jobs as they were keeps its state (and takes the name of its class, `*`
+ * under `fifo`); a new one starts unblocked.
  */
 export function queuesUnder(document: ManagerSnapshot, ignoresPriority: boolean): readonly QueueSnapshot[] {
   const valueOf = new Map(document.config.priorityClasses.map((c) => [c.name, c.value] as const));
   const jobOf = new Map(document.jobs.map((job) => [job.request.id, job] as const));
   const bandOf = (id: string): number => (ignoresPriority ? 0 : (valueOf.get(jobOf.get(id)?.request.priority ?? 'default') ?? 0));
-  if (document.queues.every((q) => q.jobs.every((id) => bandOf(id) === q.band))) return document.queues;
+  // a queue's name for its class: `*` under a policy without classes, else its first job's class
+  const labelOf = (id: string): string => (ignoresPriority ? '*' : (jobOf.get(id)?.request.priority ?? 'default'));
+  const laidOut = (q: QueueSnapshot): boolean => (q.priority === '*') === ignoresPriority && q.jobs.every((id) => bandOf(id) === q.band);
+  if (document.queues.every(laidOut)) return document.queues;
   const laid = new Map<string, { sources: QueueSnapshot[]; band: number; tenant: string; priority: string; jobs: string[] }>();
   for (const q of document.queues) {
     for (const id of q.jobs) {
       const band = bandOf(id);
       const key = `${band}\u0000${q.tenant}`;
       let queue = laid.get(key);
-      if (queue === undefined) laid.set(key, (queue = { sources: [], band, tenant: q.tenant, priority: ignoresPriority ? '*' : (jobOf.get(id)?.request.priority ?? 'default'), jobs: [] }));
+      if (queue === undefined) laid.set(key, (queue = { sources: [], band, tenant: q.tenant, priority: labelOf(id), jobs: [] }));
       if (!queue.sources.includes(q)) queue.sources.push(q);
       queue.jobs.push(id);
     }
@@ -75,7 +79,7 @@ export function queuesUnder(document: ManagerSnapshot, ignoresPriority: boolean)
   };
   return [...laid.values()].map(({ sources, band, tenant, priority, jobs }) => {
     const [only] = sources;
-    if (sources.length === 1 && only !== undefined && only.band === band && only.jobs.length === jobs.length) return only;
+    if (sources.length === 1 && only !== undefined && only.band === band && only.jobs.length === jobs.length) return laidOut(only) ? only : { ...only, priority };
     const ordered = sources.length === 1 ? jobs : [...jobs].sort((a, b) => {
       const [atA, seqA] = entered(a);
       const [atB, seqB] = entered(b);

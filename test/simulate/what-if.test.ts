@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AllocationManager } from 'fairpack';
 import { type RunResult, jsonDocument, simulate } from 'fairpack/simulate';
+import { queuesUnder } from '../../src/simulate/snapshot-start.js';
 import { refusedOption } from './support.js';
 
 /**
@@ -117,6 +118,26 @@ describe('simulate({ snapshot }): what-if from a live cluster', () => {
     }
     // every run ends at 1,801 s: 701 s after the snapshot
     expect(results.map((r) => [r.jobs.completed, r.makespanS])).toEqual([[5, 701], [5, 701], [5, 701]]);
+  });
+
+  it('keeps a queue that needs no new layout as it is, under the name of its class (`*` under fifo)', () => {
+    // the default jobs b and d only: band 0 under either kind of policy, one queue for t
+    const only = (fairness: 'drf' | 'fifo') => {
+      let t = 1_000_000;
+      const mgr = new AllocationManager({ nodes: [{ id: 'n1', capacity: { cpu: 4 } }], fairness, preemption: false, now: () => t, timers: false });
+      for (const id of ['a', 'b', 'd']) {
+        t += 10_000;
+        mgr.submit({ id, tenant: 't', resources: { cpu: 4 }, estimatedRuntimeMs: 100_000 });
+      }
+      return mgr.snapshot();
+    };
+    const [fromDrf] = queuesUnder(only('drf'), true);
+    const [fromFifo] = queuesUnder(only('fifo'), false);
+    expect(fromDrf).toMatchObject({ band: 0, tenant: 't', priority: '*', jobs: ['b', 'd'] });
+    expect(fromFifo).toMatchObject({ band: 0, tenant: 't', priority: 'default', jobs: ['b', 'd'] });
+    // already laid out for the policy: the snapshot's own queues
+    const drf = only('drf');
+    expect(queuesUnder(drf, false)).toBe(drf.queues);
   });
 
   it('runs synthetic jobs of a class the snapshot does not have as `default`', async () => {
