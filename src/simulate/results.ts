@@ -1,6 +1,7 @@
 import type { FairnessPolicyName, PlacementStrategyName } from '../index.js';
 import type { AutoscaleMode } from './autoscale-settings.js';
 import type { Recommendation } from './recommend.js';
+import { checkResults } from './helper-arguments.js';
 import type { ScenarioDescription } from './scenario.js';
 import type { WaitSummary } from './stats.js';
 
@@ -207,6 +208,7 @@ export interface SimulationResults extends SimulationReport {
 
 /** The `--json` document of a simulation: its results without the series and the warnings. */
 export function jsonDocument(results: SimulationResults): SimulationReport {
+  checkResults(results, 'jsonDocument', false);
   return {
     scenario: results.scenario,
     results: results.results,

@@ -1,6 +1,7 @@
 import type { NodeSpec, Resources } from '../index.js';
 import { PRIORITY_ORDER, type Scenario, type SimJob, minimalShapes, nodeShapes } from './scenario.js';
 import { plannedFailures } from './workload.js';
+import { checkText } from './helper-arguments.js';
 
 /**
  * The trace format (docs/simulate.md): CSV with a header row naming the columns
@@ -32,6 +33,7 @@ const DIMENSIONS = ['cpu', 'memory', 'gpu'] as const;
 
 /** Parses a whole trace; jobs come back sorted by submit time (ties: file order). */
 export function parseTrace(text: string): TraceParseResult {
+  checkText(text, 'text', 'parseTrace');
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const problems: TraceProblem[] = [];
   const jobs: TraceJob[] = [];

@@ -1,5 +1,7 @@
 import type { NodeSpec, Resources } from '../index.js';
 import { Random } from './random.js';
+import { checkCount } from './helper-arguments.js';
+import { LIMITS } from './options.js';
 import { type NodeFailure, PRIORITY_ORDER, type Scenario, type SimJob, minimalShapes, nodeShapes } from './scenario.js';
 
 /**
@@ -111,6 +113,7 @@ const TRUNCATE_ABOVE = 5;
  * (and, from two nodes, one high-memory node) so that every synthetic job fits somewhere.
  */
 export function syntheticCluster(count: number): NodeSpec[] {
+  checkCount(count, 'count', 'syntheticCluster', 1, LIMITS.nodes);
   const gpu = Math.max(1, Math.round(count * 0.1));
   const highmem = Math.min(count - gpu, Math.max(count >= 2 ? 1 : 0, Math.round(count * 0.2)));
   const standard = count - gpu - highmem;

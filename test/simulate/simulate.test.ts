@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type SimulationProgress, jsonDocument, parseTrace, renderReport, simulate } from 'fairpack/simulate';
+import { type SimulationProgress, jsonDocument, parseTrace, renderReport, simulate, syntheticCluster } from 'fairpack/simulate';
 import { refusedOption } from './support.js';
 
 const SMALL = { workload: { jobs: 300 }, nodes: 8, strategies: ['best-fit', 'worst-fit'], policies: ['fifo', 'drf'] } as const;
@@ -75,6 +75,29 @@ describe('simulate() of fairpack/simulate', () => {
     expect(await refusedOption({ ...SMALL, signal: { stop: true } as never })).toMatch(/`signal` of simulate\(\) to be an AbortSignal, got an object/);
     // an AbortController's signal is one
     expect((await simulate({ ...SMALL, signal: new AbortController().signal })).results.length).toBeGreaterThan(0);
+  });
+
+  it('the helpers refuse what they cannot use with a FairpackError, where a TypeError (or nothing) came before', async () => {
+    const results = await simulate(SMALL);
+    const code = (call: () => unknown): string => {
+      try {
+        call();
+      } catch (error) {
+        return `${(error as { code?: string }).code}: ${(error as Error).message}`;
+      }
+      return 'accepted';
+    };
+    expect(code(() => renderReport({} as never))).toMatch(/^INVALID_OPTION: Expected `results` of renderReport\(\) to be what simulate\(\) returns/);
+    // the --json document has no series to chart
+    expect(code(() => renderReport(jsonDocument(results) as never))).toMatch(/^INVALID_OPTION: .*\{ scenario, results, series, … \}/);
+    expect(code(() => renderReport(results, 5 as never))).toMatch(/^INVALID_OPTION: Expected the options of renderReport\(\) to be an object \{ command\?: string \}/);
+    expect(code(() => renderReport(results, { comand: 'x' } as never))).toMatch(/^INVALID_OPTION: Expected option `comand` .* Remove it or check its spelling/);
+    expect(code(() => renderReport(results, { command: 5 } as never))).toMatch(/^INVALID_OPTION: Expected `command` of renderReport\(\) to be a string/);
+    expect(code(() => jsonDocument({} as never))).toMatch(/^INVALID_OPTION: Expected `results` of jsonDocument\(\)/);
+    expect(code(() => parseTrace(5 as never))).toMatch(/^INVALID_OPTION: Expected `text` of parseTrace\(\) to be a string/);
+    expect(code(() => syntheticCluster(0))).toMatch(/^INVALID_OPTION: Expected `count` of syntheticCluster\(\) to be a whole number from 1 to 1000000, got 0/);
+    expect(code(() => syntheticCluster(2.5))).toMatch(/got 2.5/);
+    expect(syntheticCluster(10)).toHaveLength(10);
   });
 
   it('renders the report from the results alone', async () => {

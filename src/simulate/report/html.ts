@@ -8,6 +8,7 @@ import { recommendationSection } from './recommendation.js';
 import { restartCharts } from './restarts-chart.js';
 import { waitBoxCharts } from './wait-boxes.js';
 import { STYLE } from './style.js';
+import { checkHelperOptions, checkResults } from '../helper-arguments.js';
 import { escapeXml } from './svg.js';
 import { groupTables, summary } from './tables.js';
 
@@ -27,6 +28,8 @@ interface ReportInput {
  * fetched), readable on screen and printable.
  */
 export function renderReport(results: SimulationResults, options: ReportOptions = {}): string {
+  checkResults(results, 'renderReport', true);
+  checkHelperOptions(options, 'renderReport', ['command']);
   const input: ReportInput = { report: results, ...(options.command === undefined ? {} : { command: options.command }) };
   const { report } = input;
   const { series } = report;
