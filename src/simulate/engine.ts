@@ -282,7 +282,8 @@ export function* runScenarioSteps(scenario: Scenario, options: RunOptions): Gene
         // stale if the job lost this run earlier (failure, preemption): it waits, or runs again
         const { job } = event;
         const allocationId = books.allocationOf(job);
-        if (allocationId === undefined || jobs.runs[job] !== event.run || stopRun(allocationId, job) === undefined) return;
+        if (allocationId === undefined || jobs.runs[job] !== event.run) return;
+        stopRun(allocationId, job);
         jobs.state[job] = COMPLETED;
         completed++;
         lastCompletion = now;

@@ -5,7 +5,8 @@ import { FairpackError, describeValue } from '../errors.js';
  * options: options.ts). A wrong argument was a `TypeError` from deep inside, or no error at all.
  */
 
-function refuse(what: string, method: string, expected: string, got: unknown, todo: string): never {
+/** `INVALID_OPTION`: "Expected <what> of <method>() to be <expected>, got <got>. <todo>" (simulate()'s own options too). */
+export function refuse(what: string, method: string, expected: string, got: unknown, todo: string): never {
   throw new FairpackError('INVALID_OPTION', `Expected ${what} of ${method}() to be ${expected}, got ${describeValue(got)}. ${todo}`, { method });
 }
 

@@ -1,4 +1,4 @@
-import { FairpackError, describeValue, isFairpackError } from '../errors.js';
+import { FairpackError, isFairpackError } from '../errors.js';
 import {
   AllocationManager,
   type FairnessPolicyName,
@@ -14,6 +14,7 @@ import type { ManagerSnapshot } from '../manager/manager-snapshot.js';
 import { type AutoscaleMode, autoscaleModes } from './autoscale-settings.js';
 import { ESTIMATE_ERROR_LIMITS, type EstimateError, type EstimateErrorModel } from './estimate-error.js';
 import { type Objective, objectiveNames } from './objective.js';
+import { refuse } from './helper-arguments.js';
 import type { TraceRow } from './trace-rows.js';
 import type { SimulationRunner } from './parallel-runs.js';
 
@@ -315,7 +316,7 @@ function autoscaleList(options: SimulateOptions): AutoscaleMode[] {
 }
 
 function invalid(what: string, expected: string, got: unknown, todo = 'Pass a valid value or leave it out for the default.'): never {
-  throw new FairpackError('INVALID_OPTION', `Expected ${what} of simulate() to be ${expected}, got ${describeValue(got)}. ${todo}`, { method: 'simulate' });
+  return refuse(what, 'simulate', expected, got, todo);
 }
 
 function integer(name: string, value: number, min: number, max: number): number {
