@@ -8,8 +8,6 @@ import { isPlainRecord } from '../resources/index.js';
 import type { PriorityClasses } from './priority-classes.js';
 import type { PriorityClass } from './types.js';
 
-/** The manager's own fields, taken out of what is handed to the pool. */
-const MANAGER_FIELDS = new Set(['id', 'category', 'ttlMs', 'deadline', 'estimatedRuntimeMs']);
 /** Every field of a job request: the pool's (less `jobId`: the job's `id` is it) and the manager's. */
 const JOB_FIELDS = knownKeys(
   'job request field',
@@ -55,15 +53,6 @@ export function parseJobRequest(input: unknown, classes: PriorityClasses, pool: 
   }
 }
 
-/**
- * The last request handed to the pool, kept so that its hidden class outlives a full collection.
- * Each parse builds one, key by key, and drops it: V8 holds such a class only weakly (through the
- * transitions from `{}`), a collection with no instance left freed it, and the optimized code of
- * this parse and of the pool's, which checked against it, was thrown away ("weak objects" in
- * `--trace-deopt`: after each of the manager bench's forced collections) — see result-shapes.ts.
- */
-const kept: { poolRequest: object | undefined } = { poolRequest: undefined };
-
 function parseJobData(input: unknown, classes: PriorityClasses, pool: PoolInternals, newId: () => string, into: WritableParsedJobRequest | undefined): ParsedJobRequest {
   if (!isPlainRecord(input)) throw new FairpackError('INVALID_REQUEST', `Expected a job request object { resources, tenant?, priority?, … }, got ${describeValue(input)}.`);
   if (input['jobId'] !== undefined) throw new FairpackError('INVALID_REQUEST', 'Expected `id` for the job id, got `jobId`. The manager uses the job id as the allocation\'s `jobId`.');
@@ -71,16 +60,11 @@ function parseJobData(input: unknown, classes: PriorityClasses, pool: PoolIntern
   checkKnownKeys(input, JOB_FIELDS);
   const id = optionalString(input['id'], 'id') ?? newId();
   const priorityClass = classes.resolve(input['priority'] ?? 'default');
-  const poolRequest: Record<string, unknown> = {};
-  // own keys in Object.keys order, then each value: the same reads as Object.entries, without an
-  // array per field or of the keys (checkKnownKeys made one already)
-  for (const key in input) if (Object.hasOwn(input, key) && !MANAGER_FIELDS.has(key)) poolRequest[key] = input[key];
-  poolRequest['priority'] = priorityClass.name;
-  // the class's spot preference, unless the job says its own (critical work kept off spot nodes)
-  if (poolRequest['spot'] === undefined && priorityClass.spot !== undefined) poolRequest['spot'] = priorityClass.spot;
-  poolRequest['jobId'] = id;
-  const request = pool.parseRequest(poolRequest);
-  kept.poolRequest = poolRequest;
+  // the pool reads its own fields from the job request: the manager's (`id`, `category`, …) it
+  // does not read, the job id is the allocation's `jobId`, the resolved class its `priority`, and
+  // the class's spot preference holds unless the job says its own (critical work kept off spot
+  // nodes). No pool request is built for it: that object, key by key, cost more than its parse.
+  const request = pool.parseRequest(input, { jobId: id, priority: priorityClass.name, spot: priorityClass.spot });
   // checked in this order (the first bad field is the one reported)
   const category = optionalString(input['category'], 'category');
   const ttlMs = optionalNumber(input['ttlMs'], 'ttlMs', isPositive, 'a finite number > 0');

@@ -38,6 +38,18 @@ export interface ParsedRequest {
   readonly unknown: readonly { readonly name: string; readonly amount: number }[];
 }
 
+/**
+ * What a manager decided about a job's request before the pool parses it (`parseRequest`'s `job`):
+ * its fields were checked against the manager's own list, which has no `jobId` (the job's id is
+ * it) and takes `id` for the job, not the allocation; `priority` is the resolved class's name, and
+ * `spot` the class's preference, used when the request gives none.
+ */
+export interface JobFields {
+  readonly jobId: string;
+  readonly priority: string;
+  readonly spot: SpotPreference | undefined;
+}
+
 const NO_UNKNOWN: ParsedRequest['unknown'] = Object.freeze([]);
 const NO_KEYS: readonly string[] = Object.freeze([]);
 const NO_NUMBERS: readonly number[] = Object.freeze([]);
@@ -79,13 +91,13 @@ export function blankRequest(): WritableRequest {
  * replicas, selector, metadata, ids. The field check is one Set lookup per key; its message is
  * built only when a key is unknown.
  */
-export function parseRequest(input: unknown, space: DimensionSpace, cache: ResourcesCache | undefined, limits: MetadataLimits, into?: WritableRequest): ParsedRequest {
+export function parseRequest(input: unknown, space: DimensionSpace, cache: ResourcesCache | undefined, limits: MetadataLimits, into?: WritableRequest, job?: JobFields): ParsedRequest {
   // a getter in the request may parse another request (through any pool) while this one holds
   // the shared scratch: the inner parse then works on arrays of its own
   const scratch = SCRATCH.busy ? new EntryScratch() : SCRATCH;
   scratch.busy = true;
   try {
-    return parseRequestData(input, space, cache, limits, scratch, into ?? blankRequest());
+    return parseRequestData(input, space, cache, limits, scratch, into ?? blankRequest(), job);
   } catch (error) {
     throw inputError(error, 'the request', 'INVALID_REQUEST');
   } finally {
@@ -115,14 +127,17 @@ class EntryScratch {
 const SCRATCH = new EntryScratch();
 
 /** Parses into `out`, which it writes only at the end, whole: a parse that throws leaves it as it was. */
-function parseRequestData(input: unknown, space: DimensionSpace, cache: ResourcesCache | undefined, limits: MetadataLimits, scratch: EntryScratch, out: WritableRequest): ParsedRequest {
+function parseRequestData(input: unknown, space: DimensionSpace, cache: ResourcesCache | undefined, limits: MetadataLimits, scratch: EntryScratch, out: WritableRequest, job: JobFields | undefined): ParsedRequest {
   if (!isPlainRecord(input)) {
     throw new FairpackError('INVALID_REQUEST', `Expected a request object { resources, replicas?, nodeSelector?, tolerations? }, got ${describeValue(input)}.`);
   }
   // for-in walks the object's enum cache without building an array; an inherited key (a polluted
-  // Object.prototype) is not the caller's field, hence the own-property test, paid only on a miss
-  for (const field in input) {
-    if (!REQUEST_FIELDS.keys.has(field) && Object.hasOwn(input, field)) throw unknownKeyError(field, REQUEST_FIELDS);
+  // Object.prototype) is not the caller's field, hence the own-property test, paid only on a miss.
+  // A manager's job request was checked against the manager's fields already.
+  if (job === undefined) {
+    for (const field in input) {
+      if (!REQUEST_FIELDS.keys.has(field) && Object.hasOwn(input, field)) throw unknownKeyError(field, REQUEST_FIELDS);
+    }
   }
   const where = 'request resources';
   const raw = expectResourceRecord(input['resources'], where);
@@ -181,13 +196,15 @@ function parseRequestData(input: unknown, space: DimensionSpace, cache: Resource
   // the cache keeps copies: the scratch is overwritten by the next request
   if (internable && cached?.dense !== dense) cache.set(hash, names.slice(0, kept), scaledAmounts.slice(0, kept), resources, dense);
   // every field is read (and checked) before `out` is written: a parse that throws leaves it as it was
-  const id = optionalId(input['id'], 'id');
-  const jobId = optionalId(input['jobId'], 'jobId');
+  // a job's `id` is the manager's (the allocation's is generated), its `priority` the resolved class
+  const id = job === undefined ? optionalId(input['id'], 'id') : undefined;
+  const jobId = job === undefined ? optionalId(input['jobId'], 'jobId') : job.jobId;
   const tenant = optionalName(input['tenant'], 'tenant');
-  const priority = optionalName(input['priority'], 'priority');
+  const priority = job === undefined ? optionalName(input['priority'], 'priority') : job.priority;
   const spread = parseSpread(input['spread']);
   const tolerations = parseTolerations(input['tolerations']);
-  const spot = parseSpot(input['spot']);
+  const spotInput = input['spot'];
+  const spot = parseSpot(spotInput === undefined ? job?.spot : spotInput);
   out.id = id;
   out.jobId = jobId;
   out.tenant = tenant;

@@ -25,7 +25,7 @@ import { attachPoolInternals } from './internals.js';
 import { LiveTable } from './live-table.js';
 import { type MetadataLimits, metadataLimitsOption } from './metadata.js';
 import { NodeState, type ParsedNode, denseVector, parseNodeId, parseNodeSpec, parseNodeUpdate, parseStatus } from './node-state.js';
-import { type ParsedRequest, type WritableRequest, blankRequest, parseRequest } from './request.js';
+import { type JobFields, type ParsedRequest, type WritableRequest, blankRequest, parseRequest } from './request.js';
 import { planBatch } from './batch/plan-batch.js';
 import { ReleasedIds } from './released-ids.js';
 import { ResourcesCache } from './resources-cache.js';
@@ -154,7 +154,7 @@ export class ResourcePool {
       couldEverFit: (request) => this.#couldEverFit(request),
       commitPlacement: (request, chosen, times) => this.#commitPlacement(request, chosen, times),
       readClock: () => this.#readClock(),
-      parseRequest: (input) => this.#parseRequest(input),
+      parseRequest: (input, job) => this.#parseRequest(input, job),
       nodesAt: (slot) => this.#live.nodesAt(slot),
       isMember: (node) => this.#isMember(node),
       slotOf: (allocationId) => this.#live.find(allocationId),
@@ -543,9 +543,9 @@ export class ResourcePool {
     return time;
   }
 
-  /** Parses a request against this pool's dimensions.  */
-  #parseRequest(input: unknown): ParsedRequest {
-    return parseRequest(input, this.#space, this.#resourcesCache, this.#metadataLimits);
+  /** Parses a request against this pool's dimensions; `job`: see JobFields.  */
+  #parseRequest(input: unknown, job?: JobFields): ParsedRequest {
+    return parseRequest(input, this.#space, this.#resourcesCache, this.#metadataLimits, undefined, job);
   }
 
   /** Registers a placed request; `nodes` (one per replica) is kept as given. */

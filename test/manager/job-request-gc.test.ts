@@ -5,10 +5,11 @@ import { describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 
 /*
- * A job request's parse builds the pool's request key by key and drops it: V8 holds that hidden
- * class only weakly, and once a full collection freed it, the optimized code of the manager's
- * parse and of the pool's (which checked against it) was thrown away — after every forced
- * collection of the manager bench. src/manager/job-request.ts keeps the last one alive.
+ * A job request's parse once built the pool's request key by key and dropped it: V8 holds that
+ * hidden class only weakly, and once a full collection freed it, the optimized code of the
+ * manager's parse and of the pool's (which checked against it) was thrown away — after every
+ * forced collection of the manager bench. The pool now reads the job request itself (no such
+ * object is built); this keeps the parse's optimized code checked across collections.
  */
 describe('the job request parse across full collections', () => {
   it('keeps its optimized code (no "weak objects" deoptimization of the parse)', async () => {

@@ -82,6 +82,11 @@ describe('spot nodes', () => {
     const brave = manager.submit({ id: 'x', priority: 'critical', spot: 'allow', resources: { cpu: 1 } });
     const nodeOf = (r: typeof critical): string | undefined => (r.status === 'allocated' ? r.allocation.placements[0]?.nodeId : undefined);
     expect([nodeOf(critical), nodeOf(batch), nodeOf(brave)]).toEqual(['od-1', 'spot-1', 'spot-1']);
+    // the pool reads the job request itself: the job id is the allocation's jobId, the class its priority
+    expect(critical.status === 'allocated' && { jobId: critical.allocation.jobId, priority: critical.allocation.priority }).toEqual({ jobId: 'c', priority: 'critical' });
+    // a preference given as null is a bad preference, not a missing one (the class's does not stand in)
+    expect(() => manager.submit({ id: 'n', priority: 'critical', spot: null as never, resources: { cpu: 1 } })).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
+    expect(manager.job('n')).toBeUndefined();
     expect(manager.snapshot().config.priorityClasses[0]).toMatchObject({ name: 'critical', spot: 'avoid' });
     expect(() => new AllocationManager({ priorityClasses: [{ name: 'default', value: 0, spot: 'sometimes' as never }] })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
