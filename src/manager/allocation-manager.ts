@@ -32,7 +32,7 @@ import { JobsByAllocation } from './jobs-by-allocation.js';
 import { jobSnapshot, readJobSnapshot } from './job-snapshot.js';
 import { type ManagerSnapshot, readManagerSnapshot } from './manager-snapshot.js';
 import { invalidSnapshot, snapshotError, underPath, within } from '../snapshot/reader.js';
-import { type JobRecord, NO_NODES, jobInput, jobView } from './job-record.js';
+import { JobRecord, NO_NODES, jobInput, jobView } from './job-record.js';
 import { JobHistory } from './job-history.js';
 import { type ParsedJobRequest, blankParsedJobRequest, parseJobRequest, poolRequestOf } from './job-request.js';
 import { LOST_AFTER, NodeHealth, type NodeStatusReason } from './node-health.js';
@@ -1715,47 +1715,23 @@ export class AllocationManager {
 
   /** A new job record for a parsed request: queued (not yet in a queue), nothing else decided. */
   #newJob(parsed: ParsedJobRequest, sequence: number, submittedAt: number): JobRecord {
-    return {
+    return new JobRecord({
       id: parsed.id,
       key: this.#jobIds.keyOf(parsed.id),
       tenant: parsed.tenant,
-      priority: parsed.priorityClass.name,
       klass: parsed.priorityClass,
       band: this.#policy.ignoresPriority === true ? 0 : parsed.priorityClass.value,
       category: parsed.category,
-      resources: parsed.request.resources,
-      replicas: parsed.request.replicas,
-      sequence,
-      submittedAt,
       deadline: parsed.deadline,
       ttlMs: parsed.ttlMs,
       estimatedRuntimeMs: parsed.estimatedRuntimeMs,
-      input: undefined,
-      shape: shapeOf(parsed.request, parsed.id),
-      demand: this.#demandOf(parsed),
       parsed: parsed.request,
       parsedWith: this.#books.dimensionCount,
-      status: 'queued',
-      queuedSince: 0,
-      queue: undefined,
-      ticket: 0,
-      allocation: undefined,
-      costs: undefined,
-      startedAt: undefined,
-      endedAt: undefined,
-      expiresAt: undefined,
-      reason: undefined,
-      burst: false,
-      preemptedBy: undefined,
-      graceEndsAt: undefined,
-      backoffUntil: undefined,
-      nominatedNode: undefined,
-      preemptionCheckedAt: -1,
-      restarts: 0,
-      runningSlot: -1,
-      nodes: undefined,
-      allocationSlot: -1,
-    };
+      shape: shapeOf(parsed.request, parsed.id),
+      demand: this.#demandOf(parsed),
+      sequence,
+      submittedAt,
+    });
   }
 
   #submitOne(parsed: ParsedJobRequest): SubmitResult {
