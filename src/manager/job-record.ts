@@ -123,8 +123,9 @@ export class JobRecord {
     return this.#rare === undefined;
   }
 
-  #rareFields(): RareJobFields {
-    return (this.#rare ??= { ...NO_RARE_FIELDS });
+  /** Writes a rare field; its default (`unset`) makes no room for them while none is set. */
+  #write<K extends keyof RareJobFields>(field: K, value: RareJobFields[K], unset: boolean): void {
+    if (!unset || this.#rare !== undefined) (this.#rare ??= { ...NO_RARE_FIELDS })[field] = value;
   }
 
   get category(): string | undefined {
@@ -149,7 +150,7 @@ export class JobRecord {
   }
 
   set input(value: AllocationRequest | undefined) {
-    if (value !== undefined || this.#rare !== undefined) this.#rareFields().input = value;
+    this.#write('input', value, value === undefined);
   }
 
   get expiresAt(): number | undefined {
@@ -157,7 +158,7 @@ export class JobRecord {
   }
 
   set expiresAt(value: number | undefined) {
-    if (value !== undefined || this.#rare !== undefined) this.#rareFields().expiresAt = value;
+    this.#write('expiresAt', value, value === undefined);
   }
 
   /** Started above its tenant's hard quota (burst room): the first preemption victim. */
@@ -166,7 +167,7 @@ export class JobRecord {
   }
 
   set burst(value: boolean) {
-    if (value || this.#rare !== undefined) this.#rareFields().burst = value;
+    this.#write('burst', value, !value);
   }
 
   /** The job that evicted it (kept after it is re-queued). */
@@ -175,7 +176,7 @@ export class JobRecord {
   }
 
   set preemptedBy(value: string | undefined) {
-    if (value !== undefined || this.#rare !== undefined) this.#rareFields().preemptedBy = value;
+    this.#write('preemptedBy', value, value === undefined);
   }
 
   /** While `preempted`: when its grace period ends. */
@@ -184,7 +185,7 @@ export class JobRecord {
   }
 
   set graceEndsAt(value: number | undefined) {
-    if (value !== undefined || this.#rare !== undefined) this.#rareFields().graceEndsAt = value;
+    this.#write('graceEndsAt', value, value === undefined);
   }
 
   /** After a preemption: it may not start before this. */
@@ -193,7 +194,7 @@ export class JobRecord {
   }
 
   set backoffUntil(value: number | undefined) {
-    if (value !== undefined || this.#rare !== undefined) this.#rareFields().backoffUntil = value;
+    this.#write('backoffUntil', value, value === undefined);
   }
 
   /** After it preempted: the node being freed for it; it starts only there. */
@@ -202,7 +203,7 @@ export class JobRecord {
   }
 
   set nominatedNode(value: string | undefined) {
-    if (value !== undefined || this.#rare !== undefined) this.#rareFields().nominatedNode = value;
+    this.#write('nominatedNode', value, value === undefined);
   }
 
   /** Times it lost its allocation while running (its node failed or went, or it was preempted) and waited again. */
@@ -211,7 +212,7 @@ export class JobRecord {
   }
 
   set restarts(value: number) {
-    if (value !== 0 || this.#rare !== undefined) this.#rareFields().restarts = value;
+    this.#write('restarts', value, value === 0);
   }
 }
 
