@@ -28,6 +28,7 @@ import { attachManagerInternals } from './internals.js';
 import type { JobQueue } from './job-queue.js';
 import { JobIds } from './job-ids.js';
 import { JobTable } from './job-table.js';
+import { SharedRequests } from './shared-requests.js';
 import { JobsByAllocation } from './jobs-by-allocation.js';
 import { jobSnapshot, readJobSnapshot } from './job-snapshot.js';
 import { type ManagerSnapshot, readManagerSnapshot } from './manager-snapshot.js';
@@ -115,6 +116,8 @@ export class AllocationManager {
   readonly #roomMissesOnly: boolean;
   /** Generated job ids (deterministic: a restored manager continues the sequence). */
   readonly #jobIds = new JobIds();
+  /** Plain jobs' parsed pool requests, shared by the jobs that ask for the same (see SharedRequests). */
+  readonly #sharedRequests = new SharedRequests();
   /** Live jobs (queued or running), in the order submitted (see JobTable). */
   readonly #live = new JobTable(this.#jobIds);
   /** Finished jobs, oldest first, at most `historyLimit`. */
@@ -1290,7 +1293,7 @@ export class AllocationManager {
       this.#byAllocation.drop(job);
       if (job.costs !== undefined) this.#costs.released(job.costs, now);
       this.#preemption.stopped(job);
-      const allocation = this.#books.commitPlacement(job.parsed, [to], { createdAt: now, ...(job.expiresAt === undefined ? {} : { expiresAt: job.expiresAt }) });
+      const allocation = this.#books.commitPlacement(job.parsed, [to], { createdAt: now, jobId: job.id, ...(job.expiresAt === undefined ? {} : { expiresAt: job.expiresAt }) });
       job.startedAt = now;
       job.restarts++;
       this.#byAllocation.add(job, allocation);
@@ -1459,10 +1462,12 @@ export class AllocationManager {
     const times = this.#times;
     times.createdAt = this.#clock();
     times.expiresAt = job.ttlMs === undefined ? undefined : times.createdAt + job.ttlMs;
+    // a job's parsed request may be shared with others of the same ask (SharedRequests)
+    times.jobId = job.id;
     return times;
   };
   /** What `#stamp` fills. */
-  readonly #times: { createdAt: number; expiresAt: number | undefined } = { createdAt: 0, expiresAt: undefined };
+  readonly #times: { createdAt: number; expiresAt: number | undefined; jobId: string | undefined } = { createdAt: 0, expiresAt: undefined, jobId: undefined };
 
   readonly #begin = (job: JobRecord, allocation: Allocation): void => this.#start(job, allocation);
 
@@ -1668,7 +1673,7 @@ export class AllocationManager {
       let parsed: ParsedJobRequest;
       this.#jobIds.lastDrawn = undefined;
       try {
-        parsed = parseJobRequest(request, this.#classes, this.#books, ids.next);
+        parsed = parseJobRequest(request, this.#classes, this.#books, ids.next, undefined, this.#sharedRequests);
       } catch (error) {
         if (requests.length > 1 && isFairpackError(error)) throw new FairpackError(error.code, `Request ${index} of the batch is invalid: ${error.message}`, { ...error.details, index });
         throw error;
@@ -1693,7 +1698,7 @@ export class AllocationManager {
   #parseOne(request: JobRequest): ParsedJobRequest {
     if (this.#closed) throw new FairpackError('MANAGER_CLOSED', 'Expected an open manager, got a closed one. Create a new AllocationManager.');
     this.#jobIds.beginOne();
-    const parsed = parseJobRequest(request, this.#classes, this.#books, this.#drawOneId, this.#parsedOne);
+    const parsed = parseJobRequest(request, this.#classes, this.#books, this.#drawOneId, this.#parsedOne, this.#sharedRequests);
     const { id } = parsed;
     // a fresh id (see JobIds) is no live job's
     if (!this.#jobIds.isFresh(id) && this.#live.has(id)) {

@@ -6,6 +6,7 @@ import type { PoolInternals } from '../pool/internals.js';
 import type { ParsedRequest } from '../pool/request.js';
 import { isPlainRecord } from '../resources/index.js';
 import type { PriorityClasses } from './priority-classes.js';
+import type { SharedRequests } from './shared-requests.js';
 import type { PriorityClass } from './types.js';
 
 /** Every field of a job request: the pool's (less `jobId`: the job's `id` is it) and the manager's. */
@@ -23,7 +24,7 @@ export interface ParsedJobRequest {
   readonly ttlMs: number | undefined;
   readonly deadline: number | undefined;
   readonly estimatedRuntimeMs: number | undefined;
-  /** What the pool parsed (the manager's own fields taken out; job id as `jobId`): see `poolRequestOf`. */
+  /** What the pool parsed (the manager's own fields taken out; job id as `jobId`, or none in a request jobs share: SharedRequests): see `poolRequestOf`. */
   readonly request: ParsedRequest;
 }
 
@@ -44,16 +45,16 @@ export function blankParsedJobRequest(): WritableParsedJobRequest {
  * (but `into`'s fields, which a failed parse may leave half written). With `into`, the result is
  * written there and `into` returned: no object per parse.
  */
-export function parseJobRequest(input: unknown, classes: PriorityClasses, pool: PoolInternals, newId: () => string, into?: WritableParsedJobRequest): ParsedJobRequest {
+export function parseJobRequest(input: unknown, classes: PriorityClasses, pool: PoolInternals, newId: () => string, into?: WritableParsedJobRequest, shared?: SharedRequests): ParsedJobRequest {
   // readingInput's steps inline: no closure per submission
   try {
-    return parseJobData(input, classes, pool, newId, into);
+    return parseJobData(input, classes, pool, newId, into, shared);
   } catch (error) {
     throw inputError(error, 'the job request', 'INVALID_REQUEST');
   }
 }
 
-function parseJobData(input: unknown, classes: PriorityClasses, pool: PoolInternals, newId: () => string, into: WritableParsedJobRequest | undefined): ParsedJobRequest {
+function parseJobData(input: unknown, classes: PriorityClasses, pool: PoolInternals, newId: () => string, into: WritableParsedJobRequest | undefined, shared: SharedRequests | undefined): ParsedJobRequest {
   if (!isPlainRecord(input)) throw new FairpackError('INVALID_REQUEST', `Expected a job request object { resources, tenant?, priority?, … }, got ${describeValue(input)}.`);
   if (input['jobId'] !== undefined) throw new FairpackError('INVALID_REQUEST', 'Expected `id` for the job id, got `jobId`. The manager uses the job id as the allocation\'s `jobId`.');
   // checked here, not left to the pool, so that the message lists (and suggests) the manager's fields too
@@ -64,7 +65,9 @@ function parseJobData(input: unknown, classes: PriorityClasses, pool: PoolIntern
   // does not read, the job id is the allocation's `jobId`, the resolved class its `priority`, and
   // the class's spot preference holds unless the job says its own (critical work kept off spot
   // nodes). No pool request is built for it: that object, key by key, cost more than its parse.
-  const request = pool.parseRequest(input, { jobId: id, priority: priorityClass.name, spot: priorityClass.spot });
+  // With `shared`, a plain request may be one that other jobs share (SharedRequests: no jobId).
+  const fields = { jobId: id, priority: priorityClass.name, spot: priorityClass.spot };
+  const request = shared === undefined ? pool.parseRequest(input, fields) : shared.parse(pool, input, fields);
   // checked in this order (the first bad field is the one reported)
   const category = optionalString(input['category'], 'category');
   const ttlMs = optionalNumber(input['ttlMs'], 'ttlMs', isPositive, 'a finite number > 0');

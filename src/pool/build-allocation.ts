@@ -26,6 +26,8 @@ const NOT_YET = undefined;
 export interface AllocationTimes {
   readonly createdAt: number;
   readonly expiresAt?: number | undefined;
+  /** The allocation's job, when the request leaves it out (a manager's shared request, SharedRequests). */
+  readonly jobId?: string | undefined;
 }
 
 /**
@@ -42,7 +44,7 @@ export function buildAllocation(
   space: DimensionSpace,
   id: string = request.id ?? flat(nanoid()),
 ): Allocation {
-  return makeAllocation(id, request, chosen, times.createdAt, times.expiresAt, space);
+  return makeAllocation(id, request, chosen, times.createdAt, times.expiresAt, space, times.jobId);
 }
 
 /** `buildAllocation` with the times as numbers: the pool's allocate path builds no `times` object. */
@@ -53,6 +55,7 @@ export function makeAllocation(
   createdAt: number,
   expiresAt: number | undefined,
   space: DimensionSpace,
+  jobId?: string,
 ): Allocation {
   const one = request.resources;
   let placements: readonly Placement[];
@@ -61,7 +64,7 @@ export function makeAllocation(
   // built by assignment rather than conditional spreads: this runs on every allocation
   const allocation: { -readonly [K in keyof Allocation]: Allocation[K] } = {
     id,
-    jobId: request.jobId ?? id,
+    jobId: jobId ?? request.jobId ?? id,
     tenant: request.tenant,
     priority: request.priority,
     resources: request.replicas === 1 ? one : sparseResources(request.dense.nonZero, request.dense.amounts, space, request.replicas),

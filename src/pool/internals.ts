@@ -1,7 +1,7 @@
 import { internalsSlot } from '../internals-slot.js';
 import type { PlacementIndex, PlacementStrategy } from '../placement/index.js';
 import type { AllocationTimes } from './build-allocation.js';
-import type { JobFields, ParsedRequest } from './request.js';
+import type { JobFields, ParsedRequest, WritableRequest } from './request.js';
 import type { AllocateResult, Allocation } from './types.js';
 import type { DimensionSpace } from './dimension-space.js';
 import type { NodeState } from './node-state.js';
@@ -46,8 +46,11 @@ export interface PoolInternals {
   commitPlacement(request: ParsedRequest, chosen: readonly NodeState[], times?: AllocationTimes): Allocation;
   /** Reads the injected clock (checked, monotonic) before any change is made. */
   readClock(): number;
-  /** Parses a request against the pool's dimensions; `job`: a manager's job request (see JobFields). */
-  parseRequest(input: unknown, job?: JobFields): ParsedRequest;
+  /**
+   * Parses a request against the pool's dimensions; `job`: a manager's job request (see JobFields);
+   * `into`: written and returned instead of a new request.
+   */
+  parseRequest(input: unknown, job?: JobFields, into?: WritableRequest): ParsedRequest;
   /**
    * The nodes of the live allocation at `slot` (see `slotOf`), one per replica in the order of its
    * placements (shared, never to be written).

@@ -154,7 +154,7 @@ export class ResourcePool {
       couldEverFit: (request) => this.#couldEverFit(request),
       commitPlacement: (request, chosen, times) => this.#commitPlacement(request, chosen, times),
       readClock: () => this.#readClock(),
-      parseRequest: (input, job) => this.#parseRequest(input, job),
+      parseRequest: (input, job, into) => this.#parseRequest(input, job, into),
       nodesAt: (slot) => this.#live.nodesAt(slot),
       isMember: (node) => this.#isMember(node),
       slotOf: (allocationId) => this.#live.find(allocationId),
@@ -428,7 +428,7 @@ export class ResourcePool {
       const node = this.#choose(request, NO_NODES);
       if (node === undefined) return explain ? this.#lazyExplanation(request) : undefined;
       this.#take(node, request.dense.nonZero, request.dense.amounts);
-      return allocated(this.#record(request, node.alone, createdAt, expiresAt));
+      return allocated(this.#record(request, node.alone, createdAt, expiresAt, times?.jobId));
     }
     const chosen: NodeState[] = [];
     try {
@@ -447,7 +447,7 @@ export class ResourcePool {
       this.#rollBack(request, chosen);
       throw error;
     }
-    return allocated(this.#record(request, chosen.slice(), createdAt, expiresAt));
+    return allocated(this.#record(request, chosen.slice(), createdAt, expiresAt, times?.jobId));
   }
 
   /** Why `request` does not fit now (the explanation `allocate` gives).  */
@@ -532,7 +532,7 @@ export class ResourcePool {
       }
     }
     for (const node of chosen) this.#take(node, request.dense.nonZero, request.dense.amounts);
-    return this.#record(request, chosen.length === 1 ? (chosen[0] as NodeState).alone : chosen.slice(), times.createdAt, times.expiresAt);
+    return this.#record(request, chosen.length === 1 ? (chosen[0] as NodeState).alone : chosen.slice(), times.createdAt, times.expiresAt, times.jobId);
   }
 
   /** Reads the injected clock (see MonotonicClock) before any change is made; an unchanged reading is the previous one.  */
@@ -543,18 +543,18 @@ export class ResourcePool {
     return time;
   }
 
-  /** Parses a request against this pool's dimensions; `job`: see JobFields.  */
-  #parseRequest(input: unknown, job?: JobFields): ParsedRequest {
-    return parseRequest(input, this.#space, this.#resourcesCache, this.#metadataLimits, undefined, job);
+  /** Parses a request against this pool's dimensions; `job`: see JobFields; `into`: see PoolInternals.  */
+  #parseRequest(input: unknown, job?: JobFields, into?: WritableRequest): ParsedRequest {
+    return parseRequest(input, this.#space, this.#resourcesCache, this.#metadataLimits, into, job);
   }
 
-  /** Registers a placed request; `nodes` (one per replica) is kept as given. */
-  #record(request: ParsedRequest, nodes: readonly NodeState[], createdAt: number, expiresAt: number | undefined): Allocation {
+  /** Registers a placed request; `nodes` (one per replica) is kept as given; `jobId`: see AllocationTimes. */
+  #record(request: ParsedRequest, nodes: readonly NodeState[], createdAt: number, expiresAt: number | undefined, jobId: string | undefined): Allocation {
     let id = request.id;
     const chosen = id !== undefined;
     if (id === undefined) id = this.#ids.next(this.#live.nextSlot(), this.#live);
     else this.#ids.noteChosen(id);
-    const allocation = makeAllocation(id, request, nodes, createdAt, expiresAt, this.#space);
+    const allocation = makeAllocation(id, request, nodes, createdAt, expiresAt, this.#space, jobId);
     if (nodes.length === 1) (nodes[0] as NodeState).allocationCount++;
     else for (const node of new Set(nodes)) node.allocationCount++;
     // `nonZero` is shared by every request of the same shape (never written); the amounts go to the table's slab
