@@ -2158,7 +2158,19 @@ export class AllocationManager {
     if (at === Infinity) return;
     const handle = host.setTimeout(() => {
       this.#timer = undefined;
-      this.tick();
+      // A timer can fire before the clock reaches `at`: Node counts its delay from the event loop's
+      // time, read when the loop's turn began, so one set late in a long turn fires early by the
+      // rest of that turn. A tick then would change nothing but still be a call (a journal entry,
+      // an event position): wait on instead. (A clock that fails the reading: the tick reports it.)
+      let early = false;
+      try {
+        const reading = this.#clockReader.peek();
+        early = reading < at;
+        if (early) this.#armTimer(reading);
+      } catch {
+        early = false;
+      }
+      if (!early) this.tick();
     }, timerDelay(at - now));
     unref(handle);
     this.#timer = handle;
