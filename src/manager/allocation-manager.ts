@@ -2161,16 +2161,15 @@ export class AllocationManager {
       // A timer can fire before the clock reaches `at`: Node counts its delay from the event loop's
       // time, read when the loop's turn began, so one set late in a long turn fires early by the
       // rest of that turn. A tick then would change nothing but still be a call (a journal entry,
-      // an event position): wait on instead. (A clock that fails the reading: the tick reports it.)
-      let early = false;
+      // an event position): wait on instead.
+      let reading: number | undefined;
       try {
-        const reading = this.#clockReader.peek();
-        early = reading < at;
-        if (early) this.#armTimer(reading);
+        reading = this.#clockReader.peek();
       } catch {
-        early = false;
+        // a clock that fails the reading: the tick reports it
       }
-      if (!early) this.tick();
+      if (reading !== undefined && reading < at) this.#armTimer(reading);
+      else this.tick();
     }, timerDelay(at - now));
     unref(handle);
     this.#timer = handle;
